@@ -1,0 +1,223 @@
+"""From a reader's flat stream to the section tree, and from the tree to plain data.
+
+Pure functions only. :func:`sectionize` is the one place that builds the hierarchy and hands
+out section ids (as Pandoc's ``makeSections``/``uniqueIdent`` do), so every reader gets the
+same rules for level normalisation and id uniqueness.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from slugify import slugify
+
+from .model import (
+    Block,
+    BlockQuote,
+    BulletList,
+    Code,
+    CodeBlock,
+    Document,
+    Emphasis,
+    FlowItem,
+    Heading,
+    Image,
+    Inline,
+    InlineImage,
+    LineBreak,
+    Link,
+    OrderedList,
+    Paragraph,
+    Section,
+    Strikethrough,
+    Strong,
+    Table,
+    Text,
+    ThematicBreak,
+)
+
+RESERVED_IDS = frozenset(
+    {"cover", "title", "titlepage", "toc", "contents", "key-points", "lead", "footnotes", "nav"}
+)
+"""Ids the templates use for their own elements; a section never takes one of them."""
+
+LEAD_WORDS = 7
+"""How many words of the lead ``to_outline_json`` quotes as ``lead_starts_with``."""
+
+_XML_ID_START = re.compile(r"^[a-z]")
+
+
+def plain_text(inlines: Iterable[Inline]) -> str:
+    """The text a reader sees, without markup (footnote references dropped, images as alt)."""
+    parts: list[str] = []
+    for inline in inlines:
+        if isinstance(inline, Text | Code):
+            parts.append(inline.text)
+        elif isinstance(inline, Emphasis | Strong | Strikethrough | Link):
+            parts.append(plain_text(inline.children))
+        elif isinstance(inline, InlineImage):
+            parts.append(inline.alt)
+        elif isinstance(inline, LineBreak):
+            parts.append(" ")
+    return "".join(parts)
+
+
+def block_text(block: Block) -> str:
+    """All the words of a block as one string (list items and cells joined by spaces)."""
+    if isinstance(block, Paragraph):
+        return plain_text(block.inlines)
+    if isinstance(block, BulletList | OrderedList):
+        return " ".join(block_text(b) for item in block.items for b in item)
+    if isinstance(block, BlockQuote):
+        return " ".join(block_text(b) for b in block.blocks)
+    if isinstance(block, CodeBlock):
+        return block.text
+    if isinstance(block, Image):
+        return " ".join(filter(None, [block.alt, plain_text(block.caption)]))
+    if isinstance(block, Table):
+        rows = (*block.head, *block.body)
+        cells = [plain_text(c.inlines) for r in rows for c in r.cells]
+        return " ".join(filter(None, [*cells, plain_text(block.caption)]))
+    if isinstance(block, ThematicBreak):
+        return ""
+    raise TypeError(f"not a block: {block!r}")  # pragma: no cover - the union is closed
+
+
+def iter_sections(sections: Iterable[Section]) -> Iterator[Section]:
+    """Every section depth first, in reading order."""
+    for section in sections:
+        yield section
+        yield from iter_sections(section.children)
+
+
+class SlugRegistry:
+    """Hands out ids unique within one document (``intro``, ``intro-2``, ...)."""
+
+    def __init__(self, reserved: Iterable[str] = RESERVED_IDS) -> None:
+        self._used: set[str] = set(reserved)
+
+    def claim(self, text: str, *, fallback: str = "section") -> str:
+        """A new id derived from ``text``, valid in HTML and XML, never handed out before."""
+        base = slugify(text, max_length=60, word_boundary=True) or fallback
+        if not _XML_ID_START.match(base):
+            base = f"s-{base}"
+        candidate, n = base, 1
+        while candidate in self._used:
+            n += 1
+            candidate = f"{base}-{n}"
+        self._used.add(candidate)
+        return candidate
+
+
+@dataclasses.dataclass(slots=True)
+class _OpenSection:
+    heading: Heading
+    level: int
+    id: str
+    blocks: list[Block] = dataclasses.field(default_factory=list)
+    children: list[Section] = dataclasses.field(default_factory=list)
+
+    def close(self) -> Section:
+        return Section(
+            id=self.id,
+            level=self.level,
+            heading=self.heading.inlines,
+            blocks=tuple(self.blocks),
+            children=tuple(self.children),
+            line=self.heading.line,
+        )
+
+
+def sectionize(
+    items: Iterable[FlowItem], *, slugs: SlugRegistry | None = None
+) -> tuple[tuple[Block, ...], tuple[Section, ...]]:
+    """Split a flat stream into the lead and a section tree.
+
+    A heading opens a section that runs to the next heading of the same or a higher rank.
+    Levels are normalised by nesting, not copied: top-level sections are level 2 and a child is
+    always one level below its parent, so a jump from ``##`` to ``####`` still gives level 3.
+
+    :returns: ``(lead, sections)``; the lead holds the blocks before the first heading.
+    """
+    registry = slugs or SlugRegistry()
+    lead: list[Block] = []
+    top: list[Section] = []
+    stack: list[_OpenSection] = []
+
+    def close_top_of_stack() -> None:
+        done = stack.pop().close()
+        (stack[-1].children if stack else top).append(done)
+
+    for item in items:
+        if isinstance(item, Heading):
+            while stack and stack[-1].heading.level >= item.level:
+                close_top_of_stack()
+            level = stack[-1].level + 1 if stack else 2
+            explicit = item.id if item.id and item.id not in RESERVED_IDS else None
+            section_id = registry.claim(explicit or plain_text(item.inlines))
+            stack.append(_OpenSection(heading=item, level=level, id=section_id))
+        elif stack:
+            stack[-1].blocks.append(item)
+        else:
+            lead.append(item)
+    while stack:
+        close_top_of_stack()
+    return tuple(lead), tuple(top)
+
+
+def _outline_entry(section: Section) -> dict[str, Any]:
+    return {
+        "heading": plain_text(section.heading),
+        "level": section.level,
+        "paragraphs": sum(isinstance(b, Paragraph) for b in section.blocks),
+        "children": [_outline_entry(child) for child in section.children],
+    }
+
+
+def to_outline_json(doc: Document) -> dict[str, Any]:
+    """The outline in the corpus format (``shared/corpus/README.md``), as plain data."""
+    first_paragraph = next((b for b in doc.lead if isinstance(b, Paragraph)), None)
+    lead_start = None
+    if first_paragraph is not None:
+        lead_start = " ".join(plain_text(first_paragraph.inlines).split()[:LEAD_WORDS])
+    return {
+        "publisher": doc.meta.publisher,
+        "title": doc.meta.title,
+        "lang": doc.meta.lang,
+        "lead_starts_with": lead_start,
+        "lead_paragraphs": sum(isinstance(b, Paragraph) for b in doc.lead),
+        "sections": [_outline_entry(s) for s in doc.sections],
+    }
+
+
+def _jsonable(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        data: dict[str, Any] = {}
+        kind = getattr(type(value), "kind", None)
+        if isinstance(kind, str):
+            data["kind"] = kind
+        for f in dataclasses.fields(value):
+            if f.name == "kind":
+                continue
+            data[f.name] = _jsonable(getattr(value, f.name))
+        return data
+    if isinstance(value, tuple | list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def to_json(doc: Document) -> dict[str, Any]:
+    """The whole model as plain data (each block and inline tagged with its ``kind``)."""
+    result: dict[str, Any] = _jsonable(doc)
+    return result
+
+
+def heading_texts(sections: Sequence[Section]) -> list[tuple[int, str]]:
+    """``(level, text)`` of every heading, depth first: what a TOC or PDF outline must show."""
+    return [(s.level, plain_text(s.heading)) for s in iter_sections(sections)]

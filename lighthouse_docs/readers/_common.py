@@ -1,0 +1,181 @@
+"""What every reader shares: decoding, text cleaning, front matter and language detection.
+
+Pure functions; ``readers.load`` is the only caller that touches the file system.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import yaml
+
+from ..errors import InputError
+
+# XML 1.0 forbids C0 controls other than TAB, LF and CR, lone surrogates, U+FFFE and U+FFFF.
+# They are dropped at the reader boundary so that no template or writer ever sees them.
+_INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+
+SUPPORTED_LANGS: tuple[str, ...] = ("id", "en", "ms", "fr", "de", "es", "nl", "pt", "it")
+"""Languages the detector may answer with (a closed set keeps short texts from wild guesses)."""
+
+BINARY_SNIFF_BYTES = 8192
+
+
+def decode(data: bytes, path: str) -> tuple[str, tuple[str, ...]]:
+    """Bytes of a source file -> text with LF line ends and no BOM.
+
+    UTF-8 (with or without BOM) is taken as is; anything else is decoded by detection
+    (charset-normalizer) and reported as a warning.
+
+    :raises InputError: the file is empty, blank, or binary.
+    """
+    if b"\x00" in data[:BINARY_SNIFF_BYTES]:
+        raise InputError("looks like a binary file (NUL bytes), not text", path=path)
+    warnings: list[str] = []
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+        if best is None:
+            raise InputError("is not text in any known encoding", path=path) from None
+        text = str(best)
+        warnings.append(f"{path}: not UTF-8; decoded as {best.encoding}")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    if not text.strip():
+        raise InputError("is empty: nothing to build", path=path)
+    return text, tuple(warnings)
+
+
+def clean_text(text: str) -> str:
+    """Text with characters removed that XML 1.0 cannot carry."""
+    return _INVALID_XML_CHARS.sub("", text)
+
+
+@dataclass(frozen=True, slots=True)
+class FrontMatter:
+    """A YAML front matter block split off the top of a source."""
+
+    data: Mapping[str, Any]
+    body: str
+    body_first_line: int
+    """1-based line number in the original text where ``body`` starts."""
+
+
+def split_front_matter(text: str, path: str) -> FrontMatter:
+    """Separate a leading ``---`` YAML block (if any) from the body.
+
+    :raises InputError: the block is not valid YAML or not a mapping.
+    """
+    match = _FRONT_MATTER.match(text)
+    if match is None:
+        return FrontMatter(data={}, body=text, body_first_line=1)
+    raw = match.group(1) or ""
+    try:
+        data = yaml.safe_load(raw) if raw.strip() else {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else None
+        raise InputError(f"front matter is not valid YAML ({exc.__class__.__name__})",
+                         path=path, line=line) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise InputError("front matter must be a mapping of keys to values", path=path, line=1)
+    consumed = match.group(0)
+    return FrontMatter(data=data, body=text[len(consumed):],
+                       body_first_line=consumed.count("\n") + 1)
+
+
+def _as_str(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return clean_text(str(value)).strip() or None
+
+
+def _as_tuple(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split(",") if part.strip())
+    if isinstance(value, list | tuple):
+        return tuple(clean_text(str(v)).strip() for v in value if str(v).strip())
+    return (clean_text(str(value)).strip(),)
+
+
+def _as_date(value: Any, path: str) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        raise InputError(f"front matter date {value!r} is not YYYY-MM-DD", path=path) from None
+
+
+def metadata_fields(data: Mapping[str, Any], path: str) -> dict[str, Any]:
+    """Front matter keys -> keyword arguments for :class:`~lighthouse_docs.model.Metadata`.
+
+    Only keys that are present are returned, so readers can merge them over inferred values.
+    Accepts the common aliases (``author``/``authors``, ``site``/``publisher``,
+    ``classification``/``marking``, ``description``/``summary``, ``url``/``source_url``).
+    """
+    aliases = {
+        "title": "title", "subtitle": "subtitle",
+        "publisher": "publisher", "site": "publisher",
+        "author": "authors", "authors": "authors",
+        "date": "date", "lang": "lang", "language": "lang",
+        "summary": "summary", "description": "summary", "abstract": "summary",
+        "marking": "marking", "classification": "marking",
+        "keywords": "keywords", "tags": "keywords",
+        "key_points": "key_points", "key-points": "key_points",
+        "url": "url", "source_url": "url", "source": "url",
+    }
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        field = aliases.get(str(key).lower())
+        if field is None:
+            continue
+        if field in ("authors", "keywords"):
+            out[field] = _as_tuple(value)
+        elif field == "key_points":
+            out[field] = _as_tuple([value] if isinstance(value, str) else value)
+        elif field == "date":
+            out[field] = _as_date(value, path)
+        else:
+            out[field] = _as_str(value)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _identifier() -> Any:
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
+    identifier.set_languages(list(SUPPORTED_LANGS))
+    return identifier
+
+
+def detect_language(text: str, *, default: str = "en") -> str:
+    """The BCP 47 tag of the language ``text`` is written in (``default`` when unsure)."""
+    sample = " ".join(text.split())[:5000]
+    if len(sample) < 20:
+        return default
+    lang, probability = _identifier().classify(sample)
+    # Indonesian and Malay are near-identical in writing; briefs in this tool are far more
+    # often Indonesian, and a Malay reader is served fine by Indonesian hyphenation and labels.
+    if lang == "ms":
+        lang = "id"
+    return str(lang) if probability >= 0.5 else default

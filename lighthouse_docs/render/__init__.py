@@ -1,0 +1,63 @@
+"""Model -> markup, through Jinja2 templates only.
+
+:func:`environment` is the one Jinja2 environment of the project: templates come from the
+package (``lighthouse_docs/templates``), autoescape is always on and undefined names fail
+loudly. Article text is only ever passed to templates as data, never compiled as a template.
+
+``templates/_blocks.html.j2`` renders each block and inline kind once, as XHTML-compatible
+HTML5, for both the print HTML and the EPUB documents. Callers pass a :class:`RenderContext`
+that says how footnote references and image sources resolve in their output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+import jinja2
+
+SAFE_LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
+def safe_href(href: str) -> str | None:
+    """``href`` if a reader may follow it (web, mail, in-document fragment), else None."""
+    href = href.strip()
+    if href.startswith("#"):
+        return href
+    try:
+        scheme = urlsplit(href).scheme.lower()
+    except ValueError:
+        return None
+    return href if scheme in SAFE_LINK_SCHEMES else None
+
+
+@dataclass(frozen=True, slots=True)
+class RenderContext:
+    """How one output resolves what a block refers to."""
+
+    mode: str
+    """``"print"`` or ``"epub"``; templates branch on it where the two differ."""
+    note_numbers: Mapping[str, int] = field(default_factory=dict)
+    """Footnote id -> the number shown for it."""
+    note_href: Callable[[str], str] = lambda note_id: f"#fn-{note_id}"
+    """Footnote id -> the link target of its reference."""
+    image_url: Callable[[str], str | None] = lambda src: src
+    """Image source as written -> URL to emit, or None when the image was refused."""
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    """The project's Jinja2 environment (built once per process; templates cached)."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("lighthouse_docs", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters["safe_href"] = safe_href
+    return env
