@@ -11,12 +11,17 @@ that says how footnote references and image sources resolve in their output.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 
 import jinja2
+
+from ..theme import Theme
 
 SAFE_LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 
@@ -31,6 +36,23 @@ def safe_href(href: str) -> str | None:
     except ValueError:
         return None
     return href if scheme in SAFE_LINK_SCHEMES else None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RenderOptions:
+    """What every output (PDF, EPUB, HTML) of one build needs besides the document."""
+
+    theme: Theme
+    base_dir: Path
+    """The source's folder: relative images resolve here, and nothing outside it is read
+    (besides the theme folder and the package's own data)."""
+    modified: dt.datetime
+    """Timezone-aware build time: ``SOURCE_DATE_EPOCH`` when set, else the source's mtime."""
+    paper: Literal["a4", "letter"] = "a4"
+    pdf_variant: str | None = "pdf/ua-1"
+    """WeasyPrint's ``pdf_variant``; None for a plain (untagged) PDF."""
+    key_points: bool = True
+    """Show the key points box."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,19 @@
+"""Writers: a document (already rendered to markup by ``render``) -> the bytes of one output.
+
+Writers never write files; ``output.write_atomic`` does. Each writer module exposes
+``build_<format>(doc, options) -> Output`` and ``build_pack_<format>(pack, options) -> Output``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Output:
+    """The bytes of one output file and what went wrong on the way (non-fatal)."""
+
+    data: bytes
+    warnings: tuple[str, ...] = ()
+    pages: int | None = None
+    """Page count, for paged formats (PDF)."""
