@@ -1,0 +1,143 @@
+"""Every label the outputs show, per language, and locale-aware dates.
+
+One table per language; adding a language is adding one :class:`Labels` entry to
+``TABLES``. Unknown languages fall back to English (by primary subtag first: ``id-ID`` -> ``id``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Labels:
+    """The words of one language, as the outputs show them."""
+
+    lang: str
+    babel_locale: str
+    """The Babel locale used for dates ("en_GB" gives "25 November 2026")."""
+    contents: str
+    key_points: str
+    page: str
+    """The word before the page number in "Page 3 of 7"."""
+    of: str
+    """The word between the numbers in "Page 3 of 7"."""
+    source: str
+    published: str
+    minutes_read: str
+    """A format string with ``{n}``: "{n} min read"."""
+    notes: str
+    cover: str
+    title_page: str
+    summary: str
+    marking: str
+    part: str
+    by: str
+    start_of_content: str
+    landmarks: str
+    untitled: str
+    accessibility_summary: str
+    """Sentence for EPUB ``schema:accessibilitySummary``."""
+
+    def reading_time(self, minutes: int) -> str:
+        """``"7 min read"`` in this language."""
+        return self.minutes_read.format(n=minutes)
+
+    def page_x_of_y(self, page: int, pages: int) -> str:
+        """``"Page 3 of 7"`` in this language (the PDF builds the same text from CSS counters)."""
+        return f"{self.page} {page} {self.of} {pages}"
+
+
+TABLES: dict[str, Labels] = {
+    "en": Labels(
+        lang="en", babel_locale="en_GB", contents="Contents", key_points="Key points",
+        page="Page", of="of", source="Source", published="Published",
+        minutes_read="{n} min read", notes="Notes", cover="Cover", title_page="Title page",
+        summary="Summary", marking="Marking", part="Part", by="By",
+        start_of_content="Start of content", landmarks="Landmarks", untitled="Untitled",
+        accessibility_summary=(
+            "This publication has a navigable table of contents, headings in a logical "
+            "order and text alternatives for its images; it has no known hazards."
+        ),
+    ),
+    "id": Labels(
+        lang="id", babel_locale="id", contents="Daftar Isi", key_points="Poin Penting",
+        page="Halaman", of="dari", source="Sumber", published="Diterbitkan",
+        minutes_read="{n} menit baca", notes="Catatan", cover="Sampul",
+        title_page="Halaman Judul", summary="Ringkasan", marking="Klasifikasi", part="Bagian",
+        by="Oleh", start_of_content="Awal isi", landmarks="Penanda", untitled="Tanpa judul",
+        accessibility_summary=(
+            "Publikasi ini memiliki daftar isi yang dapat dinavigasi, judul bagian dalam urutan "
+            "yang logis dan teks alternatif untuk gambarnya; tidak ada bahaya yang diketahui."
+        ),
+    ),
+    "de": Labels(
+        lang="de", babel_locale="de", contents="Inhalt", key_points="Kernpunkte",
+        page="Seite", of="von", source="Quelle", published="Veröffentlicht",
+        minutes_read="{n} Min. Lesezeit", notes="Anmerkungen", cover="Umschlag",
+        title_page="Titelseite", summary="Zusammenfassung", marking="Einstufung", part="Teil",
+        by="Von", start_of_content="Beginn des Inhalts", landmarks="Orientierungspunkte",
+        untitled="Ohne Titel",
+        accessibility_summary=(
+            "Diese Publikation hat ein navigierbares Inhaltsverzeichnis, logisch geordnete "
+            "Überschriften und Textalternativen für Bilder; bekannte Gefahren gibt es keine."
+        ),
+    ),
+    "fr": Labels(
+        lang="fr", babel_locale="fr", contents="Sommaire", key_points="Points clés",
+        page="Page", of="sur", source="Source", published="Publié le",
+        minutes_read="{n} min de lecture", notes="Notes", cover="Couverture",
+        title_page="Page de titre", summary="Résumé", marking="Classification", part="Partie",
+        by="Par", start_of_content="Début du contenu", landmarks="Repères",
+        untitled="Sans titre",
+        accessibility_summary=(
+            "Cette publication comporte une table des matières navigable, des titres dans un "
+            "ordre logique et des alternatives textuelles aux images ; aucun danger connu."
+        ),
+    ),
+    "es": Labels(
+        lang="es", babel_locale="es", contents="Índice", key_points="Puntos clave",
+        page="Página", of="de", source="Fuente", published="Publicado",
+        minutes_read="{n} min de lectura", notes="Notas", cover="Cubierta",
+        title_page="Portada", summary="Resumen", marking="Clasificación", part="Parte",
+        by="Por", start_of_content="Inicio del contenido", landmarks="Puntos de referencia",
+        untitled="Sin título",
+        accessibility_summary=(
+            "Esta publicación tiene un índice navegable, encabezados en orden lógico y textos "
+            "alternativos para sus imágenes; no tiene peligros conocidos."
+        ),
+    ),
+    "nl": Labels(
+        lang="nl", babel_locale="nl", contents="Inhoud", key_points="Kernpunten",
+        page="Pagina", of="van", source="Bron", published="Gepubliceerd",
+        minutes_read="{n} min lezen", notes="Noten", cover="Omslag",
+        title_page="Titelpagina", summary="Samenvatting", marking="Rubricering", part="Deel",
+        by="Door", start_of_content="Begin van de inhoud", landmarks="Oriëntatiepunten",
+        untitled="Zonder titel",
+        accessibility_summary=(
+            "Deze publicatie heeft een navigeerbare inhoudsopgave, koppen in logische volgorde "
+            "en tekstalternatieven voor afbeeldingen; er zijn geen bekende risico's."
+        ),
+    ),
+}
+TABLES["ms"] = TABLES["id"]
+
+FALLBACK = "en"
+
+
+def labels(lang: str | None) -> Labels:
+    """The labels for a BCP 47 tag (``"id"``, ``"en-US"``, ...); English when unknown."""
+    if not lang:
+        return TABLES[FALLBACK]
+    tag = lang.replace("_", "-").lower()
+    return TABLES.get(tag) or TABLES.get(tag.split("-")[0]) or TABLES[FALLBACK]
+
+
+@lru_cache(maxsize=64)
+def format_date(date: dt.date, lang: str | None) -> str:
+    """A long date in the language's style: "25 November 2026" (en, id), "25. November 2026" (de)."""
+    from babel.dates import format_date as babel_format_date
+
+    return str(babel_format_date(date, format="long", locale=labels(lang).babel_locale))
