@@ -1,0 +1,115 @@
+"""What makes a brief a brief: key points, reading time, sentence splitting (pure functions)."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+
+from .model import Block, Document, Paragraph, Section
+from .outline import block_text, iter_sections, plain_text
+
+WORDS_PER_MINUTE = 200
+"""A conservative silent-reading speed for non-fiction, in any of our languages."""
+
+MAX_KEY_POINTS = 5
+
+# Lower-cased abbreviations (without their final period) after which a period does not end a
+# sentence. English, Indonesian and the common Latin ones; single letters (initials) are
+# handled by rule, not listed.
+ABBREVIATIONS = frozenset(
+    """
+    mr mrs ms dr prof sr jr st mt ft ed eds approx est dept
+    gen lt col capt cmdr sgt adm gov sen rep pres sec amb inc ltd co corp bros vs etc al
+    e.g i.e cf viz jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri
+    u.s u.k u.n e.u u.s.a a.s d.c ph.d m.a b.a
+    dll dsb dst tsb yth bpk sdr sdri jl kab kec kel drs ir h hj s.h s.e m.si
+    """.split()
+)
+NUMBER_ABBREVIATIONS = frozenset("no nos nr vol vols fig figs p pp hlm art par ch sec".split())
+"""Abbreviations that only count as such before a number: "No. 5", but "said no. Then"."""
+
+_SENTENCE_END = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9À-ÖØ-Þ])""")
+_TOKEN_BEFORE = re.compile(r"(\S+)$")
+
+
+def _is_abbreviation(text_before: str, text_after: str) -> bool:
+    match = _TOKEN_BEFORE.search(text_before)
+    if match is None:
+        return False
+    token = match.group(1).lstrip("(\"'“‘[").lower()
+    if len(token) == 1 and token.isalpha():
+        return True  # an initial: "J. Smith"
+    if token in NUMBER_ABBREVIATIONS:
+        return text_after.lstrip()[:1].isdigit()
+    return token in ABBREVIATIONS
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split running text into sentences, keeping "U.S.", "Dr.", "No. 5", "dll." intact."""
+    text = " ".join(text.split())
+    sentences: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        end = match.end()
+        if text[match.start()] == "." and _is_abbreviation(text[start:match.start()],
+                                                           text[end:]):
+            continue
+        sentence = text[start:end].strip()
+        if sentence:
+            sentences.append(sentence)
+        start = end
+    rest = text[start:].strip()
+    if rest:
+        sentences.append(rest)
+    return sentences
+
+
+def _first_paragraph(section: Section) -> Paragraph | None:
+    for candidate in iter_sections((section,)):
+        for block in candidate.blocks:
+            if isinstance(block, Paragraph) and plain_text(block.inlines).strip():
+                return block
+    return None
+
+
+def key_points(doc: Document, limit: int = MAX_KEY_POINTS) -> tuple[str, ...]:
+    """The brief's key points: the author's (front matter), else extracted.
+
+    Extraction is deterministic: the first sentence of each top-level section, in order; an
+    article without sections gives the first sentences of its lead instead.
+    """
+    if doc.meta.key_points:
+        return doc.meta.key_points
+    points: list[str] = []
+    for section in doc.sections:
+        paragraph = _first_paragraph(section)
+        if paragraph is not None:
+            sentences = split_sentences(plain_text(paragraph.inlines))
+            if sentences and sentences[0] not in points:
+                points.append(sentences[0])
+    if not points:
+        for block in doc.lead:
+            if isinstance(block, Paragraph):
+                points.extend(split_sentences(plain_text(block.inlines)))
+    return tuple(points[:limit])
+
+
+def _all_blocks(doc: Document) -> Iterable[Block]:
+    yield from doc.lead
+    for section in iter_sections(doc.sections):
+        yield from section.blocks
+    for note in doc.footnotes:
+        yield from note.blocks
+
+
+def word_count(doc: Document) -> int:
+    """Words in the title, headings and body."""
+    words = len(doc.meta.title.split())
+    words += sum(len(plain_text(s.heading).split()) for s in iter_sections(doc.sections))
+    return words + sum(len(block_text(b).split()) for b in _all_blocks(doc))
+
+
+def reading_minutes(doc: Document) -> int:
+    """Estimated reading time in whole minutes (at least 1)."""
+    return max(1, math.ceil(word_count(doc) / WORDS_PER_MINUTE))
