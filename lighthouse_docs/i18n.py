@@ -137,7 +137,7 @@ def labels(lang: str | None) -> Labels:
 
 @lru_cache(maxsize=64)
 def format_date(date: dt.date, lang: str | None) -> str:
-    """A long date in the language's style: "25 November 2026" (en, id), "25. November 2026" (de)."""
+    """A long date in the language's style: "25 November 2026" (en, id), "25. November 2026"."""
     from babel.dates import format_date as babel_format_date
 
     return str(babel_format_date(date, format="long", locale=labels(lang).babel_locale))
