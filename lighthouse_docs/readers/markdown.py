@@ -1,0 +1,506 @@
+"""The Markdown reader: markdown-it-py tokens -> a flat block stream -> :class:`Document`.
+
+Dialect: CommonMark plus pipe tables, ``~~strikethrough~~``, footnotes (``[^1]`` and
+``^[inline]``) and definition lists, with YAML front matter (or a pandoc ``% title`` block) for
+metadata. Two pandoc habits common in real documents are tolerated rather than shown as
+literal junk: heading attributes (``# Intro {#intro .unnumbered}`` gives the id ``intro``) and
+fenced-div fence lines (``::: note`` / ``:::``), whose content is read as ordinary Markdown.
+
+Raw HTML is never passed through as markup. Tags are dropped and the text between them is kept
+as literal text; the contents of ``<script>``, ``<style>`` and similar elements, and comments,
+are dropped with their tags. So ``<span>Hi</span>`` reads as "Hi" and ``<script>x()</script>``
+reads as nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html as html_lib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import PurePath
+from typing import Any
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+from markdown_it.token import Token
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from ..errors import InputError
+from ..model import (
+    Alignment,
+    Block,
+    BlockQuote,
+    BulletList,
+    Code,
+    CodeBlock,
+    Document,
+    Emphasis,
+    FlowItem,
+    Footnote,
+    FootnoteRef,
+    Heading,
+    Image,
+    Inline,
+    InlineImage,
+    LineBreak,
+    Link,
+    Metadata,
+    OrderedList,
+    Paragraph,
+    SourceInfo,
+    Strikethrough,
+    Strong,
+    Table,
+    TableCell,
+    TableRow,
+    Text,
+    ThematicBreak,
+)
+from ..outline import block_text, plain_text, sectionize
+from ._common import clean_text, detect_language, metadata_fields, split_front_matter
+
+# Elements whose content is code or chrome, not article text: dropped with their tags.
+_HTML_DROP_CONTENT = frozenset(
+    {"script", "style", "template", "iframe", "object", "embed", "noscript", "textarea",
+     "select", "svg", "math", "canvas", "head", "title"}
+)
+_DIV_FENCE = re.compile(r":{3,}(?:[ \t].*)?$")
+# Pandoc heading attributes: only a trailing {...} made solely of #id, .class, key=value or "-"
+# is taken as attributes, so "Set {x} here" headings keep their braces.
+_HEADING_ATTRS = re.compile(r"[ \t]*\{([^{}]*)\}[ \t]*$")
+_ATTR_PART = re.compile(r"""#[^\s#.]+|\.[^\s#.]+|[\w-]+=(?:"[^"]*"|'[^']*'|\S+)|-""")
+_CLOSING_HASHES = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
+_ALIGN = re.compile(r"text-align:\s*(left|center|right)")
+_LANGUAGE_SAMPLE_CHARS = 5000
+
+
+def _div_fence_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """Swallow a pandoc fenced-div fence line so that ``:::`` never shows up as text."""
+    if state.is_code_block(start):
+        return False
+    begin = state.bMarks[start] + state.tShift[start]
+    if not _DIV_FENCE.match(state.src[begin:state.eMarks[start]]):
+        return False
+    if not silent:
+        state.line = start + 1
+    return True
+
+
+def _markdown_it() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"maxNesting": 40})
+    md.enable(["table", "strikethrough"])
+    md.use(footnote_plugin)
+    md.use(deflist_plugin)
+    md.block.ruler.before(
+        "fence", "pandoc_div_fence", _div_fence_rule,
+        {"alt": ["paragraph", "reference", "blockquote", "list"]},
+    )
+    return md
+
+
+_MD = _markdown_it()
+
+
+def html_text(markup: str) -> str:
+    """The literal text of an HTML fragment: tags, comments and script/style contents dropped."""
+    stripped = nh3.clean(markup, tags=set(), clean_content_tags=set(_HTML_DROP_CONTENT))
+    return clean_text(html_lib.unescape(stripped))
+
+
+# --------------------------------------------------------------------------- inlines
+
+
+def _merge_text(inlines: Sequence[Inline]) -> tuple[Inline, ...]:
+    """Join neighbouring Text runs so equal documents give equal models."""
+    out: list[Inline] = []
+    for inline in inlines:
+        if isinstance(inline, Text) and out and isinstance(out[-1], Text):
+            out[-1] = Text(text=out[-1].text + inline.text)
+        elif not (isinstance(inline, Text) and not inline.text):
+            out.append(inline)
+    return tuple(out)
+
+
+def _footnote_id(meta: dict[Any, Any]) -> str:
+    return f"fn-{int(meta.get('id', 0)) + 1}"
+
+
+@dataclass(slots=True)
+class _Frame:
+    opener: Token
+    children: list[Inline] = field(default_factory=list)
+
+
+def _close(frame: _Frame) -> Inline | None:
+    children = _merge_text(frame.children)
+    kind = frame.opener.type
+    if kind == "em_open":
+        return Emphasis(children=children)
+    if kind == "strong_open":
+        return Strong(children=children)
+    if kind == "s_open":
+        return Strikethrough(children=children)
+    href = str(frame.opener.attrs.get("href", ""))
+    title = frame.opener.attrs.get("title")
+    return Link(children=children, href=clean_text(href),
+                title=clean_text(str(title)) if title else None)
+
+
+_CLOSERS = {"em_close", "strong_close", "s_close", "link_close"}
+
+
+def _inlines(tokens: Sequence[Token] | None) -> tuple[Inline, ...]:
+    """markdown-it inline children -> model inlines (markup pairs become nested nodes)."""
+    root = _Frame(opener=Token("root", "", 0))
+    stack = [root]
+    for tok in tokens or ():
+        kind = tok.type
+        if kind in ("em_open", "strong_open", "s_open", "link_open"):
+            stack.append(_Frame(opener=tok))
+        elif kind in _CLOSERS and len(stack) > 1:
+            done = _close(stack.pop())
+            if done is not None:
+                stack[-1].children.append(done)
+        elif kind == "text":
+            stack[-1].children.append(Text(text=clean_text(tok.content)))
+        elif kind == "code_inline":
+            stack[-1].children.append(Code(text=clean_text(tok.content)))
+        elif kind == "softbreak":
+            stack[-1].children.append(Text(text=" "))
+        elif kind == "hardbreak":
+            stack[-1].children.append(LineBreak())
+        elif kind == "image":
+            title = tok.attrs.get("title")
+            stack[-1].children.append(InlineImage(
+                src=clean_text(str(tok.attrs.get("src", ""))),
+                alt=plain_text(_inlines(tok.children)),
+                title=clean_text(str(title)) if title else None,
+            ))
+        elif kind == "footnote_ref":
+            stack[-1].children.append(FootnoteRef(id=_footnote_id(tok.meta)))
+        elif kind == "html_inline":
+            # A lone tag or comment: the markup goes, neighbouring text tokens stay.
+            stack[-1].children.append(Text(text=html_text(tok.content)))
+        elif tok.content:
+            stack[-1].children.append(Text(text=clean_text(tok.content)))
+    while len(stack) > 1:  # unbalanced pairs cannot come from markdown-it, but never lose text
+        done = _close(stack.pop())
+        if done is not None:
+            stack[-1].children.append(done)
+    return _merge_text(root.children)
+
+
+def _is_blank(inline: Inline) -> bool:
+    return isinstance(inline, Text) and not inline.text.strip()
+
+
+# --------------------------------------------------------------------------- blocks
+
+
+@dataclass(slots=True)
+class _Reader:
+    """Walks one markdown-it block token list; collects footnotes on the side."""
+
+    tokens: list[Token]
+    line_offset: int
+    footnotes: list[Footnote] = field(default_factory=list)
+    pos: int = 0
+
+    def line(self, tok: Token) -> int | None:
+        return tok.map[0] + 1 + self.line_offset if tok.map else None
+
+    def until(self, closer: str) -> list[FlowItem]:
+        """Read items up to (and past) the token of type ``closer`` at this depth."""
+        items: list[FlowItem] = []
+        while self.pos < len(self.tokens):
+            tok = self.tokens[self.pos]
+            if tok.type == closer:
+                self.pos += 1
+                return items
+            items.extend(self.item())
+        return items
+
+    def blocks_until(self, closer: str) -> tuple[Block, ...]:
+        # Headings inside containers (a "# x" in a list item) are not sections: keep their text.
+        out: list[Block] = []
+        for item in self.until(closer):
+            if isinstance(item, Heading):
+                out.append(Paragraph(inlines=(Strong(children=item.inlines),), line=item.line))
+            else:
+                out.append(item)
+        return tuple(out)
+
+    def skip_to(self, closer: str) -> None:
+        self.until(closer)
+
+    def inline_at(self, closer: str) -> tuple[Inline, ...]:
+        """The inline content between an opener (already consumed) and ``closer``."""
+        inlines: tuple[Inline, ...] = ()
+        while self.pos < len(self.tokens) and self.tokens[self.pos].type != closer:
+            tok = self.tokens[self.pos]
+            if tok.type == "inline":
+                inlines = _inlines(tok.children)
+            self.pos += 1
+        self.pos += 1
+        return inlines
+
+    def item(self) -> list[FlowItem]:
+        tok = self.tokens[self.pos]
+        self.pos += 1
+        kind, line = tok.type, self.line(tok)
+        if kind == "paragraph_open":
+            return self.paragraph(self.inline_at("paragraph_close"), line)
+        if kind == "heading_open":
+            return self.heading(tok, self.inline_at("heading_close"), line)
+        if kind == "bullet_list_open":
+            return [BulletList(items=self.list_items("bullet_list_close"), line=line)]
+        if kind == "ordered_list_open":
+            start = int(tok.attrs.get("start", 1))
+            return [OrderedList(items=self.list_items("ordered_list_close"), start=start,
+                                line=line)]
+        if kind == "blockquote_open":
+            return [BlockQuote(blocks=self.blocks_until("blockquote_close"), line=line)]
+        if kind in ("fence", "code_block"):
+            language = tok.info.strip().split(maxsplit=1)[0] if tok.info.strip() else None
+            if language:
+                language = language.strip("{}.") or None
+            text = clean_text(tok.content.removesuffix("\n"))
+            return [CodeBlock(text=text, language=language, line=line)]
+        if kind == "hr":
+            return [ThematicBreak(line=line)]
+        if kind == "table_open":
+            return [self.table(line)]
+        if kind == "html_block":
+            text = " ".join(html_text(tok.content).split())
+            return [Paragraph(inlines=(Text(text=text),), line=line)] if text else []
+        if kind == "dl_open":
+            return list(self.definition_list())
+        if kind == "footnote_block_open":
+            self.footnote_block()
+            return []
+        if kind == "inline":  # only reachable from malformed streams; keep the words
+            return self.paragraph(_inlines(tok.children), line)
+        return []  # closers of constructs we do not model, footnote anchors
+
+    def paragraph(self, inlines: tuple[Inline, ...], line: int | None) -> list[FlowItem]:
+        content = [i for i in inlines if not _is_blank(i)]
+        if len(content) == 1 and isinstance(content[0], InlineImage):
+            img = content[0]
+            return [Image(src=img.src, alt=img.alt, title=img.title, line=line)]
+        if not content:
+            return []
+        return [Paragraph(inlines=inlines, line=line)]
+
+    def heading(self, tok: Token, inlines: tuple[Inline, ...], line: int | None
+                ) -> list[FlowItem]:
+        inlines, explicit_id = _split_heading_attrs(inlines)
+        return [Heading(level=int(tok.tag[1:]), inlines=inlines, line=line, id=explicit_id)]
+
+    def list_items(self, closer: str) -> tuple[tuple[Block, ...], ...]:
+        items: list[tuple[Block, ...]] = []
+        while self.pos < len(self.tokens):
+            tok = self.tokens[self.pos]
+            self.pos += 1
+            if tok.type == closer:
+                break
+            if tok.type == "list_item_open":
+                items.append(self.blocks_until("list_item_close"))
+        return tuple(items)
+
+    def table(self, line: int | None) -> Table:
+        head: list[TableRow] = []
+        body: list[TableRow] = []
+        align: list[Alignment] = []
+        cells: list[TableCell] = []
+        in_head = False
+        while self.pos < len(self.tokens):
+            tok = self.tokens[self.pos]
+            self.pos += 1
+            if tok.type == "table_close":
+                break
+            if tok.type == "thead_open":
+                in_head = True
+            elif tok.type == "thead_close":
+                in_head = False
+            elif tok.type == "tr_open":
+                cells = []
+            elif tok.type == "tr_close":
+                (head if in_head else body).append(TableRow(cells=tuple(cells)))
+            elif tok.type in ("th_open", "td_open"):
+                if in_head:
+                    match = _ALIGN.search(str(tok.attrs.get("style", "")))
+                    align.append(match.group(1) if match else None)  # type: ignore[arg-type]
+                cells.append(TableCell(inlines=self.inline_at(f"{tok.tag}_close")))
+        return Table(head=tuple(head), body=tuple(body), align=tuple(align), line=line)
+
+    def definition_list(self) -> list[Block]:
+        # The model has no definition list: a term becomes a bold paragraph, its definitions
+        # follow as ordinary blocks, which reads the same on paper.
+        out: list[Block] = []
+        while self.pos < len(self.tokens):
+            tok = self.tokens[self.pos]
+            self.pos += 1
+            if tok.type == "dl_close":
+                break
+            if tok.type == "dt_open":
+                term = self.inline_at("dt_close")
+                out.append(Paragraph(inlines=(Strong(children=term),), line=self.line(tok)))
+            elif tok.type == "dd_open":
+                out.extend(self.blocks_until("dd_close"))
+        return out
+
+    def footnote_block(self) -> None:
+        while self.pos < len(self.tokens):
+            tok = self.tokens[self.pos]
+            self.pos += 1
+            if tok.type == "footnote_block_close":
+                return
+            if tok.type == "footnote_open":
+                blocks = self.blocks_until("footnote_close")
+                self.footnotes.append(Footnote(id=_footnote_id(tok.meta), blocks=blocks))
+
+
+def _split_heading_attrs(inlines: tuple[Inline, ...]) -> tuple[tuple[Inline, ...], str | None]:
+    """Strip a trailing pandoc ``{#id .class}`` from a heading; return the id if any."""
+    if not inlines or not isinstance(inlines[-1], Text):
+        return inlines, None
+    last = inlines[-1].text
+    match = _HEADING_ATTRS.search(last)
+    if match is None:
+        return inlines, None
+    parts = match.group(1).split()
+    if not parts or any(_ATTR_PART.fullmatch(p) is None for p in parts):
+        return inlines, None
+    explicit = next((p[1:] for p in parts if p.startswith("#")), None)
+    # Pandoc allows a closing "###" before the attributes; markdown-it left it in the text.
+    rest = _CLOSING_HASHES.sub("", last[:match.start()]).rstrip()
+    head = inlines[:-1] + ((Text(text=rest),) if rest else ())
+    return (head or inlines), explicit
+
+
+# --------------------------------------------------------------------------- metadata
+
+
+@dataclass(frozen=True, slots=True)
+class _TitleBlock:
+    fields: dict[str, Any]
+    body: str
+    consumed_lines: int
+    warnings: tuple[str, ...]
+
+
+def _pandoc_title_block(body: str, path: str) -> _TitleBlock:
+    """Split pandoc's ``% title`` / ``% author; author`` / ``% date`` block off the top."""
+    lines = body.split("\n")
+    if not lines or not lines[0].startswith("%"):
+        return _TitleBlock({}, body, 0, ())
+    groups: list[list[str]] = []
+    n = 0
+    while n < len(lines) and len(groups) < 3:
+        line = lines[n]
+        if line.startswith("%"):
+            groups.append([line[1:].strip()])
+        elif line.startswith((" ", "\t")) and line.strip() and groups:
+            groups[-1].append(line.strip())
+        else:
+            break
+        n += 1
+    values = [clean_text(" ".join(g)).strip() for g in groups]
+    fields: dict[str, Any] = {}
+    warnings: list[str] = []
+    if values and values[0]:
+        fields["title"] = values[0]
+    if len(values) > 1 and values[1]:
+        fields["authors"] = tuple(a.strip() for a in values[1].split(";") if a.strip())
+    if len(values) > 2 and values[2]:
+        try:
+            fields["date"] = dt.date.fromisoformat(values[2][:10])
+        except ValueError:
+            warnings.append(f"{path}: title block date {values[2]!r} is not YYYY-MM-DD; ignored")
+    return _TitleBlock(fields, "\n".join(lines[n:]), n, tuple(warnings))
+
+
+def _normalise_levels(flow: list[FlowItem]) -> list[FlowItem]:
+    """Shift heading levels so the highest rank in the body is 2 (the title is 1)."""
+    levels = [item.level for item in flow if isinstance(item, Heading)]
+    if not levels or min(levels) == 2:
+        return flow
+    shift = 2 - min(levels)
+    return [replace(item, level=item.level + shift) if isinstance(item, Heading) else item
+            for item in flow]
+
+
+def _language_sample(title: str, flow: Sequence[FlowItem]) -> str:
+    parts = [title]
+    size = len(title)
+    for item in flow:
+        if isinstance(item, Paragraph | BlockQuote | BulletList | OrderedList):
+            text = block_text(item)
+            parts.append(text)
+            size += len(text)
+            if size > _LANGUAGE_SAMPLE_CHARS:
+                break
+    return " ".join(parts)
+
+
+def _fallback_title(path: str) -> str:
+    stem = PurePath(path).stem.replace("_", " ").replace("-", " ").strip()
+    return stem[:1].upper() + stem[1:] if stem else "Untitled"
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def parse(text: str, source: SourceInfo, *, lang: str | None = None) -> Document:
+    """Parse Markdown ``text`` into a :class:`Document`.
+
+    Title: front matter ``title``, else a pandoc ``% title`` line, else the first ``#``
+    heading (removed from the flow), else the file name. Language: ``lang``, else front
+    matter, else detected from the text.
+
+    :raises InputError: the front matter is malformed or the text is nested too deeply to read.
+    """
+    text = clean_text(text)
+    front = split_front_matter(text, source.path)
+    fields = metadata_fields(front.data, source.path)
+    body, first_line = front.body, front.body_first_line
+    warnings: list[str] = []
+    if not front.data:
+        block = _pandoc_title_block(body, source.path)
+        fields = {**block.fields, **fields}
+        body, first_line = block.body, first_line + block.consumed_lines
+        warnings.extend(block.warnings)
+    try:
+        env: dict[str, Any] = {}
+        reader = _Reader(tokens=_MD.parse(body, env), line_offset=first_line - 1)
+        flow: list[FlowItem] = []
+        while reader.pos < len(reader.tokens):
+            flow.extend(reader.item())
+    except RecursionError:
+        raise InputError("Markdown is nested too deeply to read", path=source.path) from None
+
+    title = fields.pop("title", None)
+    if not title:
+        first_h1 = next((i for i, item in enumerate(flow)
+                         if isinstance(item, Heading) and item.level == 1), None)
+        if first_h1 is not None:
+            heading = flow.pop(first_h1)
+            assert isinstance(heading, Heading)
+            title = " ".join(plain_text(heading.inlines).split())
+    if not title:
+        title = _fallback_title(source.path)
+        warnings.append(f"{source.path}: no title in front matter or a '#' heading; "
+                        f"using {title!r}")
+    flow = _normalise_levels(flow)
+
+    url = fields.pop("url", None) or source.url
+    doc_lang = lang or fields.pop("lang", None) or detect_language(_language_sample(title, flow))
+    fields.pop("lang", None)
+    lead, sections = sectionize(flow)
+    meta = Metadata(title=title, source=replace(source, url=url), lang=doc_lang, **fields)
+    return Document(meta=meta, lead=lead, sections=sections,
+                    footnotes=tuple(reader.footnotes), warnings=tuple(warnings))
