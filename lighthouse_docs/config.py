@@ -1,0 +1,211 @@
+"""Project configuration: ``lighthouse.toml`` (or ``[tool.lighthouse-docs]`` in ``pyproject.toml``).
+
+:func:`load_settings` reads the file once and validates every key and value, so that a typo is
+reported with the file and key before anything is built. The command line overrides the result
+with :func:`dataclasses.replace`; nothing else reads configuration.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from .errors import ConfigError
+
+CONFIG_FILE = "lighthouse.toml"
+PYPROJECT_FILE = "pyproject.toml"
+PYPROJECT_TABLE = "lighthouse-docs"
+
+Paper = Literal["a4", "letter"]
+PAPERS: tuple[Paper, ...] = ("a4", "letter")
+FORMATS: tuple[str, ...] = ("pdf", "epub", "html")
+"""Every output format, in the order outputs are listed."""
+DEFAULT_FORMATS: tuple[str, ...] = ("pdf", "epub")
+
+# WeasyPrint 70's ``weasyprint.pdf.VARIANTS``, spelled out so that reading a configuration never
+# imports WeasyPrint (a build with nothing to do must stay fast).
+PDF_VARIANTS: tuple[str, ...] = (
+    "pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u", "pdf/a-1a",
+    "pdf/a-2a", "pdf/a-3a", "pdf/a-4e", "pdf/a-4f", "pdf/ua-1", "pdf/ua-2", "pdf/x-1a",
+    "pdf/x-3", "pdf/x-4", "pdf/x-5g",
+)
+PLAIN_PDF = "none"
+"""The ``pdf_variant`` value that asks for a plain (untagged) PDF."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Settings:
+    """Build defaults: built-in, overridden by the project file, then by the command line."""
+
+    paper: Paper = "a4"
+    style: str | None = None
+    """Theme name or folder (``theme.resolve_theme``); None = the default theme."""
+    lang: str | None = None
+    """Language tag forced on every source; None = detect."""
+    marking: str | None = None
+    """Handling marking printed on every page, overriding the sources' own."""
+    output: Path = Path("output")
+    """Output folder; relative paths are relative to the project root."""
+    formats: tuple[str, ...] = DEFAULT_FORMATS
+    jobs: int | None = None
+    """Worker processes; None = the number of CPUs."""
+    key_points: bool = True
+    pdf_variant: str | None = "pdf/ua-1"
+    file: Path | None = None
+    """The configuration file these settings came from, if any (for messages)."""
+
+
+def _expect_str(value: object, file: Path, key: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"expected a non-empty string, got {value!r}", file=file, key=key)
+    return value.strip()
+
+
+def _paper(value: object, file: Path, key: str) -> Paper:
+    text = _expect_str(value, file, key).lower()
+    for paper in PAPERS:
+        if text == paper:
+            return paper
+    raise ConfigError(f"expected one of {', '.join(PAPERS)}, got {value!r}", file=file, key=key)
+
+
+def _formats(value: object, file: Path, key: str) -> tuple[str, ...]:
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not items:
+        raise ConfigError(f"expected a non-empty list of formats ({', '.join(FORMATS)})",
+                          file=file, key=key)
+    wanted: set[str] = set()
+    for item in items:
+        if not isinstance(item, str) or item.lower() not in FORMATS:
+            raise ConfigError(f"unknown format {item!r}; expected {', '.join(FORMATS)}",
+                              file=file, key=key)
+        wanted.add(item.lower())
+    return normalize_formats(wanted)
+
+
+def _jobs(value: object, file: Path, key: str) -> int | None:
+    if value == "auto":
+        return None
+    # bool is an int subclass: `jobs = true` must not mean one job.
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(f"expected a positive integer or \"auto\", got {value!r}",
+                          file=file, key=key)
+    return value
+
+
+def _bool(value: object, file: Path, key: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"expected true or false, got {value!r}", file=file, key=key)
+    return value
+
+
+def _pdf_variant(value: object, file: Path, key: str) -> str | None:
+    return parse_pdf_variant(_expect_str(value, file, key), file=file, key=key)
+
+
+def _output(value: object, file: Path, key: str) -> Path:
+    return Path(_expect_str(value, file, key)).expanduser()
+
+
+# TOML key -> (Settings field, validator). The one list of what a project file may say.
+_KEYS: dict[str, tuple[str, Any]] = {
+    "paper": ("paper", _paper),
+    "style": ("style", _expect_str),
+    "language": ("lang", _expect_str),
+    "marking": ("marking", _expect_str),
+    "output": ("output", _output),
+    "formats": ("formats", _formats),
+    "jobs": ("jobs", _jobs),
+    "key_points": ("key_points", _bool),
+    "pdf_variant": ("pdf_variant", _pdf_variant),
+}
+KNOWN_KEYS: tuple[str, ...] = tuple(_KEYS)
+
+
+def normalize_formats(formats: set[str] | tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """``formats`` deduplicated, in the canonical order of :data:`FORMATS`."""
+    return tuple(f for f in FORMATS if f in set(formats))
+
+
+def parse_pdf_variant(value: str, *, file: Path | None = None,
+                      key: str = "pdf_variant") -> str | None:
+    """A WeasyPrint PDF variant name, or None for ``"none"`` (a plain PDF).
+
+    :raises ConfigError: not a variant WeasyPrint 70 knows.
+    """
+    text = value.strip().lower()
+    if text == PLAIN_PDF:
+        return None
+    if text not in PDF_VARIANTS:
+        raise ConfigError(f"unknown PDF variant {value!r}; expected {PLAIN_PDF} or one of "
+                          f"{', '.join(PDF_VARIANTS)}", file=file, key=key)
+    return text
+
+
+def settings_from_mapping(table: Mapping[str, object], file: Path,
+                          prefix: str = "") -> Settings:
+    """Validate one configuration table.
+
+    :param prefix: how keys are named in messages (``tool.lighthouse-docs.`` for pyproject).
+    :raises ConfigError: an unknown key or a bad value, naming the file and the key.
+    """
+    values: dict[str, object] = {}
+    for key, value in table.items():
+        if key not in _KEYS:
+            raise ConfigError(f"unknown key; expected one of {', '.join(KNOWN_KEYS)}",
+                              file=file, key=f"{prefix}{key}")
+        field_name, validate = _KEYS[key]
+        values[field_name] = validate(value, file, f"{prefix}{key}")
+    return dataclasses.replace(Settings(file=file), **values)  # type: ignore[arg-type]
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"not valid TOML ({exc})", file=path) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot be read ({exc.strerror or exc})", file=path) from None
+
+
+def config_file(root: Path) -> Path | None:
+    """The file the settings of the project at ``root`` come from, or None.
+
+    ``lighthouse.toml`` wins over a ``[tool.lighthouse-docs]`` table in ``pyproject.toml``.
+    """
+    own = root / CONFIG_FILE
+    if own.is_file():
+        return own
+    pyproject = root / PYPROJECT_FILE
+    if pyproject.is_file():
+        tool = _read_toml(pyproject).get("tool", {})
+        if isinstance(tool, dict) and PYPROJECT_TABLE in tool:
+            return pyproject
+    return None
+
+
+def load_settings(root: Path) -> Settings:
+    """The settings of the project at ``root`` (built-in defaults when it has no configuration).
+
+    Relative ``output`` folders are made absolute against ``root``.
+
+    :raises ConfigError: unreadable or invalid TOML, an unknown key or a bad value.
+    """
+    path = config_file(root)
+    if path is None:
+        settings = Settings()
+    elif path.name == CONFIG_FILE:
+        settings = settings_from_mapping(_read_toml(path), path)
+    else:
+        table = _read_toml(path)["tool"][PYPROJECT_TABLE]
+        if not isinstance(table, dict):
+            raise ConfigError("expected a table", file=path, key=f"tool.{PYPROJECT_TABLE}")
+        settings = settings_from_mapping(table, path, prefix=f"tool.{PYPROJECT_TABLE}.")
+    if not settings.output.is_absolute():
+        settings = dataclasses.replace(settings, output=root / settings.output)
+    return settings
