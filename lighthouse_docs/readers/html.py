@@ -1,0 +1,564 @@
+"""The HTML reader: a saved web article -> main content -> sanitised tree -> :class:`Document`.
+
+Steps: metadata from the raw page (``<title>``, ``<html lang>``, ``<meta>``, Open Graph,
+``<link rel=canonical>``, ``<time datetime>``); the main content extracted by readability-lxml;
+that content sanitised by nh3 with a closed allow-list (no scripts, styles, event handlers,
+frames, forms, objects, embedded media, external stylesheets or ``style`` attributes, and only
+``http``, ``https``, ``mailto`` and relative URLs); then the remaining elements mapped to the model.
+
+Readability is tuned for long pages: on short ones it drops lists and tables or keeps almost
+nothing. So when the sanitised body (page chrome such as ``<nav>``, ``<aside>``, ``<footer>`` and
+forms already removed) has at most ``SHORT_PAGE_WORDS`` words, or readability fails or keeps no
+words, the whole body is used instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from pathlib import PurePath
+from typing import Any
+
+import lxml.etree
+import lxml.html
+import nh3
+from readability import Document as ReadabilityDocument
+from readability.readability import Unparseable
+
+from ..errors import InputError
+from ..model import (
+    Alignment,
+    Block,
+    BlockQuote,
+    BulletList,
+    Code,
+    CodeBlock,
+    Document,
+    Emphasis,
+    FlowItem,
+    Heading,
+    Image,
+    Inline,
+    InlineImage,
+    LineBreak,
+    Link,
+    Metadata,
+    OrderedList,
+    Paragraph,
+    SourceInfo,
+    Strikethrough,
+    Strong,
+    Table,
+    TableCell,
+    TableRow,
+    Text,
+    ThematicBreak,
+)
+from ..outline import block_text, plain_text, sectionize
+from ._common import clean_text, detect_language
+
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_INLINE_TAGS = frozenset(
+    {"a", "em", "i", "strong", "b", "code", "kbd", "samp", "tt", "br", "s", "del", "strike",
+     "sub", "sup", "span", "time", "abbr", "cite", "q", "mark", "u", "small", "img", "ins",
+     "dfn", "var", "bdi", "bdo", "wbr", "data"}
+)
+_BLOCK_TAGS = frozenset(
+    {"p", *_HEADINGS, "ul", "ol", "li", "blockquote", "pre", "table", "thead", "tbody", "tfoot",
+     "tr", "th", "td", "caption", "hr", "div", "section", "article", "main", "header", "figure",
+     "figcaption", "dl", "dt", "dd", "address", "details", "summary", "center", "hgroup"}
+)
+ALLOWED_TAGS: frozenset[str] = _INLINE_TAGS | _BLOCK_TAGS
+"""Every element that survives sanitising; anything else is unwrapped (text kept) or dropped."""
+
+DROPPED_WITH_CONTENT: frozenset[str] = frozenset(
+    {"script", "style", "template", "iframe", "frame", "frameset", "object", "embed", "applet",
+     "noscript", "form", "button", "input", "select", "textarea", "svg", "math", "canvas",
+     "audio", "video", "dialog", "nav", "aside", "footer", "head", "title", "link", "meta",
+     "base"}
+)
+"""Active content and page chrome: removed together with everything inside them."""
+
+_ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title"},
+    "ol": {"start"},
+    "th": {"align"},
+    "td": {"align"},
+    "pre": {"class"},
+    "code": {"class"},
+    **{h: {"id"} for h in _HEADINGS},
+}
+URL_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
+"""Schemes a link or image may keep (plus relative URLs); ``javascript:`` and ``data:`` go."""
+
+SHORT_PAGE_WORDS = 300
+"""Pages with at most this many body words skip readability (see the module docstring)."""
+_WS = re.compile(r"\s+")
+# lxml refuses str input that declares an encoding; the text is already decoded, so it can go.
+_XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
+_LANG_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+_CODE_LANGUAGE = re.compile(r"(?:^|\s)(?:language|lang)-([\w+#.-]+)")
+_LANGUAGE_SAMPLE_CHARS = 5000
+
+
+def sanitize(markup: str) -> str:
+    """``markup`` reduced to the allow-listed elements, attributes and URL schemes."""
+    return nh3.clean(
+        markup,
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags=set(DROPPED_WITH_CONTENT),
+        attributes=_ALLOWED_ATTRIBUTES,
+        url_schemes=set(URL_SCHEMES),
+        strip_comments=True,
+        link_rel=None,
+    )
+
+
+def _fragment(markup: str) -> lxml.html.HtmlElement:
+    """Sanitised markup as a tree under one ``<div>``."""
+    root: lxml.html.HtmlElement = lxml.html.fragment_fromstring(
+        markup or "<p></p>", create_parent="div")
+    return root
+
+
+# --------------------------------------------------------------------------- metadata
+
+
+def _text_of(el: Any) -> str:
+    return clean_text(_WS.sub(" ", str(el.text_content()))).strip()
+
+
+def _meta_content(page: Any, *keys: str) -> str | None:
+    """The first non-empty ``<meta name|property=key content>`` for the keys, in order."""
+    for key in keys:
+        for el in page.iter("meta"):
+            name = (el.get("name") or el.get("property") or "").strip().lower()
+            value = el.get("content")
+            if name == key and value and value.strip():
+                return clean_text(_WS.sub(" ", value)).strip()
+    return None
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None
+
+
+def _page_metadata(page: Any) -> dict[str, Any]:
+    """What the page says about itself, before any content is read."""
+    fields: dict[str, Any] = {}
+    title_el = next(iter(page.iter("title")), None)
+    fields["html_title"] = _text_of(title_el) if title_el is not None else None
+    fields["og_title"] = _meta_content(page, "og:title")
+    lang = (page.get("lang") or page.get("xml:lang") or "").strip().replace("_", "-")
+    if _LANG_TAG.fullmatch(lang):
+        fields["lang"] = lang
+    if author := _meta_content(page, "author", "article:author", "dc.creator"):
+        fields["authors"] = (author,)
+    if summary := _meta_content(page, "description", "og:description"):
+        fields["summary"] = summary
+    if keywords := _meta_content(page, "keywords"):
+        fields["keywords"] = tuple(k.strip() for k in keywords.split(",") if k.strip())
+    if publisher := _meta_content(page, "og:site_name"):
+        fields["publisher"] = publisher
+    date = _parse_date(_meta_content(page, "article:published_time", "dcterms.created"))
+    if date is None:
+        date = next((d for t in page.iter("time") if (d := _parse_date(t.get("datetime")))),
+                    None)
+    fields["date"] = date
+    canonical = next((el.get("href") for el in page.iter("link")
+                      if "canonical" in (el.get("rel") or "").lower().split()), None)
+    for url in (canonical, _meta_content(page, "og:url")):
+        if url and url.strip().lower().startswith(("http://", "https://")):
+            fields["url"] = clean_text(url.strip())
+            break
+    return fields
+
+
+# --------------------------------------------------------------------------- inlines
+
+
+def _merge(inlines: Sequence[Inline]) -> tuple[Inline, ...]:
+    """Collapse HTML whitespace and join neighbouring text runs."""
+    out: list[Inline] = []
+    for inline in inlines:
+        if isinstance(inline, Text):
+            text = _WS.sub(" ", inline.text)
+            if out and isinstance(out[-1], Text):
+                joined = out[-1].text + text
+                out[-1] = Text(text=joined.replace("  ", " "))
+            elif text:
+                out.append(Text(text=text))
+        else:
+            out.append(inline)
+    return tuple(out)
+
+
+def _trim(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    """Drop leading/trailing whitespace of a block's inline run."""
+    items = list(inlines)
+    if items and isinstance(items[0], Text):
+        items[0] = Text(text=items[0].text.lstrip())
+    if items and isinstance(items[-1], Text):
+        items[-1] = Text(text=items[-1].text.rstrip())
+    return tuple(i for i in items if not (isinstance(i, Text) and not i.text))
+
+
+def _image(el: Any) -> InlineImage | None:
+    src = (el.get("src") or "").strip()
+    if not src:  # the sanitiser removed an unsafe URL, or there never was one
+        return None
+    title = el.get("title")
+    alt = clean_text(_WS.sub(" ", el.get("alt") or "")).strip()
+    return InlineImage(src=clean_text(src), alt=alt, title=clean_text(title) if title else None)
+
+
+def _text(value: str | None) -> list[Inline]:
+    return [Text(text=clean_text(value))] if value else []
+
+
+def _inline_children(el: Any) -> list[Inline]:
+    out = _text(el.text)
+    for child in el:
+        out.extend(_inline(child))
+        out.extend(_text(child.tail))
+    return out
+
+
+def _inline(el: Any) -> list[Inline]:
+    """One element in running text -> inlines (its tail is the caller's business)."""
+    if not isinstance(el.tag, str):  # comments and processing instructions carry no text
+        return []
+    tag = el.tag
+    if tag in ("em", "i", "cite", "dfn", "var"):
+        return [Emphasis(children=_merge(_inline_children(el)))]
+    if tag in ("strong", "b"):
+        return [Strong(children=_merge(_inline_children(el)))]
+    if tag in ("s", "del", "strike"):
+        return [Strikethrough(children=_merge(_inline_children(el)))]
+    if tag in ("code", "kbd", "samp", "tt"):
+        return [Code(text=clean_text(str(el.text_content())))]
+    if tag == "br":
+        return [LineBreak()]
+    if tag == "img":
+        image = _image(el)
+        return [image] if image is not None else []
+    if tag == "a":
+        children = _merge(_inline_children(el))
+        href = (el.get("href") or "").strip()
+        if not href:  # a javascript: link arrives here without href: keep only its words
+            return list(children)
+        title = el.get("title")
+        return [Link(children=children, href=clean_text(href),
+                     title=clean_text(title) if title else None)]
+    if tag in _BLOCK_TAGS:  # a block inside running text (a <p> in a table cell): keep words apart
+        return [Text(text=" "), *_inline_children(el), Text(text=" ")]
+    return _inline_children(el)
+
+
+# --------------------------------------------------------------------------- blocks
+
+
+def _paragraph(inlines: list[Inline]) -> list[Block]:
+    content = _trim(_merge(inlines))
+    if not content:
+        return []
+    if len(content) == 1 and isinstance(content[0], InlineImage):
+        img = content[0]
+        return [Image(src=img.src, alt=img.alt, title=img.title)]
+    return [Paragraph(inlines=content)]
+
+
+def _cells(row: Any) -> tuple[tuple[TableCell, ...], tuple[Alignment, ...], bool]:
+    cells: list[TableCell] = []
+    align: list[Alignment] = []
+    all_th = True
+    for cell in row:
+        if cell.tag not in ("td", "th"):
+            continue
+        all_th = all_th and cell.tag == "th"
+        cells.append(TableCell(inlines=_trim(_merge(_inline_children(cell)))))
+        value = (cell.get("align") or "").lower()
+        align.append(value if value in ("left", "center", "right") else None)  # type: ignore[arg-type]
+    return tuple(cells), tuple(align), all_th and bool(cells)
+
+
+def _table(el: Any) -> Table:
+    head: list[TableRow] = []
+    body: list[TableRow] = []
+    align: tuple[Alignment, ...] = ()
+    caption: tuple[Inline, ...] = ()
+
+    def rows() -> Iterator[tuple[Any, bool]]:
+        for child in el:
+            if child.tag == "tr":
+                yield child, False
+            elif child.tag in ("thead", "tbody", "tfoot"):
+                for row in child:
+                    if row.tag == "tr":
+                        yield row, child.tag == "thead"
+
+    for child in el:
+        if child.tag == "caption":
+            caption = _trim(_merge(_inline_children(child)))
+    for row, in_thead in rows():
+        cells, row_align, all_th = _cells(row)
+        if not cells:
+            continue
+        if in_thead or (all_th and not body):
+            head.append(TableRow(cells=cells))
+        else:
+            body.append(TableRow(cells=cells))
+        if len(row_align) > len(align):
+            align = row_align
+    return Table(head=tuple(head), body=tuple(body), align=align, caption=caption)
+
+
+def _list_items(el: Any) -> tuple[tuple[Block, ...], ...]:
+    items: list[tuple[Block, ...]] = []
+    for child in el:
+        if child.tag == "li":
+            items.append(_contained(child))
+        elif child.tag in ("ul", "ol") and items:  # a sub-list misplaced outside its <li>
+            items[-1] = (*items[-1], *_contained_list(child))
+    return tuple(items)
+
+
+def _contained_list(el: Any) -> list[Block]:
+    return [b for b in _flow(el, wrap=True) if not isinstance(b, Heading)]
+
+
+def _contained(el: Any) -> tuple[Block, ...]:
+    """Blocks inside a container; headings there are not sections, so they read as bold text."""
+    out: list[Block] = []
+    for item in _flow(el):
+        if isinstance(item, Heading):
+            out.append(Paragraph(inlines=(Strong(children=item.inlines),)))
+        else:
+            out.append(item)
+    return tuple(out)
+
+
+def _start(el: Any) -> int:
+    try:
+        return int(el.get("start") or 1)
+    except ValueError:
+        return 1
+
+
+def _block(el: Any) -> list[FlowItem]:
+    """One block-level element -> flow items."""
+    tag = el.tag
+    if tag in _HEADINGS:
+        inlines = _trim(_merge(_inline_children(el)))
+        if not inlines:
+            return []
+        explicit = (el.get("id") or "").strip() or None
+        return [Heading(level=int(tag[1]), inlines=inlines, id=explicit)]
+    if tag == "p":
+        return list(_paragraph(_inline_children(el)))
+    if tag == "ul":
+        items = _list_items(el)
+        return [BulletList(items=items)] if items else []
+    if tag == "ol":
+        items = _list_items(el)
+        return [OrderedList(items=items, start=_start(el))] if items else []
+    if tag == "blockquote":
+        blocks = _contained(el)
+        return [BlockQuote(blocks=blocks)] if blocks else []
+    if tag == "pre":
+        classes = " ".join(filter(None, [el.get("class"),
+                                         *(c.get("class") for c in el.iter("code"))]))
+        match = _CODE_LANGUAGE.search(classes)
+        text = clean_text(str(el.text_content())).strip("\n")
+        return [CodeBlock(text=text, language=match.group(1) if match else None)] if text else []
+    if tag == "hr":
+        return [ThematicBreak()]
+    if tag == "table":
+        table = _table(el)
+        return [table] if table.head or table.body else []
+    if tag == "img":
+        return list(_paragraph(_inline(el)))
+    if tag == "figure":
+        return _figure(el)
+    if tag == "dl":
+        out: list[FlowItem] = []
+        for child in el:
+            if child.tag == "dt":
+                term = _trim(_merge(_inline_children(child)))
+                if term:
+                    out.append(Paragraph(inlines=(Strong(children=term),)))
+            elif child.tag == "dd":
+                out.extend(_contained(child))
+        return out
+    return _flow(el)  # div, section, article, li, td outside a table...: transparent
+
+
+def _figure(el: Any) -> list[FlowItem]:
+    images = [img for img in el.iter("img") if _image(img) is not None]
+    caption_el = next(iter(el.iter("figcaption")), None)
+    caption = _trim(_merge(_inline_children(caption_el))) if caption_el is not None else ()
+    if len(images) == 1:
+        image = _image(images[0])
+        assert image is not None
+        return [Image(src=image.src, alt=image.alt, title=image.title, caption=caption)]
+    flow = [item for child in el if child.tag != "figcaption" for item in _block_or_inline(child)]
+    return [*flow, *_paragraph(list(caption))]
+
+
+def _block_or_inline(el: Any) -> list[FlowItem]:
+    if isinstance(el.tag, str) and el.tag in _BLOCK_TAGS:
+        return _block(el)
+    return list(_paragraph(_inline(el)))
+
+
+def _flow(el: Any, *, wrap: bool = False) -> list[FlowItem]:
+    """The children of a container: blocks as blocks, loose inline runs as paragraphs."""
+    if wrap:
+        return _block(el)
+    out: list[FlowItem] = []
+    pending: list[Inline] = _text(el.text)
+    for child in el:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag in _BLOCK_TAGS:
+            out.extend(_paragraph(pending))
+            pending = []
+            out.extend(_block(child))
+        else:
+            pending.extend(_inline(child))
+        pending.extend(_text(child.tail))
+    out.extend(_paragraph(pending))
+    return out
+
+
+# --------------------------------------------------------------------------- extraction
+
+
+def _words(markup: str) -> int:
+    return len(_fragment(markup).text_content().split())
+
+
+def _main_content(raw: str, body_markup: str) -> str:
+    """Sanitised markup of the article's main content (readability, else the whole body)."""
+    if _words(body_markup) <= SHORT_PAGE_WORDS:
+        return body_markup
+    try:
+        summary = sanitize(ReadabilityDocument(raw).summary(html_partial=True))
+    except (Unparseable, ValueError, TypeError, lxml.etree.LxmlError):
+        return body_markup
+    return summary if _words(summary) else body_markup
+
+
+def _body_markup(page: Any, raw: str) -> str:
+    body = next(iter(page.iter("body")), None)
+    source = lxml.html.tostring(body, encoding="unicode") if body is not None else raw
+    return sanitize(source)
+
+
+def _normalise_levels(flow: list[FlowItem]) -> list[FlowItem]:
+    levels = [item.level for item in flow if isinstance(item, Heading)]
+    if not levels or min(levels) == 2:
+        return flow
+    shift = 2 - min(levels)
+    return [replace(item, level=item.level + shift) if isinstance(item, Heading) else item
+            for item in flow]
+
+
+def _same(a: str, b: str | None) -> bool:
+    return b is not None and a.casefold() in b.casefold()
+
+
+def _title(flow: list[FlowItem], page_flow: list[FlowItem], meta: dict[str, Any],
+           path: str) -> tuple[str, list[FlowItem]]:
+    """The document title, and the flow with the heading that gave it removed."""
+    html_title, og_title = meta.get("html_title"), meta.get("og_title")
+    for i, item in enumerate(flow):
+        if isinstance(item, Heading) and item.level == 1:
+            return " ".join(plain_text(item.inlines).split()), flow[:i] + flow[i + 1:]
+    # Readability often leaves the article's <h1> outside the content: take it from the page
+    # only if the page's own title confirms it (a logo in an <h1> must not become the title).
+    for item in page_flow:
+        if isinstance(item, Heading) and item.level == 1:
+            text = " ".join(plain_text(item.inlines).split())
+            if text and (_same(text, html_title) or _same(text, og_title)):
+                return text, flow
+    if og_title:
+        return og_title, flow
+    if html_title:
+        site = meta.get("publisher")
+        for sep in (" | ", " - ", " – ", " — ", " · "):
+            head, _, tail = html_title.rpartition(sep)
+            if head and site and tail.strip().casefold() == site.casefold():
+                return head.strip(), flow
+        return html_title, flow
+    stem = PurePath(path).stem.replace("_", " ").replace("-", " ").strip()
+    return (stem[:1].upper() + stem[1:]) or "Untitled", flow
+
+
+def _language_sample(title: str, flow: Sequence[FlowItem]) -> str:
+    parts, size = [title], len(title)
+    for item in flow:
+        if isinstance(item, Paragraph | BlockQuote | BulletList | OrderedList):
+            text = block_text(item)
+            parts.append(text)
+            size += len(text)
+            if size > _LANGUAGE_SAMPLE_CHARS:
+                break
+    return " ".join(parts)
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def parse(text: str, source: SourceInfo, *, lang: str | None = None) -> Document:
+    """Parse a saved HTML page into a :class:`Document`.
+
+    Title: the content's first ``<h1>`` (removed from the flow), else the page's ``<h1>`` when
+    ``<title>``/``og:title`` confirms it, else ``og:title``, else ``<title>`` without a trailing
+    site name, else the file name. Language: ``lang``, else ``<html lang>``, else detected.
+
+    :raises InputError: the text holds no HTML document at all (e.g. it is blank).
+    """
+    raw = _XML_DECLARATION.sub("", clean_text(text))
+    if not raw.strip():
+        raise InputError("is empty: nothing to build", path=source.path)
+    try:
+        page = lxml.html.document_fromstring(raw)
+    except (lxml.etree.LxmlError, ValueError):
+        raise InputError("is not an HTML document lxml can read", path=source.path) from None
+    meta = _page_metadata(page)
+    body_markup = _body_markup(page, raw)
+    content = _main_content(raw, body_markup)
+    try:
+        flow = _flow(_fragment(content))
+        page_flow = flow if content is body_markup else _flow(_fragment(body_markup))
+    except (lxml.etree.LxmlError, ValueError):
+        raise InputError("HTML content could not be read", path=source.path) from None
+    except RecursionError:
+        raise InputError("HTML is nested too deeply to read", path=source.path) from None
+
+    title, flow = _title(flow, page_flow, meta, source.path)
+    flow = _normalise_levels(flow)
+    warnings: list[str] = []
+    if not any(isinstance(item, Block) for item in flow):
+        warnings.append(f"{source.path}: no readable content found in the page")
+    doc_lang = lang or meta.get("lang") or detect_language(_language_sample(title, flow))
+    lead, sections = sectionize(flow)
+    metadata = Metadata(
+        title=title,
+        source=replace(source, url=meta.get("url") or source.url),
+        lang=doc_lang,
+        publisher=meta.get("publisher"),
+        authors=meta.get("authors", ()),
+        date=meta.get("date"),
+        summary=meta.get("summary"),
+        keywords=meta.get("keywords", ()),
+    )
+    return Document(meta=metadata, lead=lead, sections=sections, warnings=tuple(warnings))
