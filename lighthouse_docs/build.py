@@ -270,8 +270,8 @@ def resolve_writer(ref: WriterRef) -> WriterFn:
     module_name, _, attribute = ref.partition(":")
     try:
         function = getattr(importlib.import_module(module_name), attribute)
-    except (ImportError, AttributeError):
-        raise RenderError(f"no writer {ref} in this installation") from None
+    except (ImportError, AttributeError) as exc:
+        raise RenderError(f"writer {ref} is not available ({exc})") from None
     if not callable(function):
         raise RenderError(f"writer {ref} is not callable")
     return function  # type: ignore[no-any-return]
