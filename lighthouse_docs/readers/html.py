@@ -7,8 +7,9 @@ frames, forms, objects, embedded media, external stylesheets or ``style`` attrib
 ``http``, ``https``, ``mailto`` and relative URLs); then the remaining elements mapped to the model.
 
 Readability is tuned for long pages: on short ones it drops lists and tables or keeps almost
-nothing. So when the sanitised body (page chrome such as ``<nav>``, ``<aside>``, ``<footer>`` and
-forms already removed) has at most ``SHORT_PAGE_WORDS`` words, or readability fails or keeps no
+nothing. So when the sanitised body (narrowed to the page's one ``<article>`` or ``<main>``,
+page chrome such as ``<nav>``, ``<aside>``, ``<footer>``, forms and bylines already removed) has at
+most ``SHORT_PAGE_WORDS`` words, or readability fails or keeps no
 words, the whole body is used instead.
 """
 
@@ -100,6 +101,9 @@ _WS = re.compile(r"\s+")
 # lxml refuses str input that declares an encoding; the text is already decoded, so it can go.
 _XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
 _LANG_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+_CHROME_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:byline|dateline|breadcrumbs?|share|sharing|social|related|newsletter|"
+    r"comments?|post-meta|entry-meta|meta)(?:$|[\s_-])", re.IGNORECASE)
 _CODE_LANGUAGE = re.compile(r"(?:^|\s)(?:language|lang)-([\w+#.-]+)")
 _LANGUAGE_SAMPLE_CHARS = 5000
 
@@ -456,9 +460,30 @@ def _main_content(raw: str, body_markup: str) -> str:
     return summary if _words(summary) else body_markup
 
 
+def _drop_chrome(page: Any) -> None:
+    """Remove bylines, share bars, comment threads and the like from a freshly parsed page.
+
+    Readability only scores these down; in a printed brief a byline as the first paragraph of
+    the lead reads badly, and its facts are already in the metadata.
+    """
+    doomed = [el for el in page.iter()
+              if isinstance(el.tag, str) and el.tag not in ("html", "body")
+              and _CHROME_CLASS.search(f"{el.get('class') or ''} {el.get('id') or ''}")]
+    for el in doomed:
+        parent = el.getparent()
+        if parent is not None:
+            el.drop_tree()
+
+
 def _body_markup(page: Any, raw: str) -> str:
-    body = next(iter(page.iter("body")), None)
-    source = lxml.html.tostring(body, encoding="unicode") if body is not None else raw
+    """The sanitised page body, narrowed to its one ``<article>`` or ``<main>`` if it has one."""
+    root = next(iter(page.iter("body")), None)
+    for tag in ("article", "main"):
+        found = list(page.iter(tag))
+        if len(found) == 1:
+            root = found[0]
+            break
+    source = lxml.html.tostring(root, encoding="unicode") if root is not None else raw
     return sanitize(source)
 
 
@@ -534,8 +559,9 @@ def parse(text: str, source: SourceInfo, *, lang: str | None = None) -> Document
     except (lxml.etree.LxmlError, ValueError):
         raise InputError("is not an HTML document lxml can read", path=source.path) from None
     meta = _page_metadata(page)
+    _drop_chrome(page)
     body_markup = _body_markup(page, raw)
-    content = _main_content(raw, body_markup)
+    content = _main_content(lxml.html.tostring(page, encoding="unicode"), body_markup)
     try:
         flow = _flow(_fragment(content))
         page_flow = flow if content is body_markup else _flow(_fragment(body_markup))
