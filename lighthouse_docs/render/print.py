@@ -1,0 +1,198 @@
+"""Document or pack -> the final print HTML that WeasyPrint lays out (and the HTML preview).
+
+Everything a template needs is computed here into small frozen views (labels, dates, key
+points, note numbers, prefixed ids), so the templates in ``templates/print/`` only place data.
+Article text reaches them as data and is escaped by the environment's autoescape.
+
+Footnotes are set as endnotes at the end of each article: WeasyPrint's ``float: footnote``
+would need the note body at the call site, which the shared block macros do not have, and
+endnotes keep the tagged-PDF reading order simple.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from ..brief import key_points, reading_minutes
+from ..i18n import Labels, format_date, labels
+from ..model import Block, Document, Footnote, Pack, Paragraph, Section
+from ..outline import block_text, iter_sections, plain_text
+from . import RenderContext, RenderOptions, environment, safe_href
+
+SHORT_TITLE_CHARS = 60
+"""Longer titles are shortened for the running head so that it stays on one line."""
+
+DESCRIPTION_CHARS = 300
+
+Mode = Literal["print", "screen"]
+ImageURL = Callable[[str], str | None]
+
+
+def short_title(title: str, limit: int = SHORT_TITLE_CHARS) -> str:
+    """The title as the running head shows it: whole when short, else cut at a word."""
+    title = " ".join(title.split())
+    if len(title) <= limit:
+        return title
+    cut = title[:limit].rsplit(" ", 1)[0].rstrip(",;:-–—")
+    return f"{cut}…"
+
+
+def w3c_datetime(moment: dt.datetime) -> str:
+    """``moment`` in UTC as WeasyPrint's ``dcterms`` metadata wants it (``2026-11-26T00:00:00Z``)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _lead_text(blocks: tuple[Block, ...]) -> str:
+    return " ".join(block_text(b) for b in blocks if isinstance(b, Paragraph)).strip()
+
+
+def description(doc: Document) -> str | None:
+    """The PDF /Subject: the summary, else the lead, shortened at a word."""
+    text = " ".join((doc.meta.summary or _lead_text(doc.lead)).split())
+    if not text:
+        return None
+    if len(text) > DESCRIPTION_CHARS:
+        text = text[:DESCRIPTION_CHARS].rsplit(" ", 1)[0] + "…"
+    return text
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ArticleView:
+    """One article as the print templates see it."""
+
+    doc: Document
+    prefix: str
+    """Prepended to every id of the article (unique ids across a pack)."""
+    labels: Labels
+    date: str | None
+    reading_time: str
+    key_points: tuple[str, ...]
+    notes: tuple[tuple[int, Footnote], ...]
+    source_url: str | None
+    short_title: str
+    ctx: RenderContext
+    authors: str | None
+
+    def sid(self, section: Section) -> str:
+        """The HTML id of ``section`` in this output."""
+        return f"{self.prefix}{section.id}"
+
+    def text(self, section: Section) -> str:
+        """The plain heading text of ``section``."""
+        return plain_text(section.heading)
+
+
+def _keep_src(src: str) -> str | None:
+    # The print HTML keeps sources as written: the confined fetcher decides what is read.
+    return src
+
+
+def _article_view(doc: Document, options: RenderOptions, prefix: str,
+                  image_url: ImageURL = _keep_src) -> ArticleView:
+    lab = labels(doc.meta.lang)
+    numbers = {note.id: n for n, note in enumerate(doc.footnotes, start=1)}
+    ctx = RenderContext(
+        mode="print",
+        note_numbers=numbers,
+        note_href=lambda note_id: f"#{prefix}fn-{note_id}",
+        image_url=image_url,
+    )
+    url = doc.meta.source.url
+    return ArticleView(
+        doc=doc,
+        prefix=prefix,
+        labels=lab,
+        date=format_date(doc.meta.date, doc.meta.lang) if doc.meta.date else None,
+        reading_time=lab.reading_time(reading_minutes(doc)),
+        key_points=key_points(doc) if options.key_points else (),
+        notes=tuple((numbers[n.id], n) for n in doc.footnotes),
+        source_url=safe_href(url) if url else None,
+        short_title=short_title(doc.meta.title),
+        ctx=ctx,
+        authors=", ".join(doc.meta.authors) or None,
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HeadView:
+    """What goes into ``<head>``: WeasyPrint turns it into the PDF metadata."""
+
+    title: str
+    lang: str
+    authors: tuple[str, ...]
+    description: str | None
+    keywords: tuple[str, ...]
+    marking: str | None
+    created: str
+
+
+def _head(doc: Document, options: RenderOptions) -> HeadView:
+    meta = doc.meta
+    authors = meta.authors or ((meta.publisher,) if meta.publisher else ())
+    subject = description(doc)
+    if meta.marking:
+        # The marking leads the /Subject so any PDF viewer's properties dialog shows it.
+        subject = f"[{meta.marking}] {subject or ''}".strip()
+    return HeadView(
+        title=meta.title, lang=meta.lang, authors=authors, description=subject,
+        keywords=meta.keywords, marking=meta.marking, created=w3c_datetime(options.modified),
+    )
+
+
+@lru_cache(maxsize=1)
+def font_face_css() -> str:
+    """``@font-face`` rules for the pinned Source Serif/Sans Pro files (built once)."""
+    from ..writers.fetch import font_dirs
+
+    serif, sans = font_dirs()
+    return environment().get_template("print/fonts.css.j2").render(
+        serif=serif.as_uri(), sans=sans.as_uri())
+
+
+def render_print_html(doc: Document, options: RenderOptions, *,
+                      mode: Mode = "print",
+                      image_url: ImageURL = _keep_src) -> str:
+    """The final HTML of one brief (cover, key points, contents, body, notes).
+
+    ``mode="screen"`` gives the same content for the self-contained HTML preview, whose writer
+    passes ``image_url`` to inline allowed images and drop the others.
+    """
+    view = _article_view(doc, options, prefix="", image_url=image_url)
+    return environment().get_template("print/document.html.j2").render(
+        head=_head(doc, options), a=view, mode=mode, paper=options.paper,
+        iter_sections=iter_sections,
+    )
+
+
+def render_pack_html(pack: Pack, options: RenderOptions) -> str:
+    """The final HTML of a combined brief: a pack cover, one contents, one part per article."""
+    lab = labels(pack.lang)
+    views = tuple(
+        _article_view(doc, options, prefix=f"a{n}-")
+        for n, doc in enumerate(pack.documents, start=1)
+    )
+    authors = (pack.publisher,) if pack.publisher else ()
+    keywords = tuple(dict.fromkeys(k for d in pack.documents for k in d.meta.keywords))
+    head = HeadView(
+        title=pack.title, lang=pack.lang, authors=authors,
+        description=(f"[{pack.marking}] " if pack.marking else "")
+        + "; ".join(d.meta.title for d in pack.documents),
+        keywords=keywords, marking=pack.marking, created=w3c_datetime(options.modified),
+    )
+    return environment().get_template("print/pack.html.j2").render(
+        head=head, articles=views, pack=pack, labels=lab, mode="print", paper=options.paper,
+        date=format_date(pack.date, pack.lang) if pack.date else None,
+        iter_sections=iter_sections,
+    )
+
+
+def theme_css_text(path: Path) -> str:
+    """A theme stylesheet's text, for inlining into the HTML preview."""
+    return path.read_text(encoding="utf-8")

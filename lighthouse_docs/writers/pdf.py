@@ -1,0 +1,169 @@
+"""The print-ready PDF: print HTML (``render.print``) -> WeasyPrint -> bytes.
+
+Per process, the parsed theme stylesheets, the ``@font-face`` fonts and the font configuration
+are built once and reused by every build (WeasyPrint's own cost is the layout; parsing CSS and
+loading fonts again for each document would add to it). Each build gets its own
+:class:`~lighthouse_docs.writers.fetch.ConfinedURLFetcher`, so what one source may read never
+leaks into another, and WeasyPrint's log records of the build are collected as warnings.
+
+Reproducibility: creation and modification dates come from ``RenderOptions.modified`` and the
+file identifier is derived from the content, so the same input gives the same bytes.
+The marking (if any) goes into the /Subject (as a ``[MARKING]`` prefix) and a custom
+``/Marking`` entry of the document information dictionary.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from weasyprint import CSS, HTML
+from weasyprint.pdf import VARIANTS
+from weasyprint.text.fonts import FontConfiguration
+
+from ..errors import RenderError
+from ..model import Document, Pack
+from ..render import RenderOptions
+from ..render.print import font_face_css, render_pack_html, render_print_html
+from ..theme import PACKAGE_DIR, Theme
+from . import Output
+from .fetch import REFUSED, ConfinedURLFetcher, allowed_roots, font_dirs
+
+PAPER_CSS = {"a4": "@page { size: A4; }", "letter": "@page { size: letter; }"}
+TAGGED_VARIANTS = frozenset({"pdf/ua-1", "pdf/ua-2", "pdf/a-1a", "pdf/a-2a", "pdf/a-3a"})
+
+_WEASYPRINT_LOGGER = logging.getLogger("weasyprint")
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def font_config() -> FontConfiguration:
+    """The process-wide font configuration every stylesheet and document shares."""
+    return FontConfiguration()
+
+
+@dataclass(frozen=True, slots=True)
+class _Sheets:
+    sheets: tuple[Any, ...]
+    warnings: tuple[str, ...]
+
+
+@lru_cache(maxsize=16)
+def _stylesheets(theme_root: Path, mtime_ns: int, paper: str) -> _Sheets:
+    # mtime_ns is part of the key so that an edited theme is picked up (watch mode).
+    del mtime_ns
+    fetcher = ConfinedURLFetcher((theme_root, PACKAGE_DIR, *font_dirs()))
+    config = font_config()
+    with _collect_logs() as logged:
+        fonts = CSS(string=font_face_css(), font_config=config, url_fetcher=fetcher)
+        theme = CSS(filename=str(theme_root / "print.css"), font_config=config,
+                    url_fetcher=fetcher)
+        size = CSS(string=PAPER_CSS[paper], font_config=config, url_fetcher=fetcher)
+    return _Sheets((fonts, theme, size), (*fetcher.warnings, *_without_refusals(logged)))
+
+
+def stylesheets(theme: Theme, paper: str) -> tuple[tuple[Any, ...], tuple[str, ...]]:
+    """The parsed stylesheets for ``theme`` on ``paper`` (cached) and their warnings."""
+    try:
+        mtime = theme.print_css.stat().st_mtime_ns
+    except OSError as exc:
+        raise RenderError(f"cannot read the theme stylesheet {theme.print_css}: "
+                          f"{exc.strerror}") from exc
+    if paper not in PAPER_CSS:
+        raise RenderError(f"unknown paper size {paper!r} (use a4 or letter)")
+    cached = _stylesheets(theme.root, mtime, paper)
+    return cached.sheets, cached.warnings
+
+
+class _ListHandler(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def _collect_logs() -> Iterator[list[str]]:
+    """Collect WeasyPrint's warnings and errors of one build instead of printing them.
+
+    The lock serialises builds in one process: WeasyPrint's logger is global, and the records
+    of two simultaneous builds must not mix.
+    """
+    handler = _ListHandler()
+    with _lock:
+        propagate = _WEASYPRINT_LOGGER.propagate
+        _WEASYPRINT_LOGGER.addHandler(handler)
+        _WEASYPRINT_LOGGER.propagate = False
+        try:
+            yield handler.messages
+        finally:
+            _WEASYPRINT_LOGGER.removeHandler(handler)
+            _WEASYPRINT_LOGGER.propagate = propagate
+
+
+def _without_refusals(messages: list[str]) -> list[str]:
+    # The fetcher already reported each refusal in its own words.
+    return [f"weasyprint: {m}" for m in messages if REFUSED not in m]
+
+
+def pdf_options(variant: str | None, identifier: bytes) -> dict[str, Any]:
+    """WeasyPrint options for ``variant`` (None = plain PDF), with a fixed file identifier."""
+    options: dict[str, Any] = {"pdf_identifier": identifier, "custom_metadata": True}
+    if variant is not None:
+        if variant not in VARIANTS:
+            raise RenderError(f"unknown PDF variant {variant!r}; choose one of "
+                              f"{', '.join(sorted(VARIANTS))}")
+        options.update(VARIANTS[variant][1])
+        options["pdf_variant"] = variant
+        # WeasyPrint only fills variant defaults for options left at None, and pdf_tags
+        # defaults to False: ask for tags explicitly for the tagged variants.
+        options["pdf_tags"] = variant in TAGGED_VARIANTS
+        options["pdf_identifier"] = identifier
+    return options
+
+
+def html_to_pdf(html: str, options: RenderOptions) -> Output:
+    """Lay out the final print ``html`` of a source in ``options.base_dir`` with WeasyPrint.
+
+    :raises RenderError: the theme is unreadable or WeasyPrint fails on the document.
+    """
+    sheets, sheet_warnings = stylesheets(options.theme, options.paper)
+    fetcher = ConfinedURLFetcher(allowed_roots(options.base_dir, options.theme))
+    identifier = hashlib.sha256(
+        html.encode("utf-8") + str(options.pdf_variant).encode()).hexdigest()[:32].encode()
+    wp_options = pdf_options(options.pdf_variant, identifier)
+    base_url = options.base_dir.resolve().as_uri() + "/"
+    with _collect_logs() as logged:
+        try:
+            document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+                stylesheets=list(sheets), font_config=font_config(), **wp_options)
+            data = document.write_pdf(**wp_options)
+        except (OSError, ValueError, AssertionError) as exc:
+            raise RenderError(f"WeasyPrint could not lay out the document: {exc}") from exc
+    warnings = (*sheet_warnings, *fetcher.warnings, *_without_refusals(logged))
+    return Output(data=bytes(data), warnings=tuple(dict.fromkeys(warnings)),
+                  pages=len(document.pages))
+
+
+def build_pdf(doc: Document, options: RenderOptions) -> Output:
+    """The print-ready PDF brief of ``doc`` (warnings include the reader's own)."""
+    result = html_to_pdf(render_print_html(doc, options), options)
+    return Output(data=result.data, warnings=(*doc.warnings, *result.warnings),
+                  pages=result.pages)
+
+
+def build_pack_pdf(pack: Pack, options: RenderOptions) -> Output:
+    """The combined brief of ``pack``: one part per document, one contents, one outline."""
+    result = html_to_pdf(render_pack_html(pack, options), options)
+    reader_warnings = tuple(w for d in pack.documents for w in d.warnings)
+    return Output(data=result.data, warnings=(*reader_warnings, *result.warnings),
+                  pages=result.pages)
