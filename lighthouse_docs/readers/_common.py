@@ -85,6 +85,11 @@ def split_front_matter(text: str, path: str) -> FrontMatter:
         line = mark.line + 2 if mark is not None else None
         raise InputError(f"front matter is not valid YAML ({exc.__class__.__name__})",
                          path=path, line=line) from None
+    except (ValueError, RecursionError):
+        # PyYAML raises plain ValueError for impossible timestamps ("date: 2024-13-45") and
+        # recurses on deeply nested flow collections; both are the author's input problem.
+        raise InputError("front matter is not valid YAML (bad value or nesting)",
+                         path=path, line=1) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
