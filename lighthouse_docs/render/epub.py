@@ -1,0 +1,375 @@
+"""Model -> the XHTML content documents and navigation of an EPUB 3 (pure, no I/O).
+
+A brief becomes: cover page, title page, contents (the EPUB navigation document), a page with
+the key points and the lead, then one page per top-level (H2) section with its subsections
+inside. A combined brief repeats title page, lead and sections for every article.
+
+Every page is rendered by a Jinja2 template, stripped of characters XML cannot carry and
+parsed back as XML before it is returned, so no article text can reach ebooklib as ill-formed
+XHTML (ebooklib would only fail late, in nav generation, with an unhelpful lxml message).
+
+Footnotes become EPUB 3 footnotes (``epub:type="noteref"`` -> ``<aside epub:type="footnote">``)
+on the page that references them first. Footnote ids are renamed ``n1``, ``n2``... (and a
+second reference to the same note gets ``n1-2``) so that any reader's ids are valid XML ids
+and, in a combined brief, unique across the book.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from lxml import etree
+
+from .. import brief
+from ..errors import RenderError
+from ..i18n import Labels, format_date, labels
+from ..model import Block, Document, FootnoteRef, Pack, Paragraph, Section
+from ..outline import plain_text
+from . import RenderContext, RenderOptions, environment
+
+CSS_HREF = "style.css"
+COVER_HREF = "images/cover.png"
+NAV_FILE = "nav.xhtml"
+COVER_FILE = "cover.xhtml"
+NAV_DEPTH = 3
+"""Section levels the contents list: H2 and H3 (a combined brief adds the article level)."""
+
+_XML_INVALID = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NavEntry:
+    """One entry of the table of contents (nav.xhtml and toc.ncx)."""
+
+    title: str
+    href: str
+    children: tuple[NavEntry, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Landmark:
+    """One entry of the landmarks nav (``epub:type`` cover, toc, bodymatter)."""
+
+    type: str
+    title: str
+    href: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Page:
+    """One XHTML content document, in spine order."""
+
+    uid: str
+    """Manifest id (also an XML id: starts with a letter)."""
+    file_name: str
+    """Path inside the package folder, e.g. ``s01.xhtml``."""
+    title: str
+    xhtml: bytes
+    is_nav: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EpubParts:
+    """Everything the EPUB writer packs besides metadata, stylesheet and images."""
+
+    lang: str
+    pages: tuple[Page, ...]
+    """Spine order; exactly one of them is the navigation document."""
+    toc: tuple[NavEntry, ...]
+    landmarks: tuple[Landmark, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Note:
+    number: int
+    anchor: str
+    backref: str
+    blocks: tuple[Block, ...]
+
+
+@dataclass(slots=True)
+class _PagePlan:
+    uid: str
+    file_name: str
+    title: str
+    template: str
+    content: tuple[Any, ...]
+    """The model objects whose footnote references count for this page."""
+    variables: dict[str, Any]
+
+
+# --------------------------------------------------------------------------- model walking
+
+
+def _walk_refs(value: Any) -> Iterator[FootnoteRef]:
+    """Footnote references inside blocks/sections, in reading order."""
+    if isinstance(value, FootnoteRef):
+        yield value
+    elif isinstance(value, tuple):
+        for item in value:
+            yield from _walk_refs(item)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            child = getattr(value, f.name)
+            if isinstance(child, tuple | FootnoteRef) or dataclasses.is_dataclass(child):
+                yield from _walk_refs(child)
+
+
+def _map_refs(value: Any, rename: Callable[[FootnoteRef], FootnoteRef]) -> Any:
+    """``value`` with every footnote reference replaced by ``rename(ref)``, in reading order."""
+    if isinstance(value, FootnoteRef):
+        return rename(value)
+    if isinstance(value, tuple):
+        return tuple(_map_refs(item, rename) for item in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {
+            f.name: _map_refs(getattr(value, f.name), rename)
+            for f in dataclasses.fields(value)
+            if isinstance(getattr(value, f.name), tuple)
+        }
+        return dataclasses.replace(value, **changes) if changes else value
+    return value
+
+
+def _renumber_notes(doc: Document, prefix: str) -> tuple[Document, dict[str, str]]:
+    """The document with footnote ids ``<prefix>n<i>``; returns it and ref id -> note id."""
+    new_ids = {note.id: f"{prefix}n{i}" for i, note in enumerate(doc.footnotes, start=1)}
+    seen: dict[str, int] = {}
+    ref_to_note: dict[str, str] = {}
+
+    def rename(ref: FootnoteRef) -> FootnoteRef:
+        note_id = new_ids.get(ref.id)
+        if note_id is None:
+            return ref  # a dangling reference renders as nothing
+        seen[note_id] = seen.get(note_id, 0) + 1
+        ref_id = note_id if seen[note_id] == 1 else f"{note_id}-{seen[note_id]}"
+        ref_to_note[ref_id] = note_id
+        return FootnoteRef(id=ref_id)
+
+    lead = _map_refs(doc.lead, rename)
+    sections = _map_refs(doc.sections, rename)
+    footnotes = tuple(
+        dataclasses.replace(note, id=new_ids[note.id], blocks=_map_refs(note.blocks, rename))
+        for note in doc.footnotes
+    )
+    renamed = dataclasses.replace(doc, lead=lead, sections=sections, footnotes=footnotes)
+    return renamed, ref_to_note
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def _finish(xhtml: str, file_name: str) -> bytes:
+    """Encode a rendered page, guaranteed well-formed XML."""
+    data = _XML_INVALID.sub("", xhtml).encode("utf-8")
+    try:
+        etree.fromstring(data)
+    except etree.XMLSyntaxError as error:  # a template bug, never article text
+        raise RenderError(f"EPUB page {file_name} is not well-formed XHTML: {error}") from None
+    return data
+
+
+def _render(template: str, file_name: str, **variables: Any) -> bytes:
+    text = environment().get_template(f"epub/{template}").render(**variables)
+    return _finish(text, file_name)
+
+
+def _heading_title(section: Section, words: Labels) -> str:
+    return " ".join(plain_text(section.heading).split()) or words.untitled
+
+
+def _nav_entries(sections: Sequence[Section], file_name: str, prefix: str,
+                 words: Labels, depth: int) -> tuple[NavEntry, ...]:
+    if depth <= 0:
+        return ()
+    return tuple(
+        NavEntry(title=_heading_title(s, words), href=f"{file_name}#{prefix}{s.id}",
+                 children=_nav_entries(s.children, file_name, prefix, words, depth - 1))
+        for s in sections
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Article:
+    pages: tuple[Page, ...]
+    toc: tuple[NavEntry, ...]
+    title_href: str | None
+    body_href: str | None
+
+
+def _article(doc: Document, options: RenderOptions, images: Mapping[str, str], *,
+             prefix: str, title_page: bool) -> _Article:
+    """The pages of one article: [title page], [key points + lead], one page per H2."""
+    words = labels(doc.meta.lang)
+    doc, ref_to_note = _renumber_notes(doc, prefix)
+    common: dict[str, Any] = {"lang": doc.meta.lang, "css_href": CSS_HREF, "labels": words,
+                              "p": prefix}
+
+    plans: list[_PagePlan] = []
+    if title_page:
+        meta = doc.meta
+        plans.append(_PagePlan(
+            uid=f"{prefix}titlepage", file_name=f"{prefix}title.xhtml", title=meta.title,
+            template="titlepage.xhtml.j2", content=(),
+            variables={
+                "title": meta.title, "subtitle": meta.subtitle, "publisher": meta.publisher,
+                "authors": meta.authors, "marking": meta.marking,
+                "date_text": format_date(meta.date, meta.lang) if meta.date else None,
+                "reading_time": words.reading_time(brief.reading_minutes(doc)),
+                "source_url": meta.source.url, "parts": (),
+            }))
+    points = brief.key_points(doc) if options.key_points else ()
+    if points or doc.lead:
+        plans.append(_PagePlan(
+            uid=f"{prefix}lead", file_name=f"{prefix}lead.xhtml",
+            title=words.key_points if points else doc.meta.title, template="lead.xhtml.j2",
+            content=doc.lead, variables={"key_points": points, "lead": doc.lead}))
+    for number, section in enumerate(doc.sections, start=1):
+        plans.append(_PagePlan(
+            uid=f"{prefix}s{number:02d}", file_name=f"{prefix}s{number:02d}.xhtml",
+            title=_heading_title(section, words), template="section.xhtml.j2",
+            content=(section,), variables={"section": section}))
+
+    # Each note lives on the page of its first reference; the rest go to the last page.
+    note_file: dict[str, str] = {}
+    notes_on: dict[str, list[str]] = {plan.file_name: [] for plan in plans}
+    for plan in plans:
+        for ref in _walk_refs(plan.content):
+            note_id = ref_to_note.get(ref.id)
+            if note_id is not None and note_id not in note_file:
+                note_file[note_id] = plan.file_name
+                notes_on[plan.file_name].append(note_id)
+    order = [n for plan in plans for n in notes_on[plan.file_name]]
+    loose_ids = [note.id for note in doc.footnotes if note.id not in note_file]
+    body_plans = [plan for plan in plans if plan.template != "titlepage.xhtml.j2"]
+    if loose_ids and not body_plans:
+        body_plans.append(_PagePlan(
+            uid=f"{prefix}notes", file_name=f"{prefix}notes.xhtml", title=words.notes,
+            template="lead.xhtml.j2", content=(), variables={"key_points": (), "lead": ()}))
+        plans.append(body_plans[-1])
+    if loose_ids:
+        notes_on.setdefault(body_plans[-1].file_name, [])
+        for note_id in loose_ids:
+            note_file[note_id] = body_plans[-1].file_name
+    numbers = {note_id: i for i, note_id in enumerate([*order, *loose_ids], start=1)}
+    by_id = {note.id: note for note in doc.footnotes}
+
+    ctx = RenderContext(
+        mode="epub",
+        note_numbers={ref: numbers[note] for ref, note in ref_to_note.items()},
+        note_href=lambda ref: f"{note_file[ref_to_note[ref]]}#fn-{ref_to_note[ref]}",
+        image_url=lambda src: images.get(src),
+    )
+
+    def note(note_id: str) -> _Note:
+        return _Note(number=numbers[note_id], anchor=f"fn-{note_id}",
+                     backref=f"fnref-{note_id}", blocks=by_id[note_id].blocks)
+
+    last_body = body_plans[-1].file_name if body_plans else None
+    pages = tuple(
+        Page(uid=plan.uid, file_name=plan.file_name, title=plan.title,
+             xhtml=_render(plan.template, plan.file_name, page_title=plan.title, ctx=ctx,
+                           notes=[note(n) for n in notes_on[plan.file_name]],
+                           loose=[note(n) for n in loose_ids] if plan.file_name == last_body
+                           else [],
+                           **common, **plan.variables))
+        for plan in plans
+    )
+    section_files = [plan.file_name for plan in plans if plan.template == "section.xhtml.j2"]
+    toc = tuple(
+        NavEntry(title=_heading_title(s, words), href=f"{f}#{prefix}{s.id}",
+                 children=_nav_entries(s.children, f, prefix, words, NAV_DEPTH - 2))
+        for s, f in zip(doc.sections, section_files, strict=True)
+    )
+    return _Article(pages=pages, toc=toc,
+                    title_href=pages[0].file_name if title_page else None,
+                    body_href=body_plans[0].file_name if body_plans else None)
+
+
+def _cover_page(title: str, publisher: str | None, lang: str, words: Labels) -> Page:
+    alt = f"{title} — {publisher}" if publisher else title
+    return Page(uid="cover", file_name=COVER_FILE, title=words.cover,
+                xhtml=_render("cover.xhtml.j2", COVER_FILE, lang=lang, css_href=CSS_HREF,
+                              page_title=words.cover, cover_href=COVER_HREF, cover_alt=alt))
+
+
+def _nav_page(toc: tuple[NavEntry, ...], landmarks: tuple[Landmark, ...], lang: str,
+              words: Labels) -> Page:
+    return Page(uid="nav", file_name=NAV_FILE, title=words.contents, is_nav=True,
+                xhtml=_render("nav.xhtml.j2", NAV_FILE, lang=lang, css_href=CSS_HREF,
+                              page_title=words.contents, labels=words, toc=toc,
+                              landmarks=landmarks))
+
+
+def _landmarks(words: Labels, body_href: str | None) -> tuple[Landmark, ...]:
+    marks = [Landmark(type="cover", title=words.cover, href=COVER_FILE),
+             Landmark(type="toc", title=words.contents, href=f"{NAV_FILE}#toc")]
+    if body_href:
+        marks.append(Landmark(type="bodymatter", title=words.start_of_content, href=body_href))
+    return tuple(marks)
+
+
+def render_document(doc: Document, options: RenderOptions,
+                    images: Mapping[str, str]) -> EpubParts:
+    """The pages of a one-article EPUB.
+
+    :param images: image source as written in the document -> its path in the package;
+        sources missing from it were refused and are replaced by their alt text.
+    :raises RenderError: a template produced ill-formed XHTML (a bug).
+    """
+    words = labels(doc.meta.lang)
+    article = _article(doc, options, images, prefix="", title_page=True)
+    landmarks = _landmarks(words, article.body_href)
+    title_page, *rest = article.pages
+    pages = (_cover_page(doc.meta.title, doc.meta.publisher, doc.meta.lang, words), title_page,
+             _nav_page(article.toc, landmarks, doc.meta.lang, words), *rest)
+    return EpubParts(lang=doc.meta.lang, pages=pages, toc=article.toc, landmarks=landmarks)
+
+
+def render_pack(pack: Pack, options: RenderOptions,
+                images: Mapping[str, str]) -> EpubParts:
+    """The pages of a combined brief: one part per document, in order.
+
+    Article ``i`` has its files and ids prefixed ``a<i>-`` so ids are unique across the book;
+    the contents has three levels: article, section, subsection.
+    """
+    words = labels(pack.lang)
+    articles = [_article(doc, options, images, prefix=f"a{i}-", title_page=True)
+                for i, doc in enumerate(pack.documents, start=1)]
+    toc = tuple(
+        NavEntry(title=doc.meta.title or words.untitled, href=article.title_href or "",
+                 children=article.toc)
+        for doc, article in zip(pack.documents, articles, strict=True)
+    )
+    first_body = articles[0].title_href if articles else None
+    landmarks = _landmarks(words, first_body)
+    dates = sorted(d.meta.date for d in pack.documents if d.meta.date)
+    date = pack.date or (dates[-1] if dates else None)
+    minutes = sum(brief.reading_minutes(d) for d in pack.documents)
+    title_page = Page(
+        uid="titlepage", file_name="title.xhtml", title=pack.title,
+        xhtml=_render(
+            "titlepage.xhtml.j2", "title.xhtml", lang=pack.lang, css_href=CSS_HREF,
+            page_title=pack.title, labels=words, p="", title=pack.title, subtitle=None,
+            publisher=pack.publisher, authors=(), marking=pack.marking,
+            date_text=format_date(date, pack.lang) if date else None,
+            reading_time=words.reading_time(minutes) if pack.documents else None,
+            source_url=None,
+            parts=[{"title": e.title, "href": e.href} for e in toc]))
+    pages = (_cover_page(pack.title, pack.publisher, pack.lang, words), title_page,
+             _nav_page(toc, landmarks, pack.lang, words),
+             *(page for article in articles for page in article.pages))
+    return EpubParts(lang=pack.lang, pages=pages, toc=toc, landmarks=landmarks)
+
+
+def description(doc: Document) -> str | None:
+    """``dc:description``: the summary, else the lead's first paragraph as plain text."""
+    if doc.meta.summary:
+        return doc.meta.summary
+    first = next((b for b in doc.lead if isinstance(b, Paragraph)), None)
+    text = " ".join(plain_text(first.inlines).split()) if first is not None else ""
+    return text or None

@@ -1,0 +1,374 @@
+"""Rendered EPUB parts + metadata -> the bytes of a reproducible, accessible EPUB 3.
+
+ebooklib assembles the package (OPF metadata, manifest, spine, NCX); we hand it whole XHTML
+documents as bytes and keep it from touching them. Then the zip is repacked the way Sphinx's
+``build_epub`` writes it, because ebooklib 0.20 stamps entries with the current time: here
+``mimetype`` comes first and stored, every entry has the build's fixed timestamp and
+permissions, and the order is ebooklib's (which is the order we added items in). Two builds
+of the same input are byte-identical.
+
+The identifier is ``urn:uuid:`` + uuid5 of the source path and the title: the same article
+keeps its identity across rebuilds and edits of its text (so e-readers keep reading
+positions), while another article, or the same file retitled, is a new book.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import logging
+import uuid
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from ebooklib import epub
+
+from ..errors import OutputError, RenderError
+from ..i18n import format_date, labels
+from ..model import Document, Image, InlineImage, Pack
+from ..render import RenderOptions
+from ..render.epub import (
+    COVER_HREF,
+    CSS_HREF,
+    EpubParts,
+    NavEntry,
+    description,
+    render_document,
+    render_pack,
+)
+from . import Output
+from .cover import cover_png
+
+log = logging.getLogger("lighthouse_docs")
+
+IMAGE_MEDIA_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".svg": "image/svg+xml",
+    ".webp": "image/webp",
+}
+"""EPUB 3 core media types for images, by file suffix."""
+
+_ID_NAMESPACE = uuid.UUID("6f1c1d0e-4b8a-5c2e-9a57-6c1f0c7e2b10")
+"""Fixed namespace for our uuid5 identifiers (any constant works; it must never change)."""
+
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_MIN_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+ACCESS_FEATURES = ("structuralNavigation", "tableOfContents", "readingOrder")
+CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
+
+
+# --------------------------------------------------------------------------- images
+
+
+def _iter_image_sources(value: Any) -> Iterator[str]:
+    """Every image source in blocks/sections/notes, in reading order."""
+    if isinstance(value, Image | InlineImage):
+        yield value.src
+    elif isinstance(value, tuple):
+        for item in value:
+            yield from _iter_image_sources(item)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            child = getattr(value, f.name)
+            if isinstance(child, tuple):
+                yield from _iter_image_sources(child)
+
+
+def _local_image(src: str, base_dir: Path) -> tuple[Path | None, str | None]:
+    """The file an image source names under ``base_dir``, or None and the reason why not."""
+    parts = urlsplit(src)
+    if parts.scheme or parts.netloc:
+        return None, "not a local file"
+    relative = unquote(parts.path)
+    if not relative or relative.startswith(("/", "\\")) or Path(relative).is_absolute():
+        return None, "absolute path"
+    if ".." in PurePosixPath(relative.replace("\\", "/")).parts:
+        return None, "path leaves the source folder"
+    root = base_dir.resolve()
+    path = (root / relative).resolve()
+    if not path.is_relative_to(root):
+        return None, "path leaves the source folder"
+    if not path.is_file():
+        return None, "file not found"
+    if path.suffix.lower() not in IMAGE_MEDIA_TYPES:
+        return None, "unsupported image type"
+    return path, None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Asset:
+    href: str
+    media_type: str
+    data: bytes
+
+
+def _collect_images(docs: Iterable[Document], base_dir: Path
+                    ) -> tuple[dict[str, str], list[_Asset], list[str]]:
+    """Embed local images; returns src -> href, the files to pack, and warnings."""
+    hrefs: dict[str, str] = {}
+    assets: list[_Asset] = []
+    warnings: list[str] = []
+    refused: set[str] = set()
+    by_path: dict[Path, str] = {}
+    for doc in docs:
+        for src in _iter_image_sources((doc.lead, doc.sections, doc.footnotes)):
+            if src in hrefs or src in refused:
+                continue
+            path, reason = _local_image(src, base_dir)
+            if path is None:
+                refused.add(src)
+                warnings.append(f"image {src!r} not embedded ({reason}); its alt text is shown")
+                continue
+            if path in by_path:
+                hrefs[src] = by_path[path]
+                continue
+            suffix = path.suffix.lower()
+            href = f"images/img{len(assets) + 1:03d}{'.jpg' if suffix == '.jpeg' else suffix}"
+            try:
+                data = path.read_bytes()
+            except OSError as error:
+                refused.add(src)
+                warnings.append(f"image {src!r} not embedded ({error.strerror}); "
+                                "its alt text is shown")
+                continue
+            assets.append(_Asset(href=href, media_type=IMAGE_MEDIA_TYPES[suffix], data=data))
+            hrefs[src] = by_path[path] = href
+    return hrefs, assets, warnings
+
+
+# --------------------------------------------------------------------------- metadata
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class _BookMeta:
+    identifier: str
+    title: str
+    lang: str
+    publisher: str | None = None
+    creators: tuple[str, ...] = ()
+    date: dt.date | None = None
+    source: str | None = None
+    description: str | None = None
+    subjects: tuple[str, ...] = ()
+    marking: str | None = None
+    cover_subtitle: str | None = None
+
+
+def book_identifier(*parts: str) -> str:
+    """``urn:uuid:`` of a uuid5 over ``parts`` (source path and title): stable per source."""
+    return f"urn:uuid:{uuid.uuid5(_ID_NAMESPACE, chr(31).join(parts))}"
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    if moment.tzinfo is None:  # a naive time is taken as UTC rather than local time
+        return moment.replace(microsecond=0)
+    return moment.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
+
+
+class _Xhtml(epub.EpubHtml):  # type: ignore[misc]
+    """A content document ebooklib stores exactly as we rendered it."""
+
+    def get_content(self, default: Any = None) -> bytes:
+        data: bytes = self.content
+        return data
+
+
+class _Nav(epub.EpubNav):  # type: ignore[misc]
+    """The navigation document, rendered by our template instead of ebooklib's."""
+
+
+class _Writer(epub.EpubWriter):  # type: ignore[misc]
+    """ebooklib's writer with our nav and ``xml:lang`` on the package element."""
+
+    def _get_nav(self, item: Any) -> bytes:
+        data: bytes = item.content
+        return data
+
+    def _write_opf_file(self, root: Any) -> None:
+        root.set(_XML_LANG, self.book.language)
+        super()._write_opf_file(root)
+
+
+def _meta(book: epub.EpubBook, prop: str, value: str) -> None:
+    book.add_metadata(None, "meta", value, {"property": prop})
+
+
+def _toc_links(entries: tuple[NavEntry, ...], counter: list[int]) -> list[Any]:
+    items: list[Any] = []
+    for entry in entries:
+        counter[0] += 1
+        link = epub.Link(entry.href, entry.title, f"np{counter[0]}")
+        items.append((link, _toc_links(entry.children, counter)) if entry.children else link)
+    return items
+
+
+def _assemble(meta: _BookMeta, parts: EpubParts, css: bytes, cover: bytes,
+              assets: list[_Asset], modified: dt.datetime, has_images: bool,
+              all_alt: bool) -> bytes:
+    """The ebooklib book, written to memory (zip entries still carry ebooklib's times)."""
+    book = epub.EpubBook()
+    book.set_identifier(meta.identifier)
+    book.set_title(meta.title)
+    book.set_language(meta.lang)
+    for creator_number, creator in enumerate(meta.creators, start=1):
+        book.add_author(creator, uid=f"creator{creator_number}")
+    if meta.publisher:
+        book.add_metadata("DC", "publisher", meta.publisher)
+    if meta.date:
+        book.add_metadata("DC", "date", meta.date.isoformat())
+    if meta.source:
+        book.add_metadata("DC", "source", meta.source)
+    if meta.description:
+        book.add_metadata("DC", "description", meta.description)
+    for subject in meta.subjects:
+        book.add_metadata("DC", "subject", subject)
+    if meta.marking:
+        # dcterms:accessRights is "an indication of the resource's security status" (DCMI).
+        _meta(book, "dcterms:accessRights", meta.marking)
+
+    _meta(book, "schema:accessMode", "textual")
+    _meta(book, "schema:accessMode", "visual")
+    _meta(book, "schema:accessModeSufficient", "textual" if all_alt else "textual,visual")
+    for feature in ACCESS_FEATURES:
+        _meta(book, "schema:accessibilityFeature", feature)
+    if has_images and all_alt:
+        _meta(book, "schema:accessibilityFeature", "alternativeText")
+    _meta(book, "schema:accessibilityHazard", "none")
+    _meta(book, "schema:accessibilitySummary", labels(meta.lang).accessibility_summary)
+    _meta(book, "dcterms:conformsTo", CONFORMS_TO)
+
+    book.set_cover(COVER_HREF, cover, create_page=False)
+    book.add_item(epub.EpubItem(uid="style", file_name=CSS_HREF, media_type="text/css",
+                                content=css))
+    spine: list[Any] = []
+    for page in parts.pages:
+        cls = _Nav if page.is_nav else _Xhtml
+        item = cls(uid=page.uid, file_name=page.file_name, title=page.title)
+        item.media_type = "application/xhtml+xml"
+        item.lang = parts.lang
+        item.content = page.xhtml
+        book.add_item(item)
+        spine.append(item)
+    for number, asset in enumerate(assets, start=1):
+        book.add_item(epub.EpubItem(uid=f"img{number:03d}", file_name=asset.href,
+                                    media_type=asset.media_type, content=asset.data))
+    book.add_item(epub.EpubNcx())
+    book.toc = _toc_links(parts.toc, [0])
+    book.spine = spine
+
+    buffer = io.BytesIO()
+    writer = _Writer(buffer, book, {"mtime": _utc(modified), "raise_exceptions": True,
+                                    "epub3_pages": False, "epub2_guide": False,
+                                    "epub3_landmark": False})
+    writer.process()
+    try:
+        writer.write()
+    except (OSError, ValueError) as error:
+        raise OutputError(f"could not assemble the EPUB: {error}") from error
+    return buffer.getvalue()
+
+
+def repack(data: bytes, modified: dt.datetime) -> bytes:
+    """The zip rewritten reproducibly: ``mimetype`` first and stored, fixed times and modes."""
+    stamp = max(_utc(modified).timetuple()[:6], _MIN_ZIP_TIME)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        names = source.namelist()
+        if "mimetype" not in names:
+            raise RenderError("ebooklib wrote no mimetype entry")
+        for name in ["mimetype", *(n for n in names if n != "mimetype")]:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.create_system = 3  # "Unix", whatever machine builds it
+            info.external_attr = 0o644 << 16
+            stored = name == "mimetype"
+            target.writestr(info, source.read(name),
+                            compress_type=zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED,
+                            compresslevel=None if stored else 9)
+    return out.getvalue()
+
+
+def _iter_images(value: Any) -> Iterator[Image | InlineImage]:
+    if isinstance(value, Image | InlineImage):
+        yield value
+    elif isinstance(value, tuple):
+        for item in value:
+            yield from _iter_images(item)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            child = getattr(value, f.name)
+            if isinstance(child, tuple):
+                yield from _iter_images(child)
+
+
+def _build(meta: _BookMeta, parts_for: Any, docs: tuple[Document, ...],
+           options: RenderOptions, date_text: str | None) -> Output:
+    images, assets, warnings = _collect_images(docs, options.base_dir)
+    for message in warnings:
+        log.warning(message)
+    parts: EpubParts = parts_for(images)
+    try:
+        css = options.theme.epub_css.read_bytes()
+    except OSError as error:
+        raise RenderError(f"cannot read EPUB stylesheet {options.theme.epub_css}: "
+                          f"{error.strerror}") from None
+    cover = cover_png(meta.title, meta.publisher, meta.cover_subtitle, date_text, meta.marking,
+                      meta.lang)
+    embedded = list(_collect_embedded(docs, images))
+    has_images = bool(embedded)
+    all_alt = all(img.alt.strip() for img in embedded)
+    raw = _assemble(meta, parts, css, cover, assets, options.modified, has_images, all_alt)
+    return Output(data=repack(raw, options.modified), warnings=tuple(warnings))
+
+
+def _collect_embedded(docs: Iterable[Document], images: Mapping[str, str]
+                      ) -> Iterator[Image | InlineImage]:
+    for doc in docs:
+        for img in _iter_images((doc.lead, doc.sections, doc.footnotes)):
+            if img.src in images:
+                yield img
+
+
+def build_epub(doc: Document, options: RenderOptions) -> Output:
+    """The EPUB 3 of one article.
+
+    :returns: the file's bytes and the warnings met (refused images), byte-identical for the
+        same document and options.
+    :raises RenderError: the stylesheet cannot be read or a template is broken.
+    """
+    m = doc.meta
+    meta = _BookMeta(
+        identifier=book_identifier(m.source.path, m.title), title=m.title, lang=m.lang,
+        publisher=m.publisher, creators=m.authors, date=m.date or _utc(options.modified).date(),
+        source=m.source.url, description=description(doc), subjects=m.keywords,
+        marking=m.marking, cover_subtitle=m.subtitle)
+    date_text = format_date(m.date, m.lang) if m.date else None
+    return _build(meta, lambda images: render_document(doc, options, images), (doc,), options,
+                  date_text)
+
+
+def build_pack_epub(pack: Pack, options: RenderOptions) -> Output:
+    """The combined EPUB 3 of several articles, one part each, in ``pack.documents`` order.
+
+    The identifier derives from the pack title and its documents' source paths.
+    """
+    dates = sorted(d.meta.date for d in pack.documents if d.meta.date)
+    date = pack.date or (dates[-1] if dates else None)
+    subjects = tuple(dict.fromkeys(k for d in pack.documents for k in d.meta.keywords))
+    creators = tuple(dict.fromkeys(a for d in pack.documents for a in d.meta.authors))
+    meta = _BookMeta(
+        identifier=book_identifier(pack.title, *(d.meta.source.path for d in pack.documents)),
+        title=pack.title, lang=pack.lang, publisher=pack.publisher, creators=creators,
+        date=date or _utc(options.modified).date(), source=None,
+        description="; ".join(d.meta.title for d in pack.documents) or None,
+        subjects=subjects, marking=pack.marking)
+    date_text = format_date(date, pack.lang) if date else None
+    return _build(meta, lambda images: render_pack(pack, options, images), pack.documents,
+                  options, date_text)
