@@ -8,9 +8,9 @@ frames, forms, objects, embedded media, external stylesheets or ``style`` attrib
 
 Readability is tuned for long pages: on short ones it drops lists and tables or keeps almost
 nothing. So when the sanitised body (narrowed to the page's one ``<article>`` or ``<main>``,
-page chrome such as ``<nav>``, ``<aside>``, ``<footer>``, forms and bylines already removed) has at
-most ``SHORT_PAGE_WORDS`` words, or readability fails or keeps no
-words, the whole body is used instead.
+page chrome such as ``<nav>``, ``<aside>``, ``<footer>``, forms and bylines already removed)
+has at most ``SHORT_PAGE_WORDS`` words, or readability fails or keeps no words, that body is
+used instead.
 """
 
 from __future__ import annotations

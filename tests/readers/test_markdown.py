@@ -1,0 +1,263 @@
+"""The Markdown reader, on small inputs, on the case fixtures and on big real-world documents."""
+
+from __future__ import annotations
+
+import json
+import time
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from lighthouse_docs.errors import InputError
+from lighthouse_docs.model import (
+    BlockQuote,
+    BulletList,
+    Code,
+    CodeBlock,
+    Document,
+    Emphasis,
+    FootnoteRef,
+    Image,
+    InlineImage,
+    LineBreak,
+    Link,
+    OrderedList,
+    Paragraph,
+    SourceInfo,
+    Strikethrough,
+    Strong,
+    Table,
+    Text,
+    ThematicBreak,
+)
+from lighthouse_docs.outline import block_text, heading_texts, iter_sections, plain_text, to_json
+from lighthouse_docs.readers import load
+from lighthouse_docs.readers.markdown import parse
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "markdown"
+EXTERNAL = Path(__file__).parents[3] / "shared" / "external"
+
+
+def md(text: str, **kwargs: str) -> Document:
+    return parse(text, SourceInfo(path="case.md", format="markdown"), **kwargs)
+
+
+def all_text(doc: Document) -> str:
+    """Every word the reader kept, lead, sections and footnotes."""
+    parts = [doc.meta.title, *(block_text(b) for b in doc.lead)]
+    for section in iter_sections(doc.sections):
+        parts.append(plain_text(section.heading))
+        parts.extend(block_text(b) for b in section.blocks)
+    parts.extend(block_text(b) for note in doc.footnotes for b in note.blocks)
+    return " ".join(parts)
+
+
+# --------------------------------------------------------------------------- title and levels
+
+
+def test_first_h1_is_the_title_and_leaves_the_flow() -> None:
+    doc = md("# The Title\n\nLead.\n\n## One\n\nText.\n\n### One A\n\nMore.\n")
+    assert doc.meta.title == "The Title"
+    assert heading_texts(doc.sections) == [(2, "One"), (3, "One A")]
+    assert "The Title" not in " ".join(block_text(b) for b in doc.lead)
+
+
+def test_front_matter_title_keeps_h1_as_top_sections() -> None:
+    doc = md("---\ntitle: Given\nlang: id\n---\n# Bab Satu\n\nIsi.\n\n## Sub\n\nIsi.\n# Bab Dua\n")
+    assert doc.meta.title == "Given"
+    assert doc.meta.lang == "id"
+    assert heading_texts(doc.sections) == [(2, "Bab Satu"), (3, "Sub"), (2, "Bab Dua")]
+
+
+def test_lang_argument_beats_front_matter() -> None:
+    assert md("---\nlang: id\n---\nText here.\n", lang="en").meta.lang == "en"
+
+
+def test_language_is_detected_without_front_matter() -> None:
+    text = ("# Judul\n\nPemerintah daerah akan membangun jembatan baru di atas sungai itu tahun "
+            "depan, kata kepala dinas pekerjaan umum kepada wartawan pada hari Senin.\n")
+    assert md(text).meta.lang == "id"
+
+
+def test_no_title_anywhere_falls_back_to_file_name_with_a_warning() -> None:
+    doc = parse("## Only a section\n\nText.\n",
+                SourceInfo(path="notes/field-report.md", format="markdown"))
+    assert doc.meta.title == "Field report"
+    assert any("no title" in w for w in doc.warnings)
+    assert heading_texts(doc.sections) == [(2, "Only a section")]
+
+
+def test_pandoc_title_block_is_metadata_not_text() -> None:
+    doc = md("% A Title\n% Ann One; Bo Two\n% 2024-05-01\n\nBody text.\n")
+    assert doc.meta.title == "A Title"
+    assert doc.meta.authors == ("Ann One", "Bo Two")
+    assert str(doc.meta.date) == "2024-05-01"
+    assert block_text(doc.lead[0]) == "Body text."
+
+
+def test_heading_attributes_give_the_id_and_leave_the_text() -> None:
+    doc = md("# T\n\n## Options {#opts .unnumbered}\n\n## Set {x} here\n\n### Ext ### {#ext}\n")
+    assert [(s.id, plain_text(s.heading)) for s in iter_sections(doc.sections)] == [
+        ("opts", "Options"), ("set-x-here", "Set {x} here"), ("ext", "Ext")]
+
+
+def test_hash_lines_inside_code_are_not_headings() -> None:
+    doc = md("# T\n\n```\n# not a heading\n```\n\n    # nor this\n")
+    assert doc.sections == ()
+    assert [b.text for b in doc.lead if isinstance(b, CodeBlock)] == [
+        "# not a heading", "# nor this"]
+
+
+def test_source_lines_count_from_the_original_file() -> None:
+    doc = md("---\ntitle: X\n---\n\nFirst.\n\n## Head\n\nSecond.\n")
+    assert doc.lead[0].line == 5
+    assert doc.sections[0].line == 7
+    assert doc.sections[0].blocks[0].line == 9
+
+
+# --------------------------------------------------------------------------- blocks and inlines
+
+
+def test_inline_markup_maps_to_the_model() -> None:
+    doc = md("# T\n\nA *b* **c** `d` [e](https://x.org \"t\") ~~f~~ g\\\nh ![i](p.png) j\n")
+    (para,) = doc.lead
+    assert isinstance(para, Paragraph)
+    kinds = [type(i) for i in para.inlines]
+    assert kinds == [Text, Emphasis, Text, Strong, Text, Code, Text, Link, Text, Strikethrough,
+                     Text, LineBreak, Text, InlineImage, Text]
+    link = next(i for i in para.inlines if isinstance(i, Link))
+    assert (link.href, link.title, plain_text(link.children)) == ("https://x.org", "t", "e")
+
+
+def test_image_alone_in_a_paragraph_is_a_figure_block() -> None:
+    doc = md("# T\n\n![A bar chart](chart.png \"Stocks\")\n")
+    assert doc.lead == (Image(src="chart.png", alt="A bar chart", title="Stocks", line=3),)
+
+
+def test_lists_keep_start_numbers_and_nesting() -> None:
+    doc = md("# T\n\n3. three\n4. four\n   - inner\n\n- loose\n\n- list\n")
+    ordered, bullets = doc.lead
+    assert isinstance(ordered, OrderedList) and ordered.start == 3
+    assert isinstance(ordered.items[1][1], BulletList)
+    assert block_text(ordered.items[1][1]) == "inner"
+    assert isinstance(bullets, BulletList)
+    assert [block_text(b) for item in bullets.items for b in item] == ["loose", "list"]
+
+
+def test_table_keeps_header_body_and_alignment() -> None:
+    doc = md("# T\n\n| a | b | c |\n|:--|:-:|--:|\n| 1 | 2 | 3 |\n")
+    (table,) = doc.lead
+    assert isinstance(table, Table)
+    assert table.align == ("left", "center", "right")
+    assert [plain_text(c.inlines) for c in table.head[0].cells] == ["a", "b", "c"]
+    assert [plain_text(c.inlines) for c in table.body[0].cells] == ["1", "2", "3"]
+
+
+def test_quotes_code_and_breaks() -> None:
+    doc = md("# T\n\n> quoted\n\n```python extra\nx = 1\n```\n\n---\n")
+    quote, code, rule = doc.lead
+    assert isinstance(quote, BlockQuote) and block_text(quote) == "quoted"
+    assert code == CodeBlock(text="x = 1", language="python", line=5)
+    assert isinstance(rule, ThematicBreak)
+
+
+def test_footnotes_are_collected_and_referenced() -> None:
+    doc = md("# T\n\nClaim.[^a] Another.^[Inline note.]\n\n[^a]: The *source*.\n")
+    refs = [i.id for i in doc.lead[0].inlines if isinstance(i, FootnoteRef)]  # type: ignore[union-attr]
+    assert refs == [n.id for n in doc.footnotes] == ["fn-1", "fn-2"]
+    assert [block_text(n.blocks[0]) for n in doc.footnotes] == ["The source.", "Inline note."]
+
+
+def test_raw_html_never_survives_as_markup() -> None:
+    doc = md("# T\n\nA <b onclick=\"x()\">bold</b> word <!-- hidden -->\n\n"
+             "<script>alert('boom')</script>\n\n<div>Block <i>text</i></div>\n\n"
+             "<style>p{}</style>\n")
+    dumped = json.dumps(to_json(doc))
+    for forbidden in ("<", "onclick", "alert", "hidden", "p{}"):
+        assert forbidden not in dumped
+    assert [block_text(b) for b in doc.lead] == ["A bold word", "Block text"]
+
+
+def test_javascript_links_are_not_links() -> None:
+    doc = md("# T\n\n[bad](javascript:alert(1)) and <javascript:alert(2)>\n")
+    assert not any(isinstance(i, Link) for i in doc.lead[0].inlines)  # type: ignore[union-attr]
+
+
+def test_invalid_xml_characters_are_removed() -> None:
+    doc = md("# T\x0b\n\nText\x01 here.\n")
+    assert doc.meta.title == "T"
+    assert block_text(doc.lead[0]) == "Text here."
+
+
+def test_bad_front_matter_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="front matter"):
+        md("---\ntitle: [unclosed\n---\nText\n")
+
+
+def test_parse_is_deterministic() -> None:
+    text = (FIXTURES / "images_table_footnotes.md").read_text(encoding="utf-8")
+    assert md(text) == md(text)
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+def test_images_table_footnotes_fixture_has_everything_the_epub_needs() -> None:
+    doc = load(FIXTURES / "images_table_footnotes.md")
+    assert doc.meta.authors == ("Maya Hart", "Daniel Osei")
+    assert doc.meta.subtitle == "A quarterly look at storage, prices and transport"
+    blocks = [*doc.lead, *(b for s in iter_sections(doc.sections) for b in s.blocks)]
+    images = [b for b in blocks if isinstance(b, Image)]
+    assert [i.src for i in images] == ["chart.png"]
+    assert images[0].alt.startswith("Bar chart")
+    assert (FIXTURES / images[0].src).is_file()
+    assert any(isinstance(b, Table) for b in blocks)
+    assert any(isinstance(b, OrderedList) for b in blocks)
+    assert len(doc.footnotes) == 2
+    assert len(doc.footnotes[1].blocks) == 2
+
+
+@pytest.mark.parametrize("path", sorted(FIXTURES.glob("*.md")), ids=lambda p: p.stem)
+def test_fixture_matches_its_golden_outline(path: Path) -> None:
+    from lighthouse_docs.outline import to_outline_json
+
+    golden = json.loads(path.with_suffix(".outline.json").read_text(encoding="utf-8"))
+    assert to_outline_json(load(path)) == golden
+
+
+# --------------------------------------------------------------------------- real-world documents
+
+
+def _normalise(text: str) -> str:
+    # pandoc's smart typography (curly apostrophes, non-breaking space after "vs.") is the only
+    # expected difference from the reference lists.
+    text = unicodedata.normalize("NFKC", text).replace("\u2019", "'").replace("\u2018", "'")
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("name", ["pandoc-testsuite", "pandoc-MANUAL", "commonmark-spec"])
+def test_headings_match_the_reference_lists(name: str) -> None:
+    source = EXTERNAL / f"{name}.txt"
+    reference = EXTERNAL / f"{name}.headings.json"
+    if not source.is_file() or not reference.is_file():
+        pytest.skip(f"{source} not present")
+    expected = json.loads(reference.read_text(encoding="utf-8"))
+    doc = parse(source.read_text(encoding="utf-8"), SourceInfo(path=source.name, format="markdown"))
+    got = heading_texts(doc.sections)
+    # Every file has a title in its metadata, so each source level n sits at model level n + 1.
+    assert [(level - 1, _normalise(text)) for level, text in got] == [
+        (h["level"], _normalise(h["text"])) for h in expected["headings"]]
+
+
+def test_pandoc_manual_parses_fast() -> None:
+    source = EXTERNAL / "pandoc-MANUAL.txt"
+    if not source.is_file():
+        pytest.skip(f"{source} not present")
+    text = source.read_text(encoding="utf-8")
+    info = SourceInfo(path=source.name, format="markdown")
+    parse(text, info)  # warm up the language model
+    started = time.perf_counter()
+    doc = parse(text, info)
+    assert time.perf_counter() - started < 1.5
+    assert doc.meta.title == "Pandoc User's Guide"
