@@ -1,0 +1,131 @@
+"""In-process, warm timings of one source: the WeasyPrint floor versus our writers.
+
+Run as ``python -m bench.floor SOURCE --repeats N`` (a fresh process per source, so one large
+document's memory and caches never colour the next measurement); prints one JSON object.
+
+*Floor*: ``render_print_html`` once, then WeasyPrint alone on that HTML with the same
+stylesheet, font configuration, URL fetcher and PDF options that ``writers.pdf`` uses
+(:func:`floor_call`). *Ours*: ``writers.pdf.build_pdf(doc, options)``, everything included
+(templates, HTML, WeasyPrint, post-processing). Both warm: one untimed call first, then
+``repeats`` timed calls, interleaved (floor, ours, floor, ...) so drift in machine load hits
+both alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import json
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench.measure import SOURCE_DATE_EPOCH
+
+
+def _options(source: Path) -> Any:
+    from lighthouse_docs.render import RenderOptions
+    from lighthouse_docs.theme import resolve_theme
+
+    modified = dt.datetime.fromtimestamp(int(SOURCE_DATE_EPOCH), tz=dt.UTC)
+    return RenderOptions(theme=resolve_theme(None), base_dir=source.resolve().parent,
+                         modified=modified)
+
+
+def floor_call(html: str, options: Any) -> Callable[[], bytes]:
+    """WeasyPrint alone on ``html``, set up exactly as ``writers.pdf.html_to_pdf`` sets it up.
+
+    Uses the writer's own helpers (cached theme stylesheets, the process-wide font
+    configuration, ``pdf_options``) and the same confined URL fetcher and base URL, so the floor
+    cannot drift from the product. Left out, as ours: rendering the HTML, hashing it for the
+    file identifier, collecting WeasyPrint's log records.
+    """
+    import weasyprint
+
+    from lighthouse_docs.writers import pdf
+    from lighthouse_docs.writers.fetch import ConfinedURLFetcher, allowed_roots
+
+    sheets, _ = pdf.stylesheets(options.theme, options.paper)
+    wp_options = pdf.pdf_options(options.pdf_variant, b"0" * 32)
+    base_url = options.base_dir.resolve().as_uri() + "/"
+    fetcher = ConfinedURLFetcher(allowed_roots(options.base_dir, options.theme))
+
+    def call() -> bytes:
+        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+            stylesheets=list(sheets), font_config=pdf.font_config(), **wp_options)
+        return document.write_pdf(**wp_options)  # type: ignore[no-any-return]
+
+    return call
+
+
+def _time(call: Callable[[], object]) -> float:
+    gc.collect()
+    start = time.perf_counter()
+    call()
+    return time.perf_counter() - start
+
+
+def measure(source: Path, repeats: int, *, epub: bool = True) -> dict[str, Any]:
+    """Figures for ``source`` (see the module docstring); seconds are medians."""
+    t0 = time.perf_counter()
+    from lighthouse_docs import readers
+    from lighthouse_docs.render.print import render_print_html
+    from lighthouse_docs.writers.pdf import build_pdf
+
+    import_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    doc = readers.load(source)
+    load_s = time.perf_counter() - t0
+    options = _options(source)
+    html = render_print_html(doc, options)
+    floor = floor_call(html, options)
+    first_floor_s = _time(floor)
+    first_ours_s = _time(lambda: build_pdf(doc, options))
+    floors: list[float] = []
+    ours: list[float] = []
+    htmls: list[float] = []
+    for _ in range(repeats):
+        floors.append(_time(floor))
+        ours.append(_time(lambda: build_pdf(doc, options)))
+        htmls.append(_time(lambda: render_print_html(doc, options)))
+    result = build_pdf(doc, options)
+    words = sum(len(line.split()) for line in source.read_text(encoding="utf-8").splitlines())
+    figures: dict[str, Any] = {
+        "source": str(source), "words": words, "pages": result.pages, "repeats": repeats,
+        "import_s": import_s, "load_s": load_s,
+        "first_floor_s": first_floor_s, "first_pdf_s": first_ours_s,
+        "floor_s": statistics.median(floors), "pdf_s": statistics.median(ours),
+        "render_html_s": statistics.median(htmls),
+        "floor_runs_s": floors, "pdf_runs_s": ours,
+    }
+    figures["overhead_pct"] = 100 * (figures["pdf_s"] - figures["floor_s"]) / figures["floor_s"]
+    if epub:
+        try:
+            from lighthouse_docs.writers.epub import build_epub
+        except ImportError:
+            figures["epub_s"] = None
+        else:
+            build_epub(doc, options)
+            figures["epub_s"] = statistics.median(
+                _time(lambda: build_epub(doc, options)) for _ in range(repeats))
+    figures["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return figures
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.floor", description=__doc__)
+    parser.add_argument("source", type=Path)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--no-epub", action="store_true")
+    args = parser.parse_args(argv)
+    json.dump(measure(args.source, args.repeats, epub=not args.no_epub), sys.stdout)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()

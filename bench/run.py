@@ -1,0 +1,542 @@
+"""The benchmark run: cases, the table with PASS/MISS against issue #7's targets, the JSON file.
+
+Every case is a function ``(Bench) -> None`` that measures, stores its figures under
+``bench.figures[name]`` and adds table rows. A case that cannot run (a tool missing, the build
+failing) becomes one SKIP/ERROR row and the others still run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench.generate import generate_article, text_to_markdown, write_batch
+from bench.measure import BenchError, Run, Series, bin_dir, run, tool_env
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLE = REPO / "sources" / "korut-rusia.txt"
+MANUAL = REPO.parent / "shared" / "external" / "pandoc-MANUAL.txt"
+RESULTS = REPO / "bench" / "results"
+
+# Issue #7 targets.
+T_EXAMPLE_VS_PANDOC = 1.0
+T_BATCH_VS_PANDOC = 0.15
+T_SPEEDUP = 1.7
+T_OVERHEAD_EXAMPLE = 15.0
+T_OVERHEAD_MANUAL = 10.0
+T_NOOP_S = 0.5
+T_WATCH_S = 0.6
+T_RSS_EXAMPLE_MB = 250.0
+T_RSS_MANUAL_MB = 1024.0
+LINEAR_TOLERANCE = 1.25
+"""Per-1000-words print time may grow at most this much from one size step to the next."""
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One line of the table."""
+
+    case: str
+    label: str
+    value: str
+    target: str = ""
+    status: str = ""
+
+
+@dataclass(slots=True)
+class Bench:
+    """Settings and results of one run."""
+
+    quick: bool
+    work: Path
+    figures: dict[str, Any] = field(default_factory=dict)
+    rows: list[Row] = field(default_factory=list)
+    state: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def repeats(self) -> int:
+        return 3 if self.quick else 5
+
+    @property
+    def batch_size(self) -> int:
+        return 10 if self.quick else 50
+
+    def row(self, case: str, label: str, value: str, target: str = "",
+            ok: bool | None = None) -> None:
+        status = "" if ok is None else ("PASS" if ok else "MISS")
+        self.rows.append(Row(case, label, value, target, status))
+
+
+def lighthouse() -> Path:
+    """The real ``lighthouse-docs`` script of this interpreter (not a PATH shim)."""
+    script = bin_dir() / "lighthouse-docs"
+    if script.exists():
+        return script
+    found = shutil.which("lighthouse-docs")
+    if not found:
+        raise BenchError("lighthouse-docs is not installed (pip install -e .)")
+    return Path(found)
+
+
+def pandoc() -> str | None:
+    return shutil.which("pandoc")
+
+
+def build_cmd(*args: str | Path) -> list[str | Path]:
+    return [lighthouse(), "build", *args]
+
+
+def outputs(folder: Path) -> dict[str, Path]:
+    """Output files by suffix-qualified name (``x.pdf``), ignoring temp and manifest files."""
+    if not folder.is_dir():
+        return {}
+    return {p.name: p for p in folder.iterdir() if p.suffix in {".pdf", ".epub"}}
+
+
+def _expect_outputs(folder: Path, count: int, what: str) -> None:
+    found = outputs(folder)
+    pdfs = sum(1 for n in found if n.endswith(".pdf"))
+    epubs = sum(1 for n in found if n.endswith(".epub"))
+    if pdfs < count or epubs < count:
+        raise BenchError(f"{what}: expected {count} PDF and EPUB files in {folder}, "
+                         f"found {pdfs} PDF and {epubs} EPUB")
+
+
+def _fmt_s(seconds: float) -> str:
+    return f"{seconds:.3f} s" if seconds < 10 else f"{seconds:.1f} s"
+
+
+def _project(bench: Bench, name: str) -> Path:
+    """A fresh project folder (its own cwd: no repo config, outputs never in the repo)."""
+    folder = bench.work / name
+    if folder.exists():
+        shutil.rmtree(folder)
+    (folder / "sources").mkdir(parents=True)
+    return folder
+
+
+def _pandoc_pair(md: Path, out: Path, tag: str) -> tuple[Run, Run]:
+    exe = pandoc()
+    assert exe is not None
+    cwd = md.parent
+    epub = run([exe, md, "-o", out / f"{tag}.epub", "--toc"], cwd=cwd).check("pandoc EPUB")
+    pdf = run([exe, md, "--pdf-engine=weasyprint", "--toc", "-o", out / f"{tag}.pdf"],
+              cwd=cwd).check("pandoc PDF (weasyprint)")
+    return epub, pdf
+
+
+# --------------------------------------------------------------------------- cases
+
+
+def case_example(bench: Bench) -> None:
+    """Items 1 and 2: the example, whole CLI, interleaved with pandoc's two conversions."""
+    project = _project(bench, "example")
+    source = project / "sources" / EXAMPLE.name
+    shutil.copyfile(EXAMPLE, source)
+    md = project / "md" / "korut-rusia.md"
+    md.parent.mkdir()
+    md.write_text(text_to_markdown(EXAMPLE.read_text(encoding="utf-8"), lang="id"),
+                  encoding="utf-8")
+    have_pandoc = pandoc() is not None
+    ours, p_epub, p_pdf = Series(), Series(), Series()
+    for i in range(bench.repeats):
+        out = project / f"out-{i}"
+        result = run(build_cmd(source, "--pdf", "--epub", "--output", out, "--force"),
+                     cwd=project).check("lighthouse-docs build")
+        _expect_outputs(out, 1, "example build")
+        ours.add(result)
+        if have_pandoc:
+            peer_out = project / f"pandoc-{i}"
+            peer_out.mkdir()
+            epub, pdf = _pandoc_pair(md, peer_out, "korut-rusia")
+            p_epub.add(epub)
+            p_pdf.add(pdf)
+    fig: dict[str, Any] = {"ours": ours.summary(), "repeats": bench.repeats}
+    bench.row("example", f"ours: build --pdf --epub, cold process (median of {bench.repeats})",
+              _fmt_s(ours.median))
+    bench.row("example", "ours: peak RSS of the build", f"{ours.peak_rss:.0f} MB",
+              f"< {T_RSS_EXAMPLE_MB:.0f} MB", ours.peak_rss < T_RSS_EXAMPLE_MB)
+    if have_pandoc:
+        peer = p_epub.median + p_pdf.median
+        ratio = ours.median / peer
+        fig.update(pandoc_epub=p_epub.summary(), pandoc_pdf=p_pdf.summary(),
+                   pandoc_total_s=peer, ratio_vs_pandoc=ratio)
+        bench.row("example", "pandoc EPUB --toc / PDF --pdf-engine=weasyprint",
+                  f"{_fmt_s(p_epub.median)} + {_fmt_s(p_pdf.median)}")
+        bench.row("example", "ratio ours / (pandoc EPUB + PDF)", f"{ratio:.2f}x",
+                  f"<= {T_EXAMPLE_VS_PANDOC:.1f}x", ratio <= T_EXAMPLE_VS_PANDOC)
+    else:
+        bench.row("example", "pandoc peers", "SKIP: pandoc not on PATH")
+    bench.figures["example"] = fig
+
+
+def _floor(source: Path, repeats: int, *, epub: bool = True) -> dict[str, Any]:
+    args: list[str | Path] = [sys.executable, "-m", "bench.floor", source, "--repeats",
+                              str(repeats)]
+    if not epub:
+        args.append("--no-epub")
+    env = tool_env({"PYTHONPATH": str(REPO)})
+    result = run(args, cwd=REPO, env=env).check(f"bench.floor {source.name}")
+    figures: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return figures
+
+
+def case_floor(bench: Bench) -> None:
+    """Item 3: WeasyPrint alone on our print HTML versus our warm build_pdf."""
+    fig = _floor(EXAMPLE, bench.repeats)
+    bench.figures["floor"] = fig
+    bench.row("floor", f"example: WeasyPrint floor, warm (median of {fig['repeats']})",
+              _fmt_s(fig["floor_s"]))
+    bench.row("floor", "example: our build_pdf, warm", _fmt_s(fig["pdf_s"]))
+    bench.row("floor", "example: overhead over the floor", f"{fig['overhead_pct']:+.1f} %",
+              f"<= {T_OVERHEAD_EXAMPLE:.0f} %", fig["overhead_pct"] <= T_OVERHEAD_EXAMPLE)
+    if fig.get("epub_s") is not None:
+        bench.row("floor", "example: our build_epub, warm", _fmt_s(fig["epub_s"]))
+
+
+def _batch_project(bench: Bench) -> Path:
+    project = _project(bench, "batch")
+    write_batch(project / "sources", bench.batch_size)
+    write_batch(project / "md", bench.batch_size, suffix=".md")
+    return project
+
+
+def case_batch(bench: Bench) -> None:
+    """Item 4 (+ the batch half of item 2): cold batch with --jobs 1 and 2, and pandoc's."""
+    n = bench.batch_size
+    project = _batch_project(bench)
+    walls: dict[int, Run] = {}
+    pandoc_total: float | None = None
+    sample = 0
+    for jobs in (1, 2):
+        out = project / f"out-j{jobs}"
+        walls[jobs] = run(build_cmd("sources", "--pdf", "--epub", "--jobs", str(jobs),
+                                    "--output", out, "--force"),
+                          cwd=project, sample_tree=True).check(f"batch --jobs {jobs}")
+        _expect_outputs(out, n, f"batch --jobs {jobs}")
+        if jobs == 1 and pandoc():
+            # Between our two runs, so slow drift in machine load does not favour either side.
+            sample = n if not bench.quick else min(n, 5)
+            mds = sorted((project / "md").glob("*.md"))[:sample]
+            peer_out = project / "pandoc"
+            peer_out.mkdir()
+            spent = 0.0
+            for md in mds:
+                epub, pdf = _pandoc_pair(md, peer_out, md.stem)
+                spent += epub.wall_s + pdf.wall_s
+            pandoc_total = spent * n / sample
+    bench.state["batch_project"] = project
+    bench.state["batch_out"] = project / "out-j2"
+    w1, w2 = walls[1].wall_s, walls[2].wall_s
+    fig: dict[str, Any] = {
+        "articles": n, "jobs1_s": w1, "jobs2_s": w2,
+        "jobs1_articles_per_s": n / w1, "jobs2_articles_per_s": n / w2, "speedup": w1 / w2,
+        "jobs1_maxrss_mb": walls[1].maxrss_mb, "jobs2_maxrss_mb": walls[2].maxrss_mb,
+        "jobs1_tree_peak_mb": walls[1].tree_peak_mb, "jobs2_tree_peak_mb": walls[2].tree_peak_mb,
+        "words": [generate_article(7000 + i).words() for i in range(n)],
+    }
+    bench.row("batch", f"{n} articles --jobs 1, cold", f"{_fmt_s(w1)}  ({n / w1:.2f} art/s)")
+    bench.row("batch", f"{n} articles --jobs 2, cold", f"{_fmt_s(w2)}  ({n / w2:.2f} art/s)")
+    bench.row("batch", "speed-up --jobs 2 over --jobs 1", f"{w1 / w2:.2f}x",
+              f">= {T_SPEEDUP}x", w1 / w2 >= T_SPEEDUP)
+    tree = walls[2].tree_peak_mb or 0.0
+    bench.row("batch", "peak RSS --jobs 2 (largest process / tree, sampled)",
+              f"{walls[2].maxrss_mb:.0f} / {tree:.0f} MB")
+    if pandoc_total is not None:
+        ratio = w2 / pandoc_total
+        label = (f"pandoc {n}x2 conversions" if sample == n else
+                 f"pandoc {n}x2 conversions (EXTRAPOLATED from {sample} articles)")
+        fig.update(pandoc_total_s=pandoc_total, pandoc_sample=sample, ratio_vs_pandoc=ratio)
+        bench.row("batch", label, _fmt_s(pandoc_total))
+        bench.row("batch", "ratio ours --jobs 2 / pandoc batch", f"{ratio:.3f}x",
+                  f"<= {T_BATCH_VS_PANDOC}x", ratio <= T_BATCH_VS_PANDOC)
+    else:
+        bench.row("batch", "pandoc batch", "SKIP: pandoc not on PATH")
+    bench.figures["batch"] = fig
+
+
+_WEASY_IMPORT = re.compile(r"^import time:.*\|\s*weasyprint(\.|\s*$)", re.MULTILINE)
+
+
+def weasyprint_imported(importtime_stderr: str) -> bool:
+    """Whether ``-X importtime`` output (of any process of the tree) shows WeasyPrint loading."""
+    return bool(_WEASY_IMPORT.search(importtime_stderr))
+
+
+def _mtimes(folder: Path) -> dict[str, int]:
+    return {name: path.stat().st_mtime_ns for name, path in outputs(folder).items()}
+
+
+def case_incremental(bench: Bench) -> None:
+    """Item 5: a second build of the batch with nothing changed."""
+    project = bench.state.get("batch_project")
+    out = bench.state.get("batch_out")
+    if project is None or out is None:
+        project = _batch_project(bench)
+        out = project / "out-j2"
+        run(build_cmd("sources", "--pdf", "--epub", "--jobs", "2", "--output", out),
+            cwd=project).check("batch build")
+    n = len(list((project / "sources").glob("*.txt")))
+    before = _mtimes(out)
+    args = build_cmd("sources", "--pdf", "--epub", "--jobs", "2", "--output", out)
+    noop = Series()
+    for _ in range(bench.repeats):
+        noop.add(run(args, cwd=project).check("nothing-changed build"))
+    # PYTHONPROFILEIMPORTTIME is inherited by pool workers too, unlike the -X flag.
+    traced = run(args, cwd=project, env=tool_env({"PYTHONPROFILEIMPORTTIME": "1"}))
+    traced.check("nothing-changed build (importtime)")
+    imported = weasyprint_imported(traced.stderr)
+    rewritten = sorted(k for k, v in _mtimes(out).items() if before.get(k) != v)
+    bench.figures["incremental"] = {"articles": n, **noop.summary(),
+                                    "weasyprint_imported": imported, "rewritten": rewritten}
+    bench.row("incremental", f"nothing-changed rebuild of {n} (median of {bench.repeats})",
+              _fmt_s(noop.median), f"< {T_NOOP_S} s", noop.median < T_NOOP_S)
+    bench.row("incremental", "WeasyPrint imported on that rebuild", "yes" if imported else "no",
+              "no", not imported)
+    bench.row("incremental", "outputs rewritten by it", str(len(rewritten)), "0", not rewritten)
+
+
+def _pdf_pages(path: Path) -> int | None:
+    try:
+        from pypdf import PdfReader
+    except ImportError:
+        return None
+    return len(PdfReader(path).pages)
+
+
+def case_large(bench: Bench) -> None:
+    """Item 6: the pandoc manual through the CLI and the floor; 1x/4x/16x size series."""
+    fig: dict[str, Any] = {}
+    if MANUAL.is_file():
+        project = _project(bench, "manual")
+        source = project / "sources" / "pandoc-MANUAL.md"
+        shutil.copyfile(MANUAL, source)
+        out = project / "out"
+        result = run(build_cmd(source, "--pdf", "--epub", "--output", out, "--force"),
+                     cwd=project, sample_tree=True).check("manual build")
+        _expect_outputs(out, 1, "manual build")
+        pdf = next(p for n, p in outputs(out).items() if n.endswith(".pdf"))
+        pages = _pdf_pages(pdf)
+        fig["manual_cli"] = {"wall_s": result.wall_s, "maxrss_mb": result.maxrss_mb,
+                             "pages": pages, "pdf_bytes": pdf.stat().st_size}
+        bench.row("large", "pandoc MANUAL (305 KB): build --pdf --epub, cold",
+                  f"{_fmt_s(result.wall_s)}, {pages} pages")
+        bench.row("large", "pandoc MANUAL: peak RSS", f"{result.maxrss_mb:.0f} MB",
+                  f"< {T_RSS_MANUAL_MB:.0f} MB", result.maxrss_mb < T_RSS_MANUAL_MB)
+        floor = _floor(source, 1 if bench.quick else 2, epub=False)
+        fig["manual_floor"] = floor
+        bench.row("large", f"pandoc MANUAL: floor / our build_pdf, warm "
+                  f"(median of {floor['repeats']})",
+                  f"{_fmt_s(floor['floor_s'])} / {_fmt_s(floor['pdf_s'])}")
+        bench.row("large", "pandoc MANUAL: overhead over the floor",
+                  f"{floor['overhead_pct']:+.1f} %", f"<= {T_OVERHEAD_MANUAL:.0f} %",
+                  floor["overhead_pct"] <= T_OVERHEAD_MANUAL)
+    else:
+        bench.row("large", "pandoc MANUAL", f"SKIP: {MANUAL} not present")
+    series: dict[int, dict[str, Any]] = {}
+    folder = bench.work / "sizes"
+    folder.mkdir(exist_ok=True)
+    for scale in (1, 4, 16):
+        source = folder / f"article-{scale}x.txt"
+        source.write_text(generate_article(4242, scale=scale).to_text(), encoding="utf-8")
+        figures = _floor(source, 1 if bench.quick or scale == 16 else 3, epub=False)
+        figures["per_1000_words_s"] = figures["pdf_s"] / figures["words"] * 1000
+        series[scale] = figures
+        bench.row("large", f"{scale:>2}x article: {figures['words']} words, "
+                  f"{figures['pages']} pages, warm build_pdf",
+                  f"{_fmt_s(figures['pdf_s'])}  ({figures['per_1000_words_s']:.3f} s/1000 w)")
+    growth = max(series[4]["per_1000_words_s"] / series[1]["per_1000_words_s"],
+                 series[16]["per_1000_words_s"] / series[4]["per_1000_words_s"])
+    fig["sizes"] = series
+    fig["per_kw_growth"] = growth
+    bench.row("large", "print time per 1000 words, worst step growth 1x->4x->16x",
+              f"{growth:.2f}x", f"<= {LINEAR_TOLERANCE}x (linear)", growth <= LINEAR_TOLERANCE)
+    bench.figures["large"] = fig
+
+
+def _wait_for(predicate: Callable[[], bool], timeout: float, what: str,
+              proc: subprocess.Popen[bytes] | None = None) -> float:
+    start = time.perf_counter()
+    while not predicate():
+        if proc is not None and proc.poll() is not None:
+            raise BenchError(f"{what}: watch exited early with {proc.returncode}")
+        if time.perf_counter() - start > timeout:
+            raise BenchError(f"{what}: timed out after {timeout:.0f} s")
+        time.sleep(0.005)
+    return time.perf_counter()
+
+
+def case_watch(bench: Bench) -> None:
+    """Item 7: save -> both outputs rewritten, with ``lighthouse-docs watch`` running."""
+    project = _project(bench, "watch")
+    source = project / "sources" / EXAMPLE.name
+    shutil.copyfile(EXAMPLE, source)
+    write_batch(project / "sources", 2, seed=11)
+    out = project / "out"
+    log = (bench.work / "watch.log").open("wb")
+    proc = subprocess.Popen([str(lighthouse()), "watch", "sources", "--pdf", "--epub",
+                             "--output", str(out)], cwd=project, env=tool_env(),
+                            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+    latencies: list[float] = []
+    try:
+        _wait_for(lambda: len(outputs(out)) >= 6, 300, "initial watch build", proc)
+        time.sleep(2.0)  # let the initial build's own file events settle
+        saves = 3 if bench.quick else 6
+        for k in range(saves):
+            before = _mtimes(out)
+
+            def changed(before: dict[str, int] = before) -> bool:
+                now = _mtimes(out)
+                fresh = [n for n, m in now.items() if before.get(n) != m]
+                return (any(n.endswith(".pdf") for n in fresh)
+                        and any(n.endswith(".epub") for n in fresh))
+
+            with source.open("a", encoding="utf-8") as fh:
+                fh.write(f"Pembaruan {k + 1} untuk pengukuran.\n")
+            saved = time.perf_counter()
+            done = _wait_for(changed, 60, f"watch rebuild {k + 1}", proc)
+            latencies.append(done - saved)
+            time.sleep(1.5)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            code = proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            code = proc.wait()
+        log.close()
+    median = statistics.median(latencies)
+    bench.figures["watch"] = {"latencies_s": latencies, "median_s": median,
+                              "exit_code_on_sigint": code}
+    bench.row("watch", f"save -> PDF and EPUB rewritten (median of {len(latencies)})",
+              _fmt_s(median), f"<= {T_WATCH_S} s", median <= T_WATCH_S)
+    bench.row("watch", "watch exit code on Ctrl-C", str(code), "0", code == 0)
+
+
+def case_profile(bench: Bench) -> None:
+    """Not a target: cProfile/importtime reports of a cold build and the warm path."""
+    from bench.profile import profile_all
+
+    reports = profile_all(bench.work, RESULTS)
+    bench.figures["profile"] = {k: str(v) for k, v in reports.items()}
+    for name, path in reports.items():
+        bench.row("profile", name, str(path))
+
+
+CASES: dict[str, Callable[[Bench], None]] = {
+    "example": case_example,
+    "floor": case_floor,
+    "batch": case_batch,
+    "incremental": case_incremental,
+    "large": case_large,
+    "watch": case_watch,
+}
+OPTIONAL: dict[str, Callable[[Bench], None]] = {"profile": case_profile}
+
+
+def render_table(rows: list[Row]) -> str:
+    """The plain-text table (stable, diff-friendly, no colours)."""
+    head = Row("case", "measurement", "value", "target", "")
+    widths = [max(len(getattr(r, f)) for r in [head, *rows])
+              for f in ("case", "label", "value", "target")]
+    lines = []
+    for r in [head, *rows]:
+        cells = [r.case, r.label, r.value, r.target]
+        text = "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True))
+        lines.append(f"{text}  {r.status}".rstrip())
+        if r is head:
+            lines.append("-" * len(lines[0]))
+    return "\n".join(lines)
+
+
+def _machine() -> dict[str, Any]:
+    def version(cmd: list[str]) -> str | None:
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True,
+                                  check=False).stdout.splitlines()[0]
+        except (OSError, IndexError):
+            return None
+
+    return {"python": platform.python_version(), "cpus": os.cpu_count(),
+            "loadavg": os.getloadavg(), "platform": platform.platform(),
+            "pandoc": version(["pandoc", "--version"]) if pandoc() else None,
+            "lighthouse_docs": version([str(lighthouse()), "--version"])}
+
+
+@contextlib.contextmanager
+def _workdir(keep: bool) -> Iterator[Path]:
+    folder = Path(tempfile.mkdtemp(prefix="lighthouse-bench-"))
+    try:
+        yield folder
+    finally:
+        if not keep:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    names = [*CASES, *OPTIONAL]
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description="Benchmark lighthouse-docs against pandoc and the WeasyPrint floor "
+                    "(issue #7). Prints a table and writes the same figures as JSON.")
+    parser.add_argument("--quick", action="store_true",
+                        help="fewer repeats and a 10-article batch (a smoke run, noisy)")
+    parser.add_argument("--only", action="append", choices=names, metavar="NAME",
+                        help=f"run only this case (repeatable): {', '.join(names)}")
+    parser.add_argument("--json", type=Path, metavar="PATH",
+                        help="where to write the figures (default bench/results/bench-<time>.json)")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the temporary work folder (sources and outputs) for inspection")
+    args = parser.parse_args(argv)
+    selected = args.only or list(CASES)
+    started = dt.datetime.now(dt.UTC)
+    errors: dict[str, str] = {}
+    with _workdir(args.keep) as work:
+        bench = Bench(quick=args.quick, work=work)
+        for name in selected:
+            case = {**CASES, **OPTIONAL}[name]
+            t0 = time.perf_counter()
+            print(f"[bench] {name} ...", file=sys.stderr, flush=True)
+            try:
+                case(bench)
+            except (BenchError, OSError, ValueError, KeyError) as error:
+                errors[name] = f"{type(error).__name__}: {error}"
+                bench.rows.append(Row(name, "ERROR", str(error).splitlines()[0][:100]))
+                traceback.print_exc(file=sys.stderr)
+            print(f"[bench] {name} done in {time.perf_counter() - t0:.1f} s",
+                  file=sys.stderr, flush=True)
+    table = render_table(bench.rows)
+    print(table)
+    report = {"started": started.isoformat(), "quick": args.quick, "cases": selected,
+              "machine": _machine(), "figures": bench.figures, "errors": errors,
+              "rows": [_row_dict(r) for r in bench.rows],
+              "table": table,
+              "work": str(work) if args.keep else None}
+    path = args.json or RESULTS / f"bench-{started:%Y%m%d-%H%M%S}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n",
+                    encoding="utf-8")
+    print(f"\nfigures written to {path}")
+    return 1 if errors else 0
+
+
+def _row_dict(row: Row) -> dict[str, str]:
+    return {"case": row.case, "label": row.label, "value": row.value, "target": row.target,
+            "status": row.status}
