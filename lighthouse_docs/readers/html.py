@@ -514,17 +514,31 @@ def _title(flow: list[FlowItem], page_flow: list[FlowItem], meta: dict[str, Any]
             text = " ".join(plain_text(item.inlines).split())
             if text and (_same(text, html_title) or _same(text, og_title)):
                 return text, flow
-    if og_title:
-        return og_title, flow
-    if html_title:
-        site = meta.get("publisher")
-        for sep in (" | ", " - ", " – ", " — ", " · "):
-            head, _, tail = html_title.rpartition(sep)
-            if head and site and tail.strip().casefold() == site.casefold():
-                return head.strip(), flow
-        return html_title, flow
+    title = og_title or (_strip_site_name(html_title, meta.get("publisher"), page_flow)
+                         if html_title else None)
+    if title:
+        # The article's title may sit in a lower heading (an <h2> under a logo <h1>).
+        for i, item in enumerate(flow):
+            if isinstance(item, Heading):
+                if " ".join(plain_text(item.inlines).split()).casefold() == title.casefold():
+                    return title, flow[:i] + flow[i + 1:]
+                break
+        return title, flow
     stem = PurePath(path).stem.replace("_", " ").replace("-", " ").strip()
     return (stem[:1].upper() + stem[1:]) or "Untitled", flow
+
+
+def _strip_site_name(html_title: str, site: str | None, page_flow: list[FlowItem]) -> str:
+    """``<title>`` without a trailing "| Site" when the site name or a page heading confirms it."""
+    headings = {" ".join(plain_text(item.inlines).split()).casefold()
+                for item in page_flow if isinstance(item, Heading)}
+    for sep in (" | ", " - ", " – ", " — ", " · "):
+        head, _, tail = html_title.rpartition(sep)
+        head, tail = head.strip(), tail.strip()
+        if head and ((site and tail.casefold() == site.casefold())
+                     or head.casefold() in headings):
+            return head
+    return html_title
 
 
 def _language_sample(title: str, flow: Sequence[FlowItem]) -> str:

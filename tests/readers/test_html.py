@@ -1,0 +1,276 @@
+"""The HTML reader: metadata, extraction, sanitising and the mapping to the model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from lighthouse_docs.errors import InputError
+from lighthouse_docs.model import (
+    BlockQuote,
+    BulletList,
+    Code,
+    CodeBlock,
+    Document,
+    Emphasis,
+    Image,
+    InlineImage,
+    LineBreak,
+    Link,
+    OrderedList,
+    Paragraph,
+    SourceInfo,
+    Strikethrough,
+    Strong,
+    Table,
+    ThematicBreak,
+)
+from lighthouse_docs.outline import (
+    block_text,
+    heading_texts,
+    iter_sections,
+    plain_text,
+    to_json,
+    to_outline_json,
+)
+from lighthouse_docs.readers import load
+from lighthouse_docs.readers.html import parse
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "html"
+
+
+def html(text: str, **kwargs: str) -> Document:
+    return parse(text, SourceInfo(path="page.html", format="html"), **kwargs)
+
+
+def page(body: str, head: str = "", lang: str = "en") -> Document:
+    return html(f"<!DOCTYPE html><html lang='{lang}'><head>{head}</head>"
+                f"<body>{body}</body></html>")
+
+
+def all_blocks(doc: Document) -> list[object]:
+    return [*doc.lead, *(b for s in iter_sections(doc.sections) for b in s.blocks)]
+
+
+def all_text(doc: Document) -> str:
+    parts = [doc.meta.title, *(block_text(b) for b in doc.lead)]
+    for section in iter_sections(doc.sections):
+        parts.append(plain_text(section.heading))
+        parts.extend(block_text(b) for b in section.blocks)
+    return " ".join(parts)
+
+
+def links(doc: Document) -> list[Link]:
+    found: list[Link] = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, Link):
+            found.append(value)
+        if isinstance(value, tuple):
+            for v in value:
+                walk(v)
+        elif hasattr(value, "__dataclass_fields__"):
+            for name in value.__dataclass_fields__:  # type: ignore[attr-defined]
+                walk(getattr(value, name))
+
+    walk(doc)
+    return found
+
+
+# --------------------------------------------------------------------------- metadata
+
+
+def test_metadata_comes_from_head_and_open_graph() -> None:
+    doc = page(
+        "<h1>Story</h1><p>Text of the story.</p><time datetime='2020-01-01'>x</time>",
+        head=(
+            "<title>Story | The Site</title><meta name='author' content='Ann Lee'>"
+            "<meta name='description' content='What happened.'>"
+            "<meta name='keywords' content='one, two ,three'>"
+            "<meta property='og:site_name' content='The Site'>"
+            "<meta property='article:published_time' content='2025-06-30T23:00:00Z'>"
+            "<link rel='canonical' href='https://site.example/story'>"
+        ),
+        lang="en-GB",
+    )
+    meta = doc.meta
+    assert meta.title == "Story"
+    assert meta.lang == "en-GB"
+    assert meta.authors == ("Ann Lee",)
+    assert meta.summary == "What happened."
+    assert meta.keywords == ("one", "two", "three")
+    assert meta.publisher == "The Site"
+    assert str(meta.date) == "2025-06-30"
+    assert meta.source.url == "https://site.example/story"
+
+
+def test_time_element_and_og_url_are_fallbacks() -> None:
+    doc = page("<p>Body text.</p><p><time datetime='2024-02-03T10:00'>3 Feb</time></p>",
+               head="<meta property='og:url' content='https://x.example/a'>")
+    assert str(doc.meta.date) == "2024-02-03"
+    assert doc.meta.source.url == "https://x.example/a"
+
+
+def test_title_from_title_tag_loses_the_site_suffix() -> None:
+    doc = page("<p>Body.</p>", head="<title>The Report — Pos</title>"
+               "<meta property='og:site_name' content='Pos'>")
+    assert doc.meta.title == "The Report"
+
+
+def test_logo_h1_does_not_become_the_title() -> None:
+    long_text = " ".join(["Words of the article body that go on."] * 60)
+    doc = page(f"<header><h1>SiteLogo</h1></header><article><h2>Real Story</h2>"
+               f"<p>{long_text}</p></article>",
+               head="<title>Real Story - SiteLogo</title>")
+    assert doc.meta.title == "Real Story"
+    assert heading_texts(doc.sections) == []
+
+
+def test_lang_argument_and_detection() -> None:
+    body = ("<p>Pemerintah daerah akan membangun jembatan baru di atas sungai itu tahun depan, "
+            "kata kepala dinas kepada wartawan.</p>")
+    assert html(f"<html><body>{body}</body></html>").meta.lang == "id"
+    assert html(f"<html lang='id'><body>{body}</body></html>", lang="en").meta.lang == "en"
+    assert html(f"<html lang='not a tag!'><body>{body}</body></html>").meta.lang == "id"
+
+
+# --------------------------------------------------------------------------- structure
+
+
+def test_elements_map_to_the_model() -> None:
+    doc = page(
+        "<h1>T</h1><p>A <em>b</em> <strong>c</strong> <code>d</code> <a href='/e' title='t'>e</a>"
+        " <del>f</del><br>g <img src='i.png' alt='i'></p>"
+        "<ol start='4'><li>four<ul><li>inner</li></ul></li></ol>"
+        "<blockquote><p>quoted</p></blockquote><pre><code class='language-py'>x = 1\n</code></pre>"
+        "<hr><figure><img src='f.png' alt='Alt'><figcaption>Caption <b>here</b></figcaption>"
+        "</figure><p><img src='only.png' alt='Only'></p>"
+    )
+    para, ordered, quote, code, rule, figure, lone = doc.lead
+    assert isinstance(para, Paragraph)
+    kinds = [type(i).__name__ for i in para.inlines]
+    assert kinds == ["Text", "Emphasis", "Text", "Strong", "Text", "Code", "Text", "Link", "Text",
+                     "Strikethrough", "LineBreak", "Text", "InlineImage"]
+    assert isinstance(para.inlines[1], Emphasis) and isinstance(para.inlines[3], Strong)
+    assert isinstance(para.inlines[5], Code) and isinstance(para.inlines[9], Strikethrough)
+    assert isinstance(para.inlines[10], LineBreak) and isinstance(para.inlines[12], InlineImage)
+    link = para.inlines[7]
+    assert isinstance(link, Link) and (link.href, link.title) == ("/e", "t")
+    assert isinstance(ordered, OrderedList) and ordered.start == 4
+    assert isinstance(ordered.items[0][1], BulletList)
+    assert isinstance(quote, BlockQuote) and block_text(quote) == "quoted"
+    assert code == CodeBlock(text="x = 1", language="py")
+    assert isinstance(rule, ThematicBreak)
+    assert isinstance(figure, Image) and plain_text(figure.caption) == "Caption here"
+    assert lone == Image(src="only.png", alt="Only")
+
+
+def test_headings_are_normalised_under_the_title() -> None:
+    doc = page("<h1>Title</h1><p>Lead.</p><h3>A</h3><p>x</p><h5>A1</h5><p>y</p><h3>B</h3>")
+    assert doc.meta.title == "Title"
+    assert heading_texts(doc.sections) == [(2, "A"), (3, "A1"), (2, "B")]
+
+
+def test_tables_keep_head_body_alignment_and_caption() -> None:
+    doc = page("<table><caption>Hours</caption><tr><th>Day</th><th align='right'>Open</th></tr>"
+               "<tr><td>Mon</td><td align='right'><p>9</p><p>18</p></td></tr></table>")
+    (table,) = doc.lead
+    assert isinstance(table, Table)
+    assert [plain_text(c.inlines) for c in table.head[0].cells] == ["Day", "Open"]
+    assert [plain_text(c.inlines) for c in table.body[0].cells] == ["Mon", "9 18"]
+    assert table.align == (None, "right")
+    assert plain_text(table.caption) == "Hours"
+
+
+def test_loose_text_in_containers_becomes_paragraphs() -> None:
+    doc = page("<div>First run <b>bold</b><p>A paragraph.</p>second run</div>")
+    assert [block_text(b) for b in doc.lead] == ["First run bold", "A paragraph.", "second run"]
+
+
+def test_whitespace_is_collapsed_as_a_browser_would() -> None:
+    doc = page("<p>  many\n   spaces\there  </p>")
+    assert block_text(doc.lead[0]) == "many spaces here"
+
+
+def test_short_page_keeps_lists_and_tables() -> None:
+    doc = load(FIXTURES / "short_page_en.html")
+    kinds = {type(b) for b in all_blocks(doc)}
+    assert {Table, BulletList} <= kinds
+
+
+def test_long_article_drops_navigation_sidebar_comments_and_byline() -> None:
+    doc = load(FIXTURES / "berita_panjang_id.html")
+    text = all_text(doc)
+    for chrome in ("Beranda", "Langganan", "Berita Terpopuler", "Belum ada komentar", "Kirim",
+                   "Semua hak dilindungi", "Oleh Sari Lestari"):
+        assert chrome not in text
+    assert doc.meta.date is not None and doc.meta.date.isoformat() == "2025-11-02"
+    assert "Dulu kami menunggu ikan datang" in text
+
+
+def test_empty_or_unreadable_input_is_an_input_error() -> None:
+    for bad in ("", "   \n", "<!-- only a comment -->"):
+        with pytest.raises(InputError):
+            html(bad)
+
+
+def test_plain_text_and_bare_fragments_give_a_document() -> None:
+    assert block_text(html("just words").lead[0]) == "just words"
+    doc = html("<?xml version='1.0' encoding='utf-8'?><html><body><p>x y</p></body></html>")
+    assert block_text(doc.lead[0]) == "x y"
+    doc = html("<html><body></body></html>")
+    assert doc.lead == () and doc.sections == ()
+    assert any("no readable content" in w for w in doc.warnings)
+
+
+# --------------------------------------------------------------------------- hostile input
+
+
+@pytest.fixture(scope="module")
+def hostile() -> Document:
+    return load(FIXTURES / "hostile.html")
+
+
+def test_hostile_page_keeps_its_article_text(hostile: Document) -> None:
+    text = all_text(hostile)
+    assert "This paragraph is real article text and must survive." in text
+    assert "Closing paragraph ends here." in text
+    assert hostile.meta.title == "Harmless Looking Article"
+
+
+@pytest.mark.parametrize("needle", [
+    "alert", "fetch(", "document.cookie", "evil.example", "onload", "onerror", "onclick",
+    "onmouseover", "position:fixed", "background", "steal.css", "IFRAME FALLBACK",
+    "OBJECT FALLBACK", "SVG TEXT", "FORM VALUE", "BUTTON TEXT", "NOSCRIPT TEXT", "TEMPLATE TEXT", "VIDEO TEXT",
+    "javascript:", "data:", "swf", "<",
+])
+def test_nothing_active_survives_into_the_model(hostile: Document, needle: str) -> None:
+    assert needle.lower() not in json.dumps(to_json(hostile)).lower()
+
+
+def test_unsafe_links_become_plain_text(hostile: Document) -> None:
+    assert [link.href for link in links(hostile)] == ["https://example.org/ok"]
+    assert "A javascript link" in all_text(hostile)
+
+
+def test_images_keep_only_safe_sources(hostile: Document) -> None:
+    srcs = [i.src for b in all_blocks(hostile) if isinstance(b, Paragraph)
+            for i in b.inlines if isinstance(i, InlineImage)]
+    srcs += [b.src for b in all_blocks(hostile) if isinstance(b, Image)]
+    assert srcs == ["photo.jpg"]
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.mark.parametrize("path", sorted(FIXTURES.glob("*.html")), ids=lambda p: p.stem)
+def test_fixture_matches_its_golden_outline(path: Path) -> None:
+    golden = json.loads(path.with_suffix(".outline.json").read_text(encoding="utf-8"))
+    assert to_outline_json(load(path)) == golden
+
+
+def test_parse_is_deterministic() -> None:
+    text = (FIXTURES / "blog_post_en.html").read_text(encoding="utf-8")
+    assert html(text) == html(text)
