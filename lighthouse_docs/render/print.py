@@ -15,13 +15,12 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Literal
 
 from ..brief import key_points, reading_minutes
 from ..i18n import Labels, format_date, labels
 from ..model import Block, Document, Footnote, Pack, Paragraph, Section
-from ..outline import block_text, iter_sections, plain_text
+from ..outline import block_text, plain_text
 from . import RenderContext, RenderOptions, environment, safe_href
 
 SHORT_TITLE_CHARS = 60
@@ -43,7 +42,7 @@ def short_title(title: str, limit: int = SHORT_TITLE_CHARS) -> str:
 
 
 def w3c_datetime(moment: dt.datetime) -> str:
-    """``moment`` in UTC as WeasyPrint's ``dcterms`` metadata wants it (``2026-11-26T00:00:00Z``)."""
+    """``moment`` in UTC, as WeasyPrint reads ``dcterms`` dates: ``2026-11-26T00:00:00Z``."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -158,16 +157,16 @@ def font_face_css() -> str:
 
 def render_print_html(doc: Document, options: RenderOptions, *,
                       mode: Mode = "print",
-                      image_url: ImageURL = _keep_src) -> str:
+                      image_url: ImageURL = _keep_src, css: str = "") -> str:
     """The final HTML of one brief (cover, key points, contents, body, notes).
 
     ``mode="screen"`` gives the same content for the self-contained HTML preview, whose writer
-    passes ``image_url`` to inline allowed images and drop the others.
+    passes ``image_url`` to inline allowed images and drop the others, and ``css`` (markup-safe
+    theme CSS) to inline the stylesheet.
     """
     view = _article_view(doc, options, prefix="", image_url=image_url)
     return environment().get_template("print/document.html.j2").render(
-        head=_head(doc, options), a=view, mode=mode, paper=options.paper,
-        iter_sections=iter_sections,
+        head=_head(doc, options), a=view, mode=mode, paper=options.paper, css=css,
     )
 
 
@@ -188,11 +187,6 @@ def render_pack_html(pack: Pack, options: RenderOptions) -> str:
     )
     return environment().get_template("print/pack.html.j2").render(
         head=head, articles=views, pack=pack, labels=lab, mode="print", paper=options.paper,
-        date=format_date(pack.date, pack.lang) if pack.date else None,
-        iter_sections=iter_sections,
+        date=format_date(pack.date, pack.lang) if pack.date else None, css="",
     )
 
-
-def theme_css_text(path: Path) -> str:
-    """A theme stylesheet's text, for inlining into the HTML preview."""
-    return path.read_text(encoding="utf-8")

@@ -9,7 +9,7 @@ leaks into another, and WeasyPrint's log records of the build are collected as w
 Reproducibility: creation and modification dates come from ``RenderOptions.modified`` and the
 file identifier is derived from the content, so the same input gives the same bytes.
 The marking (if any) goes into the /Subject (as a ``[MARKING]`` prefix) and a custom
-``/Marking`` entry of the document information dictionary.
+``/marking`` entry of the document information dictionary (WeasyPrint lower-cases names).
 """
 
 from __future__ import annotations
