@@ -472,11 +472,18 @@ def watch(
         if watched is None:
             # Nothing to watch yet (bad configuration): watch the project root.
             watched = [find_root(Path.cwd())]
-        typer.echo(f"watching {', '.join(_shown(p) for p in watched)} (Ctrl-C to stop)",
-                   err=True)
-        for _changes in watchfiles.watch(*watched, debounce=debounce, step=50,
-                                         raise_interrupt=True):
-            watched = build_once() or watched
+        announced = False
+        # yield_on_timeout: the first (empty) yield means the watcher is live; saves made
+        # between the first build and that moment are caught by one more incremental build.
+        for changes in watchfiles.watch(*watched, debounce=debounce, step=50,
+                                        rust_timeout=500, yield_on_timeout=True,
+                                        raise_interrupt=True):
+            if changes or not announced:
+                watched = build_once() or watched
+            if not announced:
+                typer.echo(f"watching {', '.join(_shown(p) for p in watched)} "
+                           "(Ctrl-C to stop)", err=True)
+                announced = True
     except KeyboardInterrupt:
         typer.echo("stopped", err=True)
     raise typer.Exit(EXIT_OK)

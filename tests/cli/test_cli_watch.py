@@ -1,0 +1,39 @@
+"""`lighthouse-docs watch`: a real process rebuilds on save and stops cleanly on Ctrl-C."""
+
+from __future__ import annotations
+
+import signal
+import time
+from pathlib import Path
+
+import pytest
+from conftest import start_fake_cli
+
+
+@pytest.mark.slow
+def test_watch_rebuilds_a_saved_source_and_exits_0_on_ctrl_c(project: Path) -> None:
+    process = start_fake_cli(["watch", "--pdf", "--debounce", "50"], project)
+    assert process.stderr is not None
+    pdf = project / "output" / "alpha-report.pdf"
+    try:
+        for line in process.stderr:
+            if line.startswith("watching"):
+                break
+        assert pdf.is_file()
+        before = pdf.read_bytes()
+        (project / "sources" / "alpha.md").write_text(
+            "---\ntitle: Alpha Report!\n---\n\nA brand new lead.\n")
+        deadline = time.monotonic() + 30
+        while pdf.read_bytes() == before and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert pdf.read_bytes() != before
+        (project / "sources" / "new.md").write_text("---\ntitle: Fresh Item\n---\n\nText.\n")
+        while not (project / "output" / "fresh-item.pdf").exists() and \
+                time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert (project / "output" / "fresh-item.pdf").exists()
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert "Traceback" not in err
