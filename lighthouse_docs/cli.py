@@ -297,9 +297,9 @@ def _summary(report: BuildReport) -> None:
     table = Table(title=None, show_edge=False, pad_edge=False)
     for column, justify in (("Source", "left"), ("Outputs", "left"), ("Pages", "right"),
                             ("Size", "right"), ("Time", "right"), ("Warnings", "right")):
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+        table.add_column(column, justify=justify, overflow="fold")  # type: ignore[arg-type]
     for r in report.results:
-        outputs = "FAILED" if r.status == "failed" else ", ".join(p.name for p in r.outputs)
+        outputs = "FAILED" if r.status == "failed" else "\n".join(p.name for p in r.outputs)
         if r.status == "up to date":
             outputs += " (up to date)"
         table.add_row(r.source, outputs, "" if r.pages is None else str(r.pages),
@@ -513,3 +513,7 @@ class _Changes(BuildListener):
 def main() -> NoReturn:
     """Console-script entry point."""
     sys.exit(app())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+"""The real writers behind `lighthouse-docs build`: the example article, end to end."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import EPOCH
+
+from lighthouse_docs.project import example_article
+
+pytestmark = pytest.mark.slow
+NAME = "analisis-strategis-korut-dan-dukungan-untuk-rusia"
+NOTHING_TO_DO = """
+import sys
+from lighthouse_docs import cli
+sys.argv = ["lighthouse-docs", *sys.argv[1:]]
+try:
+    cli.app()
+except SystemExit as stop:
+    print("weasyprint-imported", "weasyprint" in sys.modules, "exit", stop.code)
+"""
+
+
+def lighthouse(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+    return subprocess.run([sys.executable, "-m", "lighthouse_docs.cli", *args], cwd=cwd,
+                          env=env, capture_output=True, text=True, timeout=300, check=False)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example project built once with --jobs 1 (PDF, EPUB and HTML)."""
+    root = tmp_path_factory.mktemp("e2e")
+    (root / "sources").mkdir()
+    (root / "sources" / "korut-rusia.txt").write_bytes(example_article().read_bytes())
+    (root / "lighthouse.toml").write_text("jobs = 1\n")
+    result = lighthouse(["build", "--pdf", "--epub", "--html"], root)
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+def test_example_builds_into_a_pdf_an_epub_and_an_html_named_after_its_title(
+        built: Path) -> None:
+    import pypdf
+
+    output = built / "output"
+    reader = pypdf.PdfReader(output / f"{NAME}.pdf")
+    assert len(reader.pages) >= 2
+    assert "Korut" in (reader.metadata.title or "")
+    with zipfile.ZipFile(output / f"{NAME}.epub") as epub:
+        assert epub.namelist()[0] == "mimetype"
+    assert "<html" in (output / f"{NAME}.html").read_text(encoding="utf-8")
+
+
+def test_rebuild_with_nothing_to_do_does_not_import_weasyprint(built: Path) -> None:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+    result = subprocess.run([sys.executable, "-c", NOTHING_TO_DO, "build", "--pdf", "--epub",
+                             "--html"], cwd=built, env=env, capture_output=True, text=True,
+                            timeout=120, check=False)
+    assert "weasyprint-imported False exit 0" in result.stdout, result.stdout + result.stderr
+    assert "1 up to date" in result.stdout
+
+
+def test_outputs_are_byte_identical_across_jobs_and_folders(built: Path,
+                                                            tmp_path: Path) -> None:
+    copy = tmp_path / "copy"
+    (copy / "sources").mkdir(parents=True)
+    (copy / "sources" / "korut-rusia.txt").write_bytes(example_article().read_bytes())
+    (copy / "sources" / "other.md").write_text("---\ntitle: Other\n---\n\nText.\n")
+    (copy / "lighthouse.toml").write_text("")
+    result = lighthouse(["build", "--jobs", "2", "--pdf", "--epub", "-o", str(tmp_path / "o")],
+                        copy / "sources")
+    assert result.returncode == 0, result.stderr
+    for suffix in ("pdf", "epub"):
+        assert (tmp_path / "o" / f"{NAME}.{suffix}").read_bytes() == \
+            (built / "output" / f"{NAME}.{suffix}").read_bytes()
+
+
+def test_combined_brief_with_the_real_writers(built: Path, tmp_path: Path) -> None:
+    (tmp_path / "second.md").write_text("---\ntitle: Second Item\nlang: id\n---\n\nTeks.\n")
+    result = lighthouse(["build", str(built / "sources" / "korut-rusia.txt"),
+                         str(tmp_path / "second.md"), "--combine", "Ringkasan Mingguan",
+                         "-o", str(tmp_path / "pack"), "--jobs", "1"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "pack").iterdir()
+                  if not p.name.startswith(".")) == ["ringkasan-mingguan.epub",
+                                                     "ringkasan-mingguan.pdf"]
