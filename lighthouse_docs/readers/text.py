@@ -24,6 +24,7 @@ import dataclasses
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import PurePath
 from typing import Literal
 
@@ -93,31 +94,35 @@ CLOSING_WORDS: tuple[str, ...] = (
     # id / ms
     "kesimpulan", "simpulan", "penutup", "kata penutup", "akhir kata", "catatan penutup",
     "rangkuman", "ringkasan", "rumusan", "kesimpulannya", "daftar pustaka", "referensi",
-    "rujukan", "pendahuluan", "ikhtisar",
+    "rujukan", "pendahuluan", "ikhtisar", "rekomendasi", "saran", "apa selanjutnya",
+    "langkah ke depan", "prospek ke depan", "tantangan ke depan",
     # en
     "conclusion", "conclusions", "concluding remarks", "concluding thoughts", "in conclusion",
     "summary", "in summary", "final thoughts", "final words", "closing thoughts",
     "closing remarks", "the bottom line", "bottom line", "key takeaways", "takeaways",
     "wrapping up", "looking ahead", "the road ahead", "the way forward", "what's next",
-    "what comes next", "references", "further reading", "epilogue", "afterword",
-    "introduction", "overview",
+    "what comes next", "what now", "what next", "what happens next", "next steps",
+    "references", "further reading", "epilogue", "afterword",
+    "introduction", "overview", "recommendations", "policy recommendations",
     # fr
     "en conclusion", "pour conclure", "synthèse", "bibliographie", "références",
+    "recommandations",
     # de
     "fazit", "schlussfolgerung", "schlussfolgerungen", "zusammenfassung", "ausblick",
-    "schlusswort", "schlussbemerkungen", "einleitung", "literatur",
+    "schlusswort", "schlussbemerkungen", "einleitung", "literatur", "empfehlungen",
     # es / pt / it
     "conclusión", "conclusiones", "en resumen", "resumen", "reflexiones finales",
-    "introducción", "referencias", "bibliografía", "conclusão", "considerações finais",
+    "introducción", "referencias", "bibliografía", "recomendaciones", "conclusão",
+    "considerações finais",
     "conclusione", "conclusioni",
     # nl
     "conclusie", "conclusies", "samenvatting", "tot slot", "slotsom", "vooruitblik",
-    "afsluiting", "inleiding",
+    "afsluiting", "inleiding", "aanbevelingen",
 )
 """Headings that open or close an article. Such a section is top-level (H2) wherever it stands:
 a "Conclusion" after a section's subsections is not one more subsection."""
 
-_AMBIGUOUS_CLOSING = frozenset({"summary", "overview", "resumen", "literatur", "rumusan"})
+_AMBIGUOUS_CLOSING = frozenset({"summary", "overview", "resumen", "literatur", "rumusan", "saran"})
 """Closing words that also begin ordinary headings ("Summary of the Talks"): exact match only."""
 
 MAX_HEADING_WORDS = 20
@@ -227,21 +232,51 @@ def scan_lines(body: str, *, first_line: int = 1) -> list[Line]:
 
 
 def join_continuations(lines: Sequence[Line]) -> list[Line]:
-    """Join hard-wrapped lines: a line starting in lower case, right below an unfinished
-    paragraph or list item (no blank line between, no final punctuation), continues it."""
+    """Join hard-wrapped lines into the paragraph or list item they continue.
+
+    A line continues the one right above it (no blank line between, no final punctuation
+    above) when it starts in lower case, or when the text is hard-wrapped (blank lines separate
+    blocks, no line is longer than :data:`WRAP_MAX`) and the line above fills the measure:
+    a heading never does.
+    """
+    width = wrap_width(lines)
     out: list[Line] = []
     for line in lines:
-        if out and line.kind == "text" and _starts_lower(line.text):
+        if out and line.kind == "text":
             prev = out[-1]
             adjacent = line.number == prev.number + prev.span
-            if adjacent and prev.kind in ("text", "bullet", "ordered") and not prev.text.endswith(
-                (".", "!", "?", ":", ";", "…")
+            continues = _starts_lower(line.text) or (
+                width is not None and len(prev.text) >= WRAP_FULL * width)
+            if continues and adjacent and prev.kind in ("text", "bullet", "ordered") and not (
+                prev.text.endswith((".", "!", "?", ":", ";", "…"))
             ):
                 out[-1] = dataclasses.replace(prev, text=f"{prev.text} {line.text}",
                                               span=prev.span + 1)
                 continue
         out.append(line)
     return out
+
+
+WRAP_MAX = 100
+"""Longest line of a text that counts as hard-wrapped (editors wrap at 72-80 columns)."""
+WRAP_FULL = 0.6
+"""A line at least this fraction of the wrap width "fills the measure"."""
+
+
+def wrap_width(lines: Sequence[Line]) -> int | None:
+    """The wrap width of hard-wrapped text, or None when lines are not hard-wrapped."""
+    if not lines:
+        return None
+    width = max(len(line.text) for line in lines)
+    has_blank = any(b.number > a.number + 1 for a, b in pairwise(lines))
+    wrapped_pairs = sum(
+        1 for a, b in pairwise(lines)
+        if b.number == a.number + 1 and len(a.text) >= WRAP_FULL * width
+        and not a.text.endswith((".", "!", "?", ":"))
+    )
+    if width > WRAP_MAX or width < 40 or not has_blank or wrapped_pairs < 2:
+        return None
+    return width
 
 
 def _starts_lower(text: str) -> bool:
@@ -397,16 +432,22 @@ def shape_veto(text: str) -> str | None:
     return next((name for name, rule in SHAPE_RULES if rule(text)), None)
 
 
-def heading_number(text: str) -> tuple[str, int, int] | None:
-    """``(style, depth, last number)`` of a numbered heading text ("2.1 Scope" -> ("arabic",
-    2, 1); "IV. Outlook" -> ("roman", 1, 4)), or None."""
+Numbering = tuple[str, int, int]
+"""``(scheme, depth, last number)``: the scheme names the style and the parent number."""
+
+
+def heading_number(text: str) -> Numbering | None:
+    """The numbering of a heading text: "2.1 Scope" -> ("arabic:2", 2, 1), "IV. Outlook" ->
+    ("roman:", 1, 4), "3. Risks" -> ("arabic:", 1, 3); None when unnumbered."""
+    if m := ORDERED_MARKER.match(text):
+        return "arabic:", 1, int(m.group(1))
     m = _HEADING_NUMBER.match(text)
     if m is None:
         return None
     if m.group(1):
         parts = m.group(1).split(".")
-        return "arabic", len(parts), int(parts[-1])
-    return "roman", 1, _roman(m.group(2))
+        return "arabic:" + ".".join(parts[:-1]), len(parts), int(parts[-1])
+    return "roman:", 1, _roman(m.group(2))
 
 
 def _roman(numeral: str) -> int:
@@ -462,6 +503,7 @@ def group_units(lines: Sequence[Line]) -> list[Unit]:
     """Group lines into units: runs of list items become one list; a lone numbered line that is
     heading-shaped and followed by text is a numbered heading candidate ("1. Background")."""
     units: list[Unit] = []
+    last_numbered_heading = 0
     i = 0
     while i < len(lines):
         line = lines[i]
@@ -476,11 +518,18 @@ def group_units(lines: Sequence[Line]) -> list[Unit]:
             while (j < len(lines) and lines[j].kind == "ordered"
                    and lines[j].ordinal == lines[j - 1].ordinal + 1):
                 j += 1
+            if (j - i >= 2 and lines[j - 1].ordinal == last_numbered_heading + 1
+                    and shape_veto(lines[j - 1].text) is None
+                    and shape_veto(lines[j - 2].text) is not None
+                    and j < len(lines) and lines[j].kind == "text"):
+                # "3. Impact" after a list "1. ... 2. ..." continues the headings "1." and "2."
+                j -= 1
             followed_by_text = j < len(lines) and lines[j].kind == "text"
             after_lead_in = i > 0 and lines[i - 1].text.endswith(":")
             if (j == i + 1 and followed_by_text and not after_lead_in
                     and shape_veto(line.text) is None):
                 units.append(Unit("heading", [line]))
+                last_numbered_heading = line.ordinal
             else:
                 units.append(Unit("ordered", list(lines[i:j]), start=line.ordinal))
             i = j
@@ -566,9 +615,11 @@ class State:
     in_parent: bool = False
     """The open H2 owns subsections, so a plain heading now is by default one more of them."""
     children: int = 0
+    expected_children: int | None = None
+    """Subsections the open section announced; once they are all there, it is complete."""
     child_words: list[int] = field(default_factory=list)
     numbers: dict[int, tuple[str, int]] = field(default_factory=dict)
-    """Level -> (numbering style, number) of the last numbered heading at that level."""
+    """Level -> (numbering scheme, number) of the last numbered heading at that level."""
     prev_level: int | None = None
     """Level of the previous unit when it was a heading, else None."""
 
@@ -582,9 +633,11 @@ class Candidate:
     explicit_level: int | None
     follows_heading: bool
     followed_by_heading: bool
-    number: tuple[str, int, int] | None
+    number: Numbering | None
     ends_with_lead_in: bool
     """Its section's content ends with a paragraph ending in ":" (an intro to subsections)."""
+    announced: int | None = None
+    """How many subsections that lead-in announces ("Three stand out:" -> 3), if it says."""
 
 
 LevelRule = Callable[[Candidate, Evidence, State], int | None]
@@ -669,6 +722,24 @@ LEVEL_RULES: tuple[tuple[str, LevelRule], ...] = (
 """Rules, in order, that give a heading its level; the first that answers wins."""
 
 
+_COUNT_WORDS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "dua": 2, "tiga": 3, "empat": 4,
+    "lima": 5, "enam": 6, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "zwei": 2, "drei": 3,
+    "vier": 4, "fünf": 5, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "twee": 2, "drie": 3,
+}
+_COUNT = re.compile(r"\b(\d|" + "|".join(_COUNT_WORDS) + r")\b", re.IGNORECASE)
+
+
+def announced_count(lead_in: str) -> int | None:
+    """The number of parts a lead-in announces ("Dampaknya dari tiga sisi:" -> 3), or None."""
+    last_sentence = _SENTENCE_END.split(lead_in)[-1]
+    found = _COUNT.findall(last_sentence)
+    if len(found) != 1:
+        return None
+    word = found[0].lower()
+    return int(word) if word.isdigit() else _COUNT_WORDS[word]
+
+
 def _all_caps(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return bool(letters) and all(not c.islower() for c in letters) and any(
@@ -711,9 +782,10 @@ def assign_levels(units: Sequence[Unit]) -> dict[int, int]:
         while j < len(units) and units[j].kind != "heading":
             j += 1
         section = units[i + 1:j]
+        lead_in = (bool(section) and section[-1].kind == "paragraph"
+                   and section[-1].text.endswith(":") and j < len(units))
         text = _display_text(unit)
-        number = (("arabic", 1, unit.lines[0].ordinal) if unit.lines[0].kind == "ordered"
-                  else heading_number(text))
+        number = heading_number(text)
         candidates.append(Candidate(
             index=i,
             text=text,
@@ -721,8 +793,8 @@ def assign_levels(units: Sequence[Unit]) -> dict[int, int]:
             follows_heading=i > 0 and units[i - 1].kind == "heading",
             followed_by_heading=i + 1 < len(units) and units[i + 1].kind == "heading",
             number=number,
-            ends_with_lead_in=bool(section) and section[-1].kind == "paragraph"
-            and section[-1].lines[-1].text.endswith(":") and j < len(units),
+            ends_with_lead_in=lead_in,
+            announced=announced_count(section[-1].text) if lead_in else None,
         ))
     ev = _gather_evidence(units, candidates)
     levels: dict[int, int] = {}
@@ -742,13 +814,14 @@ def _advance(st: State, c: Candidate, level: int, ev: Evidence) -> None:
     if level == 2:
         explicit_parent = c.explicit_level is not None and ev.explicit_h2_only
         st.in_parent = c.followed_by_heading or c.ends_with_lead_in or explicit_parent
+        st.expected_children = c.announced if c.ends_with_lead_in else None
         st.children = 0
         st.child_words = []
         st.numbers.pop(3, None)
     else:
         st.children += 1
         st.child_words.append(len(c.text.split()))
-        st.in_parent = True
+        st.in_parent = st.children != st.expected_children
     if c.number is not None:
         st.numbers[level] = (c.number[0], c.number[2])
     st.prev_level = level
