@@ -163,9 +163,14 @@ def _renumber_notes(doc: Document, prefix: str) -> tuple[Document, dict[str, str
 # --------------------------------------------------------------------------- rendering
 
 
+def xml_text(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot carry (control characters, surrogates)."""
+    return _XML_INVALID.sub("", text)
+
+
 def _finish(xhtml: str, file_name: str) -> bytes:
     """Encode a rendered page, guaranteed well-formed XML."""
-    data = _XML_INVALID.sub("", xhtml).encode("utf-8")
+    data = xml_text(xhtml).encode("utf-8")
     try:
         etree.fromstring(data)
     except etree.XMLSyntaxError as error:  # a template bug, never article text
@@ -179,7 +184,7 @@ def _render(template: str, file_name: str, **variables: Any) -> bytes:
 
 
 def _heading_title(section: Section, words: Labels) -> str:
-    return " ".join(plain_text(section.heading).split()) or words.untitled
+    return xml_text(" ".join(plain_text(section.heading).split())) or words.untitled
 
 
 def _nav_entries(sections: Sequence[Section], file_name: str, prefix: str,
@@ -341,7 +346,7 @@ def render_pack(pack: Pack, options: RenderOptions,
     articles = [_article(doc, options, images, prefix=f"a{i}-", title_page=True)
                 for i, doc in enumerate(pack.documents, start=1)]
     toc = tuple(
-        NavEntry(title=doc.meta.title or words.untitled, href=article.title_href or "",
+        NavEntry(title=xml_text(doc.meta.title) or words.untitled, href=article.title_href or "",
                  children=article.toc)
         for doc, article in zip(pack.documents, articles, strict=True)
     )

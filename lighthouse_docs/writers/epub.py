@@ -39,6 +39,7 @@ from ..render.epub import (
     description,
     render_document,
     render_pack,
+    xml_text,
 )
 from . import Output
 from .cover import cover_png
@@ -209,6 +210,18 @@ def _toc_links(entries: tuple[NavEntry, ...], counter: list[int]) -> list[Any]:
     return items
 
 
+def _clean_meta(meta: _BookMeta) -> _BookMeta:
+    """Metadata strings fit for XML: ebooklib raises deep inside lxml otherwise."""
+    changes: dict[str, Any] = {}
+    for f in dataclasses.fields(meta):
+        value = getattr(meta, f.name)
+        if isinstance(value, str):
+            changes[f.name] = xml_text(value)
+        elif isinstance(value, tuple):
+            changes[f.name] = tuple(xml_text(v) for v in value)
+    return dataclasses.replace(meta, **changes)
+
+
 def _assemble(meta: _BookMeta, parts: EpubParts, css: bytes, cover: bytes,
               assets: list[_Asset], modified: dt.datetime, has_images: bool,
               all_alt: bool) -> bytes:
@@ -310,6 +323,7 @@ def _iter_images(value: Any) -> Iterator[Image | InlineImage]:
 
 def _build(meta: _BookMeta, parts_for: Any, docs: tuple[Document, ...],
            options: RenderOptions, date_text: str | None) -> Output:
+    meta = _clean_meta(meta)
     images, assets, warnings = _collect_images(docs, options.base_dir)
     for message in warnings:
         log.warning(message)
