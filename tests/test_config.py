@@ -1,0 +1,71 @@
+"""Project configuration: defaults, both file forms, and errors naming file and key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lighthouse_docs.config import Settings, load_settings
+from lighthouse_docs.errors import ConfigError
+
+
+def test_no_configuration_means_the_defaults(tmp_path: Path) -> None:
+    settings = load_settings(tmp_path)
+    assert settings == Settings(output=tmp_path / "output")
+    assert settings.formats == ("pdf", "epub") and settings.pdf_variant == "pdf/ua-1"
+
+
+def test_lighthouse_toml_sets_every_key(tmp_path: Path) -> None:
+    (tmp_path / "lighthouse.toml").write_text(
+        'paper = "Letter"\nstyle = "house"\nlanguage = "id"\nmarking = "TERBATAS"\n'
+        'output = "briefs"\nformats = ["epub", "html", "epub"]\njobs = 3\n'
+        'key_points = false\npdf_variant = "none"\n')
+    settings = load_settings(tmp_path)
+    assert settings == Settings(paper="letter", style="house", lang="id", marking="TERBATAS",
+                                output=tmp_path / "briefs", formats=("epub", "html"), jobs=3,
+                                key_points=False, pdf_variant=None,
+                                file=tmp_path / "lighthouse.toml")
+
+
+def test_pyproject_table_is_read_and_lighthouse_toml_wins(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.lighthouse-docs]\njobs = "auto"\n'
+                                             'paper = "letter"\n')
+    assert load_settings(tmp_path).paper == "letter"
+    assert load_settings(tmp_path).jobs is None
+    (tmp_path / "lighthouse.toml").write_text('paper = "a4"\n')
+    assert load_settings(tmp_path).paper == "a4"
+
+
+def test_pyproject_without_the_table_means_defaults(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    assert load_settings(tmp_path).file is None
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('papr = "a4"\n', "lighthouse.toml: papr: unknown key"),
+        ('paper = "a5"\n', "lighthouse.toml: paper: expected one of a4, letter"),
+        ('formats = ["pdf", "docx"]\n', "lighthouse.toml: formats: unknown format 'docx'"),
+        ("formats = []\n", "lighthouse.toml: formats: expected a non-empty list"),
+        ("jobs = 0\n", "lighthouse.toml: jobs: expected a positive integer"),
+        ("jobs = true\n", "lighthouse.toml: jobs: expected a positive integer"),
+        ('key_points = "no"\n', "lighthouse.toml: key_points: expected true or false"),
+        ('pdf_variant = "pdf/q"\n', "lighthouse.toml: pdf_variant: unknown PDF variant"),
+        ('marking = ""\n', "lighthouse.toml: marking: expected a non-empty string"),
+        ("paper = \n", "lighthouse.toml: not valid TOML"),
+    ],
+)
+def test_bad_configuration_names_file_and_key(tmp_path: Path, text: str, message: str) -> None:
+    (tmp_path / "lighthouse.toml").write_text(text)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(tmp_path)
+    assert message in str(caught.value)
+    assert str(tmp_path) in str(caught.value)
+
+
+def test_pyproject_errors_name_the_full_key(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.lighthouse-docs]\ncolour = "red"\n')
+    with pytest.raises(ConfigError, match=r"pyproject.toml: tool.lighthouse-docs.colour"):
+        load_settings(tmp_path)

@@ -1,0 +1,112 @@
+"""Project paths: source discovery, output names and scaffolding."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lighthouse_docs.config import Settings
+from lighthouse_docs.errors import UsageError
+from lighthouse_docs.project import (
+    ProjectPaths,
+    assign_names,
+    discover_sources,
+    display_path,
+    find_root,
+    scaffold,
+    title_slug,
+)
+
+
+@pytest.fixture
+def paths(tmp_path: Path) -> ProjectPaths:
+    sources = tmp_path / "sources"
+    (sources / "sub").mkdir(parents=True)
+    (sources / ".hidden").mkdir()
+    for name in ("b.md", "a.txt", "c.html", "notes.rst", "sub/d.md", ".hidden/e.md"):
+        (sources / name).write_text("x")
+    return ProjectPaths.for_root(tmp_path, Settings())
+
+
+def test_default_sources_are_txt_md_html_under_sources(paths: ProjectPaths) -> None:
+    found = discover_sources([], paths, cwd=paths.root)
+    assert [p.relative_to(paths.sources).as_posix() for p in found] == [
+        "a.txt", "b.md", "c.html", "sub/d.md"]
+
+
+def test_arguments_keep_their_order_and_each_file_once(paths: ProjectPaths) -> None:
+    found = discover_sources(["sources/sub/d.md", "sources/*.md", "sources/b.md",
+                              str(paths.sources / "a.txt")], paths, cwd=paths.root)
+    assert [p.name for p in found] == ["d.md", "b.md", "a.txt"]
+
+
+def test_an_explicit_file_is_taken_even_with_another_suffix(paths: ProjectPaths) -> None:
+    assert [p.name for p in discover_sources(["sources/notes.rst"], paths,
+                                             cwd=paths.root)] == ["notes.rst"]
+
+
+@pytest.mark.parametrize("argument", ["missing.md", "sources/*.docx"])
+def test_missing_paths_and_empty_globs_are_usage_errors(paths: ProjectPaths,
+                                                         argument: str) -> None:
+    with pytest.raises(UsageError, match=r"missing\.md|\*\.docx"):
+        discover_sources([argument], paths, cwd=paths.root)
+
+
+def test_no_sources_folder_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="no sources/ folder"):
+        discover_sources([], ProjectPaths.for_root(tmp_path, Settings()), cwd=tmp_path)
+
+
+def test_root_is_the_nearest_folder_with_a_config(tmp_path: Path) -> None:
+    (tmp_path / "lighthouse.toml").write_text("")
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    assert find_root(tmp_path / "a" / "b") == tmp_path.resolve()
+
+
+def test_display_path_is_relative_to_the_root_or_the_bare_name(tmp_path: Path) -> None:
+    assert display_path(tmp_path / "sources" / "x.md", tmp_path) == "sources/x.md"
+    assert display_path(Path("/elsewhere/y.md"), tmp_path) == "y.md"
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("Analisis Strategis: Korut dan Dukungan untuk Rusia",
+         "analisis-strategis-korut-dan-dukungan-untuk-rusia"),
+        ("Beta Übersicht — Ärger", "beta-ubersicht-arger"),
+        ("北朝鮮", "bei-zhao-xian"),
+        ("!!!", "fallback"),
+    ],
+)
+def test_title_slug_is_transliterated_lower_case(title: str, slug: str) -> None:
+    assert title_slug(title, fallback="fallback") == slug
+
+
+def test_long_titles_are_cut_at_a_word_boundary() -> None:
+    slug = title_slug("word " * 40)
+    assert len(slug) <= 80 and slug.endswith("word")
+
+
+def test_colliding_names_are_numbered_in_path_order() -> None:
+    names = assign_names({"z.md": "brief", "a.md": "brief", "m.md": "brief-2", "q.md": "x"})
+    assert names == {"a.md": "brief", "z.md": "brief-3", "m.md": "brief-2", "q.md": "x"}
+
+
+@given(st.dictionaries(st.text(min_size=1, max_size=5), st.sampled_from(["a", "b", "a-2"]),
+                       max_size=8))
+def test_assigned_names_are_distinct_and_order_independent(slugs: dict[str, str]) -> None:
+    names = assign_names(slugs)
+    assert len(set(names.values())) == len(slugs)
+    assert assign_names(dict(reversed(list(slugs.items())))) == names
+
+
+def test_scaffold_refuses_to_overwrite(tmp_path: Path) -> None:
+    created = scaffold(tmp_path)
+    assert tmp_path / "lighthouse.toml" in created
+    before = {p: p.read_bytes() for p in created}
+    with pytest.raises(UsageError, match="refusing to overwrite"):
+        scaffold(tmp_path)
+    assert {p: p.read_bytes() for p in created} == before
