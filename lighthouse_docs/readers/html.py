@@ -16,6 +16,7 @@ used instead.
 from __future__ import annotations
 
 import datetime as dt
+import html as html_lib
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
@@ -131,8 +132,16 @@ def _fragment(markup: str) -> lxml.html.HtmlElement:
 # --------------------------------------------------------------------------- metadata
 
 
+def _plain(value: str) -> str:
+    """Metadata text without markup: ``<title>`` is raw text, so an unclosed one swallows tags."""
+    if "<" in value:
+        value = html_lib.unescape(nh3.clean(value, tags=set(),
+                                            clean_content_tags=set(DROPPED_WITH_CONTENT)))
+    return clean_text(_WS.sub(" ", value)).strip()
+
+
 def _text_of(el: Any) -> str:
-    return clean_text(_WS.sub(" ", str(el.text_content()))).strip()
+    return _plain(str(el.text_content()))
 
 
 def _meta_content(page: Any, *keys: str) -> str | None:
@@ -141,8 +150,8 @@ def _meta_content(page: Any, *keys: str) -> str | None:
         for el in page.iter("meta"):
             name = (el.get("name") or el.get("property") or "").strip().lower()
             value = el.get("content")
-            if name == key and value and value.strip():
-                return clean_text(_WS.sub(" ", value)).strip()
+            if name == key and value and _plain(value):
+                return _plain(value)
     return None
 
 
@@ -362,7 +371,7 @@ def _block(el: Any) -> list[FlowItem]:
     tag = el.tag
     if tag in _HEADINGS:
         inlines = _trim(_merge(_inline_children(el)))
-        if not inlines:
+        if not plain_text(inlines).strip():  # an empty heading would be an untitled section
             return []
         explicit = (el.get("id") or "").strip() or None
         return [Heading(level=int(tag[1]), inlines=inlines, id=explicit)]

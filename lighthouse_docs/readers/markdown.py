@@ -308,6 +308,8 @@ class _Reader:
     def heading(self, tok: Token, inlines: tuple[Inline, ...], line: int | None
                 ) -> list[FlowItem]:
         inlines, explicit_id = _split_heading_attrs(inlines)
+        if not plain_text(inlines).strip():  # "##" alone: nothing to put in a table of contents
+            return []
         return [Heading(level=int(tok.tag[1:]), inlines=inlines, line=line, id=explicit_id)]
 
     def list_items(self, closer: str) -> tuple[tuple[Block, ...], ...]:
