@@ -67,6 +67,9 @@ class RenderContext:
     """Footnote id -> the link target of its reference."""
     image_url: Callable[[str], str | None] = lambda src: src
     """Image source as written -> URL to emit, or None when the image was refused."""
+    id_prefix: str = ""
+    """Prepended to ids the block macros emit (``fnref-...``): unique ids when several
+    documents share one HTML file (the combined PDF brief)."""
 
 
 @lru_cache(maxsize=1)
