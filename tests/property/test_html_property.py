@@ -1,4 +1,4 @@
-"""Property tests for the HTML reader: arbitrary input never crashes it, active content never leaks."""
+"""Property tests for the HTML reader: any input parses or fails cleanly; nothing active leaks."""
 
 from __future__ import annotations
 
