@@ -429,6 +429,7 @@ SHAPE_RULES: tuple[tuple[str, ShapeRule], ...] = (
 
 def shape_veto(text: str) -> str | None:
     """The name of the first :data:`SHAPE_RULES` rule that rules ``text`` out as a heading."""
+    text = _HEADING_NUMBER.sub("", text, count=1)  # "II. Scope": the numeral is no sentence
     return next((name for name, rule in SHAPE_RULES if rule(text)), None)
 
 

@@ -1,0 +1,371 @@
+"""The plain-text reader: what a reader of the brief would notice if it went wrong."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from lighthouse_docs.errors import InputError
+from lighthouse_docs.model import (
+    BulletList,
+    Document,
+    OrderedList,
+    Paragraph,
+    SourceInfo,
+    Text,
+    ThematicBreak,
+)
+from lighthouse_docs.outline import heading_texts, iter_sections, plain_text
+from lighthouse_docs.readers import text as reader
+
+SOURCE = SourceInfo(path="article.txt", format="text")
+
+
+def parse(text: str, **kwargs: str) -> Document:
+    return reader.parse(text, SOURCE, **kwargs)
+
+
+def outline(doc: Document) -> list[tuple[int, str]]:
+    return heading_texts(doc.sections)
+
+
+ID_PARA = ("Kerja sama kedua negara terus meningkat dalam beberapa tahun terakhir, terutama di "
+           "bidang energi dan pertahanan, sehingga menarik perhatian banyak pengamat.")
+EN_PARA = ("The two governments have deepened their cooperation over the past few years, "
+           "especially in energy and defence, which has drawn attention from many analysts.")
+
+
+# --------------------------------------------------------------------------- line 1
+
+
+@pytest.mark.parametrize(
+    ("line", "publisher", "title", "lead_start"),
+    [
+        ("thelighthousepeople.com, Analisis Strategis: Korut dan Rusia. Korea Utara kini dekat.",
+         "thelighthousepeople.com", "Analisis Strategis: Korut dan Rusia", "Korea Utara"),
+        ("Reuters, U.S. Sanctions Hit Banks. Washington imposed new sanctions.",
+         "Reuters", "U.S. Sanctions Hit Banks", "Washington"),
+        ("The Lighthouse People, Dr. No Returns. The film is back.",
+         "The Lighthouse People", "Dr. No Returns", "The film"),
+        ("policy.example.org, Plan No. 5 and a 3.5 Percent Cap. The plan caps deficits.",
+         "policy.example.org", "Plan No. 5 and a 3.5 Percent Cap", "The plan"),
+        ("Kompas, Apakah ASEAN Masih Relevan? Banyak pihak ragu.",
+         "Kompas", "Apakah ASEAN Masih Relevan?", "Banyak pihak"),
+        ("Trump, Putin and the Ukraine Deal. Trump and Putin met in Alaska.",
+         None, "Trump, Putin and the Ukraine Deal", "Trump and"),
+        ("After the Summit, What Next for Korea? The talks ended without a statement.",
+         None, "After the Summit, What Next for Korea?", "The talks"),
+        ("However, the Deal Holds. Diplomats were relieved.",
+         None, "However, the Deal Holds", "Diplomats"),
+        ("Inflation Cools, But Risks Remain. Inflation fell to 2 percent in May.",
+         None, "Inflation Cools, But Risks Remain", "Inflation fell"),
+        ("Why the U.S. Is Betting on Batteries", None, "Why the U.S. Is Betting on Batteries",
+         None),
+        ("www.example.co.uk, Title Without Lead", "www.example.co.uk", "Title Without Lead",
+         None),
+        ("Meeting With Mr. Kim in St. Petersburg. The meeting lasted an hour.",
+         None, "Meeting With Mr. Kim in St. Petersburg", "The meeting"),
+    ],
+)
+def test_line_one_splits_into_publisher_title_and_lead(
+    line: str, publisher: str | None, title: str, lead_start: str | None
+) -> None:
+    doc = parse(f"{line}\nLatar Belakang\n{ID_PARA}\n")
+    assert doc.meta.publisher == publisher
+    assert doc.meta.title == title
+    first = doc.lead[0] if doc.lead else None
+    if lead_start is None:
+        assert not doc.lead
+    else:
+        assert isinstance(first, Paragraph)
+        assert plain_text(first.inlines).startswith(lead_start)
+
+
+def test_title_only_line_takes_the_lead_from_the_next_lines() -> None:
+    doc = parse(f"Why the U.S. Is Betting on Batteries\n{EN_PARA}\n{EN_PARA}\nThe Risks\n{EN_PARA}")
+    assert doc.meta.title == "Why the U.S. Is Betting on Batteries"
+    assert len(doc.lead) == 2
+    assert outline(doc) == [(2, "The Risks")]
+
+
+def test_a_lead_sentence_starting_lower_case_does_not_cut_the_title() -> None:
+    doc = parse("Notes on e.g. and i.e. in Style Guides\nSome text follows here.")
+    assert doc.meta.title == "Notes on e.g. and i.e. in Style Guides"
+
+
+# --------------------------------------------------------------------------- headings
+
+
+def test_heading_followed_by_heading_owns_subsections_and_conclusion_closes() -> None:
+    doc = parse("\n".join([
+        "site.com, Judul Artikel. Paragraf pembuka artikel ini cukup panjang.",
+        "Latar Belakang", "Sejarah Hubungan", ID_PARA, "Sanksi Global", ID_PARA,
+        "Dampak Strategis", "Stabilitas Kawasan", ID_PARA, "Keseimbangan Kekuatan", ID_PARA,
+        "Kesimpulan", ID_PARA,
+    ]))
+    assert outline(doc) == [
+        (2, "Latar Belakang"), (3, "Sejarah Hubungan"), (3, "Sanksi Global"),
+        (2, "Dampak Strategis"), (3, "Stabilitas Kawasan"), (3, "Keseimbangan Kekuatan"),
+        (2, "Kesimpulan"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "closing",
+    ["Conclusion", "Kesimpulan", "Penutup", "Summary", "Fazit", "Conclusie", "Conclusión",
+     "Kesimpulan dan Saran", "Conclusion: A Fragile Alliance", "Final Thoughts", "Zusammenfassung",
+     "En conclusion", "Samenvatting", "Rangkuman"],
+)
+def test_closing_sections_are_top_level_even_after_subsections(closing: str) -> None:
+    doc = parse("\n".join([
+        "Title Line Here", EN_PARA, "Main Part", "First Point", EN_PARA, "Second Point", EN_PARA,
+        closing, EN_PARA,
+    ]))
+    assert outline(doc)[-1] == (2, closing)
+
+
+def test_summary_of_something_is_not_a_closing_word() -> None:
+    assert not reader.is_closing_heading("Summary of the Talks in Geneva")
+    assert reader.is_closing_heading("Summary")
+    assert not reader.is_closing_heading("Sumber Daya Alam")
+
+
+def test_flat_article_without_subsections_keeps_every_heading_at_level_two() -> None:
+    doc = parse("\n".join([
+        "Title Line Here", EN_PARA, "Why It Matters", EN_PARA, "Kesimpulan", EN_PARA,
+        "What Else", EN_PARA,
+    ]))
+    assert outline(doc) == [(2, "Why It Matters"), (2, "Kesimpulan"), (2, "What Else")]
+
+
+def test_question_headings_and_colons_in_headings() -> None:
+    doc = parse("\n".join([
+        "Title Line Here", EN_PARA, "Why Now?", "Energy: The Key Factor", EN_PARA,
+        "What About Defence?", EN_PARA,
+    ]))
+    assert outline(doc) == [(2, "Why Now?"), (3, "Energy: The Key Factor"),
+                            (3, "What About Defence?")]
+
+
+def test_one_line_paragraph_ending_in_a_period_is_a_paragraph() -> None:
+    doc = parse("Title Line Here\nIntro text.\nBackground\nShort.\nAlso short.\nEnd Part\nYes.")
+    assert outline(doc) == [(2, "Background"), (2, "End Part")]
+    assert [plain_text(b.inlines) for b in doc.sections[0].blocks
+            if isinstance(b, Paragraph)] == ["Short.", "Also short."]
+
+
+def test_last_line_is_never_a_heading() -> None:
+    doc = parse(f"Title Line Here\n{EN_PARA}\nBackground\n{EN_PARA}\nSumber: Reuters")
+    assert outline(doc) == [(2, "Background")]
+    assert plain_text(doc.sections[0].blocks[-1].inlines) == "Sumber: Reuters"  # type: ignore[union-attr]
+
+
+def test_intro_paragraph_with_lead_in_before_subsections() -> None:
+    doc = parse("\n".join([
+        "Title Line Here", EN_PARA, "Main Part", "First Point", EN_PARA, "Second Point", EN_PARA,
+        "Causes of the Crisis", "The crisis has two causes:", "Weather", EN_PARA, "War", EN_PARA,
+        "After the Crisis", EN_PARA, "Conclusion", EN_PARA,
+    ]))
+    assert outline(doc) == [
+        (2, "Main Part"), (3, "First Point"), (3, "Second Point"),
+        (2, "Causes of the Crisis"), (3, "Weather"), (3, "War"),
+        (2, "After the Crisis"), (2, "Conclusion"),
+    ]
+
+
+def test_all_caps_section_headings_place_a_childless_section_in_the_middle() -> None:
+    doc = parse("\n".join([
+        "Title Line Here", EN_PARA, "THE FIRST PART", "Point One", EN_PARA, "Point Two", EN_PARA,
+        "THE MIDDLE PART", EN_PARA, "THE LAST PART", "Point Three", EN_PARA, "Point Four",
+        EN_PARA,
+    ]))
+    assert (2, "THE MIDDLE PART") in outline(doc)
+    assert outline(doc)[-1] == (3, "Point Four")
+
+
+def test_numbered_headings_use_their_numbers() -> None:
+    doc = parse("\n".join([
+        "Title Line Here", EN_PARA, "1. Background", EN_PARA, "2. Analysis", "2.1 Energy",
+        EN_PARA, "2.2 Defence", EN_PARA, "3. Outlook for Asia", EN_PARA,
+        "II. Roman Numbered", EN_PARA,
+    ]))
+    assert outline(doc) == [
+        (2, "1. Background"), (2, "2. Analysis"), (3, "2.1 Energy"), (3, "2.2 Defence"),
+        (2, "3. Outlook for Asia"), (2, "II. Roman Numbered"),
+    ]
+
+
+def test_numbered_subsections_continue_their_own_sequence() -> None:
+    doc = parse("\n".join([
+        "Title Line Here", EN_PARA, "Main Reasons", "1. Energy Security", EN_PARA,
+        "2. Military Aid", EN_PARA, "Conclusion", EN_PARA,
+    ]))
+    assert outline(doc) == [(2, "Main Reasons"), (3, "1. Energy Security"),
+                            (3, "2. Military Aid"), (2, "Conclusion")]
+
+
+def test_short_final_label_after_longer_subsections_is_top_level() -> None:
+    doc = parse("\n".join([
+        "Title Line Here", EN_PARA, "Effects on Trade", "Longer Routes and Higher Costs", EN_PARA,
+        "Delays for Many Manufacturers", EN_PARA, "The Outlook", EN_PARA,
+    ]))
+    assert outline(doc)[-1] == (2, "The Outlook")
+
+
+def test_explicit_marks_override_inference_and_mix_sanely() -> None:
+    doc = parse("\n".join([
+        "# The Title", EN_PARA, "## Section One", "Bare Subsection", EN_PARA,
+        "Another Bare One", EN_PARA, "## Section Two", EN_PARA, "### Marked Sub", EN_PARA,
+    ]))
+    assert doc.meta.title == "The Title"
+    assert outline(doc) == [
+        (2, "Section One"), (3, "Bare Subsection"), (3, "Another Bare One"),
+        (2, "Section Two"), (3, "Marked Sub"),
+    ]
+
+
+def test_hash_after_title_is_a_section_and_levels_are_relative() -> None:
+    doc = parse(f"---\ntitle: Given\n---\n# Part A\n{EN_PARA}\n## Sub A\n{EN_PARA}\n# Part B\n"
+                f"{EN_PARA}")
+    assert doc.meta.title == "Given"
+    assert outline(doc) == [(2, "Part A"), (3, "Sub A"), (2, "Part B")]
+
+
+def test_heading_lines_carry_source_line_numbers() -> None:
+    doc = parse(f"---\nlang: en\n---\nTitle Line Here\n{EN_PARA}\n\nBackground\n{EN_PARA}")
+    section = doc.sections[0]
+    assert section.line == 7
+    assert section.blocks[0].line == 8  # type: ignore[union-attr]
+
+
+# --------------------------------------------------------------------------- lists
+
+
+def test_bullets_and_numbered_items_become_lists() -> None:
+    doc = parse("\n".join([
+        "Title Line Here", EN_PARA, "Options", "There are several options:", "- first option",
+        "", "* second option", "• third option", "Steps to take:", "3. Collect the data.",
+        "4) Compare the years.", "5. Check the notes.", "Closing paragraph of the section.",
+    ]))
+    blocks = doc.sections[0].blocks
+    bullets = next(b for b in blocks if isinstance(b, BulletList))
+    ordered = next(b for b in blocks if isinstance(b, OrderedList))
+    assert [plain_text(i[0].inlines) for i in bullets.items] == [  # type: ignore[union-attr]
+        "first option", "second option", "third option"]
+    assert ordered.start == 3
+    assert len(ordered.items) == 3
+
+
+def test_numbered_list_items_are_not_headings() -> None:
+    doc = parse("\n".join([
+        "Title Line Here", EN_PARA, "Key Facts", "1. Exports rose.", "2. Imports fell.",
+        "3. Prices were stable.", EN_PARA,
+    ]))
+    assert outline(doc) == [(2, "Key Facts")]
+    assert isinstance(doc.sections[0].blocks[0], OrderedList)
+
+
+def test_unmarked_items_after_a_lead_in_are_a_list() -> None:
+    doc = parse("\n".join([
+        "Title Line Here", EN_PARA, "Sources", "The data comes from:", "National Statistics",
+        "Central Bank Reports", "Trade Ministry", EN_PARA, "Methods", EN_PARA,
+    ]))
+    assert outline(doc) == [(2, "Sources"), (2, "Methods")]
+    assert isinstance(doc.sections[0].blocks[1], BulletList)
+
+
+def test_scene_break_is_a_thematic_break() -> None:
+    doc = parse(f"Title Line Here\n{EN_PARA}\n* * *\n{EN_PARA}")
+    assert any(isinstance(b, ThematicBreak) for b in doc.lead)
+
+
+# --------------------------------------------------------------------------- robustness
+
+
+def test_crlf_bom_blank_lines_trailing_space_and_tabs_are_tolerated() -> None:
+    clean = parse(f"Site.com, Title Here. Lead text.\nBackground\n{EN_PARA}\nConclusion\n{EN_PARA}")
+    raw = ("\ufeffSite.com, Title Here. Lead text.  \r\n\r\n\tBackground\t\r\n\r\n"
+           f"{EN_PARA} \t\r\n\r\nConclusion\r{EN_PARA}\r\n\r\n")
+    assert outline(parse(raw)) == outline(clean)
+    assert parse(raw).meta.title == "Title Here"
+
+
+def test_hard_wrapped_paragraphs_are_joined() -> None:
+    doc = parse("Title Line Here\n\nThe two governments have deepened their cooperation\n"
+                "over the past few years, especially in energy and\ndefence.\n\nBackground\n\n"
+                "Relations go back to the Soviet era, when both states\nwere close allies.")
+    assert len(doc.lead) == 1
+    assert outline(doc) == [(2, "Background")]
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t\n", "\ufeff\r\n"])
+def test_blank_input_is_an_input_error(text: str) -> None:
+    with pytest.raises(InputError, match=r"article\.txt"):
+        parse(text)
+
+
+def test_front_matter_overrides_inference() -> None:
+    doc = parse("---\ntitle: Given Title\nsite: Given Site\nauthor: [A One, B Two]\n"
+                "date: 2025-01-02\nmarking: TERBATAS\nurl: https://example.org/a\n---\n"
+                f"Other Site, Given Title. {ID_PARA}\nBagian Satu\n{ID_PARA}")
+    assert doc.meta.title == "Given Title"
+    assert doc.meta.publisher == "Given Site"
+    assert doc.meta.authors == ("A One", "B Two")
+    assert doc.meta.marking == "TERBATAS"
+    assert doc.meta.source.url == "https://example.org/a"
+    assert plain_text(doc.lead[0].inlines).startswith("Kerja sama")  # type: ignore[union-attr]
+    assert doc.meta.lang == "id"
+
+
+def test_front_matter_title_keeps_a_different_first_line_as_lead() -> None:
+    doc = parse(f"---\ntitle: Given Title\n---\nSomething else entirely. {EN_PARA}\n")
+    assert doc.meta.title == "Given Title"
+    assert plain_text(doc.lead[0].inlines).startswith("Something else")  # type: ignore[union-attr]
+
+
+def test_bad_front_matter_is_an_input_error() -> None:
+    with pytest.raises(InputError):
+        parse("---\ntitle: [unclosed\n---\nText")
+    with pytest.raises(InputError):
+        parse("---\ndate: 2024-13-45\n---\nText")
+
+
+def test_language_detection_and_overrides() -> None:
+    assert parse(f"Judul Artikel\n{ID_PARA}").meta.lang == "id"
+    assert parse(f"Article Title\n{EN_PARA}").meta.lang == "en"
+    assert parse(f"---\nlang: fr\n---\nArticle Title\n{EN_PARA}").meta.lang == "fr"
+    assert parse(f"---\nlang: fr\n---\nArticle Title\n{EN_PARA}", lang="de").meta.lang == "de"
+
+
+def test_no_title_line_falls_back_to_the_file_name_with_a_warning() -> None:
+    doc = parse(f"## Only A Section\n{EN_PARA}")
+    assert doc.meta.title == "article"
+    assert doc.warnings and "no title" in doc.warnings[0]
+
+
+def test_invalid_xml_characters_are_removed() -> None:
+    doc = parse(f"Title\x00 Line\x1b Here\n{EN_PARA}\x0c")
+    assert doc.meta.title == "Title Line Here"
+
+
+def test_inline_content_is_plain_text_only() -> None:
+    doc = parse(f"Title **Line** <b>Here</b>\n{EN_PARA} *not emphasis* <i>x</i>")
+    para = doc.lead[0]
+    assert isinstance(para, Paragraph)
+    assert all(isinstance(i, Text) for i in para.inlines)
+    assert "<i>x</i>" in plain_text(para.inlines)
+
+
+@pytest.mark.slow
+def test_large_inputs_parse_in_linear_time() -> None:
+    long_line = "Kata " * 40_000  # a 200,000-character single line
+    start = time.perf_counter()
+    parse(long_line)
+    parse("Title Line Here\n" + "a. " * 70_000)
+    body = "\n".join([f"Bagian {i}\n{ID_PARA}\n- butir satu\n- butir dua" for i in range(26_000)])
+    assert len(body) > 5_000_000
+    doc = parse("situs.id, Judul Besar. Paragraf pembuka.\n" + body)
+    elapsed = time.perf_counter() - start
+    assert elapsed < 10, f"took {elapsed:.1f}s"
+    assert len(list(iter_sections(doc.sections))) == 26_000
