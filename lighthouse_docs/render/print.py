@@ -102,6 +102,7 @@ def _article_view(doc: Document, options: RenderOptions, prefix: str,
         note_numbers=numbers,
         note_href=lambda note_id: f"#{prefix}fn-{note_id}",
         image_url=image_url,
+        id_prefix=prefix,
     )
     url = doc.meta.source.url
     return ArticleView(

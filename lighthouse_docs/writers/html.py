@@ -38,7 +38,10 @@ def inline_css(path: Path) -> Markup:
 
 
 def build_html(doc: Document, options: RenderOptions) -> Output:
-    """One self-contained HTML file of the brief (UTF-8 bytes) and what was left out."""
+    """One self-contained HTML file of the brief (UTF-8 bytes) and what was left out.
+
+    Warnings are this writer's own (refused images); the reader's stay on ``doc``.
+    """
     roots = allowed_roots(options.base_dir, options.theme)
     warnings: list[str] = []
 
@@ -56,4 +59,4 @@ def build_html(doc: Document, options: RenderOptions) -> Output:
 
     html = render_print_html(doc, options, mode="screen", image_url=image_url,
                              css=inline_css(options.theme.print_css))
-    return Output(data=html.encode("utf-8"), warnings=(*doc.warnings, *warnings))
+    return Output(data=html.encode("utf-8"), warnings=tuple(warnings))

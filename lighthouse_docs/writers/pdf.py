@@ -155,15 +155,13 @@ def html_to_pdf(html: str, options: RenderOptions) -> Output:
 
 
 def build_pdf(doc: Document, options: RenderOptions) -> Output:
-    """The print-ready PDF brief of ``doc`` (warnings include the reader's own)."""
-    result = html_to_pdf(render_print_html(doc, options), options)
-    return Output(data=result.data, warnings=(*doc.warnings, *result.warnings),
-                  pages=result.pages)
+    """The print-ready PDF brief of ``doc``.
+
+    Warnings are this writer's own (refused resources, layout); the reader's stay on ``doc``.
+    """
+    return html_to_pdf(render_print_html(doc, options), options)
 
 
 def build_pack_pdf(pack: Pack, options: RenderOptions) -> Output:
     """The combined brief of ``pack``: one part per document, one contents, one outline."""
-    result = html_to_pdf(render_pack_html(pack, options), options)
-    reader_warnings = tuple(w for d in pack.documents for w in d.warnings)
-    return Output(data=result.data, warnings=(*reader_warnings, *result.warnings),
-                  pages=result.pages)
+    return html_to_pdf(render_pack_html(pack, options), options)

@@ -211,3 +211,16 @@ def test_different_marking_gives_different_bytes(example_doc: Document, marked_p
     other = dataclasses.replace(example_doc.meta, marking="RAHASIA")
     changed = build_pdf(dataclasses.replace(example_doc, meta=other), make_options(example_path))
     assert changed.data != marked_pdf.data
+
+
+def test_pack_html_ids_are_unique(pack_docs: tuple[Document, ...], make_options: Any,
+                                  example_path: Path) -> None:
+    from collections import Counter
+
+    from lighthouse_docs.model import Pack
+    from lighthouse_docs.render.print import render_pack_html
+
+    twice = (*pack_docs, pack_docs[1])  # the same article twice: same section and note ids
+    html = render_pack_html(Pack(title="P", documents=twice), make_options(example_path))
+    counts = Counter(re.findall(r' id="([^"]+)"', html))
+    assert [k for k, n in counts.items() if n > 1] == []
