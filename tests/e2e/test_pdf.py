@@ -156,6 +156,8 @@ def test_english_document_labels_and_notes(english_pdf: Output, english_doc: Doc
     assert "48,200" in body  # the table
     assert english_pdf.warnings == ()
     assert reader(english_pdf).trailer["/Root"]["/Lang"] == "en"
+    # Lists, notes, italics and tables need no glyph from a system fallback font.
+    assert all("Source" in name for name in used_fonts(english_pdf)), used_fonts(english_pdf)
 
 
 def test_key_points_present_and_optional(example_pdf: Output, example_doc: Document,
