@@ -155,7 +155,7 @@ def test_epubcheck_reports_no_errors_or_warnings(epubcheck_reports: dict[str, An
 
 
 def _ace_command() -> list[str] | None:
-    ace = shutil.which("ace")
+    ace = shutil.which("ace-cli") or shutil.which("ace")
     if ace:
         return [ace]
     node = shutil.which("node")
@@ -175,6 +175,8 @@ def test_ace_reports_no_accessibility_violations(books: dict[str, Book], name: s
                                                  tmp_path: Path) -> None:
     command = _ace_command()
     if command is None:
+        if os.environ.get("LIGHTHOUSE_REQUIRE_ACE"):
+            pytest.fail("LIGHTHOUSE_REQUIRE_ACE is set but DAISY Ace (ace-cli) is not installed")
         pytest.skip("DAISY Ace (npm @daisy/ace-cli) is not installed")
     env = dict(os.environ)
     env.setdefault("PUPPETEER_EXECUTABLE_PATH", shutil.which("chromium") or "/usr/bin/chromium")
