@@ -98,7 +98,8 @@ URL_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
 
 SHORT_PAGE_WORDS = 300
 """Pages with at most this many body words skip readability (see the module docstring)."""
-_WS = re.compile(r"\s+")
+# HTML collapses ASCII whitespace only; a no-break space is content and stays.
+_WS = re.compile(r"[ \t\n\f\r]+")
 # lxml refuses str input that declares an encoding; the text is already decoded, so it can go.
 _XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
 _LANG_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
@@ -475,9 +476,10 @@ def _drop_chrome(page: Any) -> None:
     Readability only scores these down; in a printed brief a byline as the first paragraph of
     the lead reads badly, and its facts are already in the metadata.
     """
+    # Classes only: ids name real content too (pandoc gives a "Comments" section id="comments").
     doomed = [el for el in page.iter()
-              if isinstance(el.tag, str) and el.tag not in ("html", "body")
-              and _CHROME_CLASS.search(f"{el.get('class') or ''} {el.get('id') or ''}")]
+              if isinstance(el.tag, str) and el.tag not in ("html", "body", *_HEADINGS)
+              and _CHROME_CLASS.search(el.get("class") or "")]
     for el in doomed:
         parent = el.getparent()
         if parent is not None:
@@ -505,31 +507,61 @@ def _normalise_levels(flow: list[FlowItem]) -> list[FlowItem]:
             for item in flow]
 
 
-def _same(a: str, b: str | None) -> bool:
-    return b is not None and a.casefold() in b.casefold()
+def _restore_heading_ids(flow: list[FlowItem], page_flow: list[FlowItem]) -> list[FlowItem]:
+    """Give extracted headings back the ids readability was not allowed to see."""
+    ids: dict[tuple[int, str], str] = {}
+    for item in page_flow:
+        if isinstance(item, Heading) and item.id:
+            ids.setdefault((item.level, _heading_text(item)), item.id)
+    return [replace(item, id=ids.get((item.level, _heading_text(item))))
+            if isinstance(item, Heading) and item.id is None else item for item in flow]
+
+
+def _heading_text(heading: Heading) -> str:
+    return " ".join(plain_text(heading.inlines).split())
+
+
+def _without_heading(flow: list[FlowItem], text: str) -> list[FlowItem]:
+    """``flow`` minus its first level-1 heading that reads ``text``."""
+    for i, item in enumerate(flow):
+        if isinstance(item, Heading) and item.level == 1 and _heading_text(item) == text:
+            return flow[:i] + flow[i + 1:]
+    return flow
+
+
+_TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " · ", " :: ")
+
+
+def _same(heading: str, title: str | None) -> bool:
+    """Whether a page title names ``heading``: equal, or ``heading`` followed by "| Site"."""
+    if not title:
+        return False
+    h, t = heading.casefold(), " ".join(title.split()).casefold()
+    return t == h or any(t.startswith(h + sep) for sep in _TITLE_SEPARATORS)
 
 
 def _title(flow: list[FlowItem], page_flow: list[FlowItem], meta: dict[str, Any],
            path: str) -> tuple[str, list[FlowItem]]:
     """The document title, and the flow with the heading that gave it removed."""
     html_title, og_title = meta.get("html_title"), meta.get("og_title")
-    for i, item in enumerate(flow):
-        if isinstance(item, Heading) and item.level == 1:
-            return " ".join(plain_text(item.inlines).split()), flow[:i] + flow[i + 1:]
-    # Readability often leaves the article's <h1> outside the content: take it from the page
-    # only if the page's own title confirms it (a logo in an <h1> must not become the title).
+    # A page <h1> that the page's own title confirms wins over the content's first <h1>: a
+    # document page holds several <h1>s, and the confirmed one is the document's name.
     for item in page_flow:
         if isinstance(item, Heading) and item.level == 1:
-            text = " ".join(plain_text(item.inlines).split())
+            text = _heading_text(item)
             if text and (_same(text, html_title) or _same(text, og_title)):
-                return text, flow
+                # Readability may have left it out of the content; then there is nothing to drop.
+                return text, _without_heading(flow, text)
+    for i, item in enumerate(flow):
+        if isinstance(item, Heading) and item.level == 1:
+            return _heading_text(item), flow[:i] + flow[i + 1:]
     title = og_title or (_strip_site_name(html_title, meta.get("publisher"), page_flow)
                          if html_title else None)
     if title:
         # The article's title may sit in a lower heading (an <h2> under a logo <h1>).
         for i, item in enumerate(flow):
             if isinstance(item, Heading):
-                if " ".join(plain_text(item.inlines).split()).casefold() == title.casefold():
+                if _heading_text(item).casefold() == title.casefold():
                     return title, flow[:i] + flow[i + 1:]
                 break
         return title, flow
@@ -541,7 +573,7 @@ def _strip_site_name(html_title: str, site: str | None, page_flow: list[FlowItem
     """``<title>`` without a trailing "| Site" when the site name or a page heading confirms it."""
     headings = {" ".join(plain_text(item.inlines).split()).casefold()
                 for item in page_flow if isinstance(item, Heading)}
-    for sep in (" | ", " - ", " – ", " — ", " · "):
+    for sep in _TITLE_SEPARATORS:
         head, _, tail = html_title.rpartition(sep)
         head, tail = head.strip(), tail.strip()
         if head and ((site and tail.casefold() == site.casefold())
@@ -584,6 +616,12 @@ def parse(text: str, source: SourceInfo, *, lang: str | None = None) -> Document
     meta = _page_metadata(page)
     _drop_chrome(page)
     body_markup = _body_markup(page, raw)
+    # Readability deletes any heading whose id or class merely looks like chrome ("footnotes",
+    # "metadata-blocks"); it only sees the page after those attributes are gone, and the ids
+    # are restored from the body afterwards.
+    for heading in page.iter(*_HEADINGS):
+        heading.attrib.pop("id", None)
+        heading.attrib.pop("class", None)
     content = _main_content(lxml.html.tostring(page, encoding="unicode"), body_markup)
     try:
         flow = _flow(_fragment(content))
@@ -593,6 +631,8 @@ def parse(text: str, source: SourceInfo, *, lang: str | None = None) -> Document
     except RecursionError:
         raise InputError("HTML is nested too deeply to read", path=source.path) from None
 
+    if content is not body_markup:
+        flow = _restore_heading_ids(flow, page_flow)
     title, flow = _title(flow, page_flow, meta, source.path)
     flow = _normalise_levels(flow)
     warnings: list[str] = []

@@ -275,3 +275,52 @@ def test_fixture_matches_its_golden_outline(path: Path) -> None:
 def test_parse_is_deterministic() -> None:
     text = (FIXTURES / "blog_post_en.html").read_text(encoding="utf-8")
     assert html(text) == html(text)
+
+
+# --------------------------------------------------------------------------- long real-world pages
+
+
+LONG_TEXT = " ".join(["Sentences of the article body that carry on for a while."] * 50)
+
+
+def test_headings_with_chrome_looking_ids_survive_extraction() -> None:
+    doc = page(f"<h1>Draft Rules</h1><p>{LONG_TEXT}</p>"
+               f"<h2 id='comments'>Comments on the draft</h2><p>{LONG_TEXT}</p>"
+               f"<h2 id='footnotes' class='meta'>Footnotes policy</h2><p>{LONG_TEXT}</p>",
+               head="<title>Draft Rules</title>")
+    assert heading_texts(doc.sections) == [(2, "Comments on the draft"), (2, "Footnotes policy")]
+    assert doc.sections[0].id == "comments"
+
+
+def test_a_logo_h1_before_the_confirmed_article_h1_is_ignored() -> None:
+    doc = page(f"<div class='top'><h1>Tern</h1></div><div><h1>Faster Builds</h1><p>{LONG_TEXT}</p>"
+               f"<h2>Details</h2><p>{LONG_TEXT}</p></div>",
+               head="<title>Faster Builds · Tern</title>")
+    assert doc.meta.title == "Faster Builds"
+    assert "Faster Builds" not in [text for _, text in heading_texts(doc.sections)]
+
+
+def test_no_break_spaces_are_content() -> None:
+    assert block_text(page("<p>vs.\u00a0Unpublished  and\n more</p>").lead[0]) == (
+        "vs.\u00a0Unpublished and more")
+
+
+EXTERNAL = Path(__file__).parents[3] / "shared" / "external"
+
+
+@pytest.mark.slow
+def test_pandoc_manual_as_html_keeps_every_heading() -> None:
+    import shutil
+    import subprocess
+
+    source = EXTERNAL / "pandoc-MANUAL.txt"
+    reference = EXTERNAL / "pandoc-MANUAL.headings.json"
+    if shutil.which("pandoc") is None or not source.is_file() or not reference.is_file():
+        pytest.skip("pandoc or the pandoc manual is not available")
+    markup = subprocess.run(["pandoc", "-s", "-f", "markdown", "-t", "html", str(source)],
+                            check=True, capture_output=True, text=True).stdout
+    doc = html(markup)
+    expected = json.loads(reference.read_text(encoding="utf-8"))["headings"]
+    assert doc.meta.title == "Pandoc User’s Guide"
+    assert [(level - 1, text) for level, text in heading_texts(doc.sections)] == [
+        (h["level"], h["text"]) for h in expected]
