@@ -10,6 +10,13 @@ Raw HTML is never passed through as markup. Tags are dropped and the text betwee
 as literal text; the contents of ``<script>``, ``<style>`` and similar elements, and comments,
 are dropped with their tags. So ``<span>Hi</span>`` reads as "Hi" and ``<script>x()</script>``
 reads as nothing.
+
+Other mappings worth knowing: a paragraph holding only an image becomes an :class:`Image` block
+(alt text kept, no caption invented); list tightness is not kept, because the model has no field
+for it and both kinds of item hold paragraphs; a definition list becomes a bold term paragraph
+followed by its definitions; headings inside lists or quotes become bold paragraphs, since only
+top-level headings open sections; the first ``#`` heading is the title when front matter and a
+title block give none, and the remaining levels are shifted so the highest is 2.
 """
 
 from __future__ import annotations
