@@ -145,6 +145,8 @@ class Line:
     """The number of an ordered item, or the ``#`` count of an explicit heading."""
     span: int = 1
     """How many physical lines this logical line covers."""
+    raw: str = ""
+    """The whole line as written (markers included), spaces and tabs collapsed."""
 
 
 # --------------------------------------------------------------------------- public API
@@ -178,7 +180,8 @@ def parse(text: str, source: SourceInfo, *, lang: str | None = None) -> Document
         body.pop(0)
     elif first.kind != "explicit" and first.kind != "break":
         hint = _next_text(body, 1)
-        parsed = split_title_line(first.text, hint, known_title=title)
+        # Line 1 is the title line whatever its shape: a "1." or "-" there is part of the text.
+        parsed = split_title_line(first.raw, hint, known_title=title)
         if parsed is not None:
             body.pop(0)
             publisher, line_title, lead = parsed
@@ -219,15 +222,17 @@ def scan_lines(body: str, *, first_line: int = 1) -> list[Line]:
             continue
         number = first_line + offset
         if m := EXPLICIT_HEADING.match(stripped):
-            out.append(Line("explicit", stripped[m.end():], number, len(m.group(1))))
+            out.append(Line("explicit", stripped[m.end():], number, len(m.group(1)),
+                            raw=stripped))
         elif SCENE_BREAK.match(stripped):
-            out.append(Line("break", "", number))
+            out.append(Line("break", "", number, raw=stripped))
         elif m := BULLET_MARKER.match(stripped):
-            out.append(Line("bullet", stripped[m.end():], number))
+            out.append(Line("bullet", stripped[m.end():], number, raw=stripped))
         elif m := ORDERED_MARKER.match(stripped):
-            out.append(Line("ordered", stripped[m.end():], number, int(m.group(1))))
+            out.append(Line("ordered", stripped[m.end():], number, int(m.group(1)),
+                            raw=stripped))
         else:
-            out.append(Line("text", stripped, number))
+            out.append(Line("text", stripped, number, raw=stripped))
     return out
 
 
@@ -251,7 +256,7 @@ def join_continuations(lines: Sequence[Line]) -> list[Line]:
                 prev.text.endswith((".", "!", "?", ":", ";", "…"))
             ):
                 out[-1] = dataclasses.replace(prev, text=f"{prev.text} {line.text}",
-                                              span=prev.span + 1)
+                                              raw=f"{prev.raw} {line.raw}", span=prev.span + 1)
                 continue
         out.append(line)
     return out
@@ -334,8 +339,8 @@ def split_title(text: str) -> tuple[str, str]:
             if title.endswith("."):
                 title = title[:-1]
             return title.strip(), text[m.end():].strip()
-    if text.endswith(".") and not _is_abbreviation(text, len(text) - 1):
-        return text[:-1].rstrip() or text, ""
+    if text.endswith(".") and text[-2:-1].strip() and not _is_abbreviation(text, len(text) - 1):
+        return text[:-1], ""
     return text, ""
 
 
