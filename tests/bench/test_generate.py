@@ -133,3 +133,28 @@ def test_quick_smoke_of_the_harness_on_the_nothing_changed_case(tmp_path: Path) 
     assert figures["articles"] == 2
     assert figures["weasyprint_imported"] in (True, False)
     assert "nothing-changed rebuild" in result.stdout
+
+
+def test_text_to_markdown_recovers_a_generated_outline() -> None:
+    # Every heading line is found, in order; the level may differ where a section has intro
+    # paragraphs before its subsections (the corpus rule alone cannot see those as parents).
+    for seed in range(20):
+        article = generate_article(seed)
+        recovered = text_to_markdown(article.to_text())
+        headings = [line.lstrip("# ") for line in recovered.splitlines() if line.startswith("#")]
+        expected = [line.lstrip("# ") for line in article.to_markdown().splitlines()
+                    if line.startswith("#")]
+        assert headings == expected
+
+
+@pytest.mark.slow
+def test_floor_measures_weasyprint_and_our_writer_on_a_tiny_source(tmp_path: Path) -> None:
+    """The floor harness keeps up with writers.pdf's interface (no timing asserted)."""
+    from bench.floor import measure
+
+    source = tmp_path / "tiny.txt"
+    source.write_text(generate_article(1, lang="en").to_text(), encoding="utf-8")
+    figures = measure(source, repeats=1)
+    assert figures["pages"] >= 2
+    assert figures["floor_s"] > 0 and figures["pdf_s"] > 0
+    assert figures["words"] > 500
