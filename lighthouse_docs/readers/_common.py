@@ -35,23 +35,58 @@ def decode(data: bytes, path: str) -> tuple[str, tuple[str, ...]]:
 
     :raises InputError: the file is empty, blank, or binary.
     """
-    if b"\x00" in data[:BINARY_SNIFF_BYTES]:
-        raise InputError("looks like a binary file (NUL bytes), not text", path=path)
     warnings: list[str] = []
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        from charset_normalizer import from_bytes
-
-        best = from_bytes(data).best()
-        if best is None:
-            raise InputError("is not text in any known encoding", path=path) from None
-        text = str(best)
-        warnings.append(f"{path}: not UTF-8; decoded as {best.encoding}")
+    utf16 = _utf16_by_bom(data)
+    if utf16 is not None:
+        text = utf16
+        warnings.append(f"{path}: not UTF-8; decoded as UTF-16")
+    elif b"\x00" in data[:BINARY_SNIFF_BYTES]:
+        raise InputError("looks like a binary file (NUL bytes), not text", path=path)
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text, encoding = _decode_by_detection(data, path)
+            warnings.append(f"{path}: not UTF-8; decoded as {encoding}")
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     if not text.strip():
         raise InputError("is empty: nothing to build", path=path)
     return text, tuple(warnings)
+
+
+_LATIN_SINGLE_BYTE = frozenset(
+    """cp1250 cp1252 cp1254 cp1257 latin_1 iso8859_2 iso8859_4 iso8859_9 iso8859_10 iso8859_13
+    iso8859_14 iso8859_15 iso8859_16 mac_latin2 mac_roman mac_iceland mac_turkish cp437 cp850
+    cp858""".split()
+)
+"""Encodings a detector confuses with one another on short Latin-script text."""
+
+
+def _utf16_by_bom(data: bytes) -> str | None:
+    for bom, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(codec)
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
+def _decode_by_detection(data: bytes, path: str) -> tuple[str, str]:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    # Every language lighthouse-docs serves is written in Western Latin script, where
+    # detectors often pick cp1250 or latin-1 for what is really Windows-1252 ("élčves" for
+    # "élèves"): when the detector's answer is one of those, Windows-1252 wins if it decodes.
+    if best is None or best.encoding in _LATIN_SINGLE_BYTE:
+        try:
+            return data.decode("cp1252"), "windows-1252"
+        except UnicodeDecodeError:
+            pass
+    if best is None:
+        raise InputError("is not text in any known encoding", path=path)
+    return str(best), best.encoding
 
 
 def clean_text(text: str) -> str:
