@@ -14,35 +14,70 @@ WORDS_PER_MINUTE = 200
 
 MAX_KEY_POINTS = 5
 
-# Lower-cased abbreviations (without their final period) after which a period does not end a
-# sentence. English, Indonesian and the common Latin ones; single letters (initials) are
-# handled by rule, not listed.
-ABBREVIATIONS = frozenset(
+# Lower-cased abbreviations (without their final period), by what may follow them. Single
+# letters (initials: "J. Smith", "H. Ahmad") are handled by rule, not listed.
+TITLE_ABBREVIATIONS = frozenset(
     """
-    mr mrs ms dr prof sr jr st mt ft ed eds approx est dept
-    gen lt col capt cmdr sgt adm gov sen rep pres sec amb inc ltd co corp bros vs etc al
-    e.g i.e cf viz jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri
-    u.s u.k u.n e.u u.s.a a.s d.c ph.d m.a b.a
-    dll dsb dst tsb yth bpk sdr sdri jl kab kec kel drs ir h hj s.h s.e m.si
+    mr mrs ms dr prof rev hon fr gen lt col capt cmdr sgt adm gov sen rep pres amb
+    e.g i.e cf viz vs approx est dept ed eds mt ft
+    jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun
+    bpk sdr sdri yth jl kab kec kel drs dra drg ir hj purn kol brig almh alm
     """.split()
 )
-NUMBER_ABBREVIATIONS = frozenset("no nos nr vol vols fig figs p pp hlm art par ch sec".split())
+"""Abbreviations that never end a sentence: a name or a phrase always follows them."""
+LIST_ENDERS = frozenset("etc dll dsb dst dkk tsb".split())
+""""And so on": when a capitalised word follows, the sentence ended with the abbreviation."""
+FINAL_ABBREVIATIONS = frozenset(
+    """
+    u.s u.k u.n e.u u.s.a a.s d.c r.i inc ltd co corp bros jr sr st al
+    ph.d m.a b.a s.h s.e s.t m.h m.m m.si s.pd s.kom a.m p.m
+    """.split()
+)
+"""Abbreviations that may end a sentence ("moved to the U.S. The end") or not ("U.S.
+President"): the sentence ends only when a usual sentence opener follows."""
+ABBREVIATIONS = TITLE_ABBREVIATIONS | LIST_ENDERS | FINAL_ABBREVIATIONS
+NUMBER_ABBREVIATIONS = frozenset("no nos nr vol vols fig figs p pp hlm art par ch sec pk".split())
 """Abbreviations that only count as such before a number: "No. 5", but "said no. Then"."""
+SENTENCE_OPENERS = frozenset(
+    """
+    a an the this that these those it its he she they we i you there here but and or so yet
+    however meanwhile still then in on at for if when while after before as by with from
+    his her their our my one some many most all no not
+    ini itu dia ia mereka kami kita saya namun tetapi tapi sementara sedangkan selain
+    kemudian lalu pada di dalam dengan untuk oleh sejak saat ketika hal yang jika karena
+    menurut selanjutnya adapun bahkan akan sebelumnya sebelum setelah hingga sampai
+    """.split()
+)
+"""Lower-cased words that usually open a sentence (English and Indonesian): after an
+abbreviation that may end a sentence, one of these means it did."""
 
 _SENTENCE_END = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9À-ÖØ-Þ])""")
 _TOKEN_BEFORE = re.compile(r"(\S+)$")
+_WORD_AFTER = re.compile(r"""\s*["'“‘(\[]?([^\s"'”’)\],;:.!?]+)""")
+
+
+def _opens_sentence(text_after: str) -> bool:
+    match = _WORD_AFTER.match(text_after)
+    return match is not None and match.group(1).lower() in SENTENCE_OPENERS
 
 
 def _is_abbreviation(text_before: str, text_after: str) -> bool:
+    """Whether the period that ends ``text_before`` belongs to an abbreviation (no split)."""
     match = _TOKEN_BEFORE.search(text_before)
     if match is None:
         return False
     token = match.group(1).lstrip("(\"'“‘[").lower()
     if len(token) == 1 and token.isalpha():
-        return True  # an initial: "J. Smith"
+        # An initial ("J. Smith"), unless a sentence plainly starts next ("Plan B. The").
+        return not _opens_sentence(text_after)
     if token in NUMBER_ABBREVIATIONS:
         return text_after.lstrip()[:1].isdigit()
-    return token in ABBREVIATIONS
+    if token in TITLE_ABBREVIATIONS:
+        return True
+    if token in FINAL_ABBREVIATIONS:
+        return not _opens_sentence(text_after)
+    # A list ender before a capitalised word (the only kind the caller asks about) ends it.
+    return False
 
 
 def split_sentences(text: str) -> list[str]:
