@@ -378,7 +378,8 @@ def _is_site(site: str, rest: str, title: str, lead: str) -> bool:
     for i, word in enumerate(words):
         if i and word.lower() in _NAME_CONNECTORS:
             continue
-        if not (word[:1].isupper() or word[:1].isdigit()):
+        # "Kompas", "BBC", "detikNews": capitals somewhere, as names have.
+        if not (word[:1].isupper() or word[:1].isdigit() or any(c.isupper() for c in word)):
             return False
     # A site's name does not come back in the title or the first sentences of the lead; the
     # first words of a title that contains a comma usually do ("Trump, Putin ... Trump said").
@@ -574,18 +575,21 @@ def _last_line_is_text(units: list[Unit]) -> None:
 def _unmarked_list_after_lead_in(units: list[Unit]) -> None:
     """Two or more short heading-shaped lines right after a paragraph ending in ":" are the items
     of a list written without markers, not a section with subsections."""
+    out: list[Unit] = []
     i = 0
     while i < len(units):
         unit = units[i]
+        out.append(unit)
+        i += 1
         if unit.kind == "paragraph" and unit.lines[-1].text.endswith(":"):
-            j = i + 1
+            j = i
             while (j < len(units) and units[j].kind == "heading"
                    and units[j].explicit_level is None and units[j].lines[0].kind == "text"):
                 j += 1
-            if j - i - 1 >= 2:
-                items = [line for u in units[i + 1:j] for line in u.lines]
-                units[i + 1:j] = [Unit("bullets", items)]
-        i += 1
+            if j - i >= 2:
+                out.append(Unit("bullets", [line for u in units[i:j] for line in u.lines]))
+                i = j
+    units[:] = out
 
 
 POSITION_RULES: tuple[tuple[str, PositionRule], ...] = (
@@ -612,6 +616,8 @@ class Evidence:
     """Inferred headings directly after such a section heading."""
     last_heading: int = -1
     """Index of the last heading unit."""
+    style: tuple[Callable[[str], bool], bool] | None = None
+    """A visible trait that tells every known H2 from every known H3, and its value for H2s."""
 
 
 @dataclass(slots=True)
@@ -689,12 +695,21 @@ def _rule_intro_then_subsections(c: Candidate, ev: Evidence, st: State) -> int |
 def _rule_style(c: Candidate, ev: Evidence, st: State) -> int | None:
     """If every known H2 differs from every known H3 in one visible trait (all capitals, title
     case), a plain heading takes the level whose look it shares."""
+    if ev.style is None:
+        return None
+    trait, h2_value = ev.style
+    return 2 if trait(c.text) == h2_value else 3
+
+
+def _discriminating_style(h2s: Sequence[str], h3s: Sequence[str]) -> tuple[
+        Callable[[str], bool], bool] | None:
+    # Capitals are a deliberate choice, one example each suffices; title case can be chance.
     for trait, needed in ((_all_caps, 1), (_title_case, 2)):
-        h2 = {trait(t) for t in ev.sure_h2}
-        h3 = {trait(t) for t in ev.sure_h3}
+        h2 = {trait(t) for t in h2s}
+        h3 = {trait(t) for t in h3s}
         if (len(h2) == 1 and len(h3) == 1 and h2 != h3
-                and len(ev.sure_h2) >= needed and len(ev.sure_h3) >= needed):
-            return 2 if trait(c.text) in h2 else 3
+                and len(h2s) >= needed and len(h3s) >= needed):
+            return trait, h2.pop()
     return None
 
 
@@ -775,6 +790,7 @@ def _gather_evidence(units: Sequence[Unit], candidates: Sequence[Candidate]) -> 
         elif c.explicit_level is None and c.follows_heading:
             ev.sure_h3.append(c.text)
     ev.last_heading = candidates[-1].index if candidates else -1
+    ev.style = _discriminating_style(ev.sure_h2, ev.sure_h3)
     return ev
 
 
