@@ -333,15 +333,27 @@ def _comma_split(line: str) -> tuple[str | None, str]:
 def split_title(text: str) -> tuple[str, str]:
     """Split at the first true sentence end: ``("Title", "Lead...")``; a period there is dropped,
     "?" and "!" stay with the title."""
-    for m in _SENTENCE_END.finditer(text):
-        if _is_sentence_end(text, m.start(), m.end()):
-            title = text[: m.end()]
-            if title.endswith("."):
-                title = title[:-1]
-            return title.strip(), text[m.end():].strip()
+    breaks = (m for m in _SENTENCE_END.finditer(text) if _is_sentence_end(text, m.start(), m.end()))
+    first = next(breaks, None)
+    if first is not None:
+        end = first.end()
+        if text[first.start()] in "?!":
+            # "Who Wins? A Guide to the Trade War. The lead..." - a short title-cased sentence
+            # after a question is the rest of the title, not the start of the lead.
+            second = next(breaks, None)
+            if second is not None and _title_case_clause(text[end:second.start()]):
+                end = second.end()
+        title = text[:end]
+        if title.endswith("."):
+            title = title[:-1]
+        return title.strip(), text[end:].strip()
     if text.endswith(".") and text[-2:-1].strip() and not _is_abbreviation(text, len(text) - 1):
         return text[:-1], ""
     return text, ""
+
+
+def _title_case_clause(text: str) -> bool:
+    return len(text.split()) <= 8 and _title_case(text)
 
 
 def _is_sentence_end(text: str, mark: int, end: int) -> bool:
@@ -399,6 +411,8 @@ def _too_long(text: str) -> bool:
 
 
 def _ends_like_sentence(text: str) -> bool:
+    if text.endswith(".") and len(text.split()) <= 3 and is_closing_heading(text):
+        return False  # "Kesimpulan." is a heading with a stray period
     if text.endswith("."):
         return not _is_abbreviation(text, len(text) - 1) or text.endswith("..")
     return text.endswith(("!", ",", ";", "…", ":"))

@@ -372,3 +372,16 @@ def test_large_inputs_parse_in_linear_time() -> None:
     elapsed = time.perf_counter() - start
     assert elapsed < 10, f"took {elapsed:.1f}s"
     assert len(doc.sections) == 28_000
+
+
+def test_question_title_with_a_title_cased_second_clause() -> None:
+    doc = parse("Kontan, Siapa Untung? Analisis Perang Dagang Terbaru. Perang dagang antara dua "
+                f"negara memasuki babak baru.\nLatar Belakang\n{ID_PARA}")
+    assert doc.meta.title == "Siapa Untung? Analisis Perang Dagang Terbaru"
+    assert plain_text(doc.lead[0].inlines).startswith("Perang dagang")  # type: ignore[union-attr]
+
+
+def test_closing_heading_with_a_stray_period_is_still_a_heading() -> None:
+    doc = parse(f"Title Line Here\n{EN_PARA}\nMain Part\nFirst Point\n{EN_PARA}\nConclusion.\n"
+                f"{EN_PARA}")
+    assert outline(doc)[-1] == (2, "Conclusion.")
