@@ -34,6 +34,7 @@ from typing import Any, Literal
 from . import __version__, readers
 from .config import FORMATS
 from .errors import ConfigError, InputError, LighthouseError, OutputError, RenderError
+from .i18n import pack_language
 from .model import Document, Pack
 from .output import locked, write_atomic
 from .project import assign_names, display_path, title_slug
@@ -502,7 +503,7 @@ def _plan_combined(request: BuildRequest, manifest: Mapping[str, dict[str, Any]]
     publishers = {d.meta.publisher for d in docs}
     dates = [d.meta.date for d in docs if d.meta.date is not None]
     pack = Pack(title=title, documents=tuple(docs),
-                lang=request.lang or (docs[0].meta.lang if docs else "en"),
+                lang=pack_language((d.meta.lang for d in docs), request.lang),
                 date=max(dates) if dates else None, marking=request.marking,
                 publisher=publishers.pop() if len(publishers) == 1 else None)
     base_dir = Path(os.path.commonpath([s.resolve().parent for s in request.sources]))

@@ -7,6 +7,8 @@ One table per language; adding a language is adding one :class:`Labels` entry to
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -141,3 +143,18 @@ def format_date(date: dt.date, lang: str | None) -> str:
     from babel.dates import format_date as babel_format_date
 
     return str(babel_format_date(date, format="long", locale=labels(lang).babel_locale))
+
+
+def pack_language(langs: Iterable[str], override: str | None = None) -> str:
+    """The language of a combined brief's own labels (cover, contents, "Page X of Y").
+
+    ``override`` (``--lang`` or the config's ``language``) wins; else the most common
+    language of its articles, the earliest in order on a tie; English for no articles.
+    """
+    if override:
+        return override
+    counts = Counter(langs)
+    if not counts:
+        return FALLBACK
+    best = max(counts.values())
+    return next(lang for lang in counts if counts[lang] == best)

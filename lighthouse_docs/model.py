@@ -249,6 +249,10 @@ class SourceInfo:
     """The source path as given (relative to the project when possible)."""
     format: Literal["text", "markdown", "html"]
     url: str | None = None
+    folder: str | None = field(default=None, compare=False)
+    """Absolute folder of the source file, where its relative images resolve (and nothing
+    outside it is read); None for text parsed from a string. A combined brief needs it
+    because its articles may come from different folders."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -81,7 +81,8 @@ def load(path: Path, *, display_path: str | None = None, lang: str | None = None
     except OSError as exc:
         raise InputError(f"cannot be read ({exc.strerror or exc})", path=name) from None
     text, warnings = decode(data, name)
-    doc = parse(text, SourceInfo(path=name, format=fmt), lang=lang)
+    doc = parse(text, SourceInfo(path=name, format=fmt, folder=str(path.resolve().parent)),
+                lang=lang)
     if warnings:
         doc = dataclasses.replace(doc, warnings=(*warnings, *doc.warnings))
     return doc

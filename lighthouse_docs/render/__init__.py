@@ -70,6 +70,9 @@ class RenderContext:
     id_prefix: str = ""
     """Prepended to ids the block macros emit (``fnref-...``): unique ids when several
     documents share one HTML file (the combined PDF brief)."""
+    link_href: Callable[[str], str | None] = safe_href
+    """Link target as written -> href to emit, or None to show the link text only. Outputs
+    that split or combine articles map in-article ``#anchor`` links to their new ids."""
 
 
 @lru_cache(maxsize=1)

@@ -28,8 +28,8 @@ from .. import brief
 from ..errors import RenderError
 from ..i18n import Labels, format_date, labels
 from ..model import Block, Document, FootnoteRef, Pack, Paragraph, Section
-from ..outline import plain_text
-from . import RenderContext, RenderOptions, environment
+from ..outline import iter_sections, plain_text
+from . import RenderContext, RenderOptions, environment, safe_href
 
 CSS_HREF = "style.css"
 COVER_HREF = "images/cover.png"
@@ -263,11 +263,27 @@ def _article(doc: Document, options: RenderOptions, images: Mapping[str, str], *
     numbers = {note_id: i for i, note_id in enumerate([*order, *loose_ids], start=1)}
     by_id = {note.id: note for note in doc.footnotes}
 
+    # In-article "#anchor" links point at a section, which now lives in its own file.
+    section_file = {
+        s.id: plan.file_name
+        for plan in plans if plan.template == "section.xhtml.j2"
+        for s in iter_sections(plan.content)
+    }
+
+    def link_href(href: str) -> str | None:
+        href = href.strip()
+        if href.startswith("#"):
+            target = href[1:]
+            file_name = section_file.get(target)
+            return f"{file_name}#{prefix}{target}" if file_name else None
+        return safe_href(href)
+
     ctx = RenderContext(
         mode="epub",
         note_numbers={ref: numbers[note] for ref, note in ref_to_note.items()},
         note_href=lambda ref: f"{note_file[ref_to_note[ref]]}#fn-{ref_to_note[ref]}",
         image_url=lambda src: images.get(src),
+        link_href=link_href,
     )
 
     def note(note_id: str) -> _Note:
@@ -336,15 +352,20 @@ def render_document(doc: Document, options: RenderOptions,
 
 
 def render_pack(pack: Pack, options: RenderOptions,
-                images: Mapping[str, str]) -> EpubParts:
+                images: Mapping[str, str] | Sequence[Mapping[str, str]]) -> EpubParts:
     """The pages of a combined brief: one part per document, in order.
 
     Article ``i`` has its files and ids prefixed ``a<i>-`` so ids are unique across the book;
     the contents has three levels: article, section, subsection.
+
+    :param images: as for :func:`render_document`, one mapping for all documents or one per
+        document (each article's images come from its own folder).
     """
     words = labels(pack.lang)
-    articles = [_article(doc, options, images, prefix=f"a{i}-", title_page=True)
-                for i, doc in enumerate(pack.documents, start=1)]
+    per_doc = [images] * len(pack.documents) if isinstance(images, Mapping) else list(images)
+    articles = [_article(doc, options, hrefs, prefix=f"a{i}-", title_page=True)
+                for i, (doc, hrefs) in enumerate(zip(pack.documents, per_doc, strict=True),
+                                                 start=1)]
     toc = tuple(
         NavEntry(title=xml_text(doc.meta.title) or words.untitled, href=article.title_href or "",
                  children=article.toc)

@@ -93,6 +93,18 @@ def _keep_src(src: str) -> str | None:
     return src
 
 
+def prefixed_link(prefix: str) -> Callable[[str], str | None]:
+    """Link mapping for an article whose ids carry ``prefix``: ``#x`` -> ``#<prefix>x``."""
+
+    def link_href(href: str) -> str | None:
+        href = href.strip()
+        if href.startswith("#") and len(href) > 1:
+            return f"#{prefix}{href[1:]}"
+        return safe_href(href)
+
+    return link_href
+
+
 def _article_view(doc: Document, options: RenderOptions, prefix: str,
                   image_url: ImageURL = _keep_src) -> ArticleView:
     lab = labels(doc.meta.lang)
@@ -103,6 +115,7 @@ def _article_view(doc: Document, options: RenderOptions, prefix: str,
         note_href=lambda note_id: f"#{prefix}fn-{note_id}",
         image_url=image_url,
         id_prefix=prefix,
+        link_href=prefixed_link(prefix),
     )
     url = doc.meta.source.url
     return ArticleView(
@@ -171,13 +184,22 @@ def render_print_html(doc: Document, options: RenderOptions, *,
     )
 
 
-def render_pack_html(pack: Pack, options: RenderOptions) -> str:
-    """The final HTML of a combined brief: a pack cover, one contents, one part per article."""
+def render_pack_html(pack: Pack, options: RenderOptions, *, mode: Mode = "print",
+                     image_url_for: Callable[[Document], ImageURL] | None = None,
+                     css: str = "") -> str:
+    """The final HTML of a combined brief: a pack cover, one contents, one part per article.
+
+    ``image_url_for(doc)`` gives each article its own image resolver (its images resolve
+    against its own folder); without it sources are kept as written. ``mode`` and ``css`` as
+    for :func:`render_print_html`.
+    """
     lab = labels(pack.lang)
     views = tuple(
-        _article_view(doc, options, prefix=f"a{n}-")
+        _article_view(doc, options, prefix=f"a{n}-",
+                      image_url=image_url_for(doc) if image_url_for else _keep_src)
         for n, doc in enumerate(pack.documents, start=1)
     )
+    minutes = sum(reading_minutes(d) for d in pack.documents)
     authors = (pack.publisher,) if pack.publisher else ()
     keywords = tuple(dict.fromkeys(k for d in pack.documents for k in d.meta.keywords))
     head = HeadView(
@@ -187,7 +209,8 @@ def render_pack_html(pack: Pack, options: RenderOptions) -> str:
         keywords=keywords, marking=pack.marking, created=w3c_datetime(options.modified),
     )
     return environment().get_template("print/pack.html.j2").render(
-        head=head, articles=views, pack=pack, labels=lab, mode="print", paper=options.paper,
-        date=format_date(pack.date, pack.lang) if pack.date else None, css="",
+        head=head, articles=views, pack=pack, labels=lab, mode=mode, paper=options.paper,
+        date=format_date(pack.date, pack.lang) if pack.date else None, css=css,
+        reading_time=lab.reading_time(minutes),
     )
 

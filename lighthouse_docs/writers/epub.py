@@ -20,7 +20,7 @@ import io
 import logging
 import uuid
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -43,6 +43,7 @@ from ..render.epub import (
 )
 from . import Output
 from .cover import cover_png
+from .fetch import source_folder
 
 log = logging.getLogger("lighthouse_docs")
 
@@ -111,18 +112,25 @@ class _Asset:
 
 
 def _collect_images(docs: Iterable[Document], base_dir: Path
-                    ) -> tuple[dict[str, str], list[_Asset], list[str]]:
-    """Embed local images; returns src -> href, the files to pack, and warnings."""
-    hrefs: dict[str, str] = {}
+                    ) -> tuple[list[dict[str, str]], list[_Asset], list[str]]:
+    """Embed local images; returns src -> href per document, the files to pack, and warnings.
+
+    Each document's relative sources resolve in its own source folder (``base_dir`` when it
+    has none), so two articles of a pack may both say ``img/map.png`` and mean two files.
+    """
+    per_doc: list[dict[str, str]] = []
     assets: list[_Asset] = []
     warnings: list[str] = []
-    refused: set[str] = set()
     by_path: dict[Path, str] = {}
     for doc in docs:
+        hrefs: dict[str, str] = {}
+        per_doc.append(hrefs)
+        refused: set[str] = set()
+        folder = source_folder(doc, base_dir)
         for src in _iter_image_sources((doc.lead, doc.sections, doc.footnotes)):
             if src in hrefs or src in refused:
                 continue
-            path, reason = _local_image(src, base_dir)
+            path, reason = _local_image(src, folder)
             if path is None:
                 refused.add(src)
                 warnings.append(f"image {src!r} not embedded ({reason}); its alt text is shown")
@@ -141,7 +149,7 @@ def _collect_images(docs: Iterable[Document], base_dir: Path
                 continue
             assets.append(_Asset(href=href, media_type=IMAGE_MEDIA_TYPES[suffix], data=data))
             hrefs[src] = by_path[path] = href
-    return hrefs, assets, warnings
+    return per_doc, assets, warnings
 
 
 # --------------------------------------------------------------------------- metadata
@@ -342,11 +350,11 @@ def _build(meta: _BookMeta, parts_for: Any, docs: tuple[Document, ...],
     return Output(data=repack(raw, options.modified), warnings=tuple(warnings))
 
 
-def _collect_embedded(docs: Iterable[Document], images: Mapping[str, str]
+def _collect_embedded(docs: Iterable[Document], images: Sequence[Mapping[str, str]]
                       ) -> Iterator[Image | InlineImage]:
-    for doc in docs:
+    for doc, hrefs in zip(docs, images, strict=True):
         for img in _iter_images((doc.lead, doc.sections, doc.footnotes)):
-            if img.src in images:
+            if img.src in hrefs:
                 yield img
 
 
@@ -364,8 +372,8 @@ def build_epub(doc: Document, options: RenderOptions) -> Output:
         source=m.source.url, description=description(doc), subjects=m.keywords,
         marking=m.marking, cover_subtitle=m.subtitle)
     date_text = format_date(m.date, m.lang) if m.date else None
-    return _build(meta, lambda images: render_document(doc, options, images), (doc,), options,
-                  date_text)
+    return _build(meta, lambda images: render_document(doc, options, images[0]), (doc,),
+                  options, date_text)
 
 
 def build_pack_epub(pack: Pack, options: RenderOptions) -> Output:

@@ -22,6 +22,7 @@ from urllib.request import url2pathname
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from ..model import Document
 from ..theme import PACKAGE_DIR, Theme
 
 REFUSED = "lighthouse-docs refused"
@@ -47,6 +48,15 @@ def font_dirs() -> tuple[Path, ...]:
 def allowed_roots(base_dir: Path, theme: Theme) -> tuple[Path, ...]:
     """Every folder a build of a source in ``base_dir`` with ``theme`` may read from."""
     return (base_dir.resolve(), theme.root.resolve(), PACKAGE_DIR, *font_dirs())
+
+
+def source_folder(doc: Document, default: Path) -> Path:
+    """The folder ``doc``'s relative images resolve in: its source's own, else ``default``.
+
+    In a combined brief every article keeps its own folder (and may read nothing outside it).
+    """
+    folder = doc.meta.source.folder
+    return Path(folder).resolve() if folder else default.resolve()
 
 
 def local_path(url: str, roots: Iterable[Path]) -> Path | None:

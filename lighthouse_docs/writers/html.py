@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import base64
 import mimetypes
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from markupsafe import Markup
 
 from ..errors import RenderError
-from ..model import Document
+from ..model import Document, Pack
 from ..render import RenderOptions
-from ..render.print import render_print_html
+from ..render.print import render_pack_html, render_print_html
 from . import Output
-from .fetch import allowed_roots, resolve_src
+from .fetch import allowed_roots, resolve_src, source_folder
 
 IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp", "image/svg+xml"})
 
@@ -37,18 +38,14 @@ def inline_css(path: Path) -> Markup:
     return Markup(css.replace("</", "<\\/"))  # noqa: S704 - theme file, never article text
 
 
-def build_html(doc: Document, options: RenderOptions) -> Output:
-    """One self-contained HTML file of the brief (UTF-8 bytes) and what was left out.
-
-    Warnings are this writer's own (refused images); the reader's stay on ``doc``.
-    """
-    roots = allowed_roots(options.base_dir, options.theme)
-    warnings: list[str] = []
+def _inliner(base_dir: Path, roots: Sequence[Path],
+             warnings: list[str]) -> Callable[[str], str | None]:
+    """Image source -> ``data:`` URI of an allowed image file under ``roots``, else None."""
 
     def image_url(src: str) -> str | None:
         if src.strip().lower().startswith("data:image/"):
             return src.strip()
-        path = resolve_src(src, options.base_dir, roots)
+        path = resolve_src(src, base_dir, roots)
         mime = mimetypes.guess_type(path.name)[0] if path is not None else None
         if path is None or mime not in IMAGE_TYPES:
             message = f"refused resource {src[:200]}: not an image file inside the source folder"
@@ -57,6 +54,34 @@ def build_html(doc: Document, options: RenderOptions) -> Output:
             return None
         return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
 
+    return image_url
+
+
+def build_html(doc: Document, options: RenderOptions) -> Output:
+    """One self-contained HTML file of the brief (UTF-8 bytes) and what was left out.
+
+    Warnings are this writer's own (refused images); the reader's stay on ``doc``.
+    """
+    warnings: list[str] = []
+    image_url = _inliner(options.base_dir, allowed_roots(options.base_dir, options.theme),
+                         warnings)
     html = render_print_html(doc, options, mode="screen", image_url=image_url,
                              css=inline_css(options.theme.print_css))
+    return Output(data=html.encode("utf-8"), warnings=tuple(warnings))
+
+
+def build_pack_html(pack: Pack, options: RenderOptions) -> Output:
+    """One self-contained HTML file of a combined brief, one part per article.
+
+    Each article's images are inlined from its own source folder only (never another
+    article's, never outside it).
+    """
+    warnings: list[str] = []
+
+    def image_url_for(doc: Document) -> Callable[[str], str | None]:
+        folder = source_folder(doc, options.base_dir)
+        return _inliner(folder, (folder,), warnings)
+
+    html = render_pack_html(pack, options, mode="screen", image_url_for=image_url_for,
+                            css=inline_css(options.theme.print_css))
     return Output(data=html.encode("utf-8"), warnings=tuple(warnings))

@@ -17,12 +17,14 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 from weasyprint import CSS, HTML
 from weasyprint.pdf import VARIANTS
@@ -34,7 +36,14 @@ from ..render import RenderOptions
 from ..render.print import font_face_css, render_pack_html, render_print_html
 from ..theme import PACKAGE_DIR, Theme
 from . import Output
-from .fetch import REFUSED, ConfinedURLFetcher, allowed_roots, font_dirs
+from .fetch import (
+    REFUSED,
+    ConfinedURLFetcher,
+    allowed_roots,
+    font_dirs,
+    resolve_src,
+    source_folder,
+)
 
 PAPER_CSS = {"a4": "@page { size: A4; }", "letter": "@page { size: letter; }"}
 TAGGED_VARIANTS = frozenset({"pdf/ua-1", "pdf/ua-2", "pdf/a-1a", "pdf/a-2a", "pdf/a-3a"})
@@ -131,13 +140,19 @@ def pdf_options(variant: str | None, identifier: bytes) -> dict[str, Any]:
     return options
 
 
-def html_to_pdf(html: str, options: RenderOptions) -> Output:
+def html_to_pdf(html: str, options: RenderOptions,
+                source_dirs: Sequence[Path] | None = None) -> Output:
     """Lay out the final print ``html`` of a source in ``options.base_dir`` with WeasyPrint.
 
+    :param source_dirs: the folders WeasyPrint may read article files from (default: just
+        ``options.base_dir``); the theme, the package data and the fonts are always allowed.
     :raises RenderError: the theme is unreadable or WeasyPrint fails on the document.
     """
     sheets, sheet_warnings = stylesheets(options.theme, options.paper)
-    fetcher = ConfinedURLFetcher(allowed_roots(options.base_dir, options.theme))
+    roots = allowed_roots(options.base_dir, options.theme)
+    if source_dirs is not None:
+        roots = (*(d.resolve() for d in source_dirs), *roots[1:])
+    fetcher = ConfinedURLFetcher(roots)
     identifier = hashlib.sha256(
         html.encode("utf-8") + str(options.pdf_variant).encode()).hexdigest()[:32].encode()
     wp_options = pdf_options(options.pdf_variant, identifier)
@@ -162,6 +177,43 @@ def build_pdf(doc: Document, options: RenderOptions) -> Output:
     return html_to_pdf(render_print_html(doc, options), options)
 
 
+def _pack_image_url(folder: Path, base_dir: Path,
+                    warnings: list[str]) -> Callable[[str], str | None]:
+    """Image resolver of one article of a pack: local files only inside its own ``folder``.
+
+    Allowed files are written relative to the pack's ``base_dir`` when they lie under it (the
+    HTML, and so the PDF, does not depend on where the sources live), else as ``file:`` URLs.
+    """
+
+    def image_url(src: str) -> str | None:
+        src = src.strip()
+        if urlsplit(src).scheme.lower() not in ("", "file"):
+            return src  # data: is decoded in memory; the fetcher refuses (and reports) the rest
+        path = resolve_src(src, folder, (folder,))
+        if path is None:
+            message = f"refused resource {src[:200]}: not a file inside the source folder"
+            if message not in warnings:
+                warnings.append(message)
+            return None
+        relative = os.path.relpath(path, base_dir)
+        if relative.startswith(".."):
+            return path.as_uri()
+        return quote(Path(relative).as_posix())
+
+    return image_url
+
+
 def build_pack_pdf(pack: Pack, options: RenderOptions) -> Output:
-    """The combined brief of ``pack``: one part per document, one contents, one outline."""
-    return html_to_pdf(render_pack_html(pack, options), options)
+    """The combined brief of ``pack``: one part per document, one contents, one outline.
+
+    Each article's relative images resolve against its own source folder, and nothing outside
+    the articles' folders is read.
+    """
+    base_dir = options.base_dir.resolve()
+    warnings: list[str] = []
+    folders = tuple(dict.fromkeys(source_folder(d, base_dir) for d in pack.documents))
+    html = render_pack_html(pack, options, image_url_for=lambda doc: _pack_image_url(
+        source_folder(doc, base_dir), base_dir, warnings))
+    out = html_to_pdf(html, options, source_dirs=folders or (base_dir,))
+    return Output(data=out.data, warnings=tuple(dict.fromkeys((*warnings, *out.warnings))),
+                  pages=out.pages)
