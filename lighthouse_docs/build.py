@@ -409,9 +409,9 @@ def _plan_sources(request: BuildRequest, manifest: Mapping[str, dict[str, Any]],
         plan = _Planned(key=key, display=display)
         plans.append(plan)
         try:
-            data = source.read_bytes()
+            data = readers.read_source(source, display)
             clock = build_clock(source)
-        except OSError as error:
+        except (OSError, InputError) as error:
             plan.result = _failure(display, error)
             continue
         old = manifest.get(key, {})
@@ -478,7 +478,7 @@ def _plan_combined(request: BuildRequest, manifest: Mapping[str, dict[str, Any]]
     for source in request.sources:
         display = display_path(source, request.root)
         try:
-            data = source.read_bytes()
+            data = readers.read_source(source, display)
             doc = readers.load(source, display_path=display, lang=request.lang)
         except (OSError, InputError) as error:
             failures.append(_Planned(key=source.as_posix(), display=display,

@@ -1,13 +1,15 @@
 """Readers: source text -> :class:`~lighthouse_docs.model.Document`.
 
 Each reader module exposes a pure ``parse(text, source, *, lang=None) -> Document``; the text
-it gets is already decoded, with LF line ends and no BOM. :func:`load` is the only function here
-that touches the file system.
+it gets is already decoded, with LF line ends and no BOM. :func:`load` (through
+:func:`read_source`) is the only function here that touches the file system.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
@@ -63,6 +65,32 @@ def parse(text: str, source: SourceInfo, *, lang: str | None = None) -> Document
     return parser_for(source.format)(text, source, lang=lang)
 
 
+def read_source(path: Path, name: str) -> bytes:
+    """The bytes of the source file ``path`` (``name`` is how messages call it).
+
+    Only regular files are read: opening a FIFO for reading would block until some writer
+    appears, so the file is opened non-blocking and checked before anything is read.
+
+    :raises InputError: the file is missing, a directory, not a regular file or unreadable.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise InputError("no such file", path=name) from None
+    except OSError as exc:
+        raise InputError(f"cannot be read ({exc.strerror or exc})", path=name) from None
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(handle.fileno()).st_mode
+        if stat.S_ISDIR(mode):
+            raise InputError("is a directory, not a source file", path=name)
+        if not stat.S_ISREG(mode):
+            raise InputError("is not a regular file (a pipe, socket or device)", path=name)
+        try:
+            return handle.read()
+        except OSError as exc:
+            raise InputError(f"cannot be read ({exc.strerror or exc})", path=name) from None
+
+
 def load(path: Path, *, display_path: str | None = None, lang: str | None = None) -> Document:
     """Read, decode and parse one source file.
 
@@ -72,14 +100,7 @@ def load(path: Path, *, display_path: str | None = None, lang: str | None = None
     """
     name = display_path or str(path)
     fmt = format_of(path)
-    if path.is_dir():
-        raise InputError("is a directory, not a source file", path=name)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", path=name) from None
-    except OSError as exc:
-        raise InputError(f"cannot be read ({exc.strerror or exc})", path=name) from None
+    data = read_source(path, name)
     text, warnings = decode(data, name)
     doc = parse(text, SourceInfo(path=name, format=fmt, folder=str(path.resolve().parent)),
                 lang=lang)
