@@ -87,7 +87,10 @@ def discover_sources(arguments: Sequence[str], paths: ProjectPaths,
         path = Path(argument).expanduser()
         path = path if path.is_absolute() else base / path
         if path.is_dir():
-            found.extend(_files_in(path))
+            inside = _files_in(path)
+            if not inside:
+                raise UsageError(f"no .txt, .md or .html files in {argument}")
+            found.extend(inside)
         elif path.exists():
             found.append(path)
         elif _GLOB_CHARS & set(argument):
