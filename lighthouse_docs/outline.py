@@ -99,16 +99,21 @@ class SlugRegistry:
 
     def __init__(self, reserved: Iterable[str] = RESERVED_IDS) -> None:
         self._used: set[str] = set(reserved)
+        # Next suffix to try per base, so that a thousand "Summary" headings cost linear time.
+        self._next_suffix: dict[str, int] = {}
 
     def claim(self, text: str, *, fallback: str = "section") -> str:
         """A new id derived from ``text``, valid in HTML and XML, never handed out before."""
         base = slugify(text, max_length=60, word_boundary=True) or fallback
         if not _XML_ID_START.match(base):
             base = f"s-{base}"
-        candidate, n = base, 1
+        candidate, n = base, self._next_suffix.get(base, 1)
+        if n > 1:
+            candidate = f"{base}-{n}"
         while candidate in self._used:
             n += 1
             candidate = f"{base}-{n}"
+        self._next_suffix[base] = n + 1
         self._used.add(candidate)
         return candidate
 
