@@ -36,7 +36,7 @@ from .config import FORMATS
 from .errors import ConfigError, InputError, LighthouseError, OutputError, RenderError
 from .i18n import pack_language
 from .model import Document, Pack
-from .output import locked, write_atomic
+from .output import locked, remove_stale_temp_files, write_atomic
 from .project import assign_names, display_path, title_slug
 from .render import RenderOptions
 from .theme import PACKAGE_DIR, Theme
@@ -564,6 +564,10 @@ def run(request: BuildRequest, listener: BuildListener | None = None) -> BuildRe
         raise ConfigError(f"no writer for format(s) {', '.join(unknown) or '(none)'}",
                           key="formats")
     build_clock()  # a malformed SOURCE_DATE_EPOCH is a configuration error, not N failures
+    if request.output.is_dir():
+        with locked(request.output / LOCK_NAME):
+            for temp in remove_stale_temp_files(request.output):
+                logger.info("removed %s, left by a build that was killed", temp)
     manifest = read_manifest(request.output)
     options_fp = _options_digest(request, theme_fingerprint(request.theme))
     planner = _plan_combined if request.combine is not None else _plan_sources

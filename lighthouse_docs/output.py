@@ -34,27 +34,39 @@ def write_atomic(path: Path, data: bytes) -> None:
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd, temp_name = tempfile.mkstemp(prefix=temp_prefix(path), suffix=TEMP_SUFFIX,
-                                         dir=folder)
+        fd, temp = _locked_temp(path)
     except OSError as exc:
         raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
-    temp = Path(temp_name)
     try:
+        # The lock lives as long as the handle: keep it open until the rename is done, so that
+        # remove_stale_temp_files never takes a temporary file a live write still needs.
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        # mkstemp creates 0600 files; outputs are ordinary documents for everyone who may read
-        # the folder.
-        umask = os.umask(0)
-        os.umask(umask)
-        temp.chmod(0o666 & ~umask)
-        os.replace(temp, path)
+            # mkstemp creates 0600 files; outputs are ordinary documents for everyone who may
+            # read the folder.
+            umask = os.umask(0)
+            os.umask(umask)
+            temp.chmod(0o666 & ~umask)
+            os.replace(temp, path)
     except OSError as exc:
         with contextlib.suppress(OSError):
             temp.unlink()
         raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
     _fsync_folder(folder)
+
+
+def _locked_temp(path: Path) -> tuple[int, Path]:
+    """A new hidden temporary file next to ``path``, open and exclusively locked."""
+    while True:
+        fd, name = tempfile.mkstemp(prefix=temp_prefix(path), suffix=TEMP_SUFFIX,
+                                    dir=path.parent)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        if os.fstat(fd).st_nlink:
+            return fd, Path(name)
+        # A cleaner removed it between creation and lock (it looked abandoned): start again.
+        os.close(fd)
 
 
 def _fsync_folder(folder: Path) -> None:
@@ -73,6 +85,33 @@ def stale_temp_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.glob(f".*{TEMP_SUFFIX}") if p.is_file())
+
+
+def remove_stale_temp_files(folder: Path) -> list[Path]:
+    """Delete the temporary files of killed writes in ``folder``; returns what was removed.
+
+    A live :func:`write_atomic` holds a lock on its temporary file until it is renamed, so
+    only files nobody holds are taken. Call it under the folder lock (:func:`locked`).
+    """
+    removed: list[Path] = []
+    for temp in stale_temp_files(folder):
+        try:
+            fd = os.open(temp, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            continue  # a live build is writing it
+        try:
+            temp.unlink()
+            removed.append(temp)
+        except OSError:
+            pass  # renamed or removed meanwhile: nothing stale left
+        finally:
+            os.close(fd)
+    return removed
 
 
 @contextlib.contextmanager
