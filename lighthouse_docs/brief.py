@@ -13,6 +13,8 @@ WORDS_PER_MINUTE = 200
 """A conservative silent-reading speed for non-fiction, in any of our languages."""
 
 MAX_KEY_POINTS = 5
+MIN_KEY_POINTS = 3
+"""A brief shows 3-5 points (BRIEF-DESIGN.md); extraction tops up to this many when it can."""
 
 # Lower-cased abbreviations (without their final period), by what may follow them. Single
 # letters (initials: "J. Smith", "H. Ahmad") are handled by rule, not listed.
@@ -108,26 +110,44 @@ def _first_paragraph(section: Section) -> Paragraph | None:
     return None
 
 
+def _first_sentence(paragraph: Paragraph | None) -> str | None:
+    if paragraph is None:
+        return None
+    sentences = split_sentences(plain_text(paragraph.inlines))
+    return sentences[0] if sentences else None
+
+
+def _own_first_paragraph(section: Section) -> Paragraph | None:
+    return next((b for b in section.blocks
+                 if isinstance(b, Paragraph) and plain_text(b.inlines).strip()), None)
+
+
 def key_points(doc: Document, limit: int = MAX_KEY_POINTS) -> tuple[str, ...]:
     """The brief's key points: the author's (front matter), else extracted.
 
-    Extraction is deterministic: the first sentence of each top-level section, in order; an
-    article without sections gives the first sentences of its lead instead.
+    Extraction is deterministic: the first sentence of each top-level section, in order (a
+    section that opens with a subsection gives that subsection's first sentence). With fewer
+    than :data:`MIN_KEY_POINTS` that way, the first sentence of every section at any level is
+    used instead, and the lead's first sentences go in front to make up the number; an article
+    without sections gives the first sentences of its lead.
     """
     if doc.meta.key_points:
         return doc.meta.key_points
-    points: list[str] = []
-    for section in doc.sections:
-        paragraph = _first_paragraph(section)
-        if paragraph is not None:
-            sentences = split_sentences(plain_text(paragraph.inlines))
-            if sentences and sentences[0] not in points:
-                points.append(sentences[0])
-    if not points:
-        for block in doc.lead:
-            if isinstance(block, Paragraph):
-                points.extend(split_sentences(plain_text(block.inlines)))
+    points = _unique(_first_sentence(_first_paragraph(s)) for s in doc.sections)
+    if len(points) < MIN_KEY_POINTS:
+        deeper = _unique(_first_sentence(_own_first_paragraph(s))
+                         for s in iter_sections(doc.sections))
+        points = deeper if len(deeper) > len(points) else points
+    if len(points) < MIN_KEY_POINTS:
+        lead = _unique(sentence for block in doc.lead if isinstance(block, Paragraph)
+                       for sentence in split_sentences(plain_text(block.inlines)))
+        wanted = MIN_KEY_POINTS - len(points) if points else limit
+        points = _unique([*[s for s in lead if s not in points][:wanted], *points])
     return tuple(points[:limit])
+
+
+def _unique(items: Iterable[str | None]) -> list[str]:
+    return list(dict.fromkeys(item for item in items if item))
 
 
 def _all_blocks(doc: Document) -> Iterable[Block]:

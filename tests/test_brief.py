@@ -158,3 +158,17 @@ def test_reading_time_rounds_up_and_is_at_least_one_minute() -> None:
     assert word_count(doc) == 402
     assert reading_minutes(doc) == 3
 
+
+
+def test_few_sections_are_topped_up_from_subsections_in_document_order() -> None:
+    sub = Section(id="c", level=3, heading=(Text(text="Sub"),), blocks=(_p("Sub point. X."),))
+    doc = _doc(lead=(_p("Lead one. Lead two."),),
+               sections=(_section(1, _p("First. Y."), children=(sub,)),
+                         _section(2, _p("Second. Z."))))
+    assert key_points(doc) == ("First.", "Sub point.", "Second.")
+
+
+def test_one_section_is_topped_up_from_the_lead() -> None:
+    doc = _doc(lead=(_p("Lead one. Lead two. Lead three."),),
+               sections=(_section(1, _p("Only section. Y.")),))
+    assert key_points(doc) == ("Lead one.", "Lead two.", "Only section.")
