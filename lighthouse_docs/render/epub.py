@@ -346,9 +346,13 @@ def render_document(doc: Document, options: RenderOptions,
     article = _article(doc, options, images, prefix="", title_page=True)
     landmarks = _landmarks(words, article.body_href)
     title_page, *rest = article.pages
+    # EPUB requires at least one entry in the table of contents (nav and NCX): an article
+    # without headings is listed by its title, pointing at where its text starts.
+    toc = article.toc or (NavEntry(title=doc.meta.title,
+                                   href=article.body_href or title_page.file_name),)
     pages = (_cover_page(doc.meta.title, doc.meta.publisher, doc.meta.lang, words), title_page,
-             _nav_page(article.toc, landmarks, doc.meta.lang, words), *rest)
-    return EpubParts(lang=doc.meta.lang, pages=pages, toc=article.toc, landmarks=landmarks)
+             _nav_page(toc, landmarks, doc.meta.lang, words), *rest)
+    return EpubParts(lang=doc.meta.lang, pages=pages, toc=toc, landmarks=landmarks)
 
 
 def render_pack(pack: Pack, options: RenderOptions,
