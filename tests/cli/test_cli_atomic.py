@@ -6,7 +6,7 @@ import json
 import signal
 from pathlib import Path
 
-from conftest import run_fake_cli, start_fake_cli
+from cli_support import run_fake_cli, start_fake_cli
 
 
 def visible_outputs(folder: Path) -> list[str]:

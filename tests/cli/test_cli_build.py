@@ -9,8 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from cli_support import EPOCH, run_fake_cli, write_project
 from click.testing import Result
-from conftest import EPOCH, run_fake_cli, write_project
 
 from lighthouse_docs import __version__
 

@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import EPOCH
+from cli_support import EPOCH
 
 from lighthouse_docs.project import example_article
 

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import start_fake_cli
+from cli_support import start_fake_cli
 
 
 @pytest.mark.slow
