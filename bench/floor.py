@@ -63,10 +63,15 @@ def floor_call(html: str, options: Any) -> Callable[[], bytes]:
     return call
 
 
+_cpu: list[float] = []
+"""Process CPU seconds of every :func:`_time` call, in order (see :func:`measure`)."""
+
+
 def _time(call: Callable[[], object]) -> float:
     gc.collect()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     call()
+    _cpu.append(time.process_time() - cpu)
     return time.perf_counter() - start
 
 
@@ -89,9 +94,13 @@ def measure(source: Path, repeats: int, *, epub: bool = True) -> dict[str, Any]:
     floors: list[float] = []
     ours: list[float] = []
     htmls: list[float] = []
+    floor_cpu: list[float] = []
+    ours_cpu: list[float] = []
     for _ in range(repeats):
         floors.append(_time(floor))
+        floor_cpu.append(_cpu[-1])
         ours.append(_time(lambda: build_pdf(doc, options)))
+        ours_cpu.append(_cpu[-1])
         htmls.append(_time(lambda: render_print_html(doc, options)))
     result = build_pdf(doc, options)
     words = sum(len(line.split()) for line in source.read_text(encoding="utf-8").splitlines())
@@ -107,6 +116,12 @@ def measure(source: Path, repeats: int, *, epub: bool = True) -> dict[str, Any]:
     # On a shared machine one slow repeat can move a median of 2-5; the best-of figures say
     # what the code costs when nothing interferes, and are shown next to the median.
     figures["overhead_min_pct"] = 100 * (min(ours) - min(floors)) / min(floors)
+    # CPU time of this process barely depends on what else the machine runs: the steadiest
+    # comparison on a shared machine (WeasyPrint is single-threaded, so CPU ~ wall when idle).
+    figures["floor_cpu_s"] = statistics.median(floor_cpu)
+    figures["pdf_cpu_s"] = statistics.median(ours_cpu)
+    figures["overhead_cpu_pct"] = (100 * (figures["pdf_cpu_s"] - figures["floor_cpu_s"])
+                                   / figures["floor_cpu_s"])
     if epub:
         try:
             from lighthouse_docs.writers.epub import build_epub
