@@ -8,6 +8,7 @@ into files, names outputs after document titles, and scaffolds new projects (``i
 from __future__ import annotations
 
 import glob
+import os
 import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -73,7 +74,7 @@ def discover_sources(arguments: Sequence[str], paths: ProjectPaths,
     Files are taken as given (an unsupported suffix fails that source later, with its name);
     folders contribute their ``.txt``, ``.md`` and ``.html`` files in sorted order.
 
-    :raises UsageError: a path that does not exist, a glob matching nothing, or no sources.
+    :raises UsageError: a folder or glob that holds no sources, or no sources at all.
     """
     base = (cwd or Path.cwd()).resolve()
     found: list[Path] = []
@@ -86,34 +87,37 @@ def discover_sources(arguments: Sequence[str], paths: ProjectPaths,
     for argument in arguments:
         path = Path(argument).expanduser()
         path = path if path.is_absolute() else base / path
-        if path.is_dir():
+        if path.is_dir() and path.suffix.lower() not in DEFAULT_SOURCE_SUFFIXES:
             inside = _files_in(path)
             if not inside:
                 raise UsageError(f"no .txt, .md or .html files in {argument}")
             found.extend(inside)
-        elif path.exists():
-            found.append(path)
-        elif _GLOB_CHARS & set(argument):
+        elif not path.exists() and not path.is_symlink() and _GLOB_CHARS & set(argument):
             matches = sorted(Path(m) for m in glob.glob(str(path), recursive=True))
             files = [m for m in matches if m.is_file()]
             if not files:
                 raise UsageError(f"no files match {argument!r}")
             found.extend(files)
         else:
-            raise UsageError(f"no such file or folder: {argument}")
-    unique: dict[Path, None] = {}
+            # A file, or a named source that is not one (missing, a dangling link, a folder
+            # called "x.md"): reading it fails that one source with a line naming it (exit 1),
+            # and the other sources are still built.
+            found.append(path)
+    # One entry per real file, named as the user named it (a link keeps its own name).
+    unique: dict[Path, Path] = {}
     for path in found:
-        unique.setdefault(path.resolve(), None)
+        unique.setdefault(path.resolve(), Path(os.path.normpath(path)))
     if not unique:
         raise UsageError("no sources to build")
-    return tuple(unique)
+    return tuple(unique.values())
 
 
 def display_path(path: Path, root: Path) -> str:
     """How messages and document metadata name ``path``: relative to the project root when
     inside it, else the bare file name — never something that depends on the working folder."""
+    # The folder is resolved, the name is not: a linked source keeps the name it was given.
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return (path.parent.resolve() / path.name).relative_to(root.resolve()).as_posix()
     except ValueError:
         return path.name
 

@@ -48,11 +48,15 @@ def test_an_explicit_file_is_taken_even_with_another_suffix(paths: ProjectPaths)
                                              cwd=paths.root)] == ["notes.rst"]
 
 
-@pytest.mark.parametrize("argument", ["missing.md", "sources/*.docx"])
-def test_missing_paths_and_empty_globs_are_usage_errors(paths: ProjectPaths,
-                                                         argument: str) -> None:
-    with pytest.raises(UsageError, match=r"missing\.md|\*\.docx"):
-        discover_sources([argument], paths, cwd=paths.root)
+def test_empty_globs_are_usage_errors(paths: ProjectPaths) -> None:
+    with pytest.raises(UsageError, match=r"\*\.docx"):
+        discover_sources(["sources/*.docx"], paths, cwd=paths.root)
+
+
+def test_a_missing_named_file_is_kept_so_that_reading_it_names_the_problem(
+        paths: ProjectPaths) -> None:
+    found = discover_sources(["missing.md"], paths, cwd=paths.root)
+    assert found == (paths.root.resolve() / "missing.md",)
 
 
 def test_no_sources_folder_is_a_usage_error(tmp_path: Path) -> None:

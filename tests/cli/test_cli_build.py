@@ -109,8 +109,8 @@ def test_sources_as_folder_and_glob_and_missing_file(cli_in: Invoke, project: Pa
     assert cli_in("build", "sources/a*.md", "--pdf").exit_code == 0
     assert sorted(outputs(project / "output")) == ["alpha-report.pdf", "delta.pdf"]
     missing = cli_in("build", "nope.md")
-    assert missing.exit_code == 2
-    assert "no such file or folder: nope.md" in missing.output
+    assert missing.exit_code == 1
+    assert "nope.md: no such file" in missing.output
     assert cli_in("build", "sources/*.rst").exit_code == 2
 
 

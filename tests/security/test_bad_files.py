@@ -58,8 +58,8 @@ def test_a_fifo_in_a_combined_brief_fails_the_pack_without_hanging(project: Path
 
 
 @pytest.mark.parametrize("make", ["directory", "dangling symlink", "file as a folder"])
-def test_paths_that_are_no_source_file_are_one_line_usage_errors(project: Path,
-                                                                  make: str) -> None:
+def test_named_paths_that_are_no_source_file_fail_that_source(project: Path,
+                                                                make: str) -> None:
     sources = project / "sources"
     if make == "directory":
         (sources / "folder.md").mkdir()
@@ -70,9 +70,12 @@ def test_paths_that_are_no_source_file_are_one_line_usage_errors(project: Path,
     else:
         (sources / "plain").write_text("x")
         argument = "sources/plain/inner.md"
-    run = run_cli(["build", "--epub", argument], project, timeout=60)
+    (sources / "good.md").write_text(GOOD, encoding="utf-8")
+    run = run_cli(["build", "--epub", argument, "sources/good.md"], project, timeout=60)
     assert_clean(run)
-    # A path that names no file is a usage error (exit 2, cli.py's documented contract).
-    assert run.returncode == 2
+    # A named source that is no file fails like any bad source: one line, exit 1, and the
+    # other sources are still built.
+    assert run.returncode == 1
     lines = failure_lines(run)
     assert len(lines) == 1 and argument in lines[0], run.stderr
+    assert (project / "output" / "good-article.epub").is_file()
