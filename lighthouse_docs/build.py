@@ -520,7 +520,10 @@ def _plan_combined(request: BuildRequest, manifest: Mapping[str, dict[str, Any]]
 def _finish(request: BuildRequest, plan: _Planned, outcome: RenderOutcome) -> SourceResult:
     warnings = (*plan.entry.get("reader_warnings", ()), *outcome.warnings)
     for warning in warnings:
-        logger.warning("%s: %s", plan.display, warning)
+        # Reader warnings name their file already; writer warnings do not.
+        named = warning if warning.startswith(f"{plan.display}: ") else \
+            f"{plan.display}: {warning}"
+        logger.warning("%s", named)
     if outcome.error is not None:
         message = outcome.error if plan.display in outcome.error else \
             f"{plan.display}: {outcome.error}"
