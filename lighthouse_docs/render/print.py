@@ -162,7 +162,7 @@ def _head(doc: Document, options: RenderOptions) -> HeadView:
 @lru_cache(maxsize=1)
 def font_face_css() -> str:
     """``@font-face`` rules for the pinned Source Serif/Sans Pro files (built once)."""
-    from ..writers.fetch import font_dirs
+    from ..writers.resources import font_dirs
 
     serif, sans = font_dirs()
     return environment().get_template("print/fonts.css.j2").render(

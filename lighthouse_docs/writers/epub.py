@@ -43,7 +43,7 @@ from ..render.epub import (
 )
 from . import Output
 from .cover import cover_png
-from .fetch import source_folder
+from .resources import source_folder
 
 log = logging.getLogger("lighthouse_docs")
 

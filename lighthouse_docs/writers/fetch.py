@@ -1,9 +1,8 @@
-"""Resource safety: the only way WeasyPrint (and the HTML writer) may read a file.
+"""Resource safety for WeasyPrint: the only way it may read a file.
 
 WeasyPrint fetches every image, stylesheet, font and ``rel="attachment"`` link through its URL
-fetcher, and its default one happily reads any local file or URL. A source article is untrusted
-input, so :class:`ConfinedURLFetcher` reads plain files under a few allowed folders (the
-source's folder, the theme, the package's data and the font packages) and refuses everything
+fetcher, and its default one happily reads any local file or URL. :class:`ConfinedURLFetcher`
+reads plain files under the allowed folders (see :mod:`.resources`) and refuses everything
 else: the network (any scheme but ``file:`` and ``data:``), ``..`` escapes and symlinks that
 resolve outside the roots. A refusal is recorded as a warning naming the resource, and the
 build goes on without it.
@@ -12,18 +11,13 @@ build goes on without it.
 from __future__ import annotations
 
 import mimetypes
-import os
-from collections.abc import Iterable, Sequence
-from functools import lru_cache
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urljoin, urlsplit
-from urllib.request import url2pathname
+from urllib.parse import urlsplit
 
-from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-from ..model import Document
-from ..theme import PACKAGE_DIR, Theme
+from ._weasyprint import URLFetcher, URLFetcherResponse
+from .resources import local_path
 
 REFUSED = "lighthouse-docs refused"
 """Marker in the exception message of a refusal, so callers can tell it from other failures."""
@@ -31,59 +25,6 @@ REFUSED = "lighthouse-docs refused"
 
 class ResourceRefused(ValueError):
     """Raised to WeasyPrint for a resource outside the allowed roots (it logs and carries on)."""
-
-
-@lru_cache(maxsize=1)
-def font_dirs() -> tuple[Path, ...]:
-    """The folders of the pinned OFL font packages (Source Serif Pro, Source Sans Pro)."""
-    import font_source_sans_pro
-    import font_source_serif_pro
-
-    return tuple(
-        Path(module.font_directory).resolve()
-        for module in (font_source_serif_pro, font_source_sans_pro)
-    )
-
-
-def allowed_roots(base_dir: Path, theme: Theme) -> tuple[Path, ...]:
-    """Every folder a build of a source in ``base_dir`` with ``theme`` may read from."""
-    return (base_dir.resolve(), theme.root.resolve(), PACKAGE_DIR, *font_dirs())
-
-
-def source_folder(doc: Document, default: Path) -> Path:
-    """The folder ``doc``'s relative images resolve in: its source's own, else ``default``.
-
-    In a combined brief every article keeps its own folder (and may read nothing outside it).
-    """
-    folder = doc.meta.source.folder
-    return Path(folder).resolve() if folder else default.resolve()
-
-
-def local_path(url: str, roots: Iterable[Path]) -> Path | None:
-    """The file a ``file:`` URL names, if it is a regular file inside one of ``roots``.
-
-    The path is resolved (``..`` and symlinks) before the check, so a link inside a root that
-    points outside it is refused like the outside path itself.
-    """
-    parts = urlsplit(url)
-    if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
-        return None
-    try:
-        path = Path(os.path.realpath(url2pathname(unquote(parts.path))))
-    except (OSError, ValueError):
-        return None
-    if not path.is_file():
-        return None
-    for root in roots:
-        if path.is_relative_to(root):
-            return path
-    return None
-
-
-def resolve_src(src: str, base_dir: Path, roots: Sequence[Path]) -> Path | None:
-    """The allowed local file an image ``src`` (relative or ``file:``) refers to, else None."""
-    base_url = base_dir.resolve().as_uri() + "/"
-    return local_path(urljoin(base_url, src.strip()), roots)
 
 
 def _describe(url: str) -> str:

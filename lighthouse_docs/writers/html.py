@@ -20,7 +20,7 @@ from ..model import Document, Pack
 from ..render import RenderOptions
 from ..render.print import render_pack_html, render_print_html
 from . import Output
-from .fetch import allowed_roots, resolve_src, source_folder
+from .resources import allowed_roots, resolve_src, source_folder
 
 IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp", "image/svg+xml"})
 

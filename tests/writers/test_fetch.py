@@ -7,13 +7,8 @@ from pathlib import Path
 import pytest
 
 from lighthouse_docs.theme import resolve_theme
-from lighthouse_docs.writers.fetch import (
-    ConfinedURLFetcher,
-    ResourceRefused,
-    allowed_roots,
-    local_path,
-    resolve_src,
-)
+from lighthouse_docs.writers.fetch import ConfinedURLFetcher, ResourceRefused
+from lighthouse_docs.writers.resources import allowed_roots, local_path, resolve_src
 
 
 @pytest.fixture
