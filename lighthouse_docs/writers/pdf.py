@@ -26,24 +26,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from weasyprint import CSS, HTML
-from weasyprint.pdf import VARIANTS
-from weasyprint.text.fonts import FontConfiguration
-
 from ..errors import RenderError
 from ..model import Document, Pack
 from ..render import RenderOptions
 from ..render.print import font_face_css, render_pack_html, render_print_html
 from ..theme import PACKAGE_DIR, Theme
 from . import Output
-from .fetch import (
-    REFUSED,
-    ConfinedURLFetcher,
-    allowed_roots,
-    font_dirs,
-    resolve_src,
-    source_folder,
-)
+from ._weasyprint import CSS, HTML, VARIANTS, FontConfiguration
+from .fetch import REFUSED, ConfinedURLFetcher
+from .resources import allowed_roots, font_dirs, resolve_src, source_folder
 
 PAPER_CSS = {"a4": "@page { size: A4; }", "letter": "@page { size: letter; }"}
 TAGGED_VARIANTS = frozenset({"pdf/ua-1", "pdf/ua-2", "pdf/a-1a", "pdf/a-2a", "pdf/a-3a"})
