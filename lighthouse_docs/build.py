@@ -20,7 +20,6 @@ import json
 import logging
 import multiprocessing
 import os
-import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -289,28 +288,6 @@ def warm_worker(refs: Sequence[WriterRef]) -> None:
             continue
 
 
-@lru_cache(maxsize=8)
-def _import_writers_in_background(refs: tuple[str, ...]) -> threading.Thread:
-    """Start importing the writers (WeasyPrint's half-second start-up) in a thread, once.
-
-    The main thread meanwhile reads and parses the sources, whose language model loads mostly
-    in C with the GIL released, so the two overlap on a multi-core machine.
-    """
-    thread = threading.Thread(target=warm_worker, args=(refs,), name="import-writers",
-                              daemon=True)
-    thread.start()
-    return thread
-
-
-def _prepare_to_render(request: BuildRequest) -> None:
-    """Called when a source is found to need rendering: warm up the in-process writers."""
-    renders_in_process = request.jobs <= 1 or len(request.sources) == 1
-    refs = tuple(sorted(r for f in request.formats
-                        if isinstance(r := request.writers[f], str)))
-    if renders_in_process and refs:
-        _import_writers_in_background(refs)
-
-
 def render_job(job: RenderJob) -> RenderOutcome:
     """Render ``job`` into every requested format; never raises.
 
@@ -443,7 +420,6 @@ def _plan_sources(request: BuildRequest, manifest: Mapping[str, dict[str, Any]],
         if old.get("slug_key") == slug_key and isinstance(old.get("slug"), str):
             slugs[key] = old["slug"]
         else:
-            _prepare_to_render(request)  # a source new or changed since the last build
             try:
                 doc = readers.load(source, display_path=display, lang=request.lang)
             except InputError as error:
@@ -469,7 +445,6 @@ def _plan_sources(request: BuildRequest, manifest: Mapping[str, dict[str, Any]],
                                     plan.entry["clock"], plan.name)
         if _up_to_date(request, plan):
             continue
-        _prepare_to_render(request)
         source = Path(plan.key)
         loaded = docs.get(plan.key)
         if loaded is None:
