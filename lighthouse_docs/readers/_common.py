@@ -23,6 +23,17 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)"
 
 BINARY_SNIFF_BYTES = 8192
 
+MAX_CONTAINER_DEPTH = 8
+"""How deeply readers nest lists, quotes and other containers in the model.
+
+A list or quote deeper than this is read as if its markers were not there: its blocks join
+the container at this depth, in order, every word kept. Renderers (Jinja macros, WeasyPrint,
+the EPUB writer) recurse per level, so a hostile 1000-level source must never reach them.
+"""
+
+MAX_INLINE_DEPTH = 12
+"""How deeply readers nest emphasis, links and the like; deeper markup keeps only its text."""
+
 
 def decode(data: bytes, path: str) -> tuple[str, tuple[str, ...]]:
     """Bytes of a source file -> text with LF line ends and no BOM.

@@ -9,8 +9,12 @@ frames, forms, objects, embedded media, external stylesheets or ``style`` attrib
 Readability is tuned for long pages: on short ones it drops lists and tables or keeps almost
 nothing. So when the sanitised body (narrowed to the page's one ``<article>`` or ``<main>``,
 page chrome such as ``<nav>``, ``<aside>``, ``<footer>``, forms and bylines already removed)
-has at most ``SHORT_PAGE_WORDS`` words, or readability fails or keeps no words, that body is
-used instead.
+has at most ``SHORT_PAGE_WORDS`` words, is nested deeper than ``READABILITY_MAX_DEPTH``
+elements, or readability fails or keeps no words, that body is used instead.
+
+Deep nesting never costs recursion: transparent containers (``<div>``, ``<section>``...) are
+walked with an explicit stack, lists and quotes past ``MAX_CONTAINER_DEPTH`` are read as
+transparent, and inline markup past ``MAX_INLINE_DEPTH`` keeps only its text.
 """
 
 from __future__ import annotations
@@ -59,7 +63,7 @@ from ..model import (
     ThematicBreak,
 )
 from ..outline import block_text, plain_text, sectionize
-from ._common import clean_text, detect_language
+from ._common import MAX_CONTAINER_DEPTH, MAX_INLINE_DEPTH, clean_text, detect_language
 
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _INLINE_TAGS = frozenset(
@@ -73,6 +77,11 @@ _BLOCK_TAGS = frozenset(
      "figcaption", "dl", "dt", "dd", "address", "details", "summary", "center", "hgroup"}
 )
 ALLOWED_TAGS: frozenset[str] = _INLINE_TAGS | _BLOCK_TAGS
+# Blocks that map to a nested model container (or recurse like one); past
+# MAX_CONTAINER_DEPTH they are read as transparent, like a <div>.
+_NESTING_TAGS = frozenset({"ul", "ol", "blockquote", "figure", "dl"})
+# Blocks with a mapping of their own; every other block element is a transparent container.
+_MAPPED_TAGS = _NESTING_TAGS | {"p", *_HEADINGS, "pre", "hr", "table", "img"}
 """Every element that survives sanitising; anything else is unwrapped (text kept) or dropped."""
 
 DROPPED_WITH_CONTENT: frozenset[str] = frozenset(
@@ -98,6 +107,9 @@ URL_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
 
 SHORT_PAGE_WORDS = 300
 """Pages with at most this many body words skip readability (see the module docstring)."""
+READABILITY_MAX_DEPTH = 256
+"""Deeper pages skip readability: its work grows with depth times size (it serialises every
+``<div>`` subtree), and no real article nests this deep (libxml2's own default cap)."""
 # HTML collapses ASCII whitespace only; a no-break space is content and stays.
 _WS = re.compile(r"[ \t\n\f\r]+")
 # lxml refuses str input that declares an encoding; the text is already decoded, so it can go.
@@ -123,11 +135,34 @@ def sanitize(markup: str) -> str:
     )
 
 
+def _parser() -> lxml.html.HTMLParser:
+    """A fresh parser (its error log is per parse) without libxml2's default 256-level cap.
+
+    ``huge_tree`` lifts the cap to libxml2's hard limit of 2048 levels; deeper pages lose
+    their bottom, which :func:`parse` reports as a warning.
+    """
+    return lxml.html.HTMLParser(huge_tree=True)
+
+
 def _fragment(markup: str) -> lxml.html.HtmlElement:
     """Sanitised markup as a tree under one ``<div>``."""
     root: lxml.html.HtmlElement = lxml.html.fragment_fromstring(
-        markup or "<p></p>", create_parent="div")
+        markup or "<p></p>", create_parent="div", parser=_parser())
     return root
+
+
+def _deeper_than(tree: Any, limit: int) -> bool:
+    """Whether ``tree`` nests elements more than ``limit`` deep (one linear pass)."""
+    depth = 0
+    for event, _ in lxml.etree.iterwalk(tree, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        if depth > limit:
+            return True
+    return False
+
+
+def _too_deep(parser: lxml.html.HTMLParser) -> bool:
+    return any("Excessive depth" in entry.message for entry in parser.error_log)
 
 
 # --------------------------------------------------------------------------- metadata
@@ -238,25 +273,55 @@ def _text(value: str | None) -> list[Inline]:
     return [Text(text=clean_text(value))] if value else []
 
 
-def _inline_children(el: Any) -> list[Inline]:
+def _inline_children(el: Any, depth: int = 0) -> list[Inline]:
+    """The inlines inside ``el``, which sits ``depth`` inline elements deep."""
+    if depth >= MAX_INLINE_DEPTH:
+        return _flat_inline_children(el)
     out = _text(el.text)
     for child in el:
-        out.extend(_inline(child))
+        out.extend(_inline(child, depth + 1))
         out.extend(_text(child.tail))
     return out
 
 
-def _inline(el: Any) -> list[Inline]:
+def _flat_inline_children(el: Any) -> list[Inline]:
+    """The inlines inside ``el`` without their formatting: words, breaks and images in order.
+
+    Walks iteratively, so a thousand nested ``<span>``/``<b>`` cost no recursion and give the
+    model no depth.
+    """
+    out = _text(el.text)
+    for event, node in lxml.etree.iterwalk(el, events=("start", "end")):
+        if node is el:
+            continue
+        tag = node.tag if isinstance(node.tag, str) else None
+        if event == "start":
+            if tag == "br":
+                out.append(LineBreak())
+            elif tag == "img" and (image := _image(node)) is not None:
+                out.append(image)
+            elif tag in _BLOCK_TAGS:
+                out.append(Text(text=" "))
+            if tag is not None:  # a comment's "text" is the comment itself
+                out.extend(_text(node.text))
+        else:
+            if tag in _BLOCK_TAGS:
+                out.append(Text(text=" "))
+            out.extend(_text(node.tail))
+    return out
+
+
+def _inline(el: Any, depth: int = 0) -> list[Inline]:
     """One element in running text -> inlines (its tail is the caller's business)."""
     if not isinstance(el.tag, str):  # comments and processing instructions carry no text
         return []
     tag = el.tag
     if tag in ("em", "i", "cite", "dfn", "var"):
-        return [Emphasis(children=_merge(_inline_children(el)))]
+        return [Emphasis(children=_merge(_inline_children(el, depth)))]
     if tag in ("strong", "b"):
-        return [Strong(children=_merge(_inline_children(el)))]
+        return [Strong(children=_merge(_inline_children(el, depth)))]
     if tag in ("s", "del", "strike"):
-        return [Strikethrough(children=_merge(_inline_children(el)))]
+        return [Strikethrough(children=_merge(_inline_children(el, depth)))]
     if tag in ("code", "kbd", "samp", "tt"):
         return [Code(text=clean_text(str(el.text_content())))]
     if tag == "br":
@@ -265,7 +330,7 @@ def _inline(el: Any) -> list[Inline]:
         image = _image(el)
         return [image] if image is not None else []
     if tag == "a":
-        children = _merge(_inline_children(el))
+        children = _merge(_inline_children(el, depth))
         href = (el.get("href") or "").strip()
         if not href:  # a javascript: link arrives here without href: keep only its words
             return list(children)
@@ -273,8 +338,8 @@ def _inline(el: Any) -> list[Inline]:
         return [Link(children=children, href=clean_text(href),
                      title=clean_text(title) if title else None)]
     if tag in _BLOCK_TAGS:  # a block inside running text (a <p> in a table cell): keep words apart
-        return [Text(text=" "), *_inline_children(el), Text(text=" ")]
-    return _inline_children(el)
+        return [Text(text=" "), *_inline_children(el, depth), Text(text=" ")]
+    return _inline_children(el, depth)
 
 
 # --------------------------------------------------------------------------- blocks
@@ -335,24 +400,25 @@ def _table(el: Any) -> Table:
     return Table(head=tuple(head), body=tuple(body), align=align, caption=caption)
 
 
-def _list_items(el: Any) -> tuple[tuple[Block, ...], ...]:
+def _list_items(el: Any, depth: int) -> tuple[tuple[Block, ...], ...]:
+    """The items of a list whose blocks sit ``depth`` containers deep."""
     items: list[tuple[Block, ...]] = []
     for child in el:
         if child.tag == "li":
-            items.append(_contained(child))
+            items.append(_contained(child, depth))
         elif child.tag in ("ul", "ol") and items:  # a sub-list misplaced outside its <li>
-            items[-1] = (*items[-1], *_contained_list(child))
+            items[-1] = (*items[-1], *_contained_list(child, depth))
     return tuple(items)
 
 
-def _contained_list(el: Any) -> list[Block]:
-    return [b for b in _flow(el, wrap=True) if not isinstance(b, Heading)]
+def _contained_list(el: Any, depth: int) -> list[Block]:
+    return [b for b in _block(el, depth) if not isinstance(b, Heading)]
 
 
-def _contained(el: Any) -> tuple[Block, ...]:
+def _contained(el: Any, depth: int) -> tuple[Block, ...]:
     """Blocks inside a container; headings there are not sections, so they read as bold text."""
     out: list[Block] = []
-    for item in _flow(el):
+    for item in _flow(el, depth):
         if isinstance(item, Heading):
             out.append(Paragraph(inlines=(Strong(children=item.inlines),)))
         else:
@@ -367,9 +433,11 @@ def _start(el: Any) -> int:
         return 1
 
 
-def _block(el: Any) -> list[FlowItem]:
-    """One block-level element -> flow items."""
+def _block(el: Any, depth: int = 0) -> list[FlowItem]:
+    """One block-level element, inside ``depth`` model containers -> flow items."""
     tag = el.tag
+    if tag not in _MAPPED_TAGS or (tag in _NESTING_TAGS and depth >= MAX_CONTAINER_DEPTH):
+        return _flow(el, depth)  # div, section, li outside a list, a too-deep list...
     if tag in _HEADINGS:
         inlines = _trim(_merge(_inline_children(el)))
         if not plain_text(inlines).strip():  # an empty heading would be an untitled section
@@ -379,13 +447,13 @@ def _block(el: Any) -> list[FlowItem]:
     if tag == "p":
         return list(_paragraph(_inline_children(el)))
     if tag == "ul":
-        items = _list_items(el)
+        items = _list_items(el, depth + 1)
         return [BulletList(items=items)] if items else []
     if tag == "ol":
-        items = _list_items(el)
+        items = _list_items(el, depth + 1)
         return [OrderedList(items=items, start=_start(el))] if items else []
     if tag == "blockquote":
-        blocks = _contained(el)
+        blocks = _contained(el, depth + 1)
         return [BlockQuote(blocks=blocks)] if blocks else []
     if tag == "pre":
         classes = " ".join(filter(None, [el.get("class"),
@@ -401,7 +469,7 @@ def _block(el: Any) -> list[FlowItem]:
     if tag == "img":
         return list(_paragraph(_inline(el)))
     if tag == "figure":
-        return _figure(el)
+        return _figure(el, depth + 1)
     if tag == "dl":
         out: list[FlowItem] = []
         for child in el:
@@ -410,12 +478,12 @@ def _block(el: Any) -> list[FlowItem]:
                 if term:
                     out.append(Paragraph(inlines=(Strong(children=term),)))
             elif child.tag == "dd":
-                out.extend(_contained(child))
+                out.extend(_contained(child, depth + 1))
         return out
-    return _flow(el)  # div, section, article, li, td outside a table...: transparent
+    return []  # unreachable: every tag in _MAPPED_TAGS is handled above
 
 
-def _figure(el: Any) -> list[FlowItem]:
+def _figure(el: Any, depth: int) -> list[FlowItem]:
     images = [img for img in el.iter("img") if _image(img) is not None]
     caption_el = next(iter(el.iter("figcaption")), None)
     caption = _trim(_merge(_inline_children(caption_el))) if caption_el is not None else ()
@@ -423,28 +491,51 @@ def _figure(el: Any) -> list[FlowItem]:
         image = _image(images[0])
         assert image is not None
         return [Image(src=image.src, alt=image.alt, title=image.title, caption=caption)]
-    flow = [item for child in el if child.tag != "figcaption" for item in _block_or_inline(child)]
+    flow = [item for child in el if child.tag != "figcaption"
+            for item in _block_or_inline(child, depth)]
     return [*flow, *_paragraph(list(caption))]
 
 
-def _block_or_inline(el: Any) -> list[FlowItem]:
+def _block_or_inline(el: Any, depth: int) -> list[FlowItem]:
     if isinstance(el.tag, str) and el.tag in _BLOCK_TAGS:
-        return _block(el)
+        return _block(el, depth)
     return list(_paragraph(_inline(el)))
 
 
-def _flow(el: Any, *, wrap: bool = False) -> list[FlowItem]:
-    """The children of a container: blocks as blocks, loose inline runs as paragraphs."""
-    if wrap:
-        return _block(el)
+def _transparent(tag: str, depth: int) -> bool:
+    return tag in _BLOCK_TAGS and (
+        tag not in _MAPPED_TAGS or (tag in _NESTING_TAGS and depth >= MAX_CONTAINER_DEPTH))
+
+
+def _flow(el: Any, depth: int = 0) -> list[FlowItem]:
+    """The children of a container: blocks as blocks, loose inline runs as paragraphs.
+
+    Transparent containers (``<div>``, ``<section>``, lists past the depth limit...) are
+    walked with an explicit stack, not recursion: a thousand nested ``<div>``s cost nothing.
+    Each one still ends the inline run before and after it, as a block does.
+    """
     out: list[FlowItem] = []
     pending: list[Inline] = _text(el.text)
-    for child in el:
+    stack: list[tuple[Any, Iterator[Any]]] = [(el, iter(el))]
+    while stack:
+        container, children = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if stack:  # a nested transparent container ends; its tail runs on outside it
+                out.extend(_paragraph(pending))
+                pending = _text(container.tail)
+            continue
         tag = child.tag if isinstance(child.tag, str) else ""
+        if _transparent(tag, depth):
+            out.extend(_paragraph(pending))
+            pending = _text(child.text)
+            stack.append((child, iter(child)))
+            continue
         if tag in _BLOCK_TAGS:
             out.extend(_paragraph(pending))
             pending = []
-            out.extend(_block(child))
+            out.extend(_block(child, depth))
         else:
             pending.extend(_inline(child))
         pending.extend(_text(child.tail))
@@ -464,7 +555,11 @@ def _main_content(raw: str, body_markup: str) -> str:
     if _words(body_markup) <= SHORT_PAGE_WORDS:
         return body_markup
     try:
-        summary = sanitize(ReadabilityDocument(raw).summary(html_partial=True))
+        # Given a string, readability would parse it with libxml2's 256-level cap.
+        page = lxml.html.document_fromstring(raw, parser=_parser())
+        if _deeper_than(page, READABILITY_MAX_DEPTH):
+            return body_markup
+        summary = sanitize(ReadabilityDocument(page).summary(html_partial=True))
     except (Unparseable, ValueError, TypeError, lxml.etree.LxmlError):
         return body_markup
     return summary if _words(summary) else body_markup
@@ -609,10 +704,15 @@ def parse(text: str, source: SourceInfo, *, lang: str | None = None) -> Document
     raw = _XML_DECLARATION.sub("", clean_text(text))
     if not raw.strip():
         raise InputError("is empty: nothing to build", path=source.path)
+    parser = _parser()
     try:
-        page = lxml.html.document_fromstring(raw)
+        page = lxml.html.document_fromstring(raw, parser=parser)
     except (lxml.etree.LxmlError, ValueError):
         raise InputError("is not an HTML document lxml can read", path=source.path) from None
+    warnings: list[str] = []
+    if _too_deep(parser):
+        warnings.append(f"{source.path}: elements nested more than 2048 deep; "
+                        "the text below that depth and after it is lost")
     meta = _page_metadata(page)
     _drop_chrome(page)
     body_markup = _body_markup(page, raw)
@@ -635,7 +735,6 @@ def parse(text: str, source: SourceInfo, *, lang: str | None = None) -> Document
         flow = _restore_heading_ids(flow, page_flow)
     title, flow = _title(flow, page_flow, meta, source.path)
     flow = _normalise_levels(flow)
-    warnings: list[str] = []
     if not any(isinstance(item, Block) for item in flow):
         warnings.append(f"{source.path}: no readable content found in the page")
     doc_lang = lang or meta.get("lang") or detect_language(_language_sample(title, flow))
