@@ -36,7 +36,6 @@ from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from ..errors import InputError
 from ..model import (
     Alignment,
     Block,
@@ -68,7 +67,14 @@ from ..model import (
     ThematicBreak,
 )
 from ..outline import block_text, plain_text, sectionize
-from ._common import clean_text, detect_language, metadata_fields, split_front_matter
+from ._common import (
+    MAX_CONTAINER_DEPTH,
+    MAX_INLINE_DEPTH,
+    clean_text,
+    detect_language,
+    metadata_fields,
+    split_front_matter,
+)
 
 # Elements whose content is code or chrome, not article text: dropped with their tags.
 _HTML_DROP_CONTENT = frozenset(
@@ -84,6 +90,20 @@ _CLOSING_HASHES = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
 _ALIGN = re.compile(r"text-align:\s*(left|center|right)")
 _LANGUAGE_SAMPLE_CHARS = 5000
 
+MAX_NESTING = 500
+"""markdown-it's ``maxNesting``: token levels it parses before dropping the rest of a block.
+
+A list level is two token levels (list and item), a quote level one, so a 250-level list or
+a 500-level quote still parses. markdown-it's block parser recurses one or two Python frames
+per level; a source deeper than this, or one that exhausts the recursion limit on the way
+(quotes past about 450 levels, links nested in links), is read as plain text with a warning
+(:func:`_plain_flow`) rather than lose words. The model itself is flattened further, to
+``MAX_CONTAINER_DEPTH``, while the tokens are read.
+"""
+# A line's leading quote and list markers, which the plain-text fallback reading drops.
+_CONTAINER_MARKS = re.compile(r"(?:[ \t]*(?:>|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)))*[ \t]*")
+_ATX_HEADING = re.compile(r"(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
+
 
 def _div_fence_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     """Swallow a pandoc fenced-div fence line so that ``:::`` never shows up as text."""
@@ -98,7 +118,7 @@ def _div_fence_rule(state: StateBlock, start: int, end: int, silent: bool) -> bo
 
 
 def _markdown_it() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"maxNesting": 40})
+    md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
     md.use(deflist_plugin)
@@ -140,6 +160,8 @@ def _footnote_id(meta: dict[Any, Any]) -> str:
 class _Frame:
     opener: Token
     children: list[Inline] = field(default_factory=list)
+    transparent: bool = False
+    """Too deep to model: its children go straight into the enclosing frame's list."""
 
 
 def _close(frame: _Frame) -> Inline | None:
@@ -158,6 +180,8 @@ def _close(frame: _Frame) -> Inline | None:
 
 
 _CLOSERS = {"em_close", "strong_close", "s_close", "link_close"}
+# Block openers that nest the model (or the reader's recursion) one level deeper.
+_CONTAINERS = frozenset({"bullet_list_open", "ordered_list_open", "blockquote_open", "dl_open"})
 
 
 def _inlines(tokens: Sequence[Token] | None) -> tuple[Inline, ...]:
@@ -167,9 +191,13 @@ def _inlines(tokens: Sequence[Token] | None) -> tuple[Inline, ...]:
     for tok in tokens or ():
         kind = tok.type
         if kind in ("em_open", "strong_open", "s_open", "link_open"):
-            stack.append(_Frame(opener=tok))
+            if len(stack) > MAX_INLINE_DEPTH:
+                stack.append(_Frame(opener=tok, children=stack[-1].children, transparent=True))
+            else:
+                stack.append(_Frame(opener=tok))
         elif kind in _CLOSERS and len(stack) > 1:
-            done = _close(stack.pop())
+            frame = stack.pop()
+            done = None if frame.transparent else _close(frame)
             if done is not None:
                 stack[-1].children.append(done)
         elif kind == "text":
@@ -195,7 +223,8 @@ def _inlines(tokens: Sequence[Token] | None) -> tuple[Inline, ...]:
         elif tok.content:
             stack[-1].children.append(Text(text=clean_text(tok.content)))
     while len(stack) > 1:  # unbalanced pairs cannot come from markdown-it, but never lose text
-        done = _close(stack.pop())
+        frame = stack.pop()
+        done = None if frame.transparent else _close(frame)
         if done is not None:
             stack[-1].children.append(done)
     return _merge_text(root.children)
@@ -226,33 +255,45 @@ class _Reader:
     line_offset: int
     footnotes: list[Footnote] = field(default_factory=list)
     pos: int = 0
+    depth: int = 0
+    """How many lists, quotes and definitions enclose the current token in the model.
+
+    Past ``MAX_CONTAINER_DEPTH`` their openers and closers are skipped, so their blocks join
+    the enclosing container in order; closers are therefore matched by token level too.
+    """
 
     def line(self, tok: Token) -> int | None:
         return tok.map[0] + 1 + self.line_offset if tok.map else None
 
-    def until(self, closer: str) -> list[FlowItem]:
-        """Read items up to (and past) the token of type ``closer`` at this depth."""
+    def until(self, closer: str, level: int) -> list[FlowItem]:
+        """Read items up to (and past) the token of type ``closer`` at token ``level``."""
         items: list[FlowItem] = []
         while self.pos < len(self.tokens):
             tok = self.tokens[self.pos]
-            if tok.type == closer:
+            if tok.type == closer and tok.level == level:
                 self.pos += 1
                 return items
             items.extend(self.item())
         return items
 
-    def blocks_until(self, closer: str) -> tuple[Block, ...]:
+    def blocks_until(self, closer: str, level: int) -> tuple[Block, ...]:
+        """The blocks of a container one model level down, up to ``closer`` at ``level``."""
         # Headings inside containers (a "# x" in a list item) are not sections: keep their text.
         out: list[Block] = []
-        for item in self.until(closer):
+        self.depth += 1
+        try:
+            items = self.until(closer, level)
+        finally:
+            self.depth -= 1
+        for item in items:
             if isinstance(item, Heading):
                 out.append(Paragraph(inlines=(Strong(children=item.inlines),), line=item.line))
             else:
                 out.append(item)
         return tuple(out)
 
-    def skip_to(self, closer: str) -> None:
-        self.until(closer)
+    def skip_to(self, closer: str, level: int) -> None:
+        self.until(closer, level)
 
     def inline_at(self, closer: str) -> tuple[Inline, ...]:
         """The inline content between an opener (already consumed) and ``closer``."""
@@ -269,18 +310,22 @@ class _Reader:
         tok = self.tokens[self.pos]
         self.pos += 1
         kind, line = tok.type, self.line(tok)
+        if kind in _CONTAINERS and self.depth >= MAX_CONTAINER_DEPTH:
+            return []  # too deep to nest further: what follows joins the enclosing container
         if kind == "paragraph_open":
             return self.paragraph(self.inline_at("paragraph_close"), line)
         if kind == "heading_open":
             return self.heading(tok, self.inline_at("heading_close"), line)
         if kind == "bullet_list_open":
-            return [BulletList(items=self.list_items("bullet_list_close"), line=line)]
+            return [BulletList(items=self.list_items("bullet_list_close", tok.level),
+                               line=line)]
         if kind == "ordered_list_open":
             start = int(tok.attrs.get("start", 1))
-            return [OrderedList(items=self.list_items("ordered_list_close"), start=start,
-                                line=line)]
+            return [OrderedList(items=self.list_items("ordered_list_close", tok.level),
+                                start=start, line=line)]
         if kind == "blockquote_open":
-            return [BlockQuote(blocks=self.blocks_until("blockquote_close"), line=line)]
+            return [BlockQuote(blocks=self.blocks_until("blockquote_close", tok.level),
+                               line=line)]
         if kind in ("fence", "code_block"):
             language = tok.info.strip().split(maxsplit=1)[0] if tok.info.strip() else None
             if language:
@@ -295,7 +340,9 @@ class _Reader:
             text = " ".join(html_text(tok.content).split())
             return [Paragraph(inlines=(Text(text=text),), line=line)] if text else []
         if kind == "dl_open":
-            return list(self.definition_list())
+            return list(self.definition_list(tok.level))
+        if kind == "dt_open":  # only reached inside a definition list too deep to nest
+            return [Paragraph(inlines=(Strong(children=self.inline_at("dt_close")),), line=line)]
         if kind == "footnote_block_open":
             self.footnote_block()
             return []
@@ -319,15 +366,15 @@ class _Reader:
             return []
         return [Heading(level=int(tok.tag[1:]), inlines=inlines, line=line, id=explicit_id)]
 
-    def list_items(self, closer: str) -> tuple[tuple[Block, ...], ...]:
+    def list_items(self, closer: str, level: int) -> tuple[tuple[Block, ...], ...]:
         items: list[tuple[Block, ...]] = []
         while self.pos < len(self.tokens):
             tok = self.tokens[self.pos]
             self.pos += 1
-            if tok.type == closer:
+            if tok.type == closer and tok.level == level:
                 break
             if tok.type == "list_item_open":
-                items.append(self.blocks_until("list_item_close"))
+                items.append(self.blocks_until("list_item_close", tok.level))
         return tuple(items)
 
     def table(self, line: int | None) -> Table:
@@ -356,20 +403,20 @@ class _Reader:
                 cells.append(TableCell(inlines=self.inline_at(f"{tok.tag}_close")))
         return Table(head=tuple(head), body=tuple(body), align=tuple(align), line=line)
 
-    def definition_list(self) -> list[Block]:
+    def definition_list(self, level: int) -> list[Block]:
         # The model has no definition list: a term becomes a bold paragraph, its definitions
         # follow as ordinary blocks, which reads the same on paper.
         out: list[Block] = []
         while self.pos < len(self.tokens):
             tok = self.tokens[self.pos]
             self.pos += 1
-            if tok.type == "dl_close":
+            if tok.type == "dl_close" and tok.level == level:
                 break
             if tok.type == "dt_open":
                 term = self.inline_at("dt_close")
                 out.append(Paragraph(inlines=(Strong(children=term),), line=self.line(tok)))
             elif tok.type == "dd_open":
-                out.extend(self.blocks_until("dd_close"))
+                out.extend(self.blocks_until("dd_close", tok.level))
         return out
 
     def footnote_block(self) -> None:
@@ -379,7 +426,7 @@ class _Reader:
             if tok.type == "footnote_block_close":
                 return
             if tok.type == "footnote_open":
-                blocks = self.blocks_until("footnote_close")
+                blocks = self.blocks_until("footnote_close", tok.level)
                 self.footnotes.append(Footnote(id=_footnote_id(tok.meta), blocks=blocks))
 
 
@@ -471,6 +518,60 @@ def _fallback_title(path: str) -> str:
     return stem[:1].upper() + stem[1:] if stem else "Untitled"
 
 
+# --------------------------------------------------------------------------- reading
+
+
+def _read_markdown(body: str, first_line: int) -> tuple[list[FlowItem], list[Footnote]] | None:
+    """The flow and footnotes of ``body``; None when it nests deeper than markdown-it reads."""
+    try:
+        tokens = _MD.parse(body, {})
+        # markdown-it silently drops what lies below maxNesting (the rest of that container).
+        if any(t.nesting == 1 and t.level >= MAX_NESTING - 1 for t in tokens):
+            return None
+        reader = _Reader(tokens=tokens, line_offset=first_line - 1)
+        flow: list[FlowItem] = []
+        while reader.pos < len(reader.tokens):
+            flow.extend(reader.item())
+    except RecursionError:
+        return None
+    return flow, reader.footnotes
+
+
+def _plain_flow(body: str, first_line: int) -> list[FlowItem]:
+    """``body`` read as plain text: ATX headings, and paragraphs with markup kept as written.
+
+    Leading quote and list markers are dropped; each marked line starts a paragraph, unmarked
+    lines continue it, blank lines end it. Linear in the length of ``body``.
+    """
+    flow: list[FlowItem] = []
+    lines: list[str] = []
+    start = first_line
+
+    def flush() -> None:
+        if lines:
+            flow.append(Paragraph(inlines=(Text(text=" ".join(lines)),), line=start))
+            lines.clear()
+
+    for number, raw in enumerate(body.split("\n"), start=first_line):
+        heading = _ATX_HEADING.match(raw)
+        if heading and heading.group(2).strip():
+            flush()
+            flow.append(Heading(level=len(heading.group(1)),
+                                inlines=(Text(text=heading.group(2).strip()),), line=number))
+            continue
+        marks = _CONTAINER_MARKS.match(raw)
+        end = marks.end() if marks else 0
+        text = raw[end:].strip()
+        if not text or raw[:end].strip():
+            flush()
+        if text:
+            if not lines:
+                start = number
+            lines.append(text)
+    flush()
+    return flow
+
+
 # --------------------------------------------------------------------------- entry point
 
 
@@ -481,7 +582,10 @@ def parse(text: str, source: SourceInfo, *, lang: str | None = None) -> Document
     heading (removed from the flow), else the file name. Language: ``lang``, else front
     matter, else detected from the text.
 
-    :raises InputError: the front matter is malformed or the text is nested too deeply to read.
+    Text nested deeper than markdown-it can read (see :data:`MAX_NESTING`) is read as plain
+    text instead, with a warning: every word is kept, the markup shows as written.
+
+    :raises InputError: the front matter is malformed.
     """
     text = clean_text(text)
     front = split_front_matter(text, source.path)
@@ -493,14 +597,11 @@ def parse(text: str, source: SourceInfo, *, lang: str | None = None) -> Document
         fields = {**block.fields, **fields}
         body, first_line = block.body, first_line + block.consumed_lines
         warnings.extend(block.warnings)
-    try:
-        env: dict[str, Any] = {}
-        reader = _Reader(tokens=_MD.parse(body, env), line_offset=first_line - 1)
-        flow: list[FlowItem] = []
-        while reader.pos < len(reader.tokens):
-            flow.extend(reader.item())
-    except RecursionError:
-        raise InputError("Markdown is nested too deeply to read", path=source.path) from None
+    read = _read_markdown(body, first_line)
+    if read is None:
+        warnings.append(f"{source.path}: nested too deeply for Markdown; read as plain text")
+        read = _plain_flow(body, first_line), []
+    flow, footnotes = read
 
     title = fields.pop("title", None)
     if not title:
@@ -522,4 +623,4 @@ def parse(text: str, source: SourceInfo, *, lang: str | None = None) -> Document
     lead, sections = sectionize(flow)
     meta = Metadata(title=title, source=replace(source, url=url), lang=doc_lang, **fields)
     return Document(meta=meta, lead=lead, sections=sections,
-                    footnotes=tuple(reader.footnotes), warnings=tuple(warnings))
+                    footnotes=tuple(footnotes), warnings=tuple(warnings))
