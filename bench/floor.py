@@ -48,7 +48,8 @@ def floor_call(html: str, options: Any) -> Callable[[], bytes]:
     import weasyprint
 
     from lighthouse_docs.writers import pdf
-    from lighthouse_docs.writers.fetch import ConfinedURLFetcher, allowed_roots
+    from lighthouse_docs.writers.fetch import ConfinedURLFetcher
+    from lighthouse_docs.writers.resources import allowed_roots
 
     sheets, _ = pdf.stylesheets(options.theme, options.paper)
     wp_options = pdf.pdf_options(options.pdf_variant, b"0" * 32)
