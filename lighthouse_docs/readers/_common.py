@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
 from ..errors import InputError
+from ..model import BlockQuote, BulletList, FlowItem, OrderedList, Paragraph
+from ..outline import block_text
 
 # XML 1.0 forbids C0 controls other than TAB, LF and CR, lone surrogates, U+FFFE and U+FFFF.
 # They are dropped at the reader boundary so that no template or writer ever sees them.
@@ -205,6 +207,23 @@ def metadata_fields(data: Mapping[str, Any], path: str) -> dict[str, Any]:
         else:
             out[field] = _as_str(value)
     return out
+
+
+LANGUAGE_SAMPLE_CHARS = 5000
+"""How much running text language detection looks at (CLD2 is sure long before that)."""
+
+
+def language_sample(title: str, flow: Iterable[FlowItem]) -> str:
+    """The title and the first few thousand characters of running text of a reader's flow."""
+    parts, size = [title], len(title)
+    for item in flow:
+        if isinstance(item, Paragraph | BlockQuote | BulletList | OrderedList):
+            text = block_text(item)[:LANGUAGE_SAMPLE_CHARS]
+            parts.append(text)
+            size += len(text)
+            if size > LANGUAGE_SAMPLE_CHARS:
+                break
+    return " ".join(parts)
 
 
 # CLD2 still answers with a few codes that BCP 47 has since replaced.

@@ -62,8 +62,14 @@ from ..model import (
     Text,
     ThematicBreak,
 )
-from ..outline import block_text, plain_text, sectionize
-from ._common import MAX_CONTAINER_DEPTH, MAX_INLINE_DEPTH, clean_text, detect_language
+from ..outline import plain_text, sectionize
+from ._common import (
+    MAX_CONTAINER_DEPTH,
+    MAX_INLINE_DEPTH,
+    clean_text,
+    detect_language,
+    language_sample,
+)
 
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _INLINE_TAGS = frozenset(
@@ -119,7 +125,6 @@ _CHROME_CLASS = re.compile(
     r"(?:^|[\s_-])(?:byline|dateline|breadcrumbs?|share|sharing|social|related|newsletter|"
     r"comments?|post-meta|entry-meta|meta)(?:$|[\s_-])", re.IGNORECASE)
 _CODE_LANGUAGE = re.compile(r"(?:^|\s)(?:language|lang)-([\w+#.-]+)")
-_LANGUAGE_SAMPLE_CHARS = 5000
 
 
 def sanitize(markup: str) -> str:
@@ -593,15 +598,6 @@ def _body_markup(page: Any, raw: str) -> str:
     return sanitize(source)
 
 
-def _normalise_levels(flow: list[FlowItem]) -> list[FlowItem]:
-    levels = [item.level for item in flow if isinstance(item, Heading)]
-    if not levels or min(levels) == 2:
-        return flow
-    shift = 2 - min(levels)
-    return [replace(item, level=item.level + shift) if isinstance(item, Heading) else item
-            for item in flow]
-
-
 def _restore_heading_ids(flow: list[FlowItem], page_flow: list[FlowItem]) -> list[FlowItem]:
     """Give extracted headings back the ids readability was not allowed to see."""
     ids: dict[tuple[int, str], str] = {}
@@ -677,18 +673,6 @@ def _strip_site_name(html_title: str, site: str | None, page_flow: list[FlowItem
     return html_title
 
 
-def _language_sample(title: str, flow: Sequence[FlowItem]) -> str:
-    parts, size = [title], len(title)
-    for item in flow:
-        if isinstance(item, Paragraph | BlockQuote | BulletList | OrderedList):
-            text = block_text(item)
-            parts.append(text)
-            size += len(text)
-            if size > _LANGUAGE_SAMPLE_CHARS:
-                break
-    return " ".join(parts)
-
-
 # --------------------------------------------------------------------------- entry point
 
 
@@ -734,10 +718,9 @@ def parse(text: str, source: SourceInfo, *, lang: str | None = None) -> Document
     if content is not body_markup:
         flow = _restore_heading_ids(flow, page_flow)
     title, flow = _title(flow, page_flow, meta, source.path)
-    flow = _normalise_levels(flow)
     if not any(isinstance(item, Block) for item in flow):
         warnings.append(f"{source.path}: no readable content found in the page")
-    doc_lang = lang or meta.get("lang") or detect_language(_language_sample(title, flow))
+    doc_lang = lang or meta.get("lang") or detect_language(language_sample(title, flow))
     lead, sections = sectionize(flow)
     metadata = Metadata(
         title=title,

@@ -66,12 +66,13 @@ from ..model import (
     Text,
     ThematicBreak,
 )
-from ..outline import block_text, plain_text, sectionize
+from ..outline import plain_text, sectionize
 from ._common import (
     MAX_CONTAINER_DEPTH,
     MAX_INLINE_DEPTH,
     clean_text,
     detect_language,
+    language_sample,
     metadata_fields,
     split_front_matter,
 )
@@ -88,7 +89,6 @@ _HEADING_ATTRS = re.compile(r"[ \t]*\{([^{}]*)\}[ \t]*$")
 _ATTR_PART = re.compile(r"""#[^\s#.]+|\.[^\s#.]+|[\w-]+=(?:"[^"]*"|'[^']*'|\S+)|-""")
 _CLOSING_HASHES = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
 _ALIGN = re.compile(r"text-align:\s*(left|center|right)")
-_LANGUAGE_SAMPLE_CHARS = 5000
 
 MAX_NESTING = 500
 """markdown-it's ``maxNesting``: token levels it parses before dropping the rest of a block.
@@ -490,29 +490,6 @@ def _pandoc_title_block(body: str, path: str) -> _TitleBlock:
     return _TitleBlock(fields, "\n".join(lines[n:]), n, tuple(warnings))
 
 
-def _normalise_levels(flow: list[FlowItem]) -> list[FlowItem]:
-    """Shift heading levels so the highest rank in the body is 2 (the title is 1)."""
-    levels = [item.level for item in flow if isinstance(item, Heading)]
-    if not levels or min(levels) == 2:
-        return flow
-    shift = 2 - min(levels)
-    return [replace(item, level=item.level + shift) if isinstance(item, Heading) else item
-            for item in flow]
-
-
-def _language_sample(title: str, flow: Sequence[FlowItem]) -> str:
-    parts = [title]
-    size = len(title)
-    for item in flow:
-        if isinstance(item, Paragraph | BlockQuote | BulletList | OrderedList):
-            text = block_text(item)
-            parts.append(text)
-            size += len(text)
-            if size > _LANGUAGE_SAMPLE_CHARS:
-                break
-    return " ".join(parts)
-
-
 def _fallback_title(path: str) -> str:
     stem = PurePath(path).stem.replace("_", " ").replace("-", " ").strip()
     return stem[:1].upper() + stem[1:] if stem else "Untitled"
@@ -615,10 +592,9 @@ def parse(text: str, source: SourceInfo, *, lang: str | None = None) -> Document
         title = _fallback_title(source.path)
         warnings.append(f"{source.path}: no title in front matter or a '#' heading; "
                         f"using {title!r}")
-    flow = _normalise_levels(flow)
 
     url = fields.pop("url", None) or source.url
-    doc_lang = lang or fields.pop("lang", None) or detect_language(_language_sample(title, flow))
+    doc_lang = lang or fields.pop("lang", None) or detect_language(language_sample(title, flow))
     fields.pop("lang", None)
     lead, sections = sectionize(flow)
     meta = Metadata(title=title, source=replace(source, url=url), lang=doc_lang, **fields)

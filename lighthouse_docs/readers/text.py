@@ -43,7 +43,13 @@ from ..model import (
     ThematicBreak,
 )
 from ..outline import sectionize
-from ._common import clean_text, detect_language, metadata_fields, split_front_matter
+from ._common import (
+    clean_text,
+    detect_language,
+    language_sample,
+    metadata_fields,
+    split_front_matter,
+)
 
 # --------------------------------------------------------------------------- line syntax
 
@@ -201,7 +207,7 @@ def parse(text: str, source: SourceInfo, *, lang: str | None = None) -> Document
     meta = Metadata(
         title=title,
         source=dataclasses.replace(source, url=url) if url else source,
-        lang=lang or given_lang or detect_language(_language_sample(title, stream)),
+        lang=lang or given_lang or detect_language(language_sample(title, stream)),
         **fields,
     )
     return Document(meta=meta, lead=lead_blocks, sections=sections, warnings=tuple(warnings))
@@ -895,16 +901,3 @@ def _list(unit: Unit) -> Block:
     if unit.kind == "ordered":
         return OrderedList(items=items, start=unit.start, line=unit.number)
     return BulletList(items=items, line=unit.number)
-
-
-def _language_sample(title: str, stream: Sequence[FlowItem]) -> str:
-    parts = [title]
-    size = len(title)
-    for item in stream:
-        if isinstance(item, Paragraph):
-            text = item.inlines[0].text if isinstance(item.inlines[0], Text) else ""
-            parts.append(text[:5000])
-            size += len(parts[-1])
-            if size > 5000:
-                break
-    return " ".join(parts)
