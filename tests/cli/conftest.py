@@ -8,8 +8,7 @@ from pathlib import Path
 import fake_writers
 import pytest
 from cli_support import EPOCH, write_project
-from click.testing import Result
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from lighthouse_docs import build
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from cli_support import EPOCH, run_fake_cli, write_project
-from click.testing import Result
+from typer.testing import Result
 
 from lighthouse_docs import __version__
 
