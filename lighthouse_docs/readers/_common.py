@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from ..errors import InputError
-from ..model import BlockQuote, BulletList, FlowItem, OrderedList, Paragraph
+from ..model import BlockQuote, BulletList, FlowItem, Inline, OrderedList, Paragraph, Text
 from ..outline import block_text
 
 # XML 1.0 forbids C0 controls other than TAB, LF and CR, lone surrogates, U+FFFE and U+FFFF.
@@ -207,6 +207,16 @@ def metadata_fields(data: Mapping[str, Any], path: str) -> dict[str, Any]:
         else:
             out[field] = _as_str(value)
     return out
+
+
+def trim_inlines(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    """A block's inline run without whitespace at either end (nor the empty text runs left)."""
+    items = list(inlines)
+    if items and isinstance(items[0], Text):
+        items[0] = Text(text=items[0].text.lstrip())
+    if items and isinstance(items[-1], Text):
+        items[-1] = Text(text=items[-1].text.rstrip())
+    return tuple(i for i in items if not (isinstance(i, Text) and not i.text))
 
 
 LANGUAGE_SAMPLE_CHARS = 5000

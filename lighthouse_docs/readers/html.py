@@ -69,6 +69,7 @@ from ._common import (
     clean_text,
     detect_language,
     language_sample,
+    trim_inlines,
 )
 
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -255,16 +256,6 @@ def _merge(inlines: Sequence[Inline]) -> tuple[Inline, ...]:
     return tuple(out)
 
 
-def _trim(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
-    """Drop leading/trailing whitespace of a block's inline run."""
-    items = list(inlines)
-    if items and isinstance(items[0], Text):
-        items[0] = Text(text=items[0].text.lstrip())
-    if items and isinstance(items[-1], Text):
-        items[-1] = Text(text=items[-1].text.rstrip())
-    return tuple(i for i in items if not (isinstance(i, Text) and not i.text))
-
-
 def _image(el: Any) -> InlineImage | None:
     src = (el.get("src") or "").strip()
     if not src:  # the sanitiser removed an unsafe URL, or there never was one
@@ -351,7 +342,7 @@ def _inline(el: Any, depth: int = 0) -> list[Inline]:
 
 
 def _paragraph(inlines: list[Inline]) -> list[Block]:
-    content = _trim(_merge(inlines))
+    content = trim_inlines(_merge(inlines))
     if not content:
         return []
     if len(content) == 1 and isinstance(content[0], InlineImage):
@@ -368,7 +359,7 @@ def _cells(row: Any) -> tuple[tuple[TableCell, ...], tuple[Alignment, ...], bool
         if cell.tag not in ("td", "th"):
             continue
         all_th = all_th and cell.tag == "th"
-        cells.append(TableCell(inlines=_trim(_merge(_inline_children(cell)))))
+        cells.append(TableCell(inlines=trim_inlines(_merge(_inline_children(cell)))))
         value = (cell.get("align") or "").lower()
         align.append(value if value in ("left", "center", "right") else None)  # type: ignore[arg-type]
     return tuple(cells), tuple(align), all_th and bool(cells)
@@ -391,7 +382,7 @@ def _table(el: Any) -> Table:
 
     for child in el:
         if child.tag == "caption":
-            caption = _trim(_merge(_inline_children(child)))
+            caption = trim_inlines(_merge(_inline_children(child)))
     for row, in_thead in rows():
         cells, row_align, all_th = _cells(row)
         if not cells:
@@ -444,7 +435,7 @@ def _block(el: Any, depth: int = 0) -> list[FlowItem]:
     if tag not in _MAPPED_TAGS or (tag in _NESTING_TAGS and depth >= MAX_CONTAINER_DEPTH):
         return _flow(el, depth)  # div, section, li outside a list, a too-deep list...
     if tag in _HEADINGS:
-        inlines = _trim(_merge(_inline_children(el)))
+        inlines = trim_inlines(_merge(_inline_children(el)))
         if not plain_text(inlines).strip():  # an empty heading would be an untitled section
             return []
         explicit = (el.get("id") or "").strip() or None
@@ -479,7 +470,7 @@ def _block(el: Any, depth: int = 0) -> list[FlowItem]:
         out: list[FlowItem] = []
         for child in el:
             if child.tag == "dt":
-                term = _trim(_merge(_inline_children(child)))
+                term = trim_inlines(_merge(_inline_children(child)))
                 if term:
                     out.append(Paragraph(inlines=(Strong(children=term),)))
             elif child.tag == "dd":
@@ -491,7 +482,7 @@ def _block(el: Any, depth: int = 0) -> list[FlowItem]:
 def _figure(el: Any, depth: int) -> list[FlowItem]:
     images = [img for img in el.iter("img") if _image(img) is not None]
     caption_el = next(iter(el.iter("figcaption")), None)
-    caption = _trim(_merge(_inline_children(caption_el))) if caption_el is not None else ()
+    caption = trim_inlines(_merge(_inline_children(caption_el))) if caption_el is not None else ()
     if len(images) == 1:
         image = _image(images[0])
         assert image is not None

@@ -75,6 +75,7 @@ from ._common import (
     language_sample,
     metadata_fields,
     split_front_matter,
+    trim_inlines,
 )
 
 # Elements whose content is code or chrome, not article text: dropped with their tags.
@@ -230,16 +231,6 @@ def _inlines(tokens: Sequence[Token] | None) -> tuple[Inline, ...]:
     return _merge_text(root.children)
 
 
-def _trim(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
-    """Strip the whitespace a dropped HTML tag or comment left at either end of a paragraph."""
-    items = list(inlines)
-    if items and isinstance(items[0], Text):
-        items[0] = Text(text=items[0].text.lstrip())
-    if items and isinstance(items[-1], Text):
-        items[-1] = Text(text=items[-1].text.rstrip())
-    return tuple(i for i in items if not (isinstance(i, Text) and not i.text))
-
-
 def _is_blank(inline: Inline) -> bool:
     return isinstance(inline, Text) and not inline.text.strip()
 
@@ -357,7 +348,7 @@ class _Reader:
             return [Image(src=img.src, alt=img.alt, title=img.title, line=line)]
         if not content:
             return []
-        return [Paragraph(inlines=_trim(inlines), line=line)]
+        return [Paragraph(inlines=trim_inlines(inlines), line=line)]
 
     def heading(self, tok: Token, inlines: tuple[Inline, ...], line: int | None
                 ) -> list[FlowItem]:
