@@ -119,8 +119,8 @@ def inspect(
     if outline_json and model_json:
         fail(UsageError("use just one of --outline-json or --json"))
     try:
-        doc = readers.load(source, lang=lang)
-    except InputError as error:
+        doc = readers.load(source, lang=_lang_option(lang))
+    except (InputError, UsageError) as error:
         fail(error)
     for warning in doc.warnings:
         typer.echo(f"warning: {warning}", err=True)
@@ -190,8 +190,24 @@ class _Choices:
     jobs: int | None = None
 
 
+def _lang_option(value: str | None) -> str | None:
+    """A ``--lang`` value normalised (``en_US`` -> ``en-US``).
+
+    :raises UsageError: not a valid language tag.
+    """
+    if value is None:
+        return None
+    from .lang import describe_invalid, normalize_tag
+
+    tag = normalize_tag(value)
+    if tag is None:
+        raise UsageError(f"--lang: {describe_invalid(value)}")
+    return tag
+
+
 def _settings(choices: _Choices) -> tuple[Path, Settings]:
     """Project root and its settings with the command line applied on top."""
+    choices = dataclasses.replace(choices, lang=_lang_option(choices.lang))
     root = find_root(Path.cwd())
     settings = load_settings(root)
     overrides: dict[str, object] = {}

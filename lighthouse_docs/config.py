@@ -107,6 +107,16 @@ def _pdf_variant(value: object, file: Path, key: str) -> str | None:
     return parse_pdf_variant(_expect_str(value, file, key), file=file, key=key)
 
 
+def _language(value: object, file: Path, key: str) -> str:
+    from .lang import describe_invalid, normalize_tag
+
+    text = _expect_str(value, file, key)
+    tag = normalize_tag(text)
+    if tag is None:
+        raise ConfigError(describe_invalid(text), file=file, key=key)
+    return tag
+
+
 def _output(value: object, file: Path, key: str) -> Path:
     return Path(_expect_str(value, file, key)).expanduser()
 
@@ -115,7 +125,7 @@ def _output(value: object, file: Path, key: str) -> Path:
 _KEYS: dict[str, tuple[str, Any]] = {
     "paper": ("paper", _paper),
     "style": ("style", _expect_str),
-    "language": ("lang", _expect_str),
+    "language": ("lang", _language),
     "marking": ("marking", _expect_str),
     "output": ("output", _output),
     "formats": ("formats", _formats),

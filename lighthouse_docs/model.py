@@ -247,7 +247,7 @@ class SourceInfo:
 
     path: str
     """The source path as given (relative to the project when possible)."""
-    format: Literal["text", "markdown", "html"]
+    format: Literal["text", "markdown", "html", "docx"]
     url: str | None = None
     folder: str | None = field(default=None, compare=False)
     """Absolute folder of the source file, where its relative images resolve (and nothing

@@ -22,7 +22,7 @@ from .theme import DEFAULT_THEME, PACKAGE_DIR, packaged_styles_dir
 
 SOURCES_DIR = "sources"
 STYLES_DIR = "styles"
-DEFAULT_SOURCE_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".html")
+DEFAULT_SOURCE_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".html", ".docx")
 """What a folder argument (and the default ``sources/``) contributes."""
 EXAMPLE_NAME = "korut-rusia.txt"
 SLUG_MAX_LENGTH = 80

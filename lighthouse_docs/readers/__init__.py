@@ -19,7 +19,7 @@ from ..model import Document, SourceInfo
 from ._common import decode
 
 Parser = Callable[..., Document]
-Format = Literal["text", "markdown", "html"]
+Format = Literal["text", "markdown", "html", "docx"]
 
 FORMATS_BY_SUFFIX: dict[str, Format] = {
     ".txt": "text",
@@ -28,6 +28,7 @@ FORMATS_BY_SUFFIX: dict[str, Format] = {
     ".markdown": "markdown",
     ".html": "html",
     ".htm": "html",
+    ".docx": "docx",
 }
 """Source suffixes lighthouse-docs reads, and the reader each one goes to."""
 
@@ -42,6 +43,10 @@ def parser_for(fmt: Format) -> Parser:
         from . import markdown
 
         return markdown.parse
+    if fmt == "docx":
+        from . import docx
+
+        return docx.parse
     from . import html
 
     return html.parse
@@ -101,9 +106,13 @@ def load(path: Path, *, display_path: str | None = None, lang: str | None = None
     name = display_path or str(path)
     fmt = format_of(path)
     data = read_source(path, name)
+    source = SourceInfo(path=name, format=fmt, folder=str(path.resolve().parent))
+    if fmt == "docx":  # binary: never decoded as text
+        from . import docx
+
+        return docx.parse_bytes(data, source, lang=lang)
     text, warnings = decode(data, name)
-    doc = parse(text, SourceInfo(path=name, format=fmt, folder=str(path.resolve().parent)),
-                lang=lang)
+    doc = parse(text, source, lang=lang)
     if warnings:
         doc = dataclasses.replace(doc, warnings=(*warnings, *doc.warnings))
     return doc

@@ -175,6 +175,18 @@ def _as_date(value: Any, path: str) -> dt.date | None:
         raise InputError(f"front matter date {value!r} is not YYYY-MM-DD", path=path) from None
 
 
+def _as_lang(value: Any, path: str) -> str | None:
+    from ..lang import describe_invalid, normalize_tag
+
+    text = _as_str(value)
+    if text is None:
+        return None
+    tag = normalize_tag(text)
+    if tag is None:
+        raise InputError(f"front matter lang: {describe_invalid(text)}", path=path)
+    return tag
+
+
 def metadata_fields(data: Mapping[str, Any], path: str) -> dict[str, Any]:
     """Front matter keys -> keyword arguments for :class:`~lighthouse_docs.model.Metadata`.
 
@@ -204,6 +216,8 @@ def metadata_fields(data: Mapping[str, Any], path: str) -> dict[str, Any]:
             out[field] = _as_tuple([value] if isinstance(value, str) else value)
         elif field == "date":
             out[field] = _as_date(value, path)
+        elif field == "lang":
+            out[field] = _as_lang(value, path)
         else:
             out[field] = _as_str(value)
     return out

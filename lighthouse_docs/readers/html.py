@@ -34,6 +34,7 @@ from readability import Document as ReadabilityDocument
 from readability.readability import Unparseable
 
 from ..errors import InputError
+from ..lang import declared_or_detected, describe_invalid, normalize_tag
 from ..model import (
     Alignment,
     Block,
@@ -121,7 +122,6 @@ READABILITY_MAX_DEPTH = 256
 _WS = re.compile(r"[ \t\n\f\r]+")
 # lxml refuses str input that declares an encoding; the text is already decoded, so it can go.
 _XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
-_LANG_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 _CHROME_CLASS = re.compile(
     r"(?:^|[\s_-])(?:byline|dateline|breadcrumbs?|share|sharing|social|related|newsletter|"
     r"comments?|post-meta|entry-meta|meta)(?:$|[\s_-])", re.IGNORECASE)
@@ -212,8 +212,8 @@ def _page_metadata(page: Any) -> dict[str, Any]:
     title_el = next(iter(page.iter("title")), None)
     fields["html_title"] = _text_of(title_el) if title_el is not None else None
     fields["og_title"] = _meta_content(page, "og:title")
-    lang = (page.get("lang") or page.get("xml:lang") or "").strip().replace("_", "-")
-    if _LANG_TAG.fullmatch(lang):
+    lang = (page.get("lang") or page.get("xml:lang") or "").strip()
+    if lang:
         fields["lang"] = lang
     if author := _meta_content(page, "author", "article:author", "dc.creator"):
         fields["authors"] = (author,)
@@ -542,6 +542,21 @@ def _flow(el: Any, depth: int = 0) -> list[FlowItem]:
 # --------------------------------------------------------------------------- extraction
 
 
+def flow_from_markup(markup: str) -> list[FlowItem]:
+    """Untrusted HTML markup (a fragment), sanitised and mapped to a flat flow.
+
+    The Word reader's way into this reader: no extraction, no title or metadata logic.
+
+    :raises InputError: the markup cannot be read (too deep, unparseable).
+    """
+    try:
+        return _flow(_fragment(sanitize(markup)))
+    except (lxml.etree.LxmlError, ValueError):
+        raise InputError("content could not be read") from None
+    except RecursionError:
+        raise InputError("content is nested too deeply to read") from None
+
+
 def _words(markup: str) -> int:
     return len(_fragment(markup).text_content().split())
 
@@ -667,6 +682,24 @@ def _strip_site_name(html_title: str, site: str | None, page_flow: list[FlowItem
 # --------------------------------------------------------------------------- entry point
 
 
+def choose_language(declared: str | None, sample: str, path: str, warnings: list[str]) -> str:
+    """The language of a page or document that declares ``declared`` (raw, may be invalid).
+
+    An invalid declared tag is ignored with a warning; a valid one loses to a confident
+    detection on ``sample`` (the article's own text) that disagrees, with a warning.
+    """
+    tag = None
+    if declared:
+        tag = normalize_tag(declared)
+        if tag is None:
+            warnings.append(f"{path}: ignoring the declared language: {describe_invalid(declared)}")
+    chosen, warning = declared_or_detected(tag, sample, path)
+    if warning:
+        warnings.append(warning)
+    return chosen or detect_language(sample)
+
+
+
 def parse(text: str, source: SourceInfo, *, lang: str | None = None) -> Document:
     """Parse a saved HTML page into a :class:`Document`.
 
@@ -711,7 +744,8 @@ def parse(text: str, source: SourceInfo, *, lang: str | None = None) -> Document
     title, flow = _title(flow, page_flow, meta, source.path)
     if not any(isinstance(item, Block) for item in flow):
         warnings.append(f"{source.path}: no readable content found in the page")
-    doc_lang = lang or meta.get("lang") or detect_language(language_sample(title, flow))
+    doc_lang = lang or choose_language(meta.get("lang"), language_sample(title, flow),
+                                       source.path, warnings)
     lead, sections = sectionize(flow)
     metadata = Metadata(
         title=title,

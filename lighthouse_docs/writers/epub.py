@@ -14,6 +14,7 @@ positions), while another article, or the same file retitled, is a new book.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import datetime as dt
 import io
@@ -104,6 +105,19 @@ def _local_image(src: str, base_dir: Path) -> tuple[Path | None, str | None]:
     return path, None
 
 
+def _data_image(src: str) -> tuple[str, bytes] | None:
+    """``(media type, bytes)`` of a base64 ``data:`` URI of a PNG, JPEG or GIF, else None."""
+    head, sep, payload = src.partition(",")
+    media_type = head[5:].removesuffix(";base64").lower()
+    if (not sep or not head.lower().startswith("data:") or not head.lower().endswith(";base64")
+            or media_type not in ("image/png", "image/jpeg", "image/gif")):
+        return None
+    try:
+        return media_type, base64.b64decode(payload, validate=True)
+    except ValueError:
+        return None
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class _Asset:
     href: str
@@ -129,6 +143,14 @@ def _collect_images(docs: Iterable[Document], base_dir: Path
         folder = source_folder(doc, base_dir)
         for src in _iter_image_sources((doc.lead, doc.sections, doc.footnotes)):
             if src in hrefs or src in refused:
+                continue
+            embedded = _data_image(src)
+            if embedded is not None:  # a document's own image (Word), carried in memory
+                media_type, data = embedded
+                suffix = next(k for k, v in IMAGE_MEDIA_TYPES.items() if v == media_type)
+                href = f"images/img{len(assets) + 1:03d}{suffix}"
+                assets.append(_Asset(href=href, media_type=media_type, data=data))
+                hrefs[src] = href
                 continue
             path, reason = _local_image(src, folder)
             if path is None:

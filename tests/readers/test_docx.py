@@ -1,0 +1,273 @@
+"""The Word reader: python-docx documents (footnotes injected) read into the model."""
+
+from __future__ import annotations
+
+import io
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lighthouse_docs.errors import InputError
+from lighthouse_docs.model import (
+    BulletList,
+    Document,
+    Emphasis,
+    FootnoteRef,
+    Image,
+    Link,
+    Paragraph,
+    SourceInfo,
+    Strong,
+    Table,
+)
+from lighthouse_docs.outline import block_text, iter_sections, plain_text
+from lighthouse_docs.readers import load
+from lighthouse_docs.readers.docx import parse_bytes
+
+sys.path.insert(0, str(Path(__file__).parent))
+from docx_factory import make_report_docx, png_bytes  # noqa: E402
+
+ID_TEXT = ("Pemerintah Indonesia menyatakan bahwa kerja sama pertahanan dengan negara tetangga "
+           "akan terus diperkuat pada tahun depan, termasuk latihan bersama, patroli "
+           "terkoordinasi dan pertukaran informasi di kawasan perbatasan laut yang selama ini "
+           "rawan penyelundupan. Menteri Pertahanan mengatakan bahwa anggaran untuk program "
+           "tersebut sudah disetujui oleh Dewan Perwakilan Rakyat pekan lalu.")
+
+
+def _read(path: Path, **kwargs: Any) -> Document:
+    return load(path, **kwargs)
+
+
+def _all_blocks(doc: Document) -> list[Any]:
+    blocks = list(doc.lead)
+    for section in iter_sections(doc.sections):
+        blocks.extend(section.blocks)
+    return blocks
+
+
+def _inlines(blocks: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            out.extend(block.inlines)
+    return out
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Document:
+    return _read(make_report_docx(tmp_path_factory.mktemp("docx") / "report.docx"))
+
+
+def test_title_subtitle_and_core_properties(report: Document) -> None:
+    meta = report.meta
+    assert meta.title == "Maritime Cooperation in the Natuna Sea"
+    assert meta.subtitle == "What the new patrol agreement changes"
+    assert meta.authors == ("Dewi Lestari",)
+    assert meta.date is not None and meta.date.isoformat() == "2024-03-05"
+    assert meta.keywords == ("maritime", "Natuna", "cooperation")
+    assert meta.lang == "en-GB"
+    assert meta.source.format == "docx"
+    # Neither the title nor the subtitle is repeated as body text.
+    assert [block_text(b) for b in report.lead] == [
+        "The agreement signed in Jakarta this week sets out joint patrols, shared radar "
+        "pictures and a hotline between the two coast guards."]
+
+
+def test_heading_styles_make_the_section_tree(report: Document) -> None:
+    tree = [(s.level, plain_text(s.heading)) for s in iter_sections(report.sections)]
+    assert tree == [(2, "Background"), (3, "Earlier agreements"),
+                    (2, "The new patrol plan"), (3, "Radar sharing")]
+
+
+def test_list_table_link_bold_italic(report: Document) -> None:
+    blocks = _all_blocks(report)
+    lists = [b for b in blocks if isinstance(b, BulletList)]
+    assert [[block_text(i[0]) for i in lst.items] for lst in lists] == [
+        ["The 2002 declaration on conduct", "The 2011 guidelines", "The 2017 framework"]]
+    tables = [b for b in blocks if isinstance(b, Table)]
+    assert len(tables) == 1
+    rows = [[plain_text(c.inlines) for c in r.cells] for r in (*tables[0].head, *tables[0].body)]
+    assert rows == [["Asset", "Number"], ["Patrol ships", "6"], ["Aircraft", "2"]]
+    inlines = _inlines(blocks)
+    assert any(isinstance(i, Strong) and plain_text(i.children) == "according to official figures"
+               for i in inlines)
+    assert any(isinstance(i, Emphasis) and plain_text(i.children) == "coast guard"
+               for i in inlines)
+    links = [i for i in inlines if isinstance(i, Link)]
+    assert [(plain_text(i.children), i.href) for i in links] == [
+        ("the ministry website", "https://example.org/patrol")]
+
+
+def test_footnote_reference_and_text(report: Document) -> None:
+    refs = [i for i in _inlines(_all_blocks(report)) if isinstance(i, FootnoteRef)]
+    assert len(refs) == 1
+    assert [n.id for n in report.footnotes] == [refs[0].id]
+    assert block_text(report.footnotes[0].blocks[0]).strip() == \
+        "Ministry of Marine Affairs, annual report 2023."
+    # mammoth's "[1]" marker and back link leave no text behind.
+    assert "[1]" not in " ".join(block_text(b) for b in _all_blocks(report))
+    assert "↑" not in block_text(report.footnotes[0].blocks[0])
+
+
+def test_image_embedded_in_memory_with_alt_text(report: Document) -> None:
+    images = [b for b in _all_blocks(report) if isinstance(b, Image)]
+    assert len(images) == 1
+    assert images[0].alt == "Map of the joint patrol zone"
+    assert images[0].src.startswith("data:image/png;base64,")
+    assert report.warnings == ()
+
+
+def _docx(tmp_path: Path, build: Any, name: str = "doc.docx") -> Path:
+    import docx
+
+    document = docx.Document()
+    build(document)
+    path = tmp_path / name
+    document.save(str(path))
+    return path
+
+
+def test_localised_heading_style_names(tmp_path: Path) -> None:
+    from docx.enum.style import WD_STYLE_TYPE
+
+    def build(document: Any) -> None:
+        for name in ("Judul 1", "Judul 2"):
+            document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        document.add_paragraph("Laporan Singkat", style="Title")
+        document.add_paragraph(ID_TEXT)
+        document.add_paragraph("Latar Belakang", style="Judul 1")
+        document.add_paragraph(ID_TEXT)
+        document.add_paragraph("Sejarah Singkat", style="Judul 2")
+        document.add_paragraph(ID_TEXT)
+
+    doc = _read(_docx(tmp_path, build))
+    assert [(s.level, plain_text(s.heading)) for s in iter_sections(doc.sections)] == [
+        (2, "Latar Belakang"), (3, "Sejarah Singkat")]
+    assert doc.meta.title == "Laporan Singkat"
+
+
+def test_unknown_style_warns_once_per_style(tmp_path: Path) -> None:
+    from docx.enum.style import WD_STYLE_TYPE
+
+    def build(document: Any) -> None:
+        document.styles.add_style("Fancy Box", WD_STYLE_TYPE.PARAGRAPH)
+        document.styles.add_style("Other Box", WD_STYLE_TYPE.PARAGRAPH)
+        document.add_heading("Only section", level=1)
+        for _ in range(4):
+            document.add_paragraph("A boxed remark about the budget.", style="Fancy Box")
+        document.add_paragraph("Another remark.", style="Other Box")
+
+    doc = _read(_docx(tmp_path, build))
+    fancy = [w for w in doc.warnings if "Fancy Box" in w]
+    other = [w for w in doc.warnings if "Other Box" in w]
+    assert len(fancy) == 1 and len(other) == 1
+    # A lone leading Heading 1 in a document without a Title names the document.
+    assert doc.meta.title == "Only section"
+    assert [block_text(b) for b in _all_blocks(doc)].count("A boxed remark about the budget.") == 4
+
+
+def test_bold_lines_without_heading_styles_become_headings(tmp_path: Path) -> None:
+    def build(document: Any) -> None:
+        document.add_paragraph("Kerja Sama Pertahanan Kawasan", style="Title")
+        document.add_paragraph(ID_TEXT)
+        for heading in ("Latar Belakang", "Dampak bagi Kawasan", "Kesimpulan"):
+            document.add_paragraph().add_run(heading).bold = True
+            document.add_paragraph(ID_TEXT)
+
+    doc = _read(_docx(tmp_path, build))
+    headings = [plain_text(s.heading) for s in iter_sections(doc.sections)]
+    assert headings == ["Latar Belakang", "Dampak bagi Kawasan", "Kesimpulan"]
+    # The heading is not also bold text inside it.
+    assert not any(isinstance(i, Strong) for s in doc.sections for i in s.heading)
+    assert any("inferred" in w for w in doc.warnings)
+
+
+def test_declared_language_loses_to_confident_detection(tmp_path: Path) -> None:
+    def build(document: Any) -> None:
+        document.core_properties.language = "en-US"
+        document.add_paragraph("Kerja Sama Pertahanan", style="Title")
+        document.add_paragraph(ID_TEXT)
+        document.add_paragraph(ID_TEXT)
+
+    path = _docx(tmp_path, build)
+    doc = _read(path)
+    assert doc.meta.lang == "id"
+    assert any("declares language 'en-US'" in w for w in doc.warnings)
+    # --lang wins over both, without a warning.
+    forced = _read(path, lang="en-US")
+    assert forced.meta.lang == "en-US"
+    assert not any("declares language" in w for w in forced.warnings)
+
+
+def test_unsupported_image_type_is_left_out_with_a_warning(tmp_path: Path) -> None:
+    def build(document: Any) -> None:
+        document.add_paragraph("Figure", style="Title")
+        document.add_paragraph("The map below shows the zone.")
+        image = tmp_path / "pic.png"
+        image.write_bytes(png_bytes())
+        document.add_picture(str(image))
+
+    path = _docx(tmp_path, build)
+    data = path.read_bytes()
+    # Relabel the PNG as an EMF drawing, as Word does for vector figures.
+    src, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                content = content.replace(b'Extension="png" ContentType="image/png"',
+                                          b'Extension="png" ContentType="image/x-emf"')
+            dst.writestr(info, content)
+    path.write_bytes(out.getvalue())
+    doc = _read(path)
+    assert not [b for b in _all_blocks(doc) if isinstance(b, Image)]
+    assert any("image/x-emf" in w for w in doc.warnings)
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "password-protected"),
+    (b"PK\x03\x04 this is not really a zip at all", "not a valid .docx"),
+    (b"", "not a valid .docx"),
+])
+def test_bad_packages_are_one_clear_error(tmp_path: Path, content: bytes, expected: str) -> None:
+    path = tmp_path / "broken.docx"
+    path.write_bytes(content)
+    with pytest.raises(InputError) as info:
+        _read(path)
+    assert expected in str(info.value)
+    assert str(path) in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_zip_that_is_not_a_word_document(tmp_path: Path) -> None:
+    path = tmp_path / "photos.docx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("photo.txt", "hello")
+    with pytest.raises(InputError, match="not a Word document"):
+        _read(path)
+
+
+def test_encrypted_ooxml_package(tmp_path: Path) -> None:
+    path = tmp_path / "secret.docx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("EncryptionInfo", b"\x04\x00")
+        archive.writestr("EncryptedPackage", b"\x00" * 64)
+    with pytest.raises(InputError, match="password-protected"):
+        _read(path)
+
+
+def test_text_entry_point_refuses() -> None:
+    from lighthouse_docs.readers import docx as docx_reader
+
+    with pytest.raises(InputError):
+        docx_reader.parse("x", SourceInfo(path="a.docx", format="docx"))
+
+
+def test_parse_bytes_without_file(tmp_path: Path) -> None:
+    data = make_report_docx(tmp_path / "r.docx", with_image=False).read_bytes()
+    doc = parse_bytes(data, SourceInfo(path="mem.docx", format="docx"))
+    assert doc.meta.title == "Maritime Cooperation in the Natuna Sea"
+    assert not [b for b in _all_blocks(doc) if isinstance(b, Image)]
