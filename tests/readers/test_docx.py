@@ -28,7 +28,7 @@ from lighthouse_docs.readers import load
 from lighthouse_docs.readers.docx import parse_bytes
 
 sys.path.insert(0, str(Path(__file__).parent))
-from docx_factory import make_report_docx, png_bytes  # noqa: E402
+from docx_factory import make_report_docx, png_bytes
 
 ID_TEXT = ("Pemerintah Indonesia menyatakan bahwa kerja sama pertahanan dengan negara tetangga "
            "akan terus diperkuat pada tahun depan, termasuk latihan bersama, patroli "
