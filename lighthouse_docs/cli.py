@@ -426,6 +426,74 @@ def init(
         typer.echo(f"created {_shown(path.resolve())}")
 
 
+@app.command()
+def fetch(
+    urls: Annotated[list[str], typer.Argument(help="Addresses of article pages (http/https).",
+                                              show_default=False)],
+    force: Annotated[bool, typer.Option(
+        "--force", help="Fetch again a page whose source file already exists.")] = False,
+    allow_private: Annotated[bool, typer.Option(
+        "--allow-private",
+        help="Also fetch from private, loopback and link-local addresses (an intranet).")]
+    = False,
+    timeout: Annotated[float, typer.Option(
+        "--timeout", min=0.1, help="Seconds to wait for any one connect or read.")] = 15.0,
+    max_size: Annotated[int, typer.Option(
+        "--max-size", min=1, help="Largest page or image to download, in MiB.")] = 10,
+    max_redirects: Annotated[int, typer.Option(
+        "--max-redirects", min=0, help="Redirects to follow per address.")] = 5,
+    quiet: QuietOpt = False,
+) -> None:
+    """Download article pages once and save them into sources/ for offline builds.
+
+    Each URL becomes sources/NAME.html (the extracted article with its URL, fetch time,
+    title, authors, date, site and language in the page head) and its images
+    sources/NAME_files/. Builds then read the saved file and never the network.
+
+    Exit status: 0 all fetched; 1 some addresses failed (the others are still saved);
+    2 usage error (not an http(s) address, a source that exists without --force).
+
+    Example:
+
+        lighthouse-docs fetch https://example.org/2025/01/article.html
+
+        lighthouse-docs build
+    """
+    from . import webfetch
+
+    policy = webfetch.Policy(timeout=timeout, max_bytes=max_size * 1024 * 1024,
+                             max_redirects=max_redirects, allow_private=allow_private)
+    try:
+        root = find_root(Path.cwd())
+        paths = ProjectPaths.for_root(root, load_settings(root))
+        for url in urls:
+            try:
+                webfetch.check_url(url)
+            except webfetch.FetchError as error:
+                raise UsageError(str(error)) from None
+            target = paths.sources / f"{webfetch.source_name(url)}.html"
+            if target.exists() and not force:
+                raise UsageError(f"{_shown(target)} exists (fetched before?); use --force to "
+                                 f"fetch {url} again")
+    except LighthouseError as error:
+        fail(error)
+    failed = 0
+    for url in urls:
+        try:
+            saved = webfetch.fetch_to(url, paths.sources, policy, force=True)
+        except LighthouseError as error:
+            failed += 1
+            typer.echo(f"lighthouse-docs: failed: {error}", err=True)
+            continue
+        if not quiet:
+            images = f" ({len(saved.images)} images)" if saved.images else ""
+            typer.echo(f"fetched {url} -> {_shown(saved.path)}{images}", err=True)
+            for warning in saved.warnings:
+                typer.echo(f"  warning: {warning}", err=True)
+    if failed:
+        raise typer.Exit(EXIT_SOURCES_FAILED)
+
+
 def _watched(request: BuildRequest, sources: list[str] | None, root: Path) -> list[Path]:
     folders = {s.parent for s in request.sources}
     if not sources:

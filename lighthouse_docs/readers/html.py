@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import PurePath
-from typing import Any
+from typing import Any, Literal
 
 import lxml.etree
 import lxml.html
@@ -197,6 +197,17 @@ def _meta_content(page: Any, *keys: str) -> str | None:
     return None
 
 
+def _meta_all(page: Any, key: str) -> list[str]:
+    """Every non-empty ``<meta name|property=key>`` value (comma lists split), in order."""
+    out: list[str] = []
+    for el in page.iter("meta"):
+        name = (el.get("name") or el.get("property") or "").strip().lower()
+        value = _plain(el.get("content") or "")
+        if name == key and value:
+            out.extend(v.strip() for v in value.split(",") if v.strip())
+    return list(dict.fromkeys(out))
+
+
 def _parse_date(value: str | None) -> dt.date | None:
     if not value:
         return None
@@ -215,15 +226,20 @@ def _page_metadata(page: Any) -> dict[str, Any]:
     lang = (page.get("lang") or page.get("xml:lang") or "").strip()
     if lang:
         fields["lang"] = lang
-    if author := _meta_content(page, "author", "article:author", "dc.creator"):
-        fields["authors"] = (author,)
+    authors = _meta_all(page, "author") or _meta_all(page, "citation_author")
+    if not authors and (author := _meta_content(page, "article:author", "dc.creator")):
+        authors = [author]
+    if authors:
+        fields["authors"] = tuple(authors)
     if summary := _meta_content(page, "description", "og:description"):
         fields["summary"] = summary
     if keywords := _meta_content(page, "keywords"):
         fields["keywords"] = tuple(k.strip() for k in keywords.split(",") if k.strip())
     if publisher := _meta_content(page, "og:site_name"):
         fields["publisher"] = publisher
-    date = _parse_date(_meta_content(page, "article:published_time", "dcterms.created"))
+    published = _meta_content(page, "article:published_time", "dcterms.created",
+                              "citation_publication_date")
+    date = _parse_date(published.replace("/", "-") if published else None)
     if date is None:
         date = next((d for t in page.iter("time") if (d := _parse_date(t.get("datetime")))),
                     None)
@@ -561,19 +577,288 @@ def _words(markup: str) -> int:
     return len(_fragment(markup).text_content().split())
 
 
-def _main_content(raw: str, body_markup: str) -> str:
-    """Sanitised markup of the article's main content (readability, else the whole body)."""
-    if _words(body_markup) <= SHORT_PAGE_WORDS:
+Extractor = Literal["trafilatura", "readability"]
+EXTRACTOR: Extractor = "trafilatura"
+"""The main-content extractor builds use; ``bench/extraction.py`` measured both (see the
+README's evaluation section)."""
+
+
+def _main_content(raw: str, body_markup: str, extractor: Extractor = EXTRACTOR) -> str:
+    """Sanitised markup of the article's main content (the extractor's, else the whole body)."""
+    if extractor == "readability" and _words(body_markup) <= SHORT_PAGE_WORDS:
         return body_markup
     try:
         # Given a string, readability would parse it with libxml2's 256-level cap.
         page = lxml.html.document_fromstring(raw, parser=_parser())
         if _deeper_than(page, READABILITY_MAX_DEPTH):
             return body_markup
+        if extractor == "trafilatura":
+            return _trafilatura_projection(page, body_markup)
         summary = sanitize(ReadabilityDocument(page).summary(html_partial=True))
     except (Unparseable, ValueError, TypeError, lxml.etree.LxmlError):
         return body_markup
     return summary if _words(summary) else body_markup
+
+
+_UNIT_TAGS = frozenset({"p", *_HEADINGS, "li", "pre", "table", "figure", "dt", "dd",
+                        "blockquote", "img"})
+_NON_WORD = re.compile(r"\W+", re.UNICODE)
+
+
+def _key(text: str) -> str:
+    """Text reduced to its letters and digits: trafilatura breaks lines at inline markup and
+    ``text_content`` joins across ``<br>``, so only the characters themselves compare."""
+    return _NON_WORD.sub("", text).casefold()
+
+
+def _trafilatura_projection(page: Any, body_markup: str) -> str:
+    """The body's own markup, kept where trafilatura found article text.
+
+    trafilatura decides *which* text is the article, but its own HTML flattens structure
+    (it drops headings after long paragraphs, figures and nested lists, and dedupes repeated
+    paragraphs). So its plain text is only used as a verdict on the blocks of the sanitised
+    body (paragraphs, list items, headings, tables, figures...): a block stays when its text
+    is part of trafilatura's text. Between the first and the last kept block, unkept
+    paragraphs and list items go (inline ads, promotions, read-also boxes) while headings,
+    figures, tables and code stay; before the first and after the last, everything goes but
+    the ``<h1>`` (comments, related lists, author boxes).
+
+    On a short body (at most ``SHORT_PAGE_WORDS`` words) trafilatura's verdict is less sure:
+    only unkept paragraphs, list items and headings outside the kept span go.
+    """
+    import trafilatura
+
+    verdict = trafilatura.extract(
+        page, output_format="txt", include_tables=True, include_images=False,
+        include_links=False, include_formatting=False, include_comments=False,
+        deduplicate=False, favor_recall=True)
+    if not verdict:
+        return body_markup
+    kept_text = _key(str(verdict))
+    root = _fragment(body_markup)
+    thorough = _words(body_markup) > SHORT_PAGE_WORDS
+    units = [el for el in root.iter()
+             if isinstance(el.tag, str) and el.tag in _UNIT_TAGS
+             and not any(isinstance(a.tag, str) and a.tag in _UNIT_TAGS
+                         for a in el.iterancestors())]
+    keys = [_key(str(el.text_content())) for el in units]
+    kept = [bool(k) and el.tag not in _HEADINGS and k in kept_text
+            for el, k in zip(units, keys, strict=True)]
+    indexes = [i for i, k in enumerate(kept) if k]
+    if not indexes:
+        return body_markup
+    first, last = indexes[0], indexes[-1]
+    prose = ("p", "li", "dt", "dd")
+    dropped = [False] * len(units)
+    for i, el in enumerate(units):
+        if kept[i] or el.tag in _HEADINGS:
+            continue
+        inside = first <= i <= last
+        dropped[i] = (el.tag in prose and bool(keys[i])) if inside else (
+            thorough or (el.tag in prose and bool(keys[i])))
+    for i, el in enumerate(units):
+        if el.tag in _HEADINGS and el.tag != "h1" and not first <= i <= last:
+            # A heading outside the span goes with what it introduces ("3 Comments").
+            following = []
+            for j in range(i + 1, len(units)):
+                if units[j].tag in _HEADINGS:
+                    if int(units[j].tag[1]) <= int(el.tag[1]):
+                        break
+                    continue
+                following.append(j)
+            dropped[i] = (thorough and not following) or (
+                bool(following) and all(dropped[j] for j in following))
+    # A dropped block takes along the largest container around it that holds nothing kept:
+    # a comment's author line and "Reply" link, an ad's label, a related list's heading.
+    is_dropped = dict(zip(units, dropped, strict=True))
+    doomed: list[Any] = []
+    for el, drop in zip(units, dropped, strict=True):
+        if not drop:
+            continue
+        top = el
+        for anc in el.iterancestors():
+            if anc is root or anc.tag in ("article", "main"):
+                break
+            contained = [u for u in anc.iter() if u in is_dropped]
+            if not all(is_dropped[u] for u in contained) or any(
+                    isinstance(h.tag, str) and h.tag == "h1" for h in anc.iter()):
+                break
+            top = anc
+        doomed.append(top)
+    for el in doomed:
+        if el.getparent() is not None:
+            el.drop_tree()
+    for el in list(root.iter("ul", "ol", "dl")):
+        if not any(isinstance(c.tag, str) for c in el) and el.getparent() is not None:
+            el.drop_tree()
+    _trim_outside(root, units[first], units[last], only_links=not thorough)
+    return str(lxml.html.tostring(root, encoding="unicode"))
+
+
+def _trim_outside(root: Any, first: Any, last: Any, *, only_links: bool) -> None:
+    """Drop loose text and containers lying wholly before ``first`` or after ``last``.
+
+    :param only_links: drop only containers made of links or of nothing ("Download PDF",
+        tag lists), keeping loose text (a short page's verdict is less sure).
+    """
+    for edge, sibling, text_of in ((first, "getprevious", "text"), (last, "getnext", "tail")):
+        node = edge
+        while node is not None and node is not root:
+            neighbour = getattr(node, sibling)()
+            while neighbour is not None:
+                following = getattr(neighbour, sibling)()
+                keep = any(isinstance(h.tag, str) and h.tag == "h1" for h in neighbour.iter())
+                if only_links:  # figures, tables and code are the page's own
+                    keep = keep or next(neighbour.iter("img", "table", "pre"), None) is not None
+                if not keep and (not only_links or _link_made(neighbour)
+                                 or not _key(str(neighbour.text_content()))):
+                    neighbour.drop_tree()
+                neighbour = following
+            parent = node.getparent()
+            if not only_links:
+                if text_of == "text" and parent is not None and node.getprevious() is None:
+                    parent.text = None
+                if text_of == "tail":
+                    node.tail = None
+            node = parent
+
+
+def _trafilatura_metadata(page: Any) -> dict[str, Any]:
+    """Authors, publication date (htmldate) and site name as trafilatura finds them."""
+    import trafilatura
+
+    fields: dict[str, Any] = {}
+    try:
+        found = trafilatura.extract_metadata(page)
+    except (ValueError, TypeError, lxml.etree.LxmlError):
+        return fields
+    if found is None:
+        return fields
+    if found.author:
+        fields["authors"] = tuple(
+            clean_text(a).strip() for a in re.split(r";|\s+(?:and|dan|&)\s+", found.author)
+            if clean_text(a).strip())
+    if found.date:
+        fields["date"] = _parse_date(found.date)
+    if found.sitename and not re.fullmatch(r"[\w.-]+\.[a-z]{2,}", found.sitename):
+        fields["publisher"] = _plain(found.sitename)
+    return {k: v for k, v in fields.items() if v}
+
+
+_INSERT_TOKENS = frozenset(
+    {"ad", "ads", "adv", "advert", "adverts", "advertisement", "advertorial", "adslot",
+     "adsbygoogle", "adunit", "dfp", "iklan", "sponsor", "sponsored", "promo", "promoted",
+     "outbrain", "taboola", "paywall", "donate", "cta", "cookie", "cookies", "consent", "cmp",
+     "gdpr", "linksisip", "lihatjg", "bacajuga", "readalso", "readmore", "alsoread"})
+"""Class/id tokens of inline ads, promotions, consent banners and read-also boxes."""
+_INSERT_PAIRS = frozenset({("baca", "juga"), ("baca", "pula"), ("lihat", "juga"),
+                           ("simak", "juga"), ("read", "also"), ("also", "read"),
+                           ("read", "more"), ("see", "also"), ("more", "stories")})
+_INSERT_TEXT = re.compile(
+    r"^\W*(?:baca\s+(?:juga|pula)|lihat\s+juga|simak\s+(?:juga|breaking\s+news|video|"
+    r"berita)|read\s+(?:also|more)\b|also\s+read|see\s+also|related\s*:|advertisement\b|"
+    r"iklan\b|sponsored\b|promoted\b|scroll\s+to\s+continue|donate\s+now|"
+    r"sign\s+up\s+for\s+our|subscribe\s+(?:now|to\s+our))", re.IGNORECASE)
+_AD_LABEL = re.compile(r"^\W*(?:advertisement|iklan|sponsored(?:\s+content)?|promoted|ad)"
+                       r"(?:\s+scroll\s+to\s+continue(?:\s+with\s+content)?)?\W*$",
+                       re.IGNORECASE)
+INSERT_MAX_WORDS = 40
+"""A block whose text starts like a read-also box or an ad is dropped only when this short."""
+NO_ARTICLE_WORDS = 20
+"""Fewer words of running text than this (outside links), on a page made mostly of links,
+means the page holds no article: navigation, a shop, an index."""
+_INSERT_BLOCKS = frozenset({"p", "div", "aside", "section", "table", "blockquote", "ul", "ol",
+                            "li", "figure", "span", "strong", "b", "center", "dl"})
+_WORDS = re.compile(r"\w+", re.UNICODE)
+
+
+def _class_tokens(el: Any) -> set[str]:
+    value = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+    return {t for t in re.split(r"[\s_-]+", value) if t}
+
+
+def _is_insert_by_class(tokens: set[str]) -> bool:
+    if tokens & _INSERT_TOKENS:
+        return True
+    ordered = sorted(tokens)
+    return any((a, b) in _INSERT_PAIRS for a in ordered for b in ordered if a != b)
+
+
+def _drop_inserts(page: Any) -> int:
+    """Remove inline ads, promotions, consent banners and "Baca juga"/"Read also" boxes.
+
+    Readability and trafilatura both keep such blocks when they sit inside the article body
+    (they are short and look like text); in a brief they read as part of the article. A block
+    goes when its class or id names it (``ad-slot``, ``baca-juga``, ``cookie-consent``...)
+    or when its text starts like one ("Baca juga:", "Read also:", "Advertisement") and it is
+    short; an "Advertisement" label takes the short, link-made block after it along.
+    Never a block holding much of the page's text. Returns how many blocks went.
+    """
+    body = next(iter(page.iter("body")), page)
+    total = max(len(_WORDS.findall(str(body.text_content()))), 1)
+    doomed: list[Any] = []
+    for el in body.iter():
+        if not isinstance(el.tag, str) or el.tag in ("html", "body", "article", "main"):
+            continue
+        if any(d in el.iterancestors() for d in doomed):
+            continue
+        words = len(_WORDS.findall(str(el.text_content())))
+        if words > total // 3 and words > INSERT_MAX_WORDS:
+            continue  # a wrapper of the article itself, whatever its class says
+        if _is_insert_by_class(_class_tokens(el)):
+            doomed.append(el)
+            continue
+        if el.tag not in _INSERT_BLOCKS or words > INSERT_MAX_WORDS:
+            continue
+        text = " ".join(str(el.text_content()).split())
+        if _INSERT_TEXT.match(text) and el.tag not in ("span", "strong", "b"):
+            doomed.append(el)
+            if _AD_LABEL.match(text):
+                follower = el.getnext()
+                if follower is not None and _link_made(follower):
+                    doomed.append(follower)
+    for el in doomed:
+        if el.getparent() is not None:
+            el.drop_tree()
+    return len(doomed)
+
+
+def _link_made(el: Any) -> bool:
+    """A short block whose text is mostly link text (an ad's headline and its click link)."""
+    if not isinstance(el.tag, str):
+        return False
+    words = len(_WORDS.findall(str(el.text_content())))
+    linked = sum(len(_WORDS.findall(str(a.text_content()))) for a in el.iter("a"))
+    return 0 < words <= INSERT_MAX_WORDS and linked * 2 >= words
+
+
+def _running_words(flow: Sequence[FlowItem]) -> int:
+    """Words of the flow outside links (what an article has and a menu or shop lacks)."""
+    def count(inlines: Sequence[Inline]) -> int:
+        n = 0
+        for inline in inlines:
+            if isinstance(inline, Text):
+                n += len(_WORDS.findall(inline.text))
+            elif isinstance(inline, Emphasis | Strong | Strikethrough):
+                n += count(inline.children)
+        return n
+
+    total = 0
+    for item in flow:
+        if isinstance(item, Paragraph):
+            total += count(item.inlines)
+        elif isinstance(item, BlockQuote):
+            total += _running_words(list(item.blocks))
+        elif isinstance(item, BulletList | OrderedList):
+            total += sum(_running_words(list(blocks)) for blocks in item.items)
+        elif isinstance(item, Table):
+            total += sum(count(c.inlines) for r in (*item.head, *item.body) for c in r.cells)
+    return total
+
+
+def _link_words(markup: str) -> int:
+    root = _fragment(markup)
+    return sum(len(_WORDS.findall(str(a.text_content()))) for a in root.iter("a"))
 
 
 def _drop_chrome(page: Any) -> None:
@@ -700,7 +985,66 @@ def choose_language(declared: str | None, sample: str, path: str, warnings: list
 
 
 
-def parse(text: str, source: SourceInfo, *, lang: str | None = None) -> Document:
+def _read_page(raw: str, path: str, extractor: Extractor) -> tuple[
+        dict[str, Any], str, str, list[str]]:
+    """``(metadata, content markup, body markup, warnings)`` of a page.
+
+    Ads and read-also boxes are dropped before either extractor sees the page; a page saved by
+    ``lighthouse-docs fetch`` is already extracted and is read whole.
+    """
+    parser = _parser()
+    try:
+        page = lxml.html.document_fromstring(raw, parser=parser)
+    except (lxml.etree.LxmlError, ValueError):
+        raise InputError("is not an HTML document lxml can read", path=path) from None
+    warnings: list[str] = []
+    if _too_deep(parser):
+        warnings.append(f"{path}: elements nested more than 2048 deep; "
+                        "the text below that depth and after it is lost")
+    meta = _page_metadata(page)
+    if _meta_content(page, "generator") == FETCHED_GENERATOR:
+        body_markup = _body_markup(page, raw)
+        return meta, body_markup, body_markup, warnings
+    _drop_inserts(page)
+    if extractor == "trafilatura" and not _deeper_than(page, READABILITY_MAX_DEPTH):
+        for key, value in _trafilatura_metadata(page).items():
+            meta.setdefault(key, value)
+            if meta.get(key) is None:
+                meta[key] = value
+    _drop_chrome(page)
+    body_markup = _body_markup(page, raw)
+    # Readability deletes any heading whose id or class merely looks like chrome ("footnotes",
+    # "metadata-blocks"); it only sees the page after those attributes are gone, and the ids
+    # are restored from the body afterwards.
+    for heading in page.iter(*_HEADINGS):
+        heading.attrib.pop("id", None)
+        heading.attrib.pop("class", None)
+    content = _main_content(lxml.html.tostring(page, encoding="unicode"), body_markup,
+                            extractor)
+    return meta, content, body_markup, warnings
+
+
+FETCHED_GENERATOR = "lighthouse-docs fetch"
+"""``<meta name="generator">`` of pages ``lighthouse-docs fetch`` saved (already extracted)."""
+
+
+def article_markup(text: str, *, title: str, extractor: Extractor | None = None) -> str:
+    """The sanitised markup of a page's article, without the ``<h1>`` that reads ``title``.
+
+    What ``lighthouse-docs fetch`` saves: the same content :func:`parse` builds from.
+    """
+    raw = _XML_DECLARATION.sub("", clean_text(text))
+    _, content, _, _ = _read_page(raw, "page", extractor or EXTRACTOR)
+    root = _fragment(content)
+    for h1 in list(root.iter("h1")):
+        if " ".join(str(h1.text_content()).split()).casefold() == title.casefold():
+            h1.drop_tree()
+            break
+    return "".join(lxml.html.tostring(child, encoding="unicode") for child in root) or ""
+
+
+def parse(text: str, source: SourceInfo, *, lang: str | None = None,
+          extractor: Extractor | None = None) -> Document:
     """Parse a saved HTML page into a :class:`Document`.
 
     Title: the content's first ``<h1>`` (removed from the flow), else the page's ``<h1>`` when
@@ -712,25 +1056,8 @@ def parse(text: str, source: SourceInfo, *, lang: str | None = None) -> Document
     raw = _XML_DECLARATION.sub("", clean_text(text))
     if not raw.strip():
         raise InputError("is empty: nothing to build", path=source.path)
-    parser = _parser()
-    try:
-        page = lxml.html.document_fromstring(raw, parser=parser)
-    except (lxml.etree.LxmlError, ValueError):
-        raise InputError("is not an HTML document lxml can read", path=source.path) from None
-    warnings: list[str] = []
-    if _too_deep(parser):
-        warnings.append(f"{source.path}: elements nested more than 2048 deep; "
-                        "the text below that depth and after it is lost")
-    meta = _page_metadata(page)
-    _drop_chrome(page)
-    body_markup = _body_markup(page, raw)
-    # Readability deletes any heading whose id or class merely looks like chrome ("footnotes",
-    # "metadata-blocks"); it only sees the page after those attributes are gone, and the ids
-    # are restored from the body afterwards.
-    for heading in page.iter(*_HEADINGS):
-        heading.attrib.pop("id", None)
-        heading.attrib.pop("class", None)
-    content = _main_content(lxml.html.tostring(page, encoding="unicode"), body_markup)
+    meta, content, body_markup, warnings = _read_page(raw, source.path,
+                                                      extractor or EXTRACTOR)
     try:
         flow = _flow(_fragment(content))
         page_flow = flow if content is body_markup else _flow(_fragment(body_markup))
@@ -742,8 +1069,11 @@ def parse(text: str, source: SourceInfo, *, lang: str | None = None) -> Document
     if content is not body_markup:
         flow = _restore_heading_ids(flow, page_flow)
     title, flow = _title(flow, page_flow, meta, source.path)
-    if not any(isinstance(item, Block) for item in flow):
-        warnings.append(f"{source.path}: no readable content found in the page")
+    running = _running_words(page_flow)
+    if not any(isinstance(item, Block) for item in flow) or (
+            running < NO_ARTICLE_WORDS and _link_words(body_markup) > running):
+        raise InputError("no article found: the page holds no running text, only links, "
+                         "menus or nothing at all", path=source.path)
     doc_lang = lang or choose_language(meta.get("lang"), language_sample(title, flow),
                                        source.path, warnings)
     lead, sections = sectionize(flow)

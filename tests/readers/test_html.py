@@ -220,9 +220,9 @@ def test_plain_text_and_bare_fragments_give_a_document() -> None:
     assert block_text(html("just words").lead[0]) == "just words"
     doc = html("<?xml version='1.0' encoding='utf-8'?><html><body><p>x y</p></body></html>")
     assert block_text(doc.lead[0]) == "x y"
-    doc = html("<html><body></body></html>")
-    assert doc.lead == () and doc.sections == ()
-    assert any("no readable content" in w for w in doc.warnings)
+    # A page with no article text is an input error, not an empty brief.
+    with pytest.raises(InputError, match="no article found"):
+        html("<html><body></body></html>")
 
 
 # --------------------------------------------------------------------------- hostile input
