@@ -183,7 +183,7 @@ def test_config_file_symlinked_out_is_refused(tmp_path: Path) -> None:
     (project / "lighthouse.toml").symlink_to(tmp_path / "outside.toml")
     from lighthouse_docs.config import load_settings
 
-    with pytest.raises(ConfigError, match="lighthouse.toml"):
+    with pytest.raises(ConfigError, match=r"lighthouse\.toml"):
         load_settings(project)
 
 
