@@ -646,6 +646,8 @@ def _trafilatura_projection(page: Any, body_markup: str) -> str:
             for el, k in zip(units, keys, strict=True)]
     indexes = [i for i, k in enumerate(kept) if k]
     if not indexes:
+        # No block of the body is article text by trafilatura's verdict (an article of text
+        # runs between <br>s): the whole body, rather than lose words of the article.
         return body_markup
     first, last = indexes[0], indexes[-1]
     prose = ("p", "li", "dt", "dd")
@@ -740,7 +742,9 @@ def _trafilatura_metadata(page: Any) -> dict[str, Any]:
             if clean_text(a).strip())
     if found.date:
         fields["date"] = _parse_date(found.date)
-    if found.sitename and not re.fullmatch(r"[\w.-]+\.[a-z]{2,}", found.sitename):
+    # A bare host name ("example.org", "127.0.0.1:8000") is trafilatura's guess from the URL,
+    # not the site's name.
+    if found.sitename and not re.fullmatch(r"[\w.-]+(?::\d+)?", found.sitename.strip()):
         fields["publisher"] = _plain(found.sitename)
     return {k: v for k, v in fields.items() if v}
 
@@ -811,7 +815,11 @@ def _drop_inserts(page: Any) -> int:
         if el.tag not in _INSERT_BLOCKS or words > INSERT_MAX_WORDS:
             continue
         text = " ".join(str(el.text_content()).split())
-        if _INSERT_TEXT.match(text) and el.tag not in ("span", "strong", "b"):
+        # Inline shapes count only as a whole "Baca juga: <a>...</a>" in running text.
+        inline_box = el.tag not in ("span", "strong", "b") or (
+            next(el.iter("a"), None) is not None and not (el.tail or "").strip()
+            and not _AD_LABEL.match(text))
+        if _INSERT_TEXT.match(text) and inline_box:
             doomed.append(el)
             if _AD_LABEL.match(text):
                 follower = el.getnext()
