@@ -99,8 +99,20 @@ def load(path: Path, *, display_path: str | None = None, lang: str | None = None
     :raises InputError: the file is missing, unreadable, binary, empty or malformed.
     """
     name = display_path or str(path)
+    format_of(path)
+    return load_bytes(read_source(path, name), path, display_path=name, lang=lang)
+
+
+def load_bytes(data: bytes, path: Path, *, display_path: str | None = None,
+               lang: str | None = None) -> Document:
+    """Decode and parse ``data``, the bytes :func:`read_source` read from ``path`` (so that
+    what the build hashes is exactly what is parsed).
+
+    :raises InputError: the type of ``path`` is not one lighthouse-docs reads, or the bytes
+        are binary, empty or malformed.
+    """
+    name = display_path or str(path)
     fmt = format_of(path)
-    data = read_source(path, name)
     text, warnings = decode(data, name)
     doc = parse(text, SourceInfo(path=name, format=fmt, folder=str(path.resolve().parent)),
                 lang=lang)

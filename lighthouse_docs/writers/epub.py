@@ -17,7 +17,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
-import logging
 import uuid
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -44,8 +43,6 @@ from ..render.epub import (
 from . import Output
 from .cover import cover_png
 from .resources import source_folder
-
-log = logging.getLogger("lighthouse_docs")
 
 IMAGE_MEDIA_TYPES = {
     ".png": "image/png",
@@ -333,8 +330,6 @@ def _build(meta: _BookMeta, parts_for: Any, docs: tuple[Document, ...],
            options: RenderOptions, date_text: str | None) -> Output:
     meta = _clean_meta(meta)
     images, assets, warnings = _collect_images(docs, options.base_dir)
-    for message in warnings:
-        log.warning(message)
     parts: EpubParts = parts_for(images)
     try:
         css = options.theme.epub_css.read_bytes()
