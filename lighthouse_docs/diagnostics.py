@@ -126,15 +126,15 @@ def from_json(data: Mapping[str, Any]) -> Diagnostic | None:
 
 
 def merge_formats(items: Iterable[Diagnostic]) -> list[tuple[Diagnostic, tuple[str, ...]]]:
-    """Records that differ only in their output format, as one record and the formats it was
-    met in (one missing image is one problem, even when PDF and EPUB both report it)."""
+    """Records that differ only in their output format, as one record and the output formats
+    it was met in (one missing image is one problem, even when PDF and EPUB both report it)."""
     merged: dict[tuple[Any, ...], list[str]] = {}
     first: dict[tuple[Any, ...], Diagnostic] = {}
     for item in items:
         key = (item.source, item.line, item.code, item.severity, item.message, item.stage)
         first.setdefault(key, item)
         formats = merged.setdefault(key, [])
-        if item.format is not None and item.format not in formats:
+        if item.stage == "render" and item.format and item.format not in formats:
             formats.append(item.format)
     return [(first[key], tuple(formats)) for key, formats in merged.items()]
 
