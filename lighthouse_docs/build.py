@@ -43,6 +43,7 @@ from .project import assign_names, display_path, title_slug
 from .render import RenderOptions
 from .theme import PACKAGE_DIR, Theme
 from .writers import Output
+from .writers.resources import confined_files
 
 logger = logging.getLogger("lighthouse_docs")
 
@@ -176,7 +177,9 @@ class BuildListener:
 
 
 def _hash_tree(digest: Any, root: Path) -> None:
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+    # Only regular files really inside root: a symlink out (to /proc/self/environ, a FIFO)
+    # is never opened, not even to hash it.
+    for path in confined_files(root):
         if "__pycache__" in path.parts or path.suffix in {".pyc", ".pyo"}:
             continue
         digest.update(path.relative_to(root).as_posix().encode())
@@ -433,8 +436,8 @@ def _load(request: BuildRequest, plan: _Planned, source: Path) -> Document | Non
     """Parse the bytes read into ``plan`` and check the document; None (and ``plan.result``
     set) when it cannot be built: a reader error or an ``error`` diagnostic."""
     try:
-        doc = readers.load_bytes(plan.data, source, display_path=plan.display,
-                                 lang=request.lang)
+        doc = readers.load(source, display_path=plan.display, lang=request.lang,
+                           data=plan.data)
     except InputError as error:
         plan.result = _failure(plan.display, error)
         return None

@@ -36,7 +36,7 @@ from . import __version__
 from . import build as build_module
 from .build import BuildListener, BuildReport, BuildRequest, SourceResult
 from .config import Settings, apply, config_file, load_settings
-from .diagnostics import Diagnostic, as_diagnostic, count, merge_formats
+from .diagnostics import Diagnostic, as_diagnostic, count, diagnostic, merge_formats
 from .errors import ConfigError, InputError, LighthouseError, UsageError
 from .project import SOURCES_DIR, ProjectPaths, discover_sources, find_root, scaffold
 from .theme import resolve_theme
@@ -306,7 +306,14 @@ def _request(choices: _Choices, *, jobs: int | None = None, force: bool = False,
     if jobs is not None:
         settings = apply(settings, {"jobs": jobs}, names={"jobs": "--jobs"})
     paths = ProjectPaths.for_root(root, settings)
-    files = discover_sources(choices.sources or [], paths)
+    skipped: list[str] = []
+    files = discover_sources(choices.sources or [], paths, skipped=skipped)
+    if not choices.quiet:
+        for name in skipped:
+            typer.echo(diagnostic_line(diagnostic(
+                name, "a symbolic link leading outside the project; not built (name the file "
+                "on the command line to build it)", code="source-link-outside", stage="build")),
+                err=True)
     if combine is not None and not combine.strip():
         raise UsageError("--combine needs a title")
     return BuildRequest(
