@@ -364,7 +364,7 @@ def fetch_to(url: str, sources: Path, policy: Policy, *, force: bool = False,
                          f"{response.content_type or 'none'})")
     text = decode_page(response)
     doc = html_reader.parse(text, SourceInfo(path=url, format="html", url=response.url))
-    warnings = list(doc.warnings)
+    warnings = [w if isinstance(w, str) else w.message for w in doc.warnings]
     content_markup = html_reader.article_markup(text, title=doc.meta.title)
     content = lxml.html.fragment_fromstring(content_markup, create_parent="div")
     files = _save_images(content, response.url, sources / f"{stem}_files", f"{stem}_files",
