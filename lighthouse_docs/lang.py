@@ -49,8 +49,7 @@ def normalize_tag(value: str) -> str | None:
 
 def describe_invalid(value: str) -> str:
     """The one message for a tag :func:`normalize_tag` refused."""
-    return (f"{value!r} is not a valid language tag (BCP 47, e.g. 'en', 'id', 'en-US', "
-            "'pt-BR')")
+    return f"expected a language tag such as id, en, en-US or pt-BR (BCP 47), got {value!r}"
 
 
 def primary(tag: str) -> str:
