@@ -28,6 +28,7 @@ from ebooklib import epub
 from ..errors import OutputError, RenderError
 from ..i18n import format_date, labels
 from ..model import Document, Image, InlineImage, Pack
+from ..outline import walk
 from ..render import RenderOptions
 from ..render.epub import (
     COVER_HREF,
@@ -55,18 +56,10 @@ CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
 # --------------------------------------------------------------------------- images
 
 
-def _iter_image_sources(value: Any) -> Iterator[str]:
-    """Every image source in blocks/sections/notes, in reading order."""
-    if isinstance(value, Image | InlineImage):
-        yield value.src
-    elif isinstance(value, tuple):
-        for item in value:
-            yield from _iter_image_sources(item)
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for f in dataclasses.fields(value):
-            child = getattr(value, f.name)
-            if isinstance(child, tuple):
-                yield from _iter_image_sources(child)
+def _images(doc: Document) -> Iterator[Image | InlineImage]:
+    """Every image of ``doc`` (figures and inline), in reading order, notes last."""
+    return (node for node in walk((doc.lead, doc.sections, doc.footnotes))
+            if isinstance(node, Image | InlineImage))
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -92,7 +85,7 @@ def _collect_images(docs: Iterable[Document], base_dir: Path
         per_doc.append(hrefs)
         refused: set[str] = set()
         folder = source_folder(doc, base_dir)
-        for src in _iter_image_sources((doc.lead, doc.sections, doc.footnotes)):
+        for src in (image.src for image in _images(doc)):
             if src in hrefs or src in refused:
                 continue
             found = resolve_image(src, folder)
@@ -281,19 +274,6 @@ def repack(data: bytes, modified: dt.datetime) -> bytes:
     return out.getvalue()
 
 
-def _iter_images(value: Any) -> Iterator[Image | InlineImage]:
-    if isinstance(value, Image | InlineImage):
-        yield value
-    elif isinstance(value, tuple):
-        for item in value:
-            yield from _iter_images(item)
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for f in dataclasses.fields(value):
-            child = getattr(value, f.name)
-            if isinstance(child, tuple):
-                yield from _iter_images(child)
-
-
 def _build(meta: _BookMeta, parts_for: Any, docs: tuple[Document, ...],
            options: RenderOptions, date_text: str | None) -> Output:
     meta = _clean_meta(meta)
@@ -312,7 +292,7 @@ def _build(meta: _BookMeta, parts_for: Any, docs: tuple[Document, ...],
 def _collect_embedded(docs: Iterable[Document], images: Sequence[Mapping[str, str]]
                       ) -> Iterator[Image | InlineImage]:
     for doc, hrefs in zip(docs, images, strict=True):
-        for img in _iter_images((doc.lead, doc.sections, doc.footnotes)):
+        for img in _images(doc):
             if img.src in hrefs:
                 yield img
 
