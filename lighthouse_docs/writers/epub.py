@@ -17,13 +17,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
-import logging
 import uuid
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 from ebooklib import epub
 
@@ -43,19 +41,7 @@ from ..render.epub import (
 )
 from . import Output
 from .cover import cover_png
-from .resources import source_folder
-
-log = logging.getLogger("lighthouse_docs")
-
-IMAGE_MEDIA_TYPES = {
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".svg": "image/svg+xml",
-    ".webp": "image/webp",
-}
-"""EPUB 3 core media types for images, by file suffix."""
+from .resources import IMAGE_MEDIA_TYPES, refusal, resolve_image, source_folder
 
 _ID_NAMESPACE = uuid.UUID("6f1c1d0e-4b8a-5c2e-9a57-6c1f0c7e2b10")
 """Fixed namespace for our uuid5 identifiers (any constant works; it must never change)."""
@@ -81,27 +67,6 @@ def _iter_image_sources(value: Any) -> Iterator[str]:
             child = getattr(value, f.name)
             if isinstance(child, tuple):
                 yield from _iter_image_sources(child)
-
-
-def _local_image(src: str, base_dir: Path) -> tuple[Path | None, str | None]:
-    """The file an image source names under ``base_dir``, or None and the reason why not."""
-    parts = urlsplit(src)
-    if parts.scheme or parts.netloc:
-        return None, "not a local file"
-    relative = unquote(parts.path)
-    if not relative or relative.startswith(("/", "\\")) or Path(relative).is_absolute():
-        return None, "absolute path"
-    if ".." in PurePosixPath(relative.replace("\\", "/")).parts:
-        return None, "path leaves the source folder"
-    root = base_dir.resolve()
-    path = (root / relative).resolve()
-    if not path.is_relative_to(root):
-        return None, "path leaves the source folder"
-    if not path.is_file():
-        return None, "file not found"
-    if path.suffix.lower() not in IMAGE_MEDIA_TYPES:
-        return None, "unsupported image type"
-    return path, None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -130,10 +95,11 @@ def _collect_images(docs: Iterable[Document], base_dir: Path
         for src in _iter_image_sources((doc.lead, doc.sections, doc.footnotes)):
             if src in hrefs or src in refused:
                 continue
-            path, reason = _local_image(src, folder)
+            found = resolve_image(src, folder)
+            path = found.path
             if path is None:
                 refused.add(src)
-                warnings.append(f"image {src!r} not embedded ({reason}); its alt text is shown")
+                warnings.append(refusal(src, found.reason or "outside"))
                 continue
             if path in by_path:
                 hrefs[src] = by_path[path]
@@ -142,10 +108,9 @@ def _collect_images(docs: Iterable[Document], base_dir: Path
             href = f"images/img{len(assets) + 1:03d}{'.jpg' if suffix == '.jpeg' else suffix}"
             try:
                 data = path.read_bytes()
-            except OSError as error:
+            except OSError:
                 refused.add(src)
-                warnings.append(f"image {src!r} not embedded ({error.strerror}); "
-                                "its alt text is shown")
+                warnings.append(refusal(src, "unreadable"))
                 continue
             assets.append(_Asset(href=href, media_type=IMAGE_MEDIA_TYPES[suffix], data=data))
             hrefs[src] = by_path[path] = href
@@ -333,14 +298,8 @@ def _build(meta: _BookMeta, parts_for: Any, docs: tuple[Document, ...],
            options: RenderOptions, date_text: str | None) -> Output:
     meta = _clean_meta(meta)
     images, assets, warnings = _collect_images(docs, options.base_dir)
-    for message in warnings:
-        log.warning(message)
     parts: EpubParts = parts_for(images)
-    try:
-        css = options.theme.epub_css.read_bytes()
-    except OSError as error:
-        raise RenderError(f"cannot read EPUB stylesheet {options.theme.epub_css}: "
-                          f"{error.strerror}") from None
+    css = options.theme.read(options.theme.epub_css)
     cover = cover_png(meta.title, meta.publisher, meta.cover_subtitle, date_text, meta.marking,
                       meta.lang)
     embedded = list(_collect_embedded(docs, images))
