@@ -28,6 +28,7 @@ from itertools import pairwise
 from pathlib import PurePath
 from typing import Literal
 
+from ..diagnostics import Diagnostic
 from ..errors import InputError
 from ..model import (
     Block,
@@ -186,7 +187,7 @@ def explain(text: str, source: SourceInfo, *, lang: str | None = None
     if not lines:
         raise InputError("has front matter but no article text", path=source.path)
 
-    warnings: list[str] = []
+    warnings: list[Diagnostic | str] = []
     title: str | None = fields.pop("title", None)
     publisher: str | None = None
     stream: list[FlowItem] = []
@@ -611,15 +612,12 @@ def build_stream(units: Sequence[Unit],
     return stream
 
 
-def uncertainty_warnings(path: str, decisions: Mapping[int, structure.Decision]) -> list[str]:
+def uncertainty_warnings(path: str, decisions: Mapping[int, structure.Decision]
+                         ) -> list[Diagnostic]:
     """One warning per uncertain decision, naming the line and the one-line fix."""
-    out: list[str] = []
-    for d in decisions.values():
-        if not d.uncertain:
-            continue
-        out.append(f"{path}:{d.line}: uncertain heading ({uncertain_summary(d)}); "
-                   f"{fix_hint(d)}")
-    return out
+    return [Diagnostic(message=f"uncertain heading ({uncertain_summary(d)}); {fix_hint(d)}",
+                       code="structure-uncertain", source=path, line=d.line, format="text")
+            for d in decisions.values() if d.uncertain]
 
 
 def uncertain_summary(d: structure.Decision) -> str:

@@ -24,9 +24,8 @@ Paragraf tentang catatan kedua yang cukup panjang untuk dibaca sebagai isi bagia
 
 
 def cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    code = "import sys; from lighthouse_docs.cli import main; sys.argv[0] = 'lighthouse-docs'; main()"
-    return subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=300, check=False)
+    return subprocess.run([sys.executable, "-m", "lighthouse_docs", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=300, check=False)
 
 
 def test_explain_gives_a_reason_for_each_of_the_seed_headings() -> None:
