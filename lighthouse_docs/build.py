@@ -33,11 +33,21 @@ from typing import Any, Literal
 
 from . import __version__, readers
 from .config import FORMATS
-from .errors import ConfigError, InputError, LighthouseError, OutputError, RenderError
+from .errors import ConfigError, InputError, LighthouseError, OutputError, RenderError, UsageError
 from .i18n import pack_language
 from .model import Document, Pack
-from .output import locked, remove_stale_temp_files, write_atomic
-from .project import assign_names, display_path, title_slug
+from .output import (
+    COMBINED_KEY_PREFIX,
+    LOCK_NAME,
+    MANIFEST_NAME,
+    commit,
+    current_outputs,
+    locked,
+    read_manifest,
+    remove_stale_temp_files,
+    stale_outputs,
+)
+from .project import SOURCES_DIR, assign_names, display_path, output_name, shown, title_slug
 from .render import RenderOptions
 from .theme import PACKAGE_DIR, Theme
 from .writers import Output
@@ -45,10 +55,6 @@ from .writers.resources import confined_files
 
 logger = logging.getLogger("lighthouse_docs")
 
-MANIFEST_NAME = ".lighthouse-manifest.json"
-LOCK_NAME = ".lighthouse-manifest.lock"
-MANIFEST_FORMAT = 1
-COMBINED_KEY_PREFIX = "combine:"
 
 WriterFn = Callable[[Any, RenderOptions], Output]
 WriterRef = str | WriterFn
@@ -109,6 +115,8 @@ class BuildRequest:
     combine: str | None = None
     """Title of one combined brief built from all sources; None = one brief per source."""
     sort: Literal["given", "date"] = "given"
+    names: Literal["source", "title"] = "source"
+    """Output base names: the source file's (``sources/x.txt`` -> ``x.pdf``), or its title's."""
     writers: Mapping[str, WriterRef] = field(default_factory=lambda: dict(DEFAULT_WRITERS))
     pack_writers: Mapping[str, WriterRef] = field(
         default_factory=lambda: dict(DEFAULT_PACK_WRITERS))
@@ -138,6 +146,9 @@ class BuildReport:
     """The results of a build, one per source, in source order."""
 
     results: tuple[SourceResult, ...]
+    stale: tuple[Path, ...] = ()
+    """Outputs of deleted, renamed or retitled sources left in the output folder
+    (``lighthouse-docs clean`` removes them)."""
 
     @property
     def failed(self) -> tuple[SourceResult, ...]:
@@ -195,46 +206,6 @@ def theme_fingerprint(theme: Theme) -> str:
     digest = hashlib.sha256(theme.name.encode())
     _hash_tree(digest, theme.root)
     return digest.hexdigest()
-
-
-# --------------------------------------------------------------------------- manifest
-
-
-def manifest_path(output: Path) -> Path:
-    """Where the build manifest of the output folder ``output`` lives."""
-    return output / MANIFEST_NAME
-
-
-def read_manifest(output: Path) -> dict[str, dict[str, Any]]:
-    """The manifest entries of ``output`` (source key -> entry); empty when missing or unreadable
-    (then everything is simply rebuilt)."""
-    path = manifest_path(output)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-    except (OSError, ValueError):
-        logger.warning("%s: unreadable build manifest; rebuilding everything", path)
-        return {}
-    if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
-        return {}
-    entries = data.get("entries")
-    return entries if isinstance(entries, dict) else {}
-
-
-def update_manifest(output: Path, updates: Mapping[str, dict[str, Any]]) -> None:
-    """Merge ``updates`` into the manifest of ``output`` under the folder lock, atomically.
-
-    Re-reading under the lock keeps entries another build wrote since this one started.
-    """
-    if not updates:
-        return
-    with locked(output / LOCK_NAME):
-        entries = read_manifest(output)
-        entries.update(updates)
-        data = {"format": MANIFEST_FORMAT, "entries": dict(sorted(entries.items()))}
-        text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-        write_atomic(manifest_path(output), text.encode("utf-8"))
 
 
 # --------------------------------------------------------------------------- rendering
@@ -358,11 +329,13 @@ class _Planned:
     job: RenderJob | None = None
     result: SourceResult | None = None
     outputs: tuple[Path, ...] = ()
+    seen: dict[str, Any] | None = None
+    """The manifest entry this plan started from (compare-and-swap on commit)."""
 
 
 def _digest(*parts: object) -> str:
-    text = json.dumps(parts, ensure_ascii=False, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    text = json.dumps(parts, ensure_ascii=True, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
 
 
 def _failure(display: str, error: LighthouseError | OSError) -> SourceResult:
@@ -406,39 +379,53 @@ def _plan_sources(request: BuildRequest, manifest: Mapping[str, dict[str, Any]],
                   options_fp: str) -> list[_Planned]:
     plans: list[_Planned] = []
     docs: dict[str, Document] = {}
+    data_of: dict[str, bytes] = {}
     slugs: dict[str, str] = {}
+    sources_dir = request.root.resolve() / SOURCES_DIR
     for source in request.sources:
         key, display = source.resolve().as_posix(), display_path(source, request.root)
         plan = _Planned(key=key, display=display)
         plans.append(plan)
+        read_ns = time.time_ns()  # before reading: which of two builds saw newer bytes
         try:
+            # Read once: the bytes hashed are the bytes parsed.
             data = readers.read_source(source, display)
             clock = build_clock(source)
         except (OSError, InputError) as error:
             plan.result = _failure(display, error)
             continue
-        old = manifest.get(key, {})
+        data_of[key] = data
+        old = manifest.get(key)
+        plan.seen = old
+        old = old or {}
         sha = hashlib.sha256(data).hexdigest()
-        slug_key = _digest(sha, display, request.lang, tool_fingerprint())
-        if old.get("slug_key") == slug_key and isinstance(old.get("slug"), str):
+        slug_key = _digest(sha, display, request.lang, tool_fingerprint(), request.names)
+        if request.names == "source":
+            slugs[key] = output_name(source, sources_dir)
+        elif old.get("slug_key") == slug_key and isinstance(old.get("slug"), str):
             slugs[key] = old["slug"]
         else:
             try:
-                doc = readers.load(source, display_path=display, lang=request.lang)
+                doc = readers.load(source, display_path=display, lang=request.lang, data=data)
             except InputError as error:
                 plan.result = _failure(display, error)
                 continue
             docs[key] = doc
             slugs[key] = title_slug(doc.meta.title, fallback=source.stem)
         plan.entry = {"slug": slugs[key], "slug_key": slug_key, "clock": clock.isoformat(),
-                      "sha": sha, "previous_key": old.get("key"),
-                      "previous_pages": old.get("pages")}
-    # Sources built earlier into this folder keep their claim on a name, so that building a
-    # subset never hands another source's output name to a newcomer.
-    claims = {k: e["slug"] for k, e in manifest.items()
-              if not k.startswith(COMBINED_KEY_PREFIX) and k not in slugs
-              and isinstance(e.get("slug"), str) and Path(k).is_file()}
-    names = assign_names({**claims, **slugs})
+                      "sha": sha, "read_ns": read_ns, "previous_key": old.get("key"),
+                      "previous_pages": old.get("pages"),
+                      "previous_outputs": old.get("outputs", []),
+                      "previous_stale": old.get("stale", [])}
+    if request.names == "source":
+        names = slugs
+    else:
+        # Sources built earlier into this folder keep their claim on a name, so that building
+        # a subset never hands another source's output name to a newcomer.
+        claims = {k: e["slug"] for k, e in manifest.items()
+                  if not k.startswith(COMBINED_KEY_PREFIX) and k not in slugs
+                  and isinstance(e.get("slug"), str) and Path(k).is_file()}
+        names = assign_names({**claims, **slugs})
     for plan in plans:
         if plan.result is not None:
             continue
@@ -452,7 +439,8 @@ def _plan_sources(request: BuildRequest, manifest: Mapping[str, dict[str, Any]],
         loaded = docs.get(plan.key)
         if loaded is None:
             try:
-                loaded = readers.load(source, display_path=plan.display, lang=request.lang)
+                loaded = readers.load(source, display_path=plan.display, lang=request.lang,
+                                      data=data_of[plan.key])
             except InputError as error:
                 plan.result = _failure(plan.display, error)
                 continue
@@ -478,11 +466,12 @@ def _plan_combined(request: BuildRequest, manifest: Mapping[str, dict[str, Any]]
     failures: list[_Planned] = []
     docs: list[Document] = []
     shas: list[tuple[str, str]] = []
+    read_ns = time.time_ns()
     for source in request.sources:
         display = display_path(source, request.root)
         try:
             data = readers.read_source(source, display)
-            doc = readers.load(source, display_path=display, lang=request.lang)
+            doc = readers.load(source, display_path=display, lang=request.lang, data=data)
         except (OSError, InputError) as error:
             failures.append(_Planned(key=source.as_posix(), display=display,
                                      result=_failure(display, error)))
@@ -497,10 +486,13 @@ def _plan_combined(request: BuildRequest, manifest: Mapping[str, dict[str, Any]]
     if request.sort == "date":
         docs.sort(key=_sort_key)
     clock = build_clock(*request.sources)
-    old = manifest.get(plan.key, {})
+    plan.seen = manifest.get(plan.key)
+    old = plan.seen or {}
     plan.entry = {"key": _digest(options_fp, shas, request.sort, title, clock.isoformat()),
+                  "sha": _digest(shas), "read_ns": read_ns,
                   "previous_key": old.get("key"), "previous_pages": old.get("pages"),
-                  "slug": name}
+                  "previous_outputs": old.get("outputs", []),
+                  "previous_stale": old.get("stale", []), "slug": name}
     if _up_to_date(request, plan):
         return [plan]
     publishers = {d.meta.publisher for d in docs}
@@ -518,6 +510,47 @@ def _plan_combined(request: BuildRequest, manifest: Mapping[str, dict[str, Any]]
 
 
 # --------------------------------------------------------------------------- the build
+
+
+def _claims(request: BuildRequest, plans: Sequence[_Planned],
+            manifest: Mapping[str, dict[str, Any]]) -> None:
+    """Refuse, before anything is written, a build whose outputs would overwrite a source,
+    each other, or an existing output that another live source or pack owns.
+
+    :raises UsageError: naming the output and both claimants.
+    """
+    sources = {Path(os.path.realpath(s)) for s in request.sources}
+    owner: dict[Path, str] = {}
+    for plan in plans:
+        for path in plan.outputs:
+            if path in owner and owner[path] != plan.display:
+                raise UsageError(f"{shown(path)} would be written for both {owner[path]} and "
+                                 f"{plan.display}; rename one (or build them apart)")
+            owner[path] = plan.display
+            if Path(os.path.realpath(path)) in sources:
+                raise UsageError(f"{shown(path)} would overwrite a source; choose another "
+                                 "output folder")
+    keys = {p.key for p in plans}
+    live = current_outputs(dict(manifest))
+    sources_dir = request.root.resolve() / SOURCES_DIR
+    for key, entry in manifest.items():
+        combined = key.startswith(COMBINED_KEY_PREFIX)
+        if key in keys or (not combined and request.combine is None
+                           and request.names == "title"):
+            continue  # title names: assign_names already gave claimed names to their owners
+        # An entry claims what it would be called today (an old name is merely stale).
+        current = entry.get("slug") if combined or request.names == "title" else \
+            output_name(Path(key), sources_dir)
+        for name in entry.get("outputs", []):
+            path = request.output / name
+            if path in owner and name in live and name.rsplit(".", 1)[0] == current \
+                    and path.is_file():
+                what = (f"the combined brief {key.removeprefix(COMBINED_KEY_PREFIX)!r}"
+                        if key.startswith(COMBINED_KEY_PREFIX) else
+                        display_path(Path(key), request.root))
+                raise UsageError(f"{shown(path)} belongs to {what}; {owner[path]} would "
+                                 "overwrite it (choose another title or output folder, or "
+                                 "delete that file first)")
 
 
 def _finish(request: BuildRequest, plan: _Planned, outcome: RenderOutcome) -> SourceResult:
@@ -538,30 +571,54 @@ def _finish(request: BuildRequest, plan: _Planned, outcome: RenderOutcome) -> So
                             error=f"{plan.display}: {len(warnings)} warning(s) and --strict; "
                                   "nothing written")
     data = dict(outcome.outputs)
+    pages = outcome.pages
+    built = SourceResult(source=plan.display, status="built", outputs=plan.outputs,
+                         size=sum(len(b) for b in data.values()), pages=pages,
+                         seconds=outcome.seconds, warnings=warnings)
     try:
-        for path in plan.outputs:
-            write_atomic(path, data[path.suffix[1:]])
+        written = commit(request.output, plan.key, plan.seen,
+                         _manifest_entry(request, plan, built),
+                         {path: data[path.suffix[1:]] for path in plan.outputs})
     except OutputError as error:
         return SourceResult(source=plan.display, status="failed", error=str(error),
                             seconds=outcome.seconds, warnings=warnings)
-    return SourceResult(source=plan.display, status="built", outputs=plan.outputs,
-                        size=sum(len(b) for b in data.values()), pages=outcome.pages,
-                        seconds=outcome.seconds, warnings=warnings)
+    if not written:
+        return SourceResult(source=plan.display, status="failed", seconds=outcome.seconds,
+                            warnings=warnings,
+                            error=f"{plan.display}: not written: a build that read a newer "
+                                  "version of it finished first; build again")
+    return built
 
 
-def _manifest_entry(plan: _Planned, result: SourceResult) -> dict[str, Any]:
-    entry = {k: v for k, v in plan.entry.items()
-             if k not in {"previous_key", "previous_pages", "reader_warnings"}}
-    entry.update(outputs=[p.name for p in plan.outputs], pages=result.pages,
-                 source=plan.display)
+def _manifest_entry(request: BuildRequest, plan: _Planned,
+                    result: SourceResult) -> dict[str, Any]:
+    entry = {k: v for k, v in plan.entry.items() if not k.startswith("previous_")
+             and k != "reader_warnings"}
+    names = [p.relative_to(request.output).as_posix() for p in plan.outputs]
+    # Outputs of this source under its old name (renamed or retitled) become stale; other
+    # formats under the same name stay ours and current.
+    stale = list(plan.entry.get("previous_stale", []))
+    for old in plan.entry.get("previous_outputs", []):
+        if old in names:
+            continue
+        if old.rsplit(".", 1)[0] == plan.name and (request.output / old).is_file():
+            names.append(old)
+        elif old not in stale:
+            stale.append(old)
+    entry.update(outputs=names, pages=result.pages, source=plan.display)
+    if stale:
+        entry["stale"] = [n for n in stale if n not in names]
     return entry
 
 
 def run(request: BuildRequest, listener: BuildListener | None = None) -> BuildReport:
     """Build ``request.sources`` into ``request.output``.
 
-    :returns: one result per source (one in all with ``combine``), in source order.
+    :returns: one result per source (one in all with ``combine``), in source order, and the
+        stale outputs of sources that are gone or renamed.
     :raises ConfigError: ``SOURCE_DATE_EPOCH`` is malformed.
+    :raises UsageError: two outputs claim the same path, or an output would overwrite a
+        source or another source's output; nothing is written then.
     :raises OutputError: the output folder's manifest cannot be written.
     """
     listener = listener or BuildListener()
@@ -570,18 +627,22 @@ def run(request: BuildRequest, listener: BuildListener | None = None) -> BuildRe
         raise ConfigError(f"no writer for format(s) {', '.join(unknown) or '(none)'}",
                           key="formats")
     build_clock()  # a malformed SOURCE_DATE_EPOCH is a configuration error, not N failures
-    if request.output.is_dir():
-        with locked(request.output / LOCK_NAME):
-            for temp in remove_stale_temp_files(request.output):
-                logger.info("removed %s, left by a build that was killed", temp)
     manifest = read_manifest(request.output)
     options_fp = _options_digest(request, theme_fingerprint(request.theme))
     planner = _plan_combined if request.combine is not None else _plan_sources
     plans = planner(request, manifest, options_fp)
+    _claims(request, plans, manifest)
+    if request.output.is_dir():
+        ours = {n for e in manifest.values() for n in e.get("outputs", [])}
+        ours.update(p.relative_to(request.output).as_posix() for pl in plans
+                    for p in pl.outputs)
+        ours.add(MANIFEST_NAME)
+        with locked(request.output / LOCK_NAME):
+            for temp in remove_stale_temp_files(request.output, ours):
+                logger.info("removed %s, left by a build that was killed", temp)
     jobs = [p.job for p in plans if p.job is not None]
     listener.planned(len(plans), len(jobs))
     results: dict[str, SourceResult] = {}
-    updates: dict[str, dict[str, Any]] = {}
     for plan in plans:
         if plan.result is not None:
             results[plan.key] = plan.result
@@ -597,8 +658,6 @@ def run(request: BuildRequest, listener: BuildListener | None = None) -> BuildRe
         plan = by_key[outcome.key]
         result = _finish(request, plan, outcome)
         results[plan.key] = result
-        if result.status == "built":
-            updates[plan.key] = _manifest_entry(plan, result)
         listener.finished(result)
-    update_manifest(request.output, updates)
-    return BuildReport(tuple(results[p.key] for p in plans))
+    return BuildReport(tuple(results[p.key] for p in plans),
+                       stale=tuple(stale_outputs(request.output)))

@@ -34,7 +34,7 @@ from . import build as build_module
 from .build import BuildListener, BuildReport, BuildRequest, SourceResult
 from .config import Settings, config_file, load_settings, normalize_formats, parse_pdf_variant
 from .errors import ConfigError, InputError, LighthouseError, UsageError
-from .project import SOURCES_DIR, ProjectPaths, discover_sources, find_root, scaffold
+from .project import SOURCES_DIR, ProjectPaths, discover_sources, find_root, scaffold, shown
 from .theme import resolve_theme
 
 EXIT_OK = 0
@@ -173,6 +173,17 @@ KeyPointsOpt = Annotated[bool | None, typer.Option(
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")]
 
 
+class NamesChoice(StrEnum):
+    SOURCE = "source"
+    TITLE = "title"
+
+
+NamesOpt = Annotated[NamesChoice | None, typer.Option(
+    "--names", case_sensitive=False, show_default=False,
+    help="Output file names: after the source file (default: sources/x.txt -> x.pdf) or "
+         "after the document title.")]
+
+
 @dataclass(frozen=True, slots=True)
 class _Choices:
     """Command-line values that override the project settings (None = not given)."""
@@ -188,6 +199,7 @@ class _Choices:
     marking: str | None = None
     key_points: bool | None = None
     jobs: int | None = None
+    output_names: str | None = None
 
 
 def _settings(choices: _Choices) -> tuple[Path, Settings]:
@@ -205,7 +217,7 @@ def _settings(choices: _Choices) -> tuple[Path, Settings]:
         overrides["paper"] = choices.paper.value
     if choices.pdf_variant is not None:
         overrides["pdf_variant"] = parse_pdf_variant(choices.pdf_variant, key="--pdf-variant")
-    for name in ("style", "lang", "marking", "key_points", "jobs"):
+    for name in ("style", "lang", "marking", "key_points", "jobs", "output_names"):
         value = getattr(choices, name)
         if value is not None:
             overrides[name] = value
@@ -232,7 +244,8 @@ def _request(sources: list[str] | None, choices: _Choices, *, force: bool = Fals
         key_points=settings.key_points, strict=strict, force=force,
         jobs=settings.jobs or os.cpu_count() or 1,
         combine=combine.strip() if combine else None,
-        sort="date" if sort == "date" else "given")
+        sort="date" if sort == "date" else "given",
+        names="title" if settings.output_names == "title" else "source")
 
 
 def _size(size: int) -> str:
@@ -245,9 +258,9 @@ def _size(size: int) -> str:
 
 def _shown(path: Path) -> str:
     try:
-        return path.relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return str(path)
+        return shown(path.relative_to(Path.cwd()).as_posix())
+    except (ValueError, OSError):
+        return shown(path)
 
 
 class _Reporter(BuildListener):
@@ -317,6 +330,11 @@ def _summary(report: BuildReport) -> None:
               f"{len(report.results) - len(report.built) - len(report.failed)} up to date, "
               f"{len(report.failed)} failed")
     console.print(counts, markup=False)
+    if report.stale:
+        console.print(f"{len(report.stale)} stale output(s) of deleted or renamed sources "
+                      "(`lighthouse-docs clean` removes them):", markup=False)
+        for path in report.stale:
+            console.print(f"  {_shown(path)}", markup=False)
 
 
 def _run(request: BuildRequest, *, quiet: bool, verbose: bool) -> BuildReport:
@@ -359,6 +377,7 @@ def build(
     = None,
     sort: Annotated[SortChoice, typer.Option(
         "--sort", help="Order of the sources in a combined brief.")] = SortChoice.GIVEN,
+    names: NamesOpt = None,
 ) -> None:
     """Build briefs (PDF and EPUB by default) from SOURCES into the output folder.
 
@@ -381,7 +400,8 @@ def build(
         fail(UsageError("--sort only applies with --combine"))
     choices = _Choices(pdf=pdf, epub=epub, html=html, output=output, style=style, paper=paper,
                        pdf_variant=pdf_variant, lang=lang, marking=marking,
-                       key_points=key_points, jobs=jobs)
+                       key_points=key_points, jobs=jobs,
+                       output_names=names.value if names is not None else None)
     try:
         request = _request(sources, choices, force=force, strict=strict, combine=combine,
                            sort=sort.value)
@@ -413,6 +433,46 @@ def init(
         fail(error)
     for path in created:
         typer.echo(f"created {_shown(path.resolve())}")
+
+
+@app.command()
+def clean(
+    output: OutputOpt = None,
+    everything: Annotated[bool, typer.Option(
+        "--all", help="Remove every output the manifest records, not only stale ones.")]
+    = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", "-n",
+                       help="List what would be removed; remove nothing.")] = False,
+) -> None:
+    """Remove stale outputs: briefs of sources that were deleted, renamed or retitled.
+
+    Only files the output folder's manifest records as written by lighthouse-docs are ever
+    deleted; anything else in the folder is left alone.
+
+    Example:
+
+        lighthouse-docs clean --dry-run
+    """
+    from . import output as output_module
+
+    try:
+        root, settings = _settings(_Choices(output=output))
+        folder = ProjectPaths.for_root(root, settings).output
+        if dry_run:
+            entries = output_module.read_manifest(folder) if folder.is_dir() else {}
+            doomed = ([folder / n for e in entries.values() for n in e.get("outputs", [])
+                       if (folder / n).is_file()] if everything
+                      else output_module.stale_outputs(folder, entries))
+            for path in sorted(set(doomed)):
+                typer.echo(f"would remove {_shown(path)}")
+            return
+        removed = output_module.clean(folder, everything=everything)
+    except LighthouseError as error:
+        fail(error)
+    for path in removed:
+        typer.echo(f"removed {_shown(path)}")
+    if not removed:
+        typer.echo("nothing to clean", err=True)
 
 
 def _watched(request: BuildRequest, sources: list[str] | None, root: Path) -> list[Path]:
@@ -460,9 +520,20 @@ def watch(
                        pdf_variant=pdf_variant, lang=lang, marking=marking,
                        key_points=key_points, jobs=1)
 
+    # The output folder is never watched: writing outputs must not trigger a rebuild, even
+    # when the output folder sits inside sources/ (watch --html -o sources/preview).
+    outputs: list[Path] = []
+    default_filter = watchfiles.DefaultFilter()
+
+    def wanted(change: watchfiles.Change, path: str) -> bool:
+        real = Path(os.path.realpath(path))
+        return default_filter(change, path) and not any(
+            real == o or real.is_relative_to(o) for o in outputs)
+
     def build_once() -> list[Path] | None:
         try:
             request = dataclasses.replace(_request(sources, choices), jobs=1)
+            outputs[:] = [Path(os.path.realpath(request.output))]
             if quiet:
                 build_module.run(request, _Changes(_Reporter(quiet=True, verbose=False)))
             else:
@@ -480,7 +551,8 @@ def watch(
         announced = False
         # yield_on_timeout: the first (empty) yield means the watcher is live; saves made
         # between the first build and that moment are caught by one more incremental build.
-        for changes in watchfiles.watch(*watched, debounce=debounce, step=50,
+        for changes in watchfiles.watch(*watched, watch_filter=wanted, debounce=debounce,
+                                        step=50,
                                         rust_timeout=500, yield_on_timeout=True,
                                         raise_interrupt=True):
             if changes or not announced:

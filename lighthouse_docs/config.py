@@ -55,6 +55,9 @@ class Settings:
     """Worker processes; None = the number of CPUs."""
     key_points: bool = True
     pdf_variant: str | None = "pdf/ua-1"
+    output_names: Literal["source", "title"] = "source"
+    """Output base names: the source file's (``sources/x.txt`` -> ``output/x.pdf``), or the
+    document title's (``title``)."""
     file: Path | None = None
     """The configuration file these settings came from, if any (for messages)."""
 
@@ -108,7 +111,22 @@ def _pdf_variant(value: object, file: Path, key: str) -> str | None:
 
 
 def _output(value: object, file: Path, key: str) -> Path:
-    return Path(_expect_str(value, file, key)).expanduser()
+    text = _expect_str(value, file, key)
+    if "\0" in text or not text.strip():
+        raise ConfigError("expected a folder path (not empty, no NUL character)",
+                          file=file, key=key)
+    return Path(text).expanduser()
+
+
+OUTPUT_NAMES: tuple[str, ...] = ("source", "title")
+
+
+def _output_names(value: object, file: Path, key: str) -> str:
+    text = _expect_str(value, file, key)
+    if text not in OUTPUT_NAMES:
+        raise ConfigError(f"expected one of {', '.join(OUTPUT_NAMES)}, got {text!r}",
+                          file=file, key=key)
+    return text
 
 
 # TOML key -> (Settings field, validator). The one list of what a project file may say.
@@ -122,6 +140,7 @@ _KEYS: dict[str, tuple[str, Any]] = {
     "jobs": ("jobs", _jobs),
     "key_points": ("key_points", _bool),
     "pdf_variant": ("pdf_variant", _pdf_variant),
+    "output_names": ("output_names", _output_names),
 }
 KNOWN_KEYS: tuple[str, ...] = tuple(_KEYS)
 

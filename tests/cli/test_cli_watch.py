@@ -14,7 +14,7 @@ from cli_support import start_fake_cli
 def test_watch_rebuilds_a_saved_source_and_exits_0_on_ctrl_c(project: Path) -> None:
     process = start_fake_cli(["watch", "--pdf", "--debounce", "50"], project)
     assert process.stderr is not None
-    pdf = project / "output" / "alpha-report.pdf"
+    pdf = project / "output" / "alpha.pdf"
     try:
         for line in process.stderr:
             if line.startswith("watching"):
