@@ -76,7 +76,7 @@ def build_clock(*sources: Path) -> dt.datetime:
     """The time stamped into outputs: ``SOURCE_DATE_EPOCH`` when set, else the latest
     modification time of ``sources`` (UTC, whole seconds).
 
-    :raises ConfigError: ``SOURCE_DATE_EPOCH`` is not an integer.
+    :raises ConfigError: ``SOURCE_DATE_EPOCH`` is not an integer or out of range.
     """
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
@@ -87,7 +87,11 @@ def build_clock(*sources: Path) -> dt.datetime:
                               key="SOURCE_DATE_EPOCH") from None
     else:
         seconds = int(max((p.stat().st_mtime for p in sources), default=0))
-    return dt.datetime.fromtimestamp(seconds, tz=dt.UTC)
+    try:
+        return dt.datetime.fromtimestamp(seconds, tz=dt.UTC)
+    except (OverflowError, OSError, ValueError):
+        raise ConfigError(f"{seconds} seconds is out of range for a date (years 1-9999)",
+                          key="SOURCE_DATE_EPOCH" if epoch else "modification time") from None
 
 
 # --------------------------------------------------------------------------- request/report

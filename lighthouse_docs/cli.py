@@ -14,7 +14,7 @@ import sys
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -28,6 +28,8 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
+from typer.core import TyperGroup
+from typer.exceptions import TyperException
 
 from . import __version__
 from . import build as build_module
@@ -41,7 +43,34 @@ EXIT_OK = 0
 EXIT_SOURCES_FAILED = 1
 EXIT_USAGE = 2
 
+class _Guarded(TyperGroup):
+    """The command group: no traceback escapes any command without ``--debug``.
+
+    A :class:`LighthouseError` that no command caught becomes its one line and exit code; any
+    other exception (a bug, or the working folder deleted under us) becomes one line and
+    exit 1. Typer's own exits and usage errors pass through unchanged.
+    """
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, TyperException):
+            raise
+        except LighthouseError as error:
+            fail(error)
+        except Exception as error:
+            if _state["debug"]:
+                import traceback
+
+                traceback.print_exception(error)
+            message = shown(str(error)).replace("\n", " ")[:300]
+            typer.echo(f"lighthouse-docs: internal error ({type(error).__name__}: {message}); "
+                       "rerun with --debug for the traceback", err=True)
+            raise typer.Exit(EXIT_SOURCES_FAILED) from None
+
+
 app = typer.Typer(
+    cls=_Guarded,
     name="lighthouse-docs",
     help="Turn articles into print-ready PDF briefs and EPUB 3 e-books.",
     no_args_is_help=True,
@@ -204,7 +233,11 @@ class _Choices:
 
 def _settings(choices: _Choices) -> tuple[Path, Settings]:
     """Project root and its settings with the command line applied on top."""
-    root = find_root(Path.cwd())
+    try:
+        cwd = Path.cwd()
+    except OSError:
+        raise UsageError("the working folder no longer exists (or cannot be read)") from None
+    root = find_root(cwd)
     settings = load_settings(root)
     overrides: dict[str, object] = {}
     wanted = [f for f, on in (("pdf", choices.pdf), ("epub", choices.epub),

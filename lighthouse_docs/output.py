@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import glob
+import hashlib
 import json
 import logging
 import os
@@ -163,6 +164,8 @@ def locked(lock_path: Path) -> Iterator[None]:
 
 MANIFEST_NAME = ".lighthouse-manifest.json"
 LOCK_NAME = ".lighthouse-manifest.lock"
+SOURCE_LOCKS = ".lighthouse-locks"
+"""Hidden folder of per-source lock files (see :func:`commit`)."""
 MANIFEST_FORMAT = 1
 COMBINED_KEY_PREFIX = "combine:"
 
@@ -279,9 +282,13 @@ def commit(output: Path, key: str, seen: Mapping[str, Any] | None, entry: dict[s
 
     :raises OutputError: an output or the manifest cannot be written.
     """
-    with locked(output / LOCK_NAME):
-        entries = read_manifest(output)
-        current = entries.get(key)
+    # One lock per source for the whole commit (no two builds interleave writes of the same
+    # outputs); the folder lock only around manifest reads and writes, so a slow write of one
+    # source never holds up another source or another build's clean-up.
+    digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    with locked(output / SOURCE_LOCKS / f"{digest}.lock"):
+        with locked(output / LOCK_NAME):
+            current = read_manifest(output).get(key)
         if current is not None and current != seen:
             # Another build recorded this source since this one planned. Bytes read later
             # win: an older version never lands over (or under the hash of) a newer one.
@@ -297,8 +304,10 @@ def commit(output: Path, key: str, seen: Mapping[str, Any] | None, entry: dict[s
             entry = {**entry, "outputs": names}
         for path, data in files.items():
             write_atomic(path, data)
-        entries[key] = entry
-        _write_manifest(output, entries)
+        with locked(output / LOCK_NAME):
+            entries = read_manifest(output)
+            entries[key] = entry
+            _write_manifest(output, entries)
     return True
 
 

@@ -13,8 +13,8 @@ import pytest
 
 from lighthouse_docs import build
 from lighthouse_docs.build import BuildRequest, build_clock
-from lighthouse_docs.output import read_manifest, update_manifest
 from lighthouse_docs.errors import ConfigError
+from lighthouse_docs.output import read_manifest, update_manifest
 from lighthouse_docs.render import RenderOptions
 from lighthouse_docs.theme import Theme
 from lighthouse_docs.writers import Output

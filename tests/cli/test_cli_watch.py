@@ -28,10 +28,10 @@ def test_watch_rebuilds_a_saved_source_and_exits_0_on_ctrl_c(project: Path) -> N
             time.sleep(0.1)
         assert pdf.read_bytes() != before
         (project / "sources" / "new.md").write_text("---\ntitle: Fresh Item\n---\n\nText.\n")
-        while not (project / "output" / "fresh-item.pdf").exists() and \
+        while not (project / "output" / "new.pdf").exists() and \
                 time.monotonic() < deadline:
             time.sleep(0.1)
-        assert (project / "output" / "fresh-item.pdf").exists()
+        assert (project / "output" / "new.pdf").exists()
     finally:
         process.send_signal(signal.SIGINT)
         _, err = process.communicate(timeout=30)

@@ -39,7 +39,7 @@ def _build(tmp_path: Path, size: int, *formats: str) -> Run:
     (project / "sources" / "big.md").write_text(big_article(size), encoding="utf-8")
     run = run_cli(["build", *formats, "--quiet"], project, timeout=240)
     assert run.returncode == 0, run.stderr
-    assert (project / "output" / f"large-briefing.{formats[0][2:]}").stat().st_size > 0
+    assert (project / "output" / f"big.{formats[0][2:]}").stat().st_size > 0
     return run
 
 
