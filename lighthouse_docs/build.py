@@ -32,7 +32,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 from . import __version__, readers
+from .checks import check_document, pack_marking
 from .config import FORMATS
+from .diagnostics import Diagnostic, as_diagnostic, from_json
 from .errors import ConfigError, InputError, LighthouseError, OutputError, RenderError, UsageError
 from .i18n import pack_language
 from .model import Document, Pack
@@ -112,6 +114,8 @@ class BuildRequest:
     pdf_variant: str | None = "pdf/ua-1"
     lang: str | None = None
     marking: str | None = None
+    markings: tuple[str, ...] = ()
+    """Configured handling markings, lowest first (see ``Settings.markings``)."""
     key_points: bool = True
     strict: bool = False
     force: bool = False
@@ -138,11 +142,18 @@ class SourceResult:
     """Total bytes of the outputs written."""
     pages: int | None = None
     seconds: float = 0.0
-    warnings: tuple[str, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+    """Everything met on the way, reader to writer (for an up-to-date source: what was met
+    when it was built, from the manifest)."""
     error: str | None = None
     """One line saying why the source failed."""
     trace: str | None = None
     """Traceback of an unexpected failure, for ``--debug``."""
+
+    @property
+    def warnings(self) -> tuple[Diagnostic, ...]:
+        """The diagnostics of severity ``warning``."""
+        return tuple(d for d in self.diagnostics if d.severity == "warning")
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +231,8 @@ class RenderJob:
     """One document (or pack) to render into some formats; sent to a worker process."""
 
     key: str
+    display: str
+    """How diagnostics name the source (or the combined brief)."""
     subject: Document | Pack
     formats: tuple[str, ...]
     options: RenderOptions
@@ -232,7 +245,7 @@ class RenderOutcome:
 
     key: str
     outputs: tuple[tuple[str, bytes], ...] = ()
-    warnings: tuple[str, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
     pages: int | None = None
     seconds: float = 0.0
     error: str | None = None
@@ -275,13 +288,14 @@ def render_job(job: RenderJob) -> RenderOutcome:
     started = time.perf_counter()
     writers = dict(job.writers)
     outputs: list[tuple[str, bytes]] = []
-    warnings: list[str] = []
+    found: list[Diagnostic] = []
     pages: int | None = None
     try:
         for fmt in job.formats:
             result = resolve_writer(writers[fmt])(job.subject, job.options)
             outputs.append((fmt, result.data))
-            warnings.extend(f"{fmt}: {w}" for w in result.warnings)
+            found.extend(as_diagnostic(w, source=job.display, stage="render", format=fmt)
+                         for w in result.warnings)
             if result.pages is not None and pages is None:
                 pages = result.pages
     except LighthouseError as error:
@@ -293,7 +307,7 @@ def render_job(job: RenderJob) -> RenderOutcome:
             key=job.key, seconds=time.perf_counter() - started,
             error=f"internal error ({type(error).__name__}: {error}); rerun with --debug",
             trace=traceback.format_exc())
-    return RenderOutcome(key=job.key, outputs=tuple(outputs), warnings=tuple(warnings),
+    return RenderOutcome(key=job.key, outputs=tuple(outputs), diagnostics=tuple(found),
                          pages=pages, seconds=time.perf_counter() - started)
 
 
@@ -333,8 +347,14 @@ class _Planned:
     job: RenderJob | None = None
     result: SourceResult | None = None
     outputs: tuple[Path, ...] = ()
+    data: bytes = b""
+    """The source's bytes, read once: hashed, then parsed."""
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    """What reading and checking found (writers add theirs when the job is done)."""
     seen: dict[str, Any] | None = None
     """The manifest entry this plan started from (compare-and-swap on commit)."""
+    read_ns: int = 0
+    """When the source's bytes were read (before): of two builds, the later read is newer."""
 
 
 def _digest(*parts: object) -> str:
@@ -342,20 +362,22 @@ def _digest(*parts: object) -> str:
     return hashlib.sha256(text.encode("ascii")).hexdigest()
 
 
-def _failure(display: str, error: LighthouseError | OSError) -> SourceResult:
+def _failure(display: str, error: LighthouseError | OSError,
+             diagnostics: Sequence[Diagnostic] = ()) -> SourceResult:
     if isinstance(error, InputError):
         message = str(error)  # already names the source
     elif isinstance(error, OSError):
         message = f"{display}: cannot be read ({error.strerror or error})"
     else:
         message = f"{display}: {error}"
-    return SourceResult(source=display, status="failed", error=message)
+    return SourceResult(source=display, status="failed", error=message,
+                        diagnostics=tuple(diagnostics))
 
 
 def _options_digest(request: BuildRequest, theme_fp: str) -> str:
     return _digest(tool_fingerprint(), theme_fp, request.formats, request.paper,
-                   request.pdf_variant, request.lang, request.marking, request.key_points,
-                   request.strict)
+                   request.pdf_variant, request.lang, request.marking, request.markings,
+                   request.key_points, request.strict)
 
 
 def _with_marking(doc: Document, marking: str | None) -> Document:
@@ -379,46 +401,76 @@ def _up_to_date(request: BuildRequest, plan: _Planned) -> bool:
             and all(p.is_file() for p in plan.outputs))
 
 
+def _read(plan: _Planned, source: Path) -> bool:
+    """Read the source's bytes into ``plan``; on failure record it and return False."""
+    plan.read_ns = time.time_ns()
+    try:
+        plan.data = readers.read_source(source, plan.display)
+    except (OSError, InputError) as error:
+        plan.result = _failure(plan.display, error)
+        return False
+    return True
+
+
+def _load(request: BuildRequest, plan: _Planned, source: Path) -> Document | None:
+    """Parse the bytes read into ``plan`` and check the document; None (and ``plan.result``
+    set) when it cannot be built: a reader error or an ``error`` diagnostic."""
+    try:
+        doc = readers.load(source, display_path=plan.display, lang=request.lang,
+                           data=plan.data)
+    except InputError as error:
+        plan.result = _failure(plan.display, error)
+        return None
+    fmt = doc.meta.source.format
+    plan.diagnostics = [
+        *(as_diagnostic(w, source=plan.display, stage="read", format=fmt) for w in doc.warnings),
+        # A marking given on the command line or in the config replaces the source's own.
+        *check_document(doc, markings=request.markings if request.marking is None else ())]
+    errors = [d for d in plan.diagnostics if d.severity == "error"]
+    if errors:
+        first = errors[0]
+        plan.result = SourceResult(source=plan.display, status="failed",
+                                   diagnostics=tuple(plan.diagnostics),
+                                   error=f"{first.location()}: {first.message}")
+        return None
+    return _with_marking(doc, request.marking)
+
+
 def _plan_sources(request: BuildRequest, manifest: Mapping[str, dict[str, Any]],
                   options_fp: str) -> list[_Planned]:
     plans: list[_Planned] = []
     docs: dict[str, Document] = {}
-    data_of: dict[str, bytes] = {}
     slugs: dict[str, str] = {}
     sources_dir = request.root.resolve() / SOURCES_DIR
     for source in request.sources:
         key, display = source.resolve().as_posix(), display_path(source, request.root)
         plan = _Planned(key=key, display=display)
         plans.append(plan)
-        read_ns = time.time_ns()  # before reading: which of two builds saw newer bytes
+        if not _read(plan, source):
+            continue
         try:
-            # Read once: the bytes hashed are the bytes parsed.
-            data = readers.read_source(source, display)
             clock = build_clock(source)
-        except (OSError, InputError) as error:
+        except (OSError, ConfigError) as error:
             plan.result = _failure(display, error)
             continue
-        data_of[key] = data
-        old = manifest.get(key)
-        plan.seen = old
-        old = old or {}
-        sha = hashlib.sha256(data).hexdigest()
+        plan.seen = manifest.get(key)
+        old = plan.seen or {}
+        sha = hashlib.sha256(plan.data).hexdigest()
         slug_key = _digest(sha, display, request.lang, tool_fingerprint(), request.names)
         if request.names == "source":
             slugs[key] = output_name(source, sources_dir)
         elif old.get("slug_key") == slug_key and isinstance(old.get("slug"), str):
             slugs[key] = old["slug"]
         else:
-            try:
-                doc = readers.load(source, display_path=display, lang=request.lang, data=data)
-            except InputError as error:
-                plan.result = _failure(display, error)
+            doc = _load(request, plan, source)
+            if doc is None:
                 continue
             docs[key] = doc
             slugs[key] = title_slug(doc.meta.title, fallback=source.stem)
         plan.entry = {"slug": slugs[key], "slug_key": slug_key, "clock": clock.isoformat(),
-                      "sha": sha, "read_ns": read_ns, "previous_key": old.get("key"),
+                      "sha": sha, "read_ns": plan.read_ns, "previous_key": old.get("key"),
                       "previous_pages": old.get("pages"),
+                      "previous_diagnostics": old.get("diagnostics"),
                       "previous_outputs": old.get("outputs", []),
                       "previous_stale": old.get("stale", [])}
     if request.names == "source":
@@ -440,17 +492,11 @@ def _plan_sources(request: BuildRequest, manifest: Mapping[str, dict[str, Any]],
         if _up_to_date(request, plan):
             continue
         source = Path(plan.key)
-        loaded = docs.get(plan.key)
+        loaded = docs.get(plan.key) or _load(request, plan, source)
         if loaded is None:
-            try:
-                loaded = readers.load(source, display_path=plan.display, lang=request.lang,
-                                      data=data_of[plan.key])
-            except InputError as error:
-                plan.result = _failure(plan.display, error)
-                continue
-        plan.entry["reader_warnings"] = list(loaded.warnings)
+            continue
         plan.job = RenderJob(
-            key=plan.key, subject=_with_marking(loaded, request.marking), formats=request.formats,
+            key=plan.key, display=plan.display, subject=loaded, formats=request.formats,
             options=_render_options(request, source.parent,
                                     dt.datetime.fromisoformat(plan.entry["clock"])),
             writers=tuple((fmt, request.writers[fmt]) for fmt in request.formats))
@@ -470,20 +516,21 @@ def _plan_combined(request: BuildRequest, manifest: Mapping[str, dict[str, Any]]
     failures: list[_Planned] = []
     docs: list[Document] = []
     shas: list[tuple[str, str]] = []
-    read_ns = time.time_ns()
+    parts: list[_Planned] = []
     for source in request.sources:
         display = display_path(source, request.root)
-        try:
-            data = readers.read_source(source, display)
-            doc = readers.load(source, display_path=display, lang=request.lang, data=data)
-        except (OSError, InputError) as error:
-            failures.append(_Planned(key=source.as_posix(), display=display,
-                                     result=_failure(display, error)))
+        part = _Planned(key=source.as_posix(), display=display)
+        parts.append(part)
+        doc = _load(request, part, source) if _read(part, source) else None
+        if doc is None:
+            failures.append(part)
             continue
-        docs.append(_with_marking(doc, request.marking))
-        shas.append((display, hashlib.sha256(data).hexdigest()))
+        plan.diagnostics.extend(part.diagnostics)
+        docs.append(doc)
+        shas.append((display, hashlib.sha256(part.data).hexdigest()))
     if failures:
         plan.result = SourceResult(source=title, status="failed",
+                                   diagnostics=tuple(plan.diagnostics),
                                    error=f"{title}: {len(failures)} source(s) failed; "
                                          "not combined")
         return [*failures, plan]
@@ -493,8 +540,9 @@ def _plan_combined(request: BuildRequest, manifest: Mapping[str, dict[str, Any]]
     plan.seen = manifest.get(plan.key)
     old = plan.seen or {}
     plan.entry = {"key": _digest(options_fp, shas, request.sort, title, clock.isoformat()),
-                  "sha": _digest(shas), "read_ns": read_ns,
+                  "sha": _digest(shas), "read_ns": min(p.read_ns for p in parts),
                   "previous_key": old.get("key"), "previous_pages": old.get("pages"),
+                  "previous_diagnostics": old.get("diagnostics"),
                   "previous_outputs": old.get("outputs", []),
                   "previous_stale": old.get("stale", []), "slug": name}
     if _up_to_date(request, plan):
@@ -503,11 +551,11 @@ def _plan_combined(request: BuildRequest, manifest: Mapping[str, dict[str, Any]]
     dates = [d.meta.date for d in docs if d.meta.date is not None]
     pack = Pack(title=title, documents=tuple(docs),
                 lang=pack_language((d.meta.lang for d in docs), request.lang),
-                date=max(dates) if dates else None, marking=request.marking,
+                date=max(dates) if dates else None,
+                marking=pack_marking((d.meta.marking for d in docs), request.markings),
                 publisher=publishers.pop() if len(publishers) == 1 else None)
     base_dir = Path(os.path.commonpath([s.resolve().parent for s in request.sources]))
-    plan.entry["reader_warnings"] = [w for d in docs for w in d.warnings]
-    plan.job = RenderJob(key=plan.key, subject=pack, formats=request.formats,
+    plan.job = RenderJob(key=plan.key, display=title, subject=pack, formats=request.formats,
                          options=_render_options(request, base_dir, clock),
                          writers=tuple((f, request.pack_writers[f]) for f in request.formats))
     return [plan]
@@ -550,45 +598,40 @@ def _claims(request: BuildRequest, plans: Sequence[_Planned],
             if path in owner and name in live and name.rsplit(".", 1)[0] == current \
                     and path.is_file():
                 what = (f"the combined brief {key.removeprefix(COMBINED_KEY_PREFIX)!r}"
-                        if key.startswith(COMBINED_KEY_PREFIX) else
-                        display_path(Path(key), request.root))
+                        if combined else display_path(Path(key), request.root))
                 raise UsageError(f"{shown(path)} belongs to {what}; {owner[path]} would "
                                  "overwrite it (choose another title or output folder, or "
                                  "delete that file first)")
 
 
 def _finish(request: BuildRequest, plan: _Planned, outcome: RenderOutcome) -> SourceResult:
-    warnings = (*plan.entry.get("reader_warnings", ()), *outcome.warnings)
-    for warning in warnings:
-        # Reader warnings name their file already; writer warnings do not.
-        named = warning if warning.startswith(f"{plan.display}: ") else \
-            f"{plan.display}: {warning}"
-        logger.warning("%s", named)
+    found = (*plan.diagnostics, *outcome.diagnostics)
     if outcome.error is not None:
         message = outcome.error if plan.display in outcome.error else \
             f"{plan.display}: {outcome.error}"
         return SourceResult(source=plan.display, status="failed", error=message,
-                            seconds=outcome.seconds, warnings=warnings, trace=outcome.trace)
-    if request.strict and warnings:
+                            seconds=outcome.seconds, diagnostics=found, trace=outcome.trace)
+    warned = sum(1 for d in found if d.severity == "warning")
+    if request.strict and warned:
         return SourceResult(source=plan.display, status="failed", seconds=outcome.seconds,
-                            warnings=warnings,
-                            error=f"{plan.display}: {len(warnings)} warning(s) and --strict; "
+                            diagnostics=found,
+                            error=f"{plan.display}: {warned} warning(s) and --strict; "
                                   "nothing written")
     data = dict(outcome.outputs)
-    pages = outcome.pages
     built = SourceResult(source=plan.display, status="built", outputs=plan.outputs,
-                         size=sum(len(b) for b in data.values()), pages=pages,
-                         seconds=outcome.seconds, warnings=warnings)
+                         size=sum(len(b) for b in data.values()), pages=outcome.pages,
+                         seconds=outcome.seconds, diagnostics=found)
     try:
+        # Outputs and manifest entry together, compare-and-swap per source (output.commit).
         written = commit(request.output, plan.key, plan.seen,
                          _manifest_entry(request, plan, built),
                          {path: data[path.suffix[1:]] for path in plan.outputs})
     except OutputError as error:
         return SourceResult(source=plan.display, status="failed", error=str(error),
-                            seconds=outcome.seconds, warnings=warnings)
+                            seconds=outcome.seconds, diagnostics=found)
     if not written:
         return SourceResult(source=plan.display, status="failed", seconds=outcome.seconds,
-                            warnings=warnings,
+                            diagnostics=found,
                             error=f"{plan.display}: not written: a build that read a newer "
                                   "version of it finished first; build again")
     return built
@@ -596,8 +639,7 @@ def _finish(request: BuildRequest, plan: _Planned, outcome: RenderOutcome) -> So
 
 def _manifest_entry(request: BuildRequest, plan: _Planned,
                     result: SourceResult) -> dict[str, Any]:
-    entry = {k: v for k, v in plan.entry.items() if not k.startswith("previous_")
-             and k != "reader_warnings"}
+    entry = {k: v for k, v in plan.entry.items() if not k.startswith("previous_")}
     names = [p.relative_to(request.output).as_posix() for p in plan.outputs]
     # Outputs of this source under its old name (renamed or retitled) become stale; other
     # formats under the same name stay ours and current.
@@ -609,10 +651,20 @@ def _manifest_entry(request: BuildRequest, plan: _Planned,
             names.append(old)
         elif old not in stale:
             stale.append(old)
-    entry.update(outputs=names, pages=result.pages, source=plan.display)
+    entry.update(outputs=names, pages=result.pages, source=plan.display,
+                 diagnostics=[d.to_json() for d in result.diagnostics])
     if stale:
         entry["stale"] = [n for n in stale if n not in names]
     return entry
+
+
+def _stored_diagnostics(plan: _Planned) -> tuple[Diagnostic, ...]:
+    """What the manifest says was met when an up-to-date source was built."""
+    stored = plan.entry.get("previous_diagnostics")
+    if not isinstance(stored, list):
+        return ()
+    found = (from_json(item) for item in stored if isinstance(item, dict))
+    return tuple(d for d in found if d is not None)
 
 
 def run(request: BuildRequest, listener: BuildListener | None = None) -> BuildReport:
@@ -620,7 +672,7 @@ def run(request: BuildRequest, listener: BuildListener | None = None) -> BuildRe
 
     :returns: one result per source (one in all with ``combine``), in source order, and the
         stale outputs of sources that are gone or renamed.
-    :raises ConfigError: ``SOURCE_DATE_EPOCH`` is malformed.
+    :raises ConfigError: ``SOURCE_DATE_EPOCH`` is malformed or out of range.
     :raises UsageError: two outputs claim the same path, or an output would overwrite a
         source or another source's output; nothing is written then.
     :raises OutputError: the output folder's manifest cannot be written.
@@ -637,6 +689,8 @@ def run(request: BuildRequest, listener: BuildListener | None = None) -> BuildRe
     plans = planner(request, manifest, options_fp)
     _claims(request, plans, manifest)
     if request.output.is_dir():
+        # Only temporary files of outputs the manifest records or this build writes: a
+        # user's own hidden .tmp file is never taken for one of ours.
         ours = {n for e in manifest.values() for n in e.get("outputs", [])}
         ours.update(p.relative_to(request.output).as_posix() for pl in plans
                     for p in pl.outputs)
@@ -653,7 +707,8 @@ def run(request: BuildRequest, listener: BuildListener | None = None) -> BuildRe
         elif plan.job is None:
             results[plan.key] = SourceResult(source=plan.display, status="up to date",
                                              outputs=plan.outputs,
-                                             pages=plan.entry.get("previous_pages"))
+                                             pages=plan.entry.get("previous_pages"),
+                                             diagnostics=_stored_diagnostics(plan))
         else:
             continue
         listener.finished(results[plan.key])
