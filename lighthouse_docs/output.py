@@ -164,8 +164,8 @@ def locked(lock_path: Path) -> Iterator[None]:
 
 MANIFEST_NAME = ".lighthouse-manifest.json"
 LOCK_NAME = ".lighthouse-manifest.lock"
-SOURCE_LOCKS = ".lighthouse-locks"
-"""Hidden folder of per-source lock files (see :func:`commit`)."""
+SOURCE_LOCK_NAME = ".lighthouse-sources.lock"
+"""One byte-range lock per source in this file (see :func:`commit`)."""
 MANIFEST_FORMAT = 1
 COMBINED_KEY_PREFIX = "combine:"
 
@@ -285,8 +285,7 @@ def commit(output: Path, key: str, seen: Mapping[str, Any] | None, entry: dict[s
     # One lock per source for the whole commit (no two builds interleave writes of the same
     # outputs); the folder lock only around manifest reads and writes, so a slow write of one
     # source never holds up another source or another build's clean-up.
-    digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:32]
-    with locked(output / SOURCE_LOCKS / f"{digest}.lock"):
+    with _source_locked(output, key):
         with locked(output / LOCK_NAME):
             current = read_manifest(output).get(key)
         if current is not None and current != seen:
@@ -309,6 +308,26 @@ def commit(output: Path, key: str, seen: Mapping[str, Any] | None, entry: dict[s
             entries[key] = entry
             _write_manifest(output, entries)
     return True
+
+
+@contextlib.contextmanager
+def _source_locked(output: Path, key: str) -> Iterator[None]:
+    """Hold the lock of one source: a POSIX byte-range lock at an offset derived from ``key``
+    in one shared file (no lock file per source; a collision only serialises two sources)."""
+    offset = int.from_bytes(hashlib.sha256(key.encode("utf-8", "surrogateescape")).digest()[:4])
+    path = output / SOURCE_LOCK_NAME
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot create lock file ({exc.strerror or exc})") from None
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX, 1, offset)
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            fcntl.lockf(fd, fcntl.LOCK_UN, 1, offset)
+        os.close(fd)
 
 
 def _source_gone(key: str) -> bool:
