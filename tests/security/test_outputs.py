@@ -154,14 +154,14 @@ def test_a_hostile_manifest_is_ignored_with_a_warning_and_rebuilt(
 
 
 def test_a_manifest_symlinked_out_of_the_output_folder_is_not_read(
-        cli: Invoke, project: Path, caplog: pytest.LogCaptureFixture) -> None:
+        cli: Invoke, project: Path) -> None:
     output = project / "output"
     output.mkdir()
     (project / "elsewhere.json").write_text(json.dumps({"format": 1, "entries": {}}))
     (output / MANIFEST).symlink_to(project / "elsewhere.json")
     result = cli("build", "--pdf")
     assert result.exit_code == 0, result.output
-    assert any("symbolic link" in r.getMessage() for r in caplog.records)
+    assert "build manifest" in result.output and "symbolic link" in result.output
     assert not (output / MANIFEST).is_symlink()  # replaced, the link target untouched
     assert json.loads((project / "elsewhere.json").read_text()) == {"format": 1, "entries": {}}
 
