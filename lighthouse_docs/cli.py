@@ -12,11 +12,11 @@ import logging
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from enum import StrEnum
-from inspect import Signature, signature
+from inspect import Parameter, Signature, signature
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn, get_type_hints
 
 import typer
 from rich.console import Console
@@ -31,6 +31,7 @@ from rich.progress import (
 )
 from rich.table import Table
 from typer.core import TyperGroup
+from typer.exceptions import TyperException
 
 from . import __version__
 from . import build as build_module
@@ -39,6 +40,7 @@ from .config import Settings, apply, config_file, load_settings
 from .diagnostics import Diagnostic, as_diagnostic, count, diagnostic, merge_formats
 from .errors import ConfigError, InputError, LighthouseError, UsageError
 from .project import SOURCES_DIR, ProjectPaths, discover_sources, find_root, scaffold
+from .project import shown as escaped
 from .theme import resolve_theme
 
 EXIT_OK = 0
@@ -58,6 +60,29 @@ class _Commands(TyperGroup):
         if _state["debug"]:
             args = [a for a in args[:end] if a != DEBUG_FLAG] + args[end:]
         return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: Any) -> Any:
+        """Run the command; no traceback escapes it without ``--debug``.
+
+        A :class:`LighthouseError` no command caught becomes its one line and exit code; any
+        other exception (a bug, or the working folder deleted under us) one line and exit 1.
+        Typer's own exits and usage errors pass through unchanged.
+        """
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, TyperException):
+            raise
+        except LighthouseError as error:
+            fail(error)
+        except Exception as error:
+            if _state["debug"]:
+                import traceback
+
+                traceback.print_exception(error)
+            message = escaped(str(error)).replace("\n", " ")[:300]
+            typer.echo(f"lighthouse-docs: internal error ({type(error).__name__}: {message}); "
+                       "rerun with --debug for the traceback", err=True)
+            raise typer.Exit(EXIT_SOURCES_FAILED) from None
 
 
 app = typer.Typer(
@@ -270,53 +295,49 @@ StrictOpt = Annotated[bool, typer.Option(
     "--strict", help="Fail a source that has warnings (nothing is written for it).")]
 
 
+class NamesChoice(StrEnum):
+    SOURCE = "source"
+    TITLE = "title"
+
+
+NamesOpt = Annotated[NamesChoice | None, typer.Option(
+    "--names", case_sensitive=False, show_default=False,
+    help="Output file names: after the source file (default: sources/x.txt -> x.pdf) or "
+         "after the document title.")]
+
+
 @dataclass(frozen=True, slots=True)
 class _Choices:
-    """The options ``build`` and ``watch`` share, defined once (see :func:`_shared_options`).
+    """The options ``build`` and ``watch`` share, defined once: each field is one option (its
+    annotation carries the Typer declaration) and :func:`_shared_options` gives them to both
+    commands. None = not given on the command line (the project settings apply)."""
 
-    None = not given on the command line (the project settings apply).
-    """
-
-    sources: list[str] | None = None
-    pdf: bool = False
-    epub: bool = False
-    html: bool = False
-    output: Path | None = None
-    style: str | None = None
-    paper: PaperChoice | None = None
-    pdf_variant: str | None = None
-    lang: str | None = None
-    marking: str | None = None
-    key_points: bool | None = None
-    quiet: bool = False
-    strict: bool = False
-
-
-def _shared_options_template(
-    sources: SourcesArg = None,
-    pdf: PdfOpt = False,
-    epub: EpubOpt = False,
-    html: HtmlOpt = False,
-    output: OutputOpt = None,
-    style: StyleOpt = None,
-    paper: PaperOpt = None,
-    pdf_variant: VariantOpt = None,
-    lang: LangOpt = None,
-    marking: MarkingOpt = None,
-    key_points: KeyPointsOpt = None,
-    quiet: QuietOpt = False,
-    strict: StrictOpt = False,
-) -> None:
-    """The shared options' declarations; never called (its signature is the data)."""
+    sources: SourcesArg = None
+    pdf: PdfOpt = False
+    epub: EpubOpt = False
+    html: HtmlOpt = False
+    output: OutputOpt = None
+    style: StyleOpt = None
+    paper: PaperOpt = None
+    pdf_variant: VariantOpt = None
+    lang: LangOpt = None
+    marking: MarkingOpt = None
+    key_points: KeyPointsOpt = None
+    quiet: QuietOpt = False
+    strict: StrictOpt = False
+    names: NamesOpt = None
 
 
-_SHARED = tuple(signature(_shared_options_template, eval_str=True).parameters.values())
+_SHARED = tuple(
+    Parameter(f.name, Parameter.KEYWORD_ONLY, default=f.default, annotation=hint)
+    for f, hint in zip(fields(_Choices), get_type_hints(_Choices, include_extras=True).values(),
+                       strict=True))
 
 
 def _shared_options(command: Callable[..., None]) -> Callable[..., None]:
     """Give ``command`` the shared build/watch options; it receives them as ``choices``."""
-    own = [p for p in signature(command, eval_str=True).parameters.values()
-           if p.name != "choices"]
+    own = [p.replace(kind=Parameter.KEYWORD_ONLY)
+           for p in signature(command, eval_str=True).parameters.values() if p.name != "choices"]
 
     @functools.wraps(command)
     def wrapper(**kwargs: Any) -> None:
@@ -332,7 +353,11 @@ def _shared_options(command: Callable[..., None]) -> Callable[..., None]:
 def _settings(choices: _Choices) -> tuple[Path, Settings]:
     """Project root and its settings with the command line applied on top, through the same
     validators as the project file."""
-    root = find_root(Path.cwd())
+    try:
+        cwd = Path.cwd()
+    except OSError:
+        raise UsageError("the working folder no longer exists (or cannot be read)") from None
+    root = find_root(cwd)
     settings = load_settings(root)
     given: dict[str, object] = {}
     names: dict[str, str] = {}
@@ -347,12 +372,14 @@ def _settings(choices: _Choices) -> tuple[Path, Settings]:
         given["paper"] = choices.paper.value
     for key, value in (("style", choices.style), ("language", choices.lang),
                        ("marking", choices.marking), ("key_points", choices.key_points),
-                       ("pdf_variant", choices.pdf_variant)):
+                       ("pdf_variant", choices.pdf_variant),
+                       ("output_names", choices.names.value if choices.names else None)):
         if value is not None:
             given[key] = value
     names.update({"output": "--output", "paper": "--paper", "style": "--style",
                   "language": "--lang", "marking": "--marking", "key_points": "--key-points",
-                  "pdf_variant": "--pdf-variant", "jobs": "--jobs"})
+                  "pdf_variant": "--pdf-variant", "jobs": "--jobs",
+                  "output_names": "--names"})
     return root, apply(settings, given, file=None, names=names)
 
 
@@ -379,7 +406,7 @@ def _request(choices: _Choices, *, jobs: int | None = None, force: bool = False,
         markings=settings.markings, key_points=settings.key_points, strict=choices.strict,
         force=force, jobs=settings.jobs or os.cpu_count() or 1,
         combine=combine.strip() if combine else None,
-        sort="date" if sort == "date" else "given")
+        sort="date" if sort == "date" else "given", names=settings.output_names)
 
 
 def _size(size: int) -> str:
@@ -392,9 +419,9 @@ def _size(size: int) -> str:
 
 def _shown(path: Path) -> str:
     try:
-        return path.relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return str(path)
+        return escaped(path.relative_to(Path.cwd()).as_posix())
+    except (ValueError, OSError):
+        return escaped(path)
 
 
 def diagnostic_line(item: Diagnostic, formats: tuple[str, ...] = ()) -> str:
@@ -492,6 +519,11 @@ def _summary(report: BuildReport, *, quiet: bool, verbose: bool) -> None:
         if stale and not verbose:
             line += f" ({stale} in up-to-date sources, -v lists them)"
         out.print(line, markup=False)
+    if report.stale and not quiet:
+        out.print(f"{len(report.stale)} stale output(s) of deleted or renamed sources "
+                  "(lighthouse-docs clean removes them):", markup=False)
+        for path in report.stale:
+            out.print(f"  {_shown(path)}", markup=False)
     for result in failed:
         out.print(f"lighthouse-docs: failed: {result.error}", markup=False)
 
@@ -616,6 +648,46 @@ def init(
         typer.echo(f"created {_shown(path.resolve())}")
 
 
+@app.command()
+def clean(
+    output: OutputOpt = None,
+    everything: Annotated[bool, typer.Option(
+        "--all", help="Remove every output the manifest records, not only stale ones.")]
+    = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", "-n",
+                       help="List what would be removed; remove nothing.")] = False,
+) -> None:
+    """Remove stale outputs: briefs of sources that were deleted, renamed or retitled.
+
+    Only files the output folder's manifest records as written by lighthouse-docs are ever
+    deleted; anything else in the folder is left alone.
+
+    Example:
+
+        lighthouse-docs clean --dry-run
+    """
+    from . import output as output_module
+
+    try:
+        root, settings = _settings(_Choices(output=output))
+        folder = ProjectPaths.for_root(root, settings).output
+        if dry_run:
+            entries = output_module.read_manifest(folder) if folder.is_dir() else {}
+            doomed = ([folder / n for e in entries.values() for n in e.get("outputs", [])
+                       if (folder / n).is_file()] if everything
+                      else output_module.stale_outputs(folder, entries))
+            for path in sorted(set(doomed)):
+                typer.echo(f"would remove {_shown(path)}")
+            return
+        removed = output_module.clean(folder, everything=everything)
+    except LighthouseError as error:
+        fail(error)
+    for path in removed:
+        typer.echo(f"removed {_shown(path)}")
+    if not removed:
+        typer.echo("nothing to clean", err=True)
+
+
 def _watched(request: BuildRequest, sources: list[str] | None, root: Path) -> list[Path]:
     folders = {s.parent for s in request.sources}
     if not sources:
@@ -648,10 +720,20 @@ def watch(
     import watchfiles
 
     _configure_logging(quiet=choices.quiet, verbose=False)
+    # The output folder is never watched: writing outputs must not trigger a rebuild, even
+    # when the output folder sits inside sources/ (watch --html -o sources/preview).
+    outputs: list[Path] = []
+    default_filter = watchfiles.DefaultFilter()
+
+    def wanted(change: watchfiles.Change, path: str) -> bool:
+        real = Path(os.path.realpath(path))
+        return default_filter(change, path) and not any(
+            real == o or real.is_relative_to(o) for o in outputs)
 
     def build_once() -> list[Path] | None:
         try:
             request = _request(choices, jobs=1)
+            outputs[:] = [Path(os.path.realpath(request.output))]
             _run_watch(request, quiet=choices.quiet)
         except LighthouseError as error:
             typer.echo(f"lighthouse-docs: {error.category.lower()}: {error}", err=True)
@@ -666,7 +748,8 @@ def watch(
         announced = False
         # yield_on_timeout: the first (empty) yield means the watcher is live; saves made
         # between the first build and that moment are caught by one more incremental build.
-        for changes in watchfiles.watch(*watched, debounce=debounce, step=50,
+        for changes in watchfiles.watch(*watched, watch_filter=wanted, debounce=debounce,
+                                        step=50,
                                         rust_timeout=500, yield_on_timeout=True,
                                         raise_interrupt=True):
             if changes or not announced:
