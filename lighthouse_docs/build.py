@@ -32,11 +32,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 from . import __version__, readers
-from .checks import check_document, pack_marking
+from .brief import attach, make_pack
+from .checks import check_document
 from .config import FORMATS
 from .diagnostics import Diagnostic, as_diagnostic, from_json
 from .errors import ConfigError, InputError, LighthouseError, OutputError, RenderError
-from .i18n import pack_language
 from .model import Document, Pack
 from .output import locked, remove_stale_temp_files, write_atomic
 from .project import assign_names, display_path, title_slug
@@ -453,7 +453,9 @@ def _load(request: BuildRequest, plan: _Planned, source: Path) -> Document | Non
                                    diagnostics=tuple(plan.diagnostics),
                                    error=f"{first.location()}: {first.message}")
         return None
-    return _with_marking(doc, request.marking)
+    # The brief's derived data (key points, reading time, ...) is computed here, once, for
+    # every format the worker renders.
+    return attach(_with_marking(doc, request.marking))
 
 
 def _plan_sources(request: BuildRequest, manifest: Mapping[str, dict[str, Any]],
@@ -552,13 +554,7 @@ def _plan_combined(request: BuildRequest, manifest: Mapping[str, dict[str, Any]]
                   "previous_diagnostics": old.get("diagnostics"), "slug": name}
     if _up_to_date(request, plan):
         return [plan]
-    publishers = {d.meta.publisher for d in docs}
-    dates = [d.meta.date for d in docs if d.meta.date is not None]
-    pack = Pack(title=title, documents=tuple(docs),
-                lang=pack_language((d.meta.lang for d in docs), request.lang),
-                date=max(dates) if dates else None,
-                marking=pack_marking((d.meta.marking for d in docs), request.markings),
-                publisher=publishers.pop() if len(publishers) == 1 else None)
+    pack = make_pack(title, docs, lang=request.lang, markings=request.markings)
     base_dir = Path(os.path.commonpath([s.resolve().parent for s in request.sources]))
     plan.job = RenderJob(key=plan.key, display=title, subject=pack, formats=request.formats,
                          options=_render_options(request, base_dir, clock),
