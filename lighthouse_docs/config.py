@@ -63,6 +63,9 @@ class Settings:
     """Worker processes; None = the number of CPUs."""
     key_points: bool = True
     pdf_variant: str | None = "pdf/ua-1"
+    output_names: Literal["source", "title"] = "source"
+    """Output base names: the source file's (``sources/x.txt`` -> ``output/x.pdf``), or the
+    document title's (``title``)."""
     file: Path | None = None
     """The configuration file these settings came from, if any (for messages)."""
 
@@ -116,7 +119,24 @@ def _pdf_variant(value: object, file: Path | None, key: str) -> str | None:
 
 
 def _output(value: object, file: Path | None, key: str) -> Path:
-    return Path(_expect_str(value, file, key)).expanduser()
+    text = _expect_str(value, file, key)
+    if "\0" in text:
+        raise ConfigError("expected a folder path, got one with a NUL character", file=file,
+                          key=key)
+    return Path(text).expanduser()
+
+
+OUTPUT_NAMES: tuple[str, ...] = ("source", "title")
+
+
+def _output_names(value: object, file: Path | None, key: str) -> Literal["source", "title"]:
+    text = _expect_str(value, file, key).lower()
+    if text == "title":
+        return "title"
+    if text != "source":
+        raise ConfigError(f"expected one of {', '.join(OUTPUT_NAMES)}, got {value!r}",
+                          file=file, key=key)
+    return "source"
 
 
 def _language(value: object, file: Path | None, key: str) -> str:
@@ -141,7 +161,7 @@ _T = TypeVar("_T")
 Validator = Callable[[object, "Path | None", str], _T]
 
 KNOWN_KEYS: tuple[str, ...] = ("paper", "style", "language", "marking", "markings", "output",
-                               "formats", "jobs", "key_points", "pdf_variant")
+                               "formats", "jobs", "key_points", "pdf_variant", "output_names")
 """The one list of what a project file (or the command line, through :func:`apply`) may set."""
 
 
@@ -177,6 +197,7 @@ def apply(base: Settings, table: Mapping[str, object], *, file: Path | None = No
         jobs=pick("jobs", _jobs, base.jobs),
         key_points=pick("key_points", _bool, base.key_points),
         pdf_variant=pick("pdf_variant", _pdf_variant, base.pdf_variant),
+        output_names=pick("output_names", _output_names, base.output_names),
         file=file if file is not None else base.file,
     )
     if settings.marking and settings.markings and not any(
