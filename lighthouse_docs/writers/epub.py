@@ -27,6 +27,7 @@ from typing import Any
 
 from ebooklib import epub
 
+from ..brief import brief_of
 from ..errors import OutputError, RenderError
 from ..i18n import format_date, labels
 from ..model import Document, Image, InlineImage, Pack
@@ -37,7 +38,6 @@ from ..render.epub import (
     CSS_HREF,
     EpubParts,
     NavEntry,
-    description,
     render_document,
     render_pack,
     xml_text,
@@ -303,7 +303,7 @@ def build_epub(doc: Document, options: RenderOptions) -> Output:
     meta = _BookMeta(
         identifier=book_identifier(m.source.path, m.title), title=m.title, lang=m.lang,
         publisher=m.publisher, creators=m.authors, date=m.date or _utc(options.modified).date(),
-        source=m.source.url, description=description(doc), subjects=m.keywords,
+        source=m.source.url, description=brief_of(doc).description, subjects=m.keywords,
         marking=m.marking, cover_subtitle=m.subtitle)
     date_text = format_date(m.date, m.lang) if m.date else None
     return _build(meta, lambda images: render_document(doc, options, images[0]), (doc,),
@@ -315,8 +315,7 @@ def build_pack_epub(pack: Pack, options: RenderOptions) -> Output:
 
     The identifier derives from the pack title and its documents' source paths.
     """
-    dates = sorted(d.meta.date for d in pack.documents if d.meta.date)
-    date = pack.date or (dates[-1] if dates else None)
+    date = pack.date
     subjects = tuple(dict.fromkeys(k for d in pack.documents for k in d.meta.keywords))
     creators = tuple(dict.fromkeys(a for d in pack.documents for a in d.meta.authors))
     meta = _BookMeta(
