@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ..errors import RenderError
+from ..errors import RenderError, ResourceError
 from ..model import Document, Pack
 from ..render import RenderOptions
 from ..render.print import font_face_css, render_pack_html, render_print_html
@@ -65,7 +65,11 @@ def _stylesheets(theme_root: Path, css_text: str, paper: str) -> _Sheets:
         theme = CSS(string=css_text, base_url=theme_root.as_uri() + "/", font_config=config,
                     url_fetcher=fetcher)
         size = CSS(string=PAPER_CSS[paper], font_config=config, url_fetcher=fetcher)
-    return _Sheets((fonts, theme, size), (*fetcher.warnings, *_without_refusals(logged)))
+    if fetcher.warnings:
+        # A theme's own @import or @font-face leading out of its folder (a symlink to
+        # /proc/self/environ, ../secret.css) is a broken theme: an error naming the file.
+        raise ResourceError(f"theme {theme_root / 'print.css'}: {fetcher.warnings[0]}")
+    return _Sheets((fonts, theme, size), tuple(_without_refusals(logged)))
 
 
 def stylesheets(theme: Theme, paper: str) -> tuple[tuple[Any, ...], tuple[str, ...]]:

@@ -32,7 +32,13 @@ from lighthouse_docs.writers.cover import cover_png
 from lighthouse_docs.writers.epub import build_epub, build_pack_epub
 from lighthouse_docs.writers.html import build_html, build_pack_html
 from lighthouse_docs.writers.pdf import build_pack_pdf, build_pdf
-from lighthouse_docs.writers.resources import REASONS, describe, load_image, resolve_image
+from lighthouse_docs.writers.resources import (
+    REASONS,
+    describe,
+    load_image,
+    read_inside,
+    resolve_image,
+)
 
 from .conftest import make_project, run_cli
 
@@ -214,3 +220,38 @@ def test_config_file_symlinked_out_is_refused(tmp_path: Path) -> None:
 def test_environment_is_not_readable_even_by_absolute_reference(tree: Path) -> None:
     assert os.path.exists("/proc/self/environ")
     assert resolve_image("file:///proc/self/environ", tree).reason == "outside"
+
+
+@pytest.mark.parametrize("rule", ['@import url("leak.css");',
+                                  '@font-face { font-family: X; src: url("leak.woff") }'])
+def test_a_theme_stylesheet_reaching_out_of_its_folder_is_an_error(tmp_path: Path,
+                                                                   rule: str) -> None:
+    folder = _theme_with(tmp_path, "print.css", str(packaged_styles_dir() / "default" /
+                                                    "print.css"))
+    (folder / "print.css").unlink()
+    (folder / "print.css").write_text(rule + "\nbody { color: black }\n", encoding="utf-8")
+    for name in ("leak.css", "leak.woff"):
+        (folder / name).symlink_to("/proc/self/environ")
+    theme = resolve_theme("house", tmp_path)
+    doc = _doc(tmp_path, [])
+    with pytest.raises(ResourceError, match=r"print\.css.*leak\.(css|woff)"):
+        build_pdf(doc, RenderOptions(theme=theme, base_dir=tmp_path, modified=MODIFIED))
+
+
+def test_a_file_swapped_for_a_link_after_the_check_is_not_read(tmp_path: Path) -> None:
+    """The read checks the open file again: a path that became a symlink (or whose folder
+    became one) between the check and the read is refused."""
+    root = tmp_path / "root"
+    (root / "sub").mkdir(parents=True)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.png").write_bytes(b"secret")
+    (root / "link.png").symlink_to(outside / "secret.png")
+    with pytest.raises(OSError):
+        read_inside(root / "link.png", (root,))
+    (root / "sub").rmdir()
+    (root / "sub").symlink_to(outside)  # a folder swapped for a link out
+    with pytest.raises(OSError, match="outside the allowed folder"):
+        read_inside(root / "sub" / "secret.png", (root,))
+    (root / "ok.png").write_bytes(PNG)
+    assert read_inside(root / "ok.png", (root,)) == PNG
