@@ -14,17 +14,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import importlib
 import json
 import logging
-import multiprocessing
 import os
 import time
 import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
@@ -35,6 +33,7 @@ from . import __version__, readers
 from .config import FORMATS
 from .errors import ConfigError, InputError, LighthouseError, OutputError, RenderError
 from .i18n import pack_language
+from .limits import MAX_JOBS_PER_CPU, Limits, cap_jobs, map_limited, run_limited
 from .model import Document, Pack
 from .output import locked, remove_stale_temp_files, write_atomic
 from .project import assign_names, display_path, title_slug
@@ -108,6 +107,8 @@ class BuildRequest:
     combine: str | None = None
     """Title of one combined brief built from all sources; None = one brief per source."""
     sort: Literal["given", "date"] = "given"
+    limits: Limits = field(default_factory=Limits)
+    """Wall-clock and memory limits of each source's parsing and rendering."""
     writers: Mapping[str, WriterRef] = field(default_factory=lambda: dict(DEFAULT_WRITERS))
     pack_writers: Mapping[str, WriterRef] = field(
         default_factory=lambda: dict(DEFAULT_PACK_WRITERS))
@@ -278,13 +279,14 @@ def resolve_writer(ref: WriterRef) -> WriterFn:
     return function  # type: ignore[no-any-return]
 
 
-def warm_worker(refs: Sequence[WriterRef]) -> None:
-    """Pool initializer: import the writers (WeasyPrint, ebooklib) once per worker process."""
+def warm_writers(refs: Sequence[WriterRef]) -> None:
+    """Import the writers (WeasyPrint, ebooklib) here, once, before the render processes are
+    forked: every child then starts warm."""
     for ref in refs:
         try:
             resolve_writer(ref)
         except RenderError:
-            # Reported per source when the job runs; a worker must start anyway.
+            # Reported per source when the job runs.
             continue
 
 
@@ -319,27 +321,22 @@ def render_job(job: RenderJob) -> RenderOutcome:
                          pages=pages, seconds=time.perf_counter() - started)
 
 
-def _run_jobs(jobs: Sequence[RenderJob], workers: int) -> Iterable[RenderOutcome]:
-    """Outcomes of ``jobs`` as they complete; in-process when one worker suffices."""
-    if workers <= 1 or len(jobs) <= 1:
-        for job in jobs:
-            yield render_job(job)
+def _run_jobs(jobs: Sequence[RenderJob], workers: int, limits: Limits,
+              spent: Mapping[str, float]) -> Iterable[RenderOutcome]:
+    """Outcomes of ``jobs`` as they complete, each rendered in its own limited process
+    (:mod:`.limits`), at most ``workers`` at a time."""
+    if not jobs:
         return
-    refs = sorted({ref for job in jobs for _, ref in job.writers if isinstance(ref, str)})
-    # forkserver, not fork: the parent may run threads (Rich's progress refresh) whose locks a
-    # forked child would inherit held.
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,
-                             initializer=warm_worker, initargs=(refs,)) as pool:
-        futures: dict[Future[RenderOutcome], RenderJob] = {
-            pool.submit(render_job, job): job for job in jobs}
-        for future in as_completed(futures):
-            job = futures[future]
-            try:
-                yield future.result()
-            except BrokenProcessPool:
-                yield RenderOutcome(key=job.key, error="internal error (a worker process "
-                                    "died); rerun with --jobs 1 --debug")
+    warm_writers(sorted({ref for job in jobs for _, ref in job.writers}, key=str))
+    calls = [(job.key, functools.partial(render_job, job)) for job in jobs]
+    for key, outcome in map_limited(calls, limits, workers=workers, budgets=dict(spent)):
+        if outcome.value is not None:
+            yield outcome.value
+        elif outcome.error is not None:
+            yield RenderOutcome(key=key, error=str(outcome.error), seconds=outcome.seconds)
+        else:
+            yield RenderOutcome(key=key, error=outcome.crash, trace=outcome.trace,
+                                seconds=outcome.seconds)
 
 
 # --------------------------------------------------------------------------- planning
@@ -372,6 +369,28 @@ def _failure(display: str, error: LighthouseError | OSError) -> SourceResult:
     return SourceResult(source=display, status="failed", error=message)
 
 
+def _load(request: BuildRequest, source: Path, display: str,
+          spent: dict[str, float] | None = None) -> Document:
+    """``readers.load`` of ``source`` in a limited child process (:mod:`.limits`).
+
+    :param spent: seconds used per source key, to which this parse is added.
+    :raises LighthouseError: the source is unreadable or malformed (:class:`InputError`), or
+        went over a limit (:class:`~lighthouse_docs.limits.LimitExceeded`).
+    """
+    outcome = run_limited(functools.partial(readers.load, source, display_path=display,
+                                            lang=request.lang), request.limits)
+    if spent is not None:
+        key = source.resolve().as_posix()
+        spent[key] = spent.get(key, 0.0) + outcome.seconds
+    if outcome.error is not None:
+        raise outcome.error
+    if outcome.value is None:
+        if outcome.trace:
+            logger.debug("%s", outcome.trace)
+        raise InputError(outcome.crash or "internal error", path=display)
+    return outcome.value
+
+
 def _options_digest(request: BuildRequest, theme_fp: str) -> str:
     return _digest(tool_fingerprint(), theme_fp, request.formats, request.paper,
                    request.pdf_variant, request.lang, request.marking, request.key_points,
@@ -400,7 +419,7 @@ def _up_to_date(request: BuildRequest, plan: _Planned) -> bool:
 
 
 def _plan_sources(request: BuildRequest, manifest: Mapping[str, dict[str, Any]],
-                  options_fp: str) -> list[_Planned]:
+                  options_fp: str, spent: dict[str, float]) -> list[_Planned]:
     plans: list[_Planned] = []
     docs: dict[str, Document] = {}
     slugs: dict[str, str] = {}
@@ -421,8 +440,8 @@ def _plan_sources(request: BuildRequest, manifest: Mapping[str, dict[str, Any]],
             slugs[key] = old["slug"]
         else:
             try:
-                doc = readers.load(source, display_path=display, lang=request.lang)
-            except InputError as error:
+                doc = _load(request, source, display, spent)
+            except LighthouseError as error:
                 plan.result = _failure(display, error)
                 continue
             docs[key] = doc
@@ -449,8 +468,8 @@ def _plan_sources(request: BuildRequest, manifest: Mapping[str, dict[str, Any]],
         loaded = docs.get(plan.key)
         if loaded is None:
             try:
-                loaded = readers.load(source, display_path=plan.display, lang=request.lang)
-            except InputError as error:
+                loaded = _load(request, source, plan.display, spent)
+            except LighthouseError as error:
                 plan.result = _failure(plan.display, error)
                 continue
         plan.entry["reader_warnings"] = list(loaded.warnings)
@@ -467,7 +486,7 @@ def _sort_key(doc: Document) -> tuple[bool, dt.date]:
 
 
 def _plan_combined(request: BuildRequest, manifest: Mapping[str, dict[str, Any]],
-                   options_fp: str) -> list[_Planned]:
+                   options_fp: str, spent: dict[str, float]) -> list[_Planned]:
     title = request.combine or ""
     name = title_slug(title)
     plan = _Planned(key=f"{COMBINED_KEY_PREFIX}{name}", display=title, name=name)
@@ -479,8 +498,8 @@ def _plan_combined(request: BuildRequest, manifest: Mapping[str, dict[str, Any]]
         display = display_path(source, request.root)
         try:
             data = readers.read_source(source, display)
-            doc = readers.load(source, display_path=display, lang=request.lang)
-        except (OSError, InputError) as error:
+            doc = _load(request, source, display)
+        except (OSError, LighthouseError) as error:
             failures.append(_Planned(key=source.as_posix(), display=display,
                                      result=_failure(display, error)))
             continue
@@ -574,7 +593,8 @@ def run(request: BuildRequest, listener: BuildListener | None = None) -> BuildRe
     manifest = read_manifest(request.output)
     options_fp = _options_digest(request, theme_fingerprint(request.theme))
     planner = _plan_combined if request.combine is not None else _plan_sources
-    plans = planner(request, manifest, options_fp)
+    spent: dict[str, float] = {}
+    plans = planner(request, manifest, options_fp, spent)
     jobs = [p.job for p in plans if p.job is not None]
     listener.planned(len(plans), len(jobs))
     results: dict[str, SourceResult] = {}
@@ -590,7 +610,11 @@ def run(request: BuildRequest, listener: BuildListener | None = None) -> BuildRe
             continue
         listener.finished(results[plan.key])
     by_key = {p.key: p for p in plans}
-    for outcome in _run_jobs(jobs, request.jobs):
+    workers = cap_jobs(request.jobs)
+    if workers < min(request.jobs, len(jobs)):
+        logger.warning("--jobs %d capped to %d worker processes (%d per CPU)", request.jobs,
+                       workers, MAX_JOBS_PER_CPU)
+    for outcome in _run_jobs(jobs, workers, request.limits, spent):
         plan = by_key[outcome.key]
         result = _finish(request, plan, outcome)
         results[plan.key] = result

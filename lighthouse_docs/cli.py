@@ -32,8 +32,17 @@ from rich.table import Table
 from . import __version__
 from . import build as build_module
 from .build import BuildListener, BuildReport, BuildRequest, SourceResult
-from .config import Settings, config_file, load_settings, normalize_formats, parse_pdf_variant
+from .config import (
+    Settings,
+    config_file,
+    load_settings,
+    normalize_formats,
+    parse_memory_limit,
+    parse_pdf_variant,
+    parse_time_limit,
+)
 from .errors import ConfigError, InputError, LighthouseError, UsageError
+from .limits import Limits
 from .project import SOURCES_DIR, ProjectPaths, discover_sources, find_root, scaffold
 from .theme import resolve_theme
 
@@ -188,6 +197,8 @@ class _Choices:
     marking: str | None = None
     key_points: bool | None = None
     jobs: int | None = None
+    time_limit: str | None = None
+    memory_limit: str | None = None
 
 
 def _settings(choices: _Choices) -> tuple[Path, Settings]:
@@ -205,6 +216,11 @@ def _settings(choices: _Choices) -> tuple[Path, Settings]:
         overrides["paper"] = choices.paper.value
     if choices.pdf_variant is not None:
         overrides["pdf_variant"] = parse_pdf_variant(choices.pdf_variant, key="--pdf-variant")
+    if choices.time_limit is not None:
+        overrides["time_limit"] = parse_time_limit(choices.time_limit, key="--time-limit")
+    if choices.memory_limit is not None:
+        overrides["memory_limit"] = parse_memory_limit(choices.memory_limit,
+                                                       key="--memory-limit")
     for name in ("style", "lang", "marking", "key_points", "jobs"):
         value = getattr(choices, name)
         if value is not None:
@@ -226,6 +242,7 @@ def _request(sources: list[str] | None, choices: _Choices, *, force: bool = Fals
         pdf_variant=settings.pdf_variant, lang=settings.lang, marking=settings.marking,
         key_points=settings.key_points, strict=strict, force=force,
         jobs=settings.jobs or os.cpu_count() or 1,
+        limits=Limits(seconds=settings.time_limit, memory_mb=settings.memory_limit),
         combine=combine.strip() if combine else None,
         sort="date" if sort == "date" else "given")
 
@@ -348,6 +365,14 @@ def build(
     key_points: KeyPointsOpt = None,
     strict: Annotated[bool, typer.Option("--strict",
                       help="Fail a source that has warnings (nothing is written for it).")] = False,
+    time_limit: Annotated[str | None, typer.Option(
+        "--time-limit", metavar="SECONDS",
+        help="Wall-clock limit per source (parse and render), or none. Default: 120.",
+        show_default=False)] = None,
+    memory_limit: Annotated[str | None, typer.Option(
+        "--memory-limit", metavar="MiB",
+        help="Memory limit of the process building one source (e.g. 2048 or 2GB), or none. "
+             "Default: 2GB.", show_default=False)] = None,
     combine: Annotated[str | None, typer.Option(
         "--combine", metavar="TITLE",
         help="Build one combined brief titled TITLE from all sources, in the order given.")]
@@ -376,7 +401,8 @@ def build(
         fail(UsageError("--sort only applies with --combine"))
     choices = _Choices(pdf=pdf, epub=epub, html=html, output=output, style=style, paper=paper,
                        pdf_variant=pdf_variant, lang=lang, marking=marking,
-                       key_points=key_points, jobs=jobs)
+                       key_points=key_points, jobs=jobs, time_limit=time_limit,
+                       memory_limit=memory_limit)
     try:
         request = _request(sources, choices, force=force, strict=strict, combine=combine,
                            sort=sort.value)

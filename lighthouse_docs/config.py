@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .errors import ConfigError
+from .limits import DEFAULT_MEMORY_MB, DEFAULT_SECONDS
 
 CONFIG_FILE = "lighthouse.toml"
 PYPROJECT_FILE = "pyproject.toml"
@@ -55,6 +56,10 @@ class Settings:
     """Worker processes; None = the number of CPUs."""
     key_points: bool = True
     pdf_variant: str | None = "pdf/ua-1"
+    time_limit: float | None = DEFAULT_SECONDS
+    """Wall-clock seconds one source may take to parse and render; None = no limit."""
+    memory_limit: int | None = DEFAULT_MEMORY_MB
+    """MiB of address space the process building one source may use; None = no limit."""
     file: Path | None = None
     """The configuration file these settings came from, if any (for messages)."""
 
@@ -97,6 +102,52 @@ def _jobs(value: object, file: Path, key: str) -> int | None:
     return value
 
 
+def parse_time_limit(value: object, file: Path | None = None,
+                     key: str = "time_limit") -> float | None:
+    """Seconds (a positive number), or None for ``"none"`` (no limit).
+
+    :raises ConfigError: anything else.
+    """
+    if isinstance(value, str) and value.strip().lower() == "none":
+        return None
+    try:
+        seconds = float(value) if isinstance(value, int | float | str) and \
+            not isinstance(value, bool) else -1.0
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds <= 86400:
+        raise ConfigError(f"expected seconds between 0 and 86400, or \"none\", got {value!r}",
+                          file=file, key=key)
+    return seconds
+
+
+_MEMORY_UNITS = {"": 1, "m": 1, "mb": 1, "mib": 1, "g": 1024, "gb": 1024, "gib": 1024}
+
+
+def parse_memory_limit(value: object, file: Path | None = None,
+                       key: str = "memory_limit") -> int | None:
+    """MiB (a positive integer, or a string such as ``"2GB"``/``"512MB"``), or None for
+    ``"none"`` (no limit).
+
+    :raises ConfigError: anything else, or less than 256 MiB (too little to render anything).
+    """
+    megabytes = -1
+    if isinstance(value, int) and not isinstance(value, bool):
+        megabytes = value
+    elif isinstance(value, str):
+        text = value.strip().lower().replace(" ", "")
+        if text == "none":
+            return None
+        number = text.rstrip("abgimt")
+        unit = text[len(number):]
+        if number.isdigit() and unit in _MEMORY_UNITS:
+            megabytes = int(number) * _MEMORY_UNITS[unit]
+    if not 256 <= megabytes <= 1024 * 1024:
+        raise ConfigError(f"expected MiB (256 or more) such as 2048 or \"2GB\", or \"none\", "
+                          f"got {value!r}", file=file, key=key)
+    return megabytes
+
+
 def _bool(value: object, file: Path, key: str) -> bool:
     if not isinstance(value, bool):
         raise ConfigError(f"expected true or false, got {value!r}", file=file, key=key)
@@ -122,6 +173,8 @@ _KEYS: dict[str, tuple[str, Any]] = {
     "jobs": ("jobs", _jobs),
     "key_points": ("key_points", _bool),
     "pdf_variant": ("pdf_variant", _pdf_variant),
+    "time_limit": ("time_limit", parse_time_limit),
+    "memory_limit": ("memory_limit", parse_memory_limit),
 }
 KNOWN_KEYS: tuple[str, ...] = tuple(_KEYS)
 

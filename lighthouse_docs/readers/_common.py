@@ -114,6 +114,27 @@ class FrontMatter:
     """1-based line number in the original text where ``body`` starts."""
 
 
+class _NoAliasLoader(yaml.SafeLoader):
+    """PyYAML's safe loader refusing aliases (``*name``): front matter never needs them, and
+    nested aliases expand exponentially (a "billion laughs" of 542 bytes fills the memory)."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in front matter",
+                event.start_mark)
+        return super().compose_node(parent, index)
+
+
+def _load_yaml(raw: str) -> Any:
+    loader = _NoAliasLoader(raw)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
 def split_front_matter(text: str, path: str) -> FrontMatter:
     """Separate a leading ``---`` YAML block (if any) from the body.
 
@@ -124,10 +145,13 @@ def split_front_matter(text: str, path: str) -> FrontMatter:
         return FrontMatter(data={}, body=text, body_first_line=1)
     raw = match.group(1) or ""
     try:
-        data = yaml.safe_load(raw) if raw.strip() else {}
+        data = _load_yaml(raw) if raw.strip() else {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else None
+        problem = getattr(exc, "problem", None)
+        if problem and "aliases" in problem:
+            raise InputError(f"front matter: {problem}", path=path, line=line) from None
         raise InputError(f"front matter is not valid YAML ({exc.__class__.__name__})",
                          path=path, line=line) from None
     except (ValueError, RecursionError):
