@@ -37,6 +37,7 @@ from .limits import MAX_JOBS_PER_CPU, Limits, cap_jobs, map_limited, run_limited
 from .model import Document, Pack
 from .output import locked, remove_stale_temp_files, write_atomic
 from .project import assign_names, display_path, title_slug
+from .readers._common import bound_marking
 from .render import RenderOptions
 from .theme import PACKAGE_DIR, Theme
 from .writers import Output
@@ -586,6 +587,10 @@ def run(request: BuildRequest, listener: BuildListener | None = None) -> BuildRe
         raise ConfigError(f"no writer for format(s) {', '.join(unknown) or '(none)'}",
                           key="formats")
     build_clock()  # a malformed SOURCE_DATE_EPOCH is a configuration error, not N failures
+    marking, too_long = bound_marking(request.marking, "--marking")
+    for warning in too_long:
+        logger.warning("%s", warning)
+    request = dataclasses.replace(request, marking=marking)
     if request.output.is_dir():
         with locked(request.output / LOCK_NAME):
             for temp in remove_stale_temp_files(request.output):

@@ -16,7 +16,7 @@ from typing import Literal
 
 from ..errors import InputError
 from ..model import Document, SourceInfo
-from ._common import decode
+from ._common import bound_document, decode
 
 Parser = Callable[..., Document]
 Format = Literal["text", "markdown", "html"]
@@ -106,4 +106,4 @@ def load(path: Path, *, display_path: str | None = None, lang: str | None = None
                 lang=lang)
     if warnings:
         doc = dataclasses.replace(doc, warnings=(*warnings, *doc.warnings))
-    return doc
+    return bound_document(doc)

@@ -5,8 +5,10 @@ Pure functions; ``readers.load`` is the only caller that touches the file system
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -14,7 +16,19 @@ from typing import Any
 import yaml
 
 from ..errors import InputError
-from ..model import BlockQuote, BulletList, FlowItem, Inline, OrderedList, Paragraph, Text
+from ..model import (
+    Block,
+    BlockQuote,
+    BulletList,
+    Document,
+    FlowItem,
+    Inline,
+    OrderedList,
+    Paragraph,
+    Section,
+    Strong,
+    Text,
+)
 from ..outline import block_text
 
 # XML 1.0 forbids C0 controls other than TAB, LF and CR, lone surrogates, U+FFFE and U+FFFF.
@@ -35,6 +49,35 @@ the EPUB writer) recurse per level, so a hostile 1000-level source must never re
 
 MAX_INLINE_DEPTH = 12
 """How deeply readers nest emphasis, links and the like; deeper markup keeps only its text."""
+
+
+MAX_COMBINING_MARKS = 30
+"""Combining marks kept on one character (Unicode's stream-safe limit, UAX #15): text
+shaping is quadratic in a cluster's length, and ``Z`` + 100,000 accents never finishes."""
+_LONG_NON_ASCII_RUN = re.compile(rf"[^\x00-\x7f\s]{{{MAX_COMBINING_MARKS + 2},}}")
+
+
+def cap_combining_marks(text: str) -> tuple[str, int]:
+    """``text`` with at most :data:`MAX_COMBINING_MARKS` combining marks in a row, and how
+    many were dropped. Linear: only long runs of non-ASCII characters are looked at."""
+    dropped = 0
+
+    def trim(match: re.Match[str]) -> str:
+        nonlocal dropped
+        kept: list[str] = []
+        marks = 0
+        for char in match.group():
+            if unicodedata.category(char)[0] == "M":
+                marks += 1
+                if marks > MAX_COMBINING_MARKS:
+                    dropped += 1
+                    continue
+            else:
+                marks = 0
+            kept.append(char)
+        return "".join(kept)
+
+    return _LONG_NON_ASCII_RUN.sub(trim, text), dropped
 
 
 def decode(data: bytes, path: str) -> tuple[str, tuple[str, ...]]:
@@ -61,6 +104,10 @@ def decode(data: bytes, path: str) -> tuple[str, tuple[str, ...]]:
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     if not text.strip():
         raise InputError("is empty: nothing to build", path=path)
+    text, dropped = cap_combining_marks(text)
+    if dropped:
+        warnings.append(f"{path}: {dropped} combining marks dropped (more than "
+                        f"{MAX_COMBINING_MARKS} on one character)")
     return text, tuple(warnings)
 
 
@@ -114,25 +161,24 @@ class FrontMatter:
     """1-based line number in the original text where ``body`` starts."""
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    """PyYAML's safe loader refusing aliases (``*name``): front matter never needs them, and
-    nested aliases expand exponentially (a "billion laughs" of 542 bytes fills the memory)."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(
-                None, None, "aliases (*name) are not allowed in front matter",
-                event.start_mark)
-        return super().compose_node(parent, index)
+_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml when PyYAML has it: 15 times faster than the pure-Python parser on big blocks."""
 
 
-def _load_yaml(raw: str) -> Any:
-    loader = _NoAliasLoader(raw)
-    try:
-        return loader.get_single_data()
-    finally:
-        loader.dispose()
+def _load_yaml(raw: str, path: str) -> Any:
+    """``raw`` YAML, safely; aliases (``*name``) are refused before anything is built: front
+    matter never needs them, and nested aliases expand exponentially (a "billion laughs" of
+    542 bytes fills the memory).
+
+    :raises InputError: the block uses an alias.
+    :raises yaml.YAMLError: the block is not valid YAML.
+    """
+    for event in yaml.parse(raw, Loader=_YAML_LOADER):
+        if isinstance(event, yaml.AliasEvent):
+            mark = event.start_mark
+            raise InputError("front matter: aliases (*name) are not allowed",
+                             path=path, line=mark.line + 2 if mark is not None else 1)
+    return yaml.load(raw, Loader=_YAML_LOADER)  # noqa: S506  # a safe loader
 
 
 def split_front_matter(text: str, path: str) -> FrontMatter:
@@ -145,13 +191,10 @@ def split_front_matter(text: str, path: str) -> FrontMatter:
         return FrontMatter(data={}, body=text, body_first_line=1)
     raw = match.group(1) or ""
     try:
-        data = _load_yaml(raw) if raw.strip() else {}
+        data = _load_yaml(raw, path) if raw.strip() else {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else None
-        problem = getattr(exc, "problem", None)
-        if problem and "aliases" in problem:
-            raise InputError(f"front matter: {problem}", path=path, line=line) from None
         raise InputError(f"front matter is not valid YAML ({exc.__class__.__name__})",
                          path=path, line=line) from None
     except (ValueError, RecursionError):
@@ -284,3 +327,114 @@ def detect_language(text: str, *, default: str = "en") -> str:
     if not reliable or code in ("un", "xx", "xxx"):
         return default
     return _DEPRECATED_CODES.get(code, code)
+
+
+# --------------------------------------------------------------------------- caps
+
+MAX_AUTHOR_KEY_POINTS = 10
+"""Key points kept from front matter (a brief shows 3-5; 100,000 took minutes to lay out)."""
+MAX_KEY_POINT_CHARS = 1000
+MAX_MARKING_CHARS = 100
+"""Longest handling marking: it is set on every page, and a 3 KB one took 80 s to lay out."""
+MAX_HEADINGS_PER_LEVEL = 500
+"""Sections kept per heading level; later headings of that level become bold paragraphs of
+the section before them (every word kept, in order)."""
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def bound_marking(marking: str | None, where: str) -> tuple[str | None, tuple[str, ...]]:
+    """``marking`` cut to :data:`MAX_MARKING_CHARS` characters, with a warning if it was."""
+    if marking is None or len(marking) <= MAX_MARKING_CHARS:
+        return marking, ()
+    return _shorten(marking, MAX_MARKING_CHARS), (
+        f"{where}: marking is {len(marking)} characters long; cut to {MAX_MARKING_CHARS}",)
+
+
+def _flatten(sections: tuple[Section, ...]) -> list[Section]:
+    out: list[Section] = []
+    stack = list(reversed(sections))
+    while stack:
+        section = stack.pop()
+        out.append(section)
+        stack.extend(reversed(section.children))
+    return out
+
+
+def _as_blocks(section: Section) -> tuple[Block, ...]:
+    heading = Paragraph(inlines=(Strong(children=section.heading),), line=section.line)
+    return (heading, *section.blocks)
+
+
+def _nest(flat: list[tuple[Section, list[Block]]]) -> tuple[Section, ...]:
+    """Rebuild a section tree from (section, blocks) in document order, by level."""
+    roots: list[list[object]] = []
+    stack: list[tuple[int, list[object]]] = []  # (level, [section, blocks, children])
+    for section, blocks in flat:
+        node: list[object] = [section, blocks, []]
+        while stack and stack[-1][0] >= section.level:
+            stack.pop()
+        (stack[-1][1][2] if stack else roots).append(node)  # type: ignore[attr-defined]
+        stack.append((section.level, node))
+
+    def build(node: list[object]) -> Section:
+        section, blocks, children = node
+        assert isinstance(section, Section) and isinstance(blocks, list)
+        assert isinstance(children, list)
+        return dataclasses.replace(section, blocks=tuple(blocks),
+                                   children=tuple(build(c) for c in children))
+
+    return tuple(build(n) for n in roots)
+
+
+def _cap_headings(doc: Document) -> tuple[Document, tuple[str, ...]]:
+    flat = _flatten(doc.sections)
+    counts: dict[int, int] = {}
+    for section in flat:
+        counts[section.level] = counts.get(section.level, 0) + 1
+    if all(n <= MAX_HEADINGS_PER_LEVEL for n in counts.values()):
+        return doc, ()
+    kept: list[tuple[Section, list[Block]]] = []
+    seen: dict[int, int] = {}
+    lead = list(doc.lead)
+    for section in flat:
+        seen[section.level] = seen.get(section.level, 0) + 1
+        if seen[section.level] <= MAX_HEADINGS_PER_LEVEL:
+            kept.append((section, list(section.blocks)))
+        else:
+            (kept[-1][1] if kept else lead).extend(_as_blocks(section))
+    over = ", ".join(f"{n} at level {level}" for level, n in sorted(counts.items())
+                     if n > MAX_HEADINGS_PER_LEVEL)
+    warning = (f"{doc.meta.source.path}: too many headings ({over}); after "
+               f"{MAX_HEADINGS_PER_LEVEL} per level they are set as bold paragraphs")
+    return dataclasses.replace(doc, lead=tuple(lead), sections=_nest(kept)), (warning,)
+
+
+def bound_document(doc: Document) -> Document:
+    """``doc`` within the sizes a brief can lay out in reasonable time, with a warning for
+    every cap applied: author key points (:data:`MAX_AUTHOR_KEY_POINTS`, each at most
+    :data:`MAX_KEY_POINT_CHARS`), the marking (:data:`MAX_MARKING_CHARS`) and the sections
+    per heading level (:data:`MAX_HEADINGS_PER_LEVEL`)."""
+    path = doc.meta.source.path
+    warnings: list[str] = []
+    meta = doc.meta
+    points = meta.key_points
+    if len(points) > MAX_AUTHOR_KEY_POINTS:
+        warnings.append(f"{path}: {len(points)} key points in the front matter; the first "
+                        f"{MAX_AUTHOR_KEY_POINTS} are used")
+        points = points[:MAX_AUTHOR_KEY_POINTS]
+    if any(len(p) > MAX_KEY_POINT_CHARS for p in points):
+        warnings.append(f"{path}: key points longer than {MAX_KEY_POINT_CHARS} characters "
+                        "are cut")
+        points = tuple(_shorten(p, MAX_KEY_POINT_CHARS) for p in points)
+    marking, marking_warnings = bound_marking(meta.marking, path)
+    warnings.extend(marking_warnings)
+    if points != meta.key_points or marking != meta.marking:
+        meta = dataclasses.replace(meta, key_points=points, marking=marking)
+    doc, heading_warnings = _cap_headings(dataclasses.replace(doc, meta=meta))
+    warnings.extend(heading_warnings)
+    if not warnings:
+        return doc
+    return dataclasses.replace(doc, warnings=(*doc.warnings, *warnings))
