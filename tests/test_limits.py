@@ -96,7 +96,7 @@ def test_children_die_with_a_killed_parent(tmp_path: Path) -> None:
         from lighthouse_docs.limits import Limits, map_limited
 
         def child():
-            os.write(1, f"{os.getpid()}\n".encode())
+            os.write(1, f"{os.getpid()}\\n".encode())
             time.sleep(3600)
 
         for _ in map_limited([(1, child), (2, child)], Limits(seconds=3600), workers=2):
