@@ -29,6 +29,7 @@ from ebooklib import epub
 
 from ..errors import OutputError, RenderError
 from ..i18n import format_date, labels
+from ..images import SUFFIXES, ImageRefused, vet
 from ..model import Document, Image, InlineImage, Pack
 from ..render import RenderOptions
 from ..render.epub import (
@@ -46,16 +47,6 @@ from .cover import cover_png
 from .resources import source_folder
 
 log = logging.getLogger("lighthouse_docs")
-
-IMAGE_MEDIA_TYPES = {
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".svg": "image/svg+xml",
-    ".webp": "image/webp",
-}
-"""EPUB 3 core media types for images, by file suffix."""
 
 _ID_NAMESPACE = uuid.UUID("6f1c1d0e-4b8a-5c2e-9a57-6c1f0c7e2b10")
 """Fixed namespace for our uuid5 identifiers (any constant works; it must never change)."""
@@ -99,8 +90,6 @@ def _local_image(src: str, base_dir: Path) -> tuple[Path | None, str | None]:
         return None, "path leaves the source folder"
     if not path.is_file():
         return None, "file not found"
-    if path.suffix.lower() not in IMAGE_MEDIA_TYPES:
-        return None, "unsupported image type"
     return path, None
 
 
@@ -138,16 +127,21 @@ def _collect_images(docs: Iterable[Document], base_dir: Path
             if path in by_path:
                 hrefs[src] = by_path[path]
                 continue
-            suffix = path.suffix.lower()
-            href = f"images/img{len(assets) + 1:03d}{'.jpg' if suffix == '.jpeg' else suffix}"
             try:
-                data = path.read_bytes()
+                # Identified by content, sanitised (SVG) or converted to PNG (TIFF, BMP...).
+                image = vet(path.read_bytes(), core_only=True)
             except OSError as error:
                 refused.add(src)
                 warnings.append(f"image {src!r} not embedded ({error.strerror}); "
                                 "its alt text is shown")
                 continue
-            assets.append(_Asset(href=href, media_type=IMAGE_MEDIA_TYPES[suffix], data=data))
+            except ImageRefused as error:
+                refused.add(src)
+                warnings.append(f"image {src!r} not embedded ({error}); its alt text is shown")
+                continue
+            warnings.extend(f"image {src!r}: {note}" for note in image.notes)
+            href = f"images/img{len(assets) + 1:03d}{SUFFIXES[image.media_type]}"
+            assets.append(_Asset(href=href, media_type=image.media_type, data=image.data))
             hrefs[src] = by_path[path] = href
     return per_doc, assets, warnings
 
