@@ -412,6 +412,15 @@ def _cap_headings(doc: Document) -> tuple[Document, tuple[str, ...]]:
     return dataclasses.replace(doc, lead=tuple(lead), sections=_nest(kept)), (warning,)
 
 
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+"""The shape of a BCP 47 language tag (enough to keep quotes and markup out of xml:lang)."""
+
+
+def _document_text(doc: Document) -> str:
+    blocks = [*doc.lead, *(b for s in _flatten(doc.sections) for b in s.blocks)]
+    return language_sample(doc.meta.title, blocks)
+
+
 def bound_document(doc: Document) -> Document:
     """``doc`` within the sizes a brief can lay out in reasonable time, with a warning for
     every cap applied: author key points (:data:`MAX_AUTHOR_KEY_POINTS`, each at most
@@ -431,8 +440,13 @@ def bound_document(doc: Document) -> Document:
         points = tuple(_shorten(p, MAX_KEY_POINT_CHARS) for p in points)
     marking, marking_warnings = bound_marking(meta.marking, path)
     warnings.extend(marking_warnings)
-    if points != meta.key_points or marking != meta.marking:
-        meta = dataclasses.replace(meta, key_points=points, marking=marking)
+    lang = meta.lang
+    if not _LANGUAGE_TAG.fullmatch(lang):
+        lang = detect_language(_document_text(doc))
+        warnings.append(f"{path}: language {_shorten(meta.lang, 40)!r} is not a language tag "
+                        f"(such as en or pt-BR); detected {lang!r} instead")
+    if points != meta.key_points or marking != meta.marking or lang != meta.lang:
+        meta = dataclasses.replace(meta, key_points=points, marking=marking, lang=lang)
     doc, heading_warnings = _cap_headings(dataclasses.replace(doc, meta=meta))
     warnings.extend(heading_warnings)
     if not warnings:

@@ -43,7 +43,7 @@ from ..render.epub import (
     xml_text,
 )
 from . import Output
-from .cover import cover_png
+from .cover import cover_png, cover_warnings
 from .resources import source_folder
 
 log = logging.getLogger("lighthouse_docs")
@@ -337,6 +337,8 @@ def _build(meta: _BookMeta, parts_for: Any, docs: tuple[Document, ...],
                           f"{error.strerror}") from None
     cover = cover_png(meta.title, meta.publisher, meta.cover_subtitle, date_text, meta.marking,
                       meta.lang)
+    warnings.extend(cover_warnings(meta.title, meta.publisher, meta.cover_subtitle, date_text,
+                                   meta.marking))
     embedded = list(_collect_embedded(docs, images))
     has_images = bool(embedded)
     all_alt = all(img.alt.strip() for img in embedded)
