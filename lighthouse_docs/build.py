@@ -41,6 +41,7 @@ from .readers._common import bound_marking
 from .render import RenderOptions
 from .theme import PACKAGE_DIR, Theme
 from .writers import Output
+from .writers.resources import confined_files
 
 logger = logging.getLogger("lighthouse_docs")
 
@@ -167,7 +168,9 @@ class BuildListener:
 
 
 def _hash_tree(digest: Any, root: Path) -> None:
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+    # Only regular files really inside root: a symlink out (to /proc/self/environ, a FIFO)
+    # is never opened, not even to hash it.
+    for path in confined_files(root):
         if "__pycache__" in path.parts or path.suffix in {".pyc", ".pyo"}:
             continue
         digest.update(path.relative_to(root).as_posix().encode())

@@ -233,7 +233,12 @@ def _request(sources: list[str] | None, choices: _Choices, *, force: bool = Fals
              sort: str = "given") -> BuildRequest:
     root, settings = _settings(choices)
     paths = ProjectPaths.for_root(root, settings)
-    files = discover_sources(sources or [], paths)
+    skipped: list[str] = []
+    files = discover_sources(sources or [], paths, skipped=skipped)
+    for name in skipped:
+        logging.getLogger("lighthouse_docs").warning(
+            "%s: a symbolic link leading outside the project; not built (name the file on "
+            "the command line to build it)", name)
     if combine is not None and not combine.strip():
         raise UsageError("--combine needs a title")
     return BuildRequest(

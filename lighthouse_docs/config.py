@@ -217,13 +217,20 @@ def settings_from_mapping(table: Mapping[str, object], file: Path,
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    # Through the one resource resolver: a configuration file that is a symlink leading out
+    # of the project (a cloned repository may carry one) is refused, never read.
+    from .errors import ResourceError
+    from .writers.resources import read_confined
+
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        data = read_confined(path, (path.parent,), what="configuration file")
+        return tomllib.loads(data.decode("utf-8"))
+    except ResourceError as exc:
+        raise ConfigError(str(exc)) from None
+    except UnicodeDecodeError:
+        raise ConfigError("not UTF-8 text (TOML files are UTF-8)", file=path) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"not valid TOML ({exc})", file=path) from None
-    except OSError as exc:
-        raise ConfigError(f"cannot be read ({exc.strerror or exc})", file=path) from None
 
 
 def config_file(root: Path) -> Path | None:

@@ -65,6 +65,13 @@ class RenderError(LighthouseError):
     category = "Render error"
 
 
+class ResourceError(LighthouseError):
+    """A file the build needs besides the sources (stylesheet, font, configuration) is refused:
+    outside its allowed folder, a symlink leading out of it, or not a regular file."""
+
+    category = "Resource error"
+
+
 class OutputError(LighthouseError):
     """An output file could not be written."""
 

@@ -7,9 +7,9 @@ into files, names outputs after document titles, and scaffolds new projects (``i
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
-import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +17,7 @@ from pathlib import Path
 from slugify import slugify
 
 from .config import CONFIG_FILE, PYPROJECT_FILE, Settings
-from .errors import UsageError
+from .errors import OutputError, UsageError
 from .theme import DEFAULT_THEME, PACKAGE_DIR, packaged_styles_dir
 
 SOURCES_DIR = "sources"
@@ -58,6 +58,33 @@ def find_root(start: Path) -> Path:
     return start
 
 
+def shown(name: str | Path) -> str:
+    """``name`` fit for a message: bytes that are not UTF-8 (kept by the file system as
+    surrogate escapes) shown as ``\\xNN`` instead of breaking the terminal or a JSON file."""
+    return str(name).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or path.is_relative_to(folder)
+
+
+def _scanned(found: Iterable[Path], paths: ProjectPaths, skipped: list[str]) -> list[Path]:
+    """``found`` without what a scan (folder or glob) must never take as a source: anything
+    in the output folder, and symlinks that lead outside the project."""
+    output = Path(os.path.realpath(paths.output))
+    root = Path(os.path.realpath(paths.root))
+    kept: list[Path] = []
+    for path in found:
+        real = Path(os.path.realpath(path))
+        if _inside(Path(os.path.normpath(path)), paths.output) or _inside(real, output):
+            continue  # our own outputs (an output folder inside sources/) are never read
+        if not _inside(real, root):
+            skipped.append(shown(path))
+            continue
+        kept.append(path)
+    return kept
+
+
 def _files_in(folder: Path) -> list[Path]:
     return sorted(
         p for p in folder.rglob("*")
@@ -67,41 +94,54 @@ def _files_in(folder: Path) -> list[Path]:
 
 
 def discover_sources(arguments: Sequence[str], paths: ProjectPaths,
-                     cwd: Path | None = None) -> tuple[Path, ...]:
+                     cwd: Path | None = None,
+                     skipped: list[str] | None = None) -> tuple[Path, ...]:
     """The source files named by ``arguments`` (files, folders or globs), in the order given,
     each once; with no arguments every ``.txt``/``.md``/``.html`` under ``sources/``.
 
     Files are taken as given (an unsupported suffix fails that source later, with its name);
-    folders contribute their ``.txt``, ``.md`` and ``.html`` files in sorted order.
+    folders contribute their ``.txt``, ``.md`` and ``.html`` files in sorted order. A folder
+    or glob never contributes a file inside the output folder, nor a symlink leading outside
+    the project (those are added to ``skipped``: only a file named on its own is read through
+    such a link).
 
-    :raises UsageError: a folder or glob that holds no sources, or no sources at all.
+    :raises UsageError: a folder or glob that holds no sources, no sources at all, or the
+        output folder is (or holds) the sources folder or a named source.
     """
     base = (cwd or Path.cwd()).resolve()
+    skipped = [] if skipped is None else skipped
+    output = Path(os.path.realpath(paths.output))
     found: list[Path] = []
     if not arguments:
         if not paths.sources.is_dir():
             raise UsageError(f"no sources given and no {SOURCES_DIR}/ folder in {paths.root}")
-        found = _files_in(paths.sources)
+        if _inside(Path(os.path.realpath(paths.sources)), output):
+            raise UsageError(f"the output folder {shown(paths.output)} holds the sources "
+                             f"folder {shown(paths.sources)}; choose another output folder")
+        found = _scanned(_files_in(paths.sources), paths, skipped)
         if not found:
-            raise UsageError(f"no .txt, .md or .html files in {paths.sources}")
+            raise UsageError(f"no .txt, .md or .html files in {shown(paths.sources)}")
     for argument in arguments:
         path = Path(argument).expanduser()
         path = path if path.is_absolute() else base / path
         if path.is_dir() and path.suffix.lower() not in DEFAULT_SOURCE_SUFFIXES:
-            inside = _files_in(path)
+            inside = _scanned(_files_in(path), paths, skipped)
             if not inside:
-                raise UsageError(f"no .txt, .md or .html files in {argument}")
+                raise UsageError(f"no .txt, .md or .html files in {shown(argument)}")
             found.extend(inside)
         elif not path.exists() and not path.is_symlink() and _GLOB_CHARS & set(argument):
             matches = sorted(Path(m) for m in glob.glob(str(path), recursive=True))
-            files = [m for m in matches if m.is_file()]
+            files = _scanned([m for m in matches if m.is_file()], paths, skipped)
             if not files:
-                raise UsageError(f"no files match {argument!r}")
+                raise UsageError(f"no files match {shown(argument)!r}")
             found.extend(files)
         else:
             # A file, or a named source that is not one (missing, a dangling link, a folder
             # called "x.md"): reading it fails that one source with a line naming it (exit 1),
             # and the other sources are still built.
+            if _inside(Path(os.path.realpath(path)), output):
+                raise UsageError(f"{shown(argument)} is inside the output folder "
+                                 f"{shown(paths.output)}: outputs are never read as sources")
             found.append(path)
     # One entry per real file, named as the user named it (a link keeps its own name).
     unique: dict[Path, Path] = {}
@@ -117,9 +157,27 @@ def display_path(path: Path, root: Path) -> str:
     inside it, else the bare file name — never something that depends on the working folder."""
     # The folder is resolved, the name is not: a linked source keeps the name it was given.
     try:
-        return (path.parent.resolve() / path.name).relative_to(root.resolve()).as_posix()
+        return shown((path.parent.resolve() / path.name).relative_to(root.resolve()).as_posix())
     except ValueError:
-        return path.name
+        return shown(path.name)
+    except OSError:
+        return shown(path)
+
+
+def output_name(source: Path, sources_dir: Path) -> str:
+    """The output base name of ``source``, after its file name: its path under ``sources/``
+    without the suffix (``sources/world/korut.txt`` -> ``world/korut``), else its stem.
+
+    Names are relative POSIX paths inside the output folder, never with ``..``.
+    """
+    path = Path(os.path.normpath(source))
+    try:
+        relative = path.relative_to(sources_dir)
+    except ValueError:
+        relative = Path(path.name)
+    stem = relative.with_suffix("") if relative.suffix else relative
+    name = stem.as_posix()
+    return name if name not in ("", ".") else FALLBACK_SLUG
 
 
 def title_slug(title: str, fallback: str = FALLBACK_SLUG) -> str:
@@ -183,8 +241,10 @@ def scaffold(target: Path, style_name: str = "house") -> tuple[Path, ...]:
     Nothing is written when any of those files already exists.
 
     :returns: the files created, in creation order.
-    :raises UsageError: a file exists already, ``style_name`` is not a plain folder name, or
-        the packaged example/style is missing.
+    :raises UsageError: a file exists already (a dangling symlink counts), ``style_name`` is
+        not a plain folder name, or the packaged example/style is missing.
+    :raises OutputError: a file or folder cannot be created (``target`` is under a file, the
+        file system is read-only...); whatever this call created is removed again.
     """
     if not style_name or Path(style_name).name != style_name or style_name.startswith("."):
         raise UsageError(f"style name must be a plain folder name, got {style_name!r}")
@@ -195,16 +255,48 @@ def scaffold(target: Path, style_name: str = "house") -> tuple[Path, ...]:
     plan: list[tuple[Path | None, Path]] = [(example, target / SOURCES_DIR / EXAMPLE_NAME)]
     plan.extend(_copies(style_source, target / STYLES_DIR / style_name))
     plan.append((None, target / CONFIG_FILE))
-    existing = [dest for _, dest in plan if dest.exists()]
+    # lexists: a dangling symlink counts as existing (writing through it would create a file
+    # wherever it points, outside the project).
+    existing = [dest for _, dest in plan if os.path.lexists(dest)]
     if existing:
-        listed = ", ".join(str(p) for p in existing)
+        listed = ", ".join(shown(p) for p in existing)
         raise UsageError(f"refusing to overwrite existing files: {listed}")
     created: list[Path] = []
-    for src, dest in plan:
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        if src is None:
-            dest.write_text(config_template(style_name), encoding="utf-8")
-        else:
-            shutil.copyfile(src, dest)
-        created.append(dest)
+    made_dirs: list[Path] = []
+    try:
+        for src, dest in plan:
+            _make_dirs(dest.parent, made_dirs)
+            data = (config_template(style_name).encode("utf-8") if src is None
+                    else src.read_bytes())
+            _create(dest, data)
+            created.append(dest)
+    except OSError as exc:
+        # No partial scaffold: take back what this call created, newest first.
+        for path in reversed(created):
+            with contextlib.suppress(OSError):
+                path.unlink()
+        for folder in reversed(made_dirs):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        where = shown(exc.filename) if exc.filename else shown(target)
+        raise OutputError(f"cannot create the project in {shown(target)}: {where}: "
+                          f"{exc.strerror or exc}") from None
     return tuple(created)
+
+
+def _make_dirs(folder: Path, made: list[Path]) -> None:
+    missing: list[Path] = []
+    while not os.path.lexists(folder):
+        missing.append(folder)
+        folder = folder.parent
+    for path in reversed(missing):
+        path.mkdir()
+        made.append(path)
+
+
+def _create(path: Path, data: bytes) -> None:
+    """Write a new file: O_EXCL and O_NOFOLLOW, so no existing file or link is followed."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+                 0o666)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)

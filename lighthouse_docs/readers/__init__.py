@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import stat
 from collections.abc import Callable
 from pathlib import Path
@@ -91,19 +92,65 @@ def read_source(path: Path, name: str) -> bytes:
             raise InputError(f"cannot be read ({exc.strerror or exc})", path=name) from None
 
 
-def load(path: Path, *, display_path: str | None = None, lang: str | None = None) -> Document:
+CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+"""C0 controls (and DEL) besides TAB, LF, CR and form feed: never part of an article's text."""
+
+MAX_CONTROL_SHARE = 0.01
+"""A file with more control characters than this share of its characters is binary, not text
+(a UTF-16 file without a BOM is half NULs; a text file with a stray NUL is not)."""
+
+MIN_CONTROL_LIMIT = 16
+"""...but a short file may always have this many (one stray NUL in a two-line note is text)."""
+
+MAX_CONTROL_POSITIONS = 5
+"""How many positions a warning about dropped control characters lists."""
+
+
+def _drop_controls(data: bytes, name: str) -> tuple[bytes, tuple[str, ...]]:
+    """``data`` without stray control characters, and a warning naming where they were.
+
+    Only a file that decodes as UTF-8 and has few of them is treated so; anything else is
+    left to :func:`._common.decode`, which rejects bytes that are not text.
+    """
+    if b"\x00" not in data:
+        return data, ()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data, ()
+    found = list(CONTROL_CHARS.finditer(text))
+    if len(found) > max(MIN_CONTROL_LIMIT, MAX_CONTROL_SHARE * len(text)):
+        return data, ()
+    positions: list[str] = []
+    for match in found[:MAX_CONTROL_POSITIONS]:
+        line = text.count("\n", 0, match.start()) + 1
+        column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+        positions.append(f"{line}:{column} (U+{ord(match.group()):04X})")
+    more = f" and {len(found) - len(positions)} more" if len(found) > len(positions) else ""
+    warning = (f"{name}: dropped {len(found)} control character(s) at line:column "
+               f"{', '.join(positions)}{more}")
+    return CONTROL_CHARS.sub("", text).encode("utf-8"), (warning,)
+
+
+def load(path: Path, *, display_path: str | None = None, lang: str | None = None,
+         data: bytes | None = None) -> Document:
     """Read, decode and parse one source file.
 
     :param display_path: how messages and metadata name the file (default: ``str(path)``).
     :param lang: a language tag that overrides detection and front matter.
+    :param data: the file's bytes, already read (the build hashes and parses the same bytes,
+        read once); None reads ``path``.
     :raises InputError: the file is missing, unreadable, binary, empty or malformed.
     """
     name = display_path or str(path)
     fmt = format_of(path)
-    data = read_source(path, name)
+    if data is None:
+        data = read_source(path, name)
+    data, dropped = _drop_controls(data, name)
     text, warnings = decode(data, name)
     doc = parse(text, SourceInfo(path=name, format=fmt, folder=str(path.resolve().parent)),
                 lang=lang)
+    warnings = (*dropped, *warnings)
     if warnings:
         doc = dataclasses.replace(doc, warnings=(*warnings, *doc.warnings))
     return bound_document(doc)

@@ -21,9 +21,8 @@ import logging
 import uuid
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 from ebooklib import epub
 
@@ -44,7 +43,7 @@ from ..render.epub import (
 )
 from . import Output
 from .cover import cover_png, cover_warnings
-from .resources import source_folder
+from .resources import describe, refusal, resolve_image, source_folder
 
 log = logging.getLogger("lighthouse_docs")
 
@@ -74,25 +73,6 @@ def _iter_image_sources(value: Any) -> Iterator[str]:
                 yield from _iter_image_sources(child)
 
 
-def _local_image(src: str, base_dir: Path) -> tuple[Path | None, str | None]:
-    """The file an image source names under ``base_dir``, or None and the reason why not."""
-    parts = urlsplit(src)
-    if parts.scheme or parts.netloc:
-        return None, "not a local file"
-    relative = unquote(parts.path)
-    if not relative or relative.startswith(("/", "\\")) or Path(relative).is_absolute():
-        return None, "absolute path"
-    if ".." in PurePosixPath(relative.replace("\\", "/")).parts:
-        return None, "path leaves the source folder"
-    root = base_dir.resolve()
-    path = (root / relative).resolve()
-    if not path.is_relative_to(root):
-        return None, "path leaves the source folder"
-    if not path.is_file():
-        return None, "file not found"
-    return path, None
-
-
 @dataclasses.dataclass(frozen=True, slots=True)
 class _Asset:
     href: str
@@ -119,10 +99,11 @@ def _collect_images(docs: Iterable[Document], base_dir: Path
         for src in _iter_image_sources((doc.lead, doc.sections, doc.footnotes)):
             if src in hrefs or src in refused:
                 continue
-            path, reason = _local_image(src, folder)
+            found = resolve_image(src, folder)
+            path = found.path
             if path is None:
                 refused.add(src)
-                warnings.append(f"image {src!r} not embedded ({reason}); its alt text is shown")
+                warnings.append(refusal(src, found.reason or "outside"))
                 continue
             if path in by_path:
                 hrefs[src] = by_path[path]
@@ -130,16 +111,15 @@ def _collect_images(docs: Iterable[Document], base_dir: Path
             try:
                 # Identified by content, sanitised (SVG) or converted to PNG (TIFF, BMP...).
                 image = vet(path.read_bytes(), core_only=True)
-            except OSError as error:
+            except OSError:
                 refused.add(src)
-                warnings.append(f"image {src!r} not embedded ({error.strerror}); "
-                                "its alt text is shown")
+                warnings.append(refusal(src, "unreadable"))
                 continue
             except ImageRefused as error:
                 refused.add(src)
-                warnings.append(f"image {src!r} not embedded ({error}); its alt text is shown")
+                warnings.append(f"refused resource {describe(src)}: {error}")
                 continue
-            warnings.extend(f"image {src!r}: {note}" for note in image.notes)
+            warnings.extend(f"image {describe(src)}: {note}" for note in image.notes)
             href = f"images/img{len(assets) + 1:03d}{SUFFIXES[image.media_type]}"
             assets.append(_Asset(href=href, media_type=image.media_type, data=image.data))
             hrefs[src] = by_path[path] = href
@@ -330,11 +310,7 @@ def _build(meta: _BookMeta, parts_for: Any, docs: tuple[Document, ...],
     for message in warnings:
         log.warning(message)
     parts: EpubParts = parts_for(images)
-    try:
-        css = options.theme.epub_css.read_bytes()
-    except OSError as error:
-        raise RenderError(f"cannot read EPUB stylesheet {options.theme.epub_css}: "
-                          f"{error.strerror}") from None
+    css = options.theme.read(options.theme.epub_css)
     cover = cover_png(meta.title, meta.publisher, meta.cover_subtitle, date_text, meta.marking,
                       meta.lang)
     warnings.extend(cover_warnings(meta.title, meta.publisher, meta.cover_subtitle, date_text,

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ._weasyprint import URLFetcher, URLFetcherResponse
-from .resources import local_path
+from .resources import IMAGE_MEDIA_TYPES, Reason, refusal, resolve_url
 
 REFUSED = "lighthouse-docs refused"
 """Marker in the exception message of a refusal, so callers can tell it from other failures."""
@@ -27,15 +27,11 @@ class ResourceRefused(ValueError):
     """Raised to WeasyPrint for a resource outside the allowed roots (it logs and carries on)."""
 
 
-def _describe(url: str) -> str:
-    return url if len(url) <= 200 else url[:197] + "..."
-
-
 class ConfinedURLFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint is untyped
     """A WeasyPrint URL fetcher that only reads files under ``roots`` and never the network.
 
     ``data:`` URLs are decoded in memory. Everything refused is listed in :attr:`warnings`
-    (once per resource, in the order met).
+    (once per resource, in the order met), worded by :func:`.resources.refusal`.
     """
 
     def __init__(self, roots: Sequence[Path], **kwargs: Any) -> None:
@@ -45,23 +41,23 @@ class ConfinedURLFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint is unt
         self.roots = tuple(Path(r).resolve() for r in roots)
         self.warnings: list[str] = []
 
-    def _refuse(self, url: str, why: str) -> ResourceRefused:
-        message = f"refused resource {_describe(url)}: {why}"
+    def _refuse(self, url: str, reason: Reason) -> ResourceRefused:
+        message = refusal(url, reason)
         if message not in self.warnings:
             self.warnings.append(message)
         return ResourceRefused(f"{REFUSED}: {message}")
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-        scheme = urlsplit(url).scheme.lower()
-        if scheme == "data":
+        if urlsplit(url).scheme.lower() == "data":
             return super().fetch(url, headers)
-        if scheme != "file":
-            raise self._refuse(url, "only local files are read, never the network")
-        path = local_path(url, self.roots)
-        if path is None:
-            raise self._refuse(url, "not a file inside the source folder or the theme")
-        mime, _ = mimetypes.guess_type(path.name)
-        return URLFetcherResponse(
-            path.as_uri(), path.read_bytes(),
-            {"Content-Type": mime or "application/octet-stream"},
-        )
+        found = resolve_url(url, self.roots)
+        if found.path is None:
+            raise self._refuse(url, found.reason or "outside")
+        path = found.path
+        mime = IMAGE_MEDIA_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0]
+        try:
+            data = path.read_bytes()
+        except OSError:
+            raise self._refuse(url, "unreadable") from None
+        return URLFetcherResponse(path.as_uri(), data,
+                                  {"Content-Type": mime or "application/octet-stream"})

@@ -9,8 +9,7 @@ dropped with a warning and its alt text is shown instead.
 from __future__ import annotations
 
 import base64
-import mimetypes
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
 from markupsafe import Markup
@@ -19,40 +18,46 @@ from ..errors import RenderError
 from ..model import Document, Pack
 from ..render import RenderOptions
 from ..render.print import render_pack_html, render_print_html
+from ..theme import Theme
 from . import Output
-from .resources import allowed_roots, resolve_src, source_folder
-
-IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp", "image/svg+xml"})
+from .resources import IMAGE_MEDIA_TYPES, Resolution, refusal, resolve_image, source_folder
 
 
-def inline_css(path: Path) -> Markup:
-    """The stylesheet at ``path``, safe to place inside ``<style>`` (theme data, not article text).
+def inline_css(theme: Theme) -> Markup:
+    """The theme's ``print.css``, safe to place inside ``<style>`` (theme data, not article text).
 
-    :raises RenderError: the stylesheet cannot be read.
+    :raises ResourceError: the stylesheet is refused or cannot be read.
+    :raises RenderError: it is not UTF-8.
     """
     try:
-        css = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise RenderError(f"cannot read the theme stylesheet {path}: {exc.strerror}") from exc
+        css = theme.read(theme.print_css).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RenderError(f"theme stylesheet {theme.print_css} is not UTF-8") from exc
     # "</" could close the <style> element early; "<\/" means the same to a CSS parser.
     return Markup(css.replace("</", "<\\/"))  # noqa: S704 - theme file, never article text
 
 
-def _inliner(base_dir: Path, roots: Sequence[Path],
-             warnings: list[str]) -> Callable[[str], str | None]:
-    """Image source -> ``data:`` URI of an allowed image file under ``roots``, else None."""
+def _inliner(folder: Path, warnings: list[str]) -> Callable[[str], str | None]:
+    """Image source -> ``data:`` URI of an allowed image file (:func:`.resources.resolve_image`
+    in the article's ``folder``), else None and a warning."""
 
     def image_url(src: str) -> str | None:
         if src.strip().lower().startswith("data:image/"):
             return src.strip()
-        path = resolve_src(src, base_dir, roots)
-        mime = mimetypes.guess_type(path.name)[0] if path is not None else None
-        if path is None or mime not in IMAGE_TYPES:
-            message = f"refused resource {src[:200]}: not an image file inside the source folder"
+        found = resolve_image(src, folder)
+        data = None
+        if found.path is not None:
+            try:
+                data = found.path.read_bytes()
+            except OSError:
+                found = Resolution(None, "unreadable")
+        if found.path is None or data is None:
+            message = refusal(src, found.reason or "outside")
             if message not in warnings:
                 warnings.append(message)
             return None
-        return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+        mime = IMAGE_MEDIA_TYPES[found.path.suffix.lower()]
+        return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
     return image_url
 
@@ -63,10 +68,9 @@ def build_html(doc: Document, options: RenderOptions) -> Output:
     Warnings are this writer's own (refused images); the reader's stay on ``doc``.
     """
     warnings: list[str] = []
-    image_url = _inliner(options.base_dir, allowed_roots(options.base_dir, options.theme),
-                         warnings)
+    image_url = _inliner(source_folder(doc, options.base_dir), warnings)
     html = render_print_html(doc, options, mode="screen", image_url=image_url,
-                             css=inline_css(options.theme.print_css))
+                             css=inline_css(options.theme))
     return Output(data=html.encode("utf-8"), warnings=tuple(warnings))
 
 
@@ -80,8 +84,8 @@ def build_pack_html(pack: Pack, options: RenderOptions) -> Output:
 
     def image_url_for(doc: Document) -> Callable[[str], str | None]:
         folder = source_folder(doc, options.base_dir)
-        return _inliner(folder, (folder,), warnings)
+        return _inliner(folder, warnings)
 
     html = render_pack_html(pack, options, mode="screen", image_url_for=image_url_for,
-                            css=inline_css(options.theme.print_css))
+                            css=inline_css(options.theme))
     return Output(data=html.encode("utf-8"), warnings=tuple(warnings))

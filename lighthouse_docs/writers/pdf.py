@@ -35,8 +35,15 @@ from ..render.print import font_face_css, render_pack_html, render_print_html
 from ..theme import PACKAGE_DIR, Theme
 from . import Output
 from ._weasyprint import CSS, HTML, VARIANTS, FontConfiguration, URLFetcherResponse
-from .fetch import REFUSED, ConfinedURLFetcher
-from .resources import allowed_roots, font_dirs, resolve_src, source_folder
+from .fetch import REFUSED, ConfinedURLFetcher, ResourceRefused
+from .resources import (
+    allowed_roots,
+    describe,
+    font_dirs,
+    refusal,
+    resolve_image,
+    source_folder,
+)
 
 PAPER_CSS = {"a4": "@page { size: A4; }", "letter": "@page { size: letter; }"}
 TAGGED_VARIANTS = frozenset({"pdf/ua-1", "pdf/ua-2", "pdf/a-1a", "pdf/a-2a", "pdf/a-3a"})
@@ -58,14 +65,13 @@ class _Sheets:
 
 
 @lru_cache(maxsize=16)
-def _stylesheets(theme_root: Path, mtime_ns: int, paper: str) -> _Sheets:
-    # mtime_ns is part of the key so that an edited theme is picked up (watch mode).
-    del mtime_ns
+def _stylesheets(theme_root: Path, css_text: str, paper: str) -> _Sheets:
+    # The stylesheet's text is part of the key so that an edited theme is picked up (watch).
     fetcher = ConfinedURLFetcher((theme_root, PACKAGE_DIR, *font_dirs()))
     config = font_config()
     with _collect_logs() as logged:
         fonts = CSS(string=font_face_css(), font_config=config, url_fetcher=fetcher)
-        theme = CSS(filename=str(theme_root / "print.css"), font_config=config,
+        theme = CSS(string=css_text, base_url=theme_root.as_uri() + "/", font_config=config,
                     url_fetcher=fetcher)
         size = CSS(string=PAPER_CSS[paper], font_config=config, url_fetcher=fetcher)
     return _Sheets((fonts, theme, size), (*fetcher.warnings, *_without_refusals(logged)))
@@ -74,13 +80,12 @@ def _stylesheets(theme_root: Path, mtime_ns: int, paper: str) -> _Sheets:
 def stylesheets(theme: Theme, paper: str) -> tuple[tuple[Any, ...], tuple[str, ...]]:
     """The parsed stylesheets for ``theme`` on ``paper`` (cached) and their warnings."""
     try:
-        mtime = theme.print_css.stat().st_mtime_ns
-    except OSError as exc:
-        raise RenderError(f"cannot read the theme stylesheet {theme.print_css}: "
-                          f"{exc.strerror}") from exc
+        css_text = theme.read(theme.print_css).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RenderError(f"theme stylesheet {theme.print_css} is not UTF-8") from exc
     if paper not in PAPER_CSS:
         raise RenderError(f"unknown paper size {paper!r} (use a4 or letter)")
-    cached = _stylesheets(theme.root, mtime, paper)
+    cached = _stylesheets(theme.root, css_text, paper)
     return cached.sheets, cached.warnings
 
 
@@ -146,8 +151,8 @@ class _ArticleFetcher(ConfinedURLFetcher):
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
         real = self.real_url(url)
-        shown = real[len(self.source_dir.as_uri()) + 1:] \
-            if real.startswith(self.source_dir.as_uri() + "/") else real
+        folder = self.source_dir.as_uri() + "/"
+        shown = unquote(real[len(folder):]) if real.startswith(folder) else real
         response = super().fetch(real, headers)
         try:
             data = response.read()
@@ -160,9 +165,12 @@ class _ArticleFetcher(ConfinedURLFetcher):
         try:
             image = vet(data)
         except ImageRefused as error:
-            raise self._refuse(shown, str(error)) from None
+            message = f"refused resource {describe(shown)}: {error}"
+            if message not in self.warnings:
+                self.warnings.append(message)
+            raise ResourceRefused(f"{REFUSED}: {message}") from None
         for note in image.notes:
-            message = f"image {shown[:200]}: {note}"
+            message = f"image {describe(shown)}: {note}"
             if message not in self.warnings:
                 self.warnings.append(message)
         return URLFetcherResponse(url, image.data, {"Content-Type": image.media_type})
@@ -217,12 +225,18 @@ def build_pdf(doc: Document, options: RenderOptions) -> Output:
 
     Warnings are this writer's own (refused resources, layout); the reader's stay on ``doc``.
     """
-    return html_to_pdf(render_print_html(doc, options), options)
+    warnings: list[str] = []
+    base_dir = options.base_dir.resolve()
+    html = render_print_html(doc, options, image_url=_image_url(
+        source_folder(doc, base_dir), base_dir, warnings))
+    out = html_to_pdf(html, options)
+    return Output(data=out.data, warnings=tuple(dict.fromkeys((*warnings, *out.warnings))),
+                  pages=out.pages)
 
 
-def _pack_image_url(folder: Path, base_dir: Path,
-                    warnings: list[str]) -> Callable[[str], str | None]:
-    """Image resolver of one article of a pack: local files only inside its own ``folder``.
+def _image_url(folder: Path, base_dir: Path,
+               warnings: list[str]) -> Callable[[str], str | None]:
+    """Image resolver of one article: :func:`.resources.resolve_image` in its own ``folder``.
 
     Allowed files are written relative to the pack's ``base_dir`` when they lie under it (the
     HTML, and so the PDF, does not depend on where the sources live), else as ``file:`` URLs.
@@ -230,11 +244,12 @@ def _pack_image_url(folder: Path, base_dir: Path,
 
     def image_url(src: str) -> str | None:
         src = src.strip()
-        if urlsplit(src).scheme.lower() not in ("", "file"):
-            return src  # data: is decoded in memory; the fetcher refuses (and reports) the rest
-        path = resolve_src(src, folder, (folder,))
+        if src.lower().startswith("data:"):
+            return src  # decoded in memory by the fetcher
+        found = resolve_image(src, folder)
+        path = found.path
         if path is None:
-            message = f"refused resource {src[:200]}: not a file inside the source folder"
+            message = refusal(src, found.reason or "outside")
             if message not in warnings:
                 warnings.append(message)
             return None
@@ -255,7 +270,7 @@ def build_pack_pdf(pack: Pack, options: RenderOptions) -> Output:
     base_dir = options.base_dir.resolve()
     warnings: list[str] = []
     folders = tuple(dict.fromkeys(source_folder(d, base_dir) for d in pack.documents))
-    html = render_pack_html(pack, options, image_url_for=lambda doc: _pack_image_url(
+    html = render_pack_html(pack, options, image_url_for=lambda doc: _image_url(
         source_folder(doc, base_dir), base_dir, warnings))
     out = html_to_pdf(html, options, source_dirs=folders or (base_dir,))
     return Output(data=out.data, warnings=tuple(dict.fromkeys((*warnings, *out.warnings))),

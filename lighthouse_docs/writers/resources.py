@@ -1,22 +1,204 @@
-"""Which local files a build may read: the confinement rules shared by every writer.
+"""The one resource resolver: which local file a build may read, and why not when it may not.
 
-A source article is untrusted input. Its images may come only from its own folder; stylesheets
-and fonts only from the theme, the package's data and the pinned font packages. Everything
-here is plain path logic with no WeasyPrint import, so the EPUB and HTML writers can use it
+Every file lighthouse-docs reads besides the sources goes through here: images an article refers
+to (for the PDF, the EPUB and the HTML alike), theme stylesheets and fonts (through WeasyPrint's
+URL fetcher, :mod:`.fetch`), the theme's ``print.css``/``epub.css``, ``lighthouse.toml`` and the
+build manifest. A reference is resolved (``..`` and every symlink) before it is checked, so a
+link inside an allowed folder that points outside it is refused like the outside path itself.
+
+One table, :data:`REASONS`, words every refusal, so the three writers say the same thing about
+the same reference. Plain path logic, no WeasyPrint import: the EPUB and HTML writers use it
 without paying for WeasyPrint's start-up.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import unquote, urljoin, urlsplit
 from urllib.request import url2pathname
 
-from ..model import Document
-from ..theme import PACKAGE_DIR, Theme
+from ..errors import ResourceError
+
+if TYPE_CHECKING:
+    from ..model import Document
+    from ..theme import Theme
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+Reason = Literal["network", "scheme", "outside", "symlink", "missing", "not-file",
+                 "not-image", "unreadable"]
+
+REASONS: dict[Reason, str] = {
+    "network": "only local files are read, never the network",
+    "scheme": "not a local file (unsupported URL scheme)",
+    "outside": "outside the allowed folder",
+    "symlink": "a symbolic link that leads outside the allowed folder",
+    "missing": "file not found",
+    "not-file": "not a regular file",
+    "not-image": "not an image type (png, jpeg, gif, svg, webp)",
+    "unreadable": "cannot be read",
+}
+"""Why a reference was refused: the one wording every writer and reader uses."""
+
+NETWORK_SCHEMES = frozenset({"http", "https", "ftp", "ftps", "ws", "wss", "sftp", "smb"})
+
+IMAGE_MEDIA_TYPES: dict[str, str] = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".svg": "image/svg+xml",
+    ".webp": "image/webp",
+}
+"""Image types an article may embed (EPUB 3 core media types), by file suffix."""
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """What a reference resolves to: an allowed file, or the reason it is refused."""
+
+    path: Path | None
+    reason: Reason | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.path is not None
+
+
+def describe(reference: str) -> str:
+    """``reference`` as messages show it: at most 200 characters, no line breaks."""
+    text = reference.replace("\n", " ").replace("\r", " ")
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+def refusal(reference: str, reason: Reason) -> str:
+    """The one message for a refused reference."""
+    return f"refused resource {describe(reference)}: {REASONS[reason]}"
+
+
+def _inside(path: Path, roots: Iterable[Path]) -> bool:
+    return any(path == root or path.is_relative_to(root) for root in roots)
+
+
+def confine(path: Path, roots: Sequence[Path]) -> Resolution:
+    """Resolve ``path`` (``..`` and symlinks) and check it is a regular file inside ``roots``.
+
+    ``roots`` must be resolved folders. A path that lies inside a root as written but whose
+    real location is outside it is a ``symlink`` refusal; one outside as written ``outside``.
+    """
+    lexical = Path(os.path.normpath(path)) if path.is_absolute() else None
+    try:
+        real = Path(os.path.realpath(path))
+    except (OSError, ValueError):
+        return Resolution(None, "outside")
+    if not _inside(real, roots):
+        if lexical is not None and _inside(lexical, roots):
+            return Resolution(None, "symlink")
+        return Resolution(None, "outside")
+    try:
+        mode = os.stat(real).st_mode
+    except FileNotFoundError:
+        return Resolution(None, "missing")
+    except (OSError, ValueError):
+        return Resolution(None, "unreadable")
+    if not stat.S_ISREG(mode):
+        return Resolution(None, "not-file")
+    return Resolution(real)
+
+
+def resolve_url(url: str, roots: Sequence[Path]) -> Resolution:
+    """The file an absolute URL names, if it is a regular file inside ``roots``.
+
+    Only ``file:`` URLs on this machine can be allowed; network schemes are ``network``,
+    anything else (``javascript:``, ``data:`` ...) is ``scheme``: callers that accept
+    ``data:`` decode it themselves before asking.
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return Resolution(None, "scheme")
+    scheme = parts.scheme.lower()
+    if scheme in NETWORK_SCHEMES or (not scheme and parts.netloc):
+        return Resolution(None, "network")
+    if scheme != "file":
+        return Resolution(None, "scheme")
+    if parts.netloc not in ("", "localhost"):
+        return Resolution(None, "network")
+    try:
+        path = Path(url2pathname(unquote(parts.path)))
+    except (OSError, ValueError):
+        return Resolution(None, "outside")
+    return confine(path, roots)
+
+
+def resolve_reference(reference: str, base_dir: Path, roots: Sequence[Path]) -> Resolution:
+    """Resolve what a document refers to (relative path, absolute path or URL) in ``base_dir``.
+
+    A relative reference resolves against ``base_dir``; ``/abs/path`` is a local path.
+    """
+    reference = reference.strip()
+    if not reference:
+        return Resolution(None, "missing")
+    base_url = base_dir.resolve().as_uri() + "/"
+    try:
+        url = urljoin(base_url, reference)
+    except ValueError:
+        return Resolution(None, "scheme")
+    return resolve_url(url, roots)
+
+
+def resolve_image(src: str, folder: Path) -> Resolution:
+    """The image file an article in ``folder`` may embed for ``src``, else why not.
+
+    An article reads images only from its own (resolved) source folder, whatever the output:
+    the PDF, EPUB and HTML writers all call this and so make the same decision.
+    """
+    root = folder.resolve()
+    found = resolve_reference(src, root, (root,))
+    if found.path is not None and found.path.suffix.lower() not in IMAGE_MEDIA_TYPES:
+        return Resolution(None, "not-image")
+    return found
+
+
+def read_confined(path: Path, roots: Sequence[Path], *, what: str) -> bytes:
+    """The bytes of ``path`` when it is a regular file inside ``roots`` (symlinks resolved).
+
+    :param what: what the file is, for the message ("theme stylesheet", ...).
+    :raises ResourceError: the file is refused or cannot be read; the message names it.
+    """
+    found = confine(path, tuple(Path(os.path.realpath(r)) for r in roots))
+    if found.path is None:
+        assert found.reason is not None
+        raise ResourceError(f"{what} {describe(str(path))}: {REASONS[found.reason]}")
+    try:
+        fd = os.open(found.path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOCTTY)
+    except OSError as exc:
+        raise ResourceError(f"{what} {describe(str(path))}: {REASONS['unreadable']} "
+                            f"({exc.strerror or exc})") from None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise ResourceError(f"{what} {describe(str(path))}: {REASONS['not-file']}")
+        return handle.read()
+
+
+def confined_files(root: Path) -> list[Path]:
+    """Every regular file under ``root`` whose real location is inside ``root``, sorted.
+
+    Symlinks that lead out, FIFOs and devices are skipped (never opened).
+    """
+    real_root = Path(os.path.realpath(root))
+    found: list[Path] = []
+    for path in sorted(root.rglob("*")):
+        if confine(path, (real_root,)).ok:
+            found.append(path)
+    return found
 
 
 @lru_cache(maxsize=1)
@@ -31,9 +213,14 @@ def font_dirs() -> tuple[Path, ...]:
     )
 
 
+def theme_roots(theme: Theme) -> tuple[Path, ...]:
+    """What stylesheets may read: the theme folder, the package data and the fonts."""
+    return (theme.root.resolve(), PACKAGE_DIR, *font_dirs())
+
+
 def allowed_roots(base_dir: Path, theme: Theme) -> tuple[Path, ...]:
-    """Every folder a build of a source in ``base_dir`` with ``theme`` may read from."""
-    return (base_dir.resolve(), theme.root.resolve(), PACKAGE_DIR, *font_dirs())
+    """Every folder WeasyPrint may read from for a source in ``base_dir`` with ``theme``."""
+    return (base_dir.resolve(), *theme_roots(theme))
 
 
 def source_folder(doc: Document, default: Path) -> Path:
@@ -46,27 +233,10 @@ def source_folder(doc: Document, default: Path) -> Path:
 
 
 def local_path(url: str, roots: Iterable[Path]) -> Path | None:
-    """The file a ``file:`` URL names, if it is a regular file inside one of ``roots``.
-
-    The path is resolved (``..`` and symlinks) before the check, so a link inside a root that
-    points outside it is refused like the outside path itself.
-    """
-    parts = urlsplit(url)
-    if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
-        return None
-    try:
-        path = Path(os.path.realpath(url2pathname(unquote(parts.path))))
-    except (OSError, ValueError):
-        return None
-    if not path.is_file():
-        return None
-    for root in roots:
-        if path.is_relative_to(root):
-            return path
-    return None
+    """The file a ``file:`` URL names, if it is a regular file inside one of ``roots``."""
+    return resolve_url(url, tuple(roots)).path
 
 
 def resolve_src(src: str, base_dir: Path, roots: Sequence[Path]) -> Path | None:
     """The allowed local file an image ``src`` (relative or ``file:``) refers to, else None."""
-    base_url = base_dir.resolve().as_uri() + "/"
-    return local_path(urljoin(base_url, src.strip()), roots)
+    return resolve_reference(src, base_dir, roots).path

@@ -30,6 +30,7 @@ def test_each_bad_file_fails_alone_with_one_line_naming_it(project: Path) -> Non
     (sources / "good.md").write_text(GOOD, encoding="utf-8")
     (sources / "empty.md").write_bytes(b"")
     (sources / "blank.txt").write_bytes(b"  \n\t\r\n\xc2\xa0\n")
+    # A text file with one stray NUL builds (the NUL dropped with a warning); binary fails.
     (sources / "nul.txt").write_bytes(b"Title\n\nText\x00with a NUL byte.\n")
     (sources / "png.html").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
     (sources / "notes.rst").write_text("Title\n=====\n", encoding="utf-8")
@@ -39,8 +40,9 @@ def test_each_bad_file_fails_alone_with_one_line_naming_it(project: Path) -> Non
     assert_clean(run)
     assert run.returncode == 1
     lines = failure_lines(run)
-    assert len(lines) == len(names) - 1, run.stderr
-    for name, why in [("empty.md", "empty"), ("blank.txt", "empty"), ("nul.txt", "binary"),
+    assert len(lines) == len(names) - 2, run.stderr
+    assert "sources/nul.txt: dropped 1 control character(s) at line:column 3:5" in run.stderr
+    for name, why in [("empty.md", "empty"), ("blank.txt", "empty"),
                       ("png.html", "binary"), ("notes.rst", "unsupported file type"),
                       ("pipe.md", "not a regular file")]:
         assert any(f"sources/{name}: " in line and why in line for line in lines), (name, lines)

@@ -103,9 +103,10 @@ def test_network_image_is_refused_without_a_request(source_dir: Path,
 def test_local_files_outside_the_source_folder_are_refused(source_dir: Path) -> None:
     srcs = ("file:///etc/passwd", "../outside.png", str(source_dir.parent / "outside.png"))
     out = build_pdf(doc_with_images(*srcs), options(source_dir))
-    # The last two name the same file: one warning each per refused resource.
-    assert len(out.warnings) == 2, out.warnings
+    # The last two name the same file: one warning per reference as written.
+    assert len(out.warnings) == 3, out.warnings
     assert "/etc/passwd" in out.warnings[0] and "outside.png" in out.warnings[1]
+    assert str(source_dir.parent / "outside.png") in out.warnings[2]
     assert all("refused" in w for w in out.warnings)
     assert image_count(out.data) == 0
     assert b"root:" not in out.data
