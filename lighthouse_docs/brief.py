@@ -160,7 +160,18 @@ def key_points(doc: Document, limit: int = MAX_KEY_POINTS) -> tuple[str, ...]:
                        for sentence in split_sentences(plain_text(block.inlines)))
         wanted = MIN_KEY_POINTS - len(points) if points else limit
         points = _unique([*[s for s in lead if s not in points][:wanted], *points])
-    return tuple(points[:limit])
+    return tuple(_shorten(p) for p in points[:limit])
+
+
+MAX_POINT_CHARS = 400
+"""Longest extracted key point: a longer first sentence (a run-on paragraph, a 200,000-
+character token) is cut with an ellipsis rather than filling the key-points box."""
+
+
+def _shorten(point: str) -> str:
+    if len(point) <= MAX_POINT_CHARS:
+        return point
+    return point[:MAX_POINT_CHARS - 1].rstrip() + "…"
 
 
 def _unique(items: Iterable[str | None]) -> list[str]:

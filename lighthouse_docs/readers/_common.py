@@ -20,6 +20,8 @@ from ..model import (
     Block,
     BlockQuote,
     BulletList,
+    Code,
+    CodeBlock,
     Document,
     FlowItem,
     Inline,
@@ -27,6 +29,9 @@ from ..model import (
     Paragraph,
     Section,
     Strong,
+    Table,
+    TableCell,
+    TableRow,
     Text,
 )
 from ..outline import block_text
@@ -412,6 +417,137 @@ def _cap_headings(doc: Document) -> tuple[Document, tuple[str, ...]]:
     return dataclasses.replace(doc, lead=tuple(lead), sections=_nest(kept)), (warning,)
 
 
+MAX_TABLE_COLUMNS = 20
+"""Widest table kept as one: a wider one is cut into tables of at most this many columns
+(the first column repeated in each as the row labels). Print sets tables of more than
+:data:`WIDE_TABLE_COLUMNS` in small type on a landscape page."""
+WIDE_TABLE_COLUMNS = 12
+
+
+def _columns(table: Table) -> int:
+    return max((len(r.cells) for r in (*table.head, *table.body)), default=0)
+
+
+def _pick(row: TableRow, columns: tuple[int, ...]) -> TableRow:
+    return TableRow(cells=tuple(row.cells[i] if i < len(row.cells) else TableCell(inlines=())
+                                for i in columns))
+
+
+def _split_table(table: Table) -> tuple[Table, ...]:
+    width = _columns(table)
+    step = MAX_TABLE_COLUMNS - 1
+    parts: list[Table] = []
+    for start in range(1, width, step):
+        columns = (0, *range(start, min(start + step, width)))
+        align = tuple(table.align[i] if i < len(table.align) else table.align[-1]
+                      for i in columns) if table.align else ()
+        parts.append(dataclasses.replace(
+            table, head=tuple(_pick(r, columns) for r in table.head),
+            body=tuple(_pick(r, columns) for r in table.body), align=align,
+            caption=table.caption if start == 1 else ()))
+    return tuple(parts)
+
+
+def _map_tables(blocks: tuple[Block, ...], notes: list[tuple[int | None, int, int]]
+                ) -> tuple[Block, ...]:
+    out: list[Block] = []
+    changed = False
+    for block in blocks:
+        if isinstance(block, Table) and WIDE_TABLE_COLUMNS < _columns(block) <= \
+                MAX_TABLE_COLUMNS:
+            notes.append((block.line, _columns(block), 1))
+            out.append(block)
+        elif isinstance(block, Table) and _columns(block) > MAX_TABLE_COLUMNS:
+            parts = _split_table(block)
+            notes.append((block.line, _columns(block), len(parts)))
+            out.extend(parts)
+            changed = True
+        elif isinstance(block, BulletList | OrderedList):
+            items = tuple(_map_tables(item, notes) for item in block.items)
+            changed |= items != block.items
+            out.append(dataclasses.replace(block, items=items))
+        elif isinstance(block, BlockQuote):
+            inner = _map_tables(block.blocks, notes)
+            changed |= inner != block.blocks
+            out.append(dataclasses.replace(block, blocks=inner))
+        else:
+            out.append(block)
+    return tuple(out) if changed else blocks
+
+
+def _split_wide_tables(doc: Document) -> tuple[Document, tuple[str, ...]]:
+    notes: list[tuple[int | None, int, int]] = []
+
+    def section(s: Section) -> Section:
+        return dataclasses.replace(s, blocks=_map_tables(s.blocks, notes),
+                                   children=tuple(section(c) for c in s.children))
+
+    lead = _map_tables(doc.lead, notes)
+    sections = tuple(section(s) for s in doc.sections)
+    footnotes = tuple(dataclasses.replace(f, blocks=_map_tables(f.blocks, notes))
+                      for f in doc.footnotes)
+    if not notes:
+        return doc, ()
+    path = doc.meta.source.path
+    warnings = tuple(
+        f"{path}: table{f' at line {line}' if line else ''} of {columns} columns is too wide "
+        "for a "
+        + (f"page; split into {parts} tables of at most {MAX_TABLE_COLUMNS} columns, the first "
+           "column repeated in each, printed" if parts > 1 else "portrait page; printed")
+        + " in small type on landscape pages" for line, columns, parts in notes)
+    return dataclasses.replace(doc, lead=lead, sections=sections, footnotes=footnotes), warnings
+
+
+MAX_WORD_CHARS = 200
+"""Longest run of characters without a break opportunity left as it is. Longer ones (a
+200,000-character token) get a zero-width space every :data:`WORD_CHUNK_CHARS` characters:
+breaking one huge word anywhere costs the layout engine time quadratic in its length."""
+WORD_CHUNK_CHARS = 40
+_LONG_WORD = re.compile(rf"[^\s\u200b]{{{MAX_WORD_CHARS + 1},}}")
+
+
+def _break_long_words(text: str) -> str:
+    if len(text) <= MAX_WORD_CHARS:
+        return text
+    return _LONG_WORD.sub(lambda m: "\u200b".join(
+        m.group()[i:i + WORD_CHUNK_CHARS] for i in range(0, len(m.group()), WORD_CHUNK_CHARS)),
+        text)
+
+
+def _map_words(value: Any, count: list[int]) -> Any:
+    """``value`` (a model object or tuple of them) with long words broken in every text."""
+    if isinstance(value, tuple):
+        items = tuple(_map_words(v, count) for v in value)
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
+    if isinstance(value, Text | Code | CodeBlock):
+        broken = _break_long_words(value.text)
+        if broken == value.text:
+            return value
+        count[0] += 1
+        return dataclasses.replace(value, text=broken)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {}
+        for f in dataclasses.fields(value):
+            child = getattr(value, f.name)
+            if isinstance(child, tuple) or dataclasses.is_dataclass(child):
+                mapped = _map_words(child, count)
+                if mapped is not child:
+                    changes[f.name] = mapped
+        return dataclasses.replace(value, **changes) if changes else value
+    return value
+
+
+def _break_words(doc: Document) -> tuple[Document, tuple[str, ...]]:
+    count = [0]
+    changed = dataclasses.replace(
+        doc, lead=_map_words(doc.lead, count), sections=_map_words(doc.sections, count),
+        footnotes=_map_words(doc.footnotes, count))
+    if not count[0]:
+        return doc, ()
+    return changed, (f"{doc.meta.source.path}: words longer than {MAX_WORD_CHARS} characters "
+                     f"are given a break opportunity every {WORD_CHUNK_CHARS} characters",)
+
+
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 """The shape of a BCP 47 language tag (enough to keep quotes and markup out of xml:lang)."""
 
@@ -449,6 +585,10 @@ def bound_document(doc: Document) -> Document:
         meta = dataclasses.replace(meta, key_points=points, marking=marking, lang=lang)
     doc, heading_warnings = _cap_headings(dataclasses.replace(doc, meta=meta))
     warnings.extend(heading_warnings)
+    doc, table_warnings = _split_wide_tables(doc)
+    warnings.extend(table_warnings)
+    doc, word_warnings = _break_words(doc)
+    warnings.extend(word_warnings)
     if not warnings:
         return doc
     return dataclasses.replace(doc, warnings=(*doc.warnings, *warnings))

@@ -45,7 +45,9 @@ from .resources import (
     source_folder,
 )
 
-PAPER_CSS = {"a4": "@page { size: A4; }", "letter": "@page { size: letter; }"}
+PAPER_CSS = {"a4": "@page { size: A4; } @page landscape { size: A4 landscape; }",
+             "letter": "@page { size: letter; } @page landscape { size: letter landscape; }"}
+"""Paper size per choice; the ``landscape`` named page carries tables too wide for portrait."""
 TAGGED_VARIANTS = frozenset({"pdf/ua-1", "pdf/ua-2", "pdf/a-1a", "pdf/a-2a", "pdf/a-3a"})
 
 _WEASYPRINT_LOGGER = logging.getLogger("weasyprint")
