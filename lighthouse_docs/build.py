@@ -30,7 +30,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 from . import __version__, readers
+from .checks import check_document, pack_marking
 from .config import FORMATS
+from .diagnostics import Diagnostic, as_diagnostic, from_json
 from .errors import ConfigError, InputError, LighthouseError, OutputError, RenderError
 from .i18n import pack_language
 from .limits import MAX_JOBS_PER_CPU, Limits, cap_jobs, map_limited, run_limited
@@ -102,6 +104,8 @@ class BuildRequest:
     pdf_variant: str | None = "pdf/ua-1"
     lang: str | None = None
     marking: str | None = None
+    markings: tuple[str, ...] = ()
+    """Configured handling markings, lowest first (see ``Settings.markings``)."""
     key_points: bool = True
     strict: bool = False
     force: bool = False
@@ -128,11 +132,18 @@ class SourceResult:
     """Total bytes of the outputs written."""
     pages: int | None = None
     seconds: float = 0.0
-    warnings: tuple[str, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+    """Everything met on the way, reader to writer (for an up-to-date source: what was met
+    when it was built, from the manifest)."""
     error: str | None = None
     """One line saying why the source failed."""
     trace: str | None = None
     """Traceback of an unexpected failure, for ``--debug``."""
+
+    @property
+    def warnings(self) -> tuple[Diagnostic, ...]:
+        """The diagnostics of severity ``warning``."""
+        return tuple(d for d in self.diagnostics if d.severity == "warning")
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,6 +258,8 @@ class RenderJob:
     """One document (or pack) to render into some formats; sent to a worker process."""
 
     key: str
+    display: str
+    """How diagnostics name the source (or the combined brief)."""
     subject: Document | Pack
     formats: tuple[str, ...]
     options: RenderOptions
@@ -259,7 +272,7 @@ class RenderOutcome:
 
     key: str
     outputs: tuple[tuple[str, bytes], ...] = ()
-    warnings: tuple[str, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
     pages: int | None = None
     seconds: float = 0.0
     error: str | None = None
@@ -303,13 +316,14 @@ def render_job(job: RenderJob) -> RenderOutcome:
     started = time.perf_counter()
     writers = dict(job.writers)
     outputs: list[tuple[str, bytes]] = []
-    warnings: list[str] = []
+    found: list[Diagnostic] = []
     pages: int | None = None
     try:
         for fmt in job.formats:
             result = resolve_writer(writers[fmt])(job.subject, job.options)
             outputs.append((fmt, result.data))
-            warnings.extend(f"{fmt}: {w}" for w in result.warnings)
+            found.extend(as_diagnostic(w, source=job.display, stage="render", format=fmt)
+                         for w in result.warnings)
             if result.pages is not None and pages is None:
                 pages = result.pages
     except LighthouseError as error:
@@ -321,14 +335,15 @@ def render_job(job: RenderJob) -> RenderOutcome:
             key=job.key, seconds=time.perf_counter() - started,
             error=f"internal error ({type(error).__name__}: {error}); rerun with --debug",
             trace=traceback.format_exc())
-    return RenderOutcome(key=job.key, outputs=tuple(outputs), warnings=tuple(warnings),
+    return RenderOutcome(key=job.key, outputs=tuple(outputs), diagnostics=tuple(found),
                          pages=pages, seconds=time.perf_counter() - started)
 
 
 def _run_jobs(jobs: Sequence[RenderJob], workers: int, limits: Limits,
               spent: Mapping[str, float]) -> Iterable[RenderOutcome]:
     """Outcomes of ``jobs`` as they complete, each rendered in its own limited process
-    (:mod:`.limits`), at most ``workers`` at a time."""
+    (:mod:`.limits`), at most ``workers`` at a time; ``spent`` is the time each source's
+    parsing already took off its wall-clock limit."""
     if not jobs:
         return
     warm_writers(sorted({ref for job in jobs for _, ref in job.writers}, key=str))
@@ -356,6 +371,12 @@ class _Planned:
     job: RenderJob | None = None
     result: SourceResult | None = None
     outputs: tuple[Path, ...] = ()
+    data: bytes = b""
+    """The source's bytes, read once: hashed, then parsed."""
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    """What reading and checking found (writers add theirs when the job is done)."""
+    spent: float = 0.0
+    """Seconds parsing took, off the source's wall-clock limit (:mod:`.limits`)."""
 
 
 def _digest(*parts: object) -> str:
@@ -363,42 +384,22 @@ def _digest(*parts: object) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _failure(display: str, error: LighthouseError | OSError) -> SourceResult:
+def _failure(display: str, error: LighthouseError | OSError,
+             diagnostics: Sequence[Diagnostic] = ()) -> SourceResult:
     if isinstance(error, InputError):
         message = str(error)  # already names the source
     elif isinstance(error, OSError):
         message = f"{display}: cannot be read ({error.strerror or error})"
     else:
         message = f"{display}: {error}"
-    return SourceResult(source=display, status="failed", error=message)
-
-
-def _load(request: BuildRequest, source: Path, display: str,
-          spent: dict[str, float] | None = None) -> Document:
-    """``readers.load`` of ``source`` in a limited child process (:mod:`.limits`).
-
-    :param spent: seconds used per source key, to which this parse is added.
-    :raises LighthouseError: the source is unreadable or malformed (:class:`InputError`), or
-        went over a limit (:class:`~lighthouse_docs.limits.LimitExceeded`).
-    """
-    outcome = run_limited(functools.partial(readers.load, source, display_path=display,
-                                            lang=request.lang), request.limits)
-    if spent is not None:
-        key = source.resolve().as_posix()
-        spent[key] = spent.get(key, 0.0) + outcome.seconds
-    if outcome.error is not None:
-        raise outcome.error
-    if outcome.value is None:
-        if outcome.trace:
-            logger.debug("%s", outcome.trace)
-        raise InputError(outcome.crash or "internal error", path=display)
-    return outcome.value
+    return SourceResult(source=display, status="failed", error=message,
+                        diagnostics=tuple(diagnostics))
 
 
 def _options_digest(request: BuildRequest, theme_fp: str) -> str:
     return _digest(tool_fingerprint(), theme_fp, request.formats, request.paper,
-                   request.pdf_variant, request.lang, request.marking, request.key_points,
-                   request.strict)
+                   request.pdf_variant, request.lang, request.marking, request.markings,
+                   request.key_points, request.strict)
 
 
 def _with_marking(doc: Document, marking: str | None) -> Document:
@@ -422,8 +423,50 @@ def _up_to_date(request: BuildRequest, plan: _Planned) -> bool:
             and all(p.is_file() for p in plan.outputs))
 
 
+def _read(plan: _Planned, source: Path) -> bool:
+    """Read the source's bytes into ``plan``; on failure record it and return False."""
+    try:
+        plan.data = readers.read_source(source, plan.display)
+    except (OSError, InputError) as error:
+        plan.result = _failure(plan.display, error)
+        return False
+    return True
+
+
+def _load(request: BuildRequest, plan: _Planned, source: Path) -> Document | None:
+    """Parse the bytes read into ``plan`` and check the document; None (and ``plan.result``
+    set) when it cannot be built: a reader error or an ``error`` diagnostic."""
+    # Parsed in a child process under the source's limits (hostile input cannot hang or
+    # exhaust the build); the time it took counts against the rendering's limit too.
+    outcome = run_limited(functools.partial(
+        readers.load, source, display_path=plan.display, lang=request.lang, data=plan.data),
+        request.limits)
+    plan.spent += outcome.seconds
+    if outcome.error is not None:
+        plan.result = _failure(plan.display, outcome.error)
+        return None
+    if outcome.value is None:
+        plan.result = SourceResult(source=plan.display, status="failed", trace=outcome.trace,
+                                   error=f"{plan.display}: {outcome.crash}")
+        return None
+    doc = outcome.value
+    fmt = doc.meta.source.format
+    plan.diagnostics = [
+        *(as_diagnostic(w, source=plan.display, stage="read", format=fmt) for w in doc.warnings),
+        # A marking given on the command line or in the config replaces the source's own.
+        *check_document(doc, markings=request.markings if request.marking is None else ())]
+    errors = [d for d in plan.diagnostics if d.severity == "error"]
+    if errors:
+        first = errors[0]
+        plan.result = SourceResult(source=plan.display, status="failed",
+                                   diagnostics=tuple(plan.diagnostics),
+                                   error=f"{first.location()}: {first.message}")
+        return None
+    return _with_marking(doc, request.marking)
+
+
 def _plan_sources(request: BuildRequest, manifest: Mapping[str, dict[str, Any]],
-                  options_fp: str, spent: dict[str, float]) -> list[_Planned]:
+                  options_fp: str) -> list[_Planned]:
     plans: list[_Planned] = []
     docs: dict[str, Document] = {}
     slugs: dict[str, str] = {}
@@ -431,28 +474,28 @@ def _plan_sources(request: BuildRequest, manifest: Mapping[str, dict[str, Any]],
         key, display = source.resolve().as_posix(), display_path(source, request.root)
         plan = _Planned(key=key, display=display)
         plans.append(plan)
+        if not _read(plan, source):
+            continue
         try:
-            data = readers.read_source(source, display)
             clock = build_clock(source)
-        except (OSError, InputError) as error:
+        except OSError as error:
             plan.result = _failure(display, error)
             continue
         old = manifest.get(key, {})
-        sha = hashlib.sha256(data).hexdigest()
+        sha = hashlib.sha256(plan.data).hexdigest()
         slug_key = _digest(sha, display, request.lang, tool_fingerprint())
         if old.get("slug_key") == slug_key and isinstance(old.get("slug"), str):
             slugs[key] = old["slug"]
         else:
-            try:
-                doc = _load(request, source, display, spent)
-            except LighthouseError as error:
-                plan.result = _failure(display, error)
+            doc = _load(request, plan, source)
+            if doc is None:
                 continue
             docs[key] = doc
             slugs[key] = title_slug(doc.meta.title, fallback=source.stem)
         plan.entry = {"slug": slugs[key], "slug_key": slug_key, "clock": clock.isoformat(),
                       "sha": sha, "previous_key": old.get("key"),
-                      "previous_pages": old.get("pages")}
+                      "previous_pages": old.get("pages"),
+                      "previous_diagnostics": old.get("diagnostics")}
     # Sources built earlier into this folder keep their claim on a name, so that building a
     # subset never hands another source's output name to a newcomer.
     claims = {k: e["slug"] for k, e in manifest.items()
@@ -469,16 +512,11 @@ def _plan_sources(request: BuildRequest, manifest: Mapping[str, dict[str, Any]],
         if _up_to_date(request, plan):
             continue
         source = Path(plan.key)
-        loaded = docs.get(plan.key)
+        loaded = docs.get(plan.key) or _load(request, plan, source)
         if loaded is None:
-            try:
-                loaded = _load(request, source, plan.display, spent)
-            except LighthouseError as error:
-                plan.result = _failure(plan.display, error)
-                continue
-        plan.entry["reader_warnings"] = list(loaded.warnings)
+            continue
         plan.job = RenderJob(
-            key=plan.key, subject=_with_marking(loaded, request.marking), formats=request.formats,
+            key=plan.key, display=plan.display, subject=loaded, formats=request.formats,
             options=_render_options(request, source.parent,
                                     dt.datetime.fromisoformat(plan.entry["clock"])),
             writers=tuple((fmt, request.writers[fmt]) for fmt in request.formats))
@@ -490,7 +528,7 @@ def _sort_key(doc: Document) -> tuple[bool, dt.date]:
 
 
 def _plan_combined(request: BuildRequest, manifest: Mapping[str, dict[str, Any]],
-                   options_fp: str, spent: dict[str, float]) -> list[_Planned]:
+                   options_fp: str) -> list[_Planned]:
     title = request.combine or ""
     name = title_slug(title)
     plan = _Planned(key=f"{COMBINED_KEY_PREFIX}{name}", display=title, name=name)
@@ -500,17 +538,17 @@ def _plan_combined(request: BuildRequest, manifest: Mapping[str, dict[str, Any]]
     shas: list[tuple[str, str]] = []
     for source in request.sources:
         display = display_path(source, request.root)
-        try:
-            data = readers.read_source(source, display)
-            doc = _load(request, source, display)
-        except (OSError, LighthouseError) as error:
-            failures.append(_Planned(key=source.as_posix(), display=display,
-                                     result=_failure(display, error)))
+        part = _Planned(key=source.as_posix(), display=display)
+        doc = _load(request, part, source) if _read(part, source) else None
+        if doc is None:
+            failures.append(part)
             continue
-        docs.append(_with_marking(doc, request.marking))
-        shas.append((display, hashlib.sha256(data).hexdigest()))
+        plan.diagnostics.extend(part.diagnostics)
+        docs.append(doc)
+        shas.append((display, hashlib.sha256(part.data).hexdigest()))
     if failures:
         plan.result = SourceResult(source=title, status="failed",
+                                   diagnostics=tuple(plan.diagnostics),
                                    error=f"{title}: {len(failures)} source(s) failed; "
                                          "not combined")
         return [*failures, plan]
@@ -520,18 +558,18 @@ def _plan_combined(request: BuildRequest, manifest: Mapping[str, dict[str, Any]]
     old = manifest.get(plan.key, {})
     plan.entry = {"key": _digest(options_fp, shas, request.sort, title, clock.isoformat()),
                   "previous_key": old.get("key"), "previous_pages": old.get("pages"),
-                  "slug": name}
+                  "previous_diagnostics": old.get("diagnostics"), "slug": name}
     if _up_to_date(request, plan):
         return [plan]
     publishers = {d.meta.publisher for d in docs}
     dates = [d.meta.date for d in docs if d.meta.date is not None]
     pack = Pack(title=title, documents=tuple(docs),
                 lang=pack_language((d.meta.lang for d in docs), request.lang),
-                date=max(dates) if dates else None, marking=request.marking,
+                date=max(dates) if dates else None,
+                marking=pack_marking((d.meta.marking for d in docs), request.markings),
                 publisher=publishers.pop() if len(publishers) == 1 else None)
     base_dir = Path(os.path.commonpath([s.resolve().parent for s in request.sources]))
-    plan.entry["reader_warnings"] = [w for d in docs for w in d.warnings]
-    plan.job = RenderJob(key=plan.key, subject=pack, formats=request.formats,
+    plan.job = RenderJob(key=plan.key, display=title, subject=pack, formats=request.formats,
                          options=_render_options(request, base_dir, clock),
                          writers=tuple((f, request.pack_writers[f]) for f in request.formats))
     return [plan]
@@ -541,21 +579,17 @@ def _plan_combined(request: BuildRequest, manifest: Mapping[str, dict[str, Any]]
 
 
 def _finish(request: BuildRequest, plan: _Planned, outcome: RenderOutcome) -> SourceResult:
-    warnings = (*plan.entry.get("reader_warnings", ()), *outcome.warnings)
-    for warning in warnings:
-        # Reader warnings name their file already; writer warnings do not.
-        named = warning if warning.startswith(f"{plan.display}: ") else \
-            f"{plan.display}: {warning}"
-        logger.warning("%s", named)
+    found = (*plan.diagnostics, *outcome.diagnostics)
     if outcome.error is not None:
         message = outcome.error if plan.display in outcome.error else \
             f"{plan.display}: {outcome.error}"
         return SourceResult(source=plan.display, status="failed", error=message,
-                            seconds=outcome.seconds, warnings=warnings, trace=outcome.trace)
-    if request.strict and warnings:
+                            seconds=outcome.seconds, diagnostics=found, trace=outcome.trace)
+    warned = sum(1 for d in found if d.severity == "warning")
+    if request.strict and warned:
         return SourceResult(source=plan.display, status="failed", seconds=outcome.seconds,
-                            warnings=warnings,
-                            error=f"{plan.display}: {len(warnings)} warning(s) and --strict; "
+                            diagnostics=found,
+                            error=f"{plan.display}: {warned} warning(s) and --strict; "
                                   "nothing written")
     data = dict(outcome.outputs)
     try:
@@ -563,18 +597,26 @@ def _finish(request: BuildRequest, plan: _Planned, outcome: RenderOutcome) -> So
             write_atomic(path, data[path.suffix[1:]])
     except OutputError as error:
         return SourceResult(source=plan.display, status="failed", error=str(error),
-                            seconds=outcome.seconds, warnings=warnings)
+                            seconds=outcome.seconds, diagnostics=found)
     return SourceResult(source=plan.display, status="built", outputs=plan.outputs,
                         size=sum(len(b) for b in data.values()), pages=outcome.pages,
-                        seconds=outcome.seconds, warnings=warnings)
+                        seconds=outcome.seconds, diagnostics=found)
 
 
 def _manifest_entry(plan: _Planned, result: SourceResult) -> dict[str, Any]:
-    entry = {k: v for k, v in plan.entry.items()
-             if k not in {"previous_key", "previous_pages", "reader_warnings"}}
+    entry = {k: v for k, v in plan.entry.items() if not k.startswith("previous_")}
     entry.update(outputs=[p.name for p in plan.outputs], pages=result.pages,
-                 source=plan.display)
+                 source=plan.display, diagnostics=[d.to_json() for d in result.diagnostics])
     return entry
+
+
+def _stored_diagnostics(plan: _Planned) -> tuple[Diagnostic, ...]:
+    """What the manifest says was met when an up-to-date source was built."""
+    stored = plan.entry.get("previous_diagnostics")
+    if not isinstance(stored, list):
+        return ()
+    found = (from_json(item) for item in stored if isinstance(item, dict))
+    return tuple(d for d in found if d is not None)
 
 
 def run(request: BuildRequest, listener: BuildListener | None = None) -> BuildReport:
@@ -601,8 +643,7 @@ def run(request: BuildRequest, listener: BuildListener | None = None) -> BuildRe
     manifest = read_manifest(request.output)
     options_fp = _options_digest(request, theme_fingerprint(request.theme))
     planner = _plan_combined if request.combine is not None else _plan_sources
-    spent: dict[str, float] = {}
-    plans = planner(request, manifest, options_fp, spent)
+    plans = planner(request, manifest, options_fp)
     jobs = [p.job for p in plans if p.job is not None]
     listener.planned(len(plans), len(jobs))
     results: dict[str, SourceResult] = {}
@@ -613,7 +654,8 @@ def run(request: BuildRequest, listener: BuildListener | None = None) -> BuildRe
         elif plan.job is None:
             results[plan.key] = SourceResult(source=plan.display, status="up to date",
                                              outputs=plan.outputs,
-                                             pages=plan.entry.get("previous_pages"))
+                                             pages=plan.entry.get("previous_pages"),
+                                             diagnostics=_stored_diagnostics(plan))
         else:
             continue
         listener.finished(results[plan.key])
@@ -622,6 +664,7 @@ def run(request: BuildRequest, listener: BuildListener | None = None) -> BuildRe
     if workers < min(request.jobs, len(jobs)):
         logger.warning("--jobs %d capped to %d worker processes (%d per CPU)", request.jobs,
                        workers, MAX_JOBS_PER_CPU)
+    spent = {p.key: p.spent for p in plans}
     for outcome in _run_jobs(jobs, workers, request.limits, spent):
         plan = by_key[outcome.key]
         result = _finish(request, plan, outcome)

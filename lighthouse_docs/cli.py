@@ -6,15 +6,17 @@ Exit codes: 0 all went well; 1 some sources failed (the others were still done);
 
 from __future__ import annotations
 
-import dataclasses
+import functools
 import json
 import logging
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from inspect import Signature, signature
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -28,19 +30,13 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
+from typer.core import TyperGroup
 
 from . import __version__
 from . import build as build_module
 from .build import BuildListener, BuildReport, BuildRequest, SourceResult
-from .config import (
-    Settings,
-    config_file,
-    load_settings,
-    normalize_formats,
-    parse_memory_limit,
-    parse_pdf_variant,
-    parse_time_limit,
-)
+from .config import Settings, apply, config_file, load_settings
+from .diagnostics import Diagnostic, as_diagnostic, count, diagnostic, merge_formats
 from .errors import ConfigError, InputError, LighthouseError, UsageError
 from .limits import Limits
 from .project import SOURCES_DIR, ProjectPaths, discover_sources, find_root, scaffold
@@ -50,7 +46,23 @@ EXIT_OK = 0
 EXIT_SOURCES_FAILED = 1
 EXIT_USAGE = 2
 
+DEBUG_FLAG = "--debug"
+
+
+class _Commands(TyperGroup):
+    """The command group; ``--debug`` is accepted anywhere on the command line (before the
+    subcommand, after it, between its options), not only where Click would look for it."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        end = args.index("--") if "--" in args else len(args)
+        _state["debug"] = DEBUG_FLAG in args[:end]
+        if _state["debug"]:
+            args = [a for a in args[:end] if a != DEBUG_FLAG] + args[end:]
+        return super().parse_args(ctx, args)
+
+
 app = typer.Typer(
+    cls=_Commands,
     name="lighthouse-docs",
     help="Turn articles into print-ready PDF briefs and EPUB 3 e-books.",
     no_args_is_help=True,
@@ -60,6 +72,7 @@ app = typer.Typer(
 )
 
 _state = {"debug": False}
+"""Process-wide CLI state: ``--debug`` was given (tracebacks are shown)."""
 
 
 def exit_code_for(error: LighthouseError) -> int:
@@ -92,9 +105,18 @@ def main_options(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
 ) -> None:
     """Turn articles into print-ready PDF briefs and EPUB 3 e-books."""
-    _state["debug"] = debug
-    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING,
-                        format="%(levelname)s: %(message)s")
+    _state["debug"] = _state["debug"] or debug
+    _configure_logging(quiet=False, verbose=False)
+
+
+def _configure_logging(*, quiet: bool, verbose: bool) -> None:
+    """Where library log records (not diagnostics: those are data) go: stderr, at the level
+    ``-q``/default/``-v``/``--debug`` ask for."""
+    level = (logging.DEBUG if _state["debug"] else logging.ERROR if quiet
+             else logging.INFO if verbose else logging.WARNING)
+    logging.basicConfig(level=max(level, logging.WARNING), format="%(levelname)s: %(message)s",
+                        force=True)
+    logging.getLogger("lighthouse_docs").setLevel(level)
 
 
 def _print_tree(doc_title: str, sections: tuple[object, ...]) -> None:
@@ -131,8 +153,13 @@ def inspect(
         doc = readers.load(source, lang=lang)
     except InputError as error:
         fail(error)
-    for warning in doc.warnings:
-        typer.echo(f"warning: {warning}", err=True)
+    from .checks import check_document
+
+    fmt = doc.meta.source.format
+    found = [*(as_diagnostic(w, source=str(source), stage="read", format=fmt)
+               for w in doc.warnings), *check_document(doc)]
+    for item in found:
+        typer.echo(diagnostic_line(item), err=True)
     if outline_json:
         typer.echo(json.dumps(to_outline_json(doc), ensure_ascii=False, indent=2))
     elif model_json:
@@ -153,6 +180,10 @@ class PaperChoice(StrEnum):
 class SortChoice(StrEnum):
     GIVEN = "given"
     DATE = "date"
+
+
+class ReportFormat(StrEnum):
+    JSON = "json"
 
 
 PaperOpt = Annotated[PaperChoice | None, typer.Option(
@@ -180,12 +211,18 @@ KeyPointsOpt = Annotated[bool | None, typer.Option(
     "--key-points/--no-key-points", help="Show or hide the key points box.",
     show_default=False)]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")]
+StrictOpt = Annotated[bool, typer.Option(
+    "--strict", help="Fail a source that has warnings (nothing is written for it).")]
 
 
 @dataclass(frozen=True, slots=True)
 class _Choices:
-    """Command-line values that override the project settings (None = not given)."""
+    """The options ``build`` and ``watch`` share, defined once (see :func:`_shared_options`).
 
+    None = not given on the command line (the project settings apply).
+    """
+
+    sources: list[str] | None = None
     pdf: bool = False
     epub: bool = False
     html: bool = False
@@ -196,57 +233,100 @@ class _Choices:
     lang: str | None = None
     marking: str | None = None
     key_points: bool | None = None
-    jobs: int | None = None
-    time_limit: str | None = None
-    memory_limit: str | None = None
+    quiet: bool = False
+    strict: bool = False
+
+
+def _shared_options_template(
+    sources: SourcesArg = None,
+    pdf: PdfOpt = False,
+    epub: EpubOpt = False,
+    html: HtmlOpt = False,
+    output: OutputOpt = None,
+    style: StyleOpt = None,
+    paper: PaperOpt = None,
+    pdf_variant: VariantOpt = None,
+    lang: LangOpt = None,
+    marking: MarkingOpt = None,
+    key_points: KeyPointsOpt = None,
+    quiet: QuietOpt = False,
+    strict: StrictOpt = False,
+) -> None:
+    """The shared options' declarations; never called (its signature is the data)."""
+
+
+_SHARED = tuple(signature(_shared_options_template, eval_str=True).parameters.values())
+
+
+def _shared_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Give ``command`` the shared build/watch options; it receives them as ``choices``."""
+    own = [p for p in signature(command, eval_str=True).parameters.values()
+           if p.name != "choices"]
+
+    @functools.wraps(command)
+    def wrapper(**kwargs: Any) -> None:
+        choices = _Choices(**{p.name: kwargs.pop(p.name) for p in _SHARED})
+        command(choices=choices, **kwargs)
+
+    parameters = [*_SHARED, *own]
+    wrapper.__signature__ = Signature(parameters)  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {p.name: p.annotation for p in parameters}
+    return wrapper
 
 
 def _settings(choices: _Choices) -> tuple[Path, Settings]:
-    """Project root and its settings with the command line applied on top."""
+    """Project root and its settings with the command line applied on top, through the same
+    validators as the project file."""
     root = find_root(Path.cwd())
     settings = load_settings(root)
-    overrides: dict[str, object] = {}
+    given: dict[str, object] = {}
+    names: dict[str, str] = {}
     wanted = [f for f, on in (("pdf", choices.pdf), ("epub", choices.epub),
                               ("html", choices.html)) if on]
     if wanted:
-        overrides["formats"] = normalize_formats(wanted)
+        given["formats"], names["formats"] = wanted, "--pdf/--epub/--html"
     if choices.output is not None:
-        overrides["output"] = choices.output.expanduser().resolve()
+        # Relative to the working folder (a project file's output is relative to the root).
+        given["output"] = str(choices.output.expanduser().resolve())
     if choices.paper is not None:
-        overrides["paper"] = choices.paper.value
-    if choices.pdf_variant is not None:
-        overrides["pdf_variant"] = parse_pdf_variant(choices.pdf_variant, key="--pdf-variant")
-    if choices.time_limit is not None:
-        overrides["time_limit"] = parse_time_limit(choices.time_limit, key="--time-limit")
-    if choices.memory_limit is not None:
-        overrides["memory_limit"] = parse_memory_limit(choices.memory_limit,
-                                                       key="--memory-limit")
-    for name in ("style", "lang", "marking", "key_points", "jobs"):
-        value = getattr(choices, name)
+        given["paper"] = choices.paper.value
+    for key, value in (("style", choices.style), ("language", choices.lang),
+                       ("marking", choices.marking), ("key_points", choices.key_points),
+                       ("pdf_variant", choices.pdf_variant)):
         if value is not None:
-            overrides[name] = value
-    return root, dataclasses.replace(settings, **overrides)  # type: ignore[arg-type]
+            given[key] = value
+    names.update({"output": "--output", "paper": "--paper", "style": "--style",
+                  "language": "--lang", "marking": "--marking", "key_points": "--key-points",
+                  "pdf_variant": "--pdf-variant", "jobs": "--jobs"})
+    return root, apply(settings, given, file=None, names=names)
 
 
-def _request(sources: list[str] | None, choices: _Choices, *, force: bool = False,
-             strict: bool = False, combine: str | None = None,
-             sort: str = "given") -> BuildRequest:
+def _request(choices: _Choices, *, jobs: int | None = None, force: bool = False,
+             combine: str | None = None, sort: str = "given", time_limit: str | None = None,
+             memory_limit: str | None = None) -> BuildRequest:
     root, settings = _settings(choices)
+    given = {key: value for key, value in (("jobs", jobs), ("time_limit", time_limit),
+                                           ("memory_limit", memory_limit)) if value is not None}
+    if given:
+        settings = apply(settings, given, names={"jobs": "--jobs", "time_limit": "--time-limit",
+                                                 "memory_limit": "--memory-limit"})
     paths = ProjectPaths.for_root(root, settings)
     skipped: list[str] = []
-    files = discover_sources(sources or [], paths, skipped=skipped)
-    for name in skipped:
-        logging.getLogger("lighthouse_docs").warning(
-            "%s: a symbolic link leading outside the project; not built (name the file on "
-            "the command line to build it)", name)
+    files = discover_sources(choices.sources or [], paths, skipped=skipped)
+    if not choices.quiet:
+        for name in skipped:
+            typer.echo(diagnostic_line(diagnostic(
+                name, "a symbolic link leading outside the project; not built (name the file "
+                "on the command line to build it)", code="source-link-outside", stage="build")),
+                err=True)
     if combine is not None and not combine.strip():
         raise UsageError("--combine needs a title")
     return BuildRequest(
         sources=files, root=paths.root, output=paths.output, formats=settings.formats,
         theme=resolve_theme(settings.style, paths.root), paper=settings.paper,
         pdf_variant=settings.pdf_variant, lang=settings.lang, marking=settings.marking,
-        key_points=settings.key_points, strict=strict, force=force,
-        jobs=settings.jobs or os.cpu_count() or 1,
+        markings=settings.markings, key_points=settings.key_points, strict=choices.strict,
+        force=force, jobs=settings.jobs or os.cpu_count() or 1,
         limits=Limits(seconds=settings.time_limit, memory_mb=settings.memory_limit),
         combine=combine.strip() if combine else None,
         sort="date" if sort == "date" else "given")
@@ -267,17 +347,25 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-class _Reporter(BuildListener):
-    """Rich progress on a terminal, one plain line per source elsewhere; errors always."""
+def diagnostic_line(item: Diagnostic, formats: tuple[str, ...] = ()) -> str:
+    """One diagnostic as the terminal shows it: ``path:line: severity: message [code]``."""
+    where = f"{item.location()}: " if item.location() else ""
+    also = f" ({', '.join(formats)})" if formats else ""
+    return f"{where}{item.severity}: {item.message} [{item.code}]{also}"
 
-    def __init__(self, *, quiet: bool, verbose: bool) -> None:
+
+class _Reporter(BuildListener):
+    """A progress bar on a terminal while building; nothing per source otherwise unless -v
+    (the summary says what happened, see :func:`_summary`)."""
+
+    def __init__(self, *, quiet: bool, verbose: bool, console: Console | None = None) -> None:
         self.quiet, self.verbose = quiet, verbose
-        self.err = Console(stderr=True, highlight=False)
+        self.err = console or Console(stderr=True, highlight=False)
         self.progress: Progress | None = None
         self.task: TaskID | None = None
 
     def planned(self, total: int, to_render: int) -> None:
-        if not self.quiet and self.err.is_terminal:
+        if not self.quiet and self.err.is_terminal and to_render:
             self.progress = Progress(
                 SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                 MofNCompleteColumn(), TimeElapsedColumn(), console=self.err, transient=True)
@@ -286,28 +374,19 @@ class _Reporter(BuildListener):
 
     def _line(self, text: str) -> None:
         if self.progress is not None:
-            self.progress.console.print(text, markup=False)
+            self.progress.console.print(text, markup=False, soft_wrap=True)
         else:
             typer.echo(text, err=True)
 
     def finished(self, result: SourceResult) -> None:
         if self.progress is not None and self.task is not None:
-            self.progress.update(self.task, advance=1, description=result.source)
-        if result.status == "failed":
-            self._line(f"lighthouse-docs: failed: {result.error}")
-            if _state["debug"] and result.trace:
-                self._line(result.trace)
-        elif not self.quiet:
-            if result.status == "built":
-                outputs = ", ".join(_shown(p) for p in result.outputs)
-                pages = f"{result.pages} pages, " if result.pages is not None else ""
-                self._line(f"built {result.source} -> {outputs} ({pages}"
-                           f"{result.seconds:.1f} s)")
-            elif self.verbose or self.progress is None:
-                self._line(f"up to date {result.source}")
-        if self.verbose and not self.quiet:
-            for warning in result.warnings:
-                self._line(f"  warning: {warning}")
+            self.progress.update(self.task, advance=1, description=_fit(result.source, 30))
+        if self.verbose and result.status == "built":
+            outputs = ", ".join(_shown(p) for p in result.outputs)
+            pages = f"{result.pages} pages, " if result.pages is not None else ""
+            self._line(f"built {result.source} -> {outputs} ({pages}{result.seconds:.1f} s)")
+        if result.status == "failed" and _state["debug"] and result.trace:
+            self._line(result.trace)
 
     def close(self) -> None:
         if self.progress is not None:
@@ -315,25 +394,87 @@ class _Reporter(BuildListener):
             self.progress = None
 
 
-def _summary(report: BuildReport) -> None:
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else "..." + text[-(width - 3):]
+
+
+def _table(report: BuildReport) -> Table:
     table = Table(title=None, show_edge=False, pad_edge=False)
     for column, justify in (("Source", "left"), ("Outputs", "left"), ("Pages", "right"),
-                            ("Size", "right"), ("Time", "right"), ("Warnings", "right")):
+                            ("Size", "right"), ("Time", "right"), ("Warn", "right")):
         table.add_column(column, justify=justify, overflow="fold")  # type: ignore[arg-type]
     for r in report.results:
-        outputs = "FAILED" if r.status == "failed" else "\n".join(p.name for p in r.outputs)
+        outputs = "FAILED" if r.status == "failed" else " ".join(p.suffix[1:] for p in r.outputs)
         if r.status == "up to date":
             outputs += " (up to date)"
         table.add_row(r.source, outputs, "" if r.pages is None else str(r.pages),
                       _size(r.size) if r.status == "built" else "",
                       f"{r.seconds:.1f} s" if r.status != "up to date" else "",
-                      str(len(r.warnings)))
-    console = Console(highlight=False)
-    console.print(table)
-    counts = (f"{len(report.built)} built, "
-              f"{len(report.results) - len(report.built) - len(report.failed)} up to date, "
-              f"{len(report.failed)} failed")
-    console.print(counts, markup=False)
+                      str(count(r.diagnostics, "warning")))
+    return table
+
+
+def _summary(report: BuildReport, *, quiet: bool, verbose: bool) -> None:
+    """Diagnostics once each, the counts in one line, failures last with their reason.
+
+    ``-q``: only the failures. Default: the diagnostics of what was built or failed now (those
+    of up-to-date sources are counted). ``-v``: all of them, and the per-source table.
+    """
+    out = Console(stderr=True, highlight=False, soft_wrap=True)
+    failed = report.failed
+    if not quiet:
+        # A failure's own error is its last line below; everything else once, here.
+        shown = [d for r in report.results
+                 if verbose or r.status != "up to date"
+                 for d in r.diagnostics
+                 if (verbose or d.severity != "info")
+                 and not (r.status == "failed" and d.severity == "error")]
+        for item, formats in merge_formats(shown):
+            out.print(diagnostic_line(item, formats), markup=False)
+        if verbose:
+            Console(highlight=False).print(_table(report))
+        warnings = sum(count(r.diagnostics, "warning") for r in report.results)
+        stale = sum(count(r.diagnostics, "warning") for r in report.results
+                    if r.status == "up to date")
+        up_to_date = len(report.results) - len(report.built) - len(failed)
+        line = (f"{len(report.built)} built, {up_to_date} up to date, {len(failed)} failed; "
+                f"{warnings} warning{'s' if warnings != 1 else ''}")
+        if stale and not verbose:
+            line += f" ({stale} in up-to-date sources, -v lists them)"
+        out.print(line, markup=False)
+    for result in failed:
+        out.print(f"lighthouse-docs: failed: {result.error}", markup=False)
+
+
+def _report_json(report: BuildReport) -> dict[str, Any]:
+    """The ``--report json`` document: every source with its outputs and diagnostics."""
+    results = report.results
+    return {
+        "format": 1,
+        "ok": report.ok,
+        "counts": {
+            "sources": len(results), "built": len(report.built),
+            "up_to_date": sum(1 for r in results if r.status == "up to date"),
+            "failed": len(report.failed),
+            "errors": sum(count(r.diagnostics, "error") for r in results),
+            "warnings": sum(count(r.diagnostics, "warning") for r in results),
+        },
+        "sources": [{
+            "source": r.source, "status": r.status,
+            "outputs": [_shown(p) for p in r.outputs], "pages": r.pages,
+            "error": r.error, "diagnostics": [d.to_json() for d in r.diagnostics],
+        } for r in results],
+    }
+
+
+def _write_report(report: BuildReport, target: Path) -> None:
+    text = json.dumps(_report_json(report), ensure_ascii=False, indent=2) + "\n"
+    if str(target) == "-":
+        typer.echo(text, nl=False)
+        return
+    from .output import write_atomic
+
+    write_atomic(target.expanduser().resolve(), text.encode("utf-8"))
 
 
 def _run(request: BuildRequest, *, quiet: bool, verbose: bool) -> BuildReport:
@@ -342,34 +483,32 @@ def _run(request: BuildRequest, *, quiet: bool, verbose: bool) -> BuildReport:
         report = build_module.run(request, reporter)
     finally:
         reporter.close()
-    if not quiet:
-        _summary(report)
+    _summary(report, quiet=quiet, verbose=verbose)
     return report
 
 
 @app.command()
+@_shared_options
 def build(
-    sources: SourcesArg = None,
-    pdf: PdfOpt = False,
-    epub: EpubOpt = False,
-    html: HtmlOpt = False,
-    output: OutputOpt = None,
+    choices: _Choices,
     jobs: Annotated[int | None, typer.Option(
         "--jobs", "-j", min=1, help="Worker processes. Default: the number of CPUs.",
         show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force",
                      help="Rebuild even what is up to date.")] = False,
-    quiet: QuietOpt = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v",
-                       help="Also list warnings and up-to-date sources.")] = False,
-    style: StyleOpt = None,
-    paper: PaperOpt = None,
-    pdf_variant: VariantOpt = None,
-    lang: LangOpt = None,
-    marking: MarkingOpt = None,
-    key_points: KeyPointsOpt = None,
-    strict: Annotated[bool, typer.Option("--strict",
-                      help="Fail a source that has warnings (nothing is written for it).")] = False,
+                       help="Also list up-to-date sources' warnings and a table of every "
+                       "source.")] = False,
+    combine: Annotated[str | None, typer.Option(
+        "--combine", metavar="TITLE",
+        help="Build one combined brief titled TITLE from all sources, in the order given.")]
+    = None,
+    sort: Annotated[SortChoice, typer.Option(
+        "--sort", help="Order of the sources in a combined brief.")] = SortChoice.GIVEN,
+    report: Annotated[tuple[ReportFormat, Path] | None, typer.Option(
+        "--report", metavar="json FILE",
+        help="Also write every source's outputs, warnings and errors as JSON to FILE "
+        "('-' for standard output).", show_default=False)] = None,
     time_limit: Annotated[str | None, typer.Option(
         "--time-limit", metavar="SECONDS",
         help="Wall-clock limit per source (parse and render), or none. Default: 120.",
@@ -378,12 +517,6 @@ def build(
         "--memory-limit", metavar="MiB",
         help="Memory limit of the process building one source (e.g. 2048 or 2GB), or none. "
              "Default: 2GB.", show_default=False)] = None,
-    combine: Annotated[str | None, typer.Option(
-        "--combine", metavar="TITLE",
-        help="Build one combined brief titled TITLE from all sources, in the order given.")]
-    = None,
-    sort: Annotated[SortChoice, typer.Option(
-        "--sort", help="Order of the sources in a combined brief.")] = SortChoice.GIVEN,
 ) -> None:
     """Build briefs (PDF and EPUB by default) from SOURCES into the output folder.
 
@@ -399,22 +532,23 @@ def build(
         lighthouse-docs build sources/korut-rusia.txt --pdf --paper letter -o out/
 
         lighthouse-docs build "sources/*.md" --combine "Weekly brief" --sort date
+
+        lighthouse-docs build --report json build-report.json
     """
-    if quiet and verbose:
+    if choices.quiet and verbose:
         fail(UsageError("use just one of --quiet or --verbose"))
     if sort is SortChoice.DATE and combine is None:
         fail(UsageError("--sort only applies with --combine"))
-    choices = _Choices(pdf=pdf, epub=epub, html=html, output=output, style=style, paper=paper,
-                       pdf_variant=pdf_variant, lang=lang, marking=marking,
-                       key_points=key_points, jobs=jobs, time_limit=time_limit,
-                       memory_limit=memory_limit)
+    _configure_logging(quiet=choices.quiet, verbose=verbose)
     try:
-        request = _request(sources, choices, force=force, strict=strict, combine=combine,
-                           sort=sort.value)
-        report = _run(request, quiet=quiet, verbose=verbose)
+        request = _request(choices, jobs=jobs, force=force, combine=combine, sort=sort.value,
+                           time_limit=time_limit, memory_limit=memory_limit)
+        result = _run(request, quiet=choices.quiet, verbose=verbose)
+        if report is not None:
+            _write_report(result, report[1])
     except LighthouseError as error:
         fail(error)
-    if not report.ok:
+    if not result.ok:
         raise typer.Exit(EXIT_SOURCES_FAILED)
 
 
@@ -454,22 +588,12 @@ def _watched(request: BuildRequest, sources: list[str] | None, root: Path) -> li
 
 
 @app.command()
+@_shared_options
 def watch(
-    sources: SourcesArg = None,
-    pdf: PdfOpt = False,
-    epub: EpubOpt = False,
-    html: HtmlOpt = False,
-    output: OutputOpt = None,
-    style: StyleOpt = None,
-    paper: PaperOpt = None,
-    pdf_variant: VariantOpt = None,
-    lang: LangOpt = None,
-    marking: MarkingOpt = None,
-    key_points: KeyPointsOpt = None,
+    choices: _Choices,
     debounce: Annotated[int, typer.Option(
         "--debounce", min=0, help="Milliseconds to wait for more saves before rebuilding.")]
     = 300,
-    quiet: QuietOpt = False,
 ) -> None:
     """Build, then rebuild what changed on every save, until Ctrl-C.
 
@@ -482,21 +606,16 @@ def watch(
     """
     import watchfiles
 
-    choices = _Choices(pdf=pdf, epub=epub, html=html, output=output, style=style, paper=paper,
-                       pdf_variant=pdf_variant, lang=lang, marking=marking,
-                       key_points=key_points, jobs=1)
+    _configure_logging(quiet=choices.quiet, verbose=False)
 
     def build_once() -> list[Path] | None:
         try:
-            request = dataclasses.replace(_request(sources, choices), jobs=1)
-            if quiet:
-                build_module.run(request, _Changes(_Reporter(quiet=True, verbose=False)))
-            else:
-                _run_watch(request)
+            request = _request(choices, jobs=1)
+            _run_watch(request, quiet=choices.quiet)
         except LighthouseError as error:
             typer.echo(f"lighthouse-docs: {error.category.lower()}: {error}", err=True)
             return None
-        return _watched(request, sources, request.root)
+        return _watched(request, choices.sources, request.root)
 
     try:
         watched = build_once()
@@ -520,25 +639,21 @@ def watch(
     raise typer.Exit(EXIT_OK)
 
 
-def _run_watch(request: BuildRequest) -> None:
-    # In watch mode only what happens is interesting: built and failed lines, no table.
-    reporter = _Reporter(quiet=False, verbose=False)
-    reporter.err = Console(stderr=True, highlight=False, force_terminal=False)
+def _run_watch(request: BuildRequest, *, quiet: bool) -> None:
+    # In watch mode only what happens is interesting: what was built or failed now, and its
+    # diagnostics; no table, no progress bar, nothing about up-to-date sources.
+    reporter = _Reporter(quiet=quiet, verbose=False,
+                         console=Console(stderr=True, highlight=False, force_terminal=False))
     try:
-        build_module.run(request, _Changes(reporter))
+        report = build_module.run(request, reporter)
     finally:
         reporter.close()
-
-
-class _Changes(BuildListener):
-    """Forwards only built and failed sources (watch mode stays quiet about the rest)."""
-
-    def __init__(self, inner: _Reporter) -> None:
-        self.inner = inner
-
-    def finished(self, result: SourceResult) -> None:
-        if result.status != "up to date":
-            self.inner.finished(result)
+    changed = BuildReport(tuple(r for r in report.results if r.status != "up to date"))
+    for result in changed.built:
+        typer.echo(f"built {result.source} -> "
+                   f"{', '.join(_shown(p) for p in result.outputs)}", err=True)
+    if changed.results:
+        _summary(changed, quiet=quiet, verbose=False)
 
 
 def main() -> NoReturn:

@@ -2,17 +2,19 @@
 
 :func:`load_settings` reads the file once and validates every key and value, so that a typo is
 reported with the file and key before anything is built. The command line overrides the result
-with :func:`dataclasses.replace`; nothing else reads configuration.
+through the same validators (:func:`apply`); nothing else reads configuration.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import difflib
+import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from .errors import ConfigError
 from .limits import DEFAULT_MEMORY_MB, DEFAULT_SECONDS
@@ -34,6 +36,8 @@ PDF_VARIANTS: tuple[str, ...] = (
     "pdf/a-2a", "pdf/a-3a", "pdf/a-4e", "pdf/a-4f", "pdf/ua-1", "pdf/ua-2", "pdf/x-1a",
     "pdf/x-3", "pdf/x-4", "pdf/x-5g",
 )
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*")
+"""A BCP 47 language tag's shape (``id``, ``en-GB``, ``zh-Hant-TW``)."""
 PLAIN_PDF = "none"
 """The ``pdf_variant`` value that asks for a plain (untagged) PDF."""
 
@@ -49,6 +53,10 @@ class Settings:
     """Language tag forced on every source; None = detect."""
     marking: str | None = None
     """Handling marking printed on every page, overriding the sources' own."""
+    markings: tuple[str, ...] = ()
+    """The project's handling markings, lowest first: a combined brief carries the highest
+    of its articles'; a source marked with anything else fails. Empty = no order known (a
+    pack then lists every distinct marking)."""
     output: Path = Path("output")
     """Output folder; relative paths are relative to the project root."""
     formats: tuple[str, ...] = DEFAULT_FORMATS
@@ -64,13 +72,13 @@ class Settings:
     """The configuration file these settings came from, if any (for messages)."""
 
 
-def _expect_str(value: object, file: Path, key: str) -> str:
+def _expect_str(value: object, file: Path | None, key: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ConfigError(f"expected a non-empty string, got {value!r}", file=file, key=key)
     return value.strip()
 
 
-def _paper(value: object, file: Path, key: str) -> Paper:
+def _paper(value: object, file: Path | None, key: str) -> Paper:
     text = _expect_str(value, file, key).lower()
     for paper in PAPERS:
         if text == paper:
@@ -78,7 +86,7 @@ def _paper(value: object, file: Path, key: str) -> Paper:
     raise ConfigError(f"expected one of {', '.join(PAPERS)}, got {value!r}", file=file, key=key)
 
 
-def _formats(value: object, file: Path, key: str) -> tuple[str, ...]:
+def _formats(value: object, file: Path | None, key: str) -> tuple[str, ...]:
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, list) or not items:
         raise ConfigError(f"expected a non-empty list of formats ({', '.join(FORMATS)})",
@@ -92,7 +100,7 @@ def _formats(value: object, file: Path, key: str) -> tuple[str, ...]:
     return normalize_formats(wanted)
 
 
-def _jobs(value: object, file: Path, key: str) -> int | None:
+def _jobs(value: object, file: Path | None, key: str) -> int | None:
     if value == "auto":
         return None
     # bool is an int subclass: `jobs = true` must not mean one job.
@@ -148,35 +156,106 @@ def parse_memory_limit(value: object, file: Path | None = None,
     return megabytes
 
 
-def _bool(value: object, file: Path, key: str) -> bool:
+def _bool(value: object, file: Path | None, key: str) -> bool:
     if not isinstance(value, bool):
         raise ConfigError(f"expected true or false, got {value!r}", file=file, key=key)
     return value
 
 
-def _pdf_variant(value: object, file: Path, key: str) -> str | None:
+def _pdf_variant(value: object, file: Path | None, key: str) -> str | None:
     return parse_pdf_variant(_expect_str(value, file, key), file=file, key=key)
 
 
-def _output(value: object, file: Path, key: str) -> Path:
+def _output(value: object, file: Path | None, key: str) -> Path:
     return Path(_expect_str(value, file, key)).expanduser()
 
 
-# TOML key -> (Settings field, validator). The one list of what a project file may say.
-_KEYS: dict[str, tuple[str, Any]] = {
-    "paper": ("paper", _paper),
-    "style": ("style", _expect_str),
-    "language": ("lang", _expect_str),
-    "marking": ("marking", _expect_str),
-    "output": ("output", _output),
-    "formats": ("formats", _formats),
-    "jobs": ("jobs", _jobs),
-    "key_points": ("key_points", _bool),
-    "pdf_variant": ("pdf_variant", _pdf_variant),
-    "time_limit": ("time_limit", parse_time_limit),
-    "memory_limit": ("memory_limit", parse_memory_limit),
+def _language(value: object, file: Path | None, key: str) -> str:
+    text = _expect_str(value, file, key)
+    if not _LANGUAGE_TAG.fullmatch(text):
+        raise ConfigError(f"expected a language tag such as id, en or pt-BR, got {value!r}",
+                          file=file, key=key)
+    return text
+
+
+def _markings(value: object, file: Path | None, key: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value:
+        raise ConfigError("expected a non-empty list of markings, lowest first", file=file,
+                          key=key)
+    items = tuple(_expect_str(item, file, key) for item in value)
+    if len({i.casefold() for i in items}) != len(items):
+        raise ConfigError("a marking is listed twice", file=file, key=key)
+    return items
+
+
+_T = TypeVar("_T")
+Validator = Callable[[object, "Path | None", str], _T]
+
+KNOWN_KEYS: tuple[str, ...] = ("paper", "style", "language", "marking", "markings", "output",
+                               "formats", "jobs", "key_points", "pdf_variant", "time_limit",
+                               "memory_limit")
+"""The one list of what a project file (or the command line, through :func:`apply`) may set."""
+
+
+def apply(base: Settings, table: Mapping[str, object], *, file: Path | None = None,
+          names: Mapping[str, str] | None = None) -> Settings:
+    """``base`` with the values of ``table`` (keys as a project file spells them) validated
+    and applied. The project file and the command line both come through here.
+
+    :param file: where ``table`` came from (messages name it; recorded as ``Settings.file``).
+    :param names: how messages call each key (``{"paper": "--paper"}``); default: the key.
+    :raises ConfigError: an unknown key or a bad value, naming the file and the key.
+    """
+    for key in table:
+        if key not in KNOWN_KEYS:
+            guess = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
+            hint = f"did you mean {guess[0]!r}? " if guess else ""
+            raise ConfigError(f"unknown key; {hint}expected one of {', '.join(KNOWN_KEYS)}",
+                              file=file, key=(names or {}).get(key, key))
+
+    def pick(key: str, validate: Validator[_T], current: _T) -> _T:
+        if key not in table:
+            return current
+        return validate(table[key], file, (names or {}).get(key, key))
+
+    settings = Settings(
+        paper=pick("paper", _paper, base.paper),
+        style=pick("style", _expect_str, base.style),
+        lang=pick("language", _language, base.lang),
+        marking=pick("marking", _expect_str, base.marking),
+        markings=pick("markings", _markings, base.markings),
+        output=pick("output", _output, base.output),
+        formats=pick("formats", _formats, base.formats),
+        jobs=pick("jobs", _jobs, base.jobs),
+        key_points=pick("key_points", _bool, base.key_points),
+        pdf_variant=pick("pdf_variant", _pdf_variant, base.pdf_variant),
+        time_limit=pick("time_limit", parse_time_limit, base.time_limit),
+        memory_limit=pick("memory_limit", parse_memory_limit, base.memory_limit),
+        file=file if file is not None else base.file,
+    )
+    if settings.marking and settings.markings and not any(
+            m.casefold() == settings.marking.casefold() for m in settings.markings):
+        key = "marking" if "marking" in table else "markings"
+        raise ConfigError(f"marking {settings.marking!r} is not one of the configured markings "
+                          f"({', '.join(settings.markings)})", file=file,
+                          key=(names or {}).get(key, key))
+    return settings
+
+
+# Front matter key -> Metadata field. The one list of what a source's front matter may say
+# (readers map values with it; ``checks`` warns about any other key, with a did-you-mean).
+FRONT_MATTER_FIELDS: dict[str, str] = {
+    "title": "title", "subtitle": "subtitle",
+    "publisher": "publisher", "site": "publisher",
+    "author": "authors", "authors": "authors",
+    "date": "date", "lang": "lang", "language": "lang",
+    "summary": "summary", "description": "summary", "abstract": "summary",
+    "marking": "marking", "classification": "marking",
+    "keywords": "keywords", "tags": "keywords",
+    "key_points": "key_points", "key-points": "key_points",
+    "url": "url", "source_url": "url", "source": "url",
 }
-KNOWN_KEYS: tuple[str, ...] = tuple(_KEYS)
+MARKING_KEYS: tuple[str, ...] = tuple(k for k, f in FRONT_MATTER_FIELDS.items() if f == "marking")
 
 
 def normalize_formats(formats: set[str] | tuple[str, ...] | list[str]) -> tuple[str, ...]:
@@ -201,19 +280,12 @@ def parse_pdf_variant(value: str, *, file: Path | None = None,
 
 def settings_from_mapping(table: Mapping[str, object], file: Path,
                           prefix: str = "") -> Settings:
-    """Validate one configuration table.
+    """Validate one configuration table over the built-in defaults.
 
     :param prefix: how keys are named in messages (``tool.lighthouse-docs.`` for pyproject).
     :raises ConfigError: an unknown key or a bad value, naming the file and the key.
     """
-    values: dict[str, object] = {}
-    for key, value in table.items():
-        if key not in _KEYS:
-            raise ConfigError(f"unknown key; expected one of {', '.join(KNOWN_KEYS)}",
-                              file=file, key=f"{prefix}{key}")
-        field_name, validate = _KEYS[key]
-        values[field_name] = validate(value, file, f"{prefix}{key}")
-    return dataclasses.replace(Settings(file=file), **values)  # type: ignore[arg-type]
+    return apply(Settings(), table, file=file, names={k: f"{prefix}{k}" for k in table})
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -14,6 +14,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import ClassVar, Literal, TypeAlias
 
+from .diagnostics import Diagnostic
+
 # --------------------------------------------------------------------------- inlines
 
 
@@ -273,6 +275,8 @@ class Metadata:
     keywords: tuple[str, ...] = ()
     key_points: tuple[str, ...] = ()
     """Author-given key points (front matter); empty means "extract them"."""
+    front_matter_keys: tuple[str, ...] = field(default=(), compare=False)
+    """The front matter's keys as written (``checks`` validates them against the schema)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -283,8 +287,10 @@ class Document:
     lead: tuple[Block, ...] = ()
     sections: tuple[Section, ...] = ()
     footnotes: tuple[Footnote, ...] = ()
-    warnings: tuple[str, ...] = field(default=(), compare=False)
-    """Non-fatal problems a reader noticed (e.g. "decoded as windows-1252")."""
+    warnings: tuple[Diagnostic | str, ...] = field(default=(), compare=False)
+    """Problems a reader noticed (e.g. "decoded as windows-1252"), as
+    :class:`~lighthouse_docs.diagnostics.Diagnostic` records (or plain strings, which become
+    warnings with a generic code)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -11,7 +11,7 @@ import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from slugify import slugify
 
@@ -90,6 +90,32 @@ def block_text(block: Block) -> str:
     if isinstance(block, ThematicBreak):
         return ""
     raise TypeError(f"not a block: {block!r}")  # pragma: no cover - the union is closed
+
+
+_Node = TypeVar("_Node")
+
+
+def walk(value: object) -> Iterator[object]:
+    """Every model node in and under ``value`` (a document, pack, section, block, inline or a
+    tuple of them), pre-order, in reading order: a node comes before its children, fields in
+    declaration order (a section's heading, then its blocks, then its subsections)."""
+    stack: list[object] = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, tuple):
+            stack.extend(reversed(node))
+            continue
+        if not dataclasses.is_dataclass(node) or isinstance(node, type):
+            continue
+        yield node
+        children = [getattr(node, f.name) for f in dataclasses.fields(node)]
+        stack.extend(reversed([c for c in children if isinstance(c, tuple)
+                               or (dataclasses.is_dataclass(c) and not isinstance(c, type))]))
+
+
+def query(value: object, kind: type[_Node]) -> Iterator[_Node]:
+    """The nodes of type ``kind`` in and under ``value``, in reading order (:func:`walk`)."""
+    return (node for node in walk(value) if isinstance(node, kind))
 
 
 def iter_sections(sections: Iterable[Section]) -> Iterator[Section]:

@@ -12,5 +12,5 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--update-golden",
         action="store_true",
         default=False,
-        help="Rewrite golden outline files from the current readers (review the diff!).",
+        help="Rewrite golden outline files that differ; each fails with its diff to review.",
     )

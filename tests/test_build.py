@@ -114,7 +114,10 @@ def test_strict_turns_reader_and_writer_warnings_into_failure(
     assert not report.ok and "--strict" in (report.failed[0].error or "")
     assert not (tmp_path / "out" / "a.pdf").exists()
     relaxed = build.run(request_for(writers={"pdf": warns}, formats=("pdf",)))
-    assert relaxed.ok and relaxed.results[0].warnings == ("pdf: image missing",)
+    assert relaxed.ok
+    [warning] = relaxed.results[0].warnings
+    assert (warning.message, warning.format, warning.stage, warning.source) == (
+        "image missing", "pdf", "render", relaxed.results[0].source)
 
 
 def test_subset_builds_keep_names_claimed_by_earlier_sources(

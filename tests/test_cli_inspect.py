@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -75,10 +76,25 @@ def test_latin1_text_is_decoded_with_a_warning(tmp_path: Path) -> None:
 def test_real_process_exits_non_zero_without_traceback(tmp_path: Path) -> None:
     path = tmp_path / "empty.txt"
     path.write_text("   \n", encoding="utf-8")
-    proc = subprocess.run(  # the console script, as users run it
-        ["lighthouse-docs", "inspect", str(path)],
+    proc = subprocess.run(  # a real process of this checkout's CLI (never one on PATH)
+        [sys.executable, "-m", "lighthouse_docs", "inspect", str(path)],
         capture_output=True, text=True, check=False, timeout=60,
     )
     assert proc.returncode == 1
     assert proc.stderr.count("\n") == 1 and str(path) in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_the_process_under_test_runs_this_checkout(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", "import lighthouse_docs; print(lighthouse_docs.__file__)"],
+        capture_output=True, text=True, check=True, timeout=60, cwd=tmp_path)
+    assert Path(proc.stdout.strip()).resolve().is_relative_to(ROOT)
+
+
+def test_inspect_reports_front_matter_typos_with_a_did_you_mean(tmp_path: Path) -> None:
+    path = tmp_path / "typo.md"
+    path.write_text("---\ntitle: T\nsubtile: S\n---\n\nBody text.\n", encoding="utf-8")
+    result = runner.invoke(app, ["inspect", str(path)], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert "did you mean 'subtitle'" in result.stderr and "[front-matter-unknown]" in result.stderr

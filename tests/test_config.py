@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from lighthouse_docs.config import Settings, load_settings
+from lighthouse_docs.config import Settings, apply, load_settings
 from lighthouse_docs.errors import ConfigError
 
 
@@ -69,3 +69,36 @@ def test_pyproject_errors_name_the_full_key(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[tool.lighthouse-docs]\ncolour = "red"\n')
     with pytest.raises(ConfigError, match=r"pyproject.toml: tool.lighthouse-docs.colour"):
         load_settings(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('language = "en\\"x"\n', "language: expected a language tag"),
+        ('markings = ["OFFICIAL", "official"]\n', "markings: a marking is listed twice"),
+        ('markings = []\n', "markings: expected a non-empty list"),
+        ('markings = ["OFFICIAL", "SECRET"]\nmarking = "SECERT"\n',
+         "marking: marking 'SECERT' is not one of the configured markings"),
+        ('markng = "SECRET"\n', "did you mean 'marking'?"),
+    ],
+)
+def test_new_keys_are_validated(tmp_path: Path, text: str, message: str) -> None:
+    (tmp_path / "lighthouse.toml").write_text(text)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(tmp_path)
+    assert message in str(caught.value)
+
+
+def test_command_line_values_go_through_the_same_validators(tmp_path: Path) -> None:
+    base = load_settings(tmp_path)
+    with pytest.raises(ConfigError, match="--marking: expected a non-empty string"):
+        apply(base, {"marking": "   "}, names={"marking": "--marking"})
+    with pytest.raises(ConfigError, match="--lang: expected a language tag"):
+        apply(base, {"language": "en<x>"}, names={"language": "--lang"})
+    assert apply(base, {"marking": " SECRET "}).marking == "SECRET"
+    assert apply(base, {"formats": ["epub", "pdf"]}).formats == ("pdf", "epub")
+
+
+def test_markings_order_is_read(tmp_path: Path) -> None:
+    (tmp_path / "lighthouse.toml").write_text('markings = ["OFFICIAL", "SECRET"]\n')
+    assert load_settings(tmp_path).markings == ("OFFICIAL", "SECRET")

@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from ..config import FRONT_MATTER_FIELDS
 from ..errors import InputError
 from ..model import (
     Block,
@@ -252,22 +253,15 @@ def metadata_fields(data: Mapping[str, Any], path: str) -> dict[str, Any]:
 
     Only keys that are present are returned, so readers can merge them over inferred values.
     Accepts the common aliases (``author``/``authors``, ``site``/``publisher``,
-    ``classification``/``marking``, ``description``/``summary``, ``url``/``source_url``).
+    ``classification``/``marking``, ``description``/``summary``, ``url``/``source_url``): the
+    table is :data:`lighthouse_docs.config.FRONT_MATTER_FIELDS`.
     """
-    aliases = {
-        "title": "title", "subtitle": "subtitle",
-        "publisher": "publisher", "site": "publisher",
-        "author": "authors", "authors": "authors",
-        "date": "date", "lang": "lang", "language": "lang",
-        "summary": "summary", "description": "summary", "abstract": "summary",
-        "marking": "marking", "classification": "marking",
-        "keywords": "keywords", "tags": "keywords",
-        "key_points": "key_points", "key-points": "key_points",
-        "url": "url", "source_url": "url", "source": "url",
-    }
     out: dict[str, Any] = {}
+    if data:
+        # Kept as written: ``checks.front_matter`` reports unknown and marking-like keys.
+        out["front_matter_keys"] = tuple(str(key) for key in data)
     for key, value in data.items():
-        field = aliases.get(str(key).lower())
+        field = FRONT_MATTER_FIELDS.get(str(key).lower())
         if field is None:
             continue
         if field in ("authors", "keywords"):

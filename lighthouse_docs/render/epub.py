@@ -311,8 +311,12 @@ def _article(doc: Document, options: RenderOptions, images: Mapping[str, str], *
                     body_href=body_plans[0].file_name if body_plans else None)
 
 
-def _cover_page(title: str, publisher: str | None, lang: str, words: Labels) -> Page:
+def _cover_page(title: str, publisher: str | None, marking: str | None, lang: str,
+                words: Labels) -> Page:
+    # The cover image shows the marking in bands: its text alternative says it too.
     alt = f"{title} — {publisher}" if publisher else title
+    if marking:
+        alt = f"{alt} ({words.marking}: {marking})"
     return Page(uid="cover", file_name=COVER_FILE, title=words.cover,
                 xhtml=_render("cover.xhtml.j2", COVER_FILE, lang=lang, css_href=CSS_HREF,
                               page_title=words.cover, cover_href=COVER_HREF, cover_alt=alt))
@@ -350,7 +354,8 @@ def render_document(doc: Document, options: RenderOptions,
     # without headings is listed by its title, pointing at where its text starts.
     toc = article.toc or (NavEntry(title=doc.meta.title,
                                    href=article.body_href or title_page.file_name),)
-    pages = (_cover_page(doc.meta.title, doc.meta.publisher, doc.meta.lang, words), title_page,
+    pages = (_cover_page(doc.meta.title, doc.meta.publisher, doc.meta.marking, doc.meta.lang,
+                         words), title_page,
              _nav_page(toc, landmarks, doc.meta.lang, words), *rest)
     return EpubParts(lang=doc.meta.lang, pages=pages, toc=toc, landmarks=landmarks)
 
@@ -390,7 +395,7 @@ def render_pack(pack: Pack, options: RenderOptions,
             reading_time=words.reading_time(minutes) if pack.documents else None,
             source_url=None,
             parts=[{"title": e.title, "href": e.href} for e in toc]))
-    pages = (_cover_page(pack.title, pack.publisher, pack.lang, words), title_page,
+    pages = (_cover_page(pack.title, pack.publisher, pack.marking, pack.lang, words), title_page,
              _nav_page(toc, landmarks, pack.lang, words),
              *(page for article in articles for page in article.pages))
     return EpubParts(lang=pack.lang, pages=pages, toc=toc, landmarks=landmarks)

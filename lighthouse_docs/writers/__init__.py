@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..diagnostics import Diagnostic
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Output:
     """The bytes of one output file and what went wrong on the way (non-fatal)."""
 
     data: bytes
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Diagnostic | str, ...] = ()
+    """Problems met (refused images, layout); strings become ``render`` warnings."""
     pages: int | None = None
     """Page count, for paged formats (PDF)."""

@@ -17,7 +17,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
-import logging
 import uuid
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -44,8 +43,6 @@ from ..render.epub import (
 from . import Output
 from .cover import cover_png, cover_warnings
 from .resources import describe, refusal, resolve_image, source_folder
-
-log = logging.getLogger("lighthouse_docs")
 
 _ID_NAMESPACE = uuid.UUID("6f1c1d0e-4b8a-5c2e-9a57-6c1f0c7e2b10")
 """Fixed namespace for our uuid5 identifiers (any constant works; it must never change)."""
@@ -307,8 +304,6 @@ def _build(meta: _BookMeta, parts_for: Any, docs: tuple[Document, ...],
            options: RenderOptions, date_text: str | None) -> Output:
     meta = _clean_meta(meta)
     images, assets, warnings = _collect_images(docs, options.base_dir)
-    for message in warnings:
-        log.warning(message)
     parts: EpubParts = parts_for(images)
     css = options.theme.read(options.theme.epub_css)
     cover = cover_png(meta.title, meta.publisher, meta.cover_subtitle, date_text, meta.marking,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
 from lighthouse_docs.cli import app
@@ -30,4 +29,3 @@ def test_top_level_help_lists_every_command_and_completion() -> None:
     for command in COMMANDS:
         assert command in result.output
     assert "--install-completion" in result.output
-    assert isinstance(app, typer.Typer)

@@ -2,11 +2,13 @@
 
 The cases live in ``tests/fixtures/**`` (``<case>.txt``, ``.md`` or ``.html``); the golden is the
 corpus outline format (``shared/corpus/README.md``). After a deliberate reader change, refresh
-with ``pytest tests/golden --update-golden`` and review the diff before committing.
+with ``pytest tests/golden --update-golden``: each rewritten golden fails with its diff, to
+review before committing (an unchanged one passes and is not touched).
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 from pathlib import Path
 from typing import Any
@@ -45,6 +47,32 @@ def test_outline_matches_golden(source: Path, update_golden: bool) -> None:
     outline = to_outline_json(readers.load(source))
     golden = _golden_path(source)
     if update_golden:
-        golden.write_text(_dump(outline), encoding="utf-8")
-        pytest.skip("golden rewritten")
+        update(golden, _dump(outline))
     assert outline == json.loads(golden.read_text(encoding="utf-8"))
+
+
+def update(golden: Path, text: str) -> None:
+    """Rewrite ``golden`` with ``text`` only together with the diff, shown as a failure: a
+    golden is an expectation a person reviews, never silently regenerated. An unchanged golden
+    is left alone (and the test passes)."""
+    old = golden.read_text(encoding="utf-8") if golden.is_file() else ""
+    if old == text:
+        return
+    diff = "".join(difflib.unified_diff(old.splitlines(keepends=True),
+                                        text.splitlines(keepends=True),
+                                        f"{golden.name} (checked in)", f"{golden.name} (new)"))
+    golden.write_text(text, encoding="utf-8")
+    pytest.fail(f"golden rewritten; review this diff before committing:\n{diff}",
+                pytrace=False)
+
+
+def test_update_shows_the_diff_and_leaves_unchanged_goldens_alone(tmp_path: Path) -> None:
+    golden = tmp_path / "case.outline.json"
+    golden.write_text('{\n  "title": "Old"\n}\n', encoding="utf-8")
+    before = golden.stat().st_mtime_ns
+    update(golden, '{\n  "title": "Old"\n}\n')
+    assert golden.stat().st_mtime_ns == before
+    with pytest.raises(pytest.fail.Exception) as failed:
+        update(golden, '{\n  "title": "New"\n}\n')
+    assert '-  "title": "Old"' in str(failed.value) and '+  "title": "New"' in str(failed.value)
+    assert "New" in golden.read_text(encoding="utf-8")

@@ -85,6 +85,9 @@ def test_metadata_fields_accept_aliases_and_types() -> None:
         "title": "T", "publisher": "S", "authors": ("A", "B"), "date": dt.date(2025, 1, 2),
         "marking": "TERBATAS", "keywords": ("x", "y"), "key_points": ("One point",),
         "url": "https://e.org",
+        # Every key as written, for the checks (unknown and marking-like keys are reported).
+        "front_matter_keys": ("Title", "site", "author", "date", "classification", "tags",
+                              "key-points", "source_url", "unknown"),
     }
 
 

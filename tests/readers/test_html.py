@@ -305,20 +305,16 @@ def test_no_break_spaces_are_content() -> None:
         "vs.\u00a0Unpublished and more")
 
 
-EXTERNAL = Path(__file__).parents[3] / "shared" / "external"
-
-
 @pytest.mark.slow
 def test_pandoc_manual_as_html_keeps_every_heading() -> None:
-    import shutil
     import subprocess
 
-    source = EXTERNAL / "pandoc-MANUAL.txt"
-    reference = EXTERNAL / "pandoc-MANUAL.headings.json"
-    if shutil.which("pandoc") is None or not source.is_file() or not reference.is_file():
-        pytest.skip("pandoc or the pandoc manual is not available")
-    markup = subprocess.run(["pandoc", "-s", "-f", "markdown", "-t", "html", str(source)],
-                            check=True, capture_output=True, text=True).stdout
+    from external_corpus import external_file, external_tool
+
+    source = external_file("pandoc-MANUAL.txt")
+    reference = external_file("pandoc-MANUAL.headings.json")
+    markup = subprocess.run([external_tool("pandoc"), "-s", "-f", "markdown", "-t", "html",
+                             str(source)], check=True, capture_output=True, text=True).stdout
     doc = html(markup)
     expected = json.loads(reference.read_text(encoding="utf-8"))["headings"]
     assert doc.meta.title == "Pandoc User’s Guide"

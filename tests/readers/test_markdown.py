@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import time
 import unicodedata
 from pathlib import Path
 
 import pytest
+from external_corpus import external_file
 
 from lighthouse_docs.errors import InputError
 from lighthouse_docs.model import (
@@ -36,7 +36,6 @@ from lighthouse_docs.readers import load
 from lighthouse_docs.readers.markdown import parse
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "markdown"
-EXTERNAL = Path(__file__).parents[3] / "shared" / "external"
 
 
 def md(text: str, **kwargs: str) -> Document:
@@ -238,10 +237,8 @@ def _normalise(text: str) -> str:
 
 @pytest.mark.parametrize("name", ["pandoc-testsuite", "pandoc-MANUAL", "commonmark-spec"])
 def test_headings_match_the_reference_lists(name: str) -> None:
-    source = EXTERNAL / f"{name}.txt"
-    reference = EXTERNAL / f"{name}.headings.json"
-    if not source.is_file() or not reference.is_file():
-        pytest.skip(f"{source} not present")
+    source = external_file(f"{name}.txt")
+    reference = external_file(f"{name}.headings.json")
     expected = json.loads(reference.read_text(encoding="utf-8"))
     doc = parse(source.read_text(encoding="utf-8"), SourceInfo(path=source.name, format="markdown"))
     got = heading_texts(doc.sections)
@@ -250,14 +247,10 @@ def test_headings_match_the_reference_lists(name: str) -> None:
         (h["level"], _normalise(h["text"])) for h in expected["headings"]]
 
 
-def test_pandoc_manual_parses_fast() -> None:
-    source = EXTERNAL / "pandoc-MANUAL.txt"
-    if not source.is_file():
-        pytest.skip(f"{source} not present")
+def test_pandoc_manual_parses() -> None:
+    # How fast is measured by bench/ (a wall-clock bound fails on a loaded machine).
+    source = external_file("pandoc-MANUAL.txt")
     text = source.read_text(encoding="utf-8")
     info = SourceInfo(path=source.name, format="markdown")
-    parse(text, info)  # warm up the language model
-    started = time.perf_counter()
     doc = parse(text, info)
-    assert time.perf_counter() - started < 1.5
     assert doc.meta.title == "Pandoc User's Guide"

@@ -41,7 +41,8 @@ def test_each_bad_file_fails_alone_with_one_line_naming_it(project: Path) -> Non
     assert run.returncode == 1
     lines = failure_lines(run)
     assert len(lines) == len(names) - 2, run.stderr
-    assert "sources/nul.txt: dropped 1 control character(s) at line:column 3:5" in run.stderr
+    assert ("sources/nul.txt: warning: dropped 1 control character(s) at line:column 3:5"
+            in run.stderr)
     for name, why in [("empty.md", "empty"), ("blank.txt", "empty"),
                       ("png.html", "binary"), ("notes.rst", "unsupported file type"),
                       ("pipe.md", "not a regular file")]:

@@ -8,7 +8,6 @@ read falls back to a plain-text reading with a warning (issue #6).
 from __future__ import annotations
 
 import re
-import time
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -118,13 +117,10 @@ _MAX_MODEL_DEPTH = 2 * MAX_CONTAINER_DEPTH + MAX_INLINE_DEPTH + 6
 def test_deep_sources_give_a_shallow_model_with_every_word_in_order(
         fmt: str, text: str, markers: list[str]) -> None:
     reader = markdown_reader if fmt == "markdown" else html_reader
-    started = time.perf_counter()
     doc = reader.parse(text, SourceInfo(path=f"deep.{fmt}", format=fmt))  # type: ignore[arg-type]
-    seconds = time.perf_counter() - started
     data = to_json(doc)
     assert _depth(data) <= _MAX_MODEL_DEPTH
     assert _words_in_order(str(data), markers)
-    assert seconds < 10
 
 
 def test_markdown_too_deep_for_markdown_it_is_read_as_plain_text_with_a_warning() -> None:
@@ -148,7 +144,6 @@ def test_pdf_of_a_200_level_markdown_list_keeps_every_level(project: Path) -> No
     run = run_cli(["build", "--pdf", "sources/lists.md"], project, timeout=120)
     assert "Traceback" not in run.stderr
     assert run.returncode == 0, run.stderr
-    assert run.seconds < 60
     pdfs = list((project / "output").glob("*.pdf"))
     assert len(pdfs) == 1
     text = " ".join(page.extract_text() for page in PdfReader(pdfs[0]).pages)

@@ -1,0 +1,128 @@
+"""Checks between reading and rendering: what a reader cannot see on its own.
+
+Pure functions over the model that return :class:`~lighthouse_docs.diagnostics.Diagnostic`
+records (stage ``check``): front-matter keys against the one schema in ``config``, handling
+markings (fail-closed), a source with no body text, footnote references without a note.
+An ``error`` record fails the source; warnings fail it under ``--strict``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Sequence
+
+from .config import FRONT_MATTER_FIELDS, MARKING_KEYS
+from .diagnostics import Diagnostic, diagnostic
+from .model import Block, Document, FootnoteRef, Text
+from .outline import block_text, iter_sections, query
+
+_LITERAL_NOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
+"""A Markdown footnote reference left as text because no note defines it."""
+_MARKING_LIKE = re.compile(r"mark|classif|handling|caveat|secur", re.IGNORECASE)
+
+
+def _check(doc: Document, message: str, code: str, *, severity: str = "warning",
+           line: int | None = None) -> Diagnostic:
+    return diagnostic(doc.meta.source.path, message, line=line, code=code,
+                      severity="error" if severity == "error" else "warning", stage="check",
+                      format=doc.meta.source.format)
+
+
+def _marking_like(key: str) -> bool:
+    return bool(_MARKING_LIKE.search(key)) or bool(
+        difflib.get_close_matches(key, MARKING_KEYS, n=1, cutoff=0.7))
+
+
+def front_matter(doc: Document) -> list[Diagnostic]:
+    """Unknown front-matter keys (warning, with a did-you-mean), a key that looks like a
+    marking but is not one (error: the marking would silently vanish), an empty marking."""
+    found: list[Diagnostic] = []
+    known = sorted(FRONT_MATTER_FIELDS)
+    for key in doc.meta.front_matter_keys:
+        name = key.strip().lower()
+        if name in FRONT_MATTER_FIELDS:
+            continue
+        guess = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        hint = f"; did you mean {guess[0]!r}?" if guess else ""
+        if _marking_like(name):
+            found.append(_check(
+                doc, f"front matter key {key!r} looks like a handling marking but is not "
+                "one (the key is 'marking'); not built, the marking would be lost",
+                "front-matter-marking", severity="error"))
+        else:
+            found.append(_check(doc, f"unknown front matter key {key!r} ignored{hint}",
+                                "front-matter-unknown"))
+    has_marking_key = any(k.strip().lower() in MARKING_KEYS for k in doc.meta.front_matter_keys)
+    if has_marking_key and not doc.meta.marking:
+        found.append(_check(doc, "the front matter's marking is empty", "marking-empty"))
+    return found
+
+
+def marking(doc: Document, order: Sequence[str]) -> list[Diagnostic]:
+    """A marking outside the configured ``markings`` list (error: it cannot be ranked, and a
+    typo must not pass as a marking)."""
+    if not order or not doc.meta.marking:
+        return []
+    if rank(doc.meta.marking, order) is None:
+        return [_check(doc, f"marking {doc.meta.marking!r} is not one of the configured "
+                       f"markings ({', '.join(order)})", "marking-unknown", severity="error")]
+    return []
+
+
+def _top_blocks(doc: Document) -> Iterable[Block]:
+    yield from doc.lead
+    for section in iter_sections(doc.sections):
+        yield from section.blocks
+
+
+def body(doc: Document) -> list[Diagnostic]:
+    """A document without a word of body text (error: it would be built as an empty brief)."""
+    if any(block_text(b).strip() for b in _top_blocks(doc)):
+        return []
+    return [_check(doc, "has no body text: nothing to build", "empty-body", severity="error")]
+
+
+def footnotes(doc: Document) -> list[Diagnostic]:
+    """Footnote references with no note, and Markdown ``[^x]`` left as literal text."""
+    notes = {note.id for note in doc.footnotes}
+    found: list[Diagnostic] = []
+    blocks = [*_top_blocks(doc), *(b for note in doc.footnotes for b in note.blocks)]
+    for block in blocks:
+        line = getattr(block, "line", None)
+        for ref in query(block, FootnoteRef):
+            if ref.id not in notes:
+                found.append(_check(doc, f"footnote reference [^{ref.id}] has no note",
+                                    "footnote-missing", line=line))
+        if doc.meta.source.format != "markdown":
+            continue
+        for text in query(block, Text):
+            for match in _LITERAL_NOTE_REF.finditer(text.text):
+                found.append(_check(doc, f"footnote reference {match.group(0)} has no note; "
+                                    "printed as written", "footnote-missing", line=line))
+    return found
+
+
+def check_document(doc: Document, *, markings: Sequence[str] = ()) -> tuple[Diagnostic, ...]:
+    """Every check on one document, in a fixed order."""
+    return (*front_matter(doc), *marking(doc, markings), *body(doc), *footnotes(doc))
+
+
+def rank(value: str, order: Sequence[str]) -> int | None:
+    """The position of ``value`` in ``order`` (case-insensitive), None when absent."""
+    wanted = value.strip().casefold()
+    return next((i for i, item in enumerate(order) if item.strip().casefold() == wanted), None)
+
+
+def pack_marking(markings: Iterable[str | None], order: Sequence[str]) -> str | None:
+    """The marking of a combined brief: the highest of its articles' (last in ``order``), or,
+    with no configured order, every distinct marking listed ("A / B") so none is lost."""
+    given = list(dict.fromkeys(m.strip() for m in markings if m and m.strip()))
+    if not given:
+        return None
+    if order:
+        ranked = [(rank(m, order), m) for m in given]
+        if all(r is not None for r, _ in ranked):
+            best = max(ranked, key=lambda item: item[0] if item[0] is not None else -1)
+            return order[best[0]] if best[0] is not None else best[1]
+    return " / ".join(given)

@@ -1,0 +1,144 @@
+"""Diagnostics as data: one typed record for every problem met between reading and writing.
+
+Readers, checks and writers *return* :class:`Diagnostic` records (never log them); the build
+carries them to the caller and stores them in the manifest, so an up-to-date source still
+reports what was wrong with it; only ``cli.py`` renders them, once each, as ``-q``/default/``-v``
+ask. Severity policy: ``error`` fails the source (nothing is written for it); ``warning`` is
+built anyway and fails the source under ``--strict``; ``info`` is shown only with ``-v``.
+
+A reader emits one with :func:`diagnostic`::
+
+    warnings.append(diagnostic(source.path, "heading or prose? read as a heading",
+                               line=12, code="structure-uncertain"))
+
+Plain strings are still accepted where a record is expected (older readers return them);
+:func:`as_diagnostic` turns them into records, taking a leading ``path:`` or ``path:line:``
+as the location.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal, TypeAlias
+
+Severity: TypeAlias = Literal["info", "warning", "error"]
+Stage: TypeAlias = Literal["read", "check", "render", "build"]
+SEVERITIES: tuple[Severity, ...] = ("info", "warning", "error")
+STAGES: tuple[Stage, ...] = ("read", "check", "render", "build")
+
+GENERIC_CODES: dict[Stage, str] = {
+    "read": "reader", "check": "check", "render": "writer", "build": "build"}
+"""The code a record gets when its producer gave none (legacy string messages)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Diagnostic:
+    """One problem: where it is, which step found it, what it is, how bad it is."""
+
+    message: str
+    """One line, without the location (the renderer adds it)."""
+    code: str = "reader"
+    """Stable kebab-case name of the kind of problem (``structure-uncertain``)."""
+    severity: Severity = "warning"
+    source: str | None = None
+    """Display path of the source (or a combined brief's title); None for the whole build."""
+    line: int | None = None
+    """1-based line in the source, when known."""
+    format: str | None = None
+    """The input format (``text``, ``markdown``, ``html``) for ``read`` records, the output
+    format (``pdf``, ``epub``, ``html``) for ``render`` records; None when it does not matter."""
+    stage: Stage = "read"
+
+    def location(self) -> str:
+        """``source:line``, ``source`` or an empty string."""
+        if self.source is None:
+            return ""
+        return f"{self.source}:{self.line}" if self.line is not None else self.source
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready mapping (the manifest and ``--report json`` format)."""
+        return {"source": self.source, "line": self.line, "format": self.format,
+                "stage": self.stage, "code": self.code, "severity": self.severity,
+                "message": self.message}
+
+
+def diagnostic(source: str | None, message: str, *, line: int | None = None,
+               code: str = "reader", severity: Severity = "warning",
+               stage: Stage = "read", format: str | None = None) -> Diagnostic:
+    """A record, for readers and checks: ``diagnostic(path, "msg", line=3, code="x")``."""
+    return Diagnostic(message=message, code=code, severity=severity, source=source,
+                      line=line, format=format, stage=stage)
+
+
+def _strip_location(text: str, source: str) -> tuple[str, int | None]:
+    if source and text.startswith(f"{source}:"):
+        rest = text[len(source) + 1:]
+        match = re.match(r"(\d+):\s*", rest)
+        if match:
+            return rest[match.end():], int(match.group(1))
+        return rest.lstrip(), None
+    return text, None
+
+
+def as_diagnostic(item: Diagnostic | str, *, source: str, stage: Stage,
+                  format: str | None = None) -> Diagnostic:
+    """``item`` as a record about ``source``: strings become warnings with a generic code; a
+    record keeps what it says and gets ``source``/``stage``/``format`` filled where missing."""
+    if isinstance(item, Diagnostic):
+        changes: dict[str, Any] = {}
+        if item.source is None:
+            changes["source"] = source
+        if item.format is None and format is not None:
+            changes["format"] = format
+        if not changes:
+            return item
+        return Diagnostic(**{**_fields(item), **changes})
+    message, line = _strip_location(item, source)
+    return Diagnostic(message=message, code=GENERIC_CODES[stage], severity="warning",
+                      source=source, line=line, format=format, stage=stage)
+
+
+def _fields(item: Diagnostic) -> dict[str, Any]:
+    return {"message": item.message, "code": item.code, "severity": item.severity,
+            "source": item.source, "line": item.line, "format": item.format,
+            "stage": item.stage}
+
+
+def from_json(data: Mapping[str, Any]) -> Diagnostic | None:
+    """The record ``data`` describes (:meth:`Diagnostic.to_json`), or None when malformed."""
+    message, code = data.get("message"), data.get("code")
+    severity, stage = data.get("severity"), data.get("stage")
+    line, source, fmt = data.get("line"), data.get("source"), data.get("format")
+    if not isinstance(message, str) or not isinstance(code, str):
+        return None
+    if severity not in SEVERITIES or stage not in STAGES:
+        return None
+    if line is not None and (isinstance(line, bool) or not isinstance(line, int)):
+        return None
+    if source is not None and not isinstance(source, str):
+        return None
+    if fmt is not None and not isinstance(fmt, str):
+        return None
+    return Diagnostic(message=message, code=code, severity=severity, stage=stage,
+                      line=line, source=source, format=fmt)
+
+
+def merge_formats(items: Iterable[Diagnostic]) -> list[tuple[Diagnostic, tuple[str, ...]]]:
+    """Records that differ only in their output format, as one record and the output formats
+    it was met in (one missing image is one problem, even when PDF and EPUB both report it)."""
+    merged: dict[tuple[Any, ...], list[str]] = {}
+    first: dict[tuple[Any, ...], Diagnostic] = {}
+    for item in items:
+        key = (item.source, item.line, item.code, item.severity, item.message, item.stage)
+        first.setdefault(key, item)
+        formats = merged.setdefault(key, [])
+        if item.stage == "render" and item.format and item.format not in formats:
+            formats.append(item.format)
+    return [(first[key], tuple(formats)) for key, formats in merged.items()]
+
+
+def count(items: Iterable[Diagnostic], severity: Severity) -> int:
+    """How many of ``items`` have ``severity`` (after merging formats)."""
+    return sum(1 for item, _ in merge_formats(items) if item.severity == severity)

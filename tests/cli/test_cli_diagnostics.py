@@ -1,0 +1,169 @@
+"""Diagnostics as data, rendered once by the CLI: -q/default/-v, the summary, --report json."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cli_support import run_fake_cli
+from typer.testing import Result
+
+from lighthouse_docs import readers
+from lighthouse_docs.diagnostics import diagnostic
+
+Invoke = Callable[..., Result]
+
+WARNME = "---\ntitle: WARNME\n---\n\nText.\n"
+
+
+def _lines(text: str, needle: str) -> list[str]:
+    return [line for line in text.splitlines() if needle in line]
+
+
+def test_a_writer_warning_is_shown_once_naming_source_and_formats(cli_in: Invoke,
+                                                                  project: Path) -> None:
+    (project / "sources" / "warn.md").write_text(WARNME)
+    result = cli_in("build", "sources/warn.md")
+    assert result.exit_code == 0
+    [line] = _lines(result.output, "the fake writer frowns")
+    assert line == ("sources/warn.md: warning: the fake writer frowns [writer] (pdf, epub)")
+    assert result.output.splitlines()[-1] == "1 built, 0 up to date, 0 failed; 1 warning"
+
+
+def test_quiet_prints_failures_only(cli_in: Invoke, project: Path) -> None:
+    (project / "sources" / "warn.md").write_text(WARNME)
+    (project / "sources" / "empty.md").write_text("---\ntitle: Nothing\n---\n")
+    result = cli_in("build", "-q")
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "lighthouse-docs: failed: sources/empty.md: has no body text: nothing to build"]
+
+
+def test_up_to_date_sources_still_count_their_warnings(cli_in: Invoke, project: Path) -> None:
+    (project / "sources" / "warn.md").write_text(WARNME)
+    assert cli_in("build").exit_code == 0
+    again = cli_in("build")
+    assert again.output.splitlines() == [
+        "0 built, 4 up to date, 0 failed; 1 warning (1 in up-to-date sources, -v lists them)"]
+    verbose = cli_in("build", "-v")
+    assert len(_lines(verbose.output, "the fake writer frowns")) == 1
+    assert "Source" in verbose.output and "sources/gamma.md" in verbose.output
+
+
+def test_failures_come_last_with_their_reason(cli_in: Invoke, project: Path) -> None:
+    (project / "sources" / "aa-empty.md").write_text("---\ntitle: Nothing\n---\n")
+    (project / "sources" / "warn.md").write_text(WARNME)
+    result = cli_in("build")
+    lines = result.output.splitlines()
+    assert lines[-1] == ("lighthouse-docs: failed: sources/aa-empty.md: has no body text: "
+                         "nothing to build")
+    assert lines[-2].startswith("4 built, 0 up to date, 1 failed; 1 warning")
+
+
+def test_a_twenty_source_batch_prints_a_compact_summary(tmp_path: Path) -> None:
+    from cli_support import write_project
+
+    articles = {f"a{i:02}.md": f"---\ntitle: Article {i}\n---\n\nText {i}.\n"
+                for i in range(20)}
+    articles["bad.md"] = "---\ntitle: Bad\n---\n"
+    project = write_project(tmp_path / "p", articles)
+    first = run_fake_cli(["build", "-j", "2"], project)
+    assert first.returncode == 1
+    lines = first.stderr.splitlines()
+    assert lines == ["20 built, 0 up to date, 1 failed; 0 warnings",
+                     "lighthouse-docs: failed: sources/bad.md: has no body text: nothing to build"]
+    assert all(len(line) <= 80 for line in lines)
+    again = run_fake_cli(["build"], project)
+    assert again.stderr.splitlines()[0] == "0 built, 20 up to date, 1 failed; 0 warnings"
+
+
+def test_report_json_lists_every_source(cli_in: Invoke, project: Path) -> None:
+    (project / "sources" / "warn.md").write_text(WARNME)
+    (project / "sources" / "empty.md").write_text("---\ntitle: Nothing\n---\n")
+    result = cli_in("build", "--report", "json", "report.json")
+    assert result.exit_code == 1
+    report: dict[str, Any] = json.loads((project / "report.json").read_text(encoding="utf-8"))
+    assert report["counts"] == {"sources": 5, "built": 4, "up_to_date": 0, "failed": 1,
+                                "errors": 1, "warnings": 1}
+    by_source = {s["source"]: s for s in report["sources"]}
+    assert by_source["sources/alpha.md"]["outputs"] == ["output/alpha-report.pdf",
+                                                        "output/alpha-report.epub"]
+    assert by_source["sources/empty.md"]["status"] == "failed"
+    assert by_source["sources/empty.md"]["diagnostics"][0]["code"] == "empty-body"
+    warned = by_source["sources/warn.md"]["diagnostics"]
+    assert {(d["format"], d["stage"], d["code"]) for d in warned} == {
+        ("pdf", "render", "writer"), ("epub", "render", "writer")}
+    # Up to date, the stored diagnostics are reported again.
+    cli_in("build", "--report", "json", "again.json")
+    again = json.loads((project / "again.json").read_text(encoding="utf-8"))
+    assert {s["source"]: s["diagnostics"] for s in again["sources"]}["sources/warn.md"] == warned
+
+
+def test_a_footnote_reference_without_a_note_is_reported_with_its_line(
+        cli_in: Invoke, project: Path) -> None:
+    (project / "sources" / "note.md").write_text(
+        "---\ntitle: Notes\n---\n\nFirst.\n\nSee this[^missing].\n")
+    result = cli_in("build", "sources/note.md")
+    assert result.exit_code == 0
+    assert ("sources/note.md:7: warning: footnote reference [^missing] has no note; "
+            "printed as written [footnote-missing]") in result.output
+
+
+def test_reader_diagnostics_with_a_code_and_line_fail_under_strict(
+        cli_in: Invoke, project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import dataclasses
+
+    real = readers.parse
+
+    def parse(text: str, source: Any, *, lang: str | None = None) -> Any:
+        doc = real(text, source, lang=lang)
+        unsure = diagnostic(source.path, "heading or prose? read as a heading", line=3,
+                            code="structure-uncertain")
+        return dataclasses.replace(doc, warnings=(*doc.warnings, unsure))
+
+    monkeypatch.setattr(readers, "parse", parse)
+    relaxed = cli_in("build", "sources/alpha.md", "--pdf")
+    assert relaxed.exit_code == 0
+    assert ("sources/alpha.md:3: warning: heading or prose? read as a heading "
+            "[structure-uncertain]") in relaxed.output
+    strict = cli_in("build", "sources/alpha.md", "--pdf", "--strict", "--force")
+    assert strict.exit_code == 1 and "1 warning(s) and --strict" in strict.output
+
+
+def test_debug_is_accepted_after_the_subcommand(cli_in: Invoke) -> None:
+    assert cli_in("build", "--pdf", "--debug").exit_code == 0
+    assert cli_in("--debug", "build", "--pdf").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--marking", "  "], "--marking: expected a non-empty string"),
+        (["--lang", 'en"><x'], "--lang: expected a language tag"),
+        (["--style", ""], "--style: expected a non-empty string"),
+    ],
+)
+def test_command_line_values_are_validated_like_the_config(cli_in: Invoke, args: list[str],
+                                                           message: str) -> None:
+    result = cli_in("build", *args)
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_build_and_watch_share_one_definition_of_their_options() -> None:
+    from lighthouse_docs.cli import app
+
+    def options(name: str) -> set[str]:
+        [command] = [c for c in app.registered_commands if c.callback is not None
+                     and c.callback.__name__ == name]
+        from inspect import signature
+
+        assert command.callback is not None
+        return set(signature(command.callback).parameters)
+
+    shared = options("build") & options("watch")
+    assert {"sources", "pdf", "epub", "html", "output", "style", "paper", "pdf_variant", "lang",
+            "marking", "key_points", "quiet", "strict"} <= shared
