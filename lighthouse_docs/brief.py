@@ -6,7 +6,7 @@ import math
 import re
 from collections.abc import Iterable
 
-from .model import Block, Document, Paragraph, Section
+from .model import Document, Paragraph, Section
 from .outline import block_text, iter_sections, plain_text
 
 WORDS_PER_MINUTE = 200
@@ -178,19 +178,13 @@ def _unique(items: Iterable[str | None]) -> list[str]:
     return list(dict.fromkeys(item for item in items if item))
 
 
-def _all_blocks(doc: Document) -> Iterable[Block]:
-    yield from doc.lead
-    for section in iter_sections(doc.sections):
-        yield from section.blocks
-    for note in doc.footnotes:
-        yield from note.blocks
-
-
 def word_count(doc: Document) -> int:
     """Words in the title, headings and body."""
     words = len(doc.meta.title.split())
     words += sum(len(plain_text(s.heading).split()) for s in iter_sections(doc.sections))
-    return words + sum(len(block_text(b).split()) for b in _all_blocks(doc))
+    blocks = [*doc.lead, *(b for s in iter_sections(doc.sections) for b in s.blocks),
+              *(b for note in doc.footnotes for b in note.blocks)]
+    return words + sum(len(block_text(b).split()) for b in blocks)
 
 
 def reading_minutes(doc: Document) -> int:

@@ -12,11 +12,11 @@ import logging
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from enum import StrEnum
-from inspect import Signature, signature
+from inspect import Parameter, Signature, signature
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn, get_type_hints
 
 import typer
 from rich.console import Console
@@ -217,51 +217,35 @@ StrictOpt = Annotated[bool, typer.Option(
 
 @dataclass(frozen=True, slots=True)
 class _Choices:
-    """The options ``build`` and ``watch`` share, defined once (see :func:`_shared_options`).
+    """The options ``build`` and ``watch`` share, defined once: each field is one option (its
+    annotation carries the Typer declaration) and :func:`_shared_options` gives them to both
+    commands. None = not given on the command line (the project settings apply)."""
 
-    None = not given on the command line (the project settings apply).
-    """
-
-    sources: list[str] | None = None
-    pdf: bool = False
-    epub: bool = False
-    html: bool = False
-    output: Path | None = None
-    style: str | None = None
-    paper: PaperChoice | None = None
-    pdf_variant: str | None = None
-    lang: str | None = None
-    marking: str | None = None
-    key_points: bool | None = None
-    quiet: bool = False
-    strict: bool = False
-
-
-def _shared_options_template(
-    sources: SourcesArg = None,
-    pdf: PdfOpt = False,
-    epub: EpubOpt = False,
-    html: HtmlOpt = False,
-    output: OutputOpt = None,
-    style: StyleOpt = None,
-    paper: PaperOpt = None,
-    pdf_variant: VariantOpt = None,
-    lang: LangOpt = None,
-    marking: MarkingOpt = None,
-    key_points: KeyPointsOpt = None,
-    quiet: QuietOpt = False,
-    strict: StrictOpt = False,
-) -> None:
-    """The shared options' declarations; never called (its signature is the data)."""
+    sources: SourcesArg = None
+    pdf: PdfOpt = False
+    epub: EpubOpt = False
+    html: HtmlOpt = False
+    output: OutputOpt = None
+    style: StyleOpt = None
+    paper: PaperOpt = None
+    pdf_variant: VariantOpt = None
+    lang: LangOpt = None
+    marking: MarkingOpt = None
+    key_points: KeyPointsOpt = None
+    quiet: QuietOpt = False
+    strict: StrictOpt = False
 
 
-_SHARED = tuple(signature(_shared_options_template, eval_str=True).parameters.values())
+_SHARED = tuple(
+    Parameter(f.name, Parameter.KEYWORD_ONLY, default=f.default, annotation=hint)
+    for f, hint in zip(fields(_Choices), get_type_hints(_Choices, include_extras=True).values(),
+                       strict=True))
 
 
 def _shared_options(command: Callable[..., None]) -> Callable[..., None]:
     """Give ``command`` the shared build/watch options; it receives them as ``choices``."""
-    own = [p for p in signature(command, eval_str=True).parameters.values()
-           if p.name != "choices"]
+    own = [p.replace(kind=Parameter.KEYWORD_ONLY)
+           for p in signature(command, eval_str=True).parameters.values() if p.name != "choices"]
 
     @functools.wraps(command)
     def wrapper(**kwargs: Any) -> None:

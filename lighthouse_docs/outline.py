@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from slugify import slugify
@@ -116,6 +116,28 @@ def walk(value: object) -> Iterator[object]:
 def query(value: object, kind: type[_Node]) -> Iterator[_Node]:
     """The nodes of type ``kind`` in and under ``value``, in reading order (:func:`walk`)."""
     return (node for node in walk(value) if isinstance(node, kind))
+
+
+def rewrite(value: Any, kind: type[_Node], change: Callable[[_Node], _Node]) -> Any:
+    """``value`` with every node of type ``kind`` in and under it replaced by ``change(node)``,
+    called in reading order (as :func:`walk` meets them); a replacement is not descended
+    into. Nodes with nothing replaced under them are returned as they are."""
+    if isinstance(value, kind):
+        return change(value)
+    if isinstance(value, tuple):
+        items = tuple(rewrite(item, kind, change) for item in value)
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes: dict[str, Any] = {}
+        for f in dataclasses.fields(value):
+            child = getattr(value, f.name)
+            if isinstance(child, tuple) or (dataclasses.is_dataclass(child)
+                                            and not isinstance(child, type)):
+                new = rewrite(child, kind, change)
+                if new is not child:
+                    changes[f.name] = new
+        return dataclasses.replace(value, **changes) if changes else value
+    return value
 
 
 def iter_sections(sections: Iterable[Section]) -> Iterator[Section]:

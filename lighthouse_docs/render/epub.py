@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +28,7 @@ from .. import brief
 from ..errors import RenderError
 from ..i18n import Labels, format_date, labels
 from ..model import Block, Document, FootnoteRef, Pack, Paragraph, Section
-from ..outline import iter_sections, plain_text
+from ..outline import iter_sections, plain_text, query, rewrite
 from . import RenderContext, RenderOptions, environment, safe_href
 
 CSS_HREF = "style.css"
@@ -105,36 +105,6 @@ class _PagePlan:
 # --------------------------------------------------------------------------- model walking
 
 
-def _walk_refs(value: Any) -> Iterator[FootnoteRef]:
-    """Footnote references inside blocks/sections, in reading order."""
-    if isinstance(value, FootnoteRef):
-        yield value
-    elif isinstance(value, tuple):
-        for item in value:
-            yield from _walk_refs(item)
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for f in dataclasses.fields(value):
-            child = getattr(value, f.name)
-            if isinstance(child, tuple | FootnoteRef) or dataclasses.is_dataclass(child):
-                yield from _walk_refs(child)
-
-
-def _map_refs(value: Any, rename: Callable[[FootnoteRef], FootnoteRef]) -> Any:
-    """``value`` with every footnote reference replaced by ``rename(ref)``, in reading order."""
-    if isinstance(value, FootnoteRef):
-        return rename(value)
-    if isinstance(value, tuple):
-        return tuple(_map_refs(item, rename) for item in value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {
-            f.name: _map_refs(getattr(value, f.name), rename)
-            for f in dataclasses.fields(value)
-            if isinstance(getattr(value, f.name), tuple)
-        }
-        return dataclasses.replace(value, **changes) if changes else value
-    return value
-
-
 def _renumber_notes(doc: Document, prefix: str) -> tuple[Document, dict[str, str]]:
     """The document with footnote ids ``<prefix>n<i>``; returns it and ref id -> note id."""
     new_ids = {note.id: f"{prefix}n{i}" for i, note in enumerate(doc.footnotes, start=1)}
@@ -150,10 +120,11 @@ def _renumber_notes(doc: Document, prefix: str) -> tuple[Document, dict[str, str
         ref_to_note[ref_id] = note_id
         return FootnoteRef(id=ref_id)
 
-    lead = _map_refs(doc.lead, rename)
-    sections = _map_refs(doc.sections, rename)
+    lead = rewrite(doc.lead, FootnoteRef, rename)
+    sections = rewrite(doc.sections, FootnoteRef, rename)
     footnotes = tuple(
-        dataclasses.replace(note, id=new_ids[note.id], blocks=_map_refs(note.blocks, rename))
+        dataclasses.replace(note, id=new_ids[note.id],
+                            blocks=rewrite(note.blocks, FootnoteRef, rename))
         for note in doc.footnotes
     )
     renamed = dataclasses.replace(doc, lead=lead, sections=sections, footnotes=footnotes)
@@ -243,7 +214,7 @@ def _article(doc: Document, options: RenderOptions, images: Mapping[str, str], *
     note_file: dict[str, str] = {}
     notes_on: dict[str, list[str]] = {plan.file_name: [] for plan in plans}
     for plan in plans:
-        for ref in _walk_refs(plan.content):
+        for ref in query(plan.content, FootnoteRef):
             note_id = ref_to_note.get(ref.id)
             if note_id is not None and note_id not in note_file:
                 note_file[note_id] = plan.file_name

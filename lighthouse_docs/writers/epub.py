@@ -1,11 +1,12 @@
 """Rendered EPUB parts + metadata -> the bytes of a reproducible, accessible EPUB 3.
 
-ebooklib assembles the package (OPF metadata, manifest, spine, NCX); we hand it whole XHTML
-documents as bytes and keep it from touching them. Then the zip is repacked the way Sphinx's
-``build_epub`` writes it, because ebooklib 0.20 stamps entries with the current time: here
-``mimetype`` comes first and stored, every entry has the build's fixed timestamp and
-permissions, and the order is ebooklib's (which is the order we added items in). Two builds
-of the same input are byte-identical.
+ebooklib assembles the package (OPF metadata, manifest, spine, NCX) through its public API
+only (``EpubBook``, ``EpubItem``, ``write_epub``); we hand it whole XHTML documents as bytes in
+plain ``EpubItem``s, which it stores as given. ebooklib stamps zip entries with the current
+time, so its container (written uncompressed, to memory) is turned into the EPUB file in one
+deterministic pass, as Sphinx's ``build_epub`` writes it: ``mimetype`` first and stored,
+every entry with the build's fixed timestamp and permissions, in ebooklib's order (the order
+we added items in). Two builds of the same input are byte-identical.
 
 The identifier is ``urn:uuid:`` + uuid5 of the source path and the title: the same article
 keeps its identity across rebuilds and edits of its text (so e-readers keep reading
@@ -29,6 +30,7 @@ from ..errors import OutputError, RenderError
 from ..i18n import format_date, labels
 from ..images import SUFFIXES, ImageRefused, vet
 from ..model import Document, Image, InlineImage, Pack
+from ..outline import walk
 from ..render import RenderOptions
 from ..render.epub import (
     COVER_HREF,
@@ -56,18 +58,10 @@ CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
 # --------------------------------------------------------------------------- images
 
 
-def _iter_image_sources(value: Any) -> Iterator[str]:
-    """Every image source in blocks/sections/notes, in reading order."""
-    if isinstance(value, Image | InlineImage):
-        yield value.src
-    elif isinstance(value, tuple):
-        for item in value:
-            yield from _iter_image_sources(item)
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for f in dataclasses.fields(value):
-            child = getattr(value, f.name)
-            if isinstance(child, tuple):
-                yield from _iter_image_sources(child)
+def _images(doc: Document) -> Iterator[Image | InlineImage]:
+    """Every image of ``doc`` (figures and inline), in reading order, notes last."""
+    return (node for node in walk((doc.lead, doc.sections, doc.footnotes))
+            if isinstance(node, Image | InlineImage))
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -93,7 +87,7 @@ def _collect_images(docs: Iterable[Document], base_dir: Path
         per_doc.append(hrefs)
         refused: set[str] = set()
         folder = source_folder(doc, base_dir)
-        for src in _iter_image_sources((doc.lead, doc.sections, doc.footnotes)):
+        for src in (image.src for image in _images(doc)):
             if src in hrefs or src in refused:
                 continue
             found = resolve_image(src, folder)
@@ -152,28 +146,15 @@ def _utc(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
-class _Xhtml(epub.EpubHtml):  # type: ignore[misc]
-    """A content document ebooklib stores exactly as we rendered it."""
+class _Page(epub.EpubItem):  # type: ignore[misc]
+    """A whole XHTML content document, stored exactly as rendered (``EpubItem`` returns its
+    content as given; ``EpubHtml`` would rebuild it). ``properties`` is the manifest's list,
+    which ebooklib's writer reads from any item (``nav`` marks the navigation document)."""
 
-    def get_content(self, default: Any = None) -> bytes:
-        data: bytes = self.content
-        return data
-
-
-class _Nav(epub.EpubNav):  # type: ignore[misc]
-    """The navigation document, rendered by our template instead of ebooklib's."""
-
-
-class _Writer(epub.EpubWriter):  # type: ignore[misc]
-    """ebooklib's writer with our nav and ``xml:lang`` on the package element."""
-
-    def _get_nav(self, item: Any) -> bytes:
-        data: bytes = item.content
-        return data
-
-    def _write_opf_file(self, root: Any) -> None:
-        root.set(_XML_LANG, self.book.language)
-        super()._write_opf_file(root)
+    def __init__(self, *, uid: str, file_name: str, content: bytes, nav: bool) -> None:
+        super().__init__(uid=uid, file_name=file_name, media_type="application/xhtml+xml",
+                         content=content)
+        self.properties = ["nav"] if nav else []
 
 
 def _meta(book: epub.EpubBook, prop: str, value: str) -> None:
@@ -241,11 +222,8 @@ def _assemble(meta: _BookMeta, parts: EpubParts, css: bytes, cover: bytes,
                                 content=css))
     spine: list[Any] = []
     for page in parts.pages:
-        cls = _Nav if page.is_nav else _Xhtml
-        item = cls(uid=page.uid, file_name=page.file_name, title=page.title)
-        item.media_type = "application/xhtml+xml"
-        item.lang = parts.lang
-        item.content = page.xhtml
+        item = _Page(uid=page.uid, file_name=page.file_name, content=page.xhtml,
+                     nav=page.is_nav)
         book.add_item(item)
         spine.append(item)
     for number, asset in enumerate(assets, start=1):
@@ -256,19 +234,23 @@ def _assemble(meta: _BookMeta, parts: EpubParts, css: bytes, cover: bytes,
     book.spine = spine
 
     buffer = io.BytesIO()
-    writer = _Writer(buffer, book, {"mtime": _utc(modified), "raise_exceptions": True,
-                                    "epub3_pages": False, "epub2_guide": False,
-                                    "epub3_landmark": False})
-    writer.process()
+    # compresslevel 0: ebooklib's container is only an intermediate; the one compressing,
+    # deterministic pass is ``package``.
+    options = {"mtime": _utc(modified), "raise_exceptions": True, "epub3_pages": False,
+               "epub2_guide": False, "epub3_landmark": False, "compresslevel": 0}
     try:
-        writer.write()
+        epub.write_epub(buffer, book, options)
     except (OSError, ValueError) as error:
         raise OutputError(f"could not assemble the EPUB: {error}") from error
     return buffer.getvalue()
 
 
-def repack(data: bytes, modified: dt.datetime) -> bytes:
-    """The zip rewritten reproducibly: ``mimetype`` first and stored, fixed times and modes."""
+def package(data: bytes, modified: dt.datetime, lang: str) -> bytes:
+    """The EPUB file, written in one deterministic pass over ebooklib's container:
+    ``mimetype`` first and stored, then every entry in ebooklib's order (the order we added
+    items in) with the build's fixed timestamp and permissions, compressed once; the package
+    document gets ``xml:lang`` (the language of its metadata), which ebooklib does not write.
+    """
     stamp = max(_utc(modified).timetuple()[:6], _MIN_ZIP_TIME)
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, \
@@ -281,23 +263,23 @@ def repack(data: bytes, modified: dt.datetime) -> bytes:
             info.create_system = 3  # "Unix", whatever machine builds it
             info.external_attr = 0o644 << 16
             stored = name == "mimetype"
-            target.writestr(info, source.read(name),
+            content = source.read(name)
+            if name.endswith(".opf"):
+                content = _with_package_lang(content, lang)
+            target.writestr(info, content,
                             compress_type=zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED,
                             compresslevel=None if stored else 9)
     return out.getvalue()
 
 
-def _iter_images(value: Any) -> Iterator[Image | InlineImage]:
-    if isinstance(value, Image | InlineImage):
-        yield value
-    elif isinstance(value, tuple):
-        for item in value:
-            yield from _iter_images(item)
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for f in dataclasses.fields(value):
-            child = getattr(value, f.name)
-            if isinstance(child, tuple):
-                yield from _iter_images(child)
+def _with_package_lang(opf: bytes, lang: str) -> bytes:
+    from lxml import etree
+
+    root = etree.fromstring(opf)
+    root.set(_XML_LANG, lang)
+    data: bytes = etree.tostring(root, pretty_print=True, encoding="utf-8",
+                                 xml_declaration=True)
+    return data
 
 
 def _build(meta: _BookMeta, parts_for: Any, docs: tuple[Document, ...],
@@ -314,13 +296,13 @@ def _build(meta: _BookMeta, parts_for: Any, docs: tuple[Document, ...],
     has_images = bool(embedded)
     all_alt = all(img.alt.strip() for img in embedded)
     raw = _assemble(meta, parts, css, cover, assets, options.modified, has_images, all_alt)
-    return Output(data=repack(raw, options.modified), warnings=tuple(warnings))
+    return Output(data=package(raw, options.modified, meta.lang), warnings=tuple(warnings))
 
 
 def _collect_embedded(docs: Iterable[Document], images: Sequence[Mapping[str, str]]
                       ) -> Iterator[Image | InlineImage]:
     for doc, hrefs in zip(docs, images, strict=True):
-        for img in _iter_images((doc.lead, doc.sections, doc.footnotes)):
+        for img in _images(doc):
             if img.src in hrefs:
                 yield img
 

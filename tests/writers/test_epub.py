@@ -146,3 +146,36 @@ def test_modified_is_written_in_utc(tmp_path: Path, modified: dt.datetime) -> No
     opf = _files(build_epub(_doc(), options).data)["EPUB/content.opf"]
     expected = modified.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert f'<meta property="dcterms:modified">{expected}</meta>' in opf
+
+
+def test_the_writer_uses_only_ebooklibs_public_api() -> None:
+    # ebooklib may float within the declared range only as long as nothing private is used:
+    # no overridden underscore methods in subclasses, no underscore names read from it.
+    import ast
+
+    import lighthouse_docs.writers.epub as writer
+
+    tree = ast.parse(Path(writer.__file__).read_text(encoding="utf-8"))
+    private: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                and node.value.id == "epub" and node.attr.startswith("_"):
+            private.append(f"epub.{node.attr}")
+        if isinstance(node, ast.ClassDef) and any(
+                isinstance(b, ast.Attribute) and isinstance(b.value, ast.Name)
+                and b.value.id == "epub" for b in node.bases):
+            private.extend(f"{node.name}.{f.name}" for f in node.body
+                           if isinstance(f, ast.FunctionDef) and f.name.startswith("_")
+                           and f.name != "__init__")
+    assert private == []
+
+
+def test_the_installed_ebooklib_is_in_the_declared_range() -> None:
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+
+    [requirement] = [Requirement(r) for r in metadata.requires("lighthouse-docs") or []
+                     if r.startswith("ebooklib")]
+    assert str(requirement.specifier) in {"<0.21,>=0.19", ">=0.19,<0.21"}
+    assert metadata.version("ebooklib") in requirement.specifier
