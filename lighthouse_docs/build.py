@@ -307,6 +307,25 @@ def warm_writers(refs: Sequence[WriterRef]) -> None:
             continue
 
 
+def _warm_themes(jobs: Sequence[RenderJob]) -> None:
+    """Let each writer module prepare what every job shares (parsed stylesheets, fonts) once
+    here, through its optional ``warm(options)``, before the render processes are forked."""
+    done: set[tuple[str, tuple[str, str]]] = set()
+    for job in jobs:
+        for _, ref in job.writers:
+            if not isinstance(ref, str):
+                continue
+            try:
+                module = importlib.import_module(ref.partition(":")[0])
+            except ImportError:
+                continue  # reported per source when the job runs
+            warm = getattr(module, "warm", None)
+            key = (module.__name__, (str(job.options.theme.root), job.options.paper))
+            if callable(warm) and key not in done:
+                done.add(key)
+                warm(job.options)
+
+
 def render_job(job: RenderJob) -> RenderOutcome:
     """Render ``job`` into every requested format; never raises.
 
@@ -347,6 +366,7 @@ def _run_jobs(jobs: Sequence[RenderJob], workers: int, limits: Limits,
     if not jobs:
         return
     warm_writers(sorted({ref for job in jobs for _, ref in job.writers}, key=str))
+    _warm_themes(jobs)
     calls = [(job.key, functools.partial(render_job, job)) for job in jobs]
     for key, outcome in map_limited(calls, limits, workers=workers, budgets=dict(spent)):
         if outcome.value is not None:

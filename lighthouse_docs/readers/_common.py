@@ -335,7 +335,7 @@ MAX_AUTHOR_KEY_POINTS = 10
 MAX_KEY_POINT_CHARS = 1000
 MAX_MARKING_CHARS = 100
 """Longest handling marking: it is set on every page, and a 3 KB one took 80 s to lay out."""
-MAX_HEADINGS_PER_LEVEL = 500
+MAX_HEADINGS_PER_LEVEL = 1000
 """Sections kept per heading level; later headings of that level become bold paragraphs of
 the section before them (every word kept, in order)."""
 

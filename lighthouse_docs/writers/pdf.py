@@ -91,6 +91,13 @@ def stylesheets(theme: Theme, paper: str) -> tuple[tuple[Any, ...], tuple[str, .
     return cached.sheets, cached.warnings
 
 
+def warm(options: RenderOptions) -> None:
+    """Parse the theme's stylesheets and load the fonts in this process, so that the render
+    processes forked from it (:mod:`lighthouse_docs.limits`) start with them."""
+    with contextlib.suppress(RenderError):
+        stylesheets(options.theme, options.paper)
+
+
 class _ListHandler(logging.Handler):
     def __init__(self) -> None:
         super().__init__(level=logging.WARNING)
