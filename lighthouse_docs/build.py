@@ -33,12 +33,22 @@ from . import __version__, readers
 from .checks import check_document, pack_marking
 from .config import FORMATS
 from .diagnostics import Diagnostic, as_diagnostic, from_json
-from .errors import ConfigError, InputError, LighthouseError, OutputError, RenderError
+from .errors import ConfigError, InputError, LighthouseError, OutputError, RenderError, UsageError
 from .i18n import pack_language
 from .limits import MAX_JOBS_PER_CPU, Limits, cap_jobs, map_limited, run_limited
 from .model import Document, Pack
-from .output import locked, remove_stale_temp_files, write_atomic
-from .project import assign_names, display_path, title_slug
+from .output import (
+    COMBINED_KEY_PREFIX,
+    LOCK_NAME,
+    MANIFEST_NAME,
+    commit,
+    current_outputs,
+    locked,
+    read_manifest,
+    remove_stale_temp_files,
+    stale_outputs,
+)
+from .project import SOURCES_DIR, assign_names, display_path, output_name, shown, title_slug
 from .readers._common import bound_marking
 from .render import RenderOptions
 from .theme import PACKAGE_DIR, Theme
@@ -47,10 +57,6 @@ from .writers.resources import confined_files
 
 logger = logging.getLogger("lighthouse_docs")
 
-MANIFEST_NAME = ".lighthouse-manifest.json"
-LOCK_NAME = ".lighthouse-manifest.lock"
-MANIFEST_FORMAT = 1
-COMBINED_KEY_PREFIX = "combine:"
 
 WriterFn = Callable[[Any, RenderOptions], Output]
 WriterRef = str | WriterFn
@@ -72,7 +78,7 @@ def build_clock(*sources: Path) -> dt.datetime:
     """The time stamped into outputs: ``SOURCE_DATE_EPOCH`` when set, else the latest
     modification time of ``sources`` (UTC, whole seconds).
 
-    :raises ConfigError: ``SOURCE_DATE_EPOCH`` is not an integer.
+    :raises ConfigError: ``SOURCE_DATE_EPOCH`` is not an integer or out of range.
     """
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
@@ -83,7 +89,11 @@ def build_clock(*sources: Path) -> dt.datetime:
                               key="SOURCE_DATE_EPOCH") from None
     else:
         seconds = int(max((p.stat().st_mtime for p in sources), default=0))
-    return dt.datetime.fromtimestamp(seconds, tz=dt.UTC)
+    try:
+        return dt.datetime.fromtimestamp(seconds, tz=dt.UTC)
+    except (OverflowError, OSError, ValueError):
+        raise ConfigError(f"{seconds} seconds is out of range for a date (years 1-9999)",
+                          key="SOURCE_DATE_EPOCH" if epoch else "modification time") from None
 
 
 # --------------------------------------------------------------------------- request/report
@@ -115,6 +125,8 @@ class BuildRequest:
     sort: Literal["given", "date"] = "given"
     limits: Limits = field(default_factory=Limits)
     """Wall-clock and memory limits of each source's parsing and rendering."""
+    names: Literal["source", "title"] = "source"
+    """Output base names: the source file's (``sources/x.txt`` -> ``x.pdf``), or its title's."""
     writers: Mapping[str, WriterRef] = field(default_factory=lambda: dict(DEFAULT_WRITERS))
     pack_writers: Mapping[str, WriterRef] = field(
         default_factory=lambda: dict(DEFAULT_PACK_WRITERS))
@@ -151,6 +163,9 @@ class BuildReport:
     """The results of a build, one per source, in source order."""
 
     results: tuple[SourceResult, ...]
+    stale: tuple[Path, ...] = ()
+    """Outputs of deleted, renamed or retitled sources left in the output folder
+    (``lighthouse-docs clean`` removes them)."""
 
     @property
     def failed(self) -> tuple[SourceResult, ...]:
@@ -208,46 +223,6 @@ def theme_fingerprint(theme: Theme) -> str:
     digest = hashlib.sha256(theme.name.encode())
     _hash_tree(digest, theme.root)
     return digest.hexdigest()
-
-
-# --------------------------------------------------------------------------- manifest
-
-
-def manifest_path(output: Path) -> Path:
-    """Where the build manifest of the output folder ``output`` lives."""
-    return output / MANIFEST_NAME
-
-
-def read_manifest(output: Path) -> dict[str, dict[str, Any]]:
-    """The manifest entries of ``output`` (source key -> entry); empty when missing or unreadable
-    (then everything is simply rebuilt)."""
-    path = manifest_path(output)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-    except (OSError, ValueError):
-        logger.warning("%s: unreadable build manifest; rebuilding everything", path)
-        return {}
-    if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
-        return {}
-    entries = data.get("entries")
-    return entries if isinstance(entries, dict) else {}
-
-
-def update_manifest(output: Path, updates: Mapping[str, dict[str, Any]]) -> None:
-    """Merge ``updates`` into the manifest of ``output`` under the folder lock, atomically.
-
-    Re-reading under the lock keeps entries another build wrote since this one started.
-    """
-    if not updates:
-        return
-    with locked(output / LOCK_NAME):
-        entries = read_manifest(output)
-        entries.update(updates)
-        data = {"format": MANIFEST_FORMAT, "entries": dict(sorted(entries.items()))}
-        text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-        write_atomic(manifest_path(output), text.encode("utf-8"))
 
 
 # --------------------------------------------------------------------------- rendering
@@ -395,13 +370,17 @@ class _Planned:
     """The source's bytes, read once: hashed, then parsed."""
     diagnostics: list[Diagnostic] = field(default_factory=list)
     """What reading and checking found (writers add theirs when the job is done)."""
+    seen: dict[str, Any] | None = None
+    """The manifest entry this plan started from (compare-and-swap on commit)."""
+    read_ns: int = 0
+    """When the source's bytes were read (before): of two builds, the later read is newer."""
     spent: float = 0.0
     """Seconds parsing took, off the source's wall-clock limit (:mod:`.limits`)."""
 
 
 def _digest(*parts: object) -> str:
-    text = json.dumps(parts, ensure_ascii=False, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    text = json.dumps(parts, ensure_ascii=True, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
 
 
 def _failure(display: str, error: LighthouseError | OSError,
@@ -445,6 +424,7 @@ def _up_to_date(request: BuildRequest, plan: _Planned) -> bool:
 
 def _read(plan: _Planned, source: Path) -> bool:
     """Read the source's bytes into ``plan``; on failure record it and return False."""
+    plan.read_ns = time.time_ns()
     try:
         plan.data = readers.read_source(source, plan.display)
     except (OSError, InputError) as error:
@@ -490,6 +470,7 @@ def _plan_sources(request: BuildRequest, manifest: Mapping[str, dict[str, Any]],
     plans: list[_Planned] = []
     docs: dict[str, Document] = {}
     slugs: dict[str, str] = {}
+    sources_dir = request.root.resolve() / SOURCES_DIR
     for source in request.sources:
         key, display = source.resolve().as_posix(), display_path(source, request.root)
         plan = _Planned(key=key, display=display)
@@ -498,13 +479,16 @@ def _plan_sources(request: BuildRequest, manifest: Mapping[str, dict[str, Any]],
             continue
         try:
             clock = build_clock(source)
-        except OSError as error:
+        except (OSError, ConfigError) as error:
             plan.result = _failure(display, error)
             continue
-        old = manifest.get(key, {})
+        plan.seen = manifest.get(key)
+        old = plan.seen or {}
         sha = hashlib.sha256(plan.data).hexdigest()
-        slug_key = _digest(sha, display, request.lang, tool_fingerprint())
-        if old.get("slug_key") == slug_key and isinstance(old.get("slug"), str):
+        slug_key = _digest(sha, display, request.lang, tool_fingerprint(), request.names)
+        if request.names == "source":
+            slugs[key] = output_name(source, sources_dir)
+        elif old.get("slug_key") == slug_key and isinstance(old.get("slug"), str):
             slugs[key] = old["slug"]
         else:
             doc = _load(request, plan, source)
@@ -513,15 +497,20 @@ def _plan_sources(request: BuildRequest, manifest: Mapping[str, dict[str, Any]],
             docs[key] = doc
             slugs[key] = title_slug(doc.meta.title, fallback=source.stem)
         plan.entry = {"slug": slugs[key], "slug_key": slug_key, "clock": clock.isoformat(),
-                      "sha": sha, "previous_key": old.get("key"),
+                      "sha": sha, "read_ns": plan.read_ns, "previous_key": old.get("key"),
                       "previous_pages": old.get("pages"),
-                      "previous_diagnostics": old.get("diagnostics")}
-    # Sources built earlier into this folder keep their claim on a name, so that building a
-    # subset never hands another source's output name to a newcomer.
-    claims = {k: e["slug"] for k, e in manifest.items()
-              if not k.startswith(COMBINED_KEY_PREFIX) and k not in slugs
-              and isinstance(e.get("slug"), str) and Path(k).is_file()}
-    names = assign_names({**claims, **slugs})
+                      "previous_diagnostics": old.get("diagnostics"),
+                      "previous_outputs": old.get("outputs", []),
+                      "previous_stale": old.get("stale", [])}
+    if request.names == "source":
+        names = slugs
+    else:
+        # Sources built earlier into this folder keep their claim on a name, so that building
+        # a subset never hands another source's output name to a newcomer.
+        claims = {k: e["slug"] for k, e in manifest.items()
+                  if not k.startswith(COMBINED_KEY_PREFIX) and k not in slugs
+                  and isinstance(e.get("slug"), str) and Path(k).is_file()}
+        names = assign_names({**claims, **slugs})
     for plan in plans:
         if plan.result is not None:
             continue
@@ -556,9 +545,11 @@ def _plan_combined(request: BuildRequest, manifest: Mapping[str, dict[str, Any]]
     failures: list[_Planned] = []
     docs: list[Document] = []
     shas: list[tuple[str, str]] = []
+    parts: list[_Planned] = []
     for source in request.sources:
         display = display_path(source, request.root)
         part = _Planned(key=source.as_posix(), display=display)
+        parts.append(part)
         doc = _load(request, part, source) if _read(part, source) else None
         if doc is None:
             failures.append(part)
@@ -575,10 +566,14 @@ def _plan_combined(request: BuildRequest, manifest: Mapping[str, dict[str, Any]]
     if request.sort == "date":
         docs.sort(key=_sort_key)
     clock = build_clock(*request.sources)
-    old = manifest.get(plan.key, {})
+    plan.seen = manifest.get(plan.key)
+    old = plan.seen or {}
     plan.entry = {"key": _digest(options_fp, shas, request.sort, title, clock.isoformat()),
+                  "sha": _digest(shas), "read_ns": min(p.read_ns for p in parts),
                   "previous_key": old.get("key"), "previous_pages": old.get("pages"),
-                  "previous_diagnostics": old.get("diagnostics"), "slug": name}
+                  "previous_diagnostics": old.get("diagnostics"),
+                  "previous_outputs": old.get("outputs", []),
+                  "previous_stale": old.get("stale", []), "slug": name}
     if _up_to_date(request, plan):
         return [plan]
     publishers = {d.meta.publisher for d in docs}
@@ -598,6 +593,46 @@ def _plan_combined(request: BuildRequest, manifest: Mapping[str, dict[str, Any]]
 # --------------------------------------------------------------------------- the build
 
 
+def _claims(request: BuildRequest, plans: Sequence[_Planned],
+            manifest: Mapping[str, dict[str, Any]]) -> None:
+    """Refuse, before anything is written, a build whose outputs would overwrite a source,
+    each other, or an existing output that another live source or pack owns.
+
+    :raises UsageError: naming the output and both claimants.
+    """
+    sources = {Path(os.path.realpath(s)) for s in request.sources}
+    owner: dict[Path, str] = {}
+    for plan in plans:
+        for path in plan.outputs:
+            if path in owner and owner[path] != plan.display:
+                raise UsageError(f"{shown(path)} would be written for both {owner[path]} and "
+                                 f"{plan.display}; rename one (or build them apart)")
+            owner[path] = plan.display
+            if Path(os.path.realpath(path)) in sources:
+                raise UsageError(f"{shown(path)} would overwrite a source; choose another "
+                                 "output folder")
+    keys = {p.key for p in plans}
+    live = current_outputs(dict(manifest))
+    sources_dir = request.root.resolve() / SOURCES_DIR
+    for key, entry in manifest.items():
+        combined = key.startswith(COMBINED_KEY_PREFIX)
+        if key in keys or (not combined and request.combine is None
+                           and request.names == "title"):
+            continue  # title names: assign_names already gave claimed names to their owners
+        # An entry claims what it would be called today (an old name is merely stale).
+        current = entry.get("slug") if combined or request.names == "title" else \
+            output_name(Path(key), sources_dir)
+        for name in entry.get("outputs", []):
+            path = request.output / name
+            if path in owner and name in live and name.rsplit(".", 1)[0] == current \
+                    and path.is_file():
+                what = (f"the combined brief {key.removeprefix(COMBINED_KEY_PREFIX)!r}"
+                        if combined else display_path(Path(key), request.root))
+                raise UsageError(f"{shown(path)} belongs to {what}; {owner[path]} would "
+                                 "overwrite it (choose another title or output folder, or "
+                                 "delete that file first)")
+
+
 def _finish(request: BuildRequest, plan: _Planned, outcome: RenderOutcome) -> SourceResult:
     found = (*plan.diagnostics, *outcome.diagnostics)
     if outcome.error is not None:
@@ -612,21 +647,43 @@ def _finish(request: BuildRequest, plan: _Planned, outcome: RenderOutcome) -> So
                             error=f"{plan.display}: {warned} warning(s) and --strict; "
                                   "nothing written")
     data = dict(outcome.outputs)
+    built = SourceResult(source=plan.display, status="built", outputs=plan.outputs,
+                         size=sum(len(b) for b in data.values()), pages=outcome.pages,
+                         seconds=outcome.seconds, diagnostics=found)
     try:
-        for path in plan.outputs:
-            write_atomic(path, data[path.suffix[1:]])
+        # Outputs and manifest entry together, compare-and-swap per source (output.commit).
+        written = commit(request.output, plan.key, plan.seen,
+                         _manifest_entry(request, plan, built),
+                         {path: data[path.suffix[1:]] for path in plan.outputs})
     except OutputError as error:
         return SourceResult(source=plan.display, status="failed", error=str(error),
                             seconds=outcome.seconds, diagnostics=found)
-    return SourceResult(source=plan.display, status="built", outputs=plan.outputs,
-                        size=sum(len(b) for b in data.values()), pages=outcome.pages,
-                        seconds=outcome.seconds, diagnostics=found)
+    if not written:
+        return SourceResult(source=plan.display, status="failed", seconds=outcome.seconds,
+                            diagnostics=found,
+                            error=f"{plan.display}: not written: a build that read a newer "
+                                  "version of it finished first; build again")
+    return built
 
 
-def _manifest_entry(plan: _Planned, result: SourceResult) -> dict[str, Any]:
+def _manifest_entry(request: BuildRequest, plan: _Planned,
+                    result: SourceResult) -> dict[str, Any]:
     entry = {k: v for k, v in plan.entry.items() if not k.startswith("previous_")}
-    entry.update(outputs=[p.name for p in plan.outputs], pages=result.pages,
-                 source=plan.display, diagnostics=[d.to_json() for d in result.diagnostics])
+    names = [p.relative_to(request.output).as_posix() for p in plan.outputs]
+    # Outputs of this source under its old name (renamed or retitled) become stale; other
+    # formats under the same name stay ours and current.
+    stale = list(plan.entry.get("previous_stale", []))
+    for old in plan.entry.get("previous_outputs", []):
+        if old in names:
+            continue
+        if old.rsplit(".", 1)[0] == plan.name and (request.output / old).is_file():
+            names.append(old)
+        elif old not in stale:
+            stale.append(old)
+    entry.update(outputs=names, pages=result.pages, source=plan.display,
+                 diagnostics=[d.to_json() for d in result.diagnostics])
+    if stale:
+        entry["stale"] = [n for n in stale if n not in names]
     return entry
 
 
@@ -642,8 +699,11 @@ def _stored_diagnostics(plan: _Planned) -> tuple[Diagnostic, ...]:
 def run(request: BuildRequest, listener: BuildListener | None = None) -> BuildReport:
     """Build ``request.sources`` into ``request.output``.
 
-    :returns: one result per source (one in all with ``combine``), in source order.
-    :raises ConfigError: ``SOURCE_DATE_EPOCH`` is malformed.
+    :returns: one result per source (one in all with ``combine``), in source order, and the
+        stale outputs of sources that are gone or renamed.
+    :raises ConfigError: ``SOURCE_DATE_EPOCH`` is malformed or out of range.
+    :raises UsageError: two outputs claim the same path, or an output would overwrite a
+        source or another source's output; nothing is written then.
     :raises OutputError: the output folder's manifest cannot be written.
     """
     listener = listener or BuildListener()
@@ -656,18 +716,24 @@ def run(request: BuildRequest, listener: BuildListener | None = None) -> BuildRe
     for warning in too_long:
         logger.warning("%s", warning)
     request = dataclasses.replace(request, marking=marking)
-    if request.output.is_dir():
-        with locked(request.output / LOCK_NAME):
-            for temp in remove_stale_temp_files(request.output):
-                logger.info("removed %s, left by a build that was killed", temp)
     manifest = read_manifest(request.output)
     options_fp = _options_digest(request, theme_fingerprint(request.theme))
     planner = _plan_combined if request.combine is not None else _plan_sources
     plans = planner(request, manifest, options_fp)
+    _claims(request, plans, manifest)
+    if request.output.is_dir():
+        # Only temporary files of outputs the manifest records or this build writes: a
+        # user's own hidden .tmp file is never taken for one of ours.
+        ours = {n for e in manifest.values() for n in e.get("outputs", [])}
+        ours.update(p.relative_to(request.output).as_posix() for pl in plans
+                    for p in pl.outputs)
+        ours.add(MANIFEST_NAME)
+        with locked(request.output / LOCK_NAME):
+            for temp in remove_stale_temp_files(request.output, ours):
+                logger.info("removed %s, left by a build that was killed", temp)
     jobs = [p.job for p in plans if p.job is not None]
     listener.planned(len(plans), len(jobs))
     results: dict[str, SourceResult] = {}
-    updates: dict[str, dict[str, Any]] = {}
     for plan in plans:
         if plan.result is not None:
             results[plan.key] = plan.result
@@ -689,8 +755,6 @@ def run(request: BuildRequest, listener: BuildListener | None = None) -> BuildRe
         plan = by_key[outcome.key]
         result = _finish(request, plan, outcome)
         results[plan.key] = result
-        if result.status == "built":
-            updates[plan.key] = _manifest_entry(plan, result)
         listener.finished(result)
-    update_manifest(request.output, updates)
-    return BuildReport(tuple(results[p.key] for p in plans))
+    return BuildReport(tuple(results[p.key] for p in plans),
+                       stale=tuple(stale_outputs(request.output)))

@@ -31,6 +31,7 @@ from rich.progress import (
 )
 from rich.table import Table
 from typer.core import TyperGroup
+from typer.exceptions import TyperException
 
 from . import __version__
 from . import build as build_module
@@ -40,6 +41,7 @@ from .diagnostics import Diagnostic, as_diagnostic, count, diagnostic, merge_for
 from .errors import ConfigError, InputError, LighthouseError, UsageError
 from .limits import Limits
 from .project import SOURCES_DIR, ProjectPaths, discover_sources, find_root, scaffold
+from .project import shown as escaped
 from .theme import resolve_theme
 
 EXIT_OK = 0
@@ -59,6 +61,29 @@ class _Commands(TyperGroup):
         if _state["debug"]:
             args = [a for a in args[:end] if a != DEBUG_FLAG] + args[end:]
         return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: Any) -> Any:
+        """Run the command; no traceback escapes it without ``--debug``.
+
+        A :class:`LighthouseError` no command caught becomes its one line and exit code; any
+        other exception (a bug, or the working folder deleted under us) one line and exit 1.
+        Typer's own exits and usage errors pass through unchanged.
+        """
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, TyperException):
+            raise
+        except LighthouseError as error:
+            fail(error)
+        except Exception as error:
+            if _state["debug"]:
+                import traceback
+
+                traceback.print_exception(error)
+            message = escaped(str(error)).replace("\n", " ")[:300]
+            typer.echo(f"lighthouse-docs: internal error ({type(error).__name__}: {message}); "
+                       "rerun with --debug for the traceback", err=True)
+            raise typer.Exit(EXIT_SOURCES_FAILED) from None
 
 
 app = typer.Typer(
@@ -215,6 +240,17 @@ StrictOpt = Annotated[bool, typer.Option(
     "--strict", help="Fail a source that has warnings (nothing is written for it).")]
 
 
+class NamesChoice(StrEnum):
+    SOURCE = "source"
+    TITLE = "title"
+
+
+NamesOpt = Annotated[NamesChoice | None, typer.Option(
+    "--names", case_sensitive=False, show_default=False,
+    help="Output file names: after the source file (default: sources/x.txt -> x.pdf) or "
+         "after the document title.")]
+
+
 @dataclass(frozen=True, slots=True)
 class _Choices:
     """The options ``build`` and ``watch`` share, defined once: each field is one option (its
@@ -234,6 +270,7 @@ class _Choices:
     key_points: KeyPointsOpt = None
     quiet: QuietOpt = False
     strict: StrictOpt = False
+    names: NamesOpt = None
 
 
 _SHARED = tuple(
@@ -261,7 +298,11 @@ def _shared_options(command: Callable[..., None]) -> Callable[..., None]:
 def _settings(choices: _Choices) -> tuple[Path, Settings]:
     """Project root and its settings with the command line applied on top, through the same
     validators as the project file."""
-    root = find_root(Path.cwd())
+    try:
+        cwd = Path.cwd()
+    except OSError:
+        raise UsageError("the working folder no longer exists (or cannot be read)") from None
+    root = find_root(cwd)
     settings = load_settings(root)
     given: dict[str, object] = {}
     names: dict[str, str] = {}
@@ -276,12 +317,14 @@ def _settings(choices: _Choices) -> tuple[Path, Settings]:
         given["paper"] = choices.paper.value
     for key, value in (("style", choices.style), ("language", choices.lang),
                        ("marking", choices.marking), ("key_points", choices.key_points),
-                       ("pdf_variant", choices.pdf_variant)):
+                       ("pdf_variant", choices.pdf_variant),
+                       ("output_names", choices.names.value if choices.names else None)):
         if value is not None:
             given[key] = value
     names.update({"output": "--output", "paper": "--paper", "style": "--style",
                   "language": "--lang", "marking": "--marking", "key_points": "--key-points",
-                  "pdf_variant": "--pdf-variant", "jobs": "--jobs"})
+                  "pdf_variant": "--pdf-variant", "jobs": "--jobs",
+                  "output_names": "--names"})
     return root, apply(settings, given, file=None, names=names)
 
 
@@ -313,7 +356,7 @@ def _request(choices: _Choices, *, jobs: int | None = None, force: bool = False,
         force=force, jobs=settings.jobs or os.cpu_count() or 1,
         limits=Limits(seconds=settings.time_limit, memory_mb=settings.memory_limit),
         combine=combine.strip() if combine else None,
-        sort="date" if sort == "date" else "given")
+        sort="date" if sort == "date" else "given", names=settings.output_names)
 
 
 def _size(size: int) -> str:
@@ -326,9 +369,9 @@ def _size(size: int) -> str:
 
 def _shown(path: Path) -> str:
     try:
-        return path.relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return str(path)
+        return escaped(path.relative_to(Path.cwd()).as_posix())
+    except (ValueError, OSError):
+        return escaped(path)
 
 
 def diagnostic_line(item: Diagnostic, formats: tuple[str, ...] = ()) -> str:
@@ -426,6 +469,11 @@ def _summary(report: BuildReport, *, quiet: bool, verbose: bool) -> None:
         if stale and not verbose:
             line += f" ({stale} in up-to-date sources, -v lists them)"
         out.print(line, markup=False)
+    if report.stale and not quiet:
+        out.print(f"{len(report.stale)} stale output(s) of deleted or renamed sources "
+                  "(lighthouse-docs clean removes them):", markup=False)
+        for path in report.stale:
+            out.print(f"  {_shown(path)}", markup=False)
     for result in failed:
         out.print(f"lighthouse-docs: failed: {result.error}", markup=False)
 
@@ -559,6 +607,46 @@ def init(
         typer.echo(f"created {_shown(path.resolve())}")
 
 
+@app.command()
+def clean(
+    output: OutputOpt = None,
+    everything: Annotated[bool, typer.Option(
+        "--all", help="Remove every output the manifest records, not only stale ones.")]
+    = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", "-n",
+                       help="List what would be removed; remove nothing.")] = False,
+) -> None:
+    """Remove stale outputs: briefs of sources that were deleted, renamed or retitled.
+
+    Only files the output folder's manifest records as written by lighthouse-docs are ever
+    deleted; anything else in the folder is left alone.
+
+    Example:
+
+        lighthouse-docs clean --dry-run
+    """
+    from . import output as output_module
+
+    try:
+        root, settings = _settings(_Choices(output=output))
+        folder = ProjectPaths.for_root(root, settings).output
+        if dry_run:
+            entries = output_module.read_manifest(folder) if folder.is_dir() else {}
+            doomed = ([folder / n for e in entries.values() for n in e.get("outputs", [])
+                       if (folder / n).is_file()] if everything
+                      else output_module.stale_outputs(folder, entries))
+            for path in sorted(set(doomed)):
+                typer.echo(f"would remove {_shown(path)}")
+            return
+        removed = output_module.clean(folder, everything=everything)
+    except LighthouseError as error:
+        fail(error)
+    for path in removed:
+        typer.echo(f"removed {_shown(path)}")
+    if not removed:
+        typer.echo("nothing to clean", err=True)
+
+
 def _watched(request: BuildRequest, sources: list[str] | None, root: Path) -> list[Path]:
     folders = {s.parent for s in request.sources}
     if not sources:
@@ -591,10 +679,20 @@ def watch(
     import watchfiles
 
     _configure_logging(quiet=choices.quiet, verbose=False)
+    # The output folder is never watched: writing outputs must not trigger a rebuild, even
+    # when the output folder sits inside sources/ (watch --html -o sources/preview).
+    outputs: list[Path] = []
+    default_filter = watchfiles.DefaultFilter()
+
+    def wanted(change: watchfiles.Change, path: str) -> bool:
+        real = Path(os.path.realpath(path))
+        return default_filter(change, path) and not any(
+            real == o or real.is_relative_to(o) for o in outputs)
 
     def build_once() -> list[Path] | None:
         try:
             request = _request(choices, jobs=1)
+            outputs[:] = [Path(os.path.realpath(request.output))]
             _run_watch(request, quiet=choices.quiet)
         except LighthouseError as error:
             typer.echo(f"lighthouse-docs: {error.category.lower()}: {error}", err=True)
@@ -609,7 +707,8 @@ def watch(
         announced = False
         # yield_on_timeout: the first (empty) yield means the watcher is live; saves made
         # between the first build and that moment are caught by one more incremental build.
-        for changes in watchfiles.watch(*watched, debounce=debounce, step=50,
+        for changes in watchfiles.watch(*watched, watch_filter=wanted, debounce=debounce,
+                                        step=50,
                                         rust_timeout=500, yield_on_timeout=True,
                                         raise_interrupt=True):
             if changes or not announced:

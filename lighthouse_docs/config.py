@@ -68,6 +68,9 @@ class Settings:
     """Wall-clock seconds one source may take to parse and render; None = no limit."""
     memory_limit: int | None = DEFAULT_MEMORY_MB
     """MiB of address space the process building one source may use; None = no limit."""
+    output_names: Literal["source", "title"] = "source"
+    """Output base names: the source file's (``sources/x.txt`` -> ``output/x.pdf``), or the
+    document title's (``title``)."""
     file: Path | None = None
     """The configuration file these settings came from, if any (for messages)."""
 
@@ -167,7 +170,24 @@ def _pdf_variant(value: object, file: Path | None, key: str) -> str | None:
 
 
 def _output(value: object, file: Path | None, key: str) -> Path:
-    return Path(_expect_str(value, file, key)).expanduser()
+    text = _expect_str(value, file, key)
+    if "\0" in text:
+        raise ConfigError("expected a folder path, got one with a NUL character", file=file,
+                          key=key)
+    return Path(text).expanduser()
+
+
+OUTPUT_NAMES: tuple[str, ...] = ("source", "title")
+
+
+def _output_names(value: object, file: Path | None, key: str) -> Literal["source", "title"]:
+    text = _expect_str(value, file, key).lower()
+    if text == "title":
+        return "title"
+    if text != "source":
+        raise ConfigError(f"expected one of {', '.join(OUTPUT_NAMES)}, got {value!r}",
+                          file=file, key=key)
+    return "source"
 
 
 def _language(value: object, file: Path | None, key: str) -> str:
@@ -192,8 +212,8 @@ _T = TypeVar("_T")
 Validator = Callable[[object, "Path | None", str], _T]
 
 KNOWN_KEYS: tuple[str, ...] = ("paper", "style", "language", "marking", "markings", "output",
-                               "formats", "jobs", "key_points", "pdf_variant", "time_limit",
-                               "memory_limit")
+                               "formats", "jobs", "key_points", "pdf_variant", "output_names",
+                               "time_limit", "memory_limit")
 """The one list of what a project file (or the command line, through :func:`apply`) may set."""
 
 
@@ -231,6 +251,7 @@ def apply(base: Settings, table: Mapping[str, object], *, file: Path | None = No
         pdf_variant=pick("pdf_variant", _pdf_variant, base.pdf_variant),
         time_limit=pick("time_limit", parse_time_limit, base.time_limit),
         memory_limit=pick("memory_limit", parse_memory_limit, base.memory_limit),
+        output_names=pick("output_names", _output_names, base.output_names),
         file=file if file is not None else base.file,
     )
     if settings.marking and settings.markings and not any(

@@ -1,4 +1,5 @@
-"""The only code that writes into the output folder: atomic replaces and the folder lock.
+"""The only code that writes into the output folder: atomic replaces, the folder lock and the
+build manifest (what this tool wrote there, so that only its own files are ever deleted).
 
 An output is written to a hidden temporary file in its own folder (``.name.XXXX.tmp``, which no
 ``*.pdf``/``*.epub`` glob matches), flushed to disk and moved over the old file with
@@ -10,14 +11,22 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import glob
+import hashlib
+import json
+import logging
 import os
+import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 from .errors import OutputError
 
 TEMP_SUFFIX = ".tmp"
+
+logger = logging.getLogger("lighthouse_docs")
 
 
 def temp_prefix(path: Path) -> str:
@@ -80,21 +89,36 @@ def _fsync_folder(folder: Path) -> None:
             os.close(fd)
 
 
-def stale_temp_files(folder: Path) -> list[Path]:
-    """Temporary files left in ``folder`` by writes that were killed (hidden ``.*.tmp``)."""
+_TEMP_NAME = re.compile(r"\.(?P<name>.+)\.[a-z0-9_]{8}" + re.escape(TEMP_SUFFIX))
+"""What :func:`write_atomic` names its temporary files (``mkstemp`` adds 8 random characters)."""
+
+
+def stale_temp_files(folder: Path, ours: Iterable[str] = ()) -> list[Path]:
+    """Temporary files that killed writes of the outputs ``ours`` (names relative to ``folder``)
+    left behind. A hidden ``.tmp`` file of anything else (a user's ``.my-draft.tmp``) is
+    never one of them."""
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.glob(f".*{TEMP_SUFFIX}") if p.is_file())
+    found: set[Path] = set()
+    for name in ours:
+        target = folder / name
+        with contextlib.suppress(OSError):
+            for temp in target.parent.glob(f".{glob.escape(target.name)}.*{TEMP_SUFFIX}"):
+                match = _TEMP_NAME.fullmatch(temp.name)
+                if match and match["name"] == target.name and temp.is_file() \
+                        and not temp.is_symlink():
+                    found.add(temp)
+    return sorted(found)
 
 
-def remove_stale_temp_files(folder: Path) -> list[Path]:
-    """Delete the temporary files of killed writes in ``folder``; returns what was removed.
+def remove_stale_temp_files(folder: Path, ours: Iterable[str] = ()) -> list[Path]:
+    """Delete the temporary files killed writes of ``ours`` left in ``folder``; returns them.
 
     A live :func:`write_atomic` holds a lock on its temporary file until it is renamed, so
     only files nobody holds are taken. Call it under the folder lock (:func:`locked`).
     """
     removed: list[Path] = []
-    for temp in stale_temp_files(folder):
+    for temp in stale_temp_files(folder, ours):
         try:
             fd = os.open(temp, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
         except OSError:
@@ -134,3 +158,247 @@ def locked(lock_path: Path) -> Iterator[None]:
         with contextlib.suppress(OSError):
             fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
+
+
+# --------------------------------------------------------------------------- the manifest
+
+MANIFEST_NAME = ".lighthouse-manifest.json"
+LOCK_NAME = ".lighthouse-manifest.lock"
+SOURCE_LOCK_NAME = ".lighthouse-sources.lock"
+"""One byte-range lock per source in this file (see :func:`commit`)."""
+MANIFEST_FORMAT = 1
+COMBINED_KEY_PREFIX = "combine:"
+
+Entries = dict[str, dict[str, Any]]
+
+_STRING_FIELDS = ("key", "sha", "slug_key", "clock", "source")
+_NAME_LIST_FIELDS = ("outputs", "stale")
+
+
+def manifest_path(output: Path) -> Path:
+    """Where the build manifest of the output folder ``output`` lives."""
+    return output / MANIFEST_NAME
+
+
+def safe_name(name: object) -> bool:
+    """Whether ``name`` may name a file inside the output folder: a relative POSIX path
+    without ``..``, empty or hidden parts (a manifest is data, never trusted as a path)."""
+    if not isinstance(name, str) or not name or "\0" in name or "\\" in name:
+        return False
+    parts = name.split("/")
+    return not name.startswith("/") and all(p and not p.startswith(".") for p in parts)
+
+
+def _valid_entry(key: object, entry: object) -> bool:
+    if not isinstance(key, str) or not isinstance(entry, dict):
+        return False
+    if not (key.startswith(COMBINED_KEY_PREFIX) or key.startswith("/")):
+        return False
+    for name in _STRING_FIELDS:
+        if name in entry and not isinstance(entry[name], str):
+            return False
+    for name in _NAME_LIST_FIELDS:
+        value = entry.get(name, [])
+        if not isinstance(value, list) or not all(safe_name(v) for v in value):
+            return False
+    slug = entry.get("slug")
+    if slug is not None and not safe_name(slug):
+        return False
+    read_ns = entry.get("read_ns", 0)
+    if not isinstance(read_ns, int) or isinstance(read_ns, bool):
+        return False
+    pages = entry.get("pages")
+    return pages is None or (isinstance(pages, int) and not isinstance(pages, bool))
+
+
+def validate_manifest(data: object) -> Entries | None:
+    """The entries of a parsed manifest, or None when it does not match the schema:
+    ``{"format": 1, "entries": {key: entry}}``, keys absolute source paths or
+    ``combine:<name>``, ``outputs``/``stale`` lists of safe relative names, typed fields."""
+    if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
+        return None
+    entries = data.get("entries")
+    if not isinstance(entries, dict):
+        return None
+    if not all(_valid_entry(k, v) for k, v in entries.items()):
+        return None
+    return entries
+
+
+def read_manifest(output: Path) -> Entries:
+    """The manifest entries of ``output`` (source key -> entry); empty when missing. One that
+    is unreadable, a symlink leading out of the folder or not valid against the schema is
+    ignored with a warning (everything is then rebuilt and the manifest written anew)."""
+    from .errors import ResourceError
+    from .writers.resources import read_confined
+
+    path = manifest_path(output)
+    if not os.path.lexists(path):
+        return {}
+    try:
+        data = json.loads(read_confined(path, (output,), what="build manifest"))
+    except ResourceError as exc:
+        logger.warning("%s; ignored, rebuilding everything", exc)
+        return {}
+    except ValueError:
+        logger.warning("%s: unreadable build manifest; ignored, rebuilding everything", path)
+        return {}
+    entries = validate_manifest(data)
+    if entries is None:
+        logger.warning("%s: build manifest does not match its schema; ignored, rebuilding "
+                       "everything", path)
+        return {}
+    return entries
+
+
+def _write_manifest(output: Path, entries: Entries) -> None:
+    data = {"format": MANIFEST_FORMAT, "entries": dict(sorted(entries.items()))}
+    # ASCII JSON: a source path that is not UTF-8 (surrogate escapes) survives the round trip.
+    text = json.dumps(data, ensure_ascii=True, indent=1, sort_keys=True) + "\n"
+    write_atomic(manifest_path(output), text.encode("ascii"))
+
+
+def update_manifest(output: Path, updates: Mapping[str, dict[str, Any]]) -> None:
+    """Merge ``updates`` into the manifest of ``output`` under the folder lock, atomically.
+
+    Re-reading under the lock keeps entries another build wrote since this one started.
+    """
+    if not updates:
+        return
+    with locked(output / LOCK_NAME):
+        entries = read_manifest(output)
+        entries.update(updates)
+        _write_manifest(output, entries)
+
+
+def commit(output: Path, key: str, seen: Mapping[str, Any] | None, entry: dict[str, Any],
+           files: Mapping[Path, bytes]) -> bool:
+    """Write ``files`` and record ``entry`` for ``key``, compare-and-swap under the lock.
+
+    ``seen`` is the entry this build planned from. When the manifest holds another entry for
+    ``key`` by now, recorded from other bytes read later than ours (``read_ns``), nothing is
+    written (returns False): an older output never lands over a newer one nor under its hash.
+    Outputs and manifest are written under one lock, so no other build's commit interleaves.
+
+    :raises OutputError: an output or the manifest cannot be written.
+    """
+    # One lock per source for the whole commit (no two builds interleave writes of the same
+    # outputs); the folder lock only around manifest reads and writes, so a slow write of one
+    # source never holds up another source or another build's clean-up.
+    with _source_locked(output, key):
+        with locked(output / LOCK_NAME):
+            current = read_manifest(output).get(key)
+        if current is not None and current != seen:
+            # Another build recorded this source since this one planned. Bytes read later
+            # win: an older version never lands over (or under the hash of) a newer one.
+            if current.get("sha") != entry.get("sha") and \
+                    current.get("read_ns", 0) > entry.get("read_ns", 0):
+                return False
+            # Same bytes (or ours are newer): the other build's formats under our name stay
+            # recorded as ours.
+            names = list(entry.get("outputs", []))
+            bases = {n.rsplit(".", 1)[0] for n in names}
+            names += [n for n in current.get("outputs", [])
+                      if n not in names and n.rsplit(".", 1)[0] in bases]
+            entry = {**entry, "outputs": names}
+        for path, data in files.items():
+            write_atomic(path, data)
+        with locked(output / LOCK_NAME):
+            entries = read_manifest(output)
+            entries[key] = entry
+            _write_manifest(output, entries)
+    return True
+
+
+@contextlib.contextmanager
+def _source_locked(output: Path, key: str) -> Iterator[None]:
+    """Hold the lock of one source: a POSIX byte-range lock at an offset derived from ``key``
+    in one shared file (no lock file per source; a collision only serialises two sources)."""
+    offset = int.from_bytes(hashlib.sha256(key.encode("utf-8", "surrogateescape")).digest()[:4])
+    path = output / SOURCE_LOCK_NAME
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot create lock file ({exc.strerror or exc})") from None
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX, 1, offset)
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            fcntl.lockf(fd, fcntl.LOCK_UN, 1, offset)
+        os.close(fd)
+
+
+def _source_gone(key: str) -> bool:
+    return not key.startswith(COMBINED_KEY_PREFIX) and not os.path.isfile(key)
+
+
+def current_outputs(entries: Entries) -> set[str]:
+    """Every output name a live entry claims (never stale, never deleted)."""
+    return {name for key, entry in entries.items() if not _source_gone(key)
+            for name in entry.get("outputs", [])}
+
+
+def stale_outputs(output: Path, entries: Entries | None = None) -> list[Path]:
+    """Files in ``output`` this tool wrote that no source owns any more: outputs of deleted
+    sources and the old names of renamed or retitled ones. Only files the manifest records."""
+    entries = read_manifest(output) if entries is None else entries
+    live = current_outputs(entries)
+    names: set[str] = set()
+    for key, entry in entries.items():
+        names.update(entry.get("stale", []))
+        if _source_gone(key):
+            names.update(entry.get("outputs", []))
+    return sorted(output / n for n in names - live
+                  if os.path.lexists(output / n) and not (output / n).is_dir())
+
+
+def clean(output: Path, *, everything: bool = False) -> list[Path]:
+    """Delete stale outputs (``everything``: every output the manifest records, and the
+    manifest); returns what was removed. Nothing the manifest does not record is touched.
+
+    :raises OutputError: a file cannot be deleted or the manifest cannot be written.
+    """
+    if not output.is_dir():
+        return []
+    with locked(output / LOCK_NAME):
+        entries = read_manifest(output)
+        if everything:
+            names = {n for e in entries.values() for f in _NAME_LIST_FIELDS
+                     for n in e.get(f, [])}
+            doomed = sorted(output / n for n in names
+                            if os.path.lexists(output / n) and not (output / n).is_dir())
+            doomed.extend(remove_stale_temp_files(output, names))
+        else:
+            doomed = stale_outputs(output, entries)
+        removed: list[Path] = []
+        for path in doomed:
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                raise OutputError(f"{path}: cannot delete ({exc.strerror or exc})") from None
+            removed.append(path)
+            _remove_empty_parents(path.parent, output)
+        if everything:
+            with contextlib.suppress(FileNotFoundError):
+                manifest_path(output).unlink()
+        else:
+            kept = {k: {**e, "stale": []} for k, e in entries.items() if not _source_gone(k)}
+            for entry in kept.values():
+                if not entry["stale"]:
+                    del entry["stale"]
+            if kept != entries:
+                _write_manifest(output, kept)
+    return removed
+
+
+def _remove_empty_parents(folder: Path, output: Path) -> None:
+    while folder != output and folder.is_relative_to(output):
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent

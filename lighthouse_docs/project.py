@@ -225,6 +225,7 @@ style = "{style_name}"          # a folder under styles/, or a packaged theme na
 # jobs = "auto"                 # worker processes, or "auto" for one per CPU
 # key_points = true             # show the key points box
 # pdf_variant = "pdf/ua-1"      # a WeasyPrint PDF variant, or "none"
+# output_names = "source"      # "source": sources/x.txt -> output/x.pdf; "title": by title
 """
 
 

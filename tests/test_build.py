@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 
 from lighthouse_docs import build
-from lighthouse_docs.build import BuildRequest, build_clock, read_manifest, update_manifest
+from lighthouse_docs.build import BuildRequest, build_clock
 from lighthouse_docs.errors import ConfigError
+from lighthouse_docs.output import read_manifest, update_manifest
 from lighthouse_docs.render import RenderOptions
 from lighthouse_docs.theme import Theme
 from lighthouse_docs.writers import Output
@@ -123,9 +124,10 @@ def test_strict_turns_reader_and_writer_warnings_into_failure(
 def test_subset_builds_keep_names_claimed_by_earlier_sources(
         request_for: Callable[..., BuildRequest], tmp_path: Path) -> None:
     (tmp_path / "sources" / "b.md").write_text("---\ntitle: A\n---\n\ny\n")
-    build.run(request_for())
+    build.run(request_for(names="title"))
     assert sorted(p.name for p in (tmp_path / "out").glob("*.pdf")) == ["a-2.pdf", "a.pdf"]
-    b_only = build.run(request_for(sources=(tmp_path / "sources" / "b.md",), force=True))
+    b_only = build.run(request_for(sources=(tmp_path / "sources" / "b.md",), force=True,
+                                   names="title"))
     assert [p.name for p in b_only.results[0].outputs] == ["a-2.pdf", "a-2.epub"]
 
 

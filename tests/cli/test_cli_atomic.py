@@ -15,7 +15,7 @@ def visible_outputs(folder: Path) -> list[str]:
 
 def test_build_killed_mid_write_keeps_the_previous_output(project: Path) -> None:
     assert run_fake_cli(["build", "sources/alpha.md", "--pdf"], project).returncode == 0
-    pdf = project / "output" / "alpha-report.pdf"
+    pdf = project / "output" / "alpha.pdf"
     good = pdf.read_bytes()
     (project / "sources" / "alpha.md").write_text("---\ntitle: Alpha Report!\n---\n\nNew.\n")
     process = start_fake_cli(["build", "sources/alpha.md", "--pdf"], project,
@@ -30,9 +30,9 @@ def test_build_killed_mid_write_keeps_the_previous_output(project: Path) -> None
         process.wait(timeout=30)
     assert process.returncode == -signal.SIGKILL
     assert pdf.read_bytes() == good
-    assert visible_outputs(project / "output") == ["alpha-report.pdf"]
+    assert visible_outputs(project / "output") == ["alpha.pdf"]
     leftovers = [p.name for p in (project / "output").iterdir() if p.name.endswith(".tmp")]
-    assert leftovers and all(n.startswith(".alpha-report.pdf.") for n in leftovers)
+    assert leftovers and all(n.startswith(".alpha.pdf.") for n in leftovers)
     # The next build notices the source changed and completes the job.
     again = run_fake_cli(["build", "sources/alpha.md", "--pdf"], project)
     assert again.returncode == 0

@@ -30,8 +30,8 @@ def test_build_without_arguments_builds_every_source_as_pdf_and_epub(cli_in: Inv
     result = cli_in("build")
     assert result.exit_code == 0, result.output
     assert sorted(outputs(project / "output")) == [
-        "alpha-report.epub", "alpha-report.pdf", "beta-ubersicht.epub", "beta-ubersicht.pdf",
-        "gamma-notes.epub", "gamma-notes.pdf"]
+        "alpha.epub", "alpha.pdf", "beta.epub", "beta.pdf",
+        "gamma.epub", "gamma.pdf"]
     # No line per source by default: the counts, then (-v) the table.
     assert result.output == "3 built, 0 up to date, 0 failed; 0 warnings\n"
     assert "sources/alpha.md" in cli_in("build", "-v", "--force").output
@@ -71,7 +71,7 @@ def test_only_what_changed_is_rebuilt(cli_in: Invoke, project: Path, change: str
     elif change == "config":
         (project / "lighthouse.toml").write_text('style = "plain"\njobs = 1\npaper = "letter"\n')
     elif change == "missing-output":
-        (project / "output" / "gamma-notes.epub").unlink()
+        (project / "output" / "gamma.epub").unlink()
     elif change == "format":
         extra = ["--pdf", "--epub", "--html"]
     else:
@@ -87,10 +87,10 @@ def test_config_and_options_reach_the_writer(cli_in: Invoke, project: Path) -> N
         'formats = ["pdf"]\npdf_variant = "pdf/a-3b"\noutput = "briefs"\n')
     result = cli_in("build", "sources/alpha.md", "--marking", "RAHASIA")
     assert result.exit_code == 0, result.output
-    text = (project / "briefs" / "alpha-report.pdf").read_text()
+    text = (project / "briefs" / "alpha.pdf").read_text()
     assert "|letter|pdf/a-3b|True|plain" in text
     assert "sources/alpha.md|id|RAHASIA" in text  # --marking beats the configuration
-    assert not (project / "briefs" / "alpha-report.epub").exists()
+    assert not (project / "briefs" / "alpha.epub").exists()
     assert "2026-01-01T00:00:00+00:00" in text  # SOURCE_DATE_EPOCH is the build clock
 
 
@@ -98,8 +98,8 @@ def test_html_and_paper_options(cli_in: Invoke, project: Path) -> None:
     result = cli_in("build", "sources/beta.md", "--html", "--paper", "letter", "-o", "web",
                     "--pdf-variant", "none", "--no-key-points")
     assert result.exit_code == 0, result.output
-    assert sorted(outputs(project / "web")) == ["beta-ubersicht.html"]
-    assert "|letter|None|False|" in (project / "web" / "beta-ubersicht.html").read_text()
+    assert sorted(outputs(project / "web")) == ["beta.html"]
+    assert "|letter|None|False|" in (project / "web" / "beta.html").read_text()
 
 
 def test_sources_as_folder_and_glob_and_missing_file(cli_in: Invoke, project: Path) -> None:
@@ -108,7 +108,7 @@ def test_sources_as_folder_and_glob_and_missing_file(cli_in: Invoke, project: Pa
     (other / "delta.md").write_text("---\ntitle: Delta\n---\n\nText.\n")
     assert cli_in("build", "more", "--pdf").exit_code == 0
     assert cli_in("build", "sources/a*.md", "--pdf").exit_code == 0
-    assert sorted(outputs(project / "output")) == ["alpha-report.pdf", "delta.pdf"]
+    assert sorted(outputs(project / "output")) == ["alpha.pdf", "delta.pdf"]
     missing = cli_in("build", "nope.md")
     assert missing.exit_code == 1
     assert "nope.md: no such file" in missing.output
@@ -124,7 +124,8 @@ def test_colliding_titles_get_distinct_names_independent_of_order_and_jobs(
         for order in (["sources/c.md", "sources/a.md", "sources/b.md"],
                       ["sources/a.md", "sources/b.md", "sources/c.md"]):
             out = project / f"out-{len(names)}"
-            result = run_fake_cli(["build", *order, "--pdf", "-o", str(out), *args], project)
+            result = run_fake_cli(["build", *order, "--pdf", "--names", "title", "-o", str(out),
+                                    *args], project)
             assert result.returncode == 0, result.stderr
             manifest = json.loads((out / ".lighthouse-manifest.json").read_text())
             names.append({e["source"]: e["outputs"] for e in manifest["entries"].values()})
@@ -139,8 +140,8 @@ def test_one_failing_source_does_not_stop_the_others(project: Path) -> None:
     result = run_fake_cli(["build"], project)
     assert result.returncode == 1
     assert sorted(outputs(project / "output")) == [
-        "alpha-report.epub", "alpha-report.pdf", "beta-ubersicht.epub", "beta-ubersicht.pdf",
-        "gamma-notes.epub", "gamma-notes.pdf"]
+        "alpha.epub", "alpha.pdf", "beta.epub", "beta.pdf",
+        "gamma.epub", "gamma.pdf"]
     failures = [line for line in result.stderr.splitlines() if "failed:" in line]
     assert len(failures) == 2
     assert any("sources/empty.md" in line and "empty" in line for line in failures)
@@ -163,11 +164,11 @@ def test_a_source_failing_in_one_format_writes_nothing(cli_in: Invoke, project: 
 def test_strict_fails_sources_with_warnings(cli_in: Invoke, project: Path) -> None:
     (project / "sources" / "warn.md").write_text("---\ntitle: WARNME\n---\n\nText.\n")
     assert cli_in("build", "sources/warn.md").exit_code == 0
-    (project / "output" / "warnme.pdf").unlink()
+    (project / "output" / "warn.pdf").unlink()
     strict = cli_in("build", "sources/warn.md", "--strict", "--verbose")
     assert strict.exit_code == 1
     assert "--strict" in strict.output and "the fake writer frowns" in strict.output
-    assert not (project / "output" / "warnme.pdf").exists()
+    assert not (project / "output" / "warn.pdf").exists()
 
 
 def test_combine_builds_one_brief_in_the_given_or_date_order(cli_in: Invoke,
@@ -243,8 +244,8 @@ def test_outputs_identical_across_jobs_and_working_folders(tmp_path: Path) -> No
     assert outputs(one / "output") == outputs(tmp_path / "b")
     c = run_fake_cli(["build", "alpha.md", "-o", str(tmp_path / "c")], one / "sources")
     assert c.returncode == 0, c.stderr
-    assert outputs(tmp_path / "c")["alpha-report.pdf"] == outputs(one / "output")[
-        "alpha-report.pdf"]
+    assert outputs(tmp_path / "c")["alpha.pdf"] == outputs(one / "output")[
+        "alpha.pdf"]
     assert EPOCH in os.environ.get("SOURCE_DATE_EPOCH", EPOCH)
 
 

@@ -89,8 +89,8 @@ def test_report_json_lists_every_source(cli_in: Invoke, project: Path) -> None:
     assert report["counts"] == {"sources": 5, "built": 4, "up_to_date": 0, "failed": 1,
                                 "errors": 1, "warnings": 1}
     by_source = {s["source"]: s for s in report["sources"]}
-    assert by_source["sources/alpha.md"]["outputs"] == ["output/alpha-report.pdf",
-                                                        "output/alpha-report.epub"]
+    assert by_source["sources/alpha.md"]["outputs"] == ["output/alpha.pdf",
+                                                        "output/alpha.epub"]
     assert by_source["sources/empty.md"]["status"] == "failed"
     assert by_source["sources/empty.md"]["diagnostics"][0]["code"] == "empty-body"
     warned = by_source["sources/warn.md"]["diagnostics"]

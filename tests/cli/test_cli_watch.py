@@ -14,7 +14,7 @@ from cli_support import start_fake_cli
 def test_watch_rebuilds_a_saved_source_and_exits_0_on_ctrl_c(project: Path) -> None:
     process = start_fake_cli(["watch", "--pdf", "--debounce", "50"], project)
     assert process.stderr is not None
-    pdf = project / "output" / "alpha-report.pdf"
+    pdf = project / "output" / "alpha.pdf"
     try:
         for line in process.stderr:
             if line.startswith("watching"):
@@ -28,10 +28,10 @@ def test_watch_rebuilds_a_saved_source_and_exits_0_on_ctrl_c(project: Path) -> N
             time.sleep(0.1)
         assert pdf.read_bytes() != before
         (project / "sources" / "new.md").write_text("---\ntitle: Fresh Item\n---\n\nText.\n")
-        while not (project / "output" / "fresh-item.pdf").exists() and \
+        while not (project / "output" / "new.pdf").exists() and \
                 time.monotonic() < deadline:
             time.sleep(0.1)
-        assert (project / "output" / "fresh-item.pdf").exists()
+        assert (project / "output" / "new.pdf").exists()
     finally:
         process.send_signal(signal.SIGINT)
         _, err = process.communicate(timeout=30)

@@ -137,7 +137,7 @@ class Built:
     pack_log: str
 
     def one(self, folder: Path, suffix: str, contains: str = "") -> Path:
-        found = [p for p in folder.glob(f"*.{suffix}") if contains in p.name]
+        found = [p for p in folder.rglob(f"*.{suffix}") if contains in p.name]
         assert len(found) == 1, (folder, suffix, contains, list(folder.iterdir()))
         return found[0]
 
@@ -366,7 +366,7 @@ def test_every_epub_passes_epubcheck(built: Built) -> None:
     reason = epubcheck.available()
     if reason is not None:
         pytest.skip(reason)
-    books = [*sorted(built.single.glob("*.epub")), built.one(built.pack, "epub")]
+    books = [*sorted(built.single.rglob("*.epub")), built.one(built.pack, "epub")]
     assert len(books) == 3
     reports = epubcheck.check(books)
     for path, report in reports.items():

@@ -64,7 +64,7 @@ def test_the_pack_epub_carries_the_marking_in_metadata_and_title_page(project: P
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed")
 def test_the_html_preview_prints_the_marking_on_every_page(project: Path,
                                                            tmp_path: Path) -> None:
-    html = project / "output" / "sensitive-item.html"
+    html = project / "output" / "b-sensitive.html"
     pdf = tmp_path / "printed.pdf"
     subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu",
                     f"--user-data-dir={tmp_path / 'profile'}", f"--print-to-pdf={pdf}",

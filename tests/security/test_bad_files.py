@@ -47,7 +47,7 @@ def test_each_bad_file_fails_alone_with_one_line_naming_it(project: Path) -> Non
                       ("png.html", "binary"), ("notes.rst", "unsupported file type"),
                       ("pipe.md", "not a regular file")]:
         assert any(f"sources/{name}: " in line and why in line for line in lines), (name, lines)
-    assert (project / "output" / "good-article.epub").is_file()
+    assert (project / "output" / "good.epub").is_file()
 
 
 def test_a_fifo_in_a_combined_brief_fails_the_pack_without_hanging(project: Path) -> None:
@@ -81,4 +81,4 @@ def test_named_paths_that_are_no_source_file_fail_that_source(project: Path,
     assert run.returncode == 1
     lines = failure_lines(run)
     assert len(lines) == 1 and argument in lines[0], run.stderr
-    assert (project / "output" / "good-article.epub").is_file()
+    assert (project / "output" / "good.epub").is_file()

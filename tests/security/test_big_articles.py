@@ -47,12 +47,12 @@ def _build(tmp_path: Path, size: int, *formats: str) -> tuple[Run, Path, int]:
 
 def test_a_1_mb_article_keeps_every_section_in_epub_and_html(tmp_path: Path) -> None:
     run, output, sections = _build(tmp_path, 1_000_000, "--epub", "--html")
-    with zipfile.ZipFile(output / "large-briefing.epub") as book:
+    with zipfile.ZipFile(output / "big.epub") as book:
         nav = book.read("EPUB/nav.xhtml").decode("utf-8")
         chapters = [n for n in book.namelist() if n.startswith("EPUB/s") and n.endswith(".xhtml")]
     assert nav.count("Detail ") == sections - 1
     assert len(chapters) == sections
-    html = (output / "large-briefing.html").read_text(encoding="utf-8")
+    html = (output / "big.html").read_text(encoding="utf-8")
     assert html.count('class="heading heading-2') == sections
     assert "Last words of the briefing." in html
     assert run.peak_rss_mb < 1500, f"{run.peak_rss_mb:.0f} MB"
@@ -60,7 +60,7 @@ def test_a_1_mb_article_keeps_every_section_in_epub_and_html(tmp_path: Path) -> 
 
 def test_a_50_kb_article_prints_every_section(tmp_path: Path) -> None:
     run, output, sections = _build(tmp_path, 50_000, "--pdf")
-    reader = PdfReader(output / "large-briefing.pdf")
+    reader = PdfReader(output / "big.pdf")
     top = [entry for entry in reader.outline if not isinstance(entry, list)]  # lists: children
     assert len(top) == sections
     assert "Last words of the briefing." in reader.pages[-1].extract_text()

@@ -68,8 +68,8 @@ def _text() -> str:
 def output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = make_project(tmp_path_factory.mktemp("hostile") / "proj")
     (project / "sources" / "evil.md").write_text(_markdown(), encoding="utf-8")
-    (project / "sources" / "evil.html").write_text(_html(), encoding="utf-8")
-    (project / "sources" / "evil.txt").write_text(_text(), encoding="utf-8")
+    (project / "sources" / "evil-page.html").write_text(_html(), encoding="utf-8")
+    (project / "sources" / "evil-text.txt").write_text(_text(), encoding="utf-8")
     run = run_cli(["build", "--pdf", "--epub", "--html"], project, timeout=300)
     assert run.returncode == 0, run.stderr
     assert "Traceback" not in run.stderr

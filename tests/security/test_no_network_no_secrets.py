@@ -120,7 +120,7 @@ def built(tmp_path_factory: pytest.TempPathFactory,
     (base / "secret.css").write_text(f"body::before {{ content: '{TOKEN}' }}\n")
     project = make_project(base / "proj")
     (project / "sources" / "bait.md").write_text(_markdown(url, secret), encoding="utf-8")
-    (project / "sources" / "bait.html").write_text(_html(url, secret), encoding="utf-8")
+    (project / "sources" / "bait-page.html").write_text(_html(url, secret), encoding="utf-8")
     run = run_cli(["build", "--pdf", "--epub", "--html", "--verbose"], project, timeout=300)
     assert run.returncode == 0, run.stderr
     assert "Traceback" not in run.stderr
@@ -157,7 +157,7 @@ def test_all_three_formats_were_built_for_both_sources(built: tuple[Path, list[s
     output, _, _ = built
     names = sorted(p.name for p in output.iterdir() if not p.name.startswith("."))
     assert names == ["bait-page.epub", "bait-page.html", "bait-page.pdf",
-                     "network-bait.epub", "network-bait.html", "network-bait.pdf"]
+                     "bait.epub", "bait.html", "bait.pdf"]
 
 
 def test_no_secret_bytes_in_any_output(built: tuple[Path, list[str], str], tmp_path: Path) -> None:
@@ -183,7 +183,7 @@ def test_no_output_refers_to_the_server_as_a_resource(built: tuple[Path, list[st
 
 def test_every_format_warns_about_what_it_refused(built: tuple[Path, list[str], str]) -> None:
     _, _, stderr = built
-    for source in ("bait.md", "bait.html"):
+    for source in ("bait.md", "bait-page.html"):
         lines = [line for line in stderr.splitlines() if f"sources/{source}: " in line]
         for fmt in ("pdf", "epub", "html"):
             # A diagnostic line ends with the output formats it was met in: "(pdf, epub)".
