@@ -144,13 +144,52 @@ def _configure_logging(*, quiet: bool, verbose: bool) -> None:
     logging.getLogger("lighthouse_docs").setLevel(level)
 
 
-def _print_tree(doc_title: str, sections: tuple[object, ...]) -> None:
+def _print_tree(doc_title: str, sections: tuple[object, ...],
+                uncertain: dict[int, str] | None = None) -> None:
     from .outline import iter_sections, plain_text
 
     typer.echo(doc_title)
     for section in iter_sections(sections):  # type: ignore[arg-type]
         indent = "  " * (section.level - 1)
-        typer.echo(f"{indent}{plain_text(section.heading)}")
+        hint = (uncertain or {}).get(section.line or -1)
+        mark = "? " if hint else ""
+        tail = f"    [{hint}]" if hint else ""
+        typer.echo(f"{indent}{mark}{plain_text(section.heading)}{tail}")
+
+
+def _print_analysis(analysis: object, *, explain: bool) -> None:
+    """Structure-model findings: uncertain text lines, leftovers, and with ``explain`` every
+    decision with its confidence and the features that decided it."""
+    from .readers import structure
+    from .readers.text import fix_hint, uncertain_summary
+
+    assert isinstance(analysis, structure.Analysis)
+    names = {"prose": "text", "h2": "H2", "h3": "H3"}
+    for d in analysis.decisions:
+        if d.label == "prose" and d.uncertain:
+            typer.echo(f"? line {d.line}: kept as text: {d.text[:70]!r}    [{fix_hint(d)}]")
+    for lo in analysis.leftovers:
+        what = "dropped (web leftover)" if lo.kind == "drop" else "byline -> authors"
+        typer.echo(f"- line {lo.line}: {what}: {lo.text[:70]!r}")
+    if not explain:
+        return
+    typer.echo("")
+    typer.echo("Decisions (confidence = log-odds margin over the best alternative outline; "
+               f"below {structure.UNCERTAIN_MARGIN:g} is uncertain):")
+    for d in analysis.decisions:
+        if d.label == "prose" and d.heading_probability < 0.1:
+            continue  # plainly a paragraph: not a heading-shaped line
+        margin = "explicit" if d.margin == float("inf") else f"{d.margin:.2f}"
+        flag = "?" if d.uncertain else " "
+        typer.echo(f"{flag} line {d.line:<4} {names[d.label]:<5} confidence {margin:<8} "
+                   f"{d.text[:60]!r}")
+        if d.uncertain:
+            typer.echo(f"      {uncertain_summary(d)}; {fix_hint(d)}")
+        probs = f"p(heading)={d.heading_probability:.2f}"
+        if d.section_probability is not None:
+            probs += f" p(section)={d.section_probability:.2f}"
+        reasons = ", ".join(f"{name} {value:+.2f}" for name, value in d.reasons)
+        typer.echo(f"      {probs}; {reasons or 'explicit # line'}")
 
 
 @app.command()
@@ -162,20 +201,30 @@ def inspect(
                           help="Print the whole model as JSON.")] = False,
     lang: Annotated[str | None, typer.Option("--lang",
                     help="Language tag to use instead of detecting it.")] = None,
+    explain: Annotated[bool, typer.Option("--explain", help=(
+        "Plain text: print every heading decision (and every rejected heading-shaped line) "
+        "with its level, confidence and the features that decided it."))] = False,
 ) -> None:
     """Show the outline lighthouse-docs recovers from SOURCE.
+
+    Headings the structure model is unsure of are marked "?" with the one-line fix.
 
     Example:
 
         lighthouse-docs inspect sources/korut-rusia.txt --outline-json
+        lighthouse-docs inspect sources/korut-rusia.txt --explain
     """
     from . import readers
     from .outline import to_json, to_outline_json
 
     if outline_json and model_json:
         fail(UsageError("use just one of --outline-json or --json"))
+    analysis = None
     try:
-        doc = readers.load(source, lang=lang)
+        if readers.FORMATS_BY_SUFFIX.get(source.suffix.lower()) == "text":
+            doc, analysis = readers.load_text_analysis(source, lang=lang)
+        else:
+            doc = readers.load(source, lang=lang)
     except InputError as error:
         fail(error)
     from .checks import check_document
@@ -192,7 +241,14 @@ def inspect(
     else:
         meta = doc.meta
         header = meta.title if not meta.publisher else f"{meta.title}  ({meta.publisher})"
-        _print_tree(f"{header}  [lang={meta.lang}]", doc.sections)
+        uncertain: dict[int, str] = {}
+        if analysis is not None:
+            from .readers.text import fix_hint
+            uncertain = {d.line: fix_hint(d) for d in analysis.decisions
+                         if d.uncertain and d.label != "prose"}
+        _print_tree(f"{header}  [lang={meta.lang}]", doc.sections, uncertain)
+        if analysis is not None:
+            _print_analysis(analysis, explain=explain)
 
 
 # --------------------------------------------------------------------------- build, init, watch

@@ -50,8 +50,11 @@ _RESERVED_ID_PATTERN = re.compile(r"^(?:fn-|fnref-|n\d+$|a\d+-)")
 """Families of template ids (footnotes, note references, pack article prefixes): a section id
 that would look like one of them gets an ``s-`` in front."""
 
-LEAD_WORDS = 7
-"""How many words of the lead ``to_outline_json`` quotes as ``lead_starts_with``."""
+LEAD_WORDS = 8
+"""How many words of the lead ``to_outline_json`` quotes as ``lead_starts_with`` (words as
+``\\w+`` runs, so "baru-baru" counts two: the corpus golden's "Korea Utara dan Rusia baru-baru
+ini semakin")."""
+_WORD = re.compile(r"\w+")
 
 _XML_ID_START = re.compile(r"^[a-z]")
 
@@ -236,12 +239,19 @@ def _outline_entry(section: Section) -> dict[str, Any]:
     }
 
 
+def lead_words(text: str) -> str:
+    """``text`` up to the end of its :data:`LEAD_WORDS`-th word, spacing normalised."""
+    words = list(_WORD.finditer(text))
+    end = words[min(LEAD_WORDS, len(words)) - 1].end() if words else len(text)
+    return " ".join(text[:end].split())
+
+
 def to_outline_json(doc: Document) -> dict[str, Any]:
     """The outline in the corpus format (``shared/corpus/README.md``), as plain data."""
     first_paragraph = next((b for b in doc.lead if isinstance(b, Paragraph)), None)
     lead_start = None
     if first_paragraph is not None:
-        lead_start = " ".join(plain_text(first_paragraph.inlines).split()[:LEAD_WORDS])
+        lead_start = lead_words(plain_text(first_paragraph.inlines))
     return {
         "publisher": doc.meta.publisher,
         "title": doc.meta.title,

@@ -17,6 +17,7 @@ from typing import Literal
 
 from ..errors import InputError
 from ..model import Document, SourceInfo
+from . import structure
 from ._common import bound_document, decode
 
 Parser = Callable[..., Document]
@@ -154,3 +155,22 @@ def load(path: Path, *, display_path: str | None = None, lang: str | None = None
     if warnings:
         doc = dataclasses.replace(doc, warnings=(*warnings, *doc.warnings))
     return bound_document(doc)
+
+
+def load_text_analysis(path: Path, *, lang: str | None = None
+                       ) -> tuple[Document, structure.Analysis]:
+    """Read a plain-text source and parse it, with the structure model's account of it.
+
+    :raises InputError: as :func:`load`.
+    """
+    from . import text
+
+    name = str(path)
+    data = read_source(path, name)
+    decoded, warnings = decode(data, name)
+    doc, analysis = text.explain(
+        decoded, SourceInfo(path=name, format="text", folder=str(path.resolve().parent)),
+        lang=lang)
+    if warnings:
+        doc = dataclasses.replace(doc, warnings=(*warnings, *doc.warnings))
+    return doc, analysis

@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import PurePath
 from typing import Literal
 
+from ..diagnostics import Diagnostic
 from ..errors import InputError
 from ..model import (
     Block,
@@ -43,6 +44,7 @@ from ..model import (
     ThematicBreak,
 )
 from ..outline import sectionize
+from . import structure
 from ._common import (
     clean_text,
     detect_language,
@@ -93,6 +95,9 @@ _OPENERS = frozenset(
     """.split()
 )
 """First words that start a clause, never a site name ("However, ...", "Namun, ...")."""
+
+_CONJUNCTIONS = frozenset("but and or yet so tapi tetapi namun dan atau".split())
+"""A title never starts with one: "Inflation Cools, But Risks Remain" has no site."""
 
 _NAME_CONNECTORS = frozenset("of the and & de di dan la le du des van der von for on al el".split())
 
@@ -164,6 +169,15 @@ def parse(text: str, source: SourceInfo, *, lang: str | None = None) -> Document
     :param lang: a language tag that wins over front matter and detection.
     :raises InputError: the text is blank, or its front matter is malformed.
     """
+    return explain(text, source, lang=lang)[0]
+
+
+def explain(text: str, source: SourceInfo, *, lang: str | None = None
+            ) -> tuple[Document, structure.Analysis]:
+    """Parse a plain-text article and say how its structure was recovered.
+
+    :raises InputError: the text is blank, or its front matter is malformed.
+    """
     text = clean_text(text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff"))
     if not text.strip():
         raise InputError("is empty: nothing to build", path=source.path)
@@ -173,16 +187,15 @@ def parse(text: str, source: SourceInfo, *, lang: str | None = None) -> Document
     if not lines:
         raise InputError("has front matter but no article text", path=source.path)
 
-    warnings: list[str] = []
+    warnings: list[Diagnostic | str] = []
     title: str | None = fields.pop("title", None)
     publisher: str | None = None
     stream: list[FlowItem] = []
     body = list(lines)
-    explicit_title = False
 
     first = body[0]
     if first.kind == "explicit" and first.ordinal == 1 and title is None:
-        title, explicit_title = first.text, True
+        title = first.text
         body.pop(0)
     elif first.kind != "explicit" and first.kind != "break":
         hint = _next_text(body, 1)
@@ -198,8 +211,15 @@ def parse(text: str, source: SourceInfo, *, lang: str | None = None) -> Document
         title = PurePath(source.path).stem or "Untitled"
         warnings.append(f"{source.path}: no title line found; using {title!r}")
 
-    stream.extend(build_stream(body, title_was_explicit=explicit_title))
+    body, leftovers = split_leftovers(body)
+    units, decisions = analyse(body)
+    stream.extend(build_stream(units, decisions))
+    warnings.extend(uncertainty_warnings(source.path, decisions))
     lead_blocks, sections = sectionize(stream)
+    authors = tuple(dict.fromkeys(name for lo in leftovers if lo.kind == "byline"
+                                  for name in structure.byline_names(lo.text)))
+    if authors and not fields.get("authors"):
+        fields["authors"] = authors
 
     url = fields.pop("url", None)
     given_lang = fields.pop("lang", None)
@@ -210,7 +230,25 @@ def parse(text: str, source: SourceInfo, *, lang: str | None = None) -> Document
         lang=lang or given_lang or detect_language(language_sample(title, stream)),
         **fields,
     )
-    return Document(meta=meta, lead=lead_blocks, sections=sections, warnings=tuple(warnings))
+    doc = Document(meta=meta, lead=lead_blocks, sections=sections, warnings=tuple(warnings))
+    analysis = structure.Analysis(
+        items=tuple(model_items(units)),
+        decisions=tuple(decisions[k] for k in sorted(decisions)),
+        leftovers=tuple(leftovers), authors=authors)
+    return doc, analysis
+
+
+def split_leftovers(lines: Sequence[Line]) -> tuple[list[Line], list[structure.Leftover]]:
+    """Take web leftovers (dropped) and bylines (moved to the metadata) out of the body."""
+    kept: list[Line] = []
+    removed: list[structure.Leftover] = []
+    for line in lines:
+        kind = structure.leftover_kind(line.raw) if line.kind == "text" else None
+        if kind is None:
+            kept.append(line)
+        else:
+            removed.append(structure.Leftover(line=line.number, text=line.raw, kind=kind))
+    return kept, removed
 
 
 # --------------------------------------------------------------------------- lines
@@ -252,12 +290,18 @@ def join_continuations(lines: Sequence[Line]) -> list[Line]:
     """
     width = wrap_width(lines)
     out: list[Line] = []
+    listing = False  # inside the items of an unmarked list after a lead-in ending in ":"
     for line in lines:
         if out and line.kind == "text":
             prev = out[-1]
             adjacent = line.number == prev.number + prev.span
-            continues = _starts_lower(line.text) or (
-                width is not None and len(prev.text) >= WRAP_FULL * width)
+            listing = adjacent and (prev.text.endswith(":") or (
+                listing and _starts_lower(line.text)))
+            # After a lead-in, a lower-case line is the next item of an unmarked list; else it
+            # continues a long line (hard-wrapped text), never a short one.
+            continues = not listing and (
+                (_starts_lower(line.text) and len(prev.text) >= 40)
+                or (width is not None and len(prev.text) >= WRAP_FULL * width))
             if continues and adjacent and prev.kind in ("text", "bullet", "ordered") and not (
                 prev.text.endswith((".", "!", "?", ":", ";", "…"))
             ):
@@ -343,12 +387,12 @@ def split_title(text: str) -> tuple[str, str]:
     first = next(breaks, None)
     if first is not None:
         end = first.end()
-        if text[first.start()] in "?!":
-            # "Who Wins? A Guide to the Trade War. The lead..." - a short title-cased sentence
-            # after a question is the rest of the title, not the start of the lead.
-            second = next(breaks, None)
-            if second is not None and _title_case_clause(text[end:second.start()]):
-                end = second.end()
+        # "Who Wins? A Guide to the Trade War. The lead..." or "Heat Is a Hazard. Our Laws
+        # Should Say So. The lead...": a short title-cased sentence after the first is the rest
+        # of the title, not the start of the lead.
+        second = next(breaks, None)
+        if second is not None and _title_case_clause(text[end:second.start()]):
+            end = second.end()
         title = text[:end]
         if title.endswith("."):
             title = title[:-1]
@@ -359,7 +403,7 @@ def split_title(text: str) -> tuple[str, str]:
 
 
 def _title_case_clause(text: str) -> bool:
-    return len(text.split()) <= 8 and _title_case(text)
+    return len(text.split()) <= 8 and structure.case_style(text) in ("title", "caps")
 
 
 def _is_sentence_end(text: str, mark: int, end: int) -> bool:
@@ -391,8 +435,8 @@ def _is_site(site: str, rest: str, title: str, lead: str) -> bool:
         return False
     if words[0].lower() in _OPENERS and not (words[0].lower() == "the" and len(words) > 1):
         return False
-    if rest[:1].islower():
-        return False
+    if rest[:1].islower() or rest.split(" ", 1)[0].lower() in _CONJUNCTIONS:
+        return False  # "Inflation Cools, But Risks Remain": one title, no site
     for i, word in enumerate(words):
         if i and word.lower() in _NAME_CONNECTORS:
             continue
@@ -401,116 +445,24 @@ def _is_site(site: str, rest: str, title: str, lead: str) -> bool:
             return False
     # A site's name does not come back in the title or the first sentences of the lead; the
     # first words of a title that contains a comma usually do ("Trump, Putin ... Trump said").
+    # A site writing about its own field ("Energy Monitor Asia" on energy in Asia) repeats some
+    # of its words, rarely all of them.
     context = {w.lower() for w in _WORD.findall(f"{title} {lead[:400]}")}
     names = [w.lower() for w in _WORD.findall(site) if len(w) >= 3]
     names = [w for w in names if w not in _NAME_CONNECTORS]
-    return not any(w in context for w in names)
-
-
-# --------------------------------------------------------------------------- heading shape
-
-ShapeRule = Callable[[str], bool]
-
-
-def _too_long(text: str) -> bool:
-    return len(text) > MAX_HEADING_CHARS or len(text.split()) > MAX_HEADING_WORDS
-
-
-def _ends_like_sentence(text: str) -> bool:
-    if text.endswith(".") and len(text.split()) <= 3 and is_closing_heading(text):
-        return False  # "Kesimpulan." is a heading with a stray period
-    if text.endswith("."):
-        return not _is_abbreviation(text, len(text) - 1) or text.endswith("..")
-    return text.endswith(("!", ",", ";", "…", ":"))
-
-
-def _has_inner_sentence(text: str) -> bool:
-    return any(_is_sentence_end(text, m.start(), m.end()) for m in _SENTENCE_END.finditer(text))
-
-
-def _starts_in_lower_case(text: str) -> bool:
-    first = next((c for c in text if c.isalnum()), "")
-    return first.islower()
-
-
-def _many_commas(text: str) -> bool:
-    return text.count(",") > 3
-
-
-SHAPE_RULES: tuple[tuple[str, ShapeRule], ...] = (
-    # Headings are short; a 30-word line is a paragraph even without a final period.
-    ("too_long", _too_long),
-    # A final period, "!", "," ";" or "…" ends a sentence; ":" introduces a list or quote. "?"
-    # is allowed (question headings) and so is a final abbreviation ("... and the U.S.").
-    ("ends_like_sentence", _ends_like_sentence),
-    # Two sentences on one line are running text.
-    ("inner_sentence", _has_inner_sentence),
-    # Headings start with a capital or a digit in cased scripts.
-    ("starts_lower_case", _starts_in_lower_case),
-    # Enumerations with many commas read as prose.
-    ("many_commas", _many_commas),
-)
-"""Rules, in order, that veto a line as a heading; the first that fires names the reason."""
-
-
-def shape_veto(text: str) -> str | None:
-    """The name of the first :data:`SHAPE_RULES` rule that rules ``text`` out as a heading."""
-    text = _HEADING_NUMBER.sub("", text, count=1)  # "II. Scope": the numeral is no sentence
-    return next((name for name, rule in SHAPE_RULES if rule(text)), None)
-
-
-Numbering = tuple[str, int, int]
-"""``(scheme, depth, last number)``: the scheme names the style and the parent number."""
-
-
-def heading_number(text: str) -> Numbering | None:
-    """The numbering of a heading text: "2.1 Scope" -> ("arabic:2", 2, 1), "IV. Outlook" ->
-    ("roman:", 1, 4), "3. Risks" -> ("arabic:", 1, 3); None when unnumbered."""
-    if m := ORDERED_MARKER.match(text):
-        return "arabic:", 1, int(m.group(1))
-    m = _HEADING_NUMBER.match(text)
-    if m is None:
-        return None
-    if m.group(1):
-        parts = m.group(1).split(".")
-        return "arabic:" + ".".join(parts[:-1]), len(parts), int(parts[-1])
-    return "roman:", 1, _roman(m.group(2))
-
-
-def _roman(numeral: str) -> int:
-    values = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
-    total = 0
-    for i, ch in enumerate(numeral):
-        v = values[ch]
-        total += -v if i + 1 < len(numeral) and values[numeral[i + 1]] > v else v
-    return total
-
-
-def is_closing_heading(text: str) -> bool:
-    """Whether ``text`` names an opening/closing section ("Kesimpulan", "Conclusion: ...")."""
-    norm = _HEADING_NUMBER.sub("", text).lower().strip(" .:?!")
-    norm = ORDERED_MARKER.sub("", norm)
-    if len(norm.split()) > 6:
-        return False
-    for word in CLOSING_WORDS:
-        if norm == word:
-            return True
-        if word in _AMBIGUOUS_CLOSING or not norm.startswith(word):
-            continue
-        after = norm[len(word):len(word) + 1]
-        if after in (" ", ":", ",", "-", "–", "—"):
-            return True
-    return False
+    if len(names) <= 1:
+        return not any(w in context for w in names)
+    return not all(w in context for w in names)
 
 
 # --------------------------------------------------------------------------- units
 
-UnitKind = Literal["heading", "paragraph", "bullets", "ordered", "break"]
+UnitKind = Literal["candidate", "paragraph", "bullets", "ordered", "break", "explicit"]
 
 
 @dataclass(slots=True)
 class Unit:
-    """A block-level item before heading levels are decided."""
+    """A block-level item before the structure model decides what it is."""
 
     kind: UnitKind
     lines: list[Line]
@@ -524,6 +476,16 @@ class Unit:
     @property
     def number(self) -> int:
         return self.lines[0].number
+
+
+def _candidate_or_paragraph(line: Line) -> Unit:
+    """A line the model is asked about (heading-shaped, or a short question), else a paragraph:
+    a sentence ending in ".", a lead-in ending in ":" or a quotation is never a heading."""
+    text = line.text
+    asked = (structure.heading_shaped(text) or (
+        text.endswith("?") and len(text.split()) <= structure.CANDIDATE_MAX_WORDS)
+    ) and not structure.is_source_note(text)
+    return Unit("candidate" if asked else "paragraph", [line])
 
 
 def group_units(lines: Sequence[Line]) -> list[Unit]:
@@ -546,31 +508,51 @@ def group_units(lines: Sequence[Line]) -> list[Unit]:
                    and lines[j].ordinal == lines[j - 1].ordinal + 1):
                 j += 1
             if (j - i >= 2 and lines[j - 1].ordinal == last_numbered_heading + 1
-                    and shape_veto(lines[j - 1].text) is None
-                    and shape_veto(lines[j - 2].text) is not None
+                    and structure.heading_shaped(lines[j - 1].text)
+                    and not structure.heading_shaped(lines[j - 2].text)
                     and j < len(lines) and lines[j].kind == "text"):
                 # "3. Impact" after a list "1. ... 2. ..." continues the headings "1." and "2."
                 j -= 1
             followed_by_text = j < len(lines) and lines[j].kind == "text"
             after_lead_in = i > 0 and lines[i - 1].text.endswith(":")
             if (j == i + 1 and followed_by_text and not after_lead_in
-                    and shape_veto(line.text) is None):
-                units.append(Unit("heading", [line]))
+                    and structure.heading_shaped(line.text)):
+                units.append(Unit("candidate", [line], start=line.ordinal))
                 last_numbered_heading = line.ordinal
             else:
                 units.append(Unit("ordered", list(lines[i:j]), start=line.ordinal))
             i = j
-        else:
-            if line.kind == "explicit":
-                units.append(Unit("heading", [line], explicit_level=line.ordinal))
-            elif line.kind == "break":
-                units.append(Unit("break", [line]))
-            elif shape_veto(line.text) is None:
-                units.append(Unit("heading", [line]))
-            else:
-                units.append(Unit("paragraph", [line]))
+        elif line.kind == "explicit":
+            units.append(Unit("explicit", [line], explicit_level=line.ordinal))
             i += 1
-    return units
+        elif line.kind == "break":
+            units.append(Unit("break", [line]))
+            i += 1
+        else:
+            units.append(_candidate_or_paragraph(line))
+            i += 1
+    return _unmarked_lists(units)
+
+
+def _unmarked_lists(units: list[Unit]) -> list[Unit]:
+    """Two or more short heading-shaped lines right after a paragraph ending in ":" are the items
+    of a list written without markers, not a section with subsections."""
+    out: list[Unit] = []
+    i = 0
+    while i < len(units):
+        unit = units[i]
+        out.append(unit)
+        i += 1
+        if unit.kind in ("candidate", "paragraph") and unit.lines[-1].text.endswith(":"):
+            j = i
+            while (j < len(units) and units[j].kind == "candidate"
+                   and units[j].lines[0].kind == "text"
+                   and structure.list_item_shaped(units[j].text)):
+                j += 1
+            if j - i >= 2:
+                out.append(Unit("bullets", [line for u in units[i:j] for line in u.lines]))
+                i = j
+    return out
 
 
 def _display_text(unit: Unit) -> str:
@@ -581,315 +563,75 @@ def _display_text(unit: Unit) -> str:
     return line.text
 
 
-# --------------------------------------------------------------------------- position rules
-
-PositionRule = Callable[[list[Unit]], None]
-
-
-def _last_line_is_text(units: list[Unit]) -> None:
-    """A heading introduces content: a heading-shaped last line ("Sumber: Reuters") is text."""
-    if units and units[-1].kind == "heading" and units[-1].explicit_level is None:
-        units[-1].kind = "paragraph"
-
-
-def _unmarked_list_after_lead_in(units: list[Unit]) -> None:
-    """Two or more short heading-shaped lines right after a paragraph ending in ":" are the items
-    of a list written without markers, not a section with subsections."""
-    out: list[Unit] = []
-    i = 0
-    while i < len(units):
-        unit = units[i]
-        out.append(unit)
-        i += 1
-        if unit.kind == "paragraph" and unit.lines[-1].text.endswith(":"):
-            j = i
-            while (j < len(units) and units[j].kind == "heading"
-                   and units[j].explicit_level is None and units[j].lines[0].kind == "text"):
-                j += 1
-            if j - i >= 2:
-                out.append(Unit("bullets", [line for u in units[i:j] for line in u.lines]))
-                i = j
-    units[:] = out
-
-
-POSITION_RULES: tuple[tuple[str, PositionRule], ...] = (
-    ("unmarked_list_after_lead_in", _unmarked_list_after_lead_in),
-    ("last_line_is_text", _last_line_is_text),
-)
-"""Rules, in order, that turn heading candidates back into text because of where they stand."""
-
-
-# --------------------------------------------------------------------------- level rules
-
-
-@dataclass(slots=True)
-class Evidence:
-    """What the whole document says about its headings, gathered before levels are decided."""
-
-    explicit_levels: dict[int, int] = field(default_factory=dict)
+def _explicit_levels(units: Sequence[Unit]) -> dict[int, int]:
     """``#`` count -> level 2/3 (relative: the fewest ``#`` in the body is level 2)."""
-    explicit_h2_only: bool = False
-    """The author marked section headings only: bare headings under them are subsections."""
-    sure_h2: list[str] = field(default_factory=list)
-    """Inferred headings directly followed by a heading: sections owning subsections."""
-    sure_h3: list[str] = field(default_factory=list)
-    """Inferred headings directly after such a section heading."""
-    last_heading: int = -1
-    """Index of the last heading unit."""
-    style: tuple[Callable[[str], bool], bool] | None = None
-    """A visible trait that tells every known H2 from every known H3, and its value for H2s."""
-
-
-@dataclass(slots=True)
-class State:
-    """Where the level pass stands while walking the units in order."""
-
-    in_parent: bool = False
-    """The open H2 owns subsections, so a plain heading now is by default one more of them."""
-    children: int = 0
-    expected_children: int | None = None
-    """Subsections the open section announced; once they are all there, it is complete."""
-    child_words: list[int] = field(default_factory=list)
-    numbers: dict[int, tuple[str, int]] = field(default_factory=dict)
-    """Level -> (numbering scheme, number) of the last numbered heading at that level."""
-    prev_level: int | None = None
-    """Level of the previous unit when it was a heading, else None."""
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """One heading to place, with the facts the level rules look at."""
-
-    index: int
-    text: str
-    explicit_level: int | None
-    follows_heading: bool
-    followed_by_heading: bool
-    number: Numbering | None
-    ends_with_lead_in: bool
-    """Its section's content ends with a paragraph ending in ":" (an intro to subsections)."""
-    announced: int | None = None
-    """How many subsections that lead-in announces ("Three stand out:" -> 3), if it says."""
-
-
-LevelRule = Callable[[Candidate, Evidence, State], int | None]
-
-
-def _rule_explicit(c: Candidate, ev: Evidence, st: State) -> int | None:
-    """``#`` lines keep the level their author gave, relative to the other ``#`` lines."""
-    return None if c.explicit_level is None else ev.explicit_levels.get(c.explicit_level, 3)
-
-
-def _rule_run_tail(c: Candidate, ev: Evidence, st: State) -> int | None:
-    """A heading right below another heading is its subsection."""
-    return None if st.prev_level is None else min(st.prev_level + 1, 3)
-
-
-def _rule_run_head(c: Candidate, ev: Evidence, st: State) -> int | None:
-    """A heading directly followed by another heading is a section that owns subsections."""
-    return 2 if c.followed_by_heading else None
-
-
-def _rule_closing_words(c: Candidate, ev: Evidence, st: State) -> int | None:
-    """"Kesimpulan", "Conclusion", "Fazit", "Introduction"... are top-level wherever they are."""
-    return 2 if is_closing_heading(c.text) else None
-
-
-def _rule_numbering(c: Candidate, ev: Evidence, st: State) -> int | None:
-    """Numbers place a heading: "3." continuing "2." at some level is at that level; otherwise
-    depth decides ("2." -> H2, "2.1" -> H3)."""
-    if c.number is None:
-        return None
-    style, depth, n = c.number
-    for level in (3, 2) if st.in_parent else (2, 3):
-        if st.numbers.get(level) == (style, n - 1):
-            return level
-    return 2 if depth == 1 else 3
-
-
-def _rule_intro_then_subsections(c: Candidate, ev: Evidence, st: State) -> int | None:
-    """A section whose text ends with a lead-in ("Ada tiga alasan:") opens subsections."""
-    return 2 if c.ends_with_lead_in else None
-
-
-def _rule_style(c: Candidate, ev: Evidence, st: State) -> int | None:
-    """If every known H2 differs from every known H3 in one visible trait (all capitals, title
-    case), a plain heading takes the level whose look it shares."""
-    if ev.style is None:
-        return None
-    trait, h2_value = ev.style
-    return 2 if trait(c.text) == h2_value else 3
-
-
-def _discriminating_style(h2s: Sequence[str], h3s: Sequence[str]) -> tuple[
-        Callable[[str], bool], bool] | None:
-    # Capitals are a deliberate choice, one example each suffices; title case can be chance.
-    for trait, needed in ((_all_caps, 1), (_title_case, 2)):
-        h2 = {trait(t) for t in h2s}
-        h3 = {trait(t) for t in h3s}
-        if (len(h2) == 1 and len(h3) == 1 and h2 != h3
-                and len(h2s) >= needed and len(h3s) >= needed):
-            return trait, h2.pop()
-    return None
-
-
-def _rule_short_label_at_end(c: Candidate, ev: Evidence, st: State) -> int | None:
-    """The last heading, a short label after two or more longer subsections ("Outlook",
-    "What Now?"), closes the article rather than adding one more subsection."""
-    if c.index != ev.last_heading or not st.in_parent or st.children < 2:
-        return None
-    words = len(c.text.split())
-    if words <= _SHORT_LABEL_WORDS and min(st.child_words, default=0) > _SHORT_LABEL_WORDS:
-        return 2
-    return None
-
-
-def _rule_context(c: Candidate, ev: Evidence, st: State) -> int | None:
-    """Otherwise: a subsection while the open section owns subsections, else a section."""
-    return 3 if st.in_parent else 2
-
-
-LEVEL_RULES: tuple[tuple[str, LevelRule], ...] = (
-    ("explicit", _rule_explicit),
-    ("run_tail", _rule_run_tail),
-    ("run_head", _rule_run_head),
-    ("closing_words", _rule_closing_words),
-    ("numbering", _rule_numbering),
-    ("intro_then_subsections", _rule_intro_then_subsections),
-    ("style", _rule_style),
-    ("short_label_at_end", _rule_short_label_at_end),
-    ("context", _rule_context),
-)
-"""Rules, in order, that give a heading its level; the first that answers wins."""
-
-
-_COUNT_WORDS = {
-    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "dua": 2, "tiga": 3, "empat": 4,
-    "lima": 5, "enam": 6, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "zwei": 2, "drei": 3,
-    "vier": 4, "fünf": 5, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "twee": 2, "drie": 3,
-}
-_COUNT = re.compile(r"\b(\d|" + "|".join(_COUNT_WORDS) + r")\b", re.IGNORECASE)
-
-
-def announced_count(lead_in: str) -> int | None:
-    """The number of parts a lead-in announces ("Dampaknya dari tiga sisi:" -> 3), or None."""
-    last_sentence = _SENTENCE_END.split(lead_in)[-1]
-    found = _COUNT.findall(last_sentence)
-    if len(found) != 1:
-        return None
-    word = found[0].lower()
-    return int(word) if word.isdigit() else _COUNT_WORDS[word]
-
-
-def _all_caps(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return bool(letters) and all(not c.islower() for c in letters) and any(
-        c.isupper() for c in letters)
-
-
-_FUNCTION_WORDS = frozenset(
-    """with from into over than that this what when your their yang untuk dengan dalam pada bagi
-    atau serta oleh dari antara akan juga bahwa para sebagai""".split()
-)
-
-
-def _title_case(text: str) -> bool:
-    long_words = [w for w in _WORD.findall(text)
-                  if len(w) >= 4 and w[0].isalpha() and w.lower() not in _FUNCTION_WORDS]
-    return len(long_words) >= 2 and all(w[0].isupper() for w in long_words)
-
-
-def _gather_evidence(units: Sequence[Unit], candidates: Sequence[Candidate]) -> Evidence:
-    ev = Evidence()
     counts = sorted({u.explicit_level for u in units if u.explicit_level is not None})
-    ev.explicit_levels = {n: (2 if k == 0 else 3) for k, n in enumerate(counts)}
-    ev.explicit_h2_only = len(counts) == 1
-    for c in candidates:
-        if c.explicit_level is None and c.followed_by_heading and not c.follows_heading:
-            ev.sure_h2.append(c.text)
-        elif c.explicit_level is None and c.follows_heading:
-            ev.sure_h3.append(c.text)
-    ev.last_heading = candidates[-1].index if candidates else -1
-    ev.style = _discriminating_style(ev.sure_h2, ev.sure_h3)
-    return ev
+    return {n: (2 if k == 0 else 3) for k, n in enumerate(counts)}
 
 
-def assign_levels(units: Sequence[Unit]) -> dict[int, int]:
-    """Unit index -> heading level (2 or 3) for every heading unit, by :data:`LEVEL_RULES`."""
-    candidates: list[Candidate] = []
-    for i, unit in enumerate(units):
-        if unit.kind != "heading":
-            continue
-        j = i + 1
-        while j < len(units) and units[j].kind != "heading":
-            j += 1
-        section = units[i + 1:j]
-        lead_in = (bool(section) and section[-1].kind == "paragraph"
-                   and section[-1].text.endswith(":") and j < len(units))
-        text = _display_text(unit)
-        number = heading_number(text)
-        candidates.append(Candidate(
-            index=i,
-            text=text,
-            explicit_level=unit.explicit_level,
-            follows_heading=i > 0 and units[i - 1].kind == "heading",
-            followed_by_heading=i + 1 < len(units) and units[i + 1].kind == "heading",
-            number=number,
-            ends_with_lead_in=lead_in,
-            announced=announced_count(section[-1].text) if lead_in else None,
-        ))
-    ev = _gather_evidence(units, candidates)
-    levels: dict[int, int] = {}
-    st = State()
-    prev_index = -2
-    for c in candidates:
-        if c.index != prev_index + 1:
-            st.prev_level = None
-        level = next(lvl for _, rule in LEVEL_RULES if (lvl := rule(c, ev, st)) is not None)
-        levels[c.index] = level
-        _advance(st, c, level, ev)
-        prev_index = c.index
-    return levels
-
-
-def _advance(st: State, c: Candidate, level: int, ev: Evidence) -> None:
-    if level == 2:
-        explicit_parent = c.explicit_level is not None and ev.explicit_h2_only
-        st.in_parent = c.followed_by_heading or c.ends_with_lead_in or explicit_parent
-        st.expected_children = c.announced if c.ends_with_lead_in else None
-        st.children = 0
-        st.child_words = []
-        st.numbers.pop(3, None)
-    else:
-        st.children += 1
-        st.child_words.append(len(c.text.split()))
-        st.in_parent = st.children != st.expected_children
-    if c.number is not None:
-        st.numbers[level] = (c.number[0], c.number[2])
-    st.prev_level = level
+def model_items(units: Sequence[Unit]) -> list[structure.Item]:
+    """The units as the structure model sees them."""
+    levels = _explicit_levels(units)
+    kinds: dict[str, structure.ItemKind] = {
+        "candidate": "candidate", "paragraph": "paragraph", "bullets": "list",
+        "ordered": "list", "break": "break", "explicit": "explicit"}
+    return [structure.Item(
+        index=i, kind=kinds[u.kind], text=_display_text(u), line=u.number,
+        explicit_level=None if u.explicit_level is None else levels[u.explicit_level])
+        for i, u in enumerate(units)]
 
 
 # --------------------------------------------------------------------------- stream
 
 
-def build_stream(lines: Sequence[Line], *, title_was_explicit: bool = False) -> list[FlowItem]:
-    """The flat stream of blocks and headings for the body lines (after the title line)."""
+def analyse(lines: Sequence[Line]) -> tuple[list[Unit], dict[int, structure.Decision]]:
+    """Units of the body lines and the structure model's decision for each candidate."""
     units = group_units(lines)
-    for _, rule in POSITION_RULES:
-        rule(units)
-    levels = assign_levels(units)
+    return units, structure.decode(model_items(units))
+
+
+def build_stream(units: Sequence[Unit],
+                 decisions: Mapping[int, structure.Decision]) -> list[FlowItem]:
+    """The flat stream of blocks and headings for the body units."""
     stream: list[FlowItem] = []
     for i, unit in enumerate(units):
-        if unit.kind == "heading":
-            stream.append(Heading(level=levels[i], inlines=(Text(text=_display_text(unit)),),
-                                  line=unit.number))
-        elif unit.kind == "paragraph":
+        decision = decisions.get(i)
+        if decision is not None and decision.label != "prose":
+            stream.append(Heading(level=2 if decision.label == "h2" else 3,
+                                  inlines=(Text(text=_display_text(unit)),), line=unit.number))
+        elif unit.kind == "candidate" and unit.lines[0].kind == "ordered":
+            stream.append(_list(Unit("ordered", unit.lines, start=unit.start)))
+        elif unit.kind in ("candidate", "paragraph"):
             stream.append(_paragraph(unit.text, unit.number))
         elif unit.kind == "break":
             stream.append(ThematicBreak(line=unit.number))
+        elif unit.kind == "explicit":
+            stream.append(Heading(level=3, inlines=(Text(text=unit.text),), line=unit.number))
         else:
             stream.append(_list(unit))
     return stream
+
+
+def uncertainty_warnings(path: str, decisions: Mapping[int, structure.Decision]
+                         ) -> list[Diagnostic]:
+    """One warning per uncertain decision, naming the line and the one-line fix."""
+    return [Diagnostic(message=f"uncertain heading ({uncertain_summary(d)}); {fix_hint(d)}",
+                       code="structure-uncertain", source=path, line=d.line, format="text")
+            for d in decisions.values() if d.uncertain]
+
+
+def uncertain_summary(d: structure.Decision) -> str:
+    names = {"prose": "text", "h2": "section", "h3": "subsection"}
+    return f"read as {names[d.label]}, could be {names[d.alternative]}: {d.text[:60]!r}"
+
+
+def fix_hint(d: structure.Decision) -> str:
+    """The one-line fix that makes the line's role explicit."""
+    wanted = d.label
+    if wanted == "prose":
+        return "if it is a heading, start the line with '## ' (section) or '### ' (subsection)"
+    mark = "## " if wanted == "h2" else "### "
+    return f"to confirm, start the line with {mark!r} (or '## '/'### ' for the other level)"
 
 
 def _paragraph(text: str, line: int) -> Paragraph:

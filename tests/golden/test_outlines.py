@@ -23,7 +23,10 @@ SUFFIXES = (".txt", ".md", ".html")
 
 
 def _cases() -> list[Path]:
-    sources = [p for p in sorted(FIXTURES.rglob("*")) if p.suffix in SUFFIXES and p.is_file()]
+    # The structure corpus is measured by tests/readers/test_structure.py, not held to
+    # exactness one article at a time.
+    sources = [p for p in sorted(FIXTURES.rglob("*")) if p.suffix in SUFFIXES and p.is_file()
+               and "corpus" not in p.relative_to(FIXTURES).parts]
     return [p for p in sources if p.with_suffix(".outline.json").is_file()]
 
 

@@ -1,0 +1,883 @@
+"""Structure inference for unmarked text: which lines are headings, and at which level.
+
+The evidence and the decision are kept apart. :func:`heading_features` and
+:func:`level_features` turn a line and its surroundings into named features (length, final
+punctuation, case pattern relative to the article's other heading-shaped lines, quote marks,
+numbering, what follows, lexical overlap between a section's intro and the headings after it,
+opening/closing vocabulary from the per-language data in ``lighthouse_docs/vocab/``...). Two
+logistic models fitted on the training split of the labelled corpus (``tools/fit_structure.py``;
+weights in ``structure_model.json``) score them: *is this line a heading?* and *is this heading a
+section (H2) rather than a subsection (H3)?*. :func:`decode` then picks the most probable
+outline for the whole article with a beam search under hard constraints (an H3 needs an open
+H2; an explicit ``#`` line keeps its level). The margin between the best outline and the best
+one that decides a line differently is that line's confidence; every decision carries the
+features that weighed most, so ``inspect --explain`` can print why.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+Label = Literal["prose", "h2", "h3"]
+ALL_LABELS: tuple[Label, ...] = ("prose", "h2", "h3")
+ItemKind = Literal["candidate", "paragraph", "list", "explicit", "break"]
+
+UNCERTAIN_MARGIN = 1.0
+"""Decisions whose best alternative is within this many log-odds are reported as uncertain."""
+CANDIDATE_MAX_WORDS = 25
+"""Lines longer than this are prose without asking the model."""
+_ADJACENT_PENALTY = 12.0
+"""Log-odds cost of an outline with an empty section or subsection."""
+_SURE = 4.0
+"""A line whose heading logit is beyond +-_SURE is not branched on by the decoder."""
+
+_WORD = re.compile(r"\w+")
+_LETTER_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_SENTENCE_END = re.compile(r"[.?!][\"'’”»)\]]*\s+(?=[\"'“‘«(\[]?[A-Z0-9])")
+_HEADING_NUMBER = re.compile(
+    r"^(?:(\d{1,3})(?:\.(\d{1,3}))*[.)]?|([IVXLC]{1,6})[.)]|([A-H])[.)])[ \t]+(?=\S)")
+_QUOTES_OPEN = "\"“‘«„'"
+_QUOTES_CLOSE = "\"”’»“'"
+_DASHES = "—–-"
+
+
+# --------------------------------------------------------------------------- vocabulary
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """Word lists from ``lighthouse_docs/vocab/<lang>.json``, merged over all languages."""
+
+    closing: frozenset[str]
+    opening: frozenset[str]
+    drop_prefixes: tuple[str, ...]
+    photo_prefixes: tuple[str, ...]
+    byline_prefixes: tuple[str, ...]
+    source_prefixes: tuple[str, ...]
+    connectives: tuple[str, ...]
+    question_words: frozenset[str]
+    count_words: Mapping[str, int]
+    function_words: frozenset[str]
+    abbreviations: frozenset[str]
+    signposts: tuple[str, ...]
+    """Words of an intro that announce parts to follow ("berikut", "as follows", "groups")."""
+    auxiliaries: frozenset[str]
+    """First words of yes/no questions ("apakah", "does")."""
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    """The merged vocabulary of every language shipped in ``lighthouse_docs/vocab``."""
+    merged: dict[str, set[str]] = {}
+    counts: dict[str, int] = {}
+    folder = resources.files("lighthouse_docs") / "vocab"
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".json"):
+            continue
+        data = json.loads(entry.read_text(encoding="utf-8"))
+        for key, value in data.items():
+            if key == "count_words":
+                counts.update({k.lower(): int(v) for k, v in value.items()})
+            else:
+                merged.setdefault(key, set()).update(v.lower() for v in value)
+
+    def prefixes(key: str) -> tuple[str, ...]:
+        return tuple(sorted(merged.get(key, ()), key=len, reverse=True))
+
+    return Vocabulary(
+        closing=frozenset(merged.get("closing", ())),
+        opening=frozenset(merged.get("opening", ())),
+        drop_prefixes=prefixes("drop_prefixes"),
+        photo_prefixes=prefixes("photo_prefixes"),
+        byline_prefixes=prefixes("byline_prefixes"),
+        source_prefixes=prefixes("source_prefixes"),
+        connectives=prefixes("connectives"),
+        question_words=frozenset(merged.get("question_words", ())),
+        count_words=counts,
+        function_words=frozenset(merged.get("function_words", ())),
+        abbreviations=frozenset(merged.get("abbreviations", ())),
+        signposts=prefixes("signposts"),
+        auxiliaries=frozenset(merged.get("auxiliaries", ())),
+    )
+
+
+# --------------------------------------------------------------------------- web leftovers
+
+LeftoverKind = Literal["drop", "byline"]
+
+
+def _prefix_hit(lower: str, prefixes: Iterable[str]) -> str | None:
+    for prefix in prefixes:
+        if lower.startswith(prefix):
+            rest = lower[len(prefix):len(prefix) + 1]
+            if not rest or not (rest.isalnum() or rest == "-"):
+                return prefix
+    return None
+
+
+_NAME_PARTICLES = frozenset(
+    "and dan & de del dela della der van von bin binti al el da di du le la y".split())
+
+
+def leftover_kind(text: str) -> LeftoverKind | None:
+    """Whether a line is a web-page leftover to drop or a byline to move into the metadata.
+
+    ``Baca juga: ...``, ``Read more: ...``, ``ADVERTISEMENT``, ``Scroll to continue``, a bare
+    photo credit ``Foto: ANTARA/...`` -> "drop"; ``Penulis: ...``, ``Editor: ...``, ``By Jane
+    Doe`` -> "byline". Source notes (``Sumber: ...``) stay in the text.
+    """
+    words = text.split()
+    if not words or len(words) > 30:
+        return None
+    lower = text.lower().strip()
+    vocab = vocabulary()
+    hit = _prefix_hit(lower, vocab.drop_prefixes)
+    if hit is not None:
+        rest = lower[len(hit):].lstrip()
+        # "Baca juga: <headline>", "ADVERTISEMENT", "Simak video ..." - never a sentence.
+        if not rest or rest[0] in ":—–-|»>" or (
+                len(words) <= 14 and not text.endswith((".", "!"))):
+            return "drop"
+    if len(words) > 24 or (text.endswith((".", "?", "!")) and len(words) > 12):
+        return None
+    for prefix in vocab.photo_prefixes:
+        if lower.startswith(prefix) and lower[len(prefix):].lstrip()[:1] in (":", "/"):
+            return "drop"
+    hit = _prefix_hit(lower, vocab.byline_prefixes)
+    if hit is not None and len(words) <= 10 and not text.endswith((".", "?", "!")):
+        rest = text[len(hit):].lstrip(" :")
+        if rest.startswith(":"):
+            rest = rest[1:]
+        rest = _names_part(rest)
+        names = [w for w in _LETTER_WORD.findall(rest) if w.lower() not in _NAME_PARTICLES]
+        if names and names[0][:1].isupper() and all(w[:1].isupper() for w in names):
+            return "byline"
+    return None
+
+
+def is_source_note(text: str) -> bool:
+    """``Sumber: BPS``, ``Source: IMF``: a paragraph naming the source, never a heading."""
+    lower = text.lower()
+    hit = _prefix_hit(lower, vocabulary().source_prefixes)
+    return hit is not None and lower[len(hit):].lstrip()[:1] == ":"
+
+
+def list_item_shaped(text: str) -> bool:
+    """Whether a line after a lead-in ending in ":" can be an item of an unmarked list: one
+    short clause, not a source note, not a capitalised sentence."""
+    if len(text.split()) > CANDIDATE_MAX_WORDS or _inner_sentence(text):
+        return False
+    if _prefix_hit(text.lower(), vocabulary().source_prefixes) is not None:
+        return False
+    return not (text.endswith((".", "!", "?")) and text[:1].isupper())
+
+
+def _names_part(text: str) -> str:
+    """The names of a byline without the role after them ("Hana P., dosen HI" -> "Hana P.")."""
+    parts = text.split(",")
+    kept = [parts[0]]
+    for part in parts[1:]:
+        if not part.strip()[:1].isupper():
+            break
+        kept.append(part)
+    return ",".join(kept)
+
+
+def byline_names(text: str) -> tuple[str, ...]:
+    """The people a byline names: ``Penulis: Rina W. dan Budi`` -> ("Rina W.", "Budi")."""
+    lower = text.lower()
+    hit = _prefix_hit(lower, vocabulary().byline_prefixes) or ""
+    rest = text[len(hit):].strip().lstrip(":").strip()
+    rest = _names_part(re.split(r"\s*[|/(]\s*", rest)[0])
+    parts = re.split(r"\s*(?:,|;|&|\band\b|\bdan\b)\s*", rest)
+    return tuple(p.strip() for p in parts if p.strip())
+
+
+# --------------------------------------------------------------------------- line traits
+
+
+def case_style(text: str) -> str:
+    """"caps", "title", "sentence" or "other" (numbers and quote marks ignored)."""
+    body = _HEADING_NUMBER.sub("", text)
+    words = _LETTER_WORD.findall(body)
+    letters = [c for c in body if c.isalpha()]
+    if not words or not letters:
+        return "other"
+    if all(not c.islower() for c in letters) and len(letters) > 1:
+        return "caps"
+    fw = vocabulary().function_words
+    content = [w for w in words[1:] if w.lower() not in fw and len(w) > 3]
+    if not content:
+        return "title" if words[0][:1].isupper() else "other"
+    upper = sum(w[:1].isupper() for w in content)
+    if upper >= 0.75 * len(content):
+        return "title"
+    if upper <= 0.34 * len(content) and words[0][:1].isupper():
+        return "sentence"
+    return "other"
+
+
+def signature(text: str) -> str:
+    """The look of a heading: case style, numbering scheme and depth, colon, question mark.
+    Headings of one level usually share it."""
+    m = _HEADING_NUMBER.match(text)
+    scheme = "none"
+    if m is not None:
+        scheme = ("roman" if m.group(3) else "letter" if m.group(4)
+                  else f"arabic{m.group(0).strip().rstrip('.)').count('.') + 1}")
+    body = _strip_number(text)
+    return "|".join((case_style(text), scheme, str(":" in body[:-1]), str(body.endswith("?"))))
+
+
+def numbering(text: str) -> tuple[int, int] | None:
+    """``(depth, number)`` of a numbered heading: "2.1 Scope" -> (2, 1), "IV. X" -> (1, 4)."""
+    m = _HEADING_NUMBER.match(text)
+    if m is None:
+        return None
+    if m.group(3):
+        return 1, _roman(m.group(3))
+    if m.group(4):
+        return 1, ord(m.group(4)) - ord("A") + 1
+    parts = re.findall(r"\d+", m.group(0))
+    return len(parts), int(parts[-1])
+
+
+def _roman(numeral: str) -> int:
+    values = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+    total = 0
+    for i, ch in enumerate(numeral):
+        v = values[ch]
+        total += -v if i + 1 < len(numeral) and values[numeral[i + 1]] > v else v
+    return total
+
+
+def _strip_number(text: str) -> str:
+    return _HEADING_NUMBER.sub("", text).strip()
+
+
+def _norm(text: str) -> str:
+    return _strip_number(text).lower().strip(" .:?!\"“”")
+
+
+def vocab_hit(text: str, words: frozenset[str]) -> bool:
+    """Whether ``text`` is, or starts with, an entry of ``words`` ("Kesimpulan: ...")."""
+    norm = _norm(text)
+    if len(norm.split()) > 7:
+        return False
+    if norm in words:
+        return True
+    return any(norm.startswith(w) and norm[len(w):len(w) + 1] in (" ", ":", ",", "-", "–", "—")
+               and len(norm.split()) <= len(w.split()) + 4 for w in words)
+
+
+def content_words(text: str) -> frozenset[str]:
+    """Lower-cased words of three or more letters that are not function words."""
+    fw = vocabulary().function_words
+    return frozenset(w for w in (m.lower() for m in _WORD.findall(text))
+                     if len(w) >= 3 and w not in fw and not w.isdigit())
+
+
+def _stem_overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    """Share of ``a``'s words that appear in ``b`` (prefix match of 5 letters, for inflections)."""
+    if not a:
+        return 0.0
+    stems = {w[:5] for w in b}
+    return sum(w[:5] in stems for w in a) / len(a)
+
+
+def announced_count(text: str) -> int | None:
+    """The number of parts a lead-in announces ("Ada tiga alasan:" -> 3), or None."""
+    tail = re.split(r"[.!?]\s", text)[-1].lower()
+    found = [int(w) if w.isdigit() else vocabulary().count_words.get(w, -1)
+             for w in _WORD.findall(tail) if w.isdigit() or w in vocabulary().count_words]
+    found = [n for n in found if n >= 0]
+    return found[0] if len(found) == 1 and 0 < found[0] < 10 else None
+
+
+def _inner_sentence(text: str) -> bool:
+    for m in _SENTENCE_END.finditer(text):
+        token = text[:m.start()].rsplit(" ", 1)[-1].lower().strip("\"'“‘(")
+        if token and token not in vocabulary().abbreviations and not (
+                len(token) == 1 or re.fullmatch(r"(?:\w\.)+\w", token)):
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------- items
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One body unit as the model sees it."""
+
+    index: int
+    kind: ItemKind
+    text: str
+    line: int
+    explicit_level: int | None = None
+    """Level 2/3 an author gave with ``#`` lines (already normalised)."""
+    numbered_list_line: bool = False
+    """A lone ``1. Background`` line: a heading candidate that is an ordered item if prose."""
+
+    @property
+    def n_words(self) -> int:
+        return len(self.text.split())
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Facts about the whole article, computed once before any decision."""
+
+    items: tuple[Item, ...]
+    shapes: tuple[bool, ...]
+    """Per item: heading-shaped (short, no sentence punctuation, capitalised)."""
+    styles: tuple[str, ...]
+    words: tuple[frozenset[str], ...]
+    median_words: float
+    style_share: Mapping[str, float]
+    """Share of the heading-shaped lines that have each case style."""
+    questions: int
+    """Heading-shaped lines ending in "?"."""
+    shaped: int
+    """Heading-shaped lines in all."""
+    paragraphs_after: tuple[int, ...]
+    """Per item: paragraphs between it and the next heading-shaped item."""
+
+
+def heading_shaped(text: str) -> bool:
+    """Short, no sentence-final punctuation, not starting in lower case, one sentence."""
+    body = _strip_number(text) or text
+    words = body.split()
+    if not words or len(words) > 20 or len(body) > 200:
+        return False
+    if body[-1] in ".!,;…:" and not (body.endswith(".") and len(words) <= 3
+                                      and vocab_hit(body, vocabulary().closing)):
+        last = body.rsplit(" ", 1)[-1].rstrip(".").lower()
+        if not (body.endswith(".") and last in vocabulary().abbreviations):
+            return False
+    first = next((c for c in body if c.isalnum()), "")
+    if first.islower() or body[0] in _QUOTES_OPEN:
+        return False
+    return not _inner_sentence(body) and body.count(",") <= 3
+
+
+def make_context(items: Sequence[Item]) -> Context:
+    shapes = tuple(it.kind in ("candidate", "explicit") and heading_shaped(it.text)
+                   for it in items)
+    styles = tuple(case_style(it.text) for it in items)
+    words = tuple(content_words(it.text) for it in items)
+    lengths = sorted(it.n_words for it in items if it.kind in ("candidate", "paragraph")
+                     and it.n_words > CANDIDATE_MAX_WORDS // 2) or [40]
+    shaped_styles = [s for s, ok in zip(styles, shapes, strict=True) if ok]
+    share = {s: shaped_styles.count(s) / len(shaped_styles) for s in set(shaped_styles)}
+    questions = sum(1 for it, ok in zip(items, shapes, strict=True)
+                    if ok and it.text.endswith("?"))
+    after = [0] * len(items)
+    running = 0
+    for k in range(len(items) - 1, -1, -1):
+        after[k] = running
+        if shapes[k]:
+            running = 0
+        else:
+            running += items[k].kind in ("candidate", "paragraph")
+    return Context(tuple(items), shapes, styles, words, float(lengths[len(lengths) // 2]),
+                   share, questions, sum(shapes), tuple(after))
+
+
+# --------------------------------------------------------------------------- features
+
+
+def _next_kind(ctx: Context, i: int) -> str:
+    if i + 1 >= len(ctx.items):
+        return "end"
+    nxt = ctx.items[i + 1]
+    if nxt.kind == "list":
+        return "list"
+    if nxt.kind == "explicit" or ctx.shapes[i + 1]:
+        return "shaped"
+    if nxt.kind == "break":
+        return "break"
+    return "prose"
+
+
+def _prev_kind(ctx: Context, i: int) -> str:
+    if i == 0:
+        return "start"
+    prev = ctx.items[i - 1]
+    if prev.kind == "list":
+        return "list"
+    if prev.kind in ("candidate", "paragraph") and prev.text.endswith(":"):
+        return "lead_in"
+    if prev.kind == "explicit" or ctx.shapes[i - 1]:
+        return "shaped"
+    return "prose"
+
+
+def heading_features(ctx: Context, i: int) -> dict[str, float]:
+    """Named evidence on whether item ``i`` (a candidate line) is a heading."""
+    item = ctx.items[i]
+    text = item.text
+    body = _strip_number(text) or text
+    n = item.n_words
+    vocab = vocabulary()
+    f: dict[str, float] = {}
+    f["shape_ok"] = float(ctx.shapes[i])
+    f["words"] = min(n, CANDIDATE_MAX_WORDS) / 10
+    f["one_or_two_words"] = float(n <= 2)
+    f["over_12_words"] = float(n > 12)
+    f["relative_length"] = min(n / max(ctx.median_words, 1.0), 2.0)
+    last = body[-1:]
+    f["ends_period"] = float(last == ".")
+    f["ends_question"] = float(last == "?")
+    f["ends_colon"] = float(last == ":")
+    f["ends_other_punct"] = float(last in "!,;…")
+    f["ends_quote"] = float(last in _QUOTES_CLOSE)
+    f["starts_quote"] = float(body[:1] in _QUOTES_OPEN)
+    f["starts_dash"] = float(body[:1] in _DASHES)
+    f["starts_lower"] = float(body[:1].islower())
+    f["inner_sentence"] = float(_inner_sentence(body))
+    f["commas"] = min(body.count(","), 4) / 2
+    f["colon_inside"] = float(":" in body[:-1])
+    style = ctx.styles[i]
+    f[f"style_{style}"] = 1.0
+    others = ctx.shaped - ctx.shapes[i]
+    if others >= 2:
+        share = (ctx.style_share.get(style, 0.0) * ctx.shaped - ctx.shapes[i]) / others
+        f["style_shared"] = share
+        f["style_lonely"] = float(share < 0.2)
+    if others >= 2 and last == "?":
+        asked = ctx.questions - (ctx.shapes[i] and text.endswith("?"))
+        f["question_lonely"] = float(asked / others < 0.25)
+    f["numbered"] = float(numbering(text) is not None)
+    f["closing_word"] = float(vocab_hit(text, vocab.closing))
+    f["opening_word"] = float(vocab_hit(text, vocab.opening))
+    first_word = (_LETTER_WORD.findall(body) or [""])[0].lower()
+    f["question_word"] = float(first_word in vocab.question_words)
+    f["yes_no_question"] = float(last == "?" and first_word in vocab.auxiliaries)
+    lower = body.lower()
+    f["starts_connective"] = float(any(
+        lower.startswith(c) and lower[len(c):len(c) + 1] in (",", " ") and
+        (lower[len(c):len(c) + 1] == "," or n > 6) for c in vocab.connectives))
+    tokens = [w.lower() for w in _WORD.findall(body)]
+    f["function_ratio"] = (sum(t in vocab.function_words for t in tokens) / len(tokens)
+                           if tokens else 0.0)
+    f["first_person"] = float(any(t in {"i", "we", "saya", "kami", "kita", "you", "anda"}
+                                  for t in tokens))
+    f["digits"] = float(any(c.isdigit() for c in _strip_number(body)))
+    nxt, prev = _next_kind(ctx, i), _prev_kind(ctx, i)
+    f[f"next_{nxt}"] = 1.0
+    f[f"prev_{prev}"] = 1.0
+    if nxt == "prose":
+        f["next_overlap"] = _stem_overlap(ctx.words[i], ctx.words[i + 1])
+    f["last_item"] = float(i == len(ctx.items) - 1)
+    f["first_item"] = float(i == 0)
+    return f
+
+
+@dataclass(frozen=True, slots=True)
+class OpenSection:
+    """The section a hypothesis has open when it reaches a heading."""
+
+    index: int
+    """Item index of the open H2."""
+    children: int = 0
+    intro: frozenset[str] = frozenset()
+    """Content words of the paragraphs between the H2 and its first subsection."""
+    signpost: bool = False
+    """Its intro announces parts ("dua kelompok", "as follows", a count word)."""
+    intro_paragraphs: int = 0
+    paragraphs_since: int = 0
+    """Paragraphs since the last heading of this section."""
+    announced: int | None = None
+    last_child: int | None = None
+    number: tuple[int, int] | None = None
+    child_number: tuple[int, int] | None = None
+    ends_lead_in: bool = False
+    """The last paragraph before the current position ends with ":"."""
+    h2_looks: tuple[str, ...] = ()
+    """Signatures of the sections so far (including this one)."""
+    h3_looks: tuple[str, ...] = ()
+    """Signatures of the subsections so far, in every section."""
+    parents: int = 0
+    """Earlier sections that had subsections."""
+    flats: int = 0
+    """Earlier sections that had none."""
+
+
+def _paragraphs_after(ctx: Context, i: int) -> int:
+    """Paragraphs between item ``i`` and the next heading-shaped item."""
+    return ctx.paragraphs_after[i]
+
+
+def level_features(ctx: Context, i: int, open_: OpenSection | None,
+                   prev_label: Label | None, later_shaped: bool) -> dict[str, float]:
+    """Named evidence on whether heading ``i`` is a section (H2) rather than a subsection."""
+    item = ctx.items[i]
+    text = item.text
+    vocab = vocabulary()
+    f: dict[str, float] = {}
+    f["closing_word"] = float(vocab_hit(text, vocab.closing))
+    f["opening_word"] = float(vocab_hit(text, vocab.opening))
+    f["followed_by_heading"] = float(_next_kind(ctx, i) == "shaped")
+    f["after_h2"] = float(prev_label == "h2")
+    f["after_h3"] = float(prev_label == "h3")
+    f["last_heading"] = float(not later_shaped)
+    f["words"] = min(item.n_words, 15) / 10
+    num = numbering(text)
+    if num is not None:
+        f["number_depth_1"] = float(num[0] == 1)
+        f["number_depth_2"] = float(num[0] >= 2)
+    if open_ is None:
+        f["no_open_section"] = 1.0
+        return f
+    head = ctx.items[open_.index]
+    f["open_has_children"] = float(open_.children > 0)
+    f["open_children"] = min(open_.children, 4) / 2
+    f["open_intro"] = float(open_.intro_paragraphs > 0 and open_.children == 0)
+    f["open_paragraphs_since"] = min(open_.paragraphs_since, 4) / 2
+    f["lead_in_before"] = float(open_.ends_lead_in)
+    f["intro_signpost"] = float(open_.signpost and open_.children == 0)
+    if open_.announced is not None:
+        f["announced_pending"] = float(open_.children < open_.announced)
+        f["announced_complete"] = float(open_.children >= open_.announced)
+    if open_.intro:
+        f["intro_overlap"] = _stem_overlap(ctx.words[i], open_.intro)
+    f["heading_overlap"] = _stem_overlap(ctx.words[i], ctx.words[open_.index])
+    f["same_style_as_section"] = float(ctx.styles[i] == ctx.styles[open_.index])
+    if open_.last_child is not None:
+        f["same_style_as_sibling"] = float(ctx.styles[i] == ctx.styles[open_.last_child])
+        sibling = ctx.items[open_.last_child]
+        f["sibling_question_match"] = float(text.endswith("?") == sibling.text.endswith("?"))
+    f["section_question_match"] = float(text.endswith("?") == head.text.endswith("?"))
+    earlier = open_.parents + open_.flats + 1
+    has_children = open_.children > 0
+    f["sections_like_this_one"] = (open_.parents + has_children if has_children
+                                   else open_.flats + 1) / earlier if earlier > 1 else 0.5
+    after = _paragraphs_after(ctx, i)
+    if has_children:
+        f["paragraphs_as_sibling"] = float(after == open_.paragraphs_since)
+        f["more_paragraphs_than_sibling"] = float(after > open_.paragraphs_since)
+    look = signature(text)
+    if len(open_.h2_looks) >= 2 or open_.h3_looks:
+        f["looks_like_sections"] = open_.h2_looks.count(look) / len(open_.h2_looks)
+    if open_.h3_looks:
+        f["looks_like_subsections"] = open_.h3_looks.count(look) / len(open_.h3_looks)
+    if num is not None:
+        if open_.number is not None and num[0] == open_.number[0]:
+            f["continues_section_number"] = float(num[1] == open_.number[1] + 1)
+        if open_.child_number is not None and num[0] == open_.child_number[0]:
+            f["continues_subsection_number"] = float(num[1] == open_.child_number[1] + 1)
+        if num[0] == 1 and open_.number is None and open_.child_number is None:
+            f["number_first"] = float(num[1] == 1)
+    return f
+
+
+# --------------------------------------------------------------------------- the model
+
+
+@dataclass(frozen=True, slots=True)
+class LogisticModel:
+    """``p = 1 / (1 + exp(-(bias + sum(weight * feature))))`` with named weights."""
+
+    bias: float
+    weights: Mapping[str, float]
+
+    def logit(self, features: Mapping[str, float]) -> float:
+        w = self.weights
+        return self.bias + sum(w.get(k, 0.0) * v for k, v in features.items())
+
+    def reasons(self, features: Mapping[str, float], top: int = 4) -> tuple[tuple[str, float], ...]:
+        parts = [(k, self.weights.get(k, 0.0) * v) for k, v in features.items()]
+        parts = [p for p in parts if abs(p[1]) >= 0.05]
+        parts.sort(key=lambda p: -abs(p[1]))
+        return tuple((k, round(c, 2)) for k, c in parts[:top])
+
+
+@dataclass(frozen=True, slots=True)
+class StructureModel:
+    heading: LogisticModel
+    level: LogisticModel
+    uncertain_margin: float = UNCERTAIN_MARGIN
+
+
+def model_from_json(data: Mapping[str, object]) -> StructureModel:
+    def one(part: object) -> LogisticModel:
+        assert isinstance(part, dict)
+        return LogisticModel(float(part["bias"]),
+                             {str(k): float(v) for k, v in part["weights"].items()})
+    margin = data.get("uncertain_margin", UNCERTAIN_MARGIN)
+    assert isinstance(margin, int | float)
+    return StructureModel(one(data["heading"]), one(data["level"]), float(margin))
+
+
+@cache
+def shipped_model() -> StructureModel:
+    """The weights fitted on the corpus's training split (``structure_model.json``)."""
+    text = (resources.files("lighthouse_docs.readers") / "structure_model.json").read_text(
+        encoding="utf-8")
+    return model_from_json(json.loads(text))
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What the decoder decided about one heading-shaped line, and why."""
+
+    index: int
+    line: int
+    text: str
+    label: Label
+    alternative: Label
+    margin: float
+    """Log-odds by which the chosen outline beats the best one deciding this line otherwise."""
+    heading_probability: float
+    section_probability: float | None
+    reasons: tuple[tuple[str, float], ...]
+    uncertain: bool
+    """The margin is below the model's uncertainty threshold: ``inspect`` marks it ``?``."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Hyp:
+    """One partial outline in the beam; labels are kept as a linked list (parent pointers)."""
+
+    score: float
+    label: Label | None
+    parent: _Hyp | None
+    open_: OpenSection | None
+    prev_label: Label | None
+    p_section: float | None = None
+    reasons: tuple[tuple[str, float], ...] = ()
+
+
+def _log_sigmoid(x: float) -> float:
+    return -math.log1p(math.exp(-x)) if x > -30 else x
+
+
+def _sigmoid(x: float) -> float:
+    return 1 / (1 + math.exp(-max(min(x, 30.0), -30.0)))
+
+
+def _advance_open(open_: OpenSection | None, item: Item, ctx: Context) -> OpenSection | None:
+    """The open section after a non-heading item."""
+    if open_ is None:
+        return None
+    is_par = item.kind in ("candidate", "paragraph")
+    intro = open_.intro
+    intro_paragraphs = open_.intro_paragraphs
+    signpost = open_.signpost
+    if open_.children == 0 and is_par:
+        intro = intro | ctx.words[item.index]
+        intro_paragraphs += 1
+        signpost = signpost or _signposts(item.text)
+    announced = open_.announced
+    if is_par and item.text.endswith(":"):
+        count = announced_count(item.text)
+        announced = count if count is not None else announced
+    return dataclasses.replace(
+        open_, intro=intro, intro_paragraphs=intro_paragraphs, signpost=signpost,
+        paragraphs_since=open_.paragraphs_since + int(is_par), announced=announced,
+        ends_lead_in=is_par and item.text.endswith(":"))
+
+
+def _signposts(text: str) -> bool:
+    tail = re.split(r"(?<=[.!?])\s", text.strip())[-1].lower()
+    words = set(_WORD.findall(tail))
+    vocab = vocabulary()
+    return any(w in vocab.count_words for w in words) or any(
+        re.search(r"\b" + re.escape(s) + r"\b", tail) for s in vocab.signposts)
+
+
+def _after_heading(open_: OpenSection | None, item: Item, label: Label) -> OpenSection:
+    num = numbering(item.text)
+    look = signature(item.text)
+    if label == "h2" or open_ is None:
+        if open_ is None:
+            return OpenSection(index=item.index, number=num, h2_looks=(look,))
+        return OpenSection(index=item.index, number=num, h2_looks=(*open_.h2_looks[-7:], look),
+                           h3_looks=open_.h3_looks,
+                           parents=open_.parents + (open_.children > 0),
+                           flats=open_.flats + (open_.children == 0))
+    return dataclasses.replace(
+        open_, children=open_.children + 1, paragraphs_since=0, last_child=item.index,
+        child_number=num or open_.child_number, ends_lead_in=False,
+        h3_looks=(*open_.h3_looks[-7:], look))
+
+
+@dataclass(frozen=True, slots=True)
+class _Scored:
+    """The per-article scores that do not depend on a hypothesis."""
+
+    ctx: Context
+    head_logit: Mapping[int, float]
+    head_reasons: Mapping[int, tuple[tuple[str, float], ...]]
+    later_shaped: Sequence[bool]
+
+
+def _score_lines(items: Sequence[Item], model: StructureModel) -> _Scored:
+    ctx = make_context(items)
+    head_logit: dict[int, float] = {}
+    head_reasons: dict[int, tuple[tuple[str, float], ...]] = {}
+    for it in items:
+        if it.kind == "candidate":
+            feats = heading_features(ctx, it.index)
+            head_logit[it.index] = model.heading.logit(feats)
+            head_reasons[it.index] = model.heading.reasons(feats)
+    later = [False] * (len(items) + 1)
+    for k in range(len(items) - 1, -1, -1):
+        it = items[k]
+        likely = it.kind == "explicit" or (it.kind == "candidate" and head_logit[k] > 0)
+        later[k] = later[k + 1] or likely
+    return _Scored(ctx, head_logit, head_reasons, later)
+
+
+def _options(it: Item, scored: _Scored) -> tuple[Label, ...]:
+    if it.kind == "explicit":
+        return ("h2",) if it.explicit_level == 2 else ("h3",)
+    if it.kind != "candidate":
+        return ("prose",)
+    z = scored.head_logit[it.index]
+    if z < -_SURE:
+        return ("prose",)
+    return ("h2", "h3") if z > _SURE else ("prose", "h2", "h3")
+
+
+def _beam(items: Sequence[Item], scored: _Scored, model: StructureModel, width: int,
+          forced: tuple[int, Label] | None = None) -> _Hyp | None:
+    ctx = scored.ctx
+    beam = [_Hyp(0.0, None, None, None, None)]
+    for it in items:
+        options = _options(it, scored)
+        if forced is not None and forced[0] == it.index:
+            options = (forced[1],)
+        grown: list[_Hyp] = []
+        for hyp in beam:
+            for label in options:
+                score = hyp.score
+                if it.kind == "candidate":
+                    z = scored.head_logit[it.index]
+                    score += _log_sigmoid(-z) if label == "prose" else _log_sigmoid(z)
+                if label == "prose":
+                    grown.append(_Hyp(score, None, hyp, _advance_open(hyp.open_, it, ctx), None))
+                    continue
+                if label == "h3" and hyp.open_ is None and it.kind != "explicit":
+                    continue  # an H3 needs an open H2
+                if (hyp.prev_label == "h3" or (hyp.prev_label == "h2" and label == "h2")) and (
+                        it.kind != "explicit" and ctx.items[it.index - 1].kind != "explicit"):
+                    # A heading directly under another is a section opening its first
+                    # subsection (the format's one sure sign), not an empty section.
+                    score -= _ADJACENT_PENALTY
+                if it.kind == "explicit":
+                    grown.append(_Hyp(score, label, hyp, _after_heading(hyp.open_, it, label),
+                                      label))
+                    continue
+                feats = level_features(ctx, it.index, hyp.open_, hyp.prev_label,
+                                       scored.later_shaped[it.index + 1])
+                zl = model.level.logit(feats)
+                score += _log_sigmoid(zl) if label == "h2" else _log_sigmoid(-zl)
+                grown.append(_Hyp(score, label, hyp, _after_heading(hyp.open_, it, label), label,
+                                  _sigmoid(zl), model.level.reasons(feats)))
+        if not grown:
+            return None
+        grown.sort(key=lambda h: -h.score)
+        beam = grown[:width]
+    return beam[0]
+
+
+def _path(hyp: _Hyp, n: int) -> list[_Hyp]:
+    out: list[_Hyp] = []
+    node: _Hyp | None = hyp
+    while node is not None and len(out) < n:
+        out.append(node)
+        node = node.parent
+    out.reverse()
+    return out
+
+
+MAX_CONFIDENCE_WORK = 20_000
+"""Open decisions x items: past this (a very long article), each decision's confidence comes
+from its own scores instead of decoding the whole article again per alternative."""
+
+
+def decode(items: Sequence[Item], model: StructureModel | None = None,
+           *, beam_width: int = 16) -> dict[int, Decision]:
+    """The most probable labelling of ``items``: item index -> :class:`Decision` for every
+    candidate line and explicit heading (paragraphs, lists and breaks stay as given).
+
+    A decision's margin is the score of the best outline minus the best outline that is forced
+    to decide that line otherwise (each alternative decoded again with the line pinned).
+    """
+    model = model or shipped_model()
+    scored = _score_lines(items, model)
+    width = beam_width if len(items) <= 2000 else 2
+    best = _beam(items, scored, model, width)
+    if best is None:  # only explicit headings can make every outline impossible
+        return {}
+    path = _path(best, len(items))
+    open_choices = [it for it in items if len(_options(it, scored)) > 1]
+    check_all = len(open_choices) * len(items) <= MAX_CONFIDENCE_WORK
+    decisions: dict[int, Decision] = {}
+    for it, node in zip(items, path, strict=True):
+        if it.kind not in ("candidate", "explicit"):
+            continue
+        chosen: Label = node.label or "prose"
+        alternatives: list[Label] = [o for o in ALL_LABELS if o != chosen]
+        margin, alternative = math.inf, chosen
+        if len(_options(it, scored)) > 1 or (it.kind == "candidate" and chosen != "prose"):
+            for alt in alternatives:
+                if check_all:
+                    rival = _beam(items, scored, model, width, forced=(it.index, alt))
+                    gap = math.inf if rival is None else best.score - rival.score
+                else:
+                    gap = _local_gap(it, node, scored, alt)
+                if gap < margin:
+                    margin, alternative = gap, alt
+        z = scored.head_logit.get(it.index)
+        reasons = node.reasons if chosen != "prose" else ()
+        head = scored.head_reasons.get(it.index, ())
+        reasons = (*reasons, *head[:2]) if reasons else head
+        decisions[it.index] = Decision(
+            index=it.index, line=it.line, text=it.text, label=chosen, alternative=alternative,
+            margin=round(margin, 2), heading_probability=1.0 if z is None else round(
+                _sigmoid(z), 3),
+            section_probability=None if node.p_section is None else round(node.p_section, 3),
+            reasons=reasons, uncertain=margin < model.uncertain_margin)
+    return decisions
+
+
+def _local_gap(it: Item, node: _Hyp, scored: _Scored, alt: Label) -> float:
+    z = scored.head_logit.get(it.index, _SURE * 2)
+    if (node.label is None) != (alt == "prose"):
+        return abs(z)
+    p2 = node.p_section if node.p_section is not None else 0.5
+    zl = math.log(max(p2, 1e-9) / max(1 - p2, 1e-9))
+    return abs(zl)
+
+
+@dataclass(frozen=True, slots=True)
+class Leftover:
+    """A line taken out of the body: a web leftover dropped, or a byline moved to metadata."""
+
+    line: int
+    text: str
+    kind: LeftoverKind
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """Everything structure inference found in one article, for ``inspect --explain``."""
+
+    items: tuple[Item, ...] = ()
+    decisions: tuple[Decision, ...] = ()
+    leftovers: tuple[Leftover, ...] = ()
+    authors: tuple[str, ...] = field(default=())

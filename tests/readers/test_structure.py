@@ -1,0 +1,101 @@
+"""The structure model: explanations, uncertainty reporting, leftovers and the corpus figures."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from lighthouse_docs.model import SourceInfo
+from lighthouse_docs.outline import heading_texts
+from lighthouse_docs.readers import structure, text
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = ROOT / "sources" / "korut-rusia.txt"
+
+AMBIGUOUS = """situs.id, Tiga Catatan. Paragraf pembuka yang cukup panjang untuk sebuah artikel.
+Latar Belakang
+Paragraf tentang latar belakang yang cukup panjang untuk dibaca sebagai isi bagian ini.
+Catatan Pertama
+Paragraf tentang catatan pertama yang cukup panjang untuk dibaca sebagai isi bagian ini.
+Catatan Kedua
+Paragraf tentang catatan kedua yang cukup panjang untuk dibaca sebagai isi bagian ini.
+"""
+
+
+def cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "lighthouse_docs", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=300, check=False)
+
+
+def test_explain_gives_a_reason_for_each_of_the_seed_headings() -> None:
+    result = cli("inspect", str(SEED), "--explain")
+    assert result.returncode == 0, result.stderr
+    decided = [line for line in result.stdout.splitlines()
+               if line.lstrip("? ").startswith("line ") and (" H2 " in line or " H3 " in line)]
+    assert len(decided) == 12
+    lines = result.stdout.splitlines()
+    for row in decided:
+        reasons = lines[lines.index(row) + 1]
+        assert "p(heading)=" in reasons and "p(section)=" in reasons and "+" in reasons
+
+
+def test_ambiguous_article_is_reported_by_inspect_build_and_strict(tmp_path: Path) -> None:
+    source = tmp_path / "sources" / "tiga.txt"
+    source.parent.mkdir()
+    source.write_text(AMBIGUOUS, encoding="utf-8")
+    shown = cli("inspect", str(source), cwd=tmp_path)
+    assert shown.returncode == 0
+    assert "? " in shown.stdout and "start the line with" in shown.stdout
+    built = cli("build", str(source), "--html", "-o", str(tmp_path / "out"), cwd=tmp_path)
+    assert built.returncode == 0, built.stderr
+    assert "uncertain heading" in built.stdout + built.stderr
+    strict = cli("build", str(source), "--html", "--strict", "--force",
+                 "-o", str(tmp_path / "out2"), cwd=tmp_path)
+    assert strict.returncode == 1
+
+
+def test_explicit_markers_settle_an_uncertain_heading() -> None:
+    fixed = AMBIGUOUS.replace("Catatan Pertama", "## Catatan Pertama")
+    fixed = fixed.replace("Catatan Kedua", "## Catatan Kedua")
+    fixed = fixed.replace("Latar Belakang", "## Latar Belakang")
+    doc, analysis = text.explain(fixed, SourceInfo(path="a.txt", format="text"))
+    assert [lvl for lvl, _ in heading_texts(doc.sections)] == [2, 2, 2]
+    assert not any(d.uncertain for d in analysis.decisions)
+
+
+def test_web_leftovers_are_dropped_and_bylines_become_authors() -> None:
+    article = (
+        "kabar.id, Harga Beras Naik. JAKARTA — Harga beras naik lagi pekan ini di pasar.\n"
+        "Penulis: Rina Wulandari\n"
+        "Baca juga: Petani Jawa Tengah Keluhkan Pupuk Langka\n"
+        "Harga medium kini Rp14.000 per kilogram, naik dari Rp12.500 bulan lalu di Jakarta.\n"
+        "ADVERTISEMENT\n"
+        "Foto: ANTARA/Budi Santoso\n"
+        "Pedagang mengaku pasrah dengan kenaikan ini karena pasokan dari daerah seret.\n"
+        "Sumber: BPS, 2024.\n")
+    doc, analysis = text.explain(article, SourceInfo(path="a.txt", format="text"))
+    assert doc.meta.authors == ("Rina Wulandari",)
+    kinds = [(lo.line, lo.kind) for lo in analysis.leftovers]
+    assert kinds == [(2, "byline"), (3, "drop"), (5, "drop"), (6, "drop")]
+    words = " ".join(b.inlines[0].text for b in doc.lead)  # type: ignore[attr-defined]
+    assert "Baca juga" not in words and "ADVERTISEMENT" not in words
+    assert "Sumber: BPS" in words
+
+
+def test_rhetorical_question_and_pull_quote_stay_prose() -> None:
+    article = (
+        "situs.id, Judul Artikel. Paragraf pembuka yang cukup panjang untuk sebuah artikel.\n"
+        "Latar Belakang Kebijakan Harga\n"
+        "Paragraf pertama yang cukup panjang untuk dibaca sebagai isi dari bagian ini.\n"
+        "“Kami tidak punya pilihan lain,” kata seorang pedagang.\n"
+        "Lalu, siapa yang diuntungkan?\n"
+        "Paragraf kedua yang cukup panjang untuk dibaca sebagai isi dari bagian ini juga.\n")
+    doc = text.parse(article, SourceInfo(path="a.txt", format="text"))
+    assert heading_texts(doc.sections) == [(2, "Latar Belakang Kebijakan Harga")]
+
+
+def test_vocabulary_comes_from_the_per_language_data_files() -> None:
+    vocab = structure.vocabulary()
+    assert "kesimpulan" in vocab.closing and "conclusion" in vocab.closing
+    assert "baca juga" in vocab.drop_prefixes and "penulis" in vocab.byline_prefixes
