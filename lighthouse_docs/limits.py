@@ -61,6 +61,9 @@ class Limits:
 
     seconds: float | None = DEFAULT_SECONDS
     memory_mb: int | None = DEFAULT_MEMORY_MB
+    in_process: bool = False
+    """Run the calls in this process, one after the other, with no limit at all: only for
+    tests whose work shares state (events, monkeypatches) with the caller."""
 
     def time_message(self) -> str:
         return (f"over the time limit of {self.seconds:g} s (time_limit in lighthouse.toml, "
@@ -228,6 +231,10 @@ def map_limited(calls: Iterable[tuple[K, Callable[[], T]]], limits: Limits, *,
         taken off that key's wall-clock limit.
     :returns: ``(key, outcome)`` pairs as the calls finish.
     """
+    if limits.in_process:
+        for key, call in calls:
+            yield key, _call_here(call)
+        return
     pending = iter(calls)
     running: dict[int, _Running[K]] = {}
     selector = selectors.DefaultSelector()
@@ -287,6 +294,19 @@ def _kill(job: _Running[K], selector: selectors.BaseSelector) -> None:
     with contextlib.suppress(KeyError, ValueError):
         selector.unregister(job.fd)
     os.close(job.fd)
+
+
+def _call_here(call: Callable[[], T]) -> Outcome[T]:
+    started = time.monotonic()
+    try:
+        value = call()
+    except LighthouseError as error:
+        return Outcome(error=error, seconds=time.monotonic() - started)
+    except Exception as error:  # reported as a crash of this source, as from a child
+        return Outcome(crash=f"internal error ({type(error).__name__}: {error}); rerun with "
+                             "--debug", trace=traceback.format_exc(),
+                       seconds=time.monotonic() - started)
+    return Outcome(value=value, seconds=time.monotonic() - started)
 
 
 def run_limited(call: Callable[[], T], limits: Limits, *, spent: float = 0.0) -> Outcome[T]:

@@ -129,3 +129,10 @@ def test_bad_memory_limit_values_are_config_errors(value: object) -> None:
 
     with pytest.raises(ConfigError, match="memory_limit"):
         parse_memory_limit(value)
+
+
+def test_in_process_runs_here_without_limits() -> None:
+    here = os.getpid()
+    results = dict(map_limited([("a", os.getpid), ("b", _fail)], Limits(in_process=True)))
+    assert results["a"].value == here
+    assert isinstance(results["b"].error, InputError)
