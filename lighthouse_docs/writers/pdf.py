@@ -36,14 +36,7 @@ from ..theme import PACKAGE_DIR, Theme
 from . import Output
 from ._weasyprint import CSS, HTML, VARIANTS, FontConfiguration, URLFetcherResponse
 from .fetch import REFUSED, ConfinedURLFetcher, ResourceRefused
-from .resources import (
-    allowed_roots,
-    describe,
-    font_dirs,
-    refusal,
-    resolve_image,
-    source_folder,
-)
+from .resources import allowed_roots, describe, font_dirs, load_image, refusal, source_folder
 
 PAPER_CSS = {"a4": "@page { size: A4; } @page landscape { size: A4 landscape; }",
              "letter": "@page { size: letter; } @page landscape { size: letter landscape; }"}
@@ -253,15 +246,15 @@ def _image_url(folder: Path, base_dir: Path,
 
     def image_url(src: str) -> str | None:
         src = src.strip()
-        if src.lower().startswith("data:"):
-            return src  # decoded in memory by the fetcher
-        found = resolve_image(src, folder)
-        path = found.path
-        if path is None:
-            message = refusal(src, found.reason or "outside")
+        image = load_image(src, folder)  # the decision every writer makes
+        if isinstance(image, str):
+            message = refusal(src, image)
             if message not in warnings:
                 warnings.append(message)
             return None
+        path = image.path
+        if path is None:
+            return src  # an image data: URI, decoded in memory by the fetcher
         relative = os.path.relpath(path, base_dir)
         if relative.startswith(".."):
             return path.as_uri()

@@ -196,3 +196,19 @@ def test_a_retitled_source_in_title_mode_leaves_a_stale_output_for_clean(
     assert "output/north-korea.pdf" in result.output
     assert cli("clean").exit_code == 0
     assert _visible(project / "output") == ["new-name.pdf", "weekly-brief.pdf"]
+
+
+def test_the_build_itself_refuses_a_source_inside_the_output_folder(tmp_path: Path) -> None:
+    from lighthouse_docs.build import BuildRequest
+    from lighthouse_docs.errors import UsageError
+    from lighthouse_docs.theme import resolve_theme
+
+    (tmp_path / "out").mkdir()
+    source = tmp_path / "out" / "a.md"
+    source.write_text("# A\n\nText.\n")
+    request = BuildRequest(sources=(source,), root=tmp_path, output=tmp_path / "out",
+                           formats=("pdf",), theme=resolve_theme(None),
+                           writers={"pdf": _single})
+    with pytest.raises(UsageError, match="inside the output folder"):
+        build.run(request)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.md"]
