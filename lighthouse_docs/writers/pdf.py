@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
-from ..errors import RenderError
+from ..errors import RenderError, ResourceError
 from ..images import ImageRefused, looks_like_svg, vet
 from ..model import Document, Pack
 from ..render import RenderOptions
@@ -69,7 +69,11 @@ def _stylesheets(theme_root: Path, css_text: str, paper: str) -> _Sheets:
         theme = CSS(string=css_text, base_url=theme_root.as_uri() + "/", font_config=config,
                     url_fetcher=fetcher)
         size = CSS(string=PAPER_CSS[paper], font_config=config, url_fetcher=fetcher)
-    return _Sheets((fonts, theme, size), (*fetcher.warnings, *_without_refusals(logged)))
+    if fetcher.warnings:
+        # A theme's own @import or @font-face leading out of its folder (a symlink to
+        # /proc/self/environ, ../secret.css) is a broken theme: an error naming the file.
+        raise ResourceError(f"theme {theme_root / 'print.css'}: {fetcher.warnings[0]}")
+    return _Sheets((fonts, theme, size), tuple(_without_refusals(logged)))
 
 
 def stylesheets(theme: Theme, paper: str) -> tuple[tuple[Any, ...], tuple[str, ...]]:
@@ -86,8 +90,9 @@ def stylesheets(theme: Theme, paper: str) -> tuple[tuple[Any, ...], tuple[str, .
 
 def warm(options: RenderOptions) -> None:
     """Parse the theme's stylesheets and load the fonts in this process, so that the render
-    processes forked from it (:mod:`lighthouse_docs.limits`) start with them."""
-    with contextlib.suppress(RenderError):
+    processes forked from it (:mod:`lighthouse_docs.limits`) start with them. A broken theme
+    is reported by each source's own rendering, not here."""
+    with contextlib.suppress(RenderError, ResourceError):
         stylesheets(options.theme, options.paper)
 
 

@@ -214,3 +214,19 @@ def test_config_file_symlinked_out_is_refused(tmp_path: Path) -> None:
 def test_environment_is_not_readable_even_by_absolute_reference(tree: Path) -> None:
     assert os.path.exists("/proc/self/environ")
     assert resolve_image("file:///proc/self/environ", tree).reason == "outside"
+
+
+@pytest.mark.parametrize("rule", ['@import url("leak.css");',
+                                  '@font-face { font-family: X; src: url("leak.woff") }'])
+def test_a_theme_stylesheet_reaching_out_of_its_folder_is_an_error(tmp_path: Path,
+                                                                   rule: str) -> None:
+    folder = _theme_with(tmp_path, "print.css", str(packaged_styles_dir() / "default" /
+                                                    "print.css"))
+    (folder / "print.css").unlink()
+    (folder / "print.css").write_text(rule + "\nbody { color: black }\n", encoding="utf-8")
+    for name in ("leak.css", "leak.woff"):
+        (folder / name).symlink_to("/proc/self/environ")
+    theme = resolve_theme("house", tmp_path)
+    doc = _doc(tmp_path, [])
+    with pytest.raises(ResourceError, match=r"print\.css.*leak\.(css|woff)"):
+        build_pdf(doc, RenderOptions(theme=theme, base_dir=tmp_path, modified=MODIFIED))
