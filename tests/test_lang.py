@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from lighthouse_docs.config import settings_from_mapping
-from lighthouse_docs.errors import ConfigError, InputError
+from lighthouse_docs.errors import ConfigError
 from lighthouse_docs.lang import declared_or_detected, detect_confident, normalize_tag
 from lighthouse_docs.model import SourceInfo
-from lighthouse_docs.readers import html, markdown
+from lighthouse_docs.readers import html, load, markdown
 
 CLI = Path(sys.executable).with_name("lighthouse-docs")
 ID_TEXT = ("Pemerintah Indonesia menyatakan bahwa kerja sama pertahanan dengan negara tetangga "
@@ -51,12 +51,17 @@ def test_config_language_is_normalised_or_refused(tmp_path: Path) -> None:
         settings_from_mapping({"language": "klingon"}, file)
 
 
-def test_front_matter_lang_is_normalised_or_refused() -> None:
+def test_front_matter_lang_is_normalised_or_replaced(tmp_path: Path) -> None:
     source = SourceInfo(path="a.md", format="markdown")
     doc = markdown.parse("---\nlang: en_US\ntitle: T\n---\n\nText.\n", source)
     assert doc.meta.lang == "en-US"
-    with pytest.raises(InputError, match=r"a\.md: front matter lang"):
-        markdown.parse("---\nlang: klingon\n---\n\nText.\n", source)
+    # An invalid one is replaced by the detected language, with a warning (readers.load).
+    path = tmp_path / "a.md"
+    path.write_text("---\nlang: klingon\n---\n\nThis is plainly an English text about the "
+                    "weather and the sea, long enough to be detected.\n", encoding="utf-8")
+    doc = load(path)
+    assert doc.meta.lang == "en"
+    assert any("'klingon' is not a language tag" in str(w) for w in doc.warnings)
 
 
 def test_mislabelled_page_gets_the_detected_language() -> None:

@@ -249,15 +249,14 @@ def _as_date(value: Any, path: str) -> dt.date | None:
 
 
 def _as_lang(value: Any, path: str) -> str | None:
-    from ..lang import describe_invalid, normalize_tag
+    """A front matter language, normalised (``en_US`` -> ``en-US``); an invalid one is kept
+    as written for :func:`bound_document` to replace with a warning."""
+    from ..lang import normalize_tag
 
     text = _as_str(value)
     if text is None:
         return None
-    tag = normalize_tag(text)
-    if tag is None:
-        raise InputError(f"front matter lang: {describe_invalid(text)}", path=path)
-    return tag
+    return normalize_tag(text) or text
 
 
 def metadata_fields(data: Mapping[str, Any], path: str) -> dict[str, Any]:
@@ -556,8 +555,6 @@ def _break_words(doc: Document) -> tuple[Document, tuple[str, ...]]:
                      f"are given a break opportunity every {WORD_CHUNK_CHARS} characters",)
 
 
-_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
-"""The shape of a BCP 47 language tag (enough to keep quotes and markup out of xml:lang)."""
 
 
 def _document_text(doc: Document) -> str:
@@ -584,8 +581,10 @@ def bound_document(doc: Document) -> Document:
         points = tuple(_shorten(p, MAX_KEY_POINT_CHARS) for p in points)
     marking, marking_warnings = bound_marking(meta.marking, path)
     warnings.extend(marking_warnings)
-    lang = meta.lang
-    if not _LANGUAGE_TAG.fullmatch(lang):
+    from ..lang import normalize_tag
+
+    lang = normalize_tag(meta.lang) or ""
+    if not lang:
         lang = detect_language(_document_text(doc))
         warnings.append(f"{path}: language {_shorten(meta.lang, 40)!r} is not a language tag "
                         f"(such as en or pt-BR); detected {lang!r} instead")
