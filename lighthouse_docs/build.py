@@ -566,6 +566,11 @@ def _claims(request: BuildRequest, plans: Sequence[_Planned],
     :raises UsageError: naming the output and both claimants.
     """
     sources = {Path(os.path.realpath(s)) for s in request.sources}
+    output = Path(os.path.realpath(request.output))
+    for source in sorted(sources):
+        if source.is_relative_to(output):
+            raise UsageError(f"{shown(source)} is inside the output folder {shown(output)}: "
+                             "outputs are never read as sources")
     owner: dict[Path, str] = {}
     for plan in plans:
         for path in plan.outputs:

@@ -13,6 +13,8 @@ without paying for WeasyPrint's start-up.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 import stat
 from collections.abc import Iterable, Sequence
@@ -20,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import unquote, unquote_to_bytes, urljoin, urlsplit
 from urllib.request import url2pathname
 
 from ..errors import ResourceError
@@ -165,6 +167,55 @@ def resolve_image(src: str, folder: Path) -> Resolution:
     if found.path is not None and found.path.suffix.lower() not in IMAGE_MEDIA_TYPES:
         return Resolution(None, "not-image")
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class ImageBytes:
+    """An image an article may embed: its bytes, media type and file suffix."""
+
+    data: bytes
+    media_type: str
+    suffix: str
+    path: Path | None = None
+    """The file it was read from; None for a ``data:`` URI."""
+
+
+_SUFFIX_BY_TYPE = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif",
+                   "image/svg+xml": ".svg", "image/webp": ".webp"}
+
+
+def _data_image(src: str) -> ImageBytes | Reason:
+    head, comma, payload = src.strip()[len("data:"):].partition(",")
+    params = [p.strip().lower() for p in head.split(";")]
+    media_type = params[0] or "text/plain"
+    if not comma or media_type not in _SUFFIX_BY_TYPE:
+        return "not-image"
+    try:
+        data = (base64.b64decode(payload, validate=False) if "base64" in params[1:]
+                else unquote_to_bytes(payload))
+    except (ValueError, binascii.Error):
+        return "unreadable"
+    return ImageBytes(data=data, media_type=media_type, suffix=_SUFFIX_BY_TYPE[media_type])
+
+
+def load_image(src: str, folder: Path) -> ImageBytes | Reason:
+    """The image an article in ``folder`` embeds for ``src``, or why it may not.
+
+    A ``data:`` URI of an image type is decoded in memory; anything else goes through
+    :func:`resolve_image`. The PDF, EPUB and HTML writers all decide through here.
+    """
+    if src.strip().lower().startswith("data:"):
+        return _data_image(src)
+    found = resolve_image(src, folder)
+    if found.path is None:
+        return found.reason or "outside"
+    try:
+        data = found.path.read_bytes()
+    except OSError:
+        return "unreadable"
+    media_type = IMAGE_MEDIA_TYPES[found.path.suffix.lower()]
+    return ImageBytes(data=data, media_type=media_type, suffix=_SUFFIX_BY_TYPE[media_type],
+                      path=found.path)
 
 
 def read_confined(path: Path, roots: Sequence[Path], *, what: str) -> bytes:
