@@ -207,7 +207,7 @@ def test_the_build_itself_refuses_a_source_inside_the_output_folder(tmp_path: Pa
     source.write_text("# A\n\nText.\n")
     request = BuildRequest(sources=(source,), root=tmp_path, output=tmp_path / "out",
                            formats=("pdf",), theme=resolve_theme(None),
-                           writers={"pdf": _single})
+                           writers={"pdf": _writer})
     with pytest.raises(UsageError, match="inside the output folder"):
         build.run(request)
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.md"]
