@@ -115,6 +115,27 @@ def confine(path: Path, roots: Sequence[Path]) -> Resolution:
     return Resolution(real)
 
 
+def read_inside(path: Path, roots: Sequence[Path]) -> bytes:
+    """The bytes of the resolved file ``path`` (from :func:`confine`), checked again on the open
+    file: no symlink followed at the last step, a regular file, and (where ``/proc`` shows it)
+    still inside ``roots``. A file swapped for a link between the check and the read is
+    refused, not read.
+
+    :raises OSError: the file cannot be opened or read, or is no longer allowed.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOCTTY)
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{path}: not a regular file")
+        try:
+            where = Path(os.readlink(f"/proc/self/fd/{fd}"))
+        except OSError:
+            where = None  # no /proc: the O_NOFOLLOW open is the check
+        if where is not None and not _inside(where, roots):
+            raise OSError(f"{path}: moved outside the allowed folder")
+        return handle.read()
+
+
 def resolve_url(url: str, roots: Sequence[Path]) -> Resolution:
     """The file an absolute URL names, if it is a regular file inside ``roots``.
 
@@ -210,7 +231,7 @@ def load_image(src: str, folder: Path) -> ImageBytes | Reason:
     if found.path is None:
         return found.reason or "outside"
     try:
-        data = found.path.read_bytes()
+        data = read_inside(found.path, (folder.resolve(),))
     except OSError:
         return "unreadable"
     media_type = IMAGE_MEDIA_TYPES[found.path.suffix.lower()]
@@ -224,19 +245,16 @@ def read_confined(path: Path, roots: Sequence[Path], *, what: str) -> bytes:
     :param what: what the file is, for the message ("theme stylesheet", ...).
     :raises ResourceError: the file is refused or cannot be read; the message names it.
     """
-    found = confine(path, tuple(Path(os.path.realpath(r)) for r in roots))
+    real_roots = tuple(Path(os.path.realpath(r)) for r in roots)
+    found = confine(path, real_roots)
     if found.path is None:
         assert found.reason is not None
         raise ResourceError(f"{what} {describe(str(path))}: {REASONS[found.reason]}")
     try:
-        fd = os.open(found.path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOCTTY)
+        return read_inside(found.path, real_roots)
     except OSError as exc:
         raise ResourceError(f"{what} {describe(str(path))}: {REASONS['unreadable']} "
                             f"({exc.strerror or exc})") from None
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            raise ResourceError(f"{what} {describe(str(path))}: {REASONS['not-file']}")
-        return handle.read()
 
 
 def confined_files(root: Path) -> list[Path]:

@@ -32,7 +32,13 @@ from lighthouse_docs.writers.cover import cover_png
 from lighthouse_docs.writers.epub import build_epub
 from lighthouse_docs.writers.html import build_html
 from lighthouse_docs.writers.pdf import build_pdf
-from lighthouse_docs.writers.resources import REASONS, describe, load_image, resolve_image
+from lighthouse_docs.writers.resources import (
+    REASONS,
+    describe,
+    load_image,
+    read_inside,
+    resolve_image,
+)
 
 from .conftest import make_project, run_cli
 
@@ -225,3 +231,22 @@ def test_a_theme_stylesheet_reaching_out_of_its_folder_is_an_error(tmp_path: Pat
     doc = _doc(tmp_path, [])
     with pytest.raises(ResourceError, match=r"print\.css.*leak\.(css|woff)"):
         build_pdf(doc, RenderOptions(theme=theme, base_dir=tmp_path, modified=MODIFIED))
+
+
+def test_a_file_swapped_for_a_link_after_the_check_is_not_read(tmp_path: Path) -> None:
+    """The read checks the open file again: a path that became a symlink (or whose folder
+    became one) between the check and the read is refused."""
+    root = tmp_path / "root"
+    (root / "sub").mkdir(parents=True)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.png").write_bytes(b"secret")
+    (root / "link.png").symlink_to(outside / "secret.png")
+    with pytest.raises(OSError):
+        read_inside(root / "link.png", (root,))
+    (root / "sub").rmdir()
+    (root / "sub").symlink_to(outside)  # a folder swapped for a link out
+    with pytest.raises(OSError, match="outside the allowed folder"):
+        read_inside(root / "sub" / "secret.png", (root,))
+    (root / "ok.png").write_bytes(PNG)
+    assert read_inside(root / "ok.png", (root,)) == PNG
