@@ -1,13 +1,24 @@
-"""What makes a brief a brief: key points, reading time, sentence splitting (pure functions)."""
+"""What makes a brief a brief: key points, reading time, description, short title (pure).
+
+:func:`attach` computes them once per document, between reading and rendering (the build calls
+it); renderers read them with :func:`brief_of` and never derive them again.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Iterable
 
-from .model import Document, Paragraph, Section
+from .checks import pack_marking
+from .i18n import pack_language
+from .model import Block, Brief, Document, Pack, Paragraph, Section
 from .outline import block_text, iter_sections, plain_text
+
+SHORT_TITLE_CHARS = 60
+"""Longer titles are shortened for the running head so that it stays on one line."""
+DESCRIPTION_CHARS = 300
 
 WORDS_PER_MINUTE = 200
 """A conservative silent-reading speed for non-fiction, in any of our languages."""
@@ -162,3 +173,58 @@ def word_count(doc: Document) -> int:
 def reading_minutes(doc: Document) -> int:
     """Estimated reading time in whole minutes (at least 1)."""
     return max(1, math.ceil(word_count(doc) / WORDS_PER_MINUTE))
+
+
+def short_title(title: str, limit: int = SHORT_TITLE_CHARS) -> str:
+    """The title as the running head shows it: whole when short, else cut at a word."""
+    title = " ".join(title.split())
+    if len(title) <= limit:
+        return title
+    cut = title[:limit].rsplit(" ", 1)[0].rstrip(",;:-–—")
+    return f"{cut}…"
+
+
+def _lead_text(blocks: tuple[Block, ...]) -> str:
+    return " ".join(block_text(b) for b in blocks if isinstance(b, Paragraph)).strip()
+
+
+def description(doc: Document) -> str | None:
+    """The summary, else the lead, shortened at a word; None when there is neither."""
+    text = " ".join((doc.meta.summary or _lead_text(doc.lead)).split())
+    if not text:
+        return None
+    if len(text) > DESCRIPTION_CHARS:
+        text = text[:DESCRIPTION_CHARS].rsplit(" ", 1)[0] + "…"
+    return text
+
+
+def derive(doc: Document) -> Brief:
+    """Everything a brief derives from ``doc``."""
+    return Brief(key_points=key_points(doc), reading_minutes=reading_minutes(doc),
+                 description=description(doc), short_title=short_title(doc.meta.title))
+
+
+def attach(doc: Document) -> Document:
+    """``doc`` with its :class:`~lighthouse_docs.model.Brief` computed (once)."""
+    return dataclasses.replace(doc, brief=derive(doc))
+
+
+def brief_of(doc: Document) -> Brief:
+    """The brief the build attached to ``doc`` (derived here only for a document that did not
+    come through the build, e.g. a writer called directly)."""
+    return doc.brief if doc.brief is not None else derive(doc)
+
+
+def make_pack(title: str, documents: Iterable[Document], *, lang: str | None = None,
+              markings: tuple[str, ...] = ()) -> Pack:
+    """A combined brief of ``documents``: the one place its own data is derived from its
+    articles' — date (the latest), language (``lang``, else theirs), marking (the highest,
+    see ``checks.pack_marking``) and publisher (when they all share one)."""
+    docs = tuple(documents)
+    publishers = {d.meta.publisher for d in docs}
+    dates = [d.meta.date for d in docs if d.meta.date is not None]
+    return Pack(title=title, documents=docs,
+                lang=pack_language((d.meta.lang for d in docs), lang),
+                date=max(dates) if dates else None,
+                marking=pack_marking((d.meta.marking for d in docs), markings),
+                publisher=publishers.pop() if len(publishers) == 1 else None)

@@ -32,11 +32,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 from . import __version__, readers
-from .checks import check_document, pack_marking
+from .brief import attach, make_pack
+from .checks import check_document
 from .config import FORMATS
 from .diagnostics import Diagnostic, as_diagnostic, from_json
 from .errors import ConfigError, InputError, LighthouseError, OutputError, RenderError, UsageError
-from .i18n import pack_language
 from .model import Document, Pack
 from .output import (
     COMBINED_KEY_PREFIX,
@@ -249,6 +249,8 @@ class RenderOutcome:
     pages: int | None = None
     seconds: float = 0.0
     error: str | None = None
+    located: bool = False
+    """``error`` already starts with the location (an input error naming its file)."""
     trace: str | None = None
 
 
@@ -299,7 +301,8 @@ def render_job(job: RenderJob) -> RenderOutcome:
             if result.pages is not None and pages is None:
                 pages = result.pages
     except LighthouseError as error:
-        return RenderOutcome(key=job.key, error=str(error),
+        located = isinstance(error, InputError) and error.path is not None
+        return RenderOutcome(key=job.key, error=str(error), located=located,
                              seconds=time.perf_counter() - started)
     except Exception as error:
         # Per-source isolation: a bug triggered by one source must not sink the batch.
@@ -433,7 +436,9 @@ def _load(request: BuildRequest, plan: _Planned, source: Path) -> Document | Non
                                    diagnostics=tuple(plan.diagnostics),
                                    error=f"{first.location()}: {first.message}")
         return None
-    return _with_marking(doc, request.marking)
+    # The brief's derived data (key points, reading time, ...) is computed here, once, for
+    # every format the worker renders.
+    return attach(_with_marking(doc, request.marking))
 
 
 def _plan_sources(request: BuildRequest, manifest: Mapping[str, dict[str, Any]],
@@ -547,13 +552,7 @@ def _plan_combined(request: BuildRequest, manifest: Mapping[str, dict[str, Any]]
                   "previous_stale": old.get("stale", []), "slug": name}
     if _up_to_date(request, plan):
         return [plan]
-    publishers = {d.meta.publisher for d in docs}
-    dates = [d.meta.date for d in docs if d.meta.date is not None]
-    pack = Pack(title=title, documents=tuple(docs),
-                lang=pack_language((d.meta.lang for d in docs), request.lang),
-                date=max(dates) if dates else None,
-                marking=pack_marking((d.meta.marking for d in docs), request.markings),
-                publisher=publishers.pop() if len(publishers) == 1 else None)
+    pack = make_pack(title, docs, lang=request.lang, markings=request.markings)
     base_dir = Path(os.path.commonpath([s.resolve().parent for s in request.sources]))
     plan.job = RenderJob(key=plan.key, display=title, subject=pack, formats=request.formats,
                          options=_render_options(request, base_dir, clock),
@@ -572,6 +571,11 @@ def _claims(request: BuildRequest, plans: Sequence[_Planned],
     :raises UsageError: naming the output and both claimants.
     """
     sources = {Path(os.path.realpath(s)) for s in request.sources}
+    output = Path(os.path.realpath(request.output))
+    for source in sorted(sources):
+        if source.is_relative_to(output):
+            raise UsageError(f"{shown(source)} is inside the output folder {shown(output)}: "
+                             "outputs are never read as sources")
     owner: dict[Path, str] = {}
     for plan in plans:
         for path in plan.outputs:
@@ -607,8 +611,7 @@ def _claims(request: BuildRequest, plans: Sequence[_Planned],
 def _finish(request: BuildRequest, plan: _Planned, outcome: RenderOutcome) -> SourceResult:
     found = (*plan.diagnostics, *outcome.diagnostics)
     if outcome.error is not None:
-        message = outcome.error if plan.display in outcome.error else \
-            f"{plan.display}: {outcome.error}"
+        message = outcome.error if outcome.located else f"{plan.display}: {outcome.error}"
         return SourceResult(source=plan.display, status="failed", error=message,
                             seconds=outcome.seconds, diagnostics=found, trace=outcome.trace)
     warned = sum(1 for d in found if d.severity == "warning")

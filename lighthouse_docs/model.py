@@ -280,6 +280,19 @@ class Metadata:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Brief:
+    """What a brief derives from its article, computed once (``brief.derive``) between reading
+    and rendering, so every format shows the same key points, reading time and description."""
+
+    key_points: tuple[str, ...]
+    reading_minutes: int
+    description: str | None
+    """The summary, else the lead, shortened at a word (PDF /Subject, ``dc:description``)."""
+    short_title: str
+    """The title as the running head shows it."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Document:
     """One article: metadata, the lead (blocks before the first heading) and the section tree."""
 
@@ -287,6 +300,8 @@ class Document:
     lead: tuple[Block, ...] = ()
     sections: tuple[Section, ...] = ()
     footnotes: tuple[Footnote, ...] = ()
+    brief: Brief | None = field(default=None, compare=False)
+    """Derived once by ``brief.attach`` (the build does it after the checks); None until then."""
     warnings: tuple[Diagnostic | str, ...] = field(default=(), compare=False)
     """Problems a reader noticed (e.g. "decoded as windows-1252"), as
     :class:`~lighthouse_docs.diagnostics.Diagnostic` records (or plain strings, which become

@@ -225,10 +225,11 @@ def validate_manifest(data: object) -> Entries | None:
     return entries
 
 
-def read_manifest(output: Path) -> Entries:
+def read_manifest(output: Path, *, warn: bool = True) -> Entries:
     """The manifest entries of ``output`` (source key -> entry); empty when missing. One that
     is unreadable, a symlink leading out of the folder or not valid against the schema is
-    ignored with a warning (everything is then rebuilt and the manifest written anew)."""
+    ignored with a warning (everything is then rebuilt and the manifest written anew);
+    ``warn=False`` re-reads silently (the build warned once when it started)."""
     from .errors import ResourceError
     from .writers.resources import read_confined
 
@@ -238,17 +239,19 @@ def read_manifest(output: Path) -> Entries:
     try:
         data = json.loads(read_confined(path, (output,), what="build manifest"))
     except ResourceError as exc:
-        logger.warning("%s; ignored, rebuilding everything", exc)
+        if warn:
+            logger.warning("%s; ignored, rebuilding everything", exc)
         return {}
     except ValueError:
-        logger.warning("%s: unreadable build manifest; ignored, rebuilding everything", path)
+        if warn:
+            logger.warning("%s: unreadable build manifest; ignored, rebuilding everything",
+                           path)
         return {}
     entries = validate_manifest(data)
-    if entries is None:
+    if entries is None and warn:
         logger.warning("%s: build manifest does not match its schema; ignored, rebuilding "
                        "everything", path)
-        return {}
-    return entries
+    return entries or {}
 
 
 def _write_manifest(output: Path, entries: Entries) -> None:
@@ -287,7 +290,7 @@ def commit(output: Path, key: str, seen: Mapping[str, Any] | None, entry: dict[s
     # source never holds up another source or another build's clean-up.
     with _source_locked(output, key):
         with locked(output / LOCK_NAME):
-            current = read_manifest(output).get(key)
+            current = read_manifest(output, warn=False).get(key)
         if current is not None and current != seen:
             # Another build recorded this source since this one planned. Bytes read later
             # win: an older version never lands over (or under the hash of) a newer one.
@@ -304,7 +307,7 @@ def commit(output: Path, key: str, seen: Mapping[str, Any] | None, entry: dict[s
         for path, data in files.items():
             write_atomic(path, data)
         with locked(output / LOCK_NAME):
-            entries = read_manifest(output)
+            entries = read_manifest(output, warn=False)
             entries[key] = entry
             _write_manifest(output, entries)
     return True
@@ -343,7 +346,7 @@ def current_outputs(entries: Entries) -> set[str]:
 def stale_outputs(output: Path, entries: Entries | None = None) -> list[Path]:
     """Files in ``output`` this tool wrote that no source owns any more: outputs of deleted
     sources and the old names of renamed or retitled ones. Only files the manifest records."""
-    entries = read_manifest(output) if entries is None else entries
+    entries = read_manifest(output, warn=False) if entries is None else entries
     live = current_outputs(entries)
     names: set[str] = set()
     for key, entry in entries.items():

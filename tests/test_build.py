@@ -135,3 +135,56 @@ def test_unknown_format_is_a_configuration_error(request_for: Callable[..., Buil
                                                  ) -> None:
     with pytest.raises(ConfigError, match="docx"):
         build.run(request_for(formats=("docx",)))
+
+
+@pytest.mark.slow
+def test_what_a_brief_derives_is_computed_once_for_all_formats(
+        request_for: Callable[..., BuildRequest], monkeypatch: pytest.MonkeyPatch) -> None:
+    from lighthouse_docs import brief
+    from lighthouse_docs.theme import resolve_theme
+
+    calls: list[str] = []
+    real = brief.key_points
+
+    def counting(doc: Any, *args: Any) -> tuple[str, ...]:
+        calls.append(doc.meta.title)
+        return real(doc, *args)
+
+    monkeypatch.setattr(brief, "key_points", counting)
+    request = request_for(sources=(request_for().sources[0],), theme=resolve_theme(None),
+                          formats=("pdf", "epub", "html"),
+                          writers={f: f"lighthouse_docs.writers.{f}:build_{f}"
+                                   for f in ("pdf", "epub", "html")})
+    report = build.run(request)
+    assert report.ok, report.results
+    assert len(calls) == 1
+
+
+def test_the_pack_takes_date_publisher_and_marking_from_its_articles() -> None:
+    import dataclasses
+
+    from lighthouse_docs.brief import make_pack
+    from lighthouse_docs.model import Document, Metadata, SourceInfo
+
+    def doc(date: dt.date | None, marking: str | None) -> Document:
+        meta = Metadata(title="t", source=SourceInfo(path="a.md", format="markdown"),
+                        date=date, marking=marking, publisher="P", lang="id")
+        return Document(meta=meta)
+
+    pack = make_pack("Pack", [doc(dt.date(2024, 1, 2), None), doc(dt.date(2025, 3, 4), "B"),
+                              doc(None, "A")], markings=("A", "B"))
+    assert (pack.date, pack.marking, pack.publisher, pack.lang) == (
+        dt.date(2025, 3, 4), "B", "P", "id")
+    assert dataclasses.replace(pack, marking=None).documents == pack.documents
+
+
+def test_a_writer_error_is_named_by_its_source_without_guessing_from_its_text(
+        request_for: Callable[..., BuildRequest]) -> None:
+    from lighthouse_docs.errors import RenderError
+
+    def mentions(doc: Any, options: RenderOptions) -> Output:
+        raise RenderError(f"layout of {doc.meta.source.path} failed")
+
+    report = build.run(request_for(writers={"pdf": mentions}, formats=("pdf",)))
+    first = report.failed[0]
+    assert first.error == f"{first.source}: layout of {first.source} failed"

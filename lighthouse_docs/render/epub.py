@@ -24,10 +24,10 @@ from typing import Any
 
 from lxml import etree
 
-from .. import brief
+from ..brief import brief_of
 from ..errors import RenderError
 from ..i18n import Labels, format_date, labels
-from ..model import Block, Document, FootnoteRef, Pack, Paragraph, Section
+from ..model import Block, Document, FootnoteRef, Pack, Section
 from ..outline import iter_sections, plain_text, query, rewrite
 from . import RenderContext, RenderOptions, environment, safe_href
 
@@ -186,6 +186,7 @@ def _article(doc: Document, options: RenderOptions, images: Mapping[str, str], *
                               "p": prefix}
 
     plans: list[_PagePlan] = []
+    derived = brief_of(doc)
     if title_page:
         meta = doc.meta
         plans.append(_PagePlan(
@@ -195,10 +196,10 @@ def _article(doc: Document, options: RenderOptions, images: Mapping[str, str], *
                 "title": meta.title, "subtitle": meta.subtitle, "publisher": meta.publisher,
                 "authors": meta.authors, "marking": meta.marking,
                 "date_text": format_date(meta.date, meta.lang) if meta.date else None,
-                "reading_time": words.reading_time(brief.reading_minutes(doc)),
+                "reading_time": words.reading_time(derived.reading_minutes),
                 "source_url": meta.source.url, "parts": (),
             }))
-    points = brief.key_points(doc) if options.key_points else ()
+    points = derived.key_points if options.key_points else ()
     if points or doc.lead:
         plans.append(_PagePlan(
             uid=f"{prefix}lead", file_name=f"{prefix}lead.xhtml",
@@ -353,9 +354,8 @@ def render_pack(pack: Pack, options: RenderOptions,
     )
     first_body = articles[0].title_href if articles else None
     landmarks = _landmarks(words, first_body)
-    dates = sorted(d.meta.date for d in pack.documents if d.meta.date)
-    date = pack.date or (dates[-1] if dates else None)
-    minutes = sum(brief.reading_minutes(d) for d in pack.documents)
+    date = pack.date
+    minutes = sum(brief_of(d).reading_minutes for d in pack.documents)
     title_page = Page(
         uid="titlepage", file_name="title.xhtml", title=pack.title,
         xhtml=_render(
@@ -370,12 +370,3 @@ def render_pack(pack: Pack, options: RenderOptions,
              _nav_page(toc, landmarks, pack.lang, words),
              *(page for article in articles for page in article.pages))
     return EpubParts(lang=pack.lang, pages=pages, toc=toc, landmarks=landmarks)
-
-
-def description(doc: Document) -> str | None:
-    """``dc:description``: the summary, else the lead's first paragraph as plain text."""
-    if doc.meta.summary:
-        return doc.meta.summary
-    first = next((b for b in doc.lead if isinstance(b, Paragraph)), None)
-    text = " ".join(plain_text(first.inlines).split()) if first is not None else ""
-    return text or None

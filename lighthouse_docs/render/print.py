@@ -17,28 +17,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from ..brief import key_points, reading_minutes
+from ..brief import brief_of
 from ..i18n import Labels, format_date, labels
-from ..model import Block, Document, Footnote, Pack, Paragraph, Section
-from ..outline import block_text, plain_text
+from ..model import Document, Footnote, Pack, Section
+from ..outline import plain_text
 from . import RenderContext, RenderOptions, environment, safe_href
-
-SHORT_TITLE_CHARS = 60
-"""Longer titles are shortened for the running head so that it stays on one line."""
-
-DESCRIPTION_CHARS = 300
 
 Mode = Literal["print", "screen"]
 ImageURL = Callable[[str], str | None]
-
-
-def short_title(title: str, limit: int = SHORT_TITLE_CHARS) -> str:
-    """The title as the running head shows it: whole when short, else cut at a word."""
-    title = " ".join(title.split())
-    if len(title) <= limit:
-        return title
-    cut = title[:limit].rsplit(" ", 1)[0].rstrip(",;:-–—")
-    return f"{cut}…"
 
 
 def w3c_datetime(moment: dt.datetime) -> str:
@@ -46,20 +32,6 @@ def w3c_datetime(moment: dt.datetime) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _lead_text(blocks: tuple[Block, ...]) -> str:
-    return " ".join(block_text(b) for b in blocks if isinstance(b, Paragraph)).strip()
-
-
-def description(doc: Document) -> str | None:
-    """The PDF /Subject: the summary, else the lead, shortened at a word."""
-    text = " ".join((doc.meta.summary or _lead_text(doc.lead)).split())
-    if not text:
-        return None
-    if len(text) > DESCRIPTION_CHARS:
-        text = text[:DESCRIPTION_CHARS].rsplit(" ", 1)[0] + "…"
-    return text
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -118,16 +90,17 @@ def _article_view(doc: Document, options: RenderOptions, prefix: str,
         link_href=prefixed_link(prefix),
     )
     url = doc.meta.source.url
+    derived = brief_of(doc)
     return ArticleView(
         doc=doc,
         prefix=prefix,
         labels=lab,
         date=format_date(doc.meta.date, doc.meta.lang) if doc.meta.date else None,
-        reading_time=lab.reading_time(reading_minutes(doc)),
-        key_points=key_points(doc) if options.key_points else (),
+        reading_time=lab.reading_time(derived.reading_minutes),
+        key_points=derived.key_points if options.key_points else (),
         notes=tuple((numbers[n.id], n) for n in doc.footnotes),
         source_url=safe_href(url) if url else None,
-        short_title=short_title(doc.meta.title),
+        short_title=derived.short_title,
         ctx=ctx,
         authors=", ".join(doc.meta.authors) or None,
     )
@@ -149,7 +122,7 @@ class HeadView:
 def _head(doc: Document, options: RenderOptions) -> HeadView:
     meta = doc.meta
     authors = meta.authors or ((meta.publisher,) if meta.publisher else ())
-    subject = description(doc)
+    subject = brief_of(doc).description
     if meta.marking:
         # The marking leads the /Subject so any PDF viewer's properties dialog shows it.
         subject = f"[{meta.marking}] {subject or ''}".strip()
@@ -199,7 +172,7 @@ def render_pack_html(pack: Pack, options: RenderOptions, *, mode: Mode = "print"
                       image_url=image_url_for(doc) if image_url_for else _keep_src)
         for n, doc in enumerate(pack.documents, start=1)
     )
-    minutes = sum(reading_minutes(d) for d in pack.documents)
+    minutes = sum(brief_of(d).reading_minutes for d in pack.documents)
     authors = (pack.publisher,) if pack.publisher else ()
     keywords = tuple(dict.fromkeys(k for d in pack.documents for k in d.meta.keywords))
     head = HeadView(

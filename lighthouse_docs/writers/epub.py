@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import io
 import uuid
 import zipfile
@@ -26,6 +27,7 @@ from typing import Any
 
 from ebooklib import epub
 
+from ..brief import brief_of
 from ..errors import OutputError, RenderError
 from ..i18n import format_date, labels
 from ..model import Document, Image, InlineImage, Pack
@@ -36,14 +38,13 @@ from ..render.epub import (
     CSS_HREF,
     EpubParts,
     NavEntry,
-    description,
     render_document,
     render_pack,
     xml_text,
 )
 from . import Output
 from .cover import cover_png
-from .resources import IMAGE_MEDIA_TYPES, refusal, resolve_image, source_folder
+from .resources import load_image, refusal, source_folder
 
 _ID_NAMESPACE = uuid.UUID("6f1c1d0e-4b8a-5c2e-9a57-6c1f0c7e2b10")
 """Fixed namespace for our uuid5 identifiers (any constant works; it must never change)."""
@@ -80,7 +81,7 @@ def _collect_images(docs: Iterable[Document], base_dir: Path
     per_doc: list[dict[str, str]] = []
     assets: list[_Asset] = []
     warnings: list[str] = []
-    by_path: dict[Path, str] = {}
+    by_content: dict[bytes, str] = {}
     for doc in docs:
         hrefs: dict[str, str] = {}
         per_doc.append(hrefs)
@@ -89,25 +90,17 @@ def _collect_images(docs: Iterable[Document], base_dir: Path
         for src in (image.src for image in _images(doc)):
             if src in hrefs or src in refused:
                 continue
-            found = resolve_image(src, folder)
-            path = found.path
-            if path is None:
+            image = load_image(src, folder)
+            if isinstance(image, str):
                 refused.add(src)
-                warnings.append(refusal(src, found.reason or "outside"))
+                warnings.append(refusal(src, image))
                 continue
-            if path in by_path:
-                hrefs[src] = by_path[path]
-                continue
-            suffix = path.suffix.lower()
-            href = f"images/img{len(assets) + 1:03d}{'.jpg' if suffix == '.jpeg' else suffix}"
-            try:
-                data = path.read_bytes()
-            except OSError:
-                refused.add(src)
-                warnings.append(refusal(src, "unreadable"))
-                continue
-            assets.append(_Asset(href=href, media_type=IMAGE_MEDIA_TYPES[suffix], data=data))
-            hrefs[src] = by_path[path] = href
+            digest = hashlib.sha256(image.data).digest()
+            if digest not in by_content:
+                href = f"images/img{len(assets) + 1:03d}{image.suffix}"
+                assets.append(_Asset(href=href, media_type=image.media_type, data=image.data))
+                by_content[digest] = href
+            hrefs[src] = by_content[digest]
     return per_doc, assets, warnings
 
 
@@ -310,7 +303,7 @@ def build_epub(doc: Document, options: RenderOptions) -> Output:
     meta = _BookMeta(
         identifier=book_identifier(m.source.path, m.title), title=m.title, lang=m.lang,
         publisher=m.publisher, creators=m.authors, date=m.date or _utc(options.modified).date(),
-        source=m.source.url, description=description(doc), subjects=m.keywords,
+        source=m.source.url, description=brief_of(doc).description, subjects=m.keywords,
         marking=m.marking, cover_subtitle=m.subtitle)
     date_text = format_date(m.date, m.lang) if m.date else None
     return _build(meta, lambda images: render_document(doc, options, images[0]), (doc,),
@@ -322,8 +315,7 @@ def build_pack_epub(pack: Pack, options: RenderOptions) -> Output:
 
     The identifier derives from the pack title and its documents' source paths.
     """
-    dates = sorted(d.meta.date for d in pack.documents if d.meta.date)
-    date = pack.date or (dates[-1] if dates else None)
+    date = pack.date
     subjects = tuple(dict.fromkeys(k for d in pack.documents for k in d.meta.keywords))
     creators = tuple(dict.fromkeys(a for d in pack.documents for a in d.meta.authors))
     meta = _BookMeta(

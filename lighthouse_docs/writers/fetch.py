@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ._weasyprint import URLFetcher, URLFetcherResponse
-from .resources import IMAGE_MEDIA_TYPES, Reason, refusal, resolve_url
+from .resources import IMAGE_MEDIA_TYPES, Reason, read_inside, refusal, resolve_url
 
 REFUSED = "lighthouse-docs refused"
 """Marker in the exception message of a refusal, so callers can tell it from other failures."""
@@ -56,7 +56,7 @@ class ConfinedURLFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint is unt
         path = found.path
         mime = IMAGE_MEDIA_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0]
         try:
-            data = path.read_bytes()
+            data = read_inside(path, self.roots)
         except OSError:
             raise self._refuse(url, "unreadable") from None
         return URLFetcherResponse(path.as_uri(), data,

@@ -20,7 +20,7 @@ from ..render import RenderOptions
 from ..render.print import render_pack_html, render_print_html
 from ..theme import Theme
 from . import Output
-from .resources import IMAGE_MEDIA_TYPES, Resolution, refusal, resolve_image, source_folder
+from .resources import load_image, refusal, source_folder
 
 
 def inline_css(theme: Theme) -> Markup:
@@ -42,22 +42,14 @@ def _inliner(folder: Path, warnings: list[str]) -> Callable[[str], str | None]:
     in the article's ``folder``), else None and a warning."""
 
     def image_url(src: str) -> str | None:
-        if src.strip().lower().startswith("data:image/"):
-            return src.strip()
-        found = resolve_image(src, folder)
-        data = None
-        if found.path is not None:
-            try:
-                data = found.path.read_bytes()
-            except OSError:
-                found = Resolution(None, "unreadable")
-        if found.path is None or data is None:
-            message = refusal(src, found.reason or "outside")
+        image = load_image(src, folder)
+        if isinstance(image, str):
+            message = refusal(src, image)
             if message not in warnings:
                 warnings.append(message)
             return None
-        mime = IMAGE_MEDIA_TYPES[found.path.suffix.lower()]
-        return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+        return (f"data:{image.media_type};base64,"
+                f"{base64.b64encode(image.data).decode('ascii')}")
 
     return image_url
 

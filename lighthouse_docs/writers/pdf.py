@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ..errors import RenderError
+from ..errors import RenderError, ResourceError
 from ..model import Document, Pack
 from ..render import RenderOptions
 from ..render.print import font_face_css, render_pack_html, render_print_html
@@ -34,7 +34,7 @@ from ..theme import PACKAGE_DIR, Theme
 from . import Output
 from ._weasyprint import CSS, HTML, VARIANTS, FontConfiguration
 from .fetch import REFUSED, ConfinedURLFetcher
-from .resources import allowed_roots, font_dirs, refusal, resolve_image, source_folder
+from .resources import allowed_roots, font_dirs, load_image, refusal, source_folder
 
 PAPER_CSS = {"a4": "@page { size: A4; }", "letter": "@page { size: letter; }"}
 TAGGED_VARIANTS = frozenset({"pdf/ua-1", "pdf/ua-2", "pdf/a-1a", "pdf/a-2a", "pdf/a-3a"})
@@ -65,7 +65,11 @@ def _stylesheets(theme_root: Path, css_text: str, paper: str) -> _Sheets:
         theme = CSS(string=css_text, base_url=theme_root.as_uri() + "/", font_config=config,
                     url_fetcher=fetcher)
         size = CSS(string=PAPER_CSS[paper], font_config=config, url_fetcher=fetcher)
-    return _Sheets((fonts, theme, size), (*fetcher.warnings, *_without_refusals(logged)))
+    if fetcher.warnings:
+        # A theme's own @import or @font-face leading out of its folder (a symlink to
+        # /proc/self/environ, ../secret.css) is a broken theme: an error naming the file.
+        raise ResourceError(f"theme {theme_root / 'print.css'}: {fetcher.warnings[0]}")
+    return _Sheets((fonts, theme, size), tuple(_without_refusals(logged)))
 
 
 def stylesheets(theme: Theme, paper: str) -> tuple[tuple[Any, ...], tuple[str, ...]]:
@@ -182,15 +186,15 @@ def _image_url(folder: Path, base_dir: Path,
 
     def image_url(src: str) -> str | None:
         src = src.strip()
-        if src.lower().startswith("data:"):
-            return src  # decoded in memory by the fetcher
-        found = resolve_image(src, folder)
-        path = found.path
-        if path is None:
-            message = refusal(src, found.reason or "outside")
+        image = load_image(src, folder)  # the decision every writer makes
+        if isinstance(image, str):
+            message = refusal(src, image)
             if message not in warnings:
                 warnings.append(message)
             return None
+        path = image.path
+        if path is None:
+            return src  # an image data: URI, decoded in memory by the fetcher
         relative = os.path.relpath(path, base_dir)
         if relative.startswith(".."):
             return path.as_uri()

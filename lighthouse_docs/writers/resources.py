@@ -13,6 +13,8 @@ without paying for WeasyPrint's start-up.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 import stat
 from collections.abc import Iterable, Sequence
@@ -20,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import unquote, unquote_to_bytes, urljoin, urlsplit
 from urllib.request import url2pathname
 
 from ..errors import ResourceError
@@ -113,6 +115,27 @@ def confine(path: Path, roots: Sequence[Path]) -> Resolution:
     return Resolution(real)
 
 
+def read_inside(path: Path, roots: Sequence[Path]) -> bytes:
+    """The bytes of the resolved file ``path`` (from :func:`confine`), checked again on the open
+    file: no symlink followed at the last step, a regular file, and (where ``/proc`` shows it)
+    still inside ``roots``. A file swapped for a link between the check and the read is
+    refused, not read.
+
+    :raises OSError: the file cannot be opened or read, or is no longer allowed.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOCTTY)
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{path}: not a regular file")
+        try:
+            where = Path(os.readlink(f"/proc/self/fd/{fd}"))
+        except OSError:
+            where = None  # no /proc: the O_NOFOLLOW open is the check
+        if where is not None and not _inside(where, roots):
+            raise OSError(f"{path}: moved outside the allowed folder")
+        return handle.read()
+
+
 def resolve_url(url: str, roots: Sequence[Path]) -> Resolution:
     """The file an absolute URL names, if it is a regular file inside ``roots``.
 
@@ -167,25 +190,71 @@ def resolve_image(src: str, folder: Path) -> Resolution:
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class ImageBytes:
+    """An image an article may embed: its bytes, media type and file suffix."""
+
+    data: bytes
+    media_type: str
+    suffix: str
+    path: Path | None = None
+    """The file it was read from; None for a ``data:`` URI."""
+
+
+_SUFFIX_BY_TYPE = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif",
+                   "image/svg+xml": ".svg", "image/webp": ".webp"}
+
+
+def _data_image(src: str) -> ImageBytes | Reason:
+    head, comma, payload = src.strip()[len("data:"):].partition(",")
+    params = [p.strip().lower() for p in head.split(";")]
+    media_type = params[0] or "text/plain"
+    if not comma or media_type not in _SUFFIX_BY_TYPE:
+        return "not-image"
+    try:
+        data = (base64.b64decode(payload, validate=False) if "base64" in params[1:]
+                else unquote_to_bytes(payload))
+    except (ValueError, binascii.Error):
+        return "unreadable"
+    return ImageBytes(data=data, media_type=media_type, suffix=_SUFFIX_BY_TYPE[media_type])
+
+
+def load_image(src: str, folder: Path) -> ImageBytes | Reason:
+    """The image an article in ``folder`` embeds for ``src``, or why it may not.
+
+    A ``data:`` URI of an image type is decoded in memory; anything else goes through
+    :func:`resolve_image`. The PDF, EPUB and HTML writers all decide through here.
+    """
+    if src.strip().lower().startswith("data:"):
+        return _data_image(src)
+    found = resolve_image(src, folder)
+    if found.path is None:
+        return found.reason or "outside"
+    try:
+        data = read_inside(found.path, (folder.resolve(),))
+    except OSError:
+        return "unreadable"
+    media_type = IMAGE_MEDIA_TYPES[found.path.suffix.lower()]
+    return ImageBytes(data=data, media_type=media_type, suffix=_SUFFIX_BY_TYPE[media_type],
+                      path=found.path)
+
+
 def read_confined(path: Path, roots: Sequence[Path], *, what: str) -> bytes:
     """The bytes of ``path`` when it is a regular file inside ``roots`` (symlinks resolved).
 
     :param what: what the file is, for the message ("theme stylesheet", ...).
     :raises ResourceError: the file is refused or cannot be read; the message names it.
     """
-    found = confine(path, tuple(Path(os.path.realpath(r)) for r in roots))
+    real_roots = tuple(Path(os.path.realpath(r)) for r in roots)
+    found = confine(path, real_roots)
     if found.path is None:
         assert found.reason is not None
         raise ResourceError(f"{what} {describe(str(path))}: {REASONS[found.reason]}")
     try:
-        fd = os.open(found.path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOCTTY)
+        return read_inside(found.path, real_roots)
     except OSError as exc:
         raise ResourceError(f"{what} {describe(str(path))}: {REASONS['unreadable']} "
                             f"({exc.strerror or exc})") from None
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            raise ResourceError(f"{what} {describe(str(path))}: {REASONS['not-file']}")
-        return handle.read()
 
 
 def confined_files(root: Path) -> list[Path]:

@@ -143,6 +143,8 @@ def test_a_hostile_manifest_is_ignored_with_a_warning_and_rebuilt(
     for names in ("source", "title"):
         result = cli("build", "--pdf", "--names", names, "--force")
         assert result.exit_code == 0, result.output
+        if names == "source":  # warned once, then written anew (valid) by that build
+            assert result.output.count("does not match its schema") == 1, result.output
     assert not (project / "escaped.pdf").exists() and not (project.parent / "escaped.pdf").exists()
     manifest = json.loads((output / MANIFEST).read_text())
     assert all(isinstance(e, dict) for e in manifest["entries"].values())
@@ -196,3 +198,19 @@ def test_a_retitled_source_in_title_mode_leaves_a_stale_output_for_clean(
     assert "output/north-korea.pdf" in result.output
     assert cli("clean").exit_code == 0
     assert _visible(project / "output") == ["new-name.pdf", "weekly-brief.pdf"]
+
+
+def test_the_build_itself_refuses_a_source_inside_the_output_folder(tmp_path: Path) -> None:
+    from lighthouse_docs.build import BuildRequest
+    from lighthouse_docs.errors import UsageError
+    from lighthouse_docs.theme import resolve_theme
+
+    (tmp_path / "out").mkdir()
+    source = tmp_path / "out" / "a.md"
+    source.write_text("# A\n\nText.\n")
+    request = BuildRequest(sources=(source,), root=tmp_path, output=tmp_path / "out",
+                           formats=("pdf",), theme=resolve_theme(None),
+                           writers={"pdf": _single})
+    with pytest.raises(UsageError, match="inside the output folder"):
+        build.run(request)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.md"]

@@ -4,6 +4,7 @@ their folder through a symlink."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import io
 import os
@@ -15,14 +16,29 @@ import pikepdf
 import pytest
 
 from lighthouse_docs.errors import ConfigError, ResourceError
-from lighthouse_docs.model import Document, Image, Metadata, Paragraph, Section, SourceInfo, Text
+from lighthouse_docs.model import (
+    Document,
+    Image,
+    Metadata,
+    Pack,
+    Paragraph,
+    Section,
+    SourceInfo,
+    Text,
+)
 from lighthouse_docs.render import RenderOptions
 from lighthouse_docs.theme import Theme, packaged_styles_dir, resolve_theme
 from lighthouse_docs.writers.cover import cover_png
-from lighthouse_docs.writers.epub import build_epub
-from lighthouse_docs.writers.html import build_html
-from lighthouse_docs.writers.pdf import build_pdf
-from lighthouse_docs.writers.resources import REASONS, resolve_image
+from lighthouse_docs.writers.epub import build_epub, build_pack_epub
+from lighthouse_docs.writers.html import build_html, build_pack_html
+from lighthouse_docs.writers.pdf import build_pack_pdf, build_pdf
+from lighthouse_docs.writers.resources import (
+    REASONS,
+    describe,
+    load_image,
+    read_inside,
+    resolve_image,
+)
 
 from .conftest import make_project, run_cli
 
@@ -65,6 +81,9 @@ def references(sources: Path) -> dict[str, str | None]:
         "//127.0.0.1:9/y.png": "network",
         "missing.png": "missing",
         "notes.txt": "not-image",
+        "data:image/png;base64," + base64.b64encode(PNG).decode(): None,
+        "data:text/html,<script>alert(1)</script>": "not-image",
+        "data:image/x-icon;base64,AAAA": "not-image",
     }
 
 
@@ -96,18 +115,27 @@ def _refused(warnings: tuple[str, ...]) -> dict[str, str]:
 
 def test_the_resolver_decides_each_reference(tree: Path) -> None:
     for src, reason in references(tree).items():
-        assert resolve_image(src, tree).reason == reason, src
+        found = load_image(src, tree)
+        assert (found if isinstance(found, str) else None) == reason, src
+        if not src.startswith("data:"):
+            assert resolve_image(src, tree).reason == reason, src
 
 
-def test_pdf_epub_and_html_make_the_same_decisions(tree: Path) -> None:
+@pytest.mark.parametrize("shape", ["single", "pack"])
+def test_pdf_epub_and_html_make_the_same_decisions(tree: Path, shape: str) -> None:
     table = references(tree)
     srcs = list(table)
-    expected = {src: reason for src, reason in table.items() if reason is not None}
+    expected = {describe(src): reason for src, reason in table.items() if reason is not None}
     doc = _doc(tree, srcs)
-
-    pdf = build_pdf(doc, _options(tree))
-    epub = build_epub(doc, _options(tree))
-    html = build_html(doc, _options(tree))
+    if shape == "pack":
+        pack = Pack(title="Pack", documents=(doc,), lang="en")
+        pdf = build_pack_pdf(pack, _options(tree))
+        epub = build_pack_epub(pack, _options(tree))
+        html = build_pack_html(pack, _options(tree))
+    else:
+        pdf = build_pdf(doc, _options(tree))
+        epub = build_epub(doc, _options(tree))
+        html = build_html(doc, _options(tree))
     for out in (pdf, epub, html):
         assert _refused(out.warnings) == expected
 
@@ -115,7 +143,9 @@ def test_pdf_epub_and_html_make_the_same_decisions(tree: Path) -> None:
     with pikepdf.open(io.BytesIO(pdf.data)) as reader:
         images = [o for o in reader.objects
                   if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image"]
-    assert len(images) == 1
+    # One for the chart file however it was named, one for the data: URI (WeasyPrint keys
+    # images by URL); the EPUB and the HTML below share one copy of the same pixels.
+    assert len(images) == 2
     with zipfile.ZipFile(io.BytesIO(epub.data)) as book:
         assert [n for n in book.namelist() if n.startswith("EPUB/images/img")] == [
             "EPUB/images/img001.png"]
@@ -190,3 +220,38 @@ def test_config_file_symlinked_out_is_refused(tmp_path: Path) -> None:
 def test_environment_is_not_readable_even_by_absolute_reference(tree: Path) -> None:
     assert os.path.exists("/proc/self/environ")
     assert resolve_image("file:///proc/self/environ", tree).reason == "outside"
+
+
+@pytest.mark.parametrize("rule", ['@import url("leak.css");',
+                                  '@font-face { font-family: X; src: url("leak.woff") }'])
+def test_a_theme_stylesheet_reaching_out_of_its_folder_is_an_error(tmp_path: Path,
+                                                                   rule: str) -> None:
+    folder = _theme_with(tmp_path, "print.css", str(packaged_styles_dir() / "default" /
+                                                    "print.css"))
+    (folder / "print.css").unlink()
+    (folder / "print.css").write_text(rule + "\nbody { color: black }\n", encoding="utf-8")
+    for name in ("leak.css", "leak.woff"):
+        (folder / name).symlink_to("/proc/self/environ")
+    theme = resolve_theme("house", tmp_path)
+    doc = _doc(tmp_path, [])
+    with pytest.raises(ResourceError, match=r"print\.css.*leak\.(css|woff)"):
+        build_pdf(doc, RenderOptions(theme=theme, base_dir=tmp_path, modified=MODIFIED))
+
+
+def test_a_file_swapped_for_a_link_after_the_check_is_not_read(tmp_path: Path) -> None:
+    """The read checks the open file again: a path that became a symlink (or whose folder
+    became one) between the check and the read is refused."""
+    root = tmp_path / "root"
+    (root / "sub").mkdir(parents=True)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.png").write_bytes(b"secret")
+    (root / "link.png").symlink_to(outside / "secret.png")
+    with pytest.raises(OSError):
+        read_inside(root / "link.png", (root,))
+    (root / "sub").rmdir()
+    (root / "sub").symlink_to(outside)  # a folder swapped for a link out
+    with pytest.raises(OSError, match="outside the allowed folder"):
+        read_inside(root / "sub" / "secret.png", (root,))
+    (root / "ok.png").write_bytes(PNG)
+    assert read_inside(root / "ok.png", (root,)) == PNG
