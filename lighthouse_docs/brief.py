@@ -64,44 +64,61 @@ SENTENCE_OPENERS = frozenset(
 """Lower-cased words that usually open a sentence (English and Indonesian): after an
 abbreviation that may end a sentence, one of these means it did."""
 
-_SENTENCE_END = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9À-ÖØ-Þ])""")
-_TOKEN_BEFORE = re.compile(r"(\S+)$")
-_WORD_AFTER = re.compile(r"""\s*["'“‘(\[]?([^\s"'”’)\],;:.!?]+)""")
+# Linear-time by construction (issue 16): a run of end punctuation is tried only at its start
+# (the lookbehind) and consumed without backtracking (possessive quantifiers); the helpers
+# below look at the text through positions, never slices, and only as far as one token.
+_SENTENCE_END = re.compile(
+    r"""(?<![.!?…])[.!?…]++["'”’)\]]*+(?=\s++["'“‘(\[]?+[A-Z0-9À-ÖØ-Þ])""")
+_WORD_AFTER = re.compile(r"""\s*+["'“‘(\[]?+([^\s"'”’)\],;:.!?]++)""")
+MAX_TOKEN = 64
+"""Longest token looked at before a period: no abbreviation or initial is longer."""
 
 
-def _opens_sentence(text_after: str) -> bool:
-    match = _WORD_AFTER.match(text_after)
+def _opens_sentence(text: str, pos: int) -> bool:
+    match = _WORD_AFTER.match(text, pos, pos + MAX_TOKEN)
     return match is not None and match.group(1).lower() in SENTENCE_OPENERS
 
 
-def _is_abbreviation(text_before: str, text_after: str) -> bool:
-    """Whether the period that ends ``text_before`` belongs to an abbreviation (no split)."""
-    match = _TOKEN_BEFORE.search(text_before)
-    if match is None:
+def _token_before(text: str, start: int, end: int) -> str:
+    """The whitespace-free token of ``text[start:end]`` that ends at ``end`` (at most
+    :data:`MAX_TOKEN` characters are looked at; a longer one is no abbreviation)."""
+    low = max(start, end - MAX_TOKEN - 1)
+    space = text.rfind(" ", low, end)
+    if space >= 0:
+        return text[space + 1:end]
+    return text[low:end]  # the whole sentence so far, or a too-long token's last characters
+
+
+def _is_abbreviation(text: str, start: int, end: int, after: int) -> bool:
+    """Whether the period at ``text[end]`` belongs to an abbreviation (no split); the sentence
+    began at ``start`` and the text after the punctuation begins at ``after``."""
+    token = _token_before(text, start, end).lstrip("(\"'“‘[").lower()
+    if not token or len(token) > MAX_TOKEN:
         return False
-    token = match.group(1).lstrip("(\"'“‘[").lower()
     if len(token) == 1 and token.isalpha():
         # An initial ("J. Smith"), unless a sentence plainly starts next ("Plan B. The").
-        return not _opens_sentence(text_after)
+        return not _opens_sentence(text, after)
     if token in NUMBER_ABBREVIATIONS:
-        return text_after.lstrip()[:1].isdigit()
+        return text[after:after + 2].lstrip()[:1].isdigit()
     if token in TITLE_ABBREVIATIONS:
         return True
     if token in FINAL_ABBREVIATIONS:
-        return not _opens_sentence(text_after)
+        return not _opens_sentence(text, after)
     # A list ender before a capitalised word (the only kind the caller asks about) ends it.
     return False
 
 
 def split_sentences(text: str) -> list[str]:
-    """Split running text into sentences, keeping "U.S.", "Dr.", "No. 5", "dll." intact."""
+    """Split running text into sentences, keeping "U.S.", "Dr.", "No. 5", "dll." intact.
+
+    Linear in the length of ``text`` whatever it holds (long tokens, long punctuation runs).
+    """
     text = " ".join(text.split())
     sentences: list[str] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
         end = match.end()
-        if text[match.start()] == "." and _is_abbreviation(text[start:match.start()],
-                                                           text[end:]):
+        if text[match.start()] == "." and _is_abbreviation(text, start, match.start(), end):
             continue
         sentence = text[start:end].strip()
         if sentence:
@@ -154,7 +171,18 @@ def key_points(doc: Document, limit: int = MAX_KEY_POINTS) -> tuple[str, ...]:
                        for sentence in split_sentences(plain_text(block.inlines)))
         wanted = MIN_KEY_POINTS - len(points) if points else limit
         points = _unique([*[s for s in lead if s not in points][:wanted], *points])
-    return tuple(points[:limit])
+    return tuple(_shorten(p) for p in points[:limit])
+
+
+MAX_POINT_CHARS = 400
+"""Longest extracted key point: a longer first sentence (a run-on paragraph, a 200,000-
+character token) is cut with an ellipsis rather than filling the key-points box."""
+
+
+def _shorten(point: str) -> str:
+    if len(point) <= MAX_POINT_CHARS:
+        return point
+    return point[:MAX_POINT_CHARS - 1].rstrip() + "…"
 
 
 def _unique(items: Iterable[str | None]) -> list[str]:

@@ -14,17 +14,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import importlib
 import json
 import logging
-import multiprocessing
 import os
 import time
 import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
@@ -37,6 +35,7 @@ from .checks import check_document
 from .config import FORMATS
 from .diagnostics import Diagnostic, as_diagnostic, from_json
 from .errors import ConfigError, InputError, LighthouseError, OutputError, RenderError, UsageError
+from .limits import MAX_JOBS_PER_CPU, Limits, cap_jobs, map_limited, run_limited
 from .model import Document, Pack
 from .output import (
     COMBINED_KEY_PREFIX,
@@ -50,6 +49,7 @@ from .output import (
     stale_outputs,
 )
 from .project import SOURCES_DIR, assign_names, display_path, output_name, shown, title_slug
+from .readers._common import bound_marking
 from .render import RenderOptions
 from .theme import PACKAGE_DIR, Theme
 from .writers import Output
@@ -123,6 +123,8 @@ class BuildRequest:
     combine: str | None = None
     """Title of one combined brief built from all sources; None = one brief per source."""
     sort: Literal["given", "date"] = "given"
+    limits: Limits = field(default_factory=Limits)
+    """Wall-clock and memory limits of each source's parsing and rendering."""
     names: Literal["source", "title"] = "source"
     """Output base names: the source file's (``sources/x.txt`` -> ``x.pdf``), or its title's."""
     writers: Mapping[str, WriterRef] = field(default_factory=lambda: dict(DEFAULT_WRITERS))
@@ -271,14 +273,34 @@ def resolve_writer(ref: WriterRef) -> WriterFn:
     return function  # type: ignore[no-any-return]
 
 
-def warm_worker(refs: Sequence[WriterRef]) -> None:
-    """Pool initializer: import the writers (WeasyPrint, ebooklib) once per worker process."""
+def warm_writers(refs: Sequence[WriterRef]) -> None:
+    """Import the writers (WeasyPrint, ebooklib) here, once, before the render processes are
+    forked: every child then starts warm."""
     for ref in refs:
         try:
             resolve_writer(ref)
         except RenderError:
-            # Reported per source when the job runs; a worker must start anyway.
+            # Reported per source when the job runs.
             continue
+
+
+def _warm_themes(jobs: Sequence[RenderJob]) -> None:
+    """Let each writer module prepare what every job shares (parsed stylesheets, fonts) once
+    here, through its optional ``warm(options)``, before the render processes are forked."""
+    done: set[tuple[str, tuple[str, str]]] = set()
+    for job in jobs:
+        for _, ref in job.writers:
+            if not isinstance(ref, str):
+                continue
+            try:
+                module = importlib.import_module(ref.partition(":")[0])
+            except ImportError:
+                continue  # reported per source when the job runs
+            warm = getattr(module, "warm", None)
+            key = (module.__name__, (str(job.options.theme.root), job.options.paper))
+            if callable(warm) and key not in done:
+                done.add(key)
+                warm(job.options)
 
 
 def render_job(job: RenderJob) -> RenderOutcome:
@@ -314,27 +336,24 @@ def render_job(job: RenderJob) -> RenderOutcome:
                          pages=pages, seconds=time.perf_counter() - started)
 
 
-def _run_jobs(jobs: Sequence[RenderJob], workers: int) -> Iterable[RenderOutcome]:
-    """Outcomes of ``jobs`` as they complete; in-process when one worker suffices."""
-    if workers <= 1 or len(jobs) <= 1:
-        for job in jobs:
-            yield render_job(job)
+def _run_jobs(jobs: Sequence[RenderJob], workers: int, limits: Limits,
+              spent: Mapping[str, float]) -> Iterable[RenderOutcome]:
+    """Outcomes of ``jobs`` as they complete, each rendered in its own limited process
+    (:mod:`.limits`), at most ``workers`` at a time; ``spent`` is the time each source's
+    parsing already took off its wall-clock limit."""
+    if not jobs:
         return
-    refs = sorted({ref for job in jobs for _, ref in job.writers if isinstance(ref, str)})
-    # forkserver, not fork: the parent may run threads (Rich's progress refresh) whose locks a
-    # forked child would inherit held.
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,
-                             initializer=warm_worker, initargs=(refs,)) as pool:
-        futures: dict[Future[RenderOutcome], RenderJob] = {
-            pool.submit(render_job, job): job for job in jobs}
-        for future in as_completed(futures):
-            job = futures[future]
-            try:
-                yield future.result()
-            except BrokenProcessPool:
-                yield RenderOutcome(key=job.key, error="internal error (a worker process "
-                                    "died); rerun with --jobs 1 --debug")
+    warm_writers(sorted({ref for job in jobs for _, ref in job.writers}, key=str))
+    _warm_themes(jobs)
+    calls = [(job.key, functools.partial(render_job, job)) for job in jobs]
+    for key, outcome in map_limited(calls, limits, workers=workers, budgets=dict(spent)):
+        if outcome.value is not None:
+            yield outcome.value
+        elif outcome.error is not None:
+            yield RenderOutcome(key=key, error=str(outcome.error), seconds=outcome.seconds)
+        else:
+            yield RenderOutcome(key=key, error=outcome.crash, trace=outcome.trace,
+                                seconds=outcome.seconds)
 
 
 # --------------------------------------------------------------------------- planning
@@ -358,6 +377,8 @@ class _Planned:
     """The manifest entry this plan started from (compare-and-swap on commit)."""
     read_ns: int = 0
     """When the source's bytes were read (before): of two builds, the later read is newer."""
+    spent: float = 0.0
+    """Seconds parsing took, off the source's wall-clock limit (:mod:`.limits`)."""
 
 
 def _digest(*parts: object) -> str:
@@ -418,12 +439,20 @@ def _read(plan: _Planned, source: Path) -> bool:
 def _load(request: BuildRequest, plan: _Planned, source: Path) -> Document | None:
     """Parse the bytes read into ``plan`` and check the document; None (and ``plan.result``
     set) when it cannot be built: a reader error or an ``error`` diagnostic."""
-    try:
-        doc = readers.load(source, display_path=plan.display, lang=request.lang,
-                           data=plan.data)
-    except InputError as error:
-        plan.result = _failure(plan.display, error)
+    # Parsed in a child process under the source's limits (hostile input cannot hang or
+    # exhaust the build); the time it took counts against the rendering's limit too.
+    outcome = run_limited(functools.partial(
+        readers.load, source, display_path=plan.display, lang=request.lang, data=plan.data),
+        request.limits)
+    plan.spent += outcome.seconds
+    if outcome.error is not None:
+        plan.result = _failure(plan.display, outcome.error)
         return None
+    if outcome.value is None:
+        plan.result = SourceResult(source=plan.display, status="failed", trace=outcome.trace,
+                                   error=f"{plan.display}: {outcome.crash}")
+        return None
+    doc = outcome.value
     fmt = doc.meta.source.format
     plan.diagnostics = [
         *(as_diagnostic(w, source=plan.display, stage="read", format=fmt) for w in doc.warnings),
@@ -686,6 +715,10 @@ def run(request: BuildRequest, listener: BuildListener | None = None) -> BuildRe
         raise ConfigError(f"no writer for format(s) {', '.join(unknown) or '(none)'}",
                           key="formats")
     build_clock()  # a malformed SOURCE_DATE_EPOCH is a configuration error, not N failures
+    marking, too_long = bound_marking(request.marking, "--marking")
+    for warning in too_long:
+        logger.warning("%s", warning)
+    request = dataclasses.replace(request, marking=marking)
     manifest = read_manifest(request.output)
     options_fp = _options_digest(request, theme_fingerprint(request.theme))
     planner = _plan_combined if request.combine is not None else _plan_sources
@@ -716,7 +749,12 @@ def run(request: BuildRequest, listener: BuildListener | None = None) -> BuildRe
             continue
         listener.finished(results[plan.key])
     by_key = {p.key: p for p in plans}
-    for outcome in _run_jobs(jobs, request.jobs):
+    workers = cap_jobs(request.jobs)
+    if workers < min(request.jobs, len(jobs)):
+        logger.warning("--jobs %d capped to %d worker processes (%d per CPU)", request.jobs,
+                       workers, MAX_JOBS_PER_CPU)
+    spent = {p.key: p.spent for p in plans}
+    for outcome in _run_jobs(jobs, workers, request.limits, spent):
         plan = by_key[outcome.key]
         result = _finish(request, plan, outcome)
         results[plan.key] = result

@@ -39,6 +39,7 @@ from .build import BuildListener, BuildReport, BuildRequest, SourceResult
 from .config import Settings, apply, config_file, load_settings
 from .diagnostics import Diagnostic, as_diagnostic, count, diagnostic, merge_formats
 from .errors import ConfigError, InputError, LighthouseError, UsageError
+from .limits import Limits
 from .project import SOURCES_DIR, ProjectPaths, discover_sources, find_root, scaffold
 from .project import shown as escaped
 from .theme import resolve_theme
@@ -384,10 +385,14 @@ def _settings(choices: _Choices) -> tuple[Path, Settings]:
 
 
 def _request(choices: _Choices, *, jobs: int | None = None, force: bool = False,
-             combine: str | None = None, sort: str = "given") -> BuildRequest:
+             combine: str | None = None, sort: str = "given", time_limit: str | None = None,
+             memory_limit: str | None = None) -> BuildRequest:
     root, settings = _settings(choices)
-    if jobs is not None:
-        settings = apply(settings, {"jobs": jobs}, names={"jobs": "--jobs"})
+    given = {key: value for key, value in (("jobs", jobs), ("time_limit", time_limit),
+                                           ("memory_limit", memory_limit)) if value is not None}
+    if given:
+        settings = apply(settings, given, names={"jobs": "--jobs", "time_limit": "--time-limit",
+                                                 "memory_limit": "--memory-limit"})
     paths = ProjectPaths.for_root(root, settings)
     skipped: list[str] = []
     files = discover_sources(choices.sources or [], paths, skipped=skipped)
@@ -405,6 +410,7 @@ def _request(choices: _Choices, *, jobs: int | None = None, force: bool = False,
         pdf_variant=settings.pdf_variant, lang=settings.lang, marking=settings.marking,
         markings=settings.markings, key_points=settings.key_points, strict=choices.strict,
         force=force, jobs=settings.jobs or os.cpu_count() or 1,
+        limits=Limits(seconds=settings.time_limit, memory_mb=settings.memory_limit),
         combine=combine.strip() if combine else None,
         sort="date" if sort == "date" else "given", names=settings.output_names)
 
@@ -591,6 +597,14 @@ def build(
         "--report", metavar="json FILE",
         help="Also write every source's outputs, warnings and errors as JSON to FILE "
         "('-' for standard output).", show_default=False)] = None,
+    time_limit: Annotated[str | None, typer.Option(
+        "--time-limit", metavar="SECONDS",
+        help="Wall-clock limit per source (parse and render), or none. Default: 120.",
+        show_default=False)] = None,
+    memory_limit: Annotated[str | None, typer.Option(
+        "--memory-limit", metavar="MiB",
+        help="Memory limit of the process building one source (e.g. 2048 or 2GB), or none. "
+             "Default: 2GB.", show_default=False)] = None,
 ) -> None:
     """Build briefs (PDF and EPUB by default) from SOURCES into the output folder.
 
@@ -615,7 +629,8 @@ def build(
         fail(UsageError("--sort only applies with --combine"))
     _configure_logging(quiet=choices.quiet, verbose=verbose)
     try:
-        request = _request(choices, jobs=jobs, force=force, combine=combine, sort=sort.value)
+        request = _request(choices, jobs=jobs, force=force, combine=combine, sort=sort.value,
+                           time_limit=time_limit, memory_limit=memory_limit)
         result = _run(request, quiet=choices.quiet, verbose=verbose)
         if report is not None:
             _write_report(result, report[1])

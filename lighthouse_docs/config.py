@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from .errors import ConfigError
+from .limits import DEFAULT_MEMORY_MB, DEFAULT_SECONDS
 
 CONFIG_FILE = "lighthouse.toml"
 PYPROJECT_FILE = "pyproject.toml"
@@ -63,6 +64,10 @@ class Settings:
     """Worker processes; None = the number of CPUs."""
     key_points: bool = True
     pdf_variant: str | None = "pdf/ua-1"
+    time_limit: float | None = DEFAULT_SECONDS
+    """Wall-clock seconds one source may take to parse and render; None = no limit."""
+    memory_limit: int | None = DEFAULT_MEMORY_MB
+    """MiB of address space the process building one source may use; None = no limit."""
     output_names: Literal["source", "title"] = "source"
     """Output base names: the source file's (``sources/x.txt`` -> ``output/x.pdf``), or the
     document title's (``title``)."""
@@ -106,6 +111,52 @@ def _jobs(value: object, file: Path | None, key: str) -> int | None:
         raise ConfigError(f"expected a positive integer or \"auto\", got {value!r}",
                           file=file, key=key)
     return value
+
+
+def parse_time_limit(value: object, file: Path | None = None,
+                     key: str = "time_limit") -> float | None:
+    """Seconds (a positive number), or None for ``"none"`` (no limit).
+
+    :raises ConfigError: anything else.
+    """
+    if isinstance(value, str) and value.strip().lower() == "none":
+        return None
+    try:
+        seconds = float(value) if isinstance(value, int | float | str) and \
+            not isinstance(value, bool) else -1.0
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds <= 86400:
+        raise ConfigError(f"expected seconds between 0 and 86400, or \"none\", got {value!r}",
+                          file=file, key=key)
+    return seconds
+
+
+_MEMORY_UNITS = {"": 1, "m": 1, "mb": 1, "mib": 1, "g": 1024, "gb": 1024, "gib": 1024}
+
+
+def parse_memory_limit(value: object, file: Path | None = None,
+                       key: str = "memory_limit") -> int | None:
+    """MiB (a positive integer, or a string such as ``"2GB"``/``"512MB"``), or None for
+    ``"none"`` (no limit).
+
+    :raises ConfigError: anything else, or less than 256 MiB (too little to render anything).
+    """
+    megabytes = -1
+    if isinstance(value, int) and not isinstance(value, bool):
+        megabytes = value
+    elif isinstance(value, str):
+        text = value.strip().lower().replace(" ", "")
+        if text == "none":
+            return None
+        number = text.rstrip("abgimt")
+        unit = text[len(number):]
+        if number.isdigit() and unit in _MEMORY_UNITS:
+            megabytes = int(number) * _MEMORY_UNITS[unit]
+    if not 256 <= megabytes <= 1024 * 1024:
+        raise ConfigError(f"expected MiB (256 or more) such as 2048 or \"2GB\", or \"none\", "
+                          f"got {value!r}", file=file, key=key)
+    return megabytes
 
 
 def _bool(value: object, file: Path | None, key: str) -> bool:
@@ -161,7 +212,8 @@ _T = TypeVar("_T")
 Validator = Callable[[object, "Path | None", str], _T]
 
 KNOWN_KEYS: tuple[str, ...] = ("paper", "style", "language", "marking", "markings", "output",
-                               "formats", "jobs", "key_points", "pdf_variant", "output_names")
+                               "formats", "jobs", "key_points", "pdf_variant", "output_names",
+                               "time_limit", "memory_limit")
 """The one list of what a project file (or the command line, through :func:`apply`) may set."""
 
 
@@ -197,6 +249,8 @@ def apply(base: Settings, table: Mapping[str, object], *, file: Path | None = No
         jobs=pick("jobs", _jobs, base.jobs),
         key_points=pick("key_points", _bool, base.key_points),
         pdf_variant=pick("pdf_variant", _pdf_variant, base.pdf_variant),
+        time_limit=pick("time_limit", parse_time_limit, base.time_limit),
+        memory_limit=pick("memory_limit", parse_memory_limit, base.memory_limit),
         output_names=pick("output_names", _output_names, base.output_names),
         file=file if file is not None else base.file,
     )

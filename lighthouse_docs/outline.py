@@ -41,9 +41,14 @@ from .model import (
 )
 
 RESERVED_IDS = frozenset(
-    {"cover", "title", "titlepage", "toc", "contents", "key-points", "lead", "footnotes", "nav"}
+    {"cover", "title", "titlepage", "toc", "toc-title", "contents", "key-points",
+     "key-points-title", "lead", "footnotes", "notes", "nav", "main", "landmarks",
+     "landmarks-title", "part"}
 )
 """Ids the templates use for their own elements; a section never takes one of them."""
+_RESERVED_ID_PATTERN = re.compile(r"^(?:fn-|fnref-|n\d+$|a\d+-)")
+"""Families of template ids (footnotes, note references, pack article prefixes): a section id
+that would look like one of them gets an ``s-`` in front."""
 
 LEAD_WORDS = 8
 """How many words of the lead ``to_outline_json`` quotes as ``lead_starts_with`` (words as
@@ -156,7 +161,7 @@ class SlugRegistry:
     def claim(self, text: str, *, fallback: str = "section") -> str:
         """A new id derived from ``text``, valid in HTML and XML, never handed out before."""
         base = slugify(text, max_length=60, word_boundary=True) or fallback
-        if not _XML_ID_START.match(base):
+        if not _XML_ID_START.match(base) or _RESERVED_ID_PATTERN.match(base):
             base = f"s-{base}"
         candidate, n = base, self._next_suffix.get(base, 1)
         if n > 1:

@@ -18,7 +18,7 @@ from typing import Literal
 from ..errors import InputError
 from ..model import Document, SourceInfo
 from . import structure
-from ._common import decode
+from ._common import bound_document, decode
 
 Parser = Callable[..., Document]
 Format = Literal["text", "markdown", "html"]
@@ -154,7 +154,7 @@ def load(path: Path, *, display_path: str | None = None, lang: str | None = None
     warnings = (*dropped, *warnings)
     if warnings:
         doc = dataclasses.replace(doc, warnings=(*warnings, *doc.warnings))
-    return doc
+    return bound_document(doc)
 
 
 def load_text_analysis(path: Path, *, lang: str | None = None

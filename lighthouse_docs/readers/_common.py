@@ -5,8 +5,10 @@ Pure functions; ``readers.load`` is the only caller that touches the file system
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +17,24 @@ import yaml
 
 from ..config import FRONT_MATTER_FIELDS
 from ..errors import InputError
-from ..model import BlockQuote, BulletList, FlowItem, Inline, OrderedList, Paragraph, Text
+from ..model import (
+    Block,
+    BlockQuote,
+    BulletList,
+    Code,
+    CodeBlock,
+    Document,
+    FlowItem,
+    Inline,
+    OrderedList,
+    Paragraph,
+    Section,
+    Strong,
+    Table,
+    TableCell,
+    TableRow,
+    Text,
+)
 from ..outline import block_text
 
 # XML 1.0 forbids C0 controls other than TAB, LF and CR, lone surrogates, U+FFFE and U+FFFF.
@@ -36,6 +55,35 @@ the EPUB writer) recurse per level, so a hostile 1000-level source must never re
 
 MAX_INLINE_DEPTH = 12
 """How deeply readers nest emphasis, links and the like; deeper markup keeps only its text."""
+
+
+MAX_COMBINING_MARKS = 30
+"""Combining marks kept on one character (Unicode's stream-safe limit, UAX #15): text
+shaping is quadratic in a cluster's length, and ``Z`` + 100,000 accents never finishes."""
+_LONG_NON_ASCII_RUN = re.compile(rf"[^\x00-\x7f\s]{{{MAX_COMBINING_MARKS + 2},}}")
+
+
+def cap_combining_marks(text: str) -> tuple[str, int]:
+    """``text`` with at most :data:`MAX_COMBINING_MARKS` combining marks in a row, and how
+    many were dropped. Linear: only long runs of non-ASCII characters are looked at."""
+    dropped = 0
+
+    def trim(match: re.Match[str]) -> str:
+        nonlocal dropped
+        kept: list[str] = []
+        marks = 0
+        for char in match.group():
+            if unicodedata.category(char)[0] == "M":
+                marks += 1
+                if marks > MAX_COMBINING_MARKS:
+                    dropped += 1
+                    continue
+            else:
+                marks = 0
+            kept.append(char)
+        return "".join(kept)
+
+    return _LONG_NON_ASCII_RUN.sub(trim, text), dropped
 
 
 def decode(data: bytes, path: str) -> tuple[str, tuple[str, ...]]:
@@ -62,6 +110,10 @@ def decode(data: bytes, path: str) -> tuple[str, tuple[str, ...]]:
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     if not text.strip():
         raise InputError("is empty: nothing to build", path=path)
+    text, dropped = cap_combining_marks(text)
+    if dropped:
+        warnings.append(f"{path}: {dropped} combining marks dropped (more than "
+                        f"{MAX_COMBINING_MARKS} on one character)")
     return text, tuple(warnings)
 
 
@@ -115,6 +167,26 @@ class FrontMatter:
     """1-based line number in the original text where ``body`` starts."""
 
 
+_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml when PyYAML has it: 15 times faster than the pure-Python parser on big blocks."""
+
+
+def _load_yaml(raw: str, path: str) -> Any:
+    """``raw`` YAML, safely; aliases (``*name``) are refused before anything is built: front
+    matter never needs them, and nested aliases expand exponentially (a "billion laughs" of
+    542 bytes fills the memory).
+
+    :raises InputError: the block uses an alias.
+    :raises yaml.YAMLError: the block is not valid YAML.
+    """
+    for event in yaml.parse(raw, Loader=_YAML_LOADER):
+        if isinstance(event, yaml.AliasEvent):
+            mark = event.start_mark
+            raise InputError("front matter: aliases (*name) are not allowed",
+                             path=path, line=mark.line + 2 if mark is not None else 1)
+    return yaml.load(raw, Loader=_YAML_LOADER)  # noqa: S506  # a safe loader
+
+
 def split_front_matter(text: str, path: str) -> FrontMatter:
     """Separate a leading ``---`` YAML block (if any) from the body.
 
@@ -125,7 +197,7 @@ def split_front_matter(text: str, path: str) -> FrontMatter:
         return FrontMatter(data={}, body=text, body_first_line=1)
     raw = match.group(1) or ""
     try:
-        data = yaml.safe_load(raw) if raw.strip() else {}
+        data = _load_yaml(raw, path) if raw.strip() else {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else None
@@ -254,3 +326,263 @@ def detect_language(text: str, *, default: str = "en") -> str:
     if not reliable or code in ("un", "xx", "xxx"):
         return default
     return _DEPRECATED_CODES.get(code, code)
+
+
+# --------------------------------------------------------------------------- caps
+
+MAX_AUTHOR_KEY_POINTS = 10
+"""Key points kept from front matter (a brief shows 3-5; 100,000 took minutes to lay out)."""
+MAX_KEY_POINT_CHARS = 1000
+MAX_MARKING_CHARS = 100
+"""Longest handling marking: it is set on every page, and a 3 KB one took 80 s to lay out."""
+MAX_HEADINGS_PER_LEVEL = 1000
+"""Sections kept per heading level; later headings of that level become bold paragraphs of
+the section before them (every word kept, in order)."""
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def bound_marking(marking: str | None, where: str) -> tuple[str | None, tuple[str, ...]]:
+    """``marking`` cut to :data:`MAX_MARKING_CHARS` characters, with a warning if it was."""
+    if marking is None or len(marking) <= MAX_MARKING_CHARS:
+        return marking, ()
+    return _shorten(marking, MAX_MARKING_CHARS), (
+        f"{where}: marking is {len(marking)} characters long; cut to {MAX_MARKING_CHARS}",)
+
+
+def _flatten(sections: tuple[Section, ...]) -> list[Section]:
+    out: list[Section] = []
+    stack = list(reversed(sections))
+    while stack:
+        section = stack.pop()
+        out.append(section)
+        stack.extend(reversed(section.children))
+    return out
+
+
+def _as_blocks(section: Section) -> tuple[Block, ...]:
+    heading = Paragraph(inlines=(Strong(children=section.heading),), line=section.line)
+    return (heading, *section.blocks)
+
+
+def _nest(flat: list[tuple[Section, list[Block]]]) -> tuple[Section, ...]:
+    """Rebuild a section tree from (section, blocks) in document order, by level."""
+    roots: list[list[object]] = []
+    stack: list[tuple[int, list[object]]] = []  # (level, [section, blocks, children])
+    for section, blocks in flat:
+        node: list[object] = [section, blocks, []]
+        while stack and stack[-1][0] >= section.level:
+            stack.pop()
+        (stack[-1][1][2] if stack else roots).append(node)  # type: ignore[attr-defined]
+        stack.append((section.level, node))
+
+    def build(node: list[object]) -> Section:
+        section, blocks, children = node
+        assert isinstance(section, Section) and isinstance(blocks, list)
+        assert isinstance(children, list)
+        return dataclasses.replace(section, blocks=tuple(blocks),
+                                   children=tuple(build(c) for c in children))
+
+    return tuple(build(n) for n in roots)
+
+
+def _cap_headings(doc: Document) -> tuple[Document, tuple[str, ...]]:
+    flat = _flatten(doc.sections)
+    counts: dict[int, int] = {}
+    for section in flat:
+        counts[section.level] = counts.get(section.level, 0) + 1
+    if all(n <= MAX_HEADINGS_PER_LEVEL for n in counts.values()):
+        return doc, ()
+    kept: list[tuple[Section, list[Block]]] = []
+    seen: dict[int, int] = {}
+    lead = list(doc.lead)
+    for section in flat:
+        seen[section.level] = seen.get(section.level, 0) + 1
+        if seen[section.level] <= MAX_HEADINGS_PER_LEVEL:
+            kept.append((section, list(section.blocks)))
+        else:
+            (kept[-1][1] if kept else lead).extend(_as_blocks(section))
+    over = ", ".join(f"{n} at level {level}" for level, n in sorted(counts.items())
+                     if n > MAX_HEADINGS_PER_LEVEL)
+    warning = (f"{doc.meta.source.path}: too many headings ({over}); after "
+               f"{MAX_HEADINGS_PER_LEVEL} per level they are set as bold paragraphs")
+    return dataclasses.replace(doc, lead=tuple(lead), sections=_nest(kept)), (warning,)
+
+
+MAX_TABLE_COLUMNS = 20
+"""Widest table kept as one: a wider one is cut into tables of at most this many columns
+(the first column repeated in each as the row labels). Print sets tables of more than
+:data:`WIDE_TABLE_COLUMNS` in small type on a landscape page."""
+WIDE_TABLE_COLUMNS = 12
+
+
+def _columns(table: Table) -> int:
+    return max((len(r.cells) for r in (*table.head, *table.body)), default=0)
+
+
+def _pick(row: TableRow, columns: tuple[int, ...]) -> TableRow:
+    return TableRow(cells=tuple(row.cells[i] if i < len(row.cells) else TableCell(inlines=())
+                                for i in columns))
+
+
+def _split_table(table: Table) -> tuple[Table, ...]:
+    width = _columns(table)
+    step = MAX_TABLE_COLUMNS - 1
+    parts: list[Table] = []
+    for start in range(1, width, step):
+        columns = (0, *range(start, min(start + step, width)))
+        align = tuple(table.align[i] if i < len(table.align) else table.align[-1]
+                      for i in columns) if table.align else ()
+        parts.append(dataclasses.replace(
+            table, head=tuple(_pick(r, columns) for r in table.head),
+            body=tuple(_pick(r, columns) for r in table.body), align=align,
+            caption=table.caption if start == 1 else ()))
+    return tuple(parts)
+
+
+def _map_tables(blocks: tuple[Block, ...], notes: list[tuple[int | None, int, int]]
+                ) -> tuple[Block, ...]:
+    out: list[Block] = []
+    changed = False
+    for block in blocks:
+        if isinstance(block, Table) and WIDE_TABLE_COLUMNS < _columns(block) <= \
+                MAX_TABLE_COLUMNS:
+            notes.append((block.line, _columns(block), 1))
+            out.append(block)
+        elif isinstance(block, Table) and _columns(block) > MAX_TABLE_COLUMNS:
+            parts = _split_table(block)
+            notes.append((block.line, _columns(block), len(parts)))
+            out.extend(parts)
+            changed = True
+        elif isinstance(block, BulletList | OrderedList):
+            items = tuple(_map_tables(item, notes) for item in block.items)
+            changed |= items != block.items
+            out.append(dataclasses.replace(block, items=items))
+        elif isinstance(block, BlockQuote):
+            inner = _map_tables(block.blocks, notes)
+            changed |= inner != block.blocks
+            out.append(dataclasses.replace(block, blocks=inner))
+        else:
+            out.append(block)
+    return tuple(out) if changed else blocks
+
+
+def _split_wide_tables(doc: Document) -> tuple[Document, tuple[str, ...]]:
+    notes: list[tuple[int | None, int, int]] = []
+
+    def section(s: Section) -> Section:
+        return dataclasses.replace(s, blocks=_map_tables(s.blocks, notes),
+                                   children=tuple(section(c) for c in s.children))
+
+    lead = _map_tables(doc.lead, notes)
+    sections = tuple(section(s) for s in doc.sections)
+    footnotes = tuple(dataclasses.replace(f, blocks=_map_tables(f.blocks, notes))
+                      for f in doc.footnotes)
+    if not notes:
+        return doc, ()
+    path = doc.meta.source.path
+    warnings = tuple(
+        f"{path}: table{f' at line {line}' if line else ''} of {columns} columns is too wide "
+        "for a "
+        + (f"page; split into {parts} tables of at most {MAX_TABLE_COLUMNS} columns, the first "
+           "column repeated in each, printed" if parts > 1 else "portrait page; printed")
+        + " in small type on landscape pages" for line, columns, parts in notes)
+    return dataclasses.replace(doc, lead=lead, sections=sections, footnotes=footnotes), warnings
+
+
+MAX_WORD_CHARS = 200
+"""Longest run of characters without a break opportunity left as it is. Longer ones (a
+200,000-character token) get a zero-width space every :data:`WORD_CHUNK_CHARS` characters:
+breaking one huge word anywhere costs the layout engine time quadratic in its length."""
+WORD_CHUNK_CHARS = 40
+_LONG_WORD = re.compile(rf"[^\s\u200b]{{{MAX_WORD_CHARS + 1},}}")
+
+
+def _break_long_words(text: str) -> str:
+    if len(text) <= MAX_WORD_CHARS:
+        return text
+    return _LONG_WORD.sub(lambda m: "\u200b".join(
+        m.group()[i:i + WORD_CHUNK_CHARS] for i in range(0, len(m.group()), WORD_CHUNK_CHARS)),
+        text)
+
+
+def _map_words(value: Any, count: list[int]) -> Any:
+    """``value`` (a model object or tuple of them) with long words broken in every text."""
+    if isinstance(value, tuple):
+        items = tuple(_map_words(v, count) for v in value)
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
+    if isinstance(value, Text | Code | CodeBlock):
+        broken = _break_long_words(value.text)
+        if broken == value.text:
+            return value
+        count[0] += 1
+        return dataclasses.replace(value, text=broken)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {}
+        for f in dataclasses.fields(value):
+            child = getattr(value, f.name)
+            if isinstance(child, tuple) or dataclasses.is_dataclass(child):
+                mapped = _map_words(child, count)
+                if mapped is not child:
+                    changes[f.name] = mapped
+        return dataclasses.replace(value, **changes) if changes else value
+    return value
+
+
+def _break_words(doc: Document) -> tuple[Document, tuple[str, ...]]:
+    count = [0]
+    changed = dataclasses.replace(
+        doc, lead=_map_words(doc.lead, count), sections=_map_words(doc.sections, count),
+        footnotes=_map_words(doc.footnotes, count))
+    if not count[0]:
+        return doc, ()
+    return changed, (f"{doc.meta.source.path}: words longer than {MAX_WORD_CHARS} characters "
+                     f"are given a break opportunity every {WORD_CHUNK_CHARS} characters",)
+
+
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+"""The shape of a BCP 47 language tag (enough to keep quotes and markup out of xml:lang)."""
+
+
+def _document_text(doc: Document) -> str:
+    blocks = [*doc.lead, *(b for s in _flatten(doc.sections) for b in s.blocks)]
+    return language_sample(doc.meta.title, blocks)
+
+
+def bound_document(doc: Document) -> Document:
+    """``doc`` within the sizes a brief can lay out in reasonable time, with a warning for
+    every cap applied: author key points (:data:`MAX_AUTHOR_KEY_POINTS`, each at most
+    :data:`MAX_KEY_POINT_CHARS`), the marking (:data:`MAX_MARKING_CHARS`) and the sections
+    per heading level (:data:`MAX_HEADINGS_PER_LEVEL`)."""
+    path = doc.meta.source.path
+    warnings: list[str] = []
+    meta = doc.meta
+    points = meta.key_points
+    if len(points) > MAX_AUTHOR_KEY_POINTS:
+        warnings.append(f"{path}: {len(points)} key points in the front matter; the first "
+                        f"{MAX_AUTHOR_KEY_POINTS} are used")
+        points = points[:MAX_AUTHOR_KEY_POINTS]
+    if any(len(p) > MAX_KEY_POINT_CHARS for p in points):
+        warnings.append(f"{path}: key points longer than {MAX_KEY_POINT_CHARS} characters "
+                        "are cut")
+        points = tuple(_shorten(p, MAX_KEY_POINT_CHARS) for p in points)
+    marking, marking_warnings = bound_marking(meta.marking, path)
+    warnings.extend(marking_warnings)
+    lang = meta.lang
+    if not _LANGUAGE_TAG.fullmatch(lang):
+        lang = detect_language(_document_text(doc))
+        warnings.append(f"{path}: language {_shorten(meta.lang, 40)!r} is not a language tag "
+                        f"(such as en or pt-BR); detected {lang!r} instead")
+    if points != meta.key_points or marking != meta.marking or lang != meta.lang:
+        meta = dataclasses.replace(meta, key_points=points, marking=marking, lang=lang)
+    doc, heading_warnings = _cap_headings(dataclasses.replace(doc, meta=meta))
+    warnings.extend(heading_warnings)
+    doc, table_warnings = _split_wide_tables(doc)
+    warnings.extend(table_warnings)
+    doc, word_warnings = _break_words(doc)
+    warnings.extend(word_warnings)
+    if not warnings:
+        return doc
+    return dataclasses.replace(doc, warnings=(*doc.warnings, *warnings))

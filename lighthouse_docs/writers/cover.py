@@ -9,6 +9,7 @@ compression, so two builds of one brief give the same file.
 from __future__ import annotations
 
 import io
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -44,6 +45,44 @@ def _font_file(kind: _FontKind) -> Path:
 def _font(kind: _FontKind, size: int) -> ImageFont.FreeTypeFont:
     # Loading a face parses the whole file; one process draws many covers with few sizes.
     return ImageFont.truetype(str(_font_file(kind)), size)
+
+
+@lru_cache(maxsize=8)
+def _coverage(kind: _FontKind) -> frozenset[int]:
+    """The code points the cover font ``kind`` has glyphs for."""
+    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+
+    with TTFont(str(_font_file(kind)), lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def missing_glyphs(text: str, kind: _FontKind = "serif-bold") -> str:
+    """The distinct characters of ``text`` (in order) that the cover font ``kind`` cannot
+    draw: CJK, emoji, most scripts beyond Latin, Greek and Cyrillic."""
+    covered = _coverage(kind)
+    return "".join(dict.fromkeys(
+        c for c in text if not c.isspace() and ord(c) not in covered
+        and not unicodedata.category(c).startswith(("M", "C"))))
+
+
+def cover_warnings(title: str, publisher: str | None = None, subtitle: str | None = None,
+                   date_text: str | None = None, marking: str | None = None
+                   ) -> tuple[str, ...]:
+    """One warning per cover text the cover fonts cannot draw completely (those characters
+    come out as empty boxes on the cover image; the title page and metadata keep the text)."""
+    warnings = []
+    for what, text, kind in (("title", title, "serif-bold"),
+                             ("publisher", (publisher or "").upper(), "sans-semibold"),
+                             ("subtitle", subtitle, "sans-regular"),
+                             ("date", date_text, "sans-semibold"),
+                             ("marking", marking, "sans-bold")):
+        missing = missing_glyphs(text or "", kind)
+        if missing:
+            sample = missing[:8] + ("…" if len(missing) > 8 else "")
+            warnings.append(f"EPUB cover: the cover font cannot draw {len(missing)} "
+                            f"character(s) of the {what} ({sample}); they show as empty "
+                            "boxes on the cover image")
+    return tuple(warnings)
 
 
 def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:

@@ -30,6 +30,7 @@ from ebooklib import epub
 from ..brief import brief_of
 from ..errors import OutputError, RenderError
 from ..i18n import format_date, labels
+from ..images import SUFFIXES, ImageRefused, vet
 from ..model import Document, Image, InlineImage, Pack
 from ..outline import walk
 from ..render import RenderOptions
@@ -43,8 +44,8 @@ from ..render.epub import (
     xml_text,
 )
 from . import Output
-from .cover import cover_png
-from .resources import load_image, refusal, source_folder
+from .cover import cover_png, cover_warnings
+from .resources import describe, load_image, refusal, source_folder
 
 _ID_NAMESPACE = uuid.UUID("6f1c1d0e-4b8a-5c2e-9a57-6c1f0c7e2b10")
 """Fixed namespace for our uuid5 identifiers (any constant works; it must never change)."""
@@ -95,10 +96,18 @@ def _collect_images(docs: Iterable[Document], base_dir: Path
                 refused.add(src)
                 warnings.append(refusal(src, image))
                 continue
-            digest = hashlib.sha256(image.data).digest()
+            try:
+                # Identified by content, sanitised (SVG) or converted to PNG (TIFF, BMP...).
+                vetted = vet(image.data, core_only=True)
+            except ImageRefused as error:
+                refused.add(src)
+                warnings.append(f"refused resource {describe(src)}: {error}")
+                continue
+            warnings.extend(f"image {describe(src)}: {note}" for note in vetted.notes)
+            digest = hashlib.sha256(vetted.data).digest()
             if digest not in by_content:
-                href = f"images/img{len(assets) + 1:03d}{image.suffix}"
-                assets.append(_Asset(href=href, media_type=image.media_type, data=image.data))
+                href = f"images/img{len(assets) + 1:03d}{SUFFIXES[vetted.media_type]}"
+                assets.append(_Asset(href=href, media_type=vetted.media_type, data=vetted.data))
                 by_content[digest] = href
             hrefs[src] = by_content[digest]
     return per_doc, assets, warnings
@@ -277,6 +286,8 @@ def _build(meta: _BookMeta, parts_for: Any, docs: tuple[Document, ...],
     css = options.theme.read(options.theme.epub_css)
     cover = cover_png(meta.title, meta.publisher, meta.cover_subtitle, date_text, meta.marking,
                       meta.lang)
+    warnings.extend(cover_warnings(meta.title, meta.publisher, meta.cover_subtitle, date_text,
+                                   meta.marking))
     embedded = list(_collect_embedded(docs, images))
     has_images = bool(embedded)
     all_alt = all(img.alt.strip() for img in embedded)

@@ -18,25 +18,29 @@ import contextlib
 import hashlib
 import logging
 import os
+import posixpath
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
 from ..errors import RenderError, ResourceError
+from ..images import ImageRefused, looks_like_svg, vet
 from ..model import Document, Pack
 from ..render import RenderOptions
 from ..render.print import font_face_css, render_pack_html, render_print_html
 from ..theme import PACKAGE_DIR, Theme
 from . import Output
-from ._weasyprint import CSS, HTML, VARIANTS, FontConfiguration
-from .fetch import REFUSED, ConfinedURLFetcher
-from .resources import allowed_roots, font_dirs, load_image, refusal, source_folder
+from ._weasyprint import CSS, HTML, VARIANTS, FontConfiguration, URLFetcherResponse
+from .fetch import REFUSED, ConfinedURLFetcher, ResourceRefused
+from .resources import allowed_roots, describe, font_dirs, load_image, refusal, source_folder
 
-PAPER_CSS = {"a4": "@page { size: A4; }", "letter": "@page { size: letter; }"}
+PAPER_CSS = {"a4": "@page { size: A4; } @page landscape { size: A4 landscape; }",
+             "letter": "@page { size: letter; } @page landscape { size: letter landscape; }"}
+"""Paper size per choice; the ``landscape`` named page carries tables too wide for portrait."""
 TAGGED_VARIANTS = frozenset({"pdf/ua-1", "pdf/ua-2", "pdf/a-1a", "pdf/a-2a", "pdf/a-3a"})
 
 _WEASYPRINT_LOGGER = logging.getLogger("weasyprint")
@@ -84,6 +88,14 @@ def stylesheets(theme: Theme, paper: str) -> tuple[tuple[Any, ...], tuple[str, .
     return cached.sheets, cached.warnings
 
 
+def warm(options: RenderOptions) -> None:
+    """Parse the theme's stylesheets and load the fonts in this process, so that the render
+    processes forked from it (:mod:`lighthouse_docs.limits`) start with them. A broken theme
+    is reported by each source's own rendering, not here."""
+    with contextlib.suppress(RenderError, ResourceError):
+        stylesheets(options.theme, options.paper)
+
+
 class _ListHandler(logging.Handler):
     def __init__(self) -> None:
         super().__init__(level=logging.WARNING)
@@ -117,6 +129,60 @@ def _without_refusals(messages: list[str]) -> list[str]:
     return [f"weasyprint: {m}" for m in messages if REFUSED not in m]
 
 
+_VIRTUAL_ROOT = "/lighthouse-docs"
+SOURCE_URL = f"file://{_VIRTUAL_ROOT}/source/"
+"""The base URL WeasyPrint is given for an article's folder. WeasyPrint names image objects
+after the md5 of their URL: a location-free base keeps the PDF the same bytes wherever the
+project lies (and no absolute path of the author's machine ends up in it)."""
+_RASTER_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"RIFF", b"II*\x00", b"MM\x00*",
+                 b"BM", b"\x00\x00\x01\x00")
+
+
+class _ArticleFetcher(ConfinedURLFetcher):
+    """The confined fetcher seen through :data:`SOURCE_URL`, vetting every image
+    (:func:`lighthouse_docs.images.vet`) before WeasyPrint decodes or draws it."""
+
+    def __init__(self, roots: Sequence[Path], source_dir: Path) -> None:
+        super().__init__(roots)
+        self.source_dir = source_dir.resolve()
+
+    def real_url(self, url: str) -> str:
+        """``url`` with the location-free base replaced by the article's real folder."""
+        parts = urlsplit(url)
+        path = unquote(parts.path)
+        if parts.scheme.lower() != "file" or not (
+                path == _VIRTUAL_ROOT or path.startswith(_VIRTUAL_ROOT + "/")):
+            return url
+        relative = posixpath.relpath(path, f"{_VIRTUAL_ROOT}/source")
+        return Path(os.path.normpath(self.source_dir / relative)).as_uri()
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        real = self.real_url(url)
+        folder = self.source_dir.as_uri() + "/"
+        shown = unquote(real[len(folder):]) if real.startswith(folder) else real
+        response = super().fetch(real, headers)
+        try:
+            data = response.read()
+            mime = response.headers.get_content_type()
+        finally:
+            response.close()
+        if not (mime.startswith("image/") or data.startswith(_RASTER_MAGIC)
+                or looks_like_svg(data)):
+            return URLFetcherResponse(url, data, {"Content-Type": mime})
+        try:
+            image = vet(data)
+        except ImageRefused as error:
+            message = f"refused resource {describe(shown)}: {error}"
+            if message not in self.warnings:
+                self.warnings.append(message)
+            raise ResourceRefused(f"{REFUSED}: {message}") from None
+        for note in image.notes:
+            message = f"image {describe(shown)}: {note}"
+            if message not in self.warnings:
+                self.warnings.append(message)
+        return URLFetcherResponse(url, image.data, {"Content-Type": image.media_type})
+
+
 def pdf_options(variant: str | None, identifier: bytes) -> dict[str, Any]:
     """WeasyPrint options for ``variant`` (None = plain PDF), with a fixed file identifier."""
     options: dict[str, Any] = {"pdf_identifier": identifier, "custom_metadata": True}
@@ -145,14 +211,13 @@ def html_to_pdf(html: str, options: RenderOptions,
     roots = allowed_roots(options.base_dir, options.theme)
     if source_dirs is not None:
         roots = (*(d.resolve() for d in source_dirs), *roots[1:])
-    fetcher = ConfinedURLFetcher(roots)
+    fetcher = _ArticleFetcher(roots, options.base_dir)
     identifier = hashlib.sha256(
         html.encode("utf-8") + str(options.pdf_variant).encode()).hexdigest()[:32].encode()
     wp_options = pdf_options(options.pdf_variant, identifier)
-    base_url = options.base_dir.resolve().as_uri() + "/"
     with _collect_logs() as logged:
         try:
-            document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+            document = HTML(string=html, base_url=SOURCE_URL, url_fetcher=fetcher).render(
                 stylesheets=list(sheets), font_config=font_config(), **wp_options)
             data = document.write_pdf(**wp_options)
         except (OSError, ValueError, AssertionError) as exc:

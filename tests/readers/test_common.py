@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from typing import Any
 
 import pytest
 
 from lighthouse_docs.errors import InputError
+from lighthouse_docs.model import Paragraph, SourceInfo, Table
+from lighthouse_docs.outline import plain_text
 from lighthouse_docs.readers._common import (
+    MAX_AUTHOR_KEY_POINTS,
+    MAX_COMBINING_MARKS,
+    MAX_HEADINGS_PER_LEVEL,
+    MAX_MARKING_CHARS,
+    MAX_TABLE_COLUMNS,
+    WORD_CHUNK_CHARS,
     clean_text,
     decode,
     detect_language,
@@ -98,3 +108,73 @@ def test_decode_utf16_with_bom() -> None:
     text, warnings = decode(b"\xff\xfe" + "Judul\r\nIsi artikel.".encode("utf-16-le"), "a.txt")
     assert text == "Judul\nIsi artikel."
     assert warnings and "UTF-16" in warnings[0]
+
+
+# --------------------------------------------------------------------------- caps (issue 16)
+
+
+def _parsed(text: str) -> Any:
+    from lighthouse_docs.readers import parse
+    from lighthouse_docs.readers._common import bound_document
+
+    doc = parse(text, SourceInfo(path="a.md", format="markdown"))
+    return bound_document(doc)
+
+
+def test_combining_marks_are_capped_with_a_warning() -> None:
+    text, warnings = decode(("Z" + "\u0301" * 100_000 + " e\u0301t\u00e9\n").encode(), "a.txt")
+    assert text == "Z" + "\u0301" * MAX_COMBINING_MARKS + " e\u0301t\u00e9\n"
+    assert warnings == (f"a.txt: {100_000 - MAX_COMBINING_MARKS} combining marks dropped "
+                        f"(more than {MAX_COMBINING_MARKS} on one character)",)
+
+
+def test_author_key_points_and_marking_are_capped() -> None:
+    points = "".join(f"  - point {i}\n" for i in range(5000))
+    doc = _parsed(f"---\ntitle: T\nmarking: {'SECRET ' * 500}\nkey_points:\n{points}---\n\nx\n")
+    assert len(doc.meta.key_points) == MAX_AUTHOR_KEY_POINTS
+    assert doc.meta.marking is not None and len(doc.meta.marking) == MAX_MARKING_CHARS
+    assert doc.meta.marking.startswith("SECRET SECRET")
+    assert any("5000 key points" in w for w in doc.warnings)
+    assert any("marking is" in w for w in doc.warnings)
+
+
+def test_headings_over_the_cap_become_bold_paragraphs_in_order() -> None:
+    count = MAX_HEADINGS_PER_LEVEL + 20
+    doc = _parsed("---\ntitle: T\n---\n\nLead.\n\n" + "".join(
+        f"## H{i}\n\nText {i}.\n\n" for i in range(count)))
+    assert len(doc.sections) == MAX_HEADINGS_PER_LEVEL
+    last = doc.sections[-1]
+    words = [plain_text(b.inlines) for b in last.blocks if isinstance(b, Paragraph)]
+    assert words[:3] == [f"Text {MAX_HEADINGS_PER_LEVEL - 1}.", f"H{MAX_HEADINGS_PER_LEVEL}",
+                         f"Text {MAX_HEADINGS_PER_LEVEL}."]
+    assert words[-1] == f"Text {count - 1}."
+    assert any("too many headings" in w for w in doc.warnings)
+
+
+def test_wide_tables_are_split_and_keep_every_cell() -> None:
+    cols = 45
+    table = ("| " + " | ".join(f"h{i}" for i in range(cols)) + " |\n|" + "---|" * cols + "\n"
+             + "| " + " | ".join(f"c{i}" for i in range(cols)) + " |\n")
+    doc = _parsed(f"---\ntitle: T\n---\n\nLead.\n\n## S\n\n{table}")
+    tables = [b for b in doc.sections[0].blocks if isinstance(b, Table)]
+    assert [len(t.head[0].cells) for t in tables] == [MAX_TABLE_COLUMNS] * 2 + [7]
+    cells = [plain_text(c.inlines) for t in tables for c in t.body[0].cells[1:]]
+    assert cells == [f"c{i}" for i in range(1, cols)]
+    assert all(plain_text(t.body[0].cells[0].inlines) == "c0" for t in tables)
+    assert any("table at line 9 of 45 columns" in w for w in doc.warnings)
+
+
+def test_long_words_get_break_opportunities() -> None:
+    word = "x" * 1000
+    doc = _parsed(f"---\ntitle: T\n---\n\nLead {word} end. `{word}`\n")
+    text = plain_text(doc.lead[0].inlines)
+    assert text.replace("\u200b", "") == f"Lead {word} end. {word}"
+    assert max(len(w) for w in re.split(r"[\s\u200b]", text)) == WORD_CHUNK_CHARS
+    assert any("break opportunity" in w for w in doc.warnings)
+
+
+def test_a_language_that_is_not_a_tag_is_replaced() -> None:
+    doc = _parsed("---\ntitle: T\nlang: 'en\" onload=\"x'\n---\n\nThis is plainly an English "
+                  "text about the weather and the sea.\n")
+    assert doc.meta.lang == "en"
+    assert any("is not a language tag" in w for w in doc.warnings)

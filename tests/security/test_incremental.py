@@ -13,6 +13,7 @@ import pytest
 
 from lighthouse_docs import build, readers
 from lighthouse_docs.build import BuildListener, BuildReport, BuildRequest, SourceResult
+from lighthouse_docs.limits import Limits
 from lighthouse_docs.model import Document
 from lighthouse_docs.output import read_manifest
 from lighthouse_docs.render import RenderOptions
@@ -39,7 +40,9 @@ def _request(source: Path, writer: Callable[[Document, RenderOptions], Output],
              **changes: Any) -> BuildRequest:
     values: dict[str, Any] = dict(
         sources=(source,), root=source.parent.parent, output=source.parent.parent / "out",
-        formats=("pdf",), theme=resolve_theme(None), writers={"pdf": writer}, jobs=1)
+        formats=("pdf",), theme=resolve_theme(None), writers={"pdf": writer}, jobs=1,
+        # The writers share threading events with the test: render in this process.
+        limits=Limits(in_process=True))
     values.update(changes)
     return BuildRequest(**values)
 

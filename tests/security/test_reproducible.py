@@ -58,10 +58,8 @@ def test_same_bytes_across_jobs_and_working_folders(reference: tuple[Path, dict[
         assert again[name] == data, name
 
 
-# Open (issue #6): WeasyPrint names an image XObject after the md5 of its absolute URL, so a
-# project moved to another folder gives a PDF with other image names (EPUBs are identical).
-# Fix idea: give WeasyPrint a location-free base URL that the confined fetcher maps back.
-@pytest.mark.xfail(strict=True, reason="PDF image names depend on the project's absolute path")
+# WeasyPrint names an image XObject after the md5 of its URL: the PDF writer gives it a
+# location-free base URL that its fetcher maps back to the article's folder (issue 16.5).
 def test_same_bytes_when_the_project_moves(reference: tuple[Path, dict[str, bytes]],
                                            tmp_path: Path) -> None:
     project, expected = reference

@@ -1,0 +1,316 @@
+"""Run one source's work under a wall-clock and a memory limit, in a child process.
+
+Parsing and rendering a source are the steps a hostile or careless input can make hang or eat
+memory (an SVG with exponential ``<use>`` fan-out, a quadratic layout, a decompression bomb).
+:func:`run_limited` runs each such call in a process forked for it alone:
+
+- the child sets ``RLIMIT_AS`` to the memory limit, so an allocation past it fails there
+  (``MemoryError``, or the child dies) and never takes the machine or the batch with it;
+- the parent waits at most the wall-clock limit and then kills the child (``SIGKILL``);
+- the child asks the kernel to kill it when its parent dies (``PR_SET_PDEATHSIG``), and
+  checks that the parent is still the one that forked it, so ``kill -9`` of a build leaves
+  no process behind; it also ignores ``SIGINT`` (Ctrl-C reaches the parent, which kills it).
+
+A fork per call (not a pool of long-lived workers) keeps the parent's warm state (imported
+writers, parsed stylesheets) shared with every child, gives each call a fresh address space
+to limit, and lets any callable run (no pickling of the work itself); only the result
+travels back, pickled through a pipe. The cost is one ``fork`` per call, a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import logging
+import os
+import pickle
+import resource
+import selectors
+import signal
+import sys
+import time
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from .errors import LighthouseError
+
+T = TypeVar("T")
+K = TypeVar("K")
+
+DEFAULT_SECONDS = 120.0
+"""Wall-clock limit of one source (parsing and rendering together), in seconds."""
+DEFAULT_MEMORY_MB = 2048
+"""Address-space limit of the process working on one source, in MiB."""
+MAX_JOBS_PER_CPU = 2
+"""``--jobs`` beyond this many processes per CPU only adds memory pressure: it is capped."""
+
+_PR_SET_PDEATHSIG = 1
+
+
+class LimitExceeded(LighthouseError):
+    """A source went over the wall-clock or the memory limit."""
+
+    category = "Limit exceeded"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Limits:
+    """What one source may use; ``None`` switches a limit off."""
+
+    seconds: float | None = DEFAULT_SECONDS
+    memory_mb: int | None = DEFAULT_MEMORY_MB
+    in_process: bool = False
+    """Run the calls in this process, one after the other, with no limit at all: only for
+    tests whose work shares state (events, monkeypatches) with the caller."""
+
+    def time_message(self) -> str:
+        return (f"over the time limit of {self.seconds:g} s (time_limit in lighthouse.toml, "
+                "--time-limit); not built")
+
+    def memory_message(self) -> str:
+        return (f"over the memory limit of {self.memory_mb} MiB (memory_limit in "
+                "lighthouse.toml, --memory-limit); not built")
+
+
+def cap_jobs(requested: int, cpus: int | None = None) -> int:
+    """``requested`` worker processes, at most :data:`MAX_JOBS_PER_CPU` per CPU (and >= 1)."""
+    cpus = cpus or os.cpu_count() or 1
+    return max(1, min(requested, MAX_JOBS_PER_CPU * cpus))
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome(Generic[T]):
+    """The result of one limited call: its value, or the error it ended with."""
+
+    value: T | None = None
+    error: LighthouseError | None = None
+    """A :class:`LighthouseError` the call raised, or :class:`LimitExceeded`."""
+    crash: str | None = None
+    """One line for an unexpected exception or a dead child (a bug, not the user's)."""
+    trace: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.crash is None
+
+
+# --------------------------------------------------------------------------- the child
+
+
+def _die_with_parent(parent: int) -> None:
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)  # the process's own symbols include libc's
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the closed pipe still ends the child
+        pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _limit_memory(memory_mb: int | None) -> None:
+    if memory_mb is None:
+        return
+    wanted = memory_mb * 1024 * 1024
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        wanted = min(wanted, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+
+
+def _quiet_logging() -> None:
+    # The parent's handlers (a Rich console, pytest's capture) must not be used from here:
+    # whatever the work has to say travels back in its result.
+    for logger in [logging.getLogger(), *(
+            item for item in logging.Logger.manager.loggerDict.values()
+            if isinstance(item, logging.Logger))]:
+        logger.handlers.clear()
+    logging.getLogger().addHandler(logging.NullHandler())
+
+
+def _child(parent: int, write_fd: int, limits: Limits, call: Callable[[], object]) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent(parent)
+    _quiet_logging()
+    payload: tuple[object, ...]
+    try:
+        _limit_memory(limits.memory_mb)
+        payload = ("ok", call())
+    except MemoryError:
+        payload = ("memory",)
+    except LighthouseError as error:
+        payload = ("error", error)
+    except BaseException as error:  # reported as a crash of this source
+        payload = ("crash", f"{type(error).__name__}: {error}", traceback.format_exc())
+    try:
+        data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+    except MemoryError:
+        data = pickle.dumps(("memory",))
+    except Exception as error:
+        data = pickle.dumps(("crash", f"result cannot be sent back ({error})", None))
+    with os.fdopen(write_fd, "wb") as pipe:
+        pipe.write(data)
+
+
+def _fork(limits: Limits, call: Callable[[], object]) -> tuple[int, int]:
+    read_fd, write_fd = os.pipe()
+    parent = os.getpid()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover  (runs in the child; coverage does not follow it)
+        code = 0
+        try:
+            os.close(read_fd)
+            _child(parent, write_fd, limits, call)
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write_fd)
+    os.set_blocking(read_fd, False)
+    return pid, read_fd
+
+
+# --------------------------------------------------------------------------- the parent
+
+
+@dataclass(slots=True)
+class _Running(Generic[K]):
+    key: K
+    pid: int
+    fd: int
+    started: float
+    deadline: float | None
+    chunks: list[bytes]
+
+
+def _reap(pid: int) -> int:
+    """The wait status of the child ``pid`` (waits for it)."""
+    while True:
+        try:
+            return os.waitpid(pid, 0)[1]
+        except ChildProcessError:
+            return 0
+        except InterruptedError:
+            continue
+
+
+def _outcome(limits: Limits, data: bytes, status: int, seconds: float) -> Outcome[object]:
+    if data:
+        try:
+            payload = pickle.loads(data)  # noqa: S301  # our own child wrote it
+        except Exception as error:
+            return Outcome(crash=f"internal error (bad result: {error})", seconds=seconds)
+        kind = payload[0]
+        if kind == "ok":
+            return Outcome(value=payload[1], seconds=seconds)
+        if kind == "memory":
+            return Outcome(error=LimitExceeded(limits.memory_message()), seconds=seconds)
+        if kind == "error":
+            return Outcome(error=payload[1], seconds=seconds)
+        return Outcome(crash=f"internal error ({payload[1]}); rerun with --debug",
+                       trace=payload[2], seconds=seconds)
+    if os.WIFSIGNALED(status) and limits.memory_mb is not None:
+        # Libraries written in C abort or crash when an allocation fails under RLIMIT_AS.
+        return Outcome(error=LimitExceeded(
+            f"{limits.memory_message()} (the worker died of signal "
+            f"{os.WTERMSIG(status)})"), seconds=seconds)
+    return Outcome(crash="internal error (the worker process died without a result); "
+                         "rerun with --debug", seconds=seconds)
+
+
+def map_limited(calls: Iterable[tuple[K, Callable[[], T]]], limits: Limits, *,
+                workers: int = 1, budgets: dict[K, float] | None = None
+                ) -> Iterator[tuple[K, Outcome[T]]]:
+    """Run every call in its own limited child, at most ``workers`` at a time.
+
+    :param budgets: seconds already spent per key (e.g. parsing before rendering): they are
+        taken off that key's wall-clock limit.
+    :returns: ``(key, outcome)`` pairs as the calls finish.
+    """
+    if limits.in_process:
+        for key, call in calls:
+            yield key, _call_here(call)
+        return
+    pending = iter(calls)
+    running: dict[int, _Running[K]] = {}
+    selector = selectors.DefaultSelector()
+    workers = max(1, workers)
+    try:
+        while True:
+            while len(running) < workers:
+                item = next(pending, None)
+                if item is None:
+                    break
+                key, call = item
+                now = time.monotonic()
+                deadline = None
+                if limits.seconds is not None:
+                    spent = (budgets or {}).get(key, 0.0)
+                    deadline = now + max(0.0, limits.seconds - spent)
+                pid, fd = _fork(limits, call)
+                running[fd] = _Running(key, pid, fd, now, deadline, [])
+                selector.register(fd, selectors.EVENT_READ)
+            if not running:
+                return
+            deadlines = [r.deadline for r in running.values() if r.deadline is not None]
+            timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
+            for event, _ in selector.select(timeout):
+                job = running[event.fd]
+                try:
+                    chunk = os.read(job.fd, 1 << 20)
+                except BlockingIOError:
+                    continue
+                if chunk:
+                    job.chunks.append(chunk)
+                    continue
+                selector.unregister(job.fd)
+                os.close(job.fd)
+                del running[job.fd]
+                status = _reap(job.pid)
+                result = _outcome(limits, b"".join(job.chunks), status,
+                                  time.monotonic() - job.started)
+                yield job.key, result  # type: ignore[misc]
+            now = time.monotonic()
+            for job in [r for r in running.values()
+                        if r.deadline is not None and now >= r.deadline]:
+                _kill(job, selector)
+                del running[job.fd]
+                yield job.key, Outcome(error=LimitExceeded(limits.time_message()),
+                                       seconds=now - job.started)
+    finally:
+        for job in running.values():
+            _kill(job, selector)
+        selector.close()
+
+
+def _kill(job: _Running[K], selector: selectors.BaseSelector) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(job.pid, signal.SIGKILL)
+    _reap(job.pid)
+    with contextlib.suppress(KeyError, ValueError):
+        selector.unregister(job.fd)
+    os.close(job.fd)
+
+
+def _call_here(call: Callable[[], T]) -> Outcome[T]:
+    started = time.monotonic()
+    try:
+        value = call()
+    except LighthouseError as error:
+        return Outcome(error=error, seconds=time.monotonic() - started)
+    except Exception as error:  # reported as a crash of this source, as from a child
+        return Outcome(crash=f"internal error ({type(error).__name__}: {error}); rerun with "
+                             "--debug", trace=traceback.format_exc(),
+                       seconds=time.monotonic() - started)
+    return Outcome(value=value, seconds=time.monotonic() - started)
+
+
+def run_limited(call: Callable[[], T], limits: Limits, *, spent: float = 0.0) -> Outcome[T]:
+    """Run ``call`` alone in a limited child; see :func:`map_limited`."""
+    for _, outcome in map_limited([(0, call)], limits, budgets={0: spent}):
+        return outcome
+    raise AssertionError("map_limited returned no outcome")  # pragma: no cover

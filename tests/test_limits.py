@@ -1,0 +1,138 @@
+"""Limited child processes: values and errors travel back, limits end the child, nothing is
+left behind when the parent dies."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from lighthouse_docs.errors import InputError
+from lighthouse_docs.limits import LimitExceeded, Limits, cap_jobs, map_limited, run_limited
+
+
+def _sleep_forever() -> None:
+    time.sleep(3600)
+
+
+def _allocate(megabytes: int) -> int:
+    return len(bytearray(megabytes * 1024 * 1024))
+
+
+def _fail() -> None:
+    raise InputError("bad input", path="a.md", line=3)
+
+
+def _crash() -> None:
+    raise ZeroDivisionError("oops")
+
+
+def test_a_value_comes_back_from_the_child() -> None:
+    parent = os.getpid()
+    outcome = run_limited(lambda: (os.getpid() != parent, "x" * 10), Limits())
+    assert outcome.ok and outcome.value == (True, "x" * 10)
+
+
+def test_errors_come_back_as_they_were_raised() -> None:
+    outcome = run_limited(_fail, Limits())
+    assert isinstance(outcome.error, InputError)
+    assert str(outcome.error) == "a.md:3: bad input"
+    crash = run_limited(_crash, Limits())
+    assert crash.error is None and crash.crash is not None
+    assert "ZeroDivisionError: oops" in crash.crash and "Traceback" in (crash.trace or "")
+
+
+def test_wall_clock_limit_kills_the_child_and_names_the_limit() -> None:
+    outcome = run_limited(_sleep_forever, Limits(seconds=0.3))
+    assert isinstance(outcome.error, LimitExceeded)
+    assert "time limit of 0.3 s" in str(outcome.error)
+
+
+def test_time_already_spent_counts_against_the_limit() -> None:
+    outcome = run_limited(_sleep_forever, Limits(seconds=3600), spent=3600)
+    assert isinstance(outcome.error, LimitExceeded)
+
+
+def test_memory_limit_fails_the_call_not_the_parent() -> None:
+    outcome = run_limited(lambda: _allocate(1024), Limits(memory_mb=300))
+    assert isinstance(outcome.error, LimitExceeded)
+    assert "memory limit of 300 MiB" in str(outcome.error)
+    assert run_limited(lambda: _allocate(16), Limits(memory_mb=300)).value == 16 * 2 ** 20
+
+
+def test_one_call_over_a_limit_does_not_stop_the_others() -> None:
+    calls = [("slow", _sleep_forever), ("a", lambda: "A"), ("b", lambda: "B")]
+    results = dict(map_limited(calls, Limits(seconds=1), workers=2))
+    assert results["a"].value == "A" and results["b"].value == "B"
+    assert isinstance(results["slow"].error, LimitExceeded)
+
+
+def test_jobs_are_capped_per_cpu() -> None:
+    assert cap_jobs(99_999_999, cpus=2) == 4
+    assert cap_jobs(3, cpus=2) == 3
+    assert cap_jobs(0, cpus=2) == 1
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie still answers kill(0); it is dead for our purpose.
+    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+        return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def test_children_die_with_a_killed_parent(tmp_path: Path) -> None:
+    script = tmp_path / "parent.py"
+    script.write_text(textwrap.dedent("""
+        import os, sys, time
+        from lighthouse_docs.limits import Limits, map_limited
+
+        def child():
+            os.write(1, f"{os.getpid()}\\n".encode())
+            time.sleep(3600)
+
+        for _ in map_limited([(1, child), (2, child)], Limits(seconds=3600), workers=2):
+            pass
+    """))
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    children = [int(parent.stdout.readline()), int(parent.stdout.readline())]
+    assert all(_alive(pid) for pid in children)
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    for _ in range(500):  # the kernel kills them at once; allow a loaded machine 50 s
+        if not any(_alive(pid) for pid in children):
+            break
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in children)
+
+
+@pytest.mark.parametrize("value", ["none", "2GB", "512", 4096])
+def test_memory_limit_values(value: object) -> None:
+    from lighthouse_docs.config import parse_memory_limit
+
+    assert parse_memory_limit(value) in (None, 2048, 512, 4096)
+
+
+@pytest.mark.parametrize("value", ["", "lots", -5, 10, True, "1TBB"])
+def test_bad_memory_limit_values_are_config_errors(value: object) -> None:
+    from lighthouse_docs.config import parse_memory_limit
+    from lighthouse_docs.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="memory_limit"):
+        parse_memory_limit(value)
+
+
+def test_in_process_runs_here_without_limits() -> None:
+    here = os.getpid()
+    results = dict(map_limited([("a", os.getpid), ("b", _fail)], Limits(in_process=True)))
+    assert results["a"].value == here
+    assert isinstance(results["b"].error, InputError)
