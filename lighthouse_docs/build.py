@@ -65,9 +65,6 @@ WriterRef = str | WriterFn
 DEFAULT_WRITERS: dict[str, WriterRef] = {
     fmt: f"lighthouse_docs.writers.{fmt}:build_{fmt}" for fmt in FORMATS
 }
-DEFAULT_PACK_WRITERS: dict[str, WriterRef] = {
-    fmt: f"lighthouse_docs.writers.{fmt}:build_pack_{fmt}" for fmt in FORMATS
-}
 
 Status = Literal["built", "up to date", "failed"]
 
@@ -128,8 +125,6 @@ class BuildRequest:
     names: Literal["source", "title"] = "source"
     """Output base names: the source file's (``sources/x.txt`` -> ``x.pdf``), or its title's."""
     writers: Mapping[str, WriterRef] = field(default_factory=lambda: dict(DEFAULT_WRITERS))
-    pack_writers: Mapping[str, WriterRef] = field(
-        default_factory=lambda: dict(DEFAULT_PACK_WRITERS))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -585,7 +580,7 @@ def _plan_combined(request: BuildRequest, manifest: Mapping[str, dict[str, Any]]
     base_dir = Path(os.path.commonpath([s.resolve().parent for s in request.sources]))
     plan.job = RenderJob(key=plan.key, display=title, subject=pack, formats=request.formats,
                          options=_render_options(request, base_dir, clock),
-                         writers=tuple((f, request.pack_writers[f]) for f in request.formats))
+                         writers=tuple((f, request.writers[f]) for f in request.formats))
     return [plan]
 
 

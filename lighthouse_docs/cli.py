@@ -513,16 +513,16 @@ def _summary(report: BuildReport, *, quiet: bool, verbose: bool) -> None:
     out = Console(stderr=True, highlight=False, soft_wrap=True)
     failed = report.failed
     if not quiet:
-        # A failure's own error is its last line below; everything else once, here.
+        # A failure's own reason is its last line below; everything else once, here.
         shown = [d for r in report.results
                  if verbose or r.status != "up to date"
                  for d in r.diagnostics
                  if (verbose or d.severity != "info")
-                 and not (r.status == "failed" and d.severity == "error")]
+                 and not (r.status == "failed" and r.error == f"{d.location()}: {d.message}")]
         for item, formats in merge_formats(shown):
             out.print(diagnostic_line(item, formats), markup=False)
         if verbose:
-            Console(highlight=False).print(_table(report))
+            out.print(_table(report))
         warnings = sum(count(r.diagnostics, "warning") for r in report.results)
         stale = sum(count(r.diagnostics, "warning") for r in report.results
                     if r.status == "up to date")

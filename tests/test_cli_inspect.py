@@ -33,7 +33,10 @@ def test_plain_inspect_prints_the_heading_tree() -> None:
     assert "thelighthousepeople.com" in lines[0] and "[lang=id]" in lines[0]
     assert "  Latar Belakang Hubungan Korea Utara dan Rusia" in lines
     assert "    Sejarah Hubungan Diplomatik yang Berawal dari Era Soviet" in lines
-    assert lines[-1] == "  Kesimpulan"
+    # Every section in order; a heading the structure model is unsure of carries "? " and
+    # the one-line fix, but keeps its place and indentation.
+    last = next(line for line in reversed(lines) if "Kesimpulan" in line)
+    assert last.startswith("  Kesimpulan") or last.startswith("  ? Kesimpulan")
 
 
 @pytest.mark.parametrize(

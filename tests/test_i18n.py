@@ -24,8 +24,8 @@ from lighthouse_docs.model import (
     Text,
 )
 from lighthouse_docs.render import RenderOptions
-from lighthouse_docs.render.epub import render_document, render_pack
-from lighthouse_docs.render.print import render_pack_html, render_print_html
+from lighthouse_docs.render.epub import render_epub
+from lighthouse_docs.render.print import render_print_html
 from lighthouse_docs.theme import resolve_theme
 
 FIELDS = [f.name for f in dataclasses.fields(Labels) if f.name not in ("lang", "babel_locale")]
@@ -152,15 +152,15 @@ def test_print_html_shows_only_table_words(fake_language: Labels, tmp_path: Path
 def test_pack_html_shows_only_table_words(fake_language: Labels, tmp_path: Path) -> None:
     pack = Pack(title="Zeta", documents=(_doc(), _doc("Lorem Zeta")), lang="xx",
                 date=dt.date(2026, 1, 2), marking="Qux", publisher="Kabar")
-    out = render_pack_html(pack, _options(tmp_path))
+    out = render_print_html(pack, _options(tmp_path))
     assert not _leaks(_visible(out))
     assert "QpartQ 2" in out
 
 
 def test_epub_pages_show_only_table_words(fake_language: Labels, tmp_path: Path) -> None:
-    single = render_document(_doc(), _options(tmp_path), {})
-    pack = render_pack(Pack(title="Zeta", documents=(_doc(), _doc("Lorem Zeta")), lang="xx"),
-                       _options(tmp_path), {})
+    single = render_epub(_doc(), _options(tmp_path), [{}])
+    pack = render_epub(Pack(title="Zeta", documents=(_doc(), _doc("Lorem Zeta")), lang="xx"),
+                       _options(tmp_path), [{}, {}])
     for parts in (single, pack):
         for page in parts.pages:
             assert not _leaks([*_visible(page.xhtml), page.title]), page.file_name

@@ -124,7 +124,9 @@ def _prefix_hit(lower: str, prefixes: Iterable[str]) -> str | None:
 
 
 _NAME_PARTICLES = frozenset(
-    "and dan & de del dela della der van von bin binti al el da di du le la y".split())
+    "and dan & de del dela della der van von bin binti al el da di du le la y "
+    "dr drs dra ir hj h prof".split())
+"""Lower-case words a byline's names may contain ("Ramon dela Cruz", "dr. Laras")."""
 
 
 def leftover_kind(text: str) -> LeftoverKind | None:
@@ -173,7 +175,8 @@ def is_source_note(text: str) -> bool:
 def list_item_shaped(text: str) -> bool:
     """Whether a line after a lead-in ending in ":" can be an item of an unmarked list: one
     short clause, not a source note, not a capitalised sentence."""
-    if len(text.split()) > CANDIDATE_MAX_WORDS or _inner_sentence(text):
+    if len(text.split()) > CANDIDATE_MAX_WORDS or _inner_sentence(text) or (
+            text[:1] in _QUOTES_OPEN):
         return False
     if _prefix_hit(text.lower(), vocabulary().source_prefixes) is not None:
         return False
@@ -350,6 +353,23 @@ class Context:
     """Heading-shaped lines in all."""
     paragraphs_after: tuple[int, ...]
     """Per item: paragraphs between it and the next heading-shaped item."""
+    traits: tuple[Traits, ...]
+    """Per item: what the level features ask of its text, computed once."""
+
+
+@dataclass(frozen=True, slots=True)
+class Traits:
+    """Facts about one item's text that do not depend on a hypothesis."""
+
+    closing: bool
+    opening: bool
+    number: tuple[int, int] | None
+    look: str
+    signpost: bool
+    announced: int | None
+    lead_in: bool
+    counts: bool
+    """The text names a number of parts ("Three Pressures", "Dua Sisi", "Several Ways")."""
 
 
 def heading_shaped(text: str) -> bool:
@@ -388,8 +408,17 @@ def make_context(items: Sequence[Item]) -> Context:
             running = 0
         else:
             running += items[k].kind in ("candidate", "paragraph")
+    vocab = vocabulary()
+    traits = tuple(Traits(
+        closing=vocab_hit(it.text, vocab.closing), opening=vocab_hit(it.text, vocab.opening),
+        number=numbering(it.text), look=signature(it.text),
+        signpost=it.kind in ("candidate", "paragraph") and _signposts(it.text),
+        announced=announced_count(it.text) if it.text.endswith(":") else None,
+        lead_in=it.kind in ("candidate", "paragraph") and it.text.endswith(":"),
+        counts=any(w.lower() in vocab.count_words for w in _WORD.findall(it.text)))
+        for it in items)
     return Context(tuple(items), shapes, styles, words, float(lengths[len(lengths) // 2]),
-                   share, questions, sum(shapes), tuple(after))
+                   share, questions, sum(shapes), tuple(after), traits)
 
 
 # --------------------------------------------------------------------------- features
@@ -493,6 +522,8 @@ class OpenSection:
     """Content words of the paragraphs between the H2 and its first subsection."""
     signpost: bool = False
     """Its intro announces parts ("dua kelompok", "as follows", a count word)."""
+    intro_words: int = 0
+    """Words in the paragraphs between the H2 and its first subsection."""
     intro_paragraphs: int = 0
     paragraphs_since: int = 0
     """Paragraphs since the last heading of this section."""
@@ -512,6 +543,17 @@ class OpenSection:
     """Earlier sections that had none."""
 
 
+def _next_shaped(ctx: Context, i: int, count: int) -> list[int]:
+    """Item ``i`` and up to ``count - 1`` heading-shaped items after it (within 60 items)."""
+    found = [i]
+    for k in range(i + 1, min(len(ctx.items), i + 60)):
+        if len(found) == count:
+            break
+        if ctx.shapes[k]:
+            found.append(k)
+    return found
+
+
 def _paragraphs_after(ctx: Context, i: int) -> int:
     """Paragraphs between item ``i`` and the next heading-shaped item."""
     return ctx.paragraphs_after[i]
@@ -522,16 +564,16 @@ def level_features(ctx: Context, i: int, open_: OpenSection | None,
     """Named evidence on whether heading ``i`` is a section (H2) rather than a subsection."""
     item = ctx.items[i]
     text = item.text
-    vocab = vocabulary()
+    traits = ctx.traits[i]
     f: dict[str, float] = {}
-    f["closing_word"] = float(vocab_hit(text, vocab.closing))
-    f["opening_word"] = float(vocab_hit(text, vocab.opening))
+    f["closing_word"] = float(traits.closing)
+    f["opening_word"] = float(traits.opening)
     f["followed_by_heading"] = float(_next_kind(ctx, i) == "shaped")
     f["after_h2"] = float(prev_label == "h2")
     f["after_h3"] = float(prev_label == "h3")
     f["last_heading"] = float(not later_shaped)
     f["words"] = min(item.n_words, 15) / 10
-    num = numbering(text)
+    num = traits.number
     if num is not None:
         f["number_depth_1"] = float(num[0] == 1)
         f["number_depth_2"] = float(num[0] >= 2)
@@ -545,6 +587,20 @@ def level_features(ctx: Context, i: int, open_: OpenSection | None,
     f["open_paragraphs_since"] = min(open_.paragraphs_since, 4) / 2
     f["lead_in_before"] = float(open_.ends_lead_in)
     f["intro_signpost"] = float(open_.signpost and open_.children == 0)
+    if open_.children == 0:
+        # A one-sentence standfirst or a short intro opens subsections more often than it
+        # makes a whole section; a section heading that counts ("Three Pressures", "Dua Sisi")
+        # or asks why/how announces parts.
+        f["intro_short"] = float(0 < open_.intro_words <= 25)
+        f["intro_long"] = float(open_.intro_words > 90)
+        head_traits = ctx.traits[open_.index]
+        f["section_heading_counts"] = float(head_traits.counts)
+        f["section_heading_asks"] = float(ctx.items[open_.index].text.endswith("?"))
+        if open_.intro:
+            # An intro that names what follows: its words come back in the next headings.
+            following = _next_shaped(ctx, i, 4)
+            named = sum(_stem_overlap(ctx.words[k], open_.intro) > 0 for k in following)
+            f["intro_names_following"] = named / len(following)
     if open_.announced is not None:
         f["announced_pending"] = float(open_.children < open_.announced)
         f["announced_complete"] = float(open_.children >= open_.announced)
@@ -565,7 +621,7 @@ def level_features(ctx: Context, i: int, open_: OpenSection | None,
     if has_children:
         f["paragraphs_as_sibling"] = float(after == open_.paragraphs_since)
         f["more_paragraphs_than_sibling"] = float(after > open_.paragraphs_since)
-    look = signature(text)
+    look = traits.look
     if len(open_.h2_looks) >= 2 or open_.h3_looks:
         f["looks_like_sections"] = open_.h2_looks.count(look) / len(open_.h2_looks)
     if open_.h3_looks:
@@ -657,7 +713,7 @@ class _Hyp:
     open_: OpenSection | None
     prev_label: Label | None
     p_section: float | None = None
-    reasons: tuple[tuple[str, float], ...] = ()
+    level_features: Mapping[str, float] | None = None
 
 
 def _log_sigmoid(x: float) -> float:
@@ -679,28 +735,38 @@ def _advance_open(open_: OpenSection | None, item: Item, ctx: Context) -> OpenSe
     if open_.children == 0 and is_par:
         intro = intro | ctx.words[item.index]
         intro_paragraphs += 1
-        signpost = signpost or _signposts(item.text)
+        signpost = signpost or ctx.traits[item.index].signpost
+        intro_words = open_.intro_words + item.n_words
+    else:
+        intro_words = open_.intro_words
     announced = open_.announced
     if is_par and item.text.endswith(":"):
-        count = announced_count(item.text)
+        count = ctx.traits[item.index].announced
         announced = count if count is not None else announced
     return dataclasses.replace(
         open_, intro=intro, intro_paragraphs=intro_paragraphs, signpost=signpost,
+        intro_words=intro_words,
         paragraphs_since=open_.paragraphs_since + int(is_par), announced=announced,
         ends_lead_in=is_par and item.text.endswith(":"))
 
 
-def _signposts(text: str) -> bool:
-    tail = re.split(r"(?<=[.!?])\s", text.strip())[-1].lower()
-    words = set(_WORD.findall(tail))
+@cache
+def _signpost_pattern() -> re.Pattern[str]:
     vocab = vocabulary()
-    return any(w in vocab.count_words for w in words) or any(
-        re.search(r"\b" + re.escape(s) + r"\b", tail) for s in vocab.signposts)
+    words = sorted({*vocab.signposts, *vocab.count_words}, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b")
 
 
-def _after_heading(open_: OpenSection | None, item: Item, label: Label) -> OpenSection:
-    num = numbering(item.text)
-    look = signature(item.text)
+def _signposts(text: str) -> bool:
+    """Whether the last sentence of a paragraph announces parts ("dua kelompok", "below")."""
+    tail = re.split(r"(?<=[.!?])\s", text.strip())[-1].lower()
+    return _signpost_pattern().search(tail) is not None
+
+
+def _after_heading(open_: OpenSection | None, item: Item, label: Label,
+                   ctx: Context) -> OpenSection:
+    num = ctx.traits[item.index].number
+    look = ctx.traits[item.index].look
     if label == "h2" or open_ is None:
         if open_ is None:
             return OpenSection(index=item.index, number=num, h2_looks=(look,))
@@ -754,6 +820,8 @@ def _options(it: Item, scored: _Scored) -> tuple[Label, ...]:
 
 def _beam(items: Sequence[Item], scored: _Scored, model: StructureModel, width: int,
           forced: tuple[int, Label] | None = None) -> _Hyp | None:
+    """The best outline by beam search: the sum of the log-probabilities of its decisions
+    (heading or text for each candidate, section or subsection for each inferred heading)."""
     ctx = scored.ctx
     beam = [_Hyp(0.0, None, None, None, None)]
     for it in items:
@@ -777,16 +845,15 @@ def _beam(items: Sequence[Item], scored: _Scored, model: StructureModel, width: 
                     # A heading directly under another is a section opening its first
                     # subsection (the format's one sure sign), not an empty section.
                     score -= _ADJACENT_PENALTY
+                new_open = _after_heading(hyp.open_, it, label, ctx)
                 if it.kind == "explicit":
-                    grown.append(_Hyp(score, label, hyp, _after_heading(hyp.open_, it, label),
-                                      label))
+                    grown.append(_Hyp(score, label, hyp, new_open, label))
                     continue
                 feats = level_features(ctx, it.index, hyp.open_, hyp.prev_label,
                                        scored.later_shaped[it.index + 1])
                 zl = model.level.logit(feats)
                 score += _log_sigmoid(zl) if label == "h2" else _log_sigmoid(-zl)
-                grown.append(_Hyp(score, label, hyp, _after_heading(hyp.open_, it, label), label,
-                                  _sigmoid(zl), model.level.reasons(feats)))
+                grown.append(_Hyp(score, label, hyp, new_open, label, _sigmoid(zl), feats))
         if not grown:
             return None
         grown.sort(key=lambda h: -h.score)
@@ -843,7 +910,8 @@ def decode(items: Sequence[Item], model: StructureModel | None = None,
                 if gap < margin:
                     margin, alternative = gap, alt
         z = scored.head_logit.get(it.index)
-        reasons = node.reasons if chosen != "prose" else ()
+        reasons = (model.level.reasons(node.level_features)
+                   if chosen != "prose" and node.level_features is not None else ())
         head = scored.head_reasons.get(it.index, ())
         reasons = (*reasons, *head[:2]) if reasons else head
         decisions[it.index] = Decision(

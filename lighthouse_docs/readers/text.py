@@ -545,14 +545,25 @@ def _unmarked_lists(units: list[Unit]) -> list[Unit]:
         i += 1
         if unit.kind in ("candidate", "paragraph") and unit.lines[-1].text.endswith(":"):
             j = i
-            while (j < len(units) and units[j].kind == "candidate"
+            while (j < len(units) and units[j].kind in ("candidate", "paragraph")
                    and units[j].lines[0].kind == "text"
-                   and structure.list_item_shaped(units[j].text)):
+                   and structure.list_item_shaped(units[j].text)
+                   and not (j - i >= 2 and _opens_subsections(units, j))):
                 j += 1
             if j - i >= 2:
                 out.append(Unit("bullets", [line for u in units[i:j] for line in u.lines]))
                 i = j
     return out
+
+
+def _opens_subsections(units: Sequence[Unit], j: int) -> bool:
+    """Units ``j`` and ``j + 1`` are heading-shaped and a long paragraph follows: a section
+    heading and its first subsection, which end a list rather than continue it."""
+    if j + 2 >= len(units):
+        return False
+    first, second, body = units[j], units[j + 1], units[j + 2]
+    return (structure.heading_shaped(first.text) and structure.heading_shaped(second.text)
+            and body.kind == "paragraph" and len(body.text.split()) > 15)
 
 
 def _display_text(unit: Unit) -> str:

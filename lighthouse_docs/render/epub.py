@@ -310,14 +310,23 @@ def _landmarks(words: Labels, body_href: str | None) -> tuple[Landmark, ...]:
     return tuple(marks)
 
 
-def render_document(doc: Document, options: RenderOptions,
-                    images: Mapping[str, str]) -> EpubParts:
-    """The pages of a one-article EPUB.
+def render_epub(subject: Document | Pack, options: RenderOptions,
+                images: Sequence[Mapping[str, str]]) -> EpubParts:
+    """The pages of the EPUB of a brief or of a combined brief: the one EPUB render entry.
 
-    :param images: image source as written in the document -> its path in the package;
-        sources missing from it were refused and are replaced by their alt text.
+    :param images: per document (in order), image source as written -> its path in the
+        package; sources missing from it were refused and are replaced by their alt text.
     :raises RenderError: a template produced ill-formed XHTML (a bug).
     """
+    if isinstance(subject, Pack):
+        return _render_pack(subject, options, images)
+    [hrefs] = images
+    return _render_document(subject, options, hrefs)
+
+
+def _render_document(doc: Document, options: RenderOptions,
+                     images: Mapping[str, str]) -> EpubParts:
+    """The pages of a one-article EPUB."""
     words = labels(doc.meta.lang)
     article = _article(doc, options, images, prefix="", title_page=True)
     landmarks = _landmarks(words, article.body_href)
@@ -332,14 +341,14 @@ def render_document(doc: Document, options: RenderOptions,
     return EpubParts(lang=doc.meta.lang, pages=pages, toc=toc, landmarks=landmarks)
 
 
-def render_pack(pack: Pack, options: RenderOptions,
-                images: Mapping[str, str] | Sequence[Mapping[str, str]]) -> EpubParts:
+def _render_pack(pack: Pack, options: RenderOptions,
+                 images: Mapping[str, str] | Sequence[Mapping[str, str]]) -> EpubParts:
     """The pages of a combined brief: one part per document, in order.
 
     Article ``i`` has its files and ids prefixed ``a<i>-`` so ids are unique across the book;
     the contents has three levels: article, section, subsection.
 
-    :param images: as for :func:`render_document`, one mapping for all documents or one per
+    :param images: as for :func:`render_epub`, one mapping for all documents or one per
         document (each article's images come from its own folder).
     """
     words = labels(pack.lang)

@@ -142,24 +142,31 @@ def font_face_css() -> str:
         serif=serif.as_uri(), sans=sans.as_uri())
 
 
-def render_print_html(doc: Document, options: RenderOptions, *,
+def render_print_html(subject: Document | Pack, options: RenderOptions, *,
                       mode: Mode = "print",
-                      image_url: ImageURL = _keep_src, css: str = "") -> str:
-    """The final HTML of one brief (cover, key points, contents, body, notes).
+                      image_url_for: Callable[[Document], ImageURL] | None = None,
+                      css: str = "") -> str:
+    """The final HTML of a brief (cover, key points, contents, body, notes) or of a combined
+    brief (a pack cover, one contents, one part per article): the one render entry of the
+    printed formats.
 
-    ``mode="screen"`` gives the same content for the self-contained HTML preview, whose writer
-    passes ``image_url`` to inline allowed images and drop the others, and ``css`` (markup-safe
-    theme CSS) to inline the stylesheet.
+    ``image_url_for(doc)`` gives each article its own image resolver (its images resolve
+    against its own folder); without it sources are kept as written. ``mode="screen"`` gives
+    the same content for the self-contained HTML preview, with ``css`` (markup-safe theme CSS)
+    inlined.
     """
-    view = _article_view(doc, options, prefix="", image_url=image_url)
+    if isinstance(subject, Pack):
+        return _pack_html(subject, options, mode=mode, image_url_for=image_url_for, css=css)
+    doc = subject
+    view = _article_view(doc, options, prefix="",
+                         image_url=image_url_for(doc) if image_url_for else _keep_src)
     return environment().get_template("print/document.html.j2").render(
         head=_head(doc, options), a=view, mode=mode, paper=options.paper, css=css,
     )
 
 
-def render_pack_html(pack: Pack, options: RenderOptions, *, mode: Mode = "print",
-                     image_url_for: Callable[[Document], ImageURL] | None = None,
-                     css: str = "") -> str:
+def _pack_html(pack: Pack, options: RenderOptions, *, mode: Mode,
+               image_url_for: Callable[[Document], ImageURL] | None, css: str) -> str:
     """The final HTML of a combined brief: a pack cover, one contents, one part per article.
 
     ``image_url_for(doc)`` gives each article its own image resolver (its images resolve

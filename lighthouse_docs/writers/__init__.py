@@ -1,7 +1,8 @@
 """Writers: a document (already rendered to markup by ``render``) -> the bytes of one output.
 
-Writers never write files; ``output.write_atomic`` does. Each writer module exposes
-``build_<format>(doc, options) -> Output`` and ``build_pack_<format>(pack, options) -> Output``.
+Writers never write files; ``output.write_atomic`` does. Each writer module exposes one
+``build_<format>(subject, options) -> Output`` for a brief (a ``Document``) and a combined
+brief (a ``Pack``) alike; the build has one registry of them.
 """
 
 from __future__ import annotations

@@ -39,8 +39,7 @@ from ..render.epub import (
     CSS_HREF,
     EpubParts,
     NavEntry,
-    render_document,
-    render_pack,
+    render_epub,
     xml_text,
 )
 from . import Output
@@ -303,38 +302,38 @@ def _collect_embedded(docs: Iterable[Document], images: Sequence[Mapping[str, st
                 yield img
 
 
-def build_epub(doc: Document, options: RenderOptions) -> Output:
-    """The EPUB 3 of one article.
-
-    :returns: the file's bytes and the warnings met (refused images), byte-identical for the
-        same document and options.
-    :raises RenderError: the stylesheet cannot be read or a template is broken.
-    """
-    m = doc.meta
-    meta = _BookMeta(
-        identifier=book_identifier(m.source.path, m.title), title=m.title, lang=m.lang,
-        publisher=m.publisher, creators=m.authors, date=m.date or _utc(options.modified).date(),
-        source=m.source.url, description=brief_of(doc).description, subjects=m.keywords,
-        marking=m.marking, cover_subtitle=m.subtitle)
-    date_text = format_date(m.date, m.lang) if m.date else None
-    return _build(meta, lambda images: render_document(doc, options, images[0]), (doc,),
-                  options, date_text)
-
-
-def build_pack_epub(pack: Pack, options: RenderOptions) -> Output:
-    """The combined EPUB 3 of several articles, one part each, in ``pack.documents`` order.
-
-    The identifier derives from the pack title and its documents' source paths.
-    """
-    date = pack.date
+def _book_meta(subject: Document | Pack, options: RenderOptions) -> tuple[_BookMeta, str | None]:
+    """The package metadata of a brief or a combined brief, and its cover date text."""
+    if isinstance(subject, Document):
+        m = subject.meta
+        date_text = format_date(m.date, m.lang) if m.date else None
+        return _BookMeta(
+            identifier=book_identifier(m.source.path, m.title), title=m.title, lang=m.lang,
+            publisher=m.publisher, creators=m.authors,
+            date=m.date or _utc(options.modified).date(), source=m.source.url,
+            description=brief_of(subject).description, subjects=m.keywords,
+            marking=m.marking, cover_subtitle=m.subtitle), date_text
+    pack = subject
+    # The identifier derives from the pack title and its documents' source paths.
     subjects = tuple(dict.fromkeys(k for d in pack.documents for k in d.meta.keywords))
     creators = tuple(dict.fromkeys(a for d in pack.documents for a in d.meta.authors))
-    meta = _BookMeta(
+    return _BookMeta(
         identifier=book_identifier(pack.title, *(d.meta.source.path for d in pack.documents)),
         title=pack.title, lang=pack.lang, publisher=pack.publisher, creators=creators,
-        date=date or _utc(options.modified).date(), source=None,
+        date=pack.date or _utc(options.modified).date(), source=None,
         description="; ".join(d.meta.title for d in pack.documents) or None,
-        subjects=subjects, marking=pack.marking)
-    date_text = format_date(date, pack.lang) if date else None
-    return _build(meta, lambda images: render_pack(pack, options, images), pack.documents,
-                  options, date_text)
+        subjects=subjects, marking=pack.marking), (
+        format_date(pack.date, pack.lang) if pack.date else None)
+
+
+def build_epub(subject: Document | Pack, options: RenderOptions) -> Output:
+    """The EPUB 3 of a brief, or of a combined brief (one part per article, in order).
+
+    :returns: the file's bytes and the warnings met (refused images), byte-identical for the
+        same input and options.
+    :raises RenderError: the stylesheet cannot be read or a template is broken.
+    """
+    meta, date_text = _book_meta(subject, options)
+    docs = subject.documents if isinstance(subject, Pack) else (subject,)
+    return _build(meta, lambda images: render_epub(subject, options, images), docs, options,
+                  date_text)

@@ -17,7 +17,7 @@ from markupsafe import Markup
 from ..errors import RenderError
 from ..model import Document, Pack
 from ..render import RenderOptions
-from ..render.print import render_pack_html, render_print_html
+from ..render.print import render_print_html
 from ..theme import Theme
 from . import Output
 from .resources import load_image, refusal, source_folder
@@ -54,30 +54,18 @@ def _inliner(folder: Path, warnings: list[str]) -> Callable[[str], str | None]:
     return image_url
 
 
-def build_html(doc: Document, options: RenderOptions) -> Output:
-    """One self-contained HTML file of the brief (UTF-8 bytes) and what was left out.
+def build_html(subject: Document | Pack, options: RenderOptions) -> Output:
+    """One self-contained HTML file of a brief or a combined brief (UTF-8 bytes) and what was
+    left out. Each article's images are inlined from its own source folder only (never
+    another article's, never outside it).
 
-    Warnings are this writer's own (refused images); the reader's stay on ``doc``.
-    """
-    warnings: list[str] = []
-    image_url = _inliner(source_folder(doc, options.base_dir), warnings)
-    html = render_print_html(doc, options, mode="screen", image_url=image_url,
-                             css=inline_css(options.theme))
-    return Output(data=html.encode("utf-8"), warnings=tuple(warnings))
-
-
-def build_pack_html(pack: Pack, options: RenderOptions) -> Output:
-    """One self-contained HTML file of a combined brief, one part per article.
-
-    Each article's images are inlined from its own source folder only (never another
-    article's, never outside it).
+    Warnings are this writer's own (refused images); the reader's stay on the documents.
     """
     warnings: list[str] = []
 
     def image_url_for(doc: Document) -> Callable[[str], str | None]:
-        folder = source_folder(doc, options.base_dir)
-        return _inliner(folder, warnings)
+        return _inliner(source_folder(doc, options.base_dir), warnings)
 
-    html = render_pack_html(pack, options, mode="screen", image_url_for=image_url_for,
-                            css=inline_css(options.theme))
+    html = render_print_html(subject, options, mode="screen", image_url_for=image_url_for,
+                             css=inline_css(options.theme))
     return Output(data=html.encode("utf-8"), warnings=tuple(warnings))

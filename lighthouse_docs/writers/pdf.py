@@ -31,7 +31,7 @@ from ..errors import RenderError, ResourceError
 from ..images import ImageRefused, looks_like_svg, vet
 from ..model import Document, Pack
 from ..render import RenderOptions
-from ..render.print import font_face_css, render_pack_html, render_print_html
+from ..render.print import font_face_css, render_print_html
 from ..theme import PACKAGE_DIR, Theme
 from . import Output
 from ._weasyprint import CSS, HTML, VARIANTS, FontConfiguration, URLFetcherResponse
@@ -227,20 +227,6 @@ def html_to_pdf(html: str, options: RenderOptions,
                   pages=len(document.pages))
 
 
-def build_pdf(doc: Document, options: RenderOptions) -> Output:
-    """The print-ready PDF brief of ``doc``.
-
-    Warnings are this writer's own (refused resources, layout); the reader's stay on ``doc``.
-    """
-    warnings: list[str] = []
-    base_dir = options.base_dir.resolve()
-    html = render_print_html(doc, options, image_url=_image_url(
-        source_folder(doc, base_dir), base_dir, warnings))
-    out = html_to_pdf(html, options)
-    return Output(data=out.data, warnings=tuple(dict.fromkeys((*warnings, *out.warnings))),
-                  pages=out.pages)
-
-
 def _image_url(folder: Path, base_dir: Path,
                warnings: list[str]) -> Callable[[str], str | None]:
     """Image resolver of one article: :func:`.resources.resolve_image` in its own ``folder``.
@@ -268,16 +254,19 @@ def _image_url(folder: Path, base_dir: Path,
     return image_url
 
 
-def build_pack_pdf(pack: Pack, options: RenderOptions) -> Output:
-    """The combined brief of ``pack``: one part per document, one contents, one outline.
+def build_pdf(subject: Document | Pack, options: RenderOptions) -> Output:
+    """The print-ready PDF of a brief, or of a combined brief (one part per article, one
+    contents, one outline).
 
     Each article's relative images resolve against its own source folder, and nothing outside
-    the articles' folders is read.
+    the articles' folders is read. Warnings are this writer's own (refused resources,
+    layout); the reader's stay on the documents.
     """
     base_dir = options.base_dir.resolve()
     warnings: list[str] = []
-    folders = tuple(dict.fromkeys(source_folder(d, base_dir) for d in pack.documents))
-    html = render_pack_html(pack, options, image_url_for=lambda doc: _image_url(
+    docs = subject.documents if isinstance(subject, Pack) else (subject,)
+    folders = tuple(dict.fromkeys(source_folder(d, base_dir) for d in docs))
+    html = render_print_html(subject, options, image_url_for=lambda doc: _image_url(
         source_folder(doc, base_dir), base_dir, warnings))
     out = html_to_pdf(html, options, source_dirs=folders or (base_dir,))
     return Output(data=out.data, warnings=tuple(dict.fromkeys((*warnings, *out.warnings))),

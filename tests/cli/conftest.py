@@ -23,8 +23,6 @@ def fakes(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make the in-process CLI use the fake writers."""
     for fmt, ref in fake_writers.WRITERS.items():
         monkeypatch.setitem(build.DEFAULT_WRITERS, fmt, ref)
-    for fmt, ref in fake_writers.PACK_WRITERS.items():
-        monkeypatch.setitem(build.DEFAULT_PACK_WRITERS, fmt, ref)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
 
 

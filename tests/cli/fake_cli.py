@@ -19,7 +19,6 @@ from lighthouse_docs import build, cli
 
 # Names, not imports: fake_writers imports WeasyPrint, and only a build that renders may do so.
 build.DEFAULT_WRITERS.update({f: f"fake_writers:build_{f}" for f in ("pdf", "epub", "html")})
-build.DEFAULT_PACK_WRITERS.update({f: f"fake_writers:build_pack_{f}" for f in ("pdf", "epub")})
 
 if os.environ.get("FAKE_PAUSE_WRITE"):
 

@@ -33,35 +33,25 @@ def _render(fmt: str, title: str, body: str, options: RenderOptions) -> Output:
                   pages=3 if fmt == "pdf" else None)
 
 
-def _doc(fmt: str, doc: Document, options: RenderOptions) -> Output:
-    body = f"{doc.meta.source.path}|{doc.meta.lang}|{doc.meta.marking}"
-    return _render(fmt, doc.meta.title, body, options)
+def _write(fmt: str, subject: Document | Pack, options: RenderOptions) -> Output:
+    if isinstance(subject, Pack):
+        body = (f"pack:{';'.join(d.meta.title for d in subject.documents)}|{subject.lang}|"
+                f"{subject.marking}")
+        return _render(fmt, subject.title, body, options)
+    body = f"{subject.meta.source.path}|{subject.meta.lang}|{subject.meta.marking}"
+    return _render(fmt, subject.meta.title, body, options)
 
 
-def _pack(fmt: str, pack: Pack, options: RenderOptions) -> Output:
-    body = f"pack:{';'.join(d.meta.title for d in pack.documents)}|{pack.lang}|{pack.marking}"
-    return _render(fmt, pack.title, body, options)
+def build_pdf(subject: Document | Pack, options: RenderOptions) -> Output:
+    return _write("pdf", subject, options)
 
 
-def build_pdf(doc: Document, options: RenderOptions) -> Output:
-    return _doc("pdf", doc, options)
+def build_epub(subject: Document | Pack, options: RenderOptions) -> Output:
+    return _write("epub", subject, options)
 
 
-def build_epub(doc: Document, options: RenderOptions) -> Output:
-    return _doc("epub", doc, options)
-
-
-def build_html(doc: Document, options: RenderOptions) -> Output:
-    return _doc("html", doc, options)
-
-
-def build_pack_pdf(pack: Pack, options: RenderOptions) -> Output:
-    return _pack("pdf", pack, options)
-
-
-def build_pack_epub(pack: Pack, options: RenderOptions) -> Output:
-    return _pack("epub", pack, options)
+def build_html(subject: Document | Pack, options: RenderOptions) -> Output:
+    return _write("html", subject, options)
 
 
 WRITERS = {fmt: f"fake_writers:build_{fmt}" for fmt in ("pdf", "epub", "html")}
-PACK_WRITERS = {fmt: f"fake_writers:build_pack_{fmt}" for fmt in ("pdf", "epub")}

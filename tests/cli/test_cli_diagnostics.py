@@ -167,3 +167,16 @@ def test_build_and_watch_share_one_definition_of_their_options() -> None:
     shared = options("build") & options("watch")
     assert {"sources", "pdf", "epub", "html", "output", "style", "paper", "pdf_variant", "lang",
             "marking", "key_points", "quiet", "strict"} <= shared
+
+
+def test_every_error_of_a_failed_source_is_shown_once(cli_in: Invoke, project: Path) -> None:
+    (project / "sources" / "bad.md").write_text("---\ntitle: Bad\nmarkings: SECRET\n---\n",
+                                                encoding="utf-8")
+    result = cli_in("build", "sources/bad.md")
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[-1].startswith("lighthouse-docs: failed: sources/bad.md: front matter key "
+                                "'markings' looks like a handling marking")
+    assert len(_lines(result.output, "'markings' looks like")) == 1
+    assert _lines(result.output, "[empty-body]") == [
+        "sources/bad.md: error: has no body text: nothing to build [empty-body]"]

@@ -13,7 +13,7 @@ from lighthouse_docs.readers import load
 from lighthouse_docs.render import RenderOptions
 from lighthouse_docs.theme import resolve_theme
 from lighthouse_docs.writers import Output
-from lighthouse_docs.writers.pdf import build_pack_pdf, build_pdf
+from lighthouse_docs.writers.pdf import build_pdf
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "sources" / "korut-rusia.txt"
@@ -66,7 +66,7 @@ def pack_pdf(pack_docs: tuple[Document, ...]) -> Output:
     """A combined brief of three sources."""
     pack = Pack(title="Briefing Pack", documents=pack_docs, lang="en",
                 date=dt.date(2026, 1, 2), marking="INTERNAL", publisher="Lighthouse")
-    return build_pack_pdf(pack, render_options(MARKDOWN / "images_table_footnotes.md"))
+    return build_pdf(pack, render_options(MARKDOWN / "images_table_footnotes.md"))
 
 
 @pytest.fixture(scope="session")

@@ -27,7 +27,7 @@ from lighthouse_docs.readers import load
 from lighthouse_docs.render import RenderOptions
 from lighthouse_docs.theme import Theme, packaged_styles_dir
 from lighthouse_docs.writers import Output
-from lighthouse_docs.writers.epub import build_epub, build_pack_epub
+from lighthouse_docs.writers.epub import build_epub
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "sources" / "korut-rusia.txt"
@@ -124,7 +124,7 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Book]:
         "example": build_epub(dataclasses.replace(example, meta=dataclasses.replace(
             example.meta, marking="TERBATAS")), options(EXAMPLE.parent)),
         "markdown": build_epub(english, options(MARKDOWN)),
-        "pack": build_pack_epub(pack, options(MARKDOWN)),
+        "pack": build_epub(pack, options(MARKDOWN)),
         "hostile": build_epub(_hostile(), options(MARKDOWN)),
     }
     result = {}

@@ -220,9 +220,9 @@ def test_pack_html_ids_are_unique(pack_docs: tuple[Document, ...], make_options:
     from collections import Counter
 
     from lighthouse_docs.model import Pack
-    from lighthouse_docs.render.print import render_pack_html
+    from lighthouse_docs.render.print import render_print_html
 
     twice = (*pack_docs, pack_docs[1])  # the same article twice: same section and note ids
-    html = render_pack_html(Pack(title="P", documents=twice), make_options(example_path))
+    html = render_print_html(Pack(title="P", documents=twice), make_options(example_path))
     counts = Counter(re.findall(r' id="([^"]+)"', html))
     assert [k for k, n in counts.items() if n > 1] == []

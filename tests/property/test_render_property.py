@@ -22,7 +22,7 @@ from lighthouse_docs.errors import InputError
 from lighthouse_docs.model import Document, SourceInfo
 from lighthouse_docs.readers import parse
 from lighthouse_docs.render import RenderOptions
-from lighthouse_docs.render.epub import render_document
+from lighthouse_docs.render.epub import render_epub
 from lighthouse_docs.render.print import render_print_html
 from lighthouse_docs.theme import resolve_theme
 
@@ -93,7 +93,7 @@ def _check_rendering(doc: Document) -> None:
     root = etree.fromstring(html.encode("utf-8"), etree.HTMLParser())
     assert root is not None and not root.xpath("//script")
     assert "1337" not in html
-    parts = render_document(doc, _options(), {})
+    parts = render_epub(doc, _options(), [{}])
     assert parts.toc, "an EPUB needs a non-empty table of contents"
     for page in parts.pages:
         tree = etree.fromstring(page.xhtml)  # raises unless well-formed XML

@@ -30,19 +30,15 @@ ARTICLE = "---\ntitle: A Title\n---\n\nThe lead paragraph.\n\n## One\n\nBody tex
 NON_UTF8 = os.fsdecode(b"caf\xe9")  # a name with a byte that is not UTF-8
 
 
-def _single(doc: Document, options: RenderOptions) -> Output:
-    return Output(data=doc.meta.title.encode("utf-8", "surrogateescape"))
-
-
-def _pack(pack: Pack, options: RenderOptions) -> Output:
-    return Output(data=pack.title.encode("utf-8", "surrogateescape"))
+def _writer(subject: Document | Pack, options: RenderOptions) -> Output:
+    title = subject.title if isinstance(subject, Pack) else subject.meta.title
+    return Output(data=title.encode("utf-8", "surrogateescape"))
 
 
 @pytest.fixture
 def stand_ins(monkeypatch: pytest.MonkeyPatch) -> None:
     for fmt in ("pdf", "epub", "html"):
-        monkeypatch.setitem(build.DEFAULT_WRITERS, fmt, _single)
-        monkeypatch.setitem(build.DEFAULT_PACK_WRITERS, fmt, _pack)
+        monkeypatch.setitem(build.DEFAULT_WRITERS, fmt, _writer)
 
 
 def _no_traceback(text: str) -> None:

@@ -23,12 +23,10 @@ from .conftest import EPOCH
 MANIFEST = ".lighthouse-manifest.json"
 
 
-def _single(doc: Document, options: RenderOptions) -> Output:
-    return Output(data=f"single:{doc.meta.title}".encode())
-
-
-def _pack(pack: Pack, options: RenderOptions) -> Output:
-    return Output(data=f"pack:{pack.title}".encode())
+def _writer(subject: Document | Pack, options: RenderOptions) -> Output:
+    if isinstance(subject, Pack):
+        return Output(data=f"pack:{subject.title}".encode())
+    return Output(data=f"single:{subject.meta.title}".encode())
 
 
 Invoke = Callable[..., Result]
@@ -47,8 +45,7 @@ def project(tmp_path: Path) -> Path:
 @pytest.fixture
 def cli(project: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Invoke]:
     for fmt in ("pdf", "epub", "html"):
-        monkeypatch.setitem(build.DEFAULT_WRITERS, fmt, _single)
-        monkeypatch.setitem(build.DEFAULT_PACK_WRITERS, fmt, _pack)
+        monkeypatch.setitem(build.DEFAULT_WRITERS, fmt, _writer)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     monkeypatch.chdir(project)
     runner = CliRunner()
@@ -210,7 +207,7 @@ def test_the_build_itself_refuses_a_source_inside_the_output_folder(tmp_path: Pa
     source.write_text("# A\n\nText.\n")
     request = BuildRequest(sources=(source,), root=tmp_path, output=tmp_path / "out",
                            formats=("pdf",), theme=resolve_theme(None),
-                           writers={"pdf": _single})
+                           writers={"pdf": _writer})
     with pytest.raises(UsageError, match="inside the output folder"):
         build.run(request)
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.md"]

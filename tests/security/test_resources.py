@@ -29,9 +29,9 @@ from lighthouse_docs.model import (
 from lighthouse_docs.render import RenderOptions
 from lighthouse_docs.theme import Theme, packaged_styles_dir, resolve_theme
 from lighthouse_docs.writers.cover import cover_png
-from lighthouse_docs.writers.epub import build_epub, build_pack_epub
-from lighthouse_docs.writers.html import build_html, build_pack_html
-from lighthouse_docs.writers.pdf import build_pack_pdf, build_pdf
+from lighthouse_docs.writers.epub import build_epub
+from lighthouse_docs.writers.html import build_html
+from lighthouse_docs.writers.pdf import build_pdf
 from lighthouse_docs.writers.resources import (
     REASONS,
     describe,
@@ -127,15 +127,10 @@ def test_pdf_epub_and_html_make_the_same_decisions(tree: Path, shape: str) -> No
     srcs = list(table)
     expected = {describe(src): reason for src, reason in table.items() if reason is not None}
     doc = _doc(tree, srcs)
-    if shape == "pack":
-        pack = Pack(title="Pack", documents=(doc,), lang="en")
-        pdf = build_pack_pdf(pack, _options(tree))
-        epub = build_pack_epub(pack, _options(tree))
-        html = build_pack_html(pack, _options(tree))
-    else:
-        pdf = build_pdf(doc, _options(tree))
-        epub = build_epub(doc, _options(tree))
-        html = build_html(doc, _options(tree))
+    subject = Pack(title="Pack", documents=(doc,), lang="en") if shape == "pack" else doc
+    pdf = build_pdf(subject, _options(tree))
+    epub = build_epub(subject, _options(tree))
+    html = build_html(subject, _options(tree))
     for out in (pdf, epub, html):
         assert _refused(out.warnings) == expected
 

@@ -25,7 +25,7 @@ from lighthouse_docs.model import (
 from lighthouse_docs.render import RenderOptions
 from lighthouse_docs.theme import Theme, packaged_styles_dir
 from lighthouse_docs.writers.cover import cover_png
-from lighthouse_docs.writers.epub import build_epub, build_pack_epub
+from lighthouse_docs.writers.epub import build_epub
 
 MODIFIED = dt.datetime(2026, 3, 4, 5, 6, 8, tzinfo=dt.UTC)
 PNG = cover_png("pixel")  # any valid PNG will do as an article image
@@ -131,7 +131,7 @@ def test_pack_prefixes_files_and_ids_per_article(tmp_path: Path) -> None:
     section = Section(id="same", level=2, heading=(Text(text="Same"),),
                       blocks=(_para(Text(text="t"), FootnoteRef(id="1")),))
     doc = _doc(sections=(section,), footnotes=(Footnote(id="1", blocks=(_para(Text(text="n")),)),))
-    out = build_pack_epub(Pack(title="P", documents=(doc, doc)), _options(tmp_path))
+    out = build_epub(Pack(title="P", documents=(doc, doc)), _options(tmp_path))
     files = _files(out.data)
     assert 'id="a1-same"' in files["EPUB/a1-s01.xhtml"]
     assert 'id="a2-same"' in files["EPUB/a2-s01.xhtml"]
