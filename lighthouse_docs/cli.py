@@ -39,7 +39,7 @@ from .build import BuildListener, BuildReport, BuildRequest, SourceResult
 from .config import Settings, apply, config_file, load_settings
 from .diagnostics import Diagnostic, as_diagnostic, count, diagnostic, merge_formats
 from .errors import ConfigError, InputError, LighthouseError, UsageError
-from .limits import Limits
+from .limits import Limits, run_limited
 from .project import SOURCES_DIR, ProjectPaths, discover_sources, find_root, scaffold
 from .project import shown as escaped
 from .theme import resolve_theme
@@ -219,15 +219,25 @@ def inspect(
 
     if outline_json and model_json:
         fail(UsageError("use just one of --outline-json or --json"))
-    analysis = None
     try:
         tag = _lang_option(lang)
-        if readers.FORMATS_BY_SUFFIX.get(source.suffix.lower()) == "text":
-            doc, analysis = readers.load_text_analysis(source, lang=tag)
-        else:
-            doc = readers.load(source, lang=tag)
-    except (InputError, UsageError) as error:
+    except UsageError as error:
         fail(error)
+
+    def parse() -> tuple[Any, Any]:
+        if readers.FORMATS_BY_SUFFIX.get(source.suffix.lower()) == "text":
+            return readers.load_text_analysis(source, lang=tag)
+        return readers.load(source, lang=tag), None
+
+    # Parsed in a child process under the default limits, like a build (lighthouse_docs.limits).
+    outcome = run_limited(parse, Limits())
+    if outcome.error is not None:
+        fail(outcome.error)
+    if outcome.value is None:
+        if outcome.trace:
+            logging.getLogger("lighthouse_docs").debug("%s", outcome.trace)
+        fail(InputError(outcome.crash or "internal error", path=source))
+    doc, analysis = outcome.value
     from .checks import check_document
 
     fmt = doc.meta.source.format
