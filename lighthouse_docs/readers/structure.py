@@ -327,8 +327,6 @@ class Item:
     line: int
     explicit_level: int | None = None
     """Level 2/3 an author gave with ``#`` lines (already normalised)."""
-    numbered_list_line: bool = False
-    """A lone ``1. Background`` line: a heading candidate that is an ordered item if prose."""
 
     @property
     def n_words(self) -> int:

@@ -1,17 +1,11 @@
 """The plain-text reader: an article with no markup -> :class:`~lighthouse_docs.model.Document`.
 
 The input is one item per line (blank lines tolerated): line 1 is ``<site>, <Title>. <lead>``,
-then section headings, subsection headings, paragraphs and list items. Headings carry no
-markup, so they are recognised by *shape* (short, no sentence-final period, capitalised) and
-*position* (what surrounds them), in three small stages, each an ordered list of named rules
-in the manner of markdown-it's ``rules_block``:
-
-1. :data:`SHAPE_RULES` veto lines that cannot be headings (a sentence, a lead-in ending in ":").
-2. :data:`POSITION_RULES` demote heading-shaped lines whose place rules them out (the very last
-   line, the items of an unmarked list after a lead-in).
-3. :data:`LEVEL_RULES` give each remaining heading level 2 or 3 from the evidence the document
-   offers: headings that directly follow one another, closing-section words, numbering, the
-   look of the headings already known to be H2 or H3, and position.
+then section headings, subsection headings, paragraphs and list items. This module splits the
+lines (markers, hard-wrapped continuations, unmarked lists after a lead-in), reads line 1,
+takes web leftovers and bylines out of the body, and groups the rest into units; which units
+are headings, and at which level, is decided by the fitted structure model in
+:mod:`lighthouse_docs.readers.structure`, which also says how sure it is of each decision.
 
 An author can overrule inference with YAML front matter and ``#``/``##``/``###`` lines. The
 reader emits a flat stream of blocks and :class:`~lighthouse_docs.model.Heading`; the tree is
@@ -64,9 +58,6 @@ EXPLICIT_HEADING = re.compile(r"^(#{1,6})[ \t]+(?=\S)")
 SCENE_BREAK = re.compile(r"^(?:[-*_•][ \t]*){3,}$")
 """``***``, ``* * *``, ``---``: a thematic break (consumed; becomes ThematicBreak)."""
 
-# Multi-level numbers ("2.1", "2.1.3") and Roman numerals ("IV.") number headings; a single
-# "2." is the ordered-list marker and is told apart from a heading by position.
-_HEADING_NUMBER = re.compile(r"^(?:(\d{1,3}(?:\.\d{1,3})+)\.?|([IVXLC]{1,6})\.)[ \t]+(?=\S)")
 _SPACES = re.compile(r"[ \t]+")
 _SENTENCE_END = re.compile(r"[.?!][\"'’”»)\]]*(?=\s)")
 _DOMAIN = re.compile(r"(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}/?", re.IGNORECASE)
@@ -100,45 +91,6 @@ _CONJUNCTIONS = frozenset("but and or yet so tapi tetapi namun dan atau".split()
 """A title never starts with one: "Inflation Cools, But Risks Remain" has no site."""
 
 _NAME_CONNECTORS = frozenset("of the and & de di dan la le du des van der von for on al el".split())
-
-CLOSING_WORDS: tuple[str, ...] = (
-    # id / ms
-    "kesimpulan", "simpulan", "penutup", "kata penutup", "akhir kata", "catatan penutup",
-    "rangkuman", "ringkasan", "rumusan", "kesimpulannya", "daftar pustaka", "referensi",
-    "rujukan", "pendahuluan", "ikhtisar", "rekomendasi", "saran", "apa selanjutnya",
-    "langkah ke depan", "prospek ke depan", "tantangan ke depan",
-    # en
-    "conclusion", "conclusions", "concluding remarks", "concluding thoughts", "in conclusion",
-    "summary", "in summary", "final thoughts", "final words", "closing thoughts",
-    "closing remarks", "the bottom line", "bottom line", "key takeaways", "takeaways",
-    "wrapping up", "looking ahead", "the road ahead", "the way forward", "what's next",
-    "what comes next", "what now", "what next", "what happens next", "next steps",
-    "references", "further reading", "epilogue", "afterword",
-    "introduction", "overview", "recommendations", "policy recommendations",
-    # fr
-    "en conclusion", "pour conclure", "synthèse", "bibliographie", "références",
-    "recommandations",
-    # de
-    "fazit", "schlussfolgerung", "schlussfolgerungen", "zusammenfassung", "ausblick",
-    "schlusswort", "schlussbemerkungen", "einleitung", "literatur", "empfehlungen",
-    # es / pt / it
-    "conclusión", "conclusiones", "en resumen", "resumen", "reflexiones finales",
-    "introducción", "referencias", "bibliografía", "recomendaciones", "conclusão",
-    "considerações finais",
-    "conclusione", "conclusioni",
-    # nl
-    "conclusie", "conclusies", "samenvatting", "tot slot", "slotsom", "vooruitblik",
-    "afsluiting", "inleiding", "aanbevelingen",
-)
-"""Headings that open or close an article. Such a section is top-level (H2) wherever it stands:
-a "Conclusion" after a section's subsections is not one more subsection."""
-
-_AMBIGUOUS_CLOSING = frozenset({"summary", "overview", "resumen", "literatur", "rumusan", "saran"})
-"""Closing words that also begin ordinary headings ("Summary of the Talks"): exact match only."""
-
-MAX_HEADING_WORDS = 20
-MAX_HEADING_CHARS = 200
-_SHORT_LABEL_WORDS = 3
 
 LineKind = Literal["text", "bullet", "ordered", "explicit", "break"]
 
