@@ -51,17 +51,12 @@ def level_samples(cases: Sequence[Case], heading: structure.LogisticModel
     for case in cases:
         _, analysis = run(case)
         items = analysis.items
-        ctx = structure.make_context(items)
+        # The decoder's own per-article scores: the same "a heading follows" facts as at run time.
+        scored = structure._score_lines(items, structure.StructureModel(heading, heading))
+        ctx, later = scored.ctx, scored.later_shaped
         gold = [gold_role(case.labels.get(it.line)) if it.kind == "candidate" else
                 ("h2" if it.explicit_level == 2 else "h3") if it.kind == "explicit" else "prose"
                 for it in items]
-        logits = {it.index: heading.logit(structure.heading_features(ctx, it.index))
-                  for it in items if it.kind == "candidate"}
-        later = [False] * (len(items) + 1)
-        for k in range(len(items) - 1, -1, -1):
-            it = items[k]
-            later[k] = later[k + 1] or it.kind == "explicit" or (
-                it.kind == "candidate" and logits[k] > 0)
         open_: structure.OpenSection | None = None
         prev: structure.Label | None = None
         for it, role in zip(items, gold, strict=True):

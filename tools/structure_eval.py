@@ -98,15 +98,7 @@ def load_split(split: str) -> list[Case]:
 def run(case: Case, model: structure.StructureModel | None = None
         ) -> tuple[dict[str, Any], structure.Analysis]:
     source = SourceInfo(path=str(case.path), format="text")
-    if model is not None:
-        original = structure.shipped_model
-        structure.shipped_model = lambda: model  # type: ignore[assignment]
-        try:
-            doc, analysis = text.explain(case.text, source)
-        finally:
-            structure.shipped_model = original  # type: ignore[assignment]
-    else:
-        doc, analysis = text.explain(case.text, source)
+    doc, analysis = text.explain(case.text, source, model=model)
     return to_outline_json(doc), analysis
 
 

@@ -124,7 +124,8 @@ def parse(text: str, source: SourceInfo, *, lang: str | None = None) -> Document
     return explain(text, source, lang=lang)[0]
 
 
-def explain(text: str, source: SourceInfo, *, lang: str | None = None
+def explain(text: str, source: SourceInfo, *, lang: str | None = None,
+            model: structure.StructureModel | None = None
             ) -> tuple[Document, structure.Analysis]:
     """Parse a plain-text article and say how its structure was recovered.
 
@@ -164,7 +165,7 @@ def explain(text: str, source: SourceInfo, *, lang: str | None = None
         warnings.append(f"{source.path}: no title line found; using {title!r}")
 
     body, leftovers = split_leftovers(body)
-    units, decisions = analyse(body)
+    units, decisions = analyse(body, model)
     stream.extend(build_stream(units, decisions))
     warnings.extend(uncertainty_warnings(source.path, decisions))
     lead_blocks, sections = sectionize(stream)
@@ -547,10 +548,11 @@ def model_items(units: Sequence[Unit]) -> list[structure.Item]:
 # --------------------------------------------------------------------------- stream
 
 
-def analyse(lines: Sequence[Line]) -> tuple[list[Unit], dict[int, structure.Decision]]:
+def analyse(lines: Sequence[Line], model: structure.StructureModel | None = None
+            ) -> tuple[list[Unit], dict[int, structure.Decision]]:
     """Units of the body lines and the structure model's decision for each candidate."""
     units = group_units(lines)
-    return units, structure.decode(model_items(units))
+    return units, structure.decode(model_items(units), model)
 
 
 def build_stream(units: Sequence[Unit],
