@@ -32,7 +32,7 @@ from typing import Any, Literal
 from . import __version__, readers
 from .brief import attach, make_pack
 from .checks import check_document
-from .config import FORMATS
+from .config import FORMATS, KeyPointsMode
 from .diagnostics import Diagnostic, as_diagnostic, from_json
 from .errors import ConfigError, InputError, LighthouseError, OutputError, RenderError, UsageError
 from .limits import MAX_JOBS_PER_CPU, Limits, cap_jobs, map_limited, run_limited
@@ -113,7 +113,7 @@ class BuildRequest:
     marking: str | None = None
     markings: tuple[str, ...] = ()
     """Configured handling markings, lowest first (see ``Settings.markings``)."""
-    key_points: bool = True
+    key_points: KeyPointsMode = "auto"
     strict: bool = False
     force: bool = False
     jobs: int = 1
@@ -408,7 +408,7 @@ def _with_marking(doc: Document, marking: str | None) -> Document:
 def _render_options(request: BuildRequest, base_dir: Path, clock: dt.datetime) -> RenderOptions:
     return RenderOptions(theme=request.theme, base_dir=base_dir, modified=clock,
                          paper=request.paper, pdf_variant=request.pdf_variant,
-                         key_points=request.key_points)
+                         key_points=request.key_points != "off")
 
 
 def _outputs_for(request: BuildRequest, name: str) -> tuple[Path, ...]:
@@ -462,7 +462,7 @@ def _load(request: BuildRequest, plan: _Planned, source: Path) -> Document | Non
         return None
     # The brief's derived data (key points, reading time, ...) is computed here, once, for
     # every format the worker renders.
-    return attach(_with_marking(doc, request.marking))
+    return attach(_with_marking(doc, request.marking), request.key_points)
 
 
 def _plan_sources(request: BuildRequest, manifest: Mapping[str, dict[str, Any]],
