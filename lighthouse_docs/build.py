@@ -52,6 +52,7 @@ from .project import SOURCES_DIR, assign_names, display_path, output_name, shown
 from .readers._common import bound_marking
 from .render import RenderOptions
 from .theme import PACKAGE_DIR, Theme
+from .typography import typeset
 from .writers import Output
 from .writers.resources import confined_files
 
@@ -460,9 +461,9 @@ def _load(request: BuildRequest, plan: _Planned, source: Path) -> Document | Non
                                    diagnostics=tuple(plan.diagnostics),
                                    error=f"{first.location()}: {first.message}")
         return None
-    # The brief's derived data (key points, reading time, ...) is computed here, once, for
-    # every format the worker renders.
-    return attach(_with_marking(doc, request.marking), request.key_points)
+    # Typographic punctuation and the brief's derived data (key points, reading time, ...)
+    # are computed here, once, for every format the worker renders.
+    return attach(typeset(_with_marking(doc, request.marking)), request.key_points)
 
 
 def _plan_sources(request: BuildRequest, manifest: Mapping[str, dict[str, Any]],
