@@ -7,16 +7,15 @@ it); renderers read them with :func:`brief_of` and never derive them again.
 from __future__ import annotations
 
 import dataclasses
-import json
 import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Literal
 
+from . import wordlists
 from .checks import pack_marking
 from .config import KeyPointsMode
 from .i18n import pack_language
@@ -152,25 +151,12 @@ _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 
 
 @cache
-def _word_lists() -> tuple[frozenset[str], tuple[str, ...], tuple[str, ...]]:
-    """Stop words, structure announcers and connectives of every language in
-    ``lighthouse_docs/vocab`` (a sentence's language is the article's, but mixed-language
-    articles are common enough that the union is the safer list)."""
-    stop: set[str] = set()
-    announcers: set[str] = set()
-    connectives: set[str] = set()
-    folder = resources.files("lighthouse_docs") / "vocab"
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".json"):
-            data = json.loads(entry.read_text(encoding="utf-8"))
-            stop.update(w.lower() for w in data.get("function_words", ()))
-            announcers.update(w.lower() for w in data.get("structure_announcers", ()))
-            connectives.update(w.lower() for w in data.get("connectives", ()))
-    return frozenset(stop), tuple(sorted(announcers)), tuple(sorted(connectives))
+def _stop_words() -> frozenset[str]:
+    return frozenset(wordlists.words("function_words"))
 
 
 def _content_words(text: str) -> list[str]:
-    stop = _word_lists()[0]
+    stop = _stop_words()
     return [w for w in (m.group(0).lower() for m in _WORD.finditer(text))
             if len(w) > 2 and w not in stop and not w.isdigit()]
 
@@ -212,7 +198,7 @@ def _paragraphs(doc: Document) -> list[Paragraph]:
 
 
 def _rejection(sentence: str, words: int, lead: set[str]) -> str | None:
-    _stop, announcers, _connectives = _word_lists()
+    announcers = wordlists.words("structure_announcers")
     text = sentence.rstrip(" \"'”’»)]")
     lower = f" {' '.join(_WORD.findall(sentence.lower()))} "
     if text.endswith("?"):

@@ -29,7 +29,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Literal
 
-from . import __version__, readers
+from . import __version__, captions, readers
 from .brief import attach, make_pack
 from .checks import check_document
 from .config import FORMATS, KeyPointsMode
@@ -461,9 +461,10 @@ def _load(request: BuildRequest, plan: _Planned, source: Path) -> Document | Non
                                    diagnostics=tuple(plan.diagnostics),
                                    error=f"{first.location()}: {first.message}")
         return None
-    # Typographic punctuation and the brief's derived data (key points, reading time, ...)
-    # are computed here, once, for every format the worker renders.
-    return attach(typeset(_with_marking(doc, request.marking)), request.key_points)
+    # Typographic punctuation, caption numbers and the brief's derived data (key points,
+    # reading time, ...) are computed here, once, for every format the worker renders.
+    prepared = captions.number(typeset(_with_marking(doc, request.marking)))
+    return attach(prepared, request.key_points)
 
 
 def _plan_sources(request: BuildRequest, manifest: Mapping[str, dict[str, Any]],

@@ -246,11 +246,13 @@ def typeset_blocks(blocks: tuple[Block, ...], marks: Marks) -> tuple[Block, ...]
         elif isinstance(block, Image):
             block = dataclasses.replace(
                 block, alt="".join(_convert(block.alt, marks)),
-                caption=typeset_inlines(block.caption, marks))
+                caption=typeset_inlines(block.caption, marks),
+                source=typeset_inlines(block.source, marks))
         elif isinstance(block, Table):
             block = dataclasses.replace(block, head=_cells(block.head, marks),
                                         body=_cells(block.body, marks),
-                                        caption=typeset_inlines(block.caption, marks))
+                                        caption=typeset_inlines(block.caption, marks),
+                                        source=typeset_inlines(block.source, marks))
         result.append(block)
     return tuple(result)
 
