@@ -36,6 +36,7 @@ from .config import FORMATS, KeyPointsMode
 from .diagnostics import Diagnostic, as_diagnostic, from_json
 from .errors import ConfigError, InputError, LighthouseError, OutputError, RenderError, UsageError
 from .limits import MAX_JOBS_PER_CPU, Limits, cap_jobs, map_limited, run_limited
+from .links import linkify
 from .model import Document, Pack
 from .output import (
     COMBINED_KEY_PREFIX,
@@ -461,9 +462,10 @@ def _load(request: BuildRequest, plan: _Planned, source: Path) -> Document | Non
                                    diagnostics=tuple(plan.diagnostics),
                                    error=f"{first.location()}: {first.message}")
         return None
-    # Typographic punctuation, caption numbers and the brief's derived data (key points,
-    # reading time, ...) are computed here, once, for every format the worker renders.
-    prepared = captions.number(typeset(_with_marking(doc, request.marking)))
+    # Bare addresses as links, typographic punctuation, caption numbers and the brief's
+    # derived data (key points, reading time, ...) are computed here, once, for every format
+    # the worker renders.
+    prepared = captions.number(typeset(linkify(_with_marking(doc, request.marking))))
     return attach(prepared, request.key_points)
 
 
