@@ -18,10 +18,19 @@ from functools import lru_cache
 from typing import Literal
 
 from ..brief import brief_of
+from ..config import Presentation
 from ..i18n import Labels, format_date, labels
 from ..model import Document, Footnote, Pack, Section
 from ..outline import plain_text
-from . import Front, RenderContext, RenderOptions, environment, front_of, safe_href
+from . import (
+    Front,
+    RenderContext,
+    RenderOptions,
+    cover_date,
+    environment,
+    front_of,
+    safe_href,
+)
 
 Mode = Literal["print", "screen"]
 ImageURL = Callable[[str], str | None]
@@ -48,6 +57,8 @@ class CoverView:
     authors: str | None
     date: dt.date | None
     date_text: str | None
+    date_label: str
+    """"Published", or "Compiled" for a build date (see ``render.cover_date``)."""
     source_publisher: str | None
     """The publisher named as the source (an article's; a pack cites no source)."""
     source_url: str | None
@@ -56,6 +67,9 @@ class CoverView:
     """The source URL as written."""
     marking: str | None
     reading_time: str
+    presentation: Presentation | None = None
+    """The cover's institutional details (organisation, reference, version, prepared for);
+    None for a part's head in a combined brief."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -109,17 +123,25 @@ def prefixed_link(prefix: str) -> Callable[[str], str | None]:
     return link_href
 
 
-def _cover(front: Front, prefix: str, source_publisher: str | None) -> CoverView:
+def _cover(front: Front, prefix: str, source_publisher: str | None,
+           options: RenderOptions | None = None) -> CoverView:
+    """A cover (``options`` given: it always carries a date, the build's when the source has
+    none, and the configured details) or a part's head (the article's own date, if any)."""
     lab = labels(front.lang)
     url = front.source_url
+    when = cover_date(front, options) if options is not None else None
     return CoverView(
         prefix=prefix, labels=lab, title=front.title, subtitle=front.subtitle,
         publisher=front.publisher, short_title=front.short_title,
-        authors=", ".join(front.authors) or None, date=front.date,
-        date_text=format_date(front.date, front.lang) if front.date else None,
+        authors=", ".join(front.authors) or None,
+        date=when.date if when else front.date,
+        date_text=when.text if when else (format_date(front.date, front.lang)
+                                          if front.date else None),
+        date_label=when.label if when else lab.published,
         source_publisher=source_publisher, source_url=safe_href(url) if url else None,
         source_text=url, marking=front.marking,
-        reading_time=lab.reading_time(front.reading_minutes))
+        reading_time=lab.reading_time(front.reading_minutes),
+        presentation=options.presentation if options is not None else None)
 
 
 def _article_view(doc: Document, options: RenderOptions, prefix: str,
@@ -214,7 +236,7 @@ def render_print_html(subject: Document | Pack, options: RenderOptions, *,
         toc = tuple(entry for a in articles for entry in _toc(a, a.doc.sections, 1))
     return environment().get_template("print/brief.html.j2").render(
         head=_head(front, options), cover=_cover(front, "", None if front.parts else
-                                                 front.publisher),
+                                                 front.publisher, options),
         articles=articles, parts=front.parts, toc=toc, labels=labels(front.lang),
         mode=mode, paper=options.paper, css=css,
     )

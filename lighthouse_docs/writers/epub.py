@@ -29,11 +29,11 @@ from ebooklib import epub
 
 from ..brief import brief_of
 from ..errors import OutputError, RenderError
-from ..i18n import format_date, labels
+from ..i18n import labels
 from ..images import SUFFIXES, ImageRefused, vet
 from ..model import Document, Image, InlineImage, Pack
 from ..outline import walk
-from ..render import RenderOptions
+from ..render import RenderOptions, cover_date, front_of
 from ..render.epub import (
     COVER_HREF,
     CSS_HREF,
@@ -304,9 +304,11 @@ def _collect_embedded(docs: Iterable[Document], images: Sequence[Mapping[str, st
 
 def _book_meta(subject: Document | Pack, options: RenderOptions) -> tuple[_BookMeta, str | None]:
     """The package metadata of a brief or a combined brief, and its cover date text."""
+    # The cover image shows the date the title page shows, labelled when it is the build's.
+    when = cover_date(front_of(subject), options)
+    date_text = f"{when.label} {when.text}" if when.built else when.text
     if isinstance(subject, Document):
         m = subject.meta
-        date_text = format_date(m.date, m.lang) if m.date else None
         return _BookMeta(
             identifier=book_identifier(m.source.path, m.title), title=m.title, lang=m.lang,
             publisher=m.publisher, creators=m.authors,
@@ -322,8 +324,7 @@ def _book_meta(subject: Document | Pack, options: RenderOptions) -> tuple[_BookM
         title=pack.title, lang=pack.lang, publisher=pack.publisher, creators=creators,
         date=pack.date or _utc(options.modified).date(), source=None,
         description="; ".join(d.meta.title for d in pack.documents) or None,
-        subjects=subjects, marking=pack.marking), (
-        format_date(pack.date, pack.lang) if pack.date else None)
+        subjects=subjects, marking=pack.marking), date_text
 
 
 def build_epub(subject: Document | Pack, options: RenderOptions) -> Output:
