@@ -24,7 +24,7 @@ import jinja2
 from ..brief import brief_of
 from ..config import Presentation
 from ..i18n import format_date, labels
-from ..model import Document, Pack
+from ..model import Document, Footnote, Link, Pack
 from ..theme import Theme
 
 SAFE_LINK_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -79,6 +79,12 @@ class RenderContext:
     link_href: Callable[[str], str | None] = safe_href
     """Link target as written -> href to emit, or None to show the link text only. Outputs
     that split or combine articles map in-article ``#anchor`` links to their new ids."""
+    link_address: Callable[[Link], str | None] = lambda link: None
+    """A link -> the address to print after its text for paper readers (``links = "inline"``
+    in the PDF), or None."""
+    foot_note: Callable[[str], Footnote | None] = lambda note_id: None
+    """Footnote id -> the note to set at the foot of the page at this call (``notes =
+    "foot"`` in the PDF; only at a note's first call), or None for an endnote."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -11,6 +11,7 @@ endnotes keep the tagged-PDF reading order simple.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,8 +21,9 @@ from typing import Literal
 from ..brief import brief_of
 from ..config import Presentation
 from ..i18n import Labels, format_date, labels
-from ..model import Document, Footnote, Pack, Section
-from ..outline import plain_text
+from ..links import link_notes, printed_address, shows_address
+from ..model import Document, Footnote, FootnoteRef, Link, Pack, Section
+from ..outline import plain_text, query
 from . import (
     Front,
     RenderContext,
@@ -144,9 +146,34 @@ def _cover(front: Front, prefix: str, source_publisher: str | None,
         presentation=options.presentation if options is not None else None)
 
 
+def _link_address(link: Link) -> str | None:
+    return printed_address(link.href) if shows_address(link) else None
+
+
+def _foot_notes(doc: Document) -> Callable[[str], Footnote | None]:
+    """The note to set at the foot of the page at a call: each note once, at its first call
+    (the template asks in reading order)."""
+    notes = {note.id: note for note in doc.footnotes}
+    placed: set[str] = set()
+
+    def foot_note(note_id: str) -> Footnote | None:
+        if note_id in placed:
+            return None
+        placed.add(note_id)
+        return notes.get(note_id)
+
+    return foot_note
+
+
 def _article_view(doc: Document, options: RenderOptions, prefix: str,
-                  image_url: ImageURL = _keep_src) -> ArticleView:
+                  image_url: ImageURL = _keep_src, mode: Mode = "print") -> ArticleView:
+    paper = mode == "print"
+    policy = options.presentation
+    if paper and policy.links == "notes":
+        doc = link_notes(doc)
     numbers = {note.id: n for n, note in enumerate(doc.footnotes, start=1)}
+    foot = paper and policy.notes == "foot"
+    called = {ref.id for ref in query((doc.lead, doc.sections), FootnoteRef)}
     ctx = RenderContext(
         mode="print",
         note_numbers=numbers,
@@ -155,6 +182,10 @@ def _article_view(doc: Document, options: RenderOptions, prefix: str,
         id_prefix=prefix,
         link_href=prefixed_link(prefix),
     )
+    if paper and policy.links == "inline":
+        ctx = dataclasses.replace(ctx, link_address=_link_address)
+    if foot:
+        ctx = dataclasses.replace(ctx, foot_note=_foot_notes(doc))
     derived = brief_of(doc)
     return ArticleView(
         doc=doc,
@@ -162,7 +193,9 @@ def _article_view(doc: Document, options: RenderOptions, prefix: str,
         labels=labels(doc.meta.lang),
         cover=_cover(front_of(doc), prefix, doc.meta.publisher),
         key_points=derived.key_points if options.key_points else (),
-        notes=tuple((numbers[n.id], n) for n in doc.footnotes),
+        # At the foot of the page, only the notes nothing calls are left for the end.
+        notes=tuple((numbers[n.id], n) for n in doc.footnotes
+                    if not foot or n.id not in called),
         short_title=derived.short_title,
         ctx=ctx,
     )
@@ -224,7 +257,7 @@ def render_print_html(subject: Document | Pack, options: RenderOptions, *,
     """
     front = front_of(subject)
     articles = tuple(
-        _article_view(doc, options, prefix=f"a{n}-" if front.parts else "",
+        _article_view(doc, options, prefix=f"a{n}-" if front.parts else "", mode=mode,
                       image_url=image_url_for(doc) if image_url_for else _keep_src)
         for n, doc in enumerate(front.documents, start=1)
     )
