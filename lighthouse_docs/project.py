@@ -224,6 +224,10 @@ style = "{style_name}"          # a folder under styles/, or a packaged theme na
 # formats = ["pdf", "epub"]     # any of "pdf", "epub", "html"
 # jobs = "auto"                 # worker processes, or "auto" for one per CPU
 # key_points = "auto"           # "auto", "author" (front matter only) or false
+# notes = "end"                 # PDF notes: "end" of each article or "foot" of the page
+# links = "inline"              # PDF link addresses: "inline", "notes" or "hidden"
+# organisation = "Kementerian"  # cover details: organisation, reference, version,
+# reference = "ND-014/2026"     #   prepared_for
 # pdf_variant = "pdf/ua-1"      # a WeasyPrint PDF variant, or "none"
 # output_names = "source"      # "source": sources/x.txt -> output/x.pdf; "title": by title
 """

@@ -271,3 +271,24 @@ def test_parse_bytes_without_file(tmp_path: Path) -> None:
     doc = parse_bytes(data, SourceInfo(path="mem.docx", format="docx"))
     assert doc.meta.title == "Maritime Cooperation in the Natuna Sea"
     assert not [b for b in _all_blocks(doc) if isinstance(b, Image)]
+
+
+def test_word_caption_paragraphs_become_figure_and_table_captions(tmp_path: Path) -> None:
+    def build(document: Any) -> None:
+        document.add_paragraph("Captions", style="Title")
+        image = tmp_path / "pic.png"
+        image.write_bytes(png_bytes())
+        document.add_picture(str(image))
+        document.add_paragraph("Figure 1: Rice prices by month", style="Caption")
+        document.add_paragraph("Source: BPS")
+        document.add_paragraph("Table 1: Stocks by port", style="Caption")
+        table = document.add_table(rows=1, cols=2)
+        table.rows[0].cells[0].text, table.rows[0].cells[1].text = "Port", "Stock"
+        document.add_paragraph("Body text.")
+
+    doc = _read(_docx(tmp_path, build))
+    [image] = [b for b in _all_blocks(doc) if isinstance(b, Image)]
+    assert plain_text(image.caption) == "Rice prices by month"
+    assert plain_text(image.source) == "Source: BPS"
+    [table] = [b for b in _all_blocks(doc) if isinstance(b, Table)]
+    assert plain_text(table.caption) == "Stocks by port"
