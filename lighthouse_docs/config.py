@@ -49,6 +49,24 @@ LinksInPrint = Literal["inline", "notes", "hidden"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class CoverLogo:
+    """The organisation's logo for the cover, read and vetted when the settings are loaded."""
+
+    data: bytes = field(repr=False)
+    media_type: str
+    digest: str
+    """sha256 of ``data`` (what the incremental build compares)."""
+
+    @property
+    def data_uri(self) -> str:
+        """The logo as a ``data:`` URI: the print HTML, the HTML preview and the EPUB title
+        page embed it without a file of their own."""
+        import base64
+
+        return f"data:{self.media_type};base64,{base64.b64encode(self.data).decode('ascii')}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Presentation:
     """How a brief presents itself beyond its text: notes, printed links and the cover's
     institutional details (all from the project file)."""
@@ -67,6 +85,9 @@ class Presentation:
     """Who the brief is for ("Minister of Energy")."""
     date: dt.date | None = None
     """The date of a combined brief (default: the build date)."""
+    logo: CoverLogo | None = None
+    """An image on the cover, above the organisation (``logo = "path"``, relative to the
+    project file)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -234,6 +255,28 @@ def _date(value: object, file: Path | None, key: str) -> dt.date:
                           key=key) from None
 
 
+def _logo(value: object, file: Path | None, key: str) -> CoverLogo:
+    """The logo file named by ``value`` (relative to the project file's folder, and inside
+    it), read and vetted like any image of an article."""
+    import hashlib
+
+    from .errors import ResourceError
+    from .images import ImageRefused, vet
+    from .writers.resources import read_confined
+
+    root = file.parent if file is not None else Path.cwd()
+    path = Path(_expect_str(value, file, key))
+    try:
+        vetted = vet(read_confined(root / path, (root,), what="logo"), core_only=True)
+    except ResourceError as exc:
+        raise ConfigError(str(exc), file=file, key=key) from None
+    except ImageRefused as exc:
+        raise ConfigError(f"logo {str(path)!r} is not a usable image: {exc}", file=file,
+                          key=key) from None
+    return CoverLogo(data=vetted.data, media_type=vetted.media_type,
+                     digest=hashlib.sha256(vetted.data).hexdigest())
+
+
 def _pdf_variant(value: object, file: Path | None, key: str) -> str | None:
     return parse_pdf_variant(_expect_str(value, file, key), file=file, key=key)
 
@@ -286,7 +329,7 @@ Validator = Callable[[object, "Path | None", str], _T]
 KNOWN_KEYS: tuple[str, ...] = ("paper", "style", "language", "marking", "markings", "output",
                                "formats", "jobs", "key_points", "pdf_variant", "output_names",
                                "time_limit", "memory_limit", "notes", "links", "organisation",
-                               "reference", "version", "prepared_for", "date")
+                               "reference", "version", "prepared_for", "date", "logo")
 """The one list of what a project file (or the command line, through :func:`apply`) may set."""
 
 
@@ -332,7 +375,8 @@ def apply(base: Settings, table: Mapping[str, object], *, file: Path | None = No
             reference=pick("reference", _expect_str, base.presentation.reference),
             version=pick("version", _expect_str, base.presentation.version),
             prepared_for=pick("prepared_for", _expect_str, base.presentation.prepared_for),
-            date=pick("date", _date, base.presentation.date)),
+            date=pick("date", _date, base.presentation.date),
+            logo=pick("logo", _logo, base.presentation.logo)),
         file=file if file is not None else base.file,
     )
     if settings.marking and settings.markings and not any(

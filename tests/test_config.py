@@ -35,6 +35,35 @@ def test_key_points_mode(tmp_path: Path, value: str, mode: str) -> None:
     assert load_settings(tmp_path).key_points == mode
 
 
+def test_cover_details_and_logo(tmp_path: Path) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (30, 10), (0, 0, 255)).save(tmp_path / "logo.png")
+    (tmp_path / "lighthouse.toml").write_text(
+        'organisation = "Unit"\nreference = "R-1"\nversion = "2"\nprepared_for = "DG"\n'
+        'notes = "foot"\nlinks = "notes"\ndate = 2026-01-31\nlogo = "logo.png"\n')
+    shown = load_settings(tmp_path).presentation
+    assert (shown.organisation, shown.reference, shown.version, shown.prepared_for,
+            shown.notes, shown.links) == ("Unit", "R-1", "2", "DG", "foot", "notes")
+    assert shown.date is not None and shown.date.isoformat() == "2026-01-31"
+    assert shown.logo is not None and shown.logo.data_uri.startswith("data:image/png;base64,")
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('logo = "missing.png"\n', "lighthouse.toml: logo: logo"),
+    ('logo = "lighthouse.toml"\n', "is not a usable image"),
+    ('logo = "../outside.png"\n', "lighthouse.toml: logo: logo"),
+    ('notes = "side"\n', 'expected "end" or "foot"'),
+    ('links = "footnotes"\n', 'expected "inline", "notes" or "hidden"'),
+    ('date = "tomorrow"\n', "expected a date"),
+])
+def test_bad_cover_and_note_settings(tmp_path: Path, text: str, message: str) -> None:
+    (tmp_path / "lighthouse.toml").write_text(text)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(tmp_path)
+    assert message in str(caught.value)
+
+
 def test_pyproject_table_is_read_and_lighthouse_toml_wins(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[tool.lighthouse-docs]\njobs = "auto"\n'
                                              'paper = "letter"\n')

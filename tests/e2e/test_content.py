@@ -101,9 +101,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
 
     styled = tmp_path_factory.mktemp("content-styled")
     shutil.copytree(src, styled / "sources")
+    shutil.copy(DATA / "img" / "chart.png", styled / "logo.png")
     (styled / "lighthouse.toml").write_text(
         'jobs = 2\nnotes = "foot"\nlinks = "notes"\norganisation = "Ministry of Energy"\n'
-        'reference = "PU/2026/014"\nversion = "1.2"\n'
+        'reference = "PU/2026/014"\nversion = "1.2"\nlogo = "logo.png"\n'
         'prepared_for = "Director-General of Electricity"\n', encoding="utf-8")
     lighthouse(["build", "sources/storage_brief.md", "sources/notes.md", "--pdf", "--epub",
                 "-o", "foot"], styled)
@@ -245,8 +246,19 @@ def test_cover_details_from_the_project_file(built: Built) -> None:
     for text in ("MINISTRY OF ENERGY", "PREPARED FOR Director-General of Electricity",
                  "REFERENCE PU/2026/014", "VERSION 1.2"):
         assert text in cover, text
-    title = _text(_zip(built.path("foot", "storage_brief.epub"))["EPUB/title.xhtml"])
+    title_page = _zip(built.path("foot", "storage_brief.epub"))["EPUB/title.xhtml"]
+    title = _text(title_page)
     assert "Ministry of Energy" in title and "Reference: PU/2026/014" in title
+    # The logo: an image on the PDF's cover (and none on the plain build's), and in the EPUB.
+    def images(path: Path) -> int:
+        resources = pypdf.PdfReader(path).pages[0]["/Resources"]
+        return len(resources.get("/XObject") or {})
+
+    assert images(built.path("foot", "storage_brief.pdf")) >= 1
+    assert images(built.path("out", "storage_brief.pdf")) == 0
+    [logo] = etree.fromstring(title_page).iterfind(".//x:img", NS)
+    assert logo.get("src", "").startswith("data:image/png;base64,")
+    assert logo.get("alt") == "Ministry of Energy"
 
 
 # --------------------------------------------------------------------------- 6. notes and links
