@@ -34,6 +34,12 @@ public class EpubCheckBatch {
 """
 
 
+JVM_OPTIONS = ("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
+"""A short-lived JVM on two shared cores: the serial collector and the quick (C1) compiler
+only. Five books in one JVM took 11.3 s of CPU with the defaults (parallel GC threads, C2
+compiling in the background) and 5.8 s with these, for the same reports."""
+
+
 @dataclass(frozen=True)
 class Report:
     """EPUBCheck's verdict on one book."""
@@ -100,10 +106,11 @@ def check(paths: Sequence[Path], timeout: float = 300) -> dict[Path, Report]:
         launcher = folder / "EpubCheckBatch.java"
         launcher.write_text(_LAUNCHER, encoding="utf-8")
         args = [a for p, r in reports.items() for a in (str(p), str(r))]
-        subprocess.run(["java", "-cp", str(jar), str(launcher), *args],
+        subprocess.run(["java", *JVM_OPTIONS, "-cp", str(jar), str(launcher), *args],
                        capture_output=True, timeout=timeout, check=False)
         for path, report in reports.items():
             if not report.exists():  # no compiler in this Java: one JVM per book
-                subprocess.run(["java", "-jar", str(jar), str(path), "--json", str(report),
-                                "--quiet"], capture_output=True, timeout=timeout, check=False)
+                subprocess.run(["java", *JVM_OPTIONS, "-jar", str(jar), str(path), "--json",
+                                str(report), "--quiet"],
+                               capture_output=True, timeout=timeout, check=False)
         return {path: _parse(path, report) for path, report in reports.items()}
