@@ -38,12 +38,12 @@ public class EpubCheckBatch {
       String[] book = line.split("\\t");
       new com.adobe.epubcheck.tool.EpubChecker().run(
           new String[] {book[0], "--json", book[1], "--failonwarnings", "--quiet"});
-      System.out.println("%s");
+      System.out.println("DONE_LINE");
       System.out.flush();
     }
   }
 }
-""" % _DONE
+""".replace("DONE_LINE", _DONE)
 
 
 JVM_OPTIONS = ("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
