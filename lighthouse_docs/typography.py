@@ -166,7 +166,9 @@ def _french_spacing(text: str, out: list[str], i: int) -> None:
         out[i] = NBSP + "»"
     elif result in (";", "!", "?", ":") and text[i] == result:
         space = NBSP
-        before, after = at(i - 1), at(i + 1)
+        # What precedes as set, not as typed: a quote typed ' is already ” here.
+        before = out[i - 1][-1:] if i > 0 and out[i - 1] else at(i - 1)
+        after = at(i + 1)
         if not _is_space(after) and after not in "»\"'”’)":
             return  # "10:30", "?!", an address: not sentence punctuation
         if before == " ":
