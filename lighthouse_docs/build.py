@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from . import __version__, readers
 from .brief import attach, make_pack
@@ -175,14 +175,21 @@ class BuildReport:
         return not self.failed
 
 
-class BuildListener:
-    """Progress hooks; the default does nothing (the CLI subclasses it)."""
+class BuildListener(Protocol):
+    """Progress hooks; the methods here do nothing (the CLI's reporter has the same methods,
+    without importing this module before it builds)."""
 
     def planned(self, total: int, to_render: int) -> None:
         """All sources are planned; ``to_render`` of ``total`` must be rendered."""
+        return None
 
     def finished(self, result: SourceResult) -> None:
         """One source is done (built, up to date or failed)."""
+        return None
+
+
+class _Silent(BuildListener):
+    """The listener of a build nobody watches."""
 
 
 # --------------------------------------------------------------------------- fingerprints
@@ -704,7 +711,7 @@ def run(request: BuildRequest, listener: BuildListener | None = None) -> BuildRe
         source or another source's output; nothing is written then.
     :raises OutputError: the output folder's manifest cannot be written.
     """
-    listener = listener or BuildListener()
+    listener = listener or _Silent()
     unknown = [f for f in request.formats if f not in request.writers]
     if unknown or not request.formats:
         raise ConfigError(f"no writer for format(s) {', '.join(unknown) or '(none)'}",

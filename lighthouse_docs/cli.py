@@ -16,33 +16,26 @@ from dataclasses import dataclass, fields
 from enum import StrEnum
 from inspect import Parameter, Signature, signature
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, get_type_hints
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, get_type_hints
 
 import typer
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
-from rich.table import Table
 from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
-from . import __version__
-from . import build as build_module
-from .build import BuildListener, BuildReport, BuildRequest, SourceResult
-from .config import Settings, apply, config_file, load_settings
-from .diagnostics import Diagnostic, as_diagnostic, count, diagnostic, merge_formats
 from .errors import ConfigError, InputError, LighthouseError, UsageError
-from .limits import Limits, run_limited
-from .project import SOURCES_DIR, ProjectPaths, discover_sources, find_root, scaffold
-from .project import shown as escaped
-from .theme import resolve_theme
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress, TaskID
+    from rich.table import Table
+
+    from .build import BuildReport, BuildRequest, SourceResult
+    from .config import Settings
+    from .diagnostics import Diagnostic
+
+# Everything else is imported where it is used: `lighthouse-docs --help`, `inspect` and a
+# build with nothing to do must not pay for WeasyPrint, Rich or the readers they do not use
+# (tests/cli/test_cli_imports.py checks sys.modules in a fresh process).
 
 EXIT_OK = 0
 EXIT_SOURCES_FAILED = 1
@@ -80,6 +73,8 @@ class _Commands(TyperGroup):
                 import traceback
 
                 traceback.print_exception(error)
+            from .project import shown as escaped
+
             message = escaped(str(error)).replace("\n", " ")[:300]
             typer.echo(f"lighthouse-docs: internal error ({type(error).__name__}: {message}); "
                        "rerun with --debug for the traceback", err=True)
@@ -92,7 +87,7 @@ app = typer.Typer(
     help="Turn articles into print-ready PDF briefs and EPUB 3 e-books.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
-    rich_markup_mode="rich",
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -119,6 +114,8 @@ def fail(error: LighthouseError) -> NoReturn:
 
 def _version(value: bool) -> None:
     if value:
+        from . import __version__
+
         typer.echo(f"lighthouse-docs {__version__}")
         raise typer.Exit()
 
@@ -215,6 +212,8 @@ def inspect(
         lighthouse-docs inspect sources/korut-rusia.txt --explain
     """
     from . import readers
+    from .diagnostics import as_diagnostic
+    from .limits import Limits, run_limited
     from .outline import to_json, to_outline_json
 
     if outline_json and model_json:
@@ -380,6 +379,9 @@ def _lang_option(value: str | None) -> str | None:
 def _settings(choices: _Choices) -> tuple[Path, Settings]:
     """Project root and its settings with the command line applied on top, through the same
     validators as the project file."""
+    from .config import apply, load_settings
+    from .project import find_root
+
     try:
         cwd = Path.cwd()
     except OSError:
@@ -413,6 +415,13 @@ def _settings(choices: _Choices) -> tuple[Path, Settings]:
 def _request(choices: _Choices, *, jobs: int | None = None, force: bool = False,
              combine: str | None = None, sort: str = "given", time_limit: str | None = None,
              memory_limit: str | None = None) -> BuildRequest:
+    from .build import BuildRequest
+    from .config import apply
+    from .diagnostics import diagnostic
+    from .limits import Limits
+    from .project import ProjectPaths, discover_sources
+    from .theme import resolve_theme
+
     root, settings = _settings(choices)
     given = {key: value for key, value in (("jobs", jobs), ("time_limit", time_limit),
                                            ("memory_limit", memory_limit)) if value is not None}
@@ -450,6 +459,8 @@ def _size(size: int) -> str:
 
 
 def _shown(path: Path) -> str:
+    from .project import shown as escaped
+
     try:
         return escaped(path.relative_to(Path.cwd()).as_posix())
     except (ValueError, OSError):
@@ -463,11 +474,14 @@ def diagnostic_line(item: Diagnostic, formats: tuple[str, ...] = ()) -> str:
     return f"{where}{item.severity}: {item.message} [{item.code}]{also}"
 
 
-class _Reporter(BuildListener):
+class _Reporter:
     """A progress bar on a terminal while building; nothing per source otherwise unless -v
-    (the summary says what happened, see :func:`_summary`)."""
+    (the summary says what happened, see :func:`_summary`). A
+    :class:`~lighthouse_docs.build.BuildListener`."""
 
     def __init__(self, *, quiet: bool, verbose: bool, console: Console | None = None) -> None:
+        from rich.console import Console
+
         self.quiet, self.verbose = quiet, verbose
         self.err = console or Console(stderr=True, highlight=False)
         self.progress: Progress | None = None
@@ -475,6 +489,15 @@ class _Reporter(BuildListener):
 
     def planned(self, total: int, to_render: int) -> None:
         if not self.quiet and self.err.is_terminal and to_render:
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                SpinnerColumn,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+
             self.progress = Progress(
                 SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                 MofNCompleteColumn(), TimeElapsedColumn(), console=self.err, transient=True)
@@ -508,6 +531,10 @@ def _fit(text: str, width: int) -> str:
 
 
 def _table(report: BuildReport) -> Table:
+    from rich.table import Table
+
+    from .diagnostics import count
+
     table = Table(title=None, show_edge=False, pad_edge=False)
     for column, justify in (("Source", "left"), ("Outputs", "left"), ("Pages", "right"),
                             ("Size", "right"), ("Time", "right"), ("Warn", "right")):
@@ -529,6 +556,10 @@ def _summary(report: BuildReport, *, quiet: bool, verbose: bool) -> None:
     ``-q``: only the failures. Default: the diagnostics of what was built or failed now (those
     of up-to-date sources are counted). ``-v``: all of them, and the per-source table.
     """
+    from rich.console import Console
+
+    from .diagnostics import count, merge_formats
+
     out = Console(stderr=True, highlight=False, soft_wrap=True)
     failed = report.failed
     if not quiet:
@@ -562,6 +593,8 @@ def _summary(report: BuildReport, *, quiet: bool, verbose: bool) -> None:
 
 def _report_json(report: BuildReport) -> dict[str, Any]:
     """The ``--report json`` document: every source with its outputs and diagnostics."""
+    from .diagnostics import count
+
     results = report.results
     return {
         "format": 1,
@@ -592,6 +625,8 @@ def _write_report(report: BuildReport, target: Path) -> None:
 
 
 def _run(request: BuildRequest, *, quiet: bool, verbose: bool) -> BuildReport:
+    from . import build as build_module
+
     reporter = _Reporter(quiet=quiet, verbose=verbose)
     try:
         report = build_module.run(request, reporter)
@@ -681,6 +716,8 @@ def init(
 
         lighthouse-docs init my-briefs && cd my-briefs && lighthouse-docs build
     """
+    from .project import scaffold
+
     try:
         created = scaffold(directory, style_name)
     except LighthouseError as error:
@@ -723,6 +760,8 @@ def fetch(
         lighthouse-docs build
     """
     from . import webfetch
+    from .config import load_settings
+    from .project import ProjectPaths, find_root
 
     policy = webfetch.Policy(timeout=timeout, max_bytes=max_size * 1024 * 1024,
                              max_redirects=max_redirects, allow_private=allow_private)
@@ -776,6 +815,7 @@ def clean(
         lighthouse-docs clean --dry-run
     """
     from . import output as output_module
+    from .project import ProjectPaths
 
     try:
         root, settings = _settings(_Choices(output=output))
@@ -798,6 +838,9 @@ def clean(
 
 
 def _watched(request: BuildRequest, sources: list[str] | None, root: Path) -> list[Path]:
+    from .config import config_file
+    from .project import SOURCES_DIR
+
     folders = {s.parent for s in request.sources}
     if not sources:
         folders.add(root / SOURCES_DIR)
@@ -827,6 +870,8 @@ def watch(
         lighthouse-docs watch --pdf
     """
     import watchfiles
+
+    from .project import find_root
 
     _configure_logging(quiet=choices.quiet, verbose=False)
     # The output folder is never watched: writing outputs must not trigger a rebuild, even
@@ -875,13 +920,17 @@ def watch(
 def _run_watch(request: BuildRequest, *, quiet: bool) -> None:
     # In watch mode only what happens is interesting: what was built or failed now, and its
     # diagnostics; no table, no progress bar, nothing about up-to-date sources.
+    from rich.console import Console
+
+    from . import build as build_module
+
     reporter = _Reporter(quiet=quiet, verbose=False,
                          console=Console(stderr=True, highlight=False, force_terminal=False))
     try:
         report = build_module.run(request, reporter)
     finally:
         reporter.close()
-    changed = BuildReport(tuple(r for r in report.results if r.status != "up to date"))
+    changed = build_module.BuildReport(tuple(r for r in report.results if r.status != "up to date"))
     for result in changed.built:
         typer.echo(f"built {result.source} -> "
                    f"{', '.join(_shown(p) for p in result.outputs)}", err=True)
