@@ -12,16 +12,23 @@ that says how footnote references and image sources resolve in their output.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
-import jinja2
-
 from ..theme import Theme
+
+if TYPE_CHECKING:
+    import jinja2
+
+CACHE_ENV = "LIGHTHOUSE_DOCS_CACHE"
+"""Environment variable naming the cache folder (default ``$XDG_CACHE_HOME/lighthouse-docs``,
+else ``~/.cache/lighthouse-docs``); ``none`` switches the template bytecode cache off."""
 
 SAFE_LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 
@@ -75,11 +82,55 @@ class RenderContext:
     that split or combine articles map in-article ``#anchor`` links to their new ids."""
 
 
+def cache_dir() -> Path | None:
+    """The folder of the compiled-template cache, or None when it is switched off."""
+    given = os.environ.get(CACHE_ENV, "").strip()
+    if given.lower() == "none":
+        return None
+    if given:
+        return Path(given).expanduser() / "jinja2"
+    xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
+    base = Path(xdg) if xdg else Path.home() / ".cache"
+    return base / "lighthouse-docs" / "jinja2"
+
+
+def _private_folder(path: Path) -> bool:
+    """Create ``path`` (mode 0700) if needed; True only when it is a real folder of ours that
+    nobody else may write: compiled templates are code, loaded with ``marshal``."""
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = path.lstat()
+    except (OSError, RuntimeError):  # RuntimeError: no home folder to expand
+        return False
+    return (stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid()
+            and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """A file cache of the packaged templates' compiled code: a new process loads them in a
+    few milliseconds instead of compiling them again (~0.15 s for all of them). Entries are
+    keyed by template name and checked against the source's checksum and Jinja2's version, so
+    an edited template or another Jinja2 is compiled afresh. None: no usable folder."""
+    import jinja2
+
+    try:
+        folder = cache_dir()
+    except RuntimeError:
+        return None
+    if folder is None or not _private_folder(folder):
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
+
+
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
-    """The project's Jinja2 environment (built once per process; templates cached)."""
+    """The project's Jinja2 environment (built once per process; templates cached in memory
+    and, compiled, in :func:`cache_dir`)."""
+    import jinja2
+
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("lighthouse_docs", "templates"),
+        bytecode_cache=_bytecode_cache(),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
