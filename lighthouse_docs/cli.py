@@ -917,7 +917,88 @@ def watch(
     raise typer.Exit(EXIT_OK)
 
 
-def _run_watch(request: BuildRequest, *, quiet: bool) -> None:
+@app.command()
+@_shared_options
+def serve(
+    choices: _Choices,
+    port: Annotated[int, typer.Option(
+        "--port", "-p", min=0, max=65535,
+        help="Port on 127.0.0.1 to serve the preview on (0: any free port).")] = 8000,
+    debounce: Annotated[int, typer.Option(
+        "--debounce", min=0, help="Milliseconds to wait for more saves before rebuilding.")]
+    = 50,
+) -> None:
+    """Preview briefs in the browser, rebuilt and reloaded on every save, until Ctrl-C.
+
+    Serves on 127.0.0.1 only: an index of the briefs and, per brief, its text with the
+    print stylesheet (shown as soon as a save is parsed), the pages of its PDF as images,
+    and links to the current PDF and EPUB. Sources, the style folder and lighthouse.toml are
+    watched, and rebuilt as by watch; a source that fails shows its error in the page.
+
+    Example:
+
+        lighthouse-docs serve --port 8000
+    """
+    import watchfiles
+
+    from . import serve as preview
+
+    _configure_logging(quiet=choices.quiet, verbose=False)
+    outputs: list[Path] = []
+    default_filter = watchfiles.DefaultFilter()
+
+    def wanted(change: watchfiles.Change, path: str) -> bool:
+        real = Path(os.path.realpath(path))
+        return default_filter(change, path) and not any(
+            real == o or real.is_relative_to(o) for o in outputs)
+
+    try:
+        request = _request(choices, jobs=1)
+    except LighthouseError as error:
+        fail(error)
+    state = preview.PreviewState(output=request.output)
+
+    def rebuild(*, first: bool) -> None:
+        try:
+            current = _request(choices, jobs=1)
+        except LighthouseError as error:
+            typer.echo(f"lighthouse-docs: {error.category.lower()}: {error}", err=True)
+            state.change(problem=f"{error.category}: {error}")
+            return
+        outputs[:] = [Path(os.path.realpath(current.output))]
+        state.change(problem=None, output=current.output)
+        preview.refresh(state, current, force=first)
+        try:
+            report = _run_watch(current, quiet=choices.quiet)
+        except LighthouseError as error:
+            typer.echo(f"lighthouse-docs: {error.category.lower()}: {error}", err=True)
+            state.change(problem=f"{error.category}: {error}")
+        else:
+            preview.record(state, current, report.results)
+
+    try:
+        with preview.serving(state, port, paper=request.paper) as url:
+            typer.echo(f"serving the preview at {url} (Ctrl-C to stop)", err=True)
+            outputs[:] = [Path(os.path.realpath(request.output))]
+            watched = _watched(request, choices.sources, request.root)
+            first = True
+            # yield_on_timeout: the first (empty) yield means the watcher is live; the first
+            # build runs then, so no save made during it is missed.
+            for changes in watchfiles.watch(*watched, watch_filter=wanted, debounce=debounce,
+                                            step=20, rust_timeout=300, yield_on_timeout=True,
+                                            raise_interrupt=True):
+                if changes or first:
+                    rebuild(first=first)
+                    first = False
+    except KeyboardInterrupt:
+        typer.echo("stopped", err=True)
+    except OSError as error:
+        fail(UsageError(f"cannot serve on 127.0.0.1:{port} ({error.strerror or error}); "
+                        "choose another --port"))
+    raise typer.Exit(EXIT_OK)
+
+
+def _run_watch(request: BuildRequest, *, quiet: bool) -> BuildReport:
     # In watch mode only what happens is interesting: what was built or failed now, and its
     # diagnostics; no table, no progress bar, nothing about up-to-date sources.
     from rich.console import Console
@@ -936,6 +1017,7 @@ def _run_watch(request: BuildRequest, *, quiet: bool) -> None:
                    f"{', '.join(_shown(p) for p in result.outputs)}", err=True)
     if changed.results:
         _summary(changed, quiet=quiet, verbose=False)
+    return report
 
 
 def main() -> NoReturn:
