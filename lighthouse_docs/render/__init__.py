@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
+from ..brief import brief_of
+from ..model import Document, Pack
 from ..theme import Theme
 
 if TYPE_CHECKING:
@@ -120,6 +122,55 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     if folder is None or not _private_folder(folder):
         return None
     return jinja2.FileSystemBytecodeCache(str(folder))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Front:
+    """A publication as every format's render sees it: what its cover and title page show,
+    and its articles. A brief is a publication of one article whose own metadata is the
+    front; a combined brief has the pack's front and its articles become parts, each with
+    its own title. This is the one place where a brief and a combined brief differ in kind.
+    """
+
+    title: str
+    lang: str
+    subtitle: str | None
+    publisher: str | None
+    authors: tuple[str, ...]
+    """The byline of the publication itself (a pack has none of its own)."""
+    date: dt.date | None
+    marking: str | None
+    source_url: str | None
+    description: str | None
+    """The article's description; a pack's lists its articles' titles."""
+    keywords: tuple[str, ...]
+    reading_minutes: int
+    short_title: str
+    """For the running head."""
+    documents: tuple[Document, ...]
+    parts: bool
+    """The articles are parts with their own title, byline and key points (a combined
+    brief); False: the one article's metadata is the front."""
+
+
+def front_of(subject: Document | Pack) -> Front:
+    """The :class:`Front` of a brief (a publication of one article) or of a combined brief."""
+    if isinstance(subject, Document):
+        meta, derived = subject.meta, brief_of(subject)
+        return Front(title=meta.title, lang=meta.lang, subtitle=meta.subtitle,
+                     publisher=meta.publisher, authors=meta.authors, date=meta.date,
+                     marking=meta.marking, source_url=meta.source.url,
+                     description=derived.description, keywords=meta.keywords,
+                     reading_minutes=derived.reading_minutes,
+                     short_title=derived.short_title, documents=(subject,), parts=False)
+    docs = subject.documents
+    return Front(title=subject.title, lang=subject.lang, subtitle=None,
+                 publisher=subject.publisher, authors=(), date=subject.date,
+                 marking=subject.marking, source_url=None,
+                 description="; ".join(d.meta.title for d in docs) or None,
+                 keywords=tuple(dict.fromkeys(k for d in docs for k in d.meta.keywords)),
+                 reading_minutes=sum(brief_of(d).reading_minutes for d in docs),
+                 short_title=subject.title, documents=docs, parts=True)
 
 
 @lru_cache(maxsize=1)
