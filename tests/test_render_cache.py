@@ -20,7 +20,7 @@ def fresh_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterat
 
 
 def test_compiled_templates_are_stored_and_reused(fresh_environment: Path) -> None:
-    render.environment().get_template("print/document.html.j2")
+    render.environment().get_template("print/brief.html.j2")
     stored = sorted(fresh_environment.iterdir())
     assert stored, "no compiled template was stored"
     assert oct(fresh_environment.stat().st_mode & 0o777) == "0o700"
@@ -36,7 +36,7 @@ def test_compiled_templates_are_stored_and_reused(fresh_environment: Path) -> No
         return original(*args, **kwargs)  # type: ignore[arg-type]
 
     env.compile = counting  # type: ignore[method-assign]
-    env.get_template("print/document.html.j2")
+    env.get_template("print/brief.html.j2")
     assert compiled == []
 
 
