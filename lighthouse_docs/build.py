@@ -51,7 +51,7 @@ from .output import (
 )
 from .project import SOURCES_DIR, assign_names, display_path, output_name, shown, title_slug
 from .readers._common import bound_marking
-from .render import RenderOptions
+from .render import RenderOptions, warm_templates
 from .theme import PACKAGE_DIR, Theme
 from .typography import typeset
 from .writers import Output
@@ -233,16 +233,35 @@ def theme_fingerprint(theme: Theme) -> str:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ParseJob:
+    """A source to parse and check in the worker that renders it (not in the build's own
+    process, where sources would be parsed one after the other)."""
+
+    source: Path
+    display: str
+    data: bytes
+    """The bytes the build read and hashed: exactly these are parsed."""
+    lang: str | None
+    marking: str | None
+    markings: tuple[str, ...]
+    key_points: KeyPointsMode
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RenderJob:
     """One document (or pack) to render into some formats; sent to a worker process."""
 
     key: str
     display: str
     """How diagnostics name the source (or the combined brief)."""
-    subject: Document | Pack
+    subject: Document | Pack | ParseJob
+    """The document or pack, or the source the worker parses first."""
     formats: tuple[str, ...]
     options: RenderOptions
     writers: tuple[tuple[str, WriterRef], ...]
+    split: Limits | None = None
+    """Render each format in a process of its own, side by side, under these limits (set
+    when the build has more worker slots than jobs: one brief's EPUB beside its PDF)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -307,20 +326,78 @@ def _warm_themes(jobs: Sequence[RenderJob]) -> None:
                 warm(job.options)
 
 
+def checked(doc: Document, display: str, *, marking: str | None, markings: Sequence[str],
+            key_points: KeyPointsMode) -> tuple[Document | None, list[Diagnostic], str | None]:
+    """``doc`` as every format renders it (links, typography, caption numbers, the marking
+    and the brief's derived data applied), what reading and checking found, and the failure
+    line of the first ``error`` diagnostic (then no document)."""
+    fmt = doc.meta.source.format
+    found = [
+        *(as_diagnostic(w, source=display, stage="read", format=fmt) for w in doc.warnings),
+        # A marking given on the command line or in the config replaces the source's own.
+        *check_document(doc, markings=markings if marking is None else ())]
+    errors = [d for d in found if d.severity == "error"]
+    if errors:
+        return None, found, f"{errors[0].location()}: {errors[0].message}"
+    # Bare addresses as links, typographic punctuation, caption numbers and the brief's
+    # derived data (key points, reading time, ...) are computed here, once, for every format
+    # the worker renders.
+    prepared = captions.number(typeset(linkify(_with_marking(doc, marking))))
+    return attach(prepared, key_points), found, None
+
+
+def _render_format(ref: WriterRef, subject: Document | Pack, options: RenderOptions) -> Output:
+    return resolve_writer(ref)(subject, options)
+
+
+def _render_formats(job: RenderJob, subject: Document | Pack) -> list[tuple[str, Output]]:
+    """Every format of ``job``, in its order: one after the other here, or side by side in
+    limited child processes (``job.split``).
+
+    :raises LighthouseError: a writer's error (or a child over its limits).
+    :raises RenderError: a writer crashed in its child.
+    """
+    writers = dict(job.writers)
+    if job.split is None or len(job.formats) < 2:
+        return [(fmt, _render_format(writers[fmt], subject, job.options))
+                for fmt in job.formats]
+    calls = [(fmt, functools.partial(_render_format, writers[fmt], subject, job.options))
+             for fmt in job.formats]
+    done: dict[str, Output] = {}
+    for fmt, outcome in map_limited(calls, job.split, workers=len(calls)):
+        if outcome.error is not None:
+            raise outcome.error
+        if outcome.value is None:
+            raise RenderError(f"{fmt}: {outcome.crash}")
+        done[fmt] = outcome.value
+    return [(fmt, done[fmt]) for fmt in job.formats]
+
+
 def render_job(job: RenderJob) -> RenderOutcome:
-    """Render ``job`` into every requested format; never raises.
+    """Parse (when the job carries a source) and render ``job`` into every requested format;
+    never raises.
 
     All formats are rendered before anything is written, so a source that fails in its EPUB
     does not leave a fresh PDF next to a stale EPUB.
     """
     started = time.perf_counter()
-    writers = dict(job.writers)
     outputs: list[tuple[str, bytes]] = []
     found: list[Diagnostic] = []
     pages: int | None = None
     try:
-        for fmt in job.formats:
-            result = resolve_writer(writers[fmt])(job.subject, job.options)
+        subject = job.subject
+        if isinstance(subject, ParseJob):
+            loaded = readers.load(subject.source, display_path=subject.display,
+                                  lang=subject.lang, data=subject.data)
+            doc, found, failure = checked(loaded, subject.display, marking=subject.marking,
+                                          markings=subject.markings,
+                                          key_points=subject.key_points)
+            if doc is None:
+                return RenderOutcome(key=job.key, error=failure, located=True,
+                                     diagnostics=tuple(found),
+                                     seconds=time.perf_counter() - started)
+            subject = doc
+        for fmt, result in _render_formats(job, subject):
             outputs.append((fmt, result.data))
             found.extend(as_diagnostic(w, source=job.display, stage="render", format=fmt)
                          for w in result.warnings)
@@ -329,7 +406,7 @@ def render_job(job: RenderJob) -> RenderOutcome:
     except LighthouseError as error:
         located = isinstance(error, InputError) and error.path is not None
         return RenderOutcome(key=job.key, error=str(error), located=located,
-                             seconds=time.perf_counter() - started)
+                             diagnostics=tuple(found), seconds=time.perf_counter() - started)
     except Exception as error:
         # Per-source isolation: a bug triggered by one source must not sink the batch.
         return RenderOutcome(
@@ -349,6 +426,13 @@ def _run_jobs(jobs: Sequence[RenderJob], workers: int, limits: Limits,
         return
     warm_writers(sorted({ref for job in jobs for _, ref in job.writers}, key=str))
     _warm_themes(jobs)
+    warm_templates()
+    if len(jobs) < workers:
+        # Spare worker slots: each brief's formats render side by side (the EPUB beside the
+        # PDF), each in a child under the same memory limit; the job's own process keeps the
+        # wall-clock limit (the children die with it).
+        split = dataclasses.replace(limits, seconds=None)
+        jobs = [dataclasses.replace(job, split=split) for job in jobs]
     calls = [(job.key, functools.partial(render_job, job)) for job in jobs]
     for key, outcome in map_limited(calls, limits, workers=workers, budgets=dict(spent)):
         if outcome.value is not None:
@@ -420,7 +504,8 @@ def _with_marking(doc: Document, marking: str | None) -> Document:
     return dataclasses.replace(doc, meta=dataclasses.replace(doc.meta, marking=marking))
 
 
-def _render_options(request: BuildRequest, base_dir: Path, clock: dt.datetime) -> RenderOptions:
+def render_options(request: BuildRequest, base_dir: Path, clock: dt.datetime) -> RenderOptions:
+    """What every writer of ``request`` needs besides the document."""
     return RenderOptions(theme=request.theme, base_dir=base_dir, modified=clock,
                          paper=request.paper, pdf_variant=request.pdf_variant,
                          key_points=request.key_points != "off")
@@ -467,24 +552,12 @@ def _load(request: BuildRequest, part: _Planned) -> Document | None:
         part.result = SourceResult(source=part.display, status="failed", trace=outcome.trace,
                                    error=f"{part.display}: {outcome.crash}")
         return None
-    doc = outcome.value
-    fmt = doc.meta.source.format
-    part.diagnostics = [
-        *(as_diagnostic(w, source=part.display, stage="read", format=fmt) for w in doc.warnings),
-        # A marking given on the command line or in the config replaces the source's own.
-        *check_document(doc, markings=request.markings if request.marking is None else ())]
-    errors = [d for d in part.diagnostics if d.severity == "error"]
-    if errors:
-        first = errors[0]
+    part.doc, part.diagnostics, failure = checked(
+        outcome.value, part.display, marking=request.marking, markings=request.markings,
+        key_points=request.key_points)
+    if part.doc is None:
         part.result = SourceResult(source=part.display, status="failed",
-                                   diagnostics=tuple(part.diagnostics),
-                                   error=f"{first.location()}: {first.message}")
-        return None
-    # Bare addresses as links, typographic punctuation, caption numbers and the brief's
-    # derived data (key points, reading time, ...) are computed here, once, for every format
-    # the worker renders.
-    prepared = captions.number(typeset(linkify(_with_marking(doc, request.marking))))
-    part.doc = attach(prepared, request.key_points)
+                                   diagnostics=tuple(part.diagnostics), error=failure)
     return part.doc
 
 
@@ -592,6 +665,20 @@ def _plan(request: BuildRequest, manifest: Mapping[str, dict[str, Any]],
                                     None if _is_brief(plan) else request.sort)
         if _up_to_date(request, plan):
             continue
+        if _is_brief(plan) and plan.parts[0].doc is None:
+            # Parsed by the worker that renders it: sources are parsed in parallel, and the
+            # parsing counts against the job's own limits.
+            [part] = plan.parts
+            assert part.source is not None
+            plan.job = RenderJob(
+                key=plan.key, display=plan.display, formats=request.formats,
+                options=render_options(request, part.source.parent,
+                                        dt.datetime.fromisoformat(plan.entry["clock"])),
+                writers=tuple((fmt, request.writers[fmt]) for fmt in request.formats),
+                subject=ParseJob(source=part.source, display=part.display, data=part.data,
+                                 lang=request.lang, marking=request.marking,
+                                 markings=request.markings, key_points=request.key_points))
+            continue
         docs = [_load(request, part) for part in plan.parts]
         if any(doc is None for doc in docs):
             planned[-1:] = _failed(request, plan)
@@ -612,7 +699,7 @@ def _plan(request: BuildRequest, manifest: Mapping[str, dict[str, Any]],
             base_dir = Path(os.path.commonpath([s.resolve().parent for s in sources]))
         plan.job = RenderJob(
             key=plan.key, display=plan.display, subject=subject, formats=request.formats,
-            options=_render_options(request, base_dir,
+            options=render_options(request, base_dir,
                                     dt.datetime.fromisoformat(plan.entry["clock"])),
             writers=tuple((fmt, request.writers[fmt]) for fmt in request.formats))
     return planned

@@ -191,3 +191,12 @@ def environment() -> jinja2.Environment:
     )
     env.filters["safe_href"] = safe_href
     return env
+
+
+def warm_templates() -> None:
+    """Load every output template into :func:`environment` now (compiled, or from the
+    bytecode cache), so that processes forked from this one render without loading them."""
+    env = environment()
+    for name in env.list_templates(extensions=["j2"]):
+        if not name.startswith("serve/"):
+            env.get_template(name)
