@@ -157,24 +157,16 @@ def render_preview(source: Path, display: str, request: BuildRequest) -> tuple[s
     :raises LighthouseError: the source cannot be read, fails a check, or cannot be rendered.
     """
     from . import readers
-    from .brief import attach
-    from .build import build_clock
-    from .checks import check_document
-    from .render import RenderOptions
+    from .build import build_clock, checked, render_options
     from .writers.html import build_html
 
-    doc = readers.load(source, display_path=display, lang=request.lang)
-    found = check_document(doc, markings=request.markings if request.marking is None else ())
-    errors = [d for d in found if d.severity == "error"]
-    if errors:
-        raise InputError(errors[0].message, path=display, line=errors[0].line)
-    if request.marking is not None:
-        doc = dataclasses.replace(doc, meta=dataclasses.replace(doc.meta,
-                                                                marking=request.marking))
-    options = RenderOptions(theme=request.theme, base_dir=source.parent,
-                            modified=build_clock(source), paper=request.paper,
-                            pdf_variant=request.pdf_variant, key_points=request.key_points)
-    return doc.meta.title, build_html(attach(doc), options).data
+    loaded = readers.load(source, display_path=display, lang=request.lang)
+    doc, _, failure = checked(loaded, display, marking=request.marking,
+                              markings=request.markings, key_points=request.key_points)
+    if doc is None:
+        raise InputError(failure or f"{display}: cannot be built")
+    options = render_options(request, source.parent, build_clock(source))
+    return doc.meta.title, build_html(doc, options).data
 
 
 # --------------------------------------------------------------------------- files
