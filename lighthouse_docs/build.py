@@ -6,7 +6,8 @@ import the writers once — writes each output atomically and records what it bu
 output folder's manifest. A source that fails is reported and the others go on; the caller
 (``cli.py``) turns the :class:`BuildReport` into an exit code.
 
-Writers (and therefore WeasyPrint) are imported only when something must be rendered, so a build
+Writers (and therefore WeasyPrint), the parsers and what prepares a document (checks, links,
+typography, captions, key points) are imported only when something must be rendered, so a build
 with nothing to do stays fast.
 """
 
@@ -29,14 +30,11 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from . import __version__, captions, readers
-from .brief import attach, make_pack
-from .checks import check_document
+from . import __version__, readers
 from .config import FORMATS, KeyPointsMode
 from .diagnostics import Diagnostic, as_diagnostic, from_json
 from .errors import ConfigError, InputError, LighthouseError, OutputError, RenderError, UsageError
 from .limits import MAX_JOBS_PER_CPU, Limits, cap_jobs, map_limited, run_limited
-from .links import linkify
 from .model import Document, Pack
 from .output import (
     COMBINED_KEY_PREFIX,
@@ -50,10 +48,8 @@ from .output import (
     stale_outputs,
 )
 from .project import SOURCES_DIR, assign_names, display_path, output_name, shown, title_slug
-from .readers._common import bound_marking
 from .render import RenderOptions, warm_templates
 from .theme import PACKAGE_DIR, Theme
-from .typography import typeset
 from .writers import Output
 from .writers.resources import confined_files
 
@@ -307,6 +303,20 @@ def warm_writers(refs: Sequence[WriterRef]) -> None:
             continue
 
 
+def warm_readers(sources: Iterable[Path]) -> None:
+    """Import the readers ``sources`` need and load their data (the structure model and its
+    vocabulary) here, once, before the processes that parse them are forked: each would
+    otherwise import and load them again. Reads no source."""
+    from .readers import structure
+
+    formats = {readers.FORMATS_BY_SUFFIX.get(path.suffix.lower()) for path in sources}
+    for fmt in sorted(f for f in formats if f is not None):
+        readers.parser_for(fmt)
+        if fmt in ("text", "docx"):  # both infer headings with the structure model
+            structure.vocabulary()
+            structure.shipped_model()
+
+
 def _warm_themes(jobs: Sequence[RenderJob]) -> None:
     """Let each writer module prepare what every job shares (parsed stylesheets, fonts) once
     here, through its optional ``warm(options)``, before the render processes are forked."""
@@ -331,6 +341,12 @@ def checked(doc: Document, display: str, *, marking: str | None, markings: Seque
     """``doc`` as every format renders it (links, typography, caption numbers, the marking
     and the brief's derived data applied), what reading and checking found, and the failure
     line of the first ``error`` diagnostic (then no document)."""
+    from . import captions
+    from .brief import attach
+    from .checks import check_document
+    from .links import linkify
+    from .typography import typeset
+
     fmt = doc.meta.source.format
     found = [
         *(as_diagnostic(w, source=display, stage="read", format=fmt) for w in doc.warnings),
@@ -427,6 +443,7 @@ def _run_jobs(jobs: Sequence[RenderJob], workers: int, limits: Limits,
     warm_writers(sorted({ref for job in jobs for _, ref in job.writers}, key=str))
     _warm_themes(jobs)
     warm_templates()
+    warm_readers(job.subject.source for job in jobs if isinstance(job.subject, ParseJob))
     if len(jobs) < workers:
         # Spare worker slots: each brief's formats render side by side (the EPUB beside the
         # PDF), each in a child under the same memory limit; the job's own process keeps the
@@ -694,6 +711,8 @@ def _plan(request: BuildRequest, manifest: Mapping[str, dict[str, Any]],
         else:
             if request.sort == "date":
                 loaded.sort(key=_sort_key)
+            from .brief import make_pack
+
             subject = make_pack(plan.display, loaded, lang=request.lang,
                                 markings=request.markings)
             base_dir = Path(os.path.commonpath([s.resolve().parent for s in sources]))
@@ -851,10 +870,13 @@ def run(request: BuildRequest, listener: BuildListener | None = None) -> BuildRe
         raise ConfigError(f"no writer for format(s) {', '.join(unknown) or '(none)'}",
                           key="formats")
     build_clock()  # a malformed SOURCE_DATE_EPOCH is a configuration error, not N failures
-    marking, too_long = bound_marking(request.marking, "--marking")
-    for warning in too_long:
-        logger.warning("%s", warning)
-    request = dataclasses.replace(request, marking=marking)
+    if request.marking is not None:
+        from .readers._common import bound_marking
+
+        marking, too_long = bound_marking(request.marking, "--marking")
+        for warning in too_long:
+            logger.warning("%s", warning)
+        request = dataclasses.replace(request, marking=marking)
     manifest = read_manifest(request.output)
     options_fp = _options_digest(request, theme_fingerprint(request.theme))
     plans = _plan(request, manifest, options_fp)

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
-from ..brief import brief_of
 from ..model import Document, Pack
 from ..theme import Theme
 
@@ -155,6 +154,8 @@ class Front:
 
 def front_of(subject: Document | Pack) -> Front:
     """The :class:`Front` of a brief (a publication of one article) or of a combined brief."""
+    from ..brief import brief_of  # here: a build with nothing to render never needs it
+
     if isinstance(subject, Document):
         meta, derived = subject.meta, brief_of(subject)
         return Front(title=meta.title, lang=meta.lang, subtitle=meta.subtitle,

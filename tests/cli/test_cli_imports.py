@@ -73,4 +73,8 @@ def test_build_with_nothing_to_do_imports_no_renderer(tmp_path: Path) -> None:
     code, modules = _modules(["build", "-q"], project, tmp_path)
     assert code == 0
     assert "lighthouse_docs.build" in modules
-    assert _loaded(modules, RENDERING) == []
+    assert _loaded(modules, (*RENDERING, "jinja2", "yaml", "markdown_it", "babel", "pycld2",
+                             "lighthouse_docs.readers._common",
+                             "lighthouse_docs.readers.structure",
+                             "lighthouse_docs.readers.markdown", "lighthouse_docs.brief",
+                             "lighthouse_docs.checks")) == []
