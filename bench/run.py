@@ -536,8 +536,9 @@ def _sse_next(sock: socket.socket, buffer: bytearray, timeout: float) -> int:
     while True:
         match = re.search(rb"data: (\d+)\n\n", buffer)
         if match:
+            generation = int(match[1])  # before the buffer changes under the match
             del buffer[:match.end()]
-            return int(match[1])
+            return generation
         left = deadline - time.perf_counter()
         if left <= 0:
             raise BenchError("serve: no event")
@@ -584,8 +585,11 @@ def case_serve(bench: Bench) -> None:
             line = f"Pembaruan {k + 1} untuk pengukuran pratinjau."
             pdf = out / "korut-rusia.pdf"
             before = pdf.stat().st_mtime_ns
+            shown = re.search(rb'data-generation="(\d+)"', _http_get(port, "/"))
+            since = int(shown[1]) if shown else 0
             with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
-                sock.sendall(b"GET /_lh/events?since=999999999 HTTP/1.1\r\nHost: x\r\n\r\n")
+                sock.sendall(f"GET /_lh/events?since={since} HTTP/1.1\r\nHost: x\r\n\r\n"
+                             .encode())
                 buffer = bytearray()
                 with source.open("a", encoding="utf-8") as fh:
                     fh.write(f"{line}\n")

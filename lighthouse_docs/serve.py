@@ -98,8 +98,12 @@ class PreviewState:
     _changed: threading.Condition = field(default_factory=threading.Condition)
 
     def change(self, key: str | None = None, **values: Any) -> None:
-        """Update the brief ``key`` (None: the project) with ``values`` and wake the pages."""
+        """Update the brief ``key`` (None: the project) with ``values`` and wake the pages
+        (only when something changed)."""
         with self._changed:
+            target: object = self.briefs[key] if key is not None else self
+            if all(getattr(target, name) == value for name, value in values.items()):
+                return
             self.generation += 1
             if key is not None:
                 brief = self.briefs[key]
@@ -114,12 +118,15 @@ class PreviewState:
     def track(self, sources: Mapping[str, Path]) -> None:
         """Follow exactly ``sources`` (display path -> file): new ones appear, deleted go."""
         with self._changed:
-            for key in [k for k in self.briefs if k not in sources]:
+            gone = [k for k in self.briefs if k not in sources]
+            new = [k for k in sources if k not in self.briefs]
+            for key in gone:
                 del self.briefs[key]
-            for key, path in sources.items():
-                self.briefs.setdefault(key, Brief(key=key, source=path))
-            self.generation += 1
-            self._changed.notify_all()
+            for key in new:
+                self.briefs[key] = Brief(key=key, source=sources[key])
+            if gone or new:
+                self.generation += 1
+                self._changed.notify_all()
 
     def snapshot(self) -> tuple[int, str | None, list[Brief]]:
         """The generation, project problem and a copy of every brief, in key order."""
@@ -408,12 +415,19 @@ def refresh(state: PreviewState, request: BuildRequest, *, force: bool = False) 
     """
     import functools
     import hashlib
+    import importlib
 
+    from .build import warm_readers
     from .limits import run_limited
     from .project import display_path
+    from .render import warm_templates
 
     sources = {display_path(s, request.root): s for s in request.sources}
     state.track(sources)
+    # Imported and loaded here once: each save's child then only parses and renders.
+    warm_readers(sources.values())
+    warm_templates()
+    importlib.import_module("lighthouse_docs.writers.html")
     changed: list[str] = []
     for key, path in sources.items():
         try:
