@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from . import __version__, readers
-from .config import FORMATS, KeyPointsMode
+from .config import FORMATS, KeyPointsMode, Presentation
 from .diagnostics import Diagnostic, as_diagnostic, from_json
 from .errors import ConfigError, InputError, LighthouseError, OutputError, RenderError, UsageError
 from .limits import MAX_JOBS_PER_CPU, Limits, cap_jobs, map_limited, run_limited
@@ -112,6 +112,8 @@ class BuildRequest:
     markings: tuple[str, ...] = ()
     """Configured handling markings, lowest first (see ``Settings.markings``)."""
     key_points: KeyPointsMode = "auto"
+    presentation: Presentation = field(default_factory=Presentation)
+    """Notes, printed links, cover details and a combined brief's date (the project file)."""
     strict: bool = False
     force: bool = False
     jobs: int = 1
@@ -512,7 +514,7 @@ def _failure(display: str, error: LighthouseError | OSError,
 def _options_digest(request: BuildRequest, theme_fp: str) -> str:
     return _digest(tool_fingerprint(), theme_fp, request.formats, request.paper,
                    request.pdf_variant, request.lang, request.marking, request.markings,
-                   request.key_points, request.strict)
+                   request.key_points, request.strict, repr(request.presentation))
 
 
 def _with_marking(doc: Document, marking: str | None) -> Document:
@@ -525,7 +527,8 @@ def render_options(request: BuildRequest, base_dir: Path, clock: dt.datetime) ->
     """What every writer of ``request`` needs besides the document."""
     return RenderOptions(theme=request.theme, base_dir=base_dir, modified=clock,
                          paper=request.paper, pdf_variant=request.pdf_variant,
-                         key_points=request.key_points != "off")
+                         key_points=request.key_points != "off",
+                         presentation=request.presentation)
 
 
 def _outputs_for(request: BuildRequest, name: str) -> tuple[Path, ...]:
@@ -714,7 +717,7 @@ def _plan(request: BuildRequest, manifest: Mapping[str, dict[str, Any]],
             from .brief import make_pack
 
             subject = make_pack(plan.display, loaded, lang=request.lang,
-                                markings=request.markings)
+                                markings=request.markings, date=request.presentation.date)
             base_dir = Path(os.path.commonpath([s.resolve().parent for s in sources]))
         plan.job = RenderJob(
             key=plan.key, display=plan.display, subject=subject, formats=request.formats,
