@@ -114,6 +114,10 @@ class BuildRequest:
     markings: tuple[str, ...] = ()
     """Configured handling markings, lowest first (see ``Settings.markings``)."""
     key_points: bool = True
+    image_max_side: int = 1600
+    """Longest side in pixels of images in the EPUB and HTML."""
+    image_dpi: int = 300
+    """Resolution of images in the PDF at their largest printed size."""
     strict: bool = False
     force: bool = False
     jobs: int = 1
@@ -396,7 +400,8 @@ def _failure(display: str, error: LighthouseError | OSError,
 def _options_digest(request: BuildRequest, theme_fp: str) -> str:
     return _digest(tool_fingerprint(), theme_fp, request.formats, request.paper,
                    request.pdf_variant, request.lang, request.marking, request.markings,
-                   request.key_points, request.strict)
+                   request.key_points, request.strict, request.image_max_side,
+                   request.image_dpi)
 
 
 def _with_marking(doc: Document, marking: str | None) -> Document:
@@ -408,7 +413,8 @@ def _with_marking(doc: Document, marking: str | None) -> Document:
 def _render_options(request: BuildRequest, base_dir: Path, clock: dt.datetime) -> RenderOptions:
     return RenderOptions(theme=request.theme, base_dir=base_dir, modified=clock,
                          paper=request.paper, pdf_variant=request.pdf_variant,
-                         key_points=request.key_points)
+                         key_points=request.key_points,
+                         image_max_side=request.image_max_side, image_dpi=request.image_dpi)
 
 
 def _outputs_for(request: BuildRequest, name: str) -> tuple[Path, ...]:

@@ -53,6 +53,10 @@ class RenderOptions:
     """WeasyPrint's ``pdf_variant``; None for a plain (untagged) PDF."""
     key_points: bool = True
     """Show the key points box."""
+    image_max_side: int = 1600
+    """Longest side in pixels of an image in the EPUB and the HTML preview."""
+    image_dpi: int = 300
+    """Resolution of an image in the PDF at the largest size it prints."""
 
 
 @dataclass(frozen=True, slots=True)
