@@ -35,6 +35,7 @@ from .checks import check_document
 from .config import FORMATS
 from .diagnostics import Diagnostic, as_diagnostic, from_json
 from .errors import ConfigError, InputError, LighthouseError, OutputError, RenderError, UsageError
+from .fonts import installed_coverage
 from .limits import MAX_JOBS_PER_CPU, Limits, cap_jobs, map_limited, run_limited
 from .model import Document, Pack
 from .output import (
@@ -458,7 +459,8 @@ def _load(request: BuildRequest, plan: _Planned, source: Path) -> Document | Non
     plan.diagnostics = [
         *(as_diagnostic(w, source=plan.display, stage="read", format=fmt) for w in doc.warnings),
         # A marking given on the command line or in the config replaces the source's own.
-        *check_document(doc, markings=request.markings if request.marking is None else ())]
+        *check_document(doc, markings=request.markings if request.marking is None else (),
+                        coverage=installed_coverage())]
     errors = [d for d in plan.diagnostics if d.severity == "error"]
     if errors:
         first = errors[0]

@@ -12,7 +12,8 @@ that says how footnote references and image sources resolve in their output.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +22,8 @@ from urllib.parse import urlsplit
 
 import jinja2
 
+from ..model import Inline
+from ..outline import plain_text
 from ..theme import Theme
 
 SAFE_LINK_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -79,6 +82,19 @@ class RenderContext:
     that split or combine articles map in-article ``#anchor`` links to their new ids."""
 
 
+def is_rtl(inlines: Iterable[Inline]) -> bool:
+    """Whether text starting with ``inlines`` runs right to left: its first strongly
+    directional character is Arabic or Hebrew (Unicode bidi classes AL, R), as the HTML
+    ``dir="auto"`` rule decides (which WeasyPrint does not implement)."""
+    for char in plain_text(inlines):
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
+
+
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     """The project's Jinja2 environment (built once per process; templates cached)."""
@@ -92,4 +108,5 @@ def environment() -> jinja2.Environment:
         auto_reload=False,
     )
     env.filters["safe_href"] = safe_href
+    env.tests["rtl"] = is_rtl
     return env
