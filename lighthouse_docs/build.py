@@ -379,6 +379,12 @@ class _Planned:
     """When the source's bytes were read (before): of two builds, the later read is newer."""
     spent: float = 0.0
     """Seconds parsing took, off the source's wall-clock limit (:mod:`.limits`)."""
+    source: Path | None = None
+    """The source file (a part); None for an output plan."""
+    doc: Document | None = None
+    """The part's document, once parsed and checked."""
+    parts: list[_Planned] = field(default_factory=list)
+    """The sources an output is made of: one for a brief, all of them for a combined brief."""
 
 
 def _digest(*parts: object) -> str:
@@ -427,89 +433,194 @@ def _up_to_date(request: BuildRequest, plan: _Planned) -> bool:
             and all(p.is_file() for p in plan.outputs))
 
 
-def _read(plan: _Planned, source: Path) -> bool:
-    """Read the source's bytes into ``plan``; on failure record it and return False."""
-    plan.read_ns = time.time_ns()
+def _read(part: _Planned) -> bool:
+    """Read the part's source bytes into it; on failure record it and return False."""
+    assert part.source is not None
+    part.read_ns = time.time_ns()
     try:
-        plan.data = readers.read_source(source, plan.display)
+        part.data = readers.read_source(part.source, part.display)
     except (OSError, InputError) as error:
-        plan.result = _failure(plan.display, error)
+        part.result = _failure(part.display, error)
         return False
     return True
 
 
-def _load(request: BuildRequest, plan: _Planned, source: Path) -> Document | None:
-    """Parse the bytes read into ``plan`` and check the document; None (and ``plan.result``
-    set) when it cannot be built: a reader error or an ``error`` diagnostic."""
+def _load(request: BuildRequest, part: _Planned) -> Document | None:
+    """Parse the bytes read into ``part`` and check the document (kept in ``part.doc``); None
+    (and ``part.result`` set) when it cannot be built: a reader error or an ``error``
+    diagnostic."""
+    if part.doc is not None or part.result is not None:
+        return part.doc
+    assert part.source is not None
     # Parsed in a child process under the source's limits (hostile input cannot hang or
     # exhaust the build); the time it took counts against the rendering's limit too.
     outcome = run_limited(functools.partial(
-        readers.load, source, display_path=plan.display, lang=request.lang, data=plan.data),
-        request.limits)
-    plan.spent += outcome.seconds
+        readers.load, part.source, display_path=part.display, lang=request.lang,
+        data=part.data), request.limits)
+    part.spent += outcome.seconds
     if outcome.error is not None:
-        plan.result = _failure(plan.display, outcome.error)
+        part.result = _failure(part.display, outcome.error)
         return None
     if outcome.value is None:
-        plan.result = SourceResult(source=plan.display, status="failed", trace=outcome.trace,
-                                   error=f"{plan.display}: {outcome.crash}")
+        part.result = SourceResult(source=part.display, status="failed", trace=outcome.trace,
+                                   error=f"{part.display}: {outcome.crash}")
         return None
     doc = outcome.value
     fmt = doc.meta.source.format
-    plan.diagnostics = [
-        *(as_diagnostic(w, source=plan.display, stage="read", format=fmt) for w in doc.warnings),
+    part.diagnostics = [
+        *(as_diagnostic(w, source=part.display, stage="read", format=fmt) for w in doc.warnings),
         # A marking given on the command line or in the config replaces the source's own.
         *check_document(doc, markings=request.markings if request.marking is None else (),
                         coverage=installed_coverage())]
-    errors = [d for d in plan.diagnostics if d.severity == "error"]
+    errors = [d for d in part.diagnostics if d.severity == "error"]
     if errors:
         first = errors[0]
-        plan.result = SourceResult(source=plan.display, status="failed",
-                                   diagnostics=tuple(plan.diagnostics),
+        part.result = SourceResult(source=part.display, status="failed",
+                                   diagnostics=tuple(part.diagnostics),
                                    error=f"{first.location()}: {first.message}")
         return None
     # The brief's derived data (key points, reading time, ...) is computed here, once, for
     # every format the worker renders.
-    return attach(_with_marking(doc, request.marking))
+    part.doc = attach(_with_marking(doc, request.marking))
+    return part.doc
 
 
-def _plan_sources(request: BuildRequest, manifest: Mapping[str, dict[str, Any]],
-                  options_fp: str) -> list[_Planned]:
-    plans: list[_Planned] = []
-    docs: dict[str, Document] = {}
-    slugs: dict[str, str] = {}
+def _targets(request: BuildRequest) -> list[_Planned]:
+    """The outputs of this build, each with the sources it is made of: one brief per source,
+    or one combined brief of all of them (a brief is a combined brief of one source that is
+    not bound as a part)."""
+    def part(source: Path, key: str) -> _Planned:
+        return _Planned(key=key, display=display_path(source, request.root), source=source)
+
+    if request.combine is None:
+        singles = [part(s, s.resolve().as_posix()) for s in request.sources]
+        return [_Planned(key=p.key, display=p.display, parts=[p]) for p in singles]
+    name = title_slug(request.combine)
+    return [_Planned(key=f"{COMBINED_KEY_PREFIX}{name}", display=request.combine, name=name,
+                     parts=[part(s, s.as_posix()) for s in request.sources])]
+
+
+def _failed(request: BuildRequest, plan: _Planned) -> list[_Planned]:
+    """The plans to report for an output some of whose sources failed: a brief fails with its
+    source's reason; a combined brief lists each failed source (all of them: the ones read
+    are parsed too), then fails itself."""
+    if _is_brief(plan):
+        plan.result = plan.parts[0].result
+        return [plan]
+    for part in plan.parts:
+        if part.result is None:
+            _load(request, part)
+    failed = [p for p in plan.parts if p.result is not None]
+    plan.result = SourceResult(
+        source=plan.display, status="failed",
+        diagnostics=tuple(d for p in plan.parts if p.result is None for d in p.diagnostics),
+        error=f"{plan.display}: {len(failed)} source(s) failed; not combined")
+    return [*failed, plan]
+
+
+def _is_brief(plan: _Planned) -> bool:
+    """Whether ``plan`` is a brief of one source (not a combined brief)."""
+    return not plan.key.startswith(COMBINED_KEY_PREFIX)
+
+
+def _sort_key(doc: Document) -> tuple[bool, dt.date]:
+    return (doc.meta.date is None, doc.meta.date or dt.date.min)
+
+
+def _plan(request: BuildRequest, manifest: Mapping[str, dict[str, Any]],
+          options_fp: str) -> list[_Planned]:
+    """Plan every output of the build, brief or combined brief, in one path: read its sources
+    once, stamp its clock, name it, compare it with the manifest; only what is out of date is
+    parsed (a title-named brief is parsed to be named) and gets its render job.
+
+    :returns: the plans in report order (the failed sources of a combined brief before it).
+    """
+    plans = _targets(request)
     sources_dir = request.root.resolve() / SOURCES_DIR
-    for source in request.sources:
-        key, display = source.resolve().as_posix(), display_path(source, request.root)
-        plan = _Planned(key=key, display=display)
-        plans.append(plan)
-        if not _read(plan, source):
+    for plan in plans:
+        for part in plan.parts:
+            _read(part)
+        if any(p.result is not None for p in plan.parts):
             continue
         try:
-            clock = build_clock(source)
+            clock = build_clock(*(p.source for p in plan.parts if p.source is not None))
         except (OSError, ConfigError) as error:
-            plan.result = _failure(display, error)
+            plan.result = _failure(plan.display, error)
             continue
-        plan.seen = manifest.get(key)
+        plan.seen = manifest.get(plan.key)
         old = plan.seen or {}
-        sha = hashlib.sha256(plan.data).hexdigest()
-        slug_key = _digest(sha, display, request.lang, tool_fingerprint(), request.names)
-        if request.names == "source":
-            slugs[key] = output_name(source, sources_dir)
-        elif old.get("slug_key") == slug_key and isinstance(old.get("slug"), str):
-            slugs[key] = old["slug"]
-        else:
-            doc = _load(request, plan, source)
-            if doc is None:
-                continue
-            docs[key] = doc
-            slugs[key] = title_slug(doc.meta.title, fallback=source.stem)
-        plan.entry = {"slug": slugs[key], "slug_key": slug_key, "clock": clock.isoformat(),
-                      "sha": sha, "read_ns": plan.read_ns, "previous_key": old.get("key"),
-                      "previous_pages": old.get("pages"),
+        shas = [(p.display, hashlib.sha256(p.data).hexdigest()) for p in plan.parts]
+        single = _is_brief(plan)
+        plan.entry = {"sha": shas[0][1] if single else _digest(shas),
+                      "clock": clock.isoformat(), "read_ns": min(p.read_ns for p in plan.parts),
+                      "previous_key": old.get("key"), "previous_pages": old.get("pages"),
                       "previous_diagnostics": old.get("diagnostics"),
                       "previous_outputs": old.get("outputs", []),
                       "previous_stale": old.get("stale", [])}
+        if not single:
+            plan.entry["slug"] = plan.name
+            continue
+        [part] = plan.parts
+        assert part.source is not None
+        slug_key = _digest(plan.entry["sha"], plan.display, request.lang, tool_fingerprint(),
+                           request.names)
+        if request.names == "source":
+            slug = output_name(part.source, sources_dir)
+        elif old.get("slug_key") == slug_key and isinstance(old.get("slug"), str):
+            slug = old["slug"]
+        else:
+            doc = _load(request, part)
+            if doc is None:
+                continue
+            slug = title_slug(doc.meta.title, fallback=part.source.stem)
+        plan.entry.update(slug=slug, slug_key=slug_key)
+    _name(request, plans, manifest)
+    planned: list[_Planned] = []
+    for plan in plans:
+        if plan.result is None and any(p.result is not None for p in plan.parts):
+            planned.extend(_failed(request, plan))
+            continue
+        planned.append(plan)
+        if plan.result is not None:
+            continue
+        plan.outputs = _outputs_for(request, plan.name)
+        plan.entry["key"] = _digest(options_fp, plan.entry["sha"], plan.display,
+                                    plan.entry["clock"], plan.name,
+                                    None if _is_brief(plan) else request.sort)
+        if _up_to_date(request, plan):
+            continue
+        docs = [_load(request, part) for part in plan.parts]
+        if any(doc is None for doc in docs):
+            planned[-1:] = _failed(request, plan)
+            continue
+        loaded = [doc for doc in docs if doc is not None]
+        plan.diagnostics = [d for part in plan.parts for d in part.diagnostics]
+        sources = [p.source for p in plan.parts if p.source is not None]
+        subject: Document | Pack
+        if _is_brief(plan):
+            [subject], base_dir = loaded, sources[0].parent
+            # Parsing counts against the source's own wall-clock limit.
+            plan.spent = plan.parts[0].spent
+        else:
+            if request.sort == "date":
+                loaded.sort(key=_sort_key)
+            subject = make_pack(plan.display, loaded, lang=request.lang,
+                                markings=request.markings)
+            base_dir = Path(os.path.commonpath([s.resolve().parent for s in sources]))
+        plan.job = RenderJob(
+            key=plan.key, display=plan.display, subject=subject, formats=request.formats,
+            options=_render_options(request, base_dir,
+                                    dt.datetime.fromisoformat(plan.entry["clock"])),
+            writers=tuple((fmt, request.writers[fmt]) for fmt in request.formats))
+    return planned
+
+
+def _name(request: BuildRequest, plans: Sequence[_Planned],
+          manifest: Mapping[str, dict[str, Any]]) -> None:
+    """Give every brief its output name: its source's (``names="source"``) or its title's,
+    ``-2``, ``-3`` for equal titles; a combined brief is named after its title already."""
+    slugs = {p.key: p.entry["slug"] for p in plans
+             if p.result is None and _is_brief(p) and "slug" in p.entry}
     if request.names == "source":
         names = slugs
     else:
@@ -520,76 +631,8 @@ def _plan_sources(request: BuildRequest, manifest: Mapping[str, dict[str, Any]],
                   and isinstance(e.get("slug"), str) and Path(k).is_file()}
         names = assign_names({**claims, **slugs})
     for plan in plans:
-        if plan.result is not None:
-            continue
-        plan.name = names[plan.key]
-        plan.outputs = _outputs_for(request, plan.name)
-        plan.entry["key"] = _digest(options_fp, plan.entry["sha"], plan.display,
-                                    plan.entry["clock"], plan.name)
-        if _up_to_date(request, plan):
-            continue
-        source = Path(plan.key)
-        loaded = docs.get(plan.key) or _load(request, plan, source)
-        if loaded is None:
-            continue
-        plan.job = RenderJob(
-            key=plan.key, display=plan.display, subject=loaded, formats=request.formats,
-            options=_render_options(request, source.parent,
-                                    dt.datetime.fromisoformat(plan.entry["clock"])),
-            writers=tuple((fmt, request.writers[fmt]) for fmt in request.formats))
-    return plans
-
-
-def _sort_key(doc: Document) -> tuple[bool, dt.date]:
-    return (doc.meta.date is None, doc.meta.date or dt.date.min)
-
-
-def _plan_combined(request: BuildRequest, manifest: Mapping[str, dict[str, Any]],
-                   options_fp: str) -> list[_Planned]:
-    title = request.combine or ""
-    name = title_slug(title)
-    plan = _Planned(key=f"{COMBINED_KEY_PREFIX}{name}", display=title, name=name)
-    plan.outputs = _outputs_for(request, name)
-    failures: list[_Planned] = []
-    docs: list[Document] = []
-    shas: list[tuple[str, str]] = []
-    parts: list[_Planned] = []
-    for source in request.sources:
-        display = display_path(source, request.root)
-        part = _Planned(key=source.as_posix(), display=display)
-        parts.append(part)
-        doc = _load(request, part, source) if _read(part, source) else None
-        if doc is None:
-            failures.append(part)
-            continue
-        plan.diagnostics.extend(part.diagnostics)
-        docs.append(doc)
-        shas.append((display, hashlib.sha256(part.data).hexdigest()))
-    if failures:
-        plan.result = SourceResult(source=title, status="failed",
-                                   diagnostics=tuple(plan.diagnostics),
-                                   error=f"{title}: {len(failures)} source(s) failed; "
-                                         "not combined")
-        return [*failures, plan]
-    if request.sort == "date":
-        docs.sort(key=_sort_key)
-    clock = build_clock(*request.sources)
-    plan.seen = manifest.get(plan.key)
-    old = plan.seen or {}
-    plan.entry = {"key": _digest(options_fp, shas, request.sort, title, clock.isoformat()),
-                  "sha": _digest(shas), "read_ns": min(p.read_ns for p in parts),
-                  "previous_key": old.get("key"), "previous_pages": old.get("pages"),
-                  "previous_diagnostics": old.get("diagnostics"),
-                  "previous_outputs": old.get("outputs", []),
-                  "previous_stale": old.get("stale", []), "slug": name}
-    if _up_to_date(request, plan):
-        return [plan]
-    pack = make_pack(title, docs, lang=request.lang, markings=request.markings)
-    base_dir = Path(os.path.commonpath([s.resolve().parent for s in request.sources]))
-    plan.job = RenderJob(key=plan.key, display=title, subject=pack, formats=request.formats,
-                         options=_render_options(request, base_dir, clock),
-                         writers=tuple((f, request.writers[f]) for f in request.formats))
-    return [plan]
+        if plan.key in slugs:
+            plan.name = names[plan.key]
 
 
 # --------------------------------------------------------------------------- the build
@@ -724,8 +767,7 @@ def run(request: BuildRequest, listener: BuildListener | None = None) -> BuildRe
     request = dataclasses.replace(request, marking=marking)
     manifest = read_manifest(request.output)
     options_fp = _options_digest(request, theme_fingerprint(request.theme))
-    planner = _plan_combined if request.combine is not None else _plan_sources
-    plans = planner(request, manifest, options_fp)
+    plans = _plan(request, manifest, options_fp)
     _claims(request, plans, manifest)
     if request.output.is_dir():
         # Only temporary files of outputs the manifest records or this build writes: a

@@ -22,7 +22,8 @@ from urllib.parse import urlsplit
 
 import jinja2
 
-from ..model import Inline
+from ..brief import brief_of
+from ..model import Document, Inline, Pack
 from ..outline import plain_text
 from ..theme import Theme
 
@@ -80,6 +81,55 @@ class RenderContext:
     link_href: Callable[[str], str | None] = safe_href
     """Link target as written -> href to emit, or None to show the link text only. Outputs
     that split or combine articles map in-article ``#anchor`` links to their new ids."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Front:
+    """A publication as every format's render sees it: what its cover and title page show,
+    and its articles. A brief is a publication of one article whose own metadata is the
+    front; a combined brief has the pack's front and its articles become parts, each with
+    its own title. This is the one place where a brief and a combined brief differ in kind.
+    """
+
+    title: str
+    lang: str
+    subtitle: str | None
+    publisher: str | None
+    authors: tuple[str, ...]
+    """The byline of the publication itself (a pack has none of its own)."""
+    date: dt.date | None
+    marking: str | None
+    source_url: str | None
+    description: str | None
+    """The article's description; a pack's lists its articles' titles."""
+    keywords: tuple[str, ...]
+    reading_minutes: int
+    short_title: str
+    """For the running head."""
+    documents: tuple[Document, ...]
+    parts: bool
+    """The articles are parts with their own title, byline and key points (a combined
+    brief); False: the one article's metadata is the front."""
+
+
+def front_of(subject: Document | Pack) -> Front:
+    """The :class:`Front` of a brief (a publication of one article) or of a combined brief."""
+    if isinstance(subject, Document):
+        meta, derived = subject.meta, brief_of(subject)
+        return Front(title=meta.title, lang=meta.lang, subtitle=meta.subtitle,
+                     publisher=meta.publisher, authors=meta.authors, date=meta.date,
+                     marking=meta.marking, source_url=meta.source.url,
+                     description=derived.description, keywords=meta.keywords,
+                     reading_minutes=derived.reading_minutes,
+                     short_title=derived.short_title, documents=(subject,), parts=False)
+    docs = subject.documents
+    return Front(title=subject.title, lang=subject.lang, subtitle=None,
+                 publisher=subject.publisher, authors=(), date=subject.date,
+                 marking=subject.marking, source_url=None,
+                 description="; ".join(d.meta.title for d in docs) or None,
+                 keywords=tuple(dict.fromkeys(k for d in docs for k in d.meta.keywords)),
+                 reading_minutes=sum(brief_of(d).reading_minutes for d in docs),
+                 short_title=subject.title, documents=docs, parts=True)
 
 
 def is_rtl(inlines: Iterable[Inline]) -> bool:

@@ -21,7 +21,7 @@ from ..brief import brief_of
 from ..i18n import Labels, format_date, labels
 from ..model import Document, Footnote, Pack, Section
 from ..outline import plain_text
-from . import RenderContext, RenderOptions, environment, safe_href
+from . import Front, RenderContext, RenderOptions, environment, front_of, safe_href
 
 Mode = Literal["print", "screen"]
 ImageURL = Callable[[str], str | None]
@@ -35,6 +35,30 @@ def w3c_datetime(moment: dt.datetime) -> str:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class CoverView:
+    """A cover, or a part's head in a combined brief: title, byline, date, source, marking."""
+
+    prefix: str
+    """Prepended to the ids it emits."""
+    labels: Labels
+    title: str
+    subtitle: str | None
+    publisher: str | None
+    short_title: str
+    authors: str | None
+    date: dt.date | None
+    date_text: str | None
+    source_publisher: str | None
+    """The publisher named as the source (an article's; a pack cites no source)."""
+    source_url: str | None
+    """The source URL if a reader may follow it."""
+    source_text: str | None
+    """The source URL as written."""
+    marking: str | None
+    reading_time: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ArticleView:
     """One article as the print templates see it."""
 
@@ -42,14 +66,11 @@ class ArticleView:
     prefix: str
     """Prepended to every id of the article (unique ids across a pack)."""
     labels: Labels
-    date: str | None
-    reading_time: str
+    cover: CoverView
     key_points: tuple[str, ...]
     notes: tuple[tuple[int, Footnote], ...]
-    source_url: str | None
     short_title: str
     ctx: RenderContext
-    authors: str | None
 
     def sid(self, section: Section) -> str:
         """The HTML id of ``section`` in this output."""
@@ -58,6 +79,17 @@ class ArticleView:
     def text(self, section: Section) -> str:
         """The plain heading text of ``section``."""
         return plain_text(section.heading)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TocEntry:
+    """One line of the printed contents: a part (combined brief), a section or subsection."""
+
+    href: str
+    text: str
+    depth: int
+    part: bool = False
+    children: tuple[TocEntry, ...] = ()
 
 
 def _keep_src(src: str) -> str | None:
@@ -77,9 +109,21 @@ def prefixed_link(prefix: str) -> Callable[[str], str | None]:
     return link_href
 
 
+def _cover(front: Front, prefix: str, source_publisher: str | None) -> CoverView:
+    lab = labels(front.lang)
+    url = front.source_url
+    return CoverView(
+        prefix=prefix, labels=lab, title=front.title, subtitle=front.subtitle,
+        publisher=front.publisher, short_title=front.short_title,
+        authors=", ".join(front.authors) or None, date=front.date,
+        date_text=format_date(front.date, front.lang) if front.date else None,
+        source_publisher=source_publisher, source_url=safe_href(url) if url else None,
+        source_text=url, marking=front.marking,
+        reading_time=lab.reading_time(front.reading_minutes))
+
+
 def _article_view(doc: Document, options: RenderOptions, prefix: str,
                   image_url: ImageURL = _keep_src) -> ArticleView:
-    lab = labels(doc.meta.lang)
     numbers = {note.id: n for n, note in enumerate(doc.footnotes, start=1)}
     ctx = RenderContext(
         mode="print",
@@ -89,21 +133,22 @@ def _article_view(doc: Document, options: RenderOptions, prefix: str,
         id_prefix=prefix,
         link_href=prefixed_link(prefix),
     )
-    url = doc.meta.source.url
     derived = brief_of(doc)
     return ArticleView(
         doc=doc,
         prefix=prefix,
-        labels=lab,
-        date=format_date(doc.meta.date, doc.meta.lang) if doc.meta.date else None,
-        reading_time=lab.reading_time(derived.reading_minutes),
+        labels=labels(doc.meta.lang),
+        cover=_cover(front_of(doc), prefix, doc.meta.publisher),
         key_points=derived.key_points if options.key_points else (),
         notes=tuple((numbers[n.id], n) for n in doc.footnotes),
-        source_url=safe_href(url) if url else None,
         short_title=derived.short_title,
         ctx=ctx,
-        authors=", ".join(doc.meta.authors) or None,
     )
+
+
+def _toc(view: ArticleView, sections: tuple[Section, ...], depth: int) -> tuple[TocEntry, ...]:
+    return tuple(TocEntry(href=f"#{view.sid(s)}", text=view.text(s), depth=depth,
+                          children=_toc(view, s.children, depth + 1)) for s in sections)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -119,16 +164,16 @@ class HeadView:
     created: str
 
 
-def _head(doc: Document, options: RenderOptions) -> HeadView:
-    meta = doc.meta
-    authors = meta.authors or ((meta.publisher,) if meta.publisher else ())
-    subject = brief_of(doc).description
-    if meta.marking:
+def _head(front: Front, options: RenderOptions) -> HeadView:
+    description = front.description
+    if front.marking:
         # The marking leads the /Subject so any PDF viewer's properties dialog shows it.
-        subject = f"[{meta.marking}] {subject or ''}".strip()
+        description = f"[{front.marking}] {description or ''}".strip()
     return HeadView(
-        title=meta.title, lang=meta.lang, authors=authors, description=subject,
-        keywords=meta.keywords, marking=meta.marking, created=w3c_datetime(options.modified),
+        title=front.title, lang=front.lang,
+        authors=front.authors or ((front.publisher,) if front.publisher else ()),
+        description=description, keywords=front.keywords, marking=front.marking,
+        created=w3c_datetime(options.modified),
     )
 
 
@@ -148,49 +193,28 @@ def render_print_html(subject: Document | Pack, options: RenderOptions, *,
                       css: str = "") -> str:
     """The final HTML of a brief (cover, key points, contents, body, notes) or of a combined
     brief (a pack cover, one contents, one part per article): the one render entry of the
-    printed formats.
+    printed formats, through the one template ``print/brief.html.j2``.
 
     ``image_url_for(doc)`` gives each article its own image resolver (its images resolve
     against its own folder); without it sources are kept as written. ``mode="screen"`` gives
     the same content for the self-contained HTML preview, with ``css`` (markup-safe theme CSS)
     inlined.
     """
-    if isinstance(subject, Pack):
-        return _pack_html(subject, options, mode=mode, image_url_for=image_url_for, css=css)
-    doc = subject
-    view = _article_view(doc, options, prefix="",
-                         image_url=image_url_for(doc) if image_url_for else _keep_src)
-    return environment().get_template("print/document.html.j2").render(
-        head=_head(doc, options), a=view, mode=mode, paper=options.paper, css=css,
-    )
-
-
-def _pack_html(pack: Pack, options: RenderOptions, *, mode: Mode,
-               image_url_for: Callable[[Document], ImageURL] | None, css: str) -> str:
-    """The final HTML of a combined brief: a pack cover, one contents, one part per article.
-
-    ``image_url_for(doc)`` gives each article its own image resolver (its images resolve
-    against its own folder); without it sources are kept as written. ``mode`` and ``css`` as
-    for :func:`render_print_html`.
-    """
-    lab = labels(pack.lang)
-    views = tuple(
-        _article_view(doc, options, prefix=f"a{n}-",
+    front = front_of(subject)
+    articles = tuple(
+        _article_view(doc, options, prefix=f"a{n}-" if front.parts else "",
                       image_url=image_url_for(doc) if image_url_for else _keep_src)
-        for n, doc in enumerate(pack.documents, start=1)
+        for n, doc in enumerate(front.documents, start=1)
     )
-    minutes = sum(brief_of(d).reading_minutes for d in pack.documents)
-    authors = (pack.publisher,) if pack.publisher else ()
-    keywords = tuple(dict.fromkeys(k for d in pack.documents for k in d.meta.keywords))
-    head = HeadView(
-        title=pack.title, lang=pack.lang, authors=authors,
-        description=(f"[{pack.marking}] " if pack.marking else "")
-        + "; ".join(d.meta.title for d in pack.documents),
-        keywords=keywords, marking=pack.marking, created=w3c_datetime(options.modified),
+    if front.parts:
+        toc = tuple(TocEntry(href=f"#{a.prefix}title", text=a.doc.meta.title, depth=1,
+                             part=True, children=_toc(a, a.doc.sections, 2))
+                    for a in articles)
+    else:
+        toc = tuple(entry for a in articles for entry in _toc(a, a.doc.sections, 1))
+    return environment().get_template("print/brief.html.j2").render(
+        head=_head(front, options), cover=_cover(front, "", None if front.parts else
+                                                 front.publisher),
+        articles=articles, parts=front.parts, toc=toc, labels=labels(front.lang),
+        mode=mode, paper=options.paper, css=css,
     )
-    return environment().get_template("print/pack.html.j2").render(
-        head=head, articles=views, pack=pack, labels=lab, mode=mode, paper=options.paper,
-        date=format_date(pack.date, pack.lang) if pack.date else None, css=css,
-        reading_time=lab.reading_time(minutes),
-    )
-
