@@ -29,14 +29,15 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Literal
 
-from . import __version__, readers
+from . import __version__, captions, readers
 from .brief import attach, make_pack
 from .checks import check_document
-from .config import FORMATS
+from .config import FORMATS, KeyPointsMode
 from .diagnostics import Diagnostic, as_diagnostic, from_json
 from .errors import ConfigError, InputError, LighthouseError, OutputError, RenderError, UsageError
 from .fonts import installed_coverage
 from .limits import MAX_JOBS_PER_CPU, Limits, cap_jobs, map_limited, run_limited
+from .links import linkify
 from .model import Document, Pack
 from .output import (
     COMBINED_KEY_PREFIX,
@@ -53,6 +54,7 @@ from .project import SOURCES_DIR, assign_names, display_path, output_name, shown
 from .readers._common import bound_marking
 from .render import RenderOptions
 from .theme import PACKAGE_DIR, Theme
+from .typography import typeset
 from .writers import Output
 from .writers.resources import confined_files
 
@@ -114,7 +116,7 @@ class BuildRequest:
     marking: str | None = None
     markings: tuple[str, ...] = ()
     """Configured handling markings, lowest first (see ``Settings.markings``)."""
-    key_points: bool = True
+    key_points: KeyPointsMode = "auto"
     image_max_side: int = 1600
     """Longest side in pixels of images in the EPUB and HTML."""
     image_dpi: int = 300
@@ -420,7 +422,7 @@ def _with_marking(doc: Document, marking: str | None) -> Document:
 def _render_options(request: BuildRequest, base_dir: Path, clock: dt.datetime) -> RenderOptions:
     return RenderOptions(theme=request.theme, base_dir=base_dir, modified=clock,
                          paper=request.paper, pdf_variant=request.pdf_variant,
-                         key_points=request.key_points,
+                         key_points=request.key_points != "off",
                          image_max_side=request.image_max_side, image_dpi=request.image_dpi)
 
 
@@ -479,9 +481,11 @@ def _load(request: BuildRequest, part: _Planned) -> Document | None:
                                    diagnostics=tuple(part.diagnostics),
                                    error=f"{first.location()}: {first.message}")
         return None
-    # The brief's derived data (key points, reading time, ...) is computed here, once, for
-    # every format the worker renders.
-    part.doc = attach(_with_marking(doc, request.marking))
+    # Bare addresses as links, typographic punctuation, caption numbers and the brief's
+    # derived data (key points, reading time, ...) are computed here, once, for every format
+    # the worker renders.
+    prepared = captions.number(typeset(linkify(_with_marking(doc, request.marking))))
+    part.doc = attach(prepared, request.key_points)
     return part.doc
 
 

@@ -192,6 +192,30 @@ def _print_analysis(analysis: object, *, explain: bool) -> None:
         typer.echo(f"      {probs}; {reasons or 'explicit # line'}")
 
 
+def _print_key_points(doc: Any) -> None:
+    """The brief's key points and, when extracted, every sentence's score (``--key-points``)."""
+    from .brief import WEIGHTS, choose_key_points
+
+    choice = choose_key_points(doc)
+    origins = {"key_points": "front matter key_points", "summary": "front matter summary",
+               "extracted": "extracted", "none": "none"}
+    typer.echo(f"Key points ({origins[choice.origin]}):")
+    for point in choice.points:
+        typer.echo(f"  - {point}")
+    if not choice.candidates:
+        if choice.origin == "none":
+            typer.echo(f"  (none: {choice.words} words of running text, too short to need them)")
+        return
+    weights = ", ".join(f"{name} {weight:g}" for name, weight in WEIGHTS.items())
+    typer.echo("")
+    typer.echo(f"Sentences (* chosen; score = {weights}; x = never a key point):")
+    for c in choice.candidates:
+        flag = "*" if c.chosen else ("x" if c.rejected else " ")
+        features = " ".join(f"{name[:4]} {value:.2f}" for name, value in c.features.items())
+        why = f"  [{c.rejected}]" if c.rejected else ""
+        typer.echo(f"{flag} {c.index + 1:>3} {c.score:.3f}  {features}  {c.text[:80]!r}{why}")
+
+
 @app.command()
 def inspect(
     source: Annotated[Path, typer.Argument(help="An article: .txt, .md or .html.")],
@@ -204,6 +228,9 @@ def inspect(
     explain: Annotated[bool, typer.Option("--explain", help=(
         "Plain text: print every heading decision (and every rejected heading-shaped line) "
         "with its level, confidence and the features that decided it."))] = False,
+    show_key_points: Annotated[bool, typer.Option("--key-points", help=(
+        "Print the key points the brief will show, where they come from and, when extracted, "
+        "every sentence's score, features and why a sentence cannot be one."))] = False,
 ) -> None:
     """Show the outline lighthouse-docs recovers from SOURCE.
 
@@ -213,12 +240,13 @@ def inspect(
 
         lighthouse-docs inspect sources/korut-rusia.txt --outline-json
         lighthouse-docs inspect sources/korut-rusia.txt --explain
+        lighthouse-docs inspect sources/korut-rusia.txt --key-points
     """
     from . import readers
     from .outline import to_json, to_outline_json
 
-    if outline_json and model_json:
-        fail(UsageError("use just one of --outline-json or --json"))
+    if sum((outline_json, model_json, show_key_points)) > 1:
+        fail(UsageError("use just one of --outline-json, --json or --key-points"))
     try:
         tag = _lang_option(lang)
     except UsageError as error:
@@ -245,7 +273,9 @@ def inspect(
                for w in doc.warnings), *check_document(doc)]
     for item in found:
         typer.echo(diagnostic_line(item), err=True)
-    if outline_json:
+    if show_key_points:
+        _print_key_points(doc)
+    elif outline_json:
         typer.echo(json.dumps(to_outline_json(doc), ensure_ascii=False, indent=2))
     elif model_json:
         typer.echo(json.dumps(to_json(doc), ensure_ascii=False, indent=2))

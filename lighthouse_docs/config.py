@@ -27,6 +27,10 @@ PAPERS: tuple[Paper, ...] = ("a4", "letter")
 FORMATS: tuple[str, ...] = ("pdf", "epub", "html")
 """Every output format, in the order outputs are listed."""
 DEFAULT_FORMATS: tuple[str, ...] = ("pdf", "epub")
+KeyPointsMode = Literal["auto", "author", "off"]
+"""Where a brief's key points come from (``brief.choose_key_points``): the author's (front
+matter ``key_points``, else ``summary``), else extracted (``auto``); the author's only
+(``author``); none (``off``, spelled ``false`` in the project file)."""
 
 # WeasyPrint 70's ``weasyprint.pdf.VARIANTS``, spelled out so that reading a configuration never
 # imports WeasyPrint (a build with nothing to do must stay fast).
@@ -59,7 +63,7 @@ class Settings:
     formats: tuple[str, ...] = DEFAULT_FORMATS
     jobs: int | None = None
     """Worker processes; None = the number of CPUs."""
-    key_points: bool = True
+    key_points: KeyPointsMode = "auto"
     pdf_variant: str | None = "pdf/ua-1"
     image_max_side: int = 1600
     """Longest side in pixels of images in the EPUB and HTML (they are downscaled to it)."""
@@ -166,6 +170,17 @@ def _bool(value: object, file: Path | None, key: str) -> bool:
     return value
 
 
+def _key_points(value: object, file: Path | None, key: str) -> KeyPointsMode:
+    # true/false as well: the switch this key was before it named a source (and --key-points).
+    if value is True or value == "auto":
+        return "auto"
+    if value is False or value == "off":
+        return "off"
+    if value == "author":
+        return "author"
+    raise ConfigError(f'expected "auto", "author" or false, got {value!r}', file=file, key=key)
+
+
 def _pdf_variant(value: object, file: Path | None, key: str) -> str | None:
     return parse_pdf_variant(_expect_str(value, file, key), file=file, key=key)
 
@@ -261,7 +276,7 @@ def apply(base: Settings, table: Mapping[str, object], *, file: Path | None = No
         output=pick("output", _output, base.output),
         formats=pick("formats", _formats, base.formats),
         jobs=pick("jobs", _jobs, base.jobs),
-        key_points=pick("key_points", _bool, base.key_points),
+        key_points=pick("key_points", _key_points, base.key_points),
         pdf_variant=pick("pdf_variant", _pdf_variant, base.pdf_variant),
         image_max_side=pick("image_max_side", _int_between(64, 10000), base.image_max_side),
         image_dpi=pick("image_dpi", _int_between(72, 1200), base.image_dpi),

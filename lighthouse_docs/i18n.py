@@ -40,6 +40,10 @@ class Labels:
     start_of_content: str
     landmarks: str
     untitled: str
+    figure: str
+    """The word before a figure's number: "Figure 1"."""
+    table: str
+    """The word before a table's number: "Table 1"."""
     accessibility_summary: str
     """Sentence for EPUB ``schema:accessibilitySummary``."""
 
@@ -59,6 +63,7 @@ TABLES: dict[str, Labels] = {
         minutes_read="{n} min read", notes="Notes", cover="Cover", title_page="Title page",
         summary="Summary", marking="Marking", part="Part", by="By",
         start_of_content="Start of content", landmarks="Landmarks", untitled="Untitled",
+        figure="Figure", table="Table",
         accessibility_summary=(
             "This publication has a navigable table of contents, headings in a logical "
             "order and text alternatives for its images; it has no known hazards."
@@ -70,6 +75,7 @@ TABLES: dict[str, Labels] = {
         minutes_read="{n} menit baca", notes="Catatan", cover="Sampul",
         title_page="Halaman Judul", summary="Ringkasan", marking="Klasifikasi", part="Bagian",
         by="Oleh", start_of_content="Awal isi", landmarks="Penanda", untitled="Tanpa judul",
+        figure="Gambar", table="Tabel",
         accessibility_summary=(
             "Publikasi ini memiliki daftar isi yang dapat dinavigasi, judul bagian dalam urutan "
             "yang logis dan teks alternatif untuk gambarnya; tidak ada bahaya yang diketahui."
@@ -82,6 +88,7 @@ TABLES: dict[str, Labels] = {
         title_page="Titelseite", summary="Zusammenfassung", marking="Einstufung", part="Teil",
         by="Von", start_of_content="Beginn des Inhalts", landmarks="Orientierungspunkte",
         untitled="Ohne Titel",
+        figure="Abbildung", table="Tabelle",
         accessibility_summary=(
             "Diese Publikation hat ein navigierbares Inhaltsverzeichnis, logisch geordnete "
             "Überschriften und Textalternativen für Bilder; bekannte Gefahren gibt es keine."
@@ -94,6 +101,7 @@ TABLES: dict[str, Labels] = {
         title_page="Page de titre", summary="Résumé", marking="Classification", part="Partie",
         by="Par", start_of_content="Début du contenu", landmarks="Repères",
         untitled="Sans titre",
+        figure="Figure", table="Tableau",
         accessibility_summary=(
             "Cette publication comporte une table des matières navigable, des titres dans un "
             "ordre logique et des alternatives textuelles aux images ; aucun danger connu."
@@ -106,6 +114,7 @@ TABLES: dict[str, Labels] = {
         title_page="Portada", summary="Resumen", marking="Clasificación", part="Parte",
         by="Por", start_of_content="Inicio del contenido", landmarks="Puntos de referencia",
         untitled="Sin título",
+        figure="Figura", table="Tabla",
         accessibility_summary=(
             "Esta publicación tiene un índice navegable, encabezados en orden lógico y textos "
             "alternativos para sus imágenes; no tiene peligros conocidos."
@@ -118,6 +127,7 @@ TABLES: dict[str, Labels] = {
         title_page="Titelpagina", summary="Samenvatting", marking="Rubricering", part="Deel",
         by="Door", start_of_content="Begin van de inhoud", landmarks="Oriëntatiepunten",
         untitled="Zonder titel",
+        figure="Figuur", table="Tabel",
         accessibility_summary=(
             "Deze publicatie heeft een navigeerbare inhoudsopgave, koppen in logische volgorde "
             "en tekstalternatieven voor afbeeldingen; er zijn geen bekende risico's."

@@ -149,9 +149,9 @@ def test_what_a_brief_derives_is_computed_once_for_all_formats(
     calls: list[str] = []
     real = brief.key_points
 
-    def counting(doc: Any, *args: Any) -> tuple[str, ...]:
+    def counting(doc: Any, *args: Any, **kwargs: Any) -> tuple[str, ...]:
         calls.append(doc.meta.title)
-        return real(doc, *args)
+        return real(doc, *args, **kwargs)
 
     monkeypatch.setattr(brief, "key_points", counting)
     request = request_for(sources=(request_for().sources[0],), theme=resolve_theme(None),

@@ -8,10 +8,11 @@ Every page is rendered by a Jinja2 template, stripped of characters XML cannot c
 parsed back as XML before it is returned, so no article text can reach ebooklib as ill-formed
 XHTML (ebooklib would only fail late, in nav generation, with an unhelpful lxml message).
 
-Footnotes become EPUB 3 footnotes (``epub:type="noteref"`` -> ``<aside epub:type="footnote">``)
-on the page that references them first. Footnote ids are renamed ``n1``, ``n2``... (and a
-second reference to the same note gets ``n1-2``) so that any reader's ids are valid XML ids
-and, in a combined brief, unique across the book.
+Footnotes become EPUB 3 endnotes (``epub:type="noteref"`` -> a titled ``endnotes`` section
+at the end of the page that references them first, each number linking back to its call).
+Footnote ids are renamed ``n1``, ``n2``... (and a second reference to the same note gets
+``n1-2``) so that any reader's ids are valid XML ids and, in a combined brief, unique across
+the book.
 """
 
 from __future__ import annotations
@@ -256,7 +257,7 @@ def _article(doc: Document, options: RenderOptions, images: Mapping[str, str], *
     pages = tuple(
         Page(uid=plan.uid, file_name=plan.file_name, title=plan.title,
              xhtml=_render(plan.template, plan.file_name, page_title=plan.title, ctx=ctx,
-                           notes=[note(n) for n in notes_on[plan.file_name]],
+                           page_uid=plan.uid, notes=[note(n) for n in notes_on[plan.file_name]],
                            loose=[note(n) for n in loose_ids] if plan.file_name == last_body
                            else [],
                            **common, **plan.variables))

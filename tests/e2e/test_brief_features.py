@@ -44,6 +44,8 @@ publisher: Harbour Monitor
 date: 2026-01-05
 url: https://example.org/grain
 lang: en
+summary: Dr. Smith of the U.S. grain council said exports rose 2.5 percent in December.
+  Analysts expect volumes to recover by March.
 ---
 
 Shipping through the corridor resumed last week after a pause of nine days.
@@ -318,7 +320,7 @@ def test_pack_pdf_is_in_the_pack_language_with_marking_and_running_heads(built: 
     assert _has(wheat, "Grain Corridor Outlook")
     last = next(p for p in pages if _has(p, "menyatukan tarif dan rute"))
     assert _has(last, "Menata Ulang Angkutan Kota") and not _has(last, "Grain Corridor")
-    # Key points: extracted for the English article, the author's for the Indonesian one.
+    # Key points: the English article's summary, the Indonesian one's own key points.
     assert _has(whole, "Key points", "Tarif terpadu memangkas biaya perjalanan warga.")
 
 

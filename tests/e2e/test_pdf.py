@@ -147,7 +147,8 @@ def test_two_builds_are_byte_identical(example_doc: Document, example_pdf: Outpu
 
 def test_english_document_labels_and_notes(english_pdf: Output, english_doc: Document) -> None:
     texts = page_texts(english_pdf)
-    assert "contents" in texts[1].lower() and "key points" in texts[1].lower()
+    # A 100-word article is read faster than key points would be: it gets none.
+    assert "contents" in texts[1].lower() and "key points" not in texts[1].lower()
     total = len(texts)
     for number, text in enumerate(texts[1:], start=2):
         assert f"Page {number} of {total}" in text
