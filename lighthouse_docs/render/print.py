@@ -190,7 +190,7 @@ def font_face_css() -> str:
 def render_print_html(subject: Document | Pack, options: RenderOptions, *,
                       mode: Mode = "print",
                       image_url_for: Callable[[Document], ImageURL] | None = None,
-                      css: str = "") -> str:
+                      css: str = "", marking_band: bool = False) -> str:
     """The final HTML of a brief (cover, key points, contents, body, notes) or of a combined
     brief (a pack cover, one contents, one part per article): the one render entry of the
     printed formats, through the one template ``print/brief.html.j2``.
@@ -198,7 +198,8 @@ def render_print_html(subject: Document | Pack, options: RenderOptions, *,
     ``image_url_for(doc)`` gives each article its own image resolver (its images resolve
     against its own folder); without it sources are kept as written. ``mode="screen"`` gives
     the same content for the self-contained HTML preview, with ``css`` (markup-safe theme CSS)
-    inlined.
+    inlined. ``marking_band`` adds the element the built-in marking band of the PDF reads
+    the marking from (``templates/print/marking.css``).
     """
     front = front_of(subject)
     articles = tuple(
@@ -216,5 +217,5 @@ def render_print_html(subject: Document | Pack, options: RenderOptions, *,
         head=_head(front, options), cover=_cover(front, "", None if front.parts else
                                                  front.publisher),
         articles=articles, parts=front.parts, toc=toc, labels=labels(front.lang),
-        mode=mode, paper=options.paper, css=css,
+        mode=mode, paper=options.paper, css=css, marking_band=marking_band,
     )

@@ -9,7 +9,11 @@ leaks into another, and WeasyPrint's log records of the build are collected as w
 Reproducibility: creation and modification dates come from ``RenderOptions.modified`` and the
 file identifier is derived from the content, so the same input gives the same bytes.
 The marking (if any) goes into the /Subject (as a ``[MARKING]`` prefix) and a custom
-``/marking`` entry of the document information dictionary (WeasyPrint lower-cases names).
+``/marking`` entry of the document information dictionary (WeasyPrint lower-cases names). On
+the pages it does not depend on the theme: a theme whose print.css places ``string(marking)``
+in a margin box of every page (a plain ``@page`` rule, as the default theme does) shows it its
+own way; any other theme gets the built-in band of ``templates/print/marking.css``, appended
+after it.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from urllib.parse import quote, unquote, urlsplit
 from ..errors import RenderError, ResourceError
 from ..images import ImageRefused, fit, looks_like_svg, print_box, vet
 from ..model import Document, Pack
-from ..render import RenderOptions
+from ..render import RenderOptions, front_of
 from ..render.print import font_face_css, render_print_html
 from ..theme import PACKAGE_DIR, Theme
 from . import Output
@@ -58,6 +62,45 @@ def font_config() -> FontConfiguration:
 class _Sheets:
     sheets: tuple[Any, ...]
     warnings: tuple[str, ...]
+    shows_marking: bool
+    """The theme places the marking on every page itself (:func:`places_marking`)."""
+
+
+_MARGIN_BOXES = frozenset(
+    f"{edge}-{where}" for edge in ("top", "bottom") for where in ("left", "center", "right")
+) | frozenset(f"{edge}-{where}" for edge in ("left", "right")
+              for where in ("top", "middle", "bottom"))
+
+
+def places_marking(css_text: str) -> bool:
+    """Whether a print stylesheet shows ``string(marking)`` in a margin box of a plain
+    ``@page`` rule (one that applies to every page, not only ``:first`` or a named page)."""
+    import tinycss2
+
+    for rule in tinycss2.parse_stylesheet(css_text, skip_comments=True, skip_whitespace=True):
+        if rule.type != "at-rule" or rule.lower_at_keyword != "page" or rule.content is None:
+            continue
+        if tinycss2.serialize(rule.prelude).strip():
+            continue  # :left, :first, a named page: not every page
+        for box in tinycss2.parse_blocks_contents(rule.content, skip_comments=True,
+                                                  skip_whitespace=True):
+            if box.type != "at-rule" or box.lower_at_keyword not in _MARGIN_BOXES \
+                    or box.content is None:
+                continue
+            for decl in tinycss2.parse_blocks_contents(box.content, skip_comments=True,
+                                                       skip_whitespace=True):
+                if decl.type == "declaration" and decl.lower_name == "content" and \
+                        "string(marking)" in tinycss2.serialize(decl.value).replace(" ", ""):
+                    return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def _marking_sheet() -> Any:
+    from ..render import environment
+
+    css = environment().get_template("print/marking.css").render()
+    return CSS(string=css, font_config=font_config())
 
 
 @lru_cache(maxsize=16)
@@ -74,19 +117,30 @@ def _stylesheets(theme_root: Path, css_text: str, paper: str) -> _Sheets:
         # A theme's own @import or @font-face leading out of its folder (a symlink to
         # /proc/self/environ, ../secret.css) is a broken theme: an error naming the file.
         raise ResourceError(f"theme {theme_root / 'print.css'}: {fetcher.warnings[0]}")
-    return _Sheets((fonts, theme, size), tuple(_without_refusals(logged)))
+    return _Sheets((fonts, theme, size), tuple(_without_refusals(logged)),
+                   places_marking(css_text))
 
 
-def stylesheets(theme: Theme, paper: str) -> tuple[tuple[Any, ...], tuple[str, ...]]:
-    """The parsed stylesheets for ``theme`` on ``paper`` (cached) and their warnings."""
+def _theme_sheets(theme: Theme, paper: str) -> _Sheets:
     try:
         css_text = theme.read(theme.print_css).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise RenderError(f"theme stylesheet {theme.print_css} is not UTF-8") from exc
     if paper not in PAPER_CSS:
         raise RenderError(f"unknown paper size {paper!r} (use a4 or letter)")
-    cached = _stylesheets(theme.root, css_text, paper)
+    return _stylesheets(theme.root, css_text, paper)
+
+
+def stylesheets(theme: Theme, paper: str) -> tuple[tuple[Any, ...], tuple[str, ...]]:
+    """The parsed stylesheets for ``theme`` on ``paper`` (cached) and their warnings."""
+    cached = _theme_sheets(theme, paper)
     return cached.sheets, cached.warnings
+
+
+def needs_marking_band(theme: Theme, paper: str = "a4") -> bool:
+    """Whether a marked document printed with ``theme`` needs the built-in marking band (the
+    theme does not place the marking on every page itself)."""
+    return not _theme_sheets(theme, paper).shows_marking
 
 
 def warm(options: RenderOptions) -> None:
@@ -210,14 +264,19 @@ def pdf_options(variant: str | None, identifier: bytes) -> dict[str, Any]:
 
 
 def html_to_pdf(html: str, options: RenderOptions,
-                source_dirs: Sequence[Path] | None = None) -> Output:
+                source_dirs: Sequence[Path] | None = None, *, marking_band: bool = False
+                ) -> Output:
     """Lay out the final print ``html`` of a source in ``options.base_dir`` with WeasyPrint.
 
     :param source_dirs: the folders WeasyPrint may read article files from (default: just
         ``options.base_dir``); the theme, the package data and the fonts are always allowed.
+    :param marking_band: append the built-in marking band after the theme (the HTML was
+        rendered with ``marking_band=True``).
     :raises RenderError: the theme is unreadable or WeasyPrint fails on the document.
     """
     sheets, sheet_warnings = stylesheets(options.theme, options.paper)
+    if marking_band:
+        sheets = (*sheets, _marking_sheet())
     roots = allowed_roots(options.base_dir, options.theme)
     if source_dirs is not None:
         roots = (*(d.resolve() for d in source_dirs), *roots[1:])
@@ -274,10 +333,11 @@ def build_pdf(subject: Document | Pack, options: RenderOptions) -> Output:
     """
     base_dir = options.base_dir.resolve()
     warnings: list[str] = []
-    docs = subject.documents if isinstance(subject, Pack) else (subject,)
-    folders = tuple(dict.fromkeys(source_folder(d, base_dir) for d in docs))
-    html = render_print_html(subject, options, image_url_for=lambda doc: _image_url(
-        source_folder(doc, base_dir), base_dir, warnings))
-    out = html_to_pdf(html, options, source_dirs=folders or (base_dir,))
+    front = front_of(subject)
+    folders = tuple(dict.fromkeys(source_folder(d, base_dir) for d in front.documents))
+    band = bool(front.marking) and needs_marking_band(options.theme, options.paper)
+    html = render_print_html(subject, options, marking_band=band, image_url_for=lambda doc:
+                             _image_url(source_folder(doc, base_dir), base_dir, warnings))
+    out = html_to_pdf(html, options, source_dirs=folders or (base_dir,), marking_band=band)
     return Output(data=out.data, warnings=tuple(dict.fromkeys((*warnings, *out.warnings))),
                   pages=out.pages)
