@@ -7,6 +7,7 @@ it); renderers read them with :func:`brief_of` and never derive them again.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import math
 import re
 from collections import Counter
@@ -411,15 +412,16 @@ def brief_of(doc: Document) -> Brief:
 
 
 def make_pack(title: str, documents: Iterable[Document], *, lang: str | None = None,
-              markings: tuple[str, ...] = ()) -> Pack:
+              markings: tuple[str, ...] = (), date: dt.date | None = None) -> Pack:
     """A combined brief of ``documents``: the one place its own data is derived from its
-    articles' — date (the latest), language (``lang``, else theirs), marking (the highest,
-    see ``checks.pack_marking``) and publisher (when they all share one)."""
+    articles' — language (``lang``, else theirs), marking (the highest, see
+    ``checks.pack_marking``) and publisher (when they all share one). Its date is ``date``
+    when given, else none of its own: the pack is dated when it is built (``render.cover_date``),
+    never by its newest article."""
     docs = tuple(documents)
     publishers = {d.meta.publisher for d in docs}
-    dates = [d.meta.date for d in docs if d.meta.date is not None]
     return Pack(title=title, documents=docs,
                 lang=pack_language((d.meta.lang for d in docs), lang),
-                date=max(dates) if dates else None,
+                date=date,
                 marking=pack_marking((d.meta.marking for d in docs), markings),
                 publisher=publishers.pop() if len(publishers) == 1 else None)

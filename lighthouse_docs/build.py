@@ -32,7 +32,7 @@ from typing import Any, Literal
 from . import __version__, captions, readers
 from .brief import attach, make_pack
 from .checks import check_document
-from .config import FORMATS, KeyPointsMode
+from .config import FORMATS, KeyPointsMode, Presentation
 from .diagnostics import Diagnostic, as_diagnostic, from_json
 from .errors import ConfigError, InputError, LighthouseError, OutputError, RenderError, UsageError
 from .fonts import installed_coverage
@@ -117,6 +117,8 @@ class BuildRequest:
     markings: tuple[str, ...] = ()
     """Configured handling markings, lowest first (see ``Settings.markings``)."""
     key_points: KeyPointsMode = "auto"
+    presentation: Presentation = field(default_factory=Presentation)
+    """Notes, printed links, cover details and a combined brief's date (the project file)."""
     image_max_side: int = 1600
     """Longest side in pixels of images in the EPUB and HTML."""
     image_dpi: int = 300
@@ -409,8 +411,8 @@ def _failure(display: str, error: LighthouseError | OSError,
 def _options_digest(request: BuildRequest, theme_fp: str) -> str:
     return _digest(tool_fingerprint(), theme_fp, request.formats, request.paper,
                    request.pdf_variant, request.lang, request.marking, request.markings,
-                   request.key_points, request.strict, request.image_max_side,
-                   request.image_dpi)
+                   request.key_points, request.strict, repr(request.presentation),
+                   request.image_max_side, request.image_dpi)
 
 
 def _with_marking(doc: Document, marking: str | None) -> Document:
@@ -423,6 +425,7 @@ def _render_options(request: BuildRequest, base_dir: Path, clock: dt.datetime) -
     return RenderOptions(theme=request.theme, base_dir=base_dir, modified=clock,
                          paper=request.paper, pdf_variant=request.pdf_variant,
                          key_points=request.key_points != "off",
+                         presentation=request.presentation,
                          image_max_side=request.image_max_side, image_dpi=request.image_dpi)
 
 
@@ -609,7 +612,7 @@ def _plan(request: BuildRequest, manifest: Mapping[str, dict[str, Any]],
             if request.sort == "date":
                 loaded.sort(key=_sort_key)
             subject = make_pack(plan.display, loaded, lang=request.lang,
-                                markings=request.markings)
+                                markings=request.markings, date=request.presentation.date)
             base_dir = Path(os.path.commonpath([s.resolve().parent for s in sources]))
         plan.job = RenderJob(
             key=plan.key, display=plan.display, subject=subject, formats=request.formats,

@@ -44,6 +44,11 @@ class Labels:
     """The word before a figure's number: "Figure 1"."""
     table: str
     """The word before a table's number: "Table 1"."""
+    compiled: str
+    """Labels the build date on a cover when the source gives no date of its own."""
+    reference: str
+    version: str
+    prepared_for: str
     accessibility_summary: str
     """Sentence for EPUB ``schema:accessibilitySummary``."""
 
@@ -64,7 +69,8 @@ TABLES: dict[str, Labels] = {
         summary="Summary", marking="Marking", part="Part", by="By",
         start_of_content="Start of content", landmarks="Landmarks", untitled="Untitled",
         figure="Figure", table="Table",
-        accessibility_summary=(
+        compiled="Compiled", reference="Reference", version="Version",
+        prepared_for="Prepared for", accessibility_summary=(
             "This publication has a navigable table of contents, headings in a logical "
             "order and text alternatives for its images; it has no known hazards."
         ),
@@ -76,7 +82,8 @@ TABLES: dict[str, Labels] = {
         title_page="Halaman Judul", summary="Ringkasan", marking="Klasifikasi", part="Bagian",
         by="Oleh", start_of_content="Awal isi", landmarks="Penanda", untitled="Tanpa judul",
         figure="Gambar", table="Tabel",
-        accessibility_summary=(
+        compiled="Disusun", reference="Nomor", version="Versi",
+        prepared_for="Disiapkan untuk", accessibility_summary=(
             "Publikasi ini memiliki daftar isi yang dapat dinavigasi, judul bagian dalam urutan "
             "yang logis dan teks alternatif untuk gambarnya; tidak ada bahaya yang diketahui."
         ),
@@ -89,7 +96,8 @@ TABLES: dict[str, Labels] = {
         by="Von", start_of_content="Beginn des Inhalts", landmarks="Orientierungspunkte",
         untitled="Ohne Titel",
         figure="Abbildung", table="Tabelle",
-        accessibility_summary=(
+        compiled="Erstellt", reference="Aktenzeichen", version="Version",
+        prepared_for="Erstellt für", accessibility_summary=(
             "Diese Publikation hat ein navigierbares Inhaltsverzeichnis, logisch geordnete "
             "Überschriften und Textalternativen für Bilder; bekannte Gefahren gibt es keine."
         ),
@@ -102,7 +110,8 @@ TABLES: dict[str, Labels] = {
         by="Par", start_of_content="Début du contenu", landmarks="Repères",
         untitled="Sans titre",
         figure="Figure", table="Tableau",
-        accessibility_summary=(
+        compiled="Compilé le", reference="Référence", version="Version",
+        prepared_for="Préparé pour", accessibility_summary=(
             "Cette publication comporte une table des matières navigable, des titres dans un "
             "ordre logique et des alternatives textuelles aux images ; aucun danger connu."
         ),
@@ -115,7 +124,8 @@ TABLES: dict[str, Labels] = {
         by="Por", start_of_content="Inicio del contenido", landmarks="Puntos de referencia",
         untitled="Sin título",
         figure="Figura", table="Tabla",
-        accessibility_summary=(
+        compiled="Compilado", reference="Referencia", version="Versión",
+        prepared_for="Preparado para", accessibility_summary=(
             "Esta publicación tiene un índice navegable, encabezados en orden lógico y textos "
             "alternativos para sus imágenes; no tiene peligros conocidos."
         ),
@@ -128,7 +138,8 @@ TABLES: dict[str, Labels] = {
         by="Door", start_of_content="Begin van de inhoud", landmarks="Oriëntatiepunten",
         untitled="Zonder titel",
         figure="Figuur", table="Tabel",
-        accessibility_summary=(
+        compiled="Samengesteld", reference="Kenmerk", version="Versie",
+        prepared_for="Opgesteld voor", accessibility_summary=(
             "Deze publicatie heeft een navigeerbare inhoudsopgave, koppen in logische volgorde "
             "en tekstalternatieven voor afbeeldingen; er zijn geen bekende risico's."
         ),

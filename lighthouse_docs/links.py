@@ -7,7 +7,7 @@ inside code and inside existing links is left alone.
 
 :func:`link_notes` is the print-only ``links = "notes"`` policy: each outside link gets a note
 call after its text and a note giving its address, numbered with the article's own notes in
-reading order, so a paper reader can type it.
+reading order, so a paper reader can type it (a link inside a note has its address after it).
 """
 
 from __future__ import annotations
@@ -204,11 +204,23 @@ def link_notes(doc: Document) -> Document:
         return dataclasses.replace(s, blocks=blocks(s.blocks),
                                    children=tuple(section(c) for c in s.children))
 
+    def inline(items: tuple[Inline, ...]) -> tuple[Inline, ...]:
+        # Inside a note a link cannot have a note of its own: its address follows its text.
+        result: list[Inline] = []
+        for item in items:
+            result.append(item)
+            if isinstance(item, Link) and shows_address(item):
+                result.append(Text(text=f" ({printed_address(item.href)})"))
+        return tuple(result)
+
     lead = blocks(doc.lead)
     sections = tuple(section(s) for s in doc.sections)
-    if not added:
+    own = tuple(dataclasses.replace(n, blocks=tuple(
+        dataclasses.replace(b, inlines=inline(b.inlines)) if isinstance(b, Paragraph) else b
+        for b in n.blocks)) for n in doc.footnotes)
+    if not added and own == doc.footnotes:
         return doc
-    notes = {n.id: n for n in (*doc.footnotes, *added)}
+    notes = {n.id: n for n in (*own, *added)}
     order = list(dict.fromkeys(ref.id for ref in _refs(lead, sections) if ref.id in notes))
     order += [n for n in notes if n not in order]
     return dataclasses.replace(doc, lead=lead, sections=sections,

@@ -163,7 +163,7 @@ def test_what_a_brief_derives_is_computed_once_for_all_formats(
     assert len(calls) == 1
 
 
-def test_the_pack_takes_date_publisher_and_marking_from_its_articles() -> None:
+def test_the_pack_takes_publisher_and_marking_from_its_articles_but_not_their_date() -> None:
     import dataclasses
 
     from lighthouse_docs.brief import make_pack
@@ -176,9 +176,11 @@ def test_the_pack_takes_date_publisher_and_marking_from_its_articles() -> None:
 
     pack = make_pack("Pack", [doc(dt.date(2024, 1, 2), None), doc(dt.date(2025, 3, 4), "B"),
                               doc(None, "A")], markings=("A", "B"))
-    assert (pack.date, pack.marking, pack.publisher, pack.lang) == (
-        dt.date(2025, 3, 4), "B", "P", "id")
+    # A pack is dated when it is built (render.cover_date), not by its newest article.
+    assert (pack.date, pack.marking, pack.publisher, pack.lang) == (None, "B", "P", "id")
     assert dataclasses.replace(pack, marking=None).documents == pack.documents
+    assert make_pack("Pack", [doc(None, None)], date=dt.date(2026, 2, 1)).date == dt.date(
+        2026, 2, 1)
 
 
 def test_a_writer_error_is_named_by_its_source_without_guessing_from_its_text(

@@ -23,7 +23,9 @@ from urllib.parse import urlsplit
 import jinja2
 
 from ..brief import brief_of
-from ..model import Document, Inline, Pack
+from ..config import Presentation
+from ..i18n import format_date, labels
+from ..model import Document, Footnote, Inline, Link, Pack
 from ..outline import plain_text
 from ..theme import Theme
 
@@ -57,6 +59,8 @@ class RenderOptions:
     """WeasyPrint's ``pdf_variant``; None for a plain (untagged) PDF."""
     key_points: bool = True
     """Show the key points box."""
+    presentation: Presentation = field(default_factory=Presentation)
+    """Notes, printed links and the cover's institutional details (``config.Presentation``)."""
     image_max_side: int = 1600
     """Longest side in pixels of an image in the EPUB and the HTML preview."""
     image_dpi: int = 300
@@ -81,6 +85,12 @@ class RenderContext:
     link_href: Callable[[str], str | None] = safe_href
     """Link target as written -> href to emit, or None to show the link text only. Outputs
     that split or combine articles map in-article ``#anchor`` links to their new ids."""
+    link_address: Callable[[Link], str | None] = lambda link: None
+    """A link -> the address to print after its text for paper readers (``links = "inline"``
+    in the PDF), or None."""
+    foot_note: Callable[[str], Footnote | None] = lambda note_id: None
+    """Footnote id -> the note to set at the foot of the page at this call (``notes =
+    "foot"`` in the PDF; only at a note's first call), or None for an endnote."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -130,6 +140,32 @@ def front_of(subject: Document | Pack) -> Front:
                  keywords=tuple(dict.fromkeys(k for d in docs for k in d.meta.keywords)),
                  reading_minutes=sum(brief_of(d).reading_minutes for d in docs),
                  short_title=subject.title, documents=docs, parts=True)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CoverDate:
+    """The date a cover, title page and EPUB cover image show, the same in every format."""
+
+    date: dt.date
+    text: str
+    """The date as the language writes it ("2 Januari 2026")."""
+    label: str
+    """What the date is: "Published" for the source's own date, "Compiled" for the build's."""
+    built: bool
+    """The source gave no date: this is the build date."""
+
+
+def cover_date(front: Front, options: RenderOptions) -> CoverDate:
+    """The publication's own date (front matter, the page's metadata, a pack's configured
+    date), else the build date (``options.modified``), labelled as such."""
+    words = labels(front.lang)
+    if front.date is not None:
+        return CoverDate(date=front.date, text=format_date(front.date, front.lang),
+                         label=words.published, built=False)
+    moment = options.modified
+    built = (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
+    return CoverDate(date=built.date(), text=format_date(built.date(), front.lang),
+                     label=words.compiled, built=True)
 
 
 def is_rtl(inlines: Iterable[Inline]) -> bool:

@@ -30,7 +30,15 @@ from ..errors import RenderError
 from ..i18n import Labels, format_date, labels
 from ..model import Block, Document, FootnoteRef, Pack, Section
 from ..outline import iter_sections, plain_text, query, rewrite
-from . import Front, RenderContext, RenderOptions, environment, front_of, safe_href
+from . import (
+    Front,
+    RenderContext,
+    RenderOptions,
+    cover_date,
+    environment,
+    front_of,
+    safe_href,
+)
 
 CSS_HREF = "style.css"
 COVER_HREF = "images/cover.png"
@@ -301,17 +309,24 @@ def _landmarks(words: Labels, body_href: str | None) -> tuple[Landmark, ...]:
     return tuple(marks)
 
 
-def _title_plan(front: Front, prefix: str,
-                parts: tuple[NavEntry, ...] = ()) -> _PagePlan:
-    """The title page of a publication (then ``parts`` lists its articles) or of a part."""
+def _title_plan(front: Front, prefix: str, parts: tuple[NavEntry, ...] = (),
+                options: RenderOptions | None = None) -> _PagePlan:
+    """The title page of a publication (``options`` given: it always carries a date and the
+    configured cover details; ``parts`` lists a combined brief's articles) or of a part."""
     words = labels(front.lang)
+    when = cover_date(front, options) if options is not None else None
+    if when is None and front.date is not None:
+        date_text: str | None = format_date(front.date, front.lang)
+    else:
+        date_text = when.text if when else None
     return _PagePlan(
         uid=f"{prefix}titlepage", file_name=f"{prefix}title.xhtml", title=front.title,
         template="titlepage.xhtml.j2", content=(),
         variables={
             "title": front.title, "subtitle": front.subtitle, "publisher": front.publisher,
             "authors": front.authors, "marking": front.marking,
-            "date_text": format_date(front.date, front.lang) if front.date else None,
+            "date_text": date_text, "date_label": when.label if when else words.published,
+            "extra": options.presentation if options is not None else None,
             "reading_time": words.reading_time(front.reading_minutes)
             if front.documents else None,
             "source_url": front.source_url,
@@ -349,7 +364,7 @@ def render_epub(subject: Document | Pack, options: RenderOptions,
     else:
         toc = tuple(entry for article in articles for entry in article.toc)
         body_href = articles[0].body_href
-    title = _title_plan(front, "", toc if front.parts else ())
+    title = _title_plan(front, "", toc if front.parts else (), options)
     # EPUB requires at least one entry in the table of contents (nav and NCX): an article
     # without headings is listed by its title, pointing at where its text starts.
     toc = toc or (NavEntry(title=front.title, href=body_href or title.file_name),)

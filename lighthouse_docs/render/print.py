@@ -11,6 +11,7 @@ endnotes keep the tagged-PDF reading order simple.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,10 +19,20 @@ from functools import lru_cache
 from typing import Literal
 
 from ..brief import brief_of
+from ..config import Presentation
 from ..i18n import Labels, format_date, labels
-from ..model import Document, Footnote, Pack, Section
-from ..outline import plain_text
-from . import Front, RenderContext, RenderOptions, environment, front_of, safe_href
+from ..links import link_notes, printed_address, shows_address
+from ..model import Document, Footnote, FootnoteRef, Link, Pack, Section
+from ..outline import plain_text, query
+from . import (
+    Front,
+    RenderContext,
+    RenderOptions,
+    cover_date,
+    environment,
+    front_of,
+    safe_href,
+)
 
 Mode = Literal["print", "screen"]
 ImageURL = Callable[[str], str | None]
@@ -48,6 +59,8 @@ class CoverView:
     authors: str | None
     date: dt.date | None
     date_text: str | None
+    date_label: str
+    """"Published", or "Compiled" for a build date (see ``render.cover_date``)."""
     source_publisher: str | None
     """The publisher named as the source (an article's; a pack cites no source)."""
     source_url: str | None
@@ -56,6 +69,9 @@ class CoverView:
     """The source URL as written."""
     marking: str | None
     reading_time: str
+    presentation: Presentation | None = None
+    """The cover's institutional details (organisation, reference, version, prepared for);
+    None for a part's head in a combined brief."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -109,22 +125,55 @@ def prefixed_link(prefix: str) -> Callable[[str], str | None]:
     return link_href
 
 
-def _cover(front: Front, prefix: str, source_publisher: str | None) -> CoverView:
+def _cover(front: Front, prefix: str, source_publisher: str | None,
+           options: RenderOptions | None = None) -> CoverView:
+    """A cover (``options`` given: it always carries a date, the build's when the source has
+    none, and the configured details) or a part's head (the article's own date, if any)."""
     lab = labels(front.lang)
     url = front.source_url
+    when = cover_date(front, options) if options is not None else None
     return CoverView(
         prefix=prefix, labels=lab, title=front.title, subtitle=front.subtitle,
         publisher=front.publisher, short_title=front.short_title,
-        authors=", ".join(front.authors) or None, date=front.date,
-        date_text=format_date(front.date, front.lang) if front.date else None,
+        authors=", ".join(front.authors) or None,
+        date=when.date if when else front.date,
+        date_text=when.text if when else (format_date(front.date, front.lang)
+                                          if front.date else None),
+        date_label=when.label if when else lab.published,
         source_publisher=source_publisher, source_url=safe_href(url) if url else None,
         source_text=url, marking=front.marking,
-        reading_time=lab.reading_time(front.reading_minutes))
+        reading_time=lab.reading_time(front.reading_minutes),
+        presentation=options.presentation if options is not None else None)
+
+
+def _link_address(link: Link) -> str | None:
+    return printed_address(link.href) if shows_address(link) else None
+
+
+def _foot_notes(doc: Document) -> Callable[[str], Footnote | None]:
+    """The note to set at the foot of the page at a call: each note once, at its first call
+    (the template asks in reading order)."""
+    notes = {note.id: note for note in doc.footnotes}
+    placed: set[str] = set()
+
+    def foot_note(note_id: str) -> Footnote | None:
+        if note_id in placed:
+            return None
+        placed.add(note_id)
+        return notes.get(note_id)
+
+    return foot_note
 
 
 def _article_view(doc: Document, options: RenderOptions, prefix: str,
-                  image_url: ImageURL = _keep_src) -> ArticleView:
+                  image_url: ImageURL = _keep_src, mode: Mode = "print") -> ArticleView:
+    paper = mode == "print"
+    policy = options.presentation
+    if paper and policy.links == "notes":
+        doc = link_notes(doc)
     numbers = {note.id: n for n, note in enumerate(doc.footnotes, start=1)}
+    foot = paper and policy.notes == "foot"
+    called = {ref.id for ref in query((doc.lead, doc.sections), FootnoteRef)}
     ctx = RenderContext(
         mode="print",
         note_numbers=numbers,
@@ -133,6 +182,10 @@ def _article_view(doc: Document, options: RenderOptions, prefix: str,
         id_prefix=prefix,
         link_href=prefixed_link(prefix),
     )
+    if paper and policy.links == "inline":
+        ctx = dataclasses.replace(ctx, link_address=_link_address)
+    if foot:
+        ctx = dataclasses.replace(ctx, foot_note=_foot_notes(doc))
     derived = brief_of(doc)
     return ArticleView(
         doc=doc,
@@ -140,7 +193,9 @@ def _article_view(doc: Document, options: RenderOptions, prefix: str,
         labels=labels(doc.meta.lang),
         cover=_cover(front_of(doc), prefix, doc.meta.publisher),
         key_points=derived.key_points if options.key_points else (),
-        notes=tuple((numbers[n.id], n) for n in doc.footnotes),
+        # At the foot of the page, only the notes nothing calls are left for the end.
+        notes=tuple((numbers[n.id], n) for n in doc.footnotes
+                    if not foot or n.id not in called),
         short_title=derived.short_title,
         ctx=ctx,
     )
@@ -203,7 +258,7 @@ def render_print_html(subject: Document | Pack, options: RenderOptions, *,
     """
     front = front_of(subject)
     articles = tuple(
-        _article_view(doc, options, prefix=f"a{n}-" if front.parts else "",
+        _article_view(doc, options, prefix=f"a{n}-" if front.parts else "", mode=mode,
                       image_url=image_url_for(doc) if image_url_for else _keep_src)
         for n, doc in enumerate(front.documents, start=1)
     )
@@ -215,7 +270,7 @@ def render_print_html(subject: Document | Pack, options: RenderOptions, *,
         toc = tuple(entry for a in articles for entry in _toc(a, a.doc.sections, 1))
     return environment().get_template("print/brief.html.j2").render(
         head=_head(front, options), cover=_cover(front, "", None if front.parts else
-                                                 front.publisher),
+                                                 front.publisher, options),
         articles=articles, parts=front.parts, toc=toc, labels=labels(front.lang),
         mode=mode, paper=options.paper, css=css, marking_band=marking_band,
     )

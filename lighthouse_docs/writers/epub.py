@@ -28,11 +28,11 @@ from typing import Any
 from ebooklib import epub
 
 from ..errors import OutputError, RenderError
-from ..i18n import format_date, labels
+from ..i18n import labels
 from ..images import SUFFIXES, ImageRefused, fit, screen_box, vet
 from ..model import Document, Image, InlineImage, Pack
 from ..outline import walk
-from ..render import Front, RenderOptions, front_of
+from ..render import Front, RenderOptions, cover_date, front_of
 from ..render.epub import (
     COVER_HREF,
     CSS_HREF,
@@ -295,7 +295,9 @@ def build_epub(subject: Document | Pack, options: RenderOptions) -> Output:
     front = front_of(subject)
     identifier = _identifier(front)
     meta = _clean(front)
-    date_text = format_date(meta.date, meta.lang) if meta.date else None
+    # The cover image shows the date the title page shows, labelled when it is the build's.
+    when = cover_date(front, options)
+    date_text = f"{when.label} {when.text}" if when.built else when.text
     docs = meta.documents
     images, assets, warnings = _collect_images(docs, options.base_dir, options.image_max_side)
     parts = render_epub(subject, options, images)
