@@ -114,6 +114,10 @@ class BuildRequest:
     key_points: KeyPointsMode = "auto"
     presentation: Presentation = field(default_factory=Presentation)
     """Notes, printed links, cover details and a combined brief's date (the project file)."""
+    image_max_side: int = 1600
+    """Longest side in pixels of images in the EPUB and HTML."""
+    image_dpi: int = 300
+    """Resolution of images in the PDF at their largest printed size."""
     strict: bool = False
     force: bool = False
     jobs: int = 1
@@ -307,11 +311,15 @@ def warm_writers(refs: Sequence[WriterRef]) -> None:
 
 def warm_readers(sources: Iterable[Path]) -> None:
     """Import the readers ``sources`` need and load their data (the structure model and its
-    vocabulary) here, once, before the processes that parse them are forked: each would
-    otherwise import and load them again. Reads no source."""
+    vocabulary, the installed fonts' coverage for the checks) here, once, before the
+    processes that parse them are forked: each would otherwise load them again. Reads no
+    source."""
+    from .fonts import installed_coverage
     from .readers import structure
 
     formats = {readers.FORMATS_BY_SUFFIX.get(path.suffix.lower()) for path in sources}
+    if formats:
+        installed_coverage()  # the fonts the checks know of (fontconfig is asked once)
     for fmt in sorted(f for f in formats if f is not None):
         readers.parser_for(fmt)
         if fmt in ("text", "docx"):  # both infer headings with the structure model
@@ -346,6 +354,7 @@ def checked(doc: Document, display: str, *, marking: str | None, markings: Seque
     from . import captions
     from .brief import attach
     from .checks import check_document
+    from .fonts import installed_coverage
     from .links import linkify
     from .typography import typeset
 
@@ -353,7 +362,8 @@ def checked(doc: Document, display: str, *, marking: str | None, markings: Seque
     found = [
         *(as_diagnostic(w, source=display, stage="read", format=fmt) for w in doc.warnings),
         # A marking given on the command line or in the config replaces the source's own.
-        *check_document(doc, markings=markings if marking is None else ())]
+        *check_document(doc, markings=markings if marking is None else (),
+                        coverage=installed_coverage())]
     errors = [d for d in found if d.severity == "error"]
     if errors:
         return None, found, f"{errors[0].location()}: {errors[0].message}"
@@ -514,7 +524,8 @@ def _failure(display: str, error: LighthouseError | OSError,
 def _options_digest(request: BuildRequest, theme_fp: str) -> str:
     return _digest(tool_fingerprint(), theme_fp, request.formats, request.paper,
                    request.pdf_variant, request.lang, request.marking, request.markings,
-                   request.key_points, request.strict, repr(request.presentation))
+                   request.key_points, request.strict, repr(request.presentation),
+                   request.image_max_side, request.image_dpi)
 
 
 def _with_marking(doc: Document, marking: str | None) -> Document:
@@ -528,7 +539,8 @@ def render_options(request: BuildRequest, base_dir: Path, clock: dt.datetime) ->
     return RenderOptions(theme=request.theme, base_dir=base_dir, modified=clock,
                          paper=request.paper, pdf_variant=request.pdf_variant,
                          key_points=request.key_points != "off",
-                         presentation=request.presentation)
+                         presentation=request.presentation,
+                         image_max_side=request.image_max_side, image_dpi=request.image_dpi)
 
 
 def _outputs_for(request: BuildRequest, name: str) -> tuple[Path, ...]:

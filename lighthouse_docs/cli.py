@@ -475,6 +475,7 @@ def _request(choices: _Choices, *, jobs: int | None = None, force: bool = False,
         pdf_variant=settings.pdf_variant, lang=settings.lang, marking=settings.marking,
         markings=settings.markings, key_points=settings.key_points, strict=choices.strict,
         presentation=settings.presentation,
+        image_max_side=settings.image_max_side, image_dpi=settings.image_dpi,
         force=force, jobs=settings.jobs or os.cpu_count() or 1,
         limits=Limits(seconds=settings.time_limit, memory_mb=settings.memory_limit),
         combine=combine.strip() if combine else None,
@@ -866,6 +867,61 @@ def clean(
         typer.echo(f"removed {_shown(path)}")
     if not removed:
         typer.echo("nothing to clean", err=True)
+
+
+@app.command()
+def doctor(
+    sources: Annotated[list[str] | None, typer.Argument(
+        help="Source files, folders or glob patterns. Default: everything in sources/.",
+        show_default=False)] = None,
+) -> None:
+    """Report the scripts (writing systems) of the sources and the installed fonts that can
+    draw them: characters no font has print as empty boxes.
+
+    Exit status: 0 every character has a font; 1 some have none or a source cannot be
+    read; 2 usage or configuration error.
+
+    Example:
+
+        lighthouse-docs doctor
+
+        lighthouse-docs doctor sources/seoul-summit.md
+    """
+    from . import readers
+    from .fonts import document_text, install_hint, installed_coverage, script_report
+    from .limits import Limits, run_limited
+    from .project import ProjectPaths, discover_sources
+
+    try:
+        root, settings = _settings(_Choices())
+        files = discover_sources(sources or [], ProjectPaths.for_root(root, settings))
+    except LighthouseError as error:
+        fail(error)
+    texts: dict[str, str] = {}
+    unreadable = False
+    for path in files:
+        name = _shown(path)
+        outcome = run_limited(functools.partial(readers.load, path), Limits())
+        if outcome.value is None:
+            unreadable = True
+            typer.echo(f"{name}: {outcome.error or outcome.crash}", err=True)
+            continue
+        texts[name] = document_text(outcome.value)
+    rows = script_report(texts, installed_coverage())
+    for row in rows:
+        fonts = ", ".join(row.families[:2]) + (" ..." if len(row.families) > 2 else "")
+        if row.missing:
+            fonts = (f"NO FONT for {len(row.missing)} ({' '.join(row.missing[:8])}); "
+                     f"{install_hint(row.code)}")
+        users = f"{len(row.sources)} source{'s' if len(row.sources) > 1 else ''}"
+        typer.echo(f"{row.name:<12} {users:<11} {row.characters:>5} characters  "
+                   f"{fonts or '-'}")
+    lacking = [row for row in rows if row.missing]
+    for row in lacking:
+        typer.echo(f"no font for {len(row.missing)} {row.name} characters in "
+                   f"{', '.join(row.sources)}", err=True)
+    if lacking or unreadable:
+        raise typer.Exit(EXIT_SOURCES_FAILED)
 
 
 def _watched(request: BuildRequest, sources: list[str] | None, root: Path) -> list[Path]:

@@ -14,7 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import stat
-from collections.abc import Callable, Mapping
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -23,7 +24,8 @@ from urllib.parse import urlsplit
 
 from ..config import Presentation
 from ..i18n import format_date, labels
-from ..model import Document, Footnote, Link, Pack
+from ..model import Document, Footnote, Inline, Link, Pack
+from ..outline import plain_text
 from ..theme import Theme
 
 if TYPE_CHECKING:
@@ -65,6 +67,10 @@ class RenderOptions:
     """Show the key points box."""
     presentation: Presentation = field(default_factory=Presentation)
     """Notes, printed links and the cover's institutional details (``config.Presentation``)."""
+    image_max_side: int = 1600
+    """Longest side in pixels of an image in the EPUB and the HTML preview."""
+    image_dpi: int = 300
+    """Resolution of an image in the PDF at the largest size it prints."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +216,19 @@ def cover_date(front: Front, options: RenderOptions) -> CoverDate:
                      label=words.compiled, built=True)
 
 
+def is_rtl(inlines: Iterable[Inline]) -> bool:
+    """Whether text starting with ``inlines`` runs right to left: its first strongly
+    directional character is Arabic or Hebrew (Unicode bidi classes AL, R), as the HTML
+    ``dir="auto"`` rule decides (which WeasyPrint does not implement)."""
+    for char in plain_text(inlines):
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
+
+
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     """The project's Jinja2 environment (built once per process; templates cached in memory
@@ -227,6 +246,7 @@ def environment() -> jinja2.Environment:
         auto_reload=False,
     )
     env.filters["safe_href"] = safe_href
+    env.tests["rtl"] = is_rtl
     return env
 
 
