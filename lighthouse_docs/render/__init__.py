@@ -12,22 +12,28 @@ that says how footnote references and image sources resolve in their output.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
-import jinja2
-
-from ..brief import brief_of
 from ..config import Presentation
 from ..i18n import format_date, labels
 from ..model import Document, Footnote, Inline, Link, Pack
 from ..outline import plain_text
 from ..theme import Theme
+
+if TYPE_CHECKING:
+    import jinja2
+
+CACHE_ENV = "LIGHTHOUSE_DOCS_CACHE"
+"""Environment variable naming the cache folder (default ``$XDG_CACHE_HOME/lighthouse-docs``,
+else ``~/.cache/lighthouse-docs``); ``none`` switches the template bytecode cache off."""
 
 SAFE_LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 
@@ -93,6 +99,46 @@ class RenderContext:
     "foot"`` in the PDF; only at a note's first call), or None for an endnote."""
 
 
+def cache_dir() -> Path | None:
+    """The folder of the compiled-template cache, or None when it is switched off."""
+    given = os.environ.get(CACHE_ENV, "").strip()
+    if given.lower() == "none":
+        return None
+    if given:
+        return Path(given).expanduser() / "jinja2"
+    xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
+    base = Path(xdg) if xdg else Path.home() / ".cache"
+    return base / "lighthouse-docs" / "jinja2"
+
+
+def _private_folder(path: Path) -> bool:
+    """Create ``path`` (mode 0700) if needed; True only when it is a real folder of ours that
+    nobody else may write: compiled templates are code, loaded with ``marshal``."""
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = path.lstat()
+    except (OSError, RuntimeError):  # RuntimeError: no home folder to expand
+        return False
+    return (stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid()
+            and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """A file cache of the packaged templates' compiled code: a new process loads them in a
+    few milliseconds instead of compiling them again (~0.15 s for all of them). Entries are
+    keyed by template name and checked against the source's checksum and Jinja2's version, so
+    an edited template or another Jinja2 is compiled afresh. None: no usable folder."""
+    import jinja2
+
+    try:
+        folder = cache_dir()
+    except RuntimeError:
+        return None
+    if folder is None or not _private_folder(folder):
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Front:
     """A publication as every format's render sees it: what its cover and title page show,
@@ -124,6 +170,8 @@ class Front:
 
 def front_of(subject: Document | Pack) -> Front:
     """The :class:`Front` of a brief (a publication of one article) or of a combined brief."""
+    from ..brief import brief_of  # here: a build with nothing to render never needs it
+
     if isinstance(subject, Document):
         meta, derived = subject.meta, brief_of(subject)
         return Front(title=meta.title, lang=meta.lang, subtitle=meta.subtitle,
@@ -183,9 +231,13 @@ def is_rtl(inlines: Iterable[Inline]) -> bool:
 
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
-    """The project's Jinja2 environment (built once per process; templates cached)."""
+    """The project's Jinja2 environment (built once per process; templates cached in memory
+    and, compiled, in :func:`cache_dir`)."""
+    import jinja2
+
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("lighthouse_docs", "templates"),
+        bytecode_cache=_bytecode_cache(),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -196,3 +248,12 @@ def environment() -> jinja2.Environment:
     env.filters["safe_href"] = safe_href
     env.tests["rtl"] = is_rtl
     return env
+
+
+def warm_templates() -> None:
+    """Load every output template into :func:`environment` now (compiled, or from the
+    bytecode cache), so that processes forked from this one render without loading them."""
+    env = environment()
+    for name in env.list_templates(extensions=["j2"]):
+        if not name.startswith("serve/"):
+            env.get_template(name)
