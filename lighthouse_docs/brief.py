@@ -7,13 +7,20 @@ it); renderers read them with :func:`brief_of` and never derive them again.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import math
 import re
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal
 
+from . import wordlists
 from .checks import pack_marking
+from .config import KeyPointsMode
 from .i18n import pack_language
-from .model import Block, Brief, Document, Pack, Paragraph, Section
+from .model import Block, Brief, Document, Pack, Paragraph
 from .outline import block_text, iter_sections, plain_text
 
 SHORT_TITLE_CHARS = 60
@@ -130,48 +137,208 @@ def split_sentences(text: str) -> list[str]:
     return sentences
 
 
-def _first_paragraph(section: Section) -> Paragraph | None:
-    for candidate in iter_sections((section,)):
-        for block in candidate.blocks:
-            if isinstance(block, Paragraph) and plain_text(block.inlines).strip():
-                return block
+MIN_ARTICLE_WORDS = 250
+"""Below this many words of running text an article is read faster than its key points:
+extraction gives none (the author's own are still shown)."""
+MIN_POINT_WORDS = 6
+MAX_POINT_WORDS = 45
+"""Extracted points are informative sentences: shorter ones are fragments or lead-ins, longer
+ones are run-ons that do not read as one point."""
+WEIGHTS: Mapping[str, float] = {
+    "position": 0.25, "centrality": 0.40, "headings": 0.20, "length": 0.15,
+}
+"""How the scorer weighs its features (each in 0..1); the score is their weighted sum."""
+_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
+
+
+@cache
+def _stop_words() -> frozenset[str]:
+    return frozenset(wordlists.words("function_words"))
+
+
+def _content_words(text: str) -> list[str]:
+    stop = _stop_words()
+    return [w for w in (m.group(0).lower() for m in _WORD.finditer(text))
+            if len(w) > 2 and w not in stop and not w.isdigit()]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Candidate:
+    """One sentence the key-point scorer looked at (``inspect --key-points`` prints them)."""
+
+    text: str
+    index: int
+    """Position among the article's sentences (0 = first)."""
+    score: float
+    features: Mapping[str, float]
+    """Each feature in 0..1 before weighting (:data:`WEIGHTS`)."""
+    rejected: str | None = None
+    """Why the sentence can never be a key point ("question", "lead-in"...); None if eligible."""
+    chosen: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class KeyPointChoice:
+    """The key points of a document and where they came from."""
+
+    points: tuple[str, ...]
+    origin: Literal["key_points", "summary", "extracted", "none"]
+    candidates: tuple[Candidate, ...] = ()
+    """Every sentence scored (extraction only), in document order."""
+    words: int = 0
+    """Words of running text the extraction saw."""
+
+
+def _paragraphs(doc: Document) -> list[Paragraph]:
+    """Running-text paragraphs in reading order (lead, then sections depth first); lists,
+    quotes, tables and notes are not where an article states its points."""
+    paragraphs = [b for b in doc.lead if isinstance(b, Paragraph)]
+    for section in iter_sections(doc.sections):
+        paragraphs.extend(b for b in section.blocks if isinstance(b, Paragraph))
+    return [p for p in paragraphs if plain_text(p.inlines).strip()]
+
+
+def _rejection(sentence: str, words: int, lead: set[str]) -> str | None:
+    announcers = wordlists.words("structure_announcers")
+    text = sentence.rstrip(" \"'”’»)]")
+    lower = f" {' '.join(_WORD.findall(sentence.lower()))} "
+    if text.endswith("?"):
+        return "question"
+    if text.endswith((":", ";", ",", "-", "–", "—")):
+        return "lead-in"
+    if any(f" {a} " in lower for a in announcers):
+        return "announces structure"
+    if words < MIN_POINT_WORDS:
+        return "too short"
+    if words > MAX_POINT_WORDS:
+        return "too long"
+    content = set(_content_words(sentence))
+    if sentence in lead or any(_similar(content, set(_content_words(s))) for s in lead):
+        return "repeats the lead"
     return None
 
 
-def _first_sentence(paragraph: Paragraph | None) -> str | None:
-    if paragraph is None:
-        return None
-    sentences = split_sentences(plain_text(paragraph.inlines))
-    return sentences[0] if sentences else None
+NEAR_DUPLICATE = 0.5
+"""Two sentences sharing this share (Jaccard) of their content words say the same thing."""
 
 
-def _own_first_paragraph(section: Section) -> Paragraph | None:
-    return next((b for b in section.blocks
-                 if isinstance(b, Paragraph) and plain_text(b.inlines).strip()), None)
+def _similar(a: set[str], b: set[str]) -> bool:
+    return bool(a and b) and len(a & b) / len(a | b) >= NEAR_DUPLICATE
 
 
-def key_points(doc: Document, limit: int = MAX_KEY_POINTS) -> tuple[str, ...]:
-    """The brief's key points: the author's (front matter), else extracted.
+def _cosine(a: Counter[str], b: Counter[str]) -> float:
+    dot = sum(v * b[k] for k, v in a.items() if k in b)
+    norm = math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values()))
+    return dot / norm if norm else 0.0
 
-    Extraction is deterministic: the first sentence of each top-level section, in order (a
-    section that opens with a subsection gives that subsection's first sentence). With fewer
-    than :data:`MIN_KEY_POINTS` that way, the first sentence of every section at any level is
-    used instead, and the lead's first sentences go in front to make up the number; an article
-    without sections gives the first sentences of its lead.
+
+def _length_score(words: int) -> float:
+    # Best between 12 and 30 words, falling off linearly towards the limits.
+    if words < 12:
+        return max(0.0, (words - MIN_POINT_WORDS + 1) / (12 - MIN_POINT_WORDS + 1))
+    if words > 30:
+        return max(0.0, 1 - (words - 30) / (MAX_POINT_WORDS - 30 + 1))
+    return 1.0
+
+
+def _wanted(words: int) -> int:
+    return max(MIN_KEY_POINTS, min(MAX_KEY_POINTS, round(words / 300)))
+
+
+def extract_key_points(doc: Document, limit: int = MAX_KEY_POINTS) -> KeyPointChoice:
+    """Key points extracted from ``doc`` (deterministic), with every sentence's score.
+
+    Each sentence of the running text is scored on its position (earlier in the article
+    and first in its paragraph is better), its centrality (tf-idf cosine with the rest of the
+    article), its overlap with the title and headings and an informative length. Questions,
+    lead-ins ending in ":", sentences announcing the article's structure and sentences
+    repeating the lead (the first paragraph, which the reader sees anyway) are never chosen,
+    nor near-duplicates of a point already chosen. The best 3-5 (more for longer articles)
+    are returned in reading order; none when the article has fewer than
+    :data:`MIN_ARTICLE_WORDS` words of running text.
     """
+    paragraphs = _paragraphs(doc)
+    sentences: list[tuple[str, bool]] = []  # (sentence, first of its paragraph)
+    for paragraph in paragraphs:
+        for n, sentence in enumerate(split_sentences(plain_text(paragraph.inlines))):
+            sentences.append((sentence, n == 0))
+    total_words = sum(len(s.split()) for s, _ in sentences)
+    if not sentences or total_words < MIN_ARTICLE_WORDS:
+        return KeyPointChoice(points=(), origin="none", words=total_words)
+    lead = set(split_sentences(plain_text(paragraphs[0].inlines)))
+
+    bags = [Counter(_content_words(s)) for s, _ in sentences]
+    df: Counter[str] = Counter(w for bag in bags for w in bag)
+    n = len(sentences)
+    idf = {w: math.log((1 + n) / (1 + c)) + 1 for w, c in df.items()}
+    vectors = [Counter({w: c * idf[w] for w, c in bag.items()}) for bag in bags]
+    whole: Counter[str] = Counter()
+    for vector in vectors:
+        whole.update(vector)
+    heading_words = set(_content_words(" ".join(
+        [doc.meta.title, *(plain_text(s.heading) for s in iter_sections(doc.sections))])))
+
+    raw: list[tuple[float, float, float, float]] = []
+    for index, ((sentence, first), vector) in enumerate(zip(sentences, vectors, strict=True)):
+        rest = whole.copy()
+        rest.subtract(vector)
+        centrality = _cosine(vector, +rest)
+        position = 0.6 * (1 - index / n) + (0.4 if first else 0.0)
+        content = set(bags[index])
+        headings = len(content & heading_words) / len(content) if content else 0.0
+        raw.append((position, centrality, headings, _length_score(len(sentence.split()))))
+    top = max((r[1] for r in raw), default=0.0) or 1.0
+
+    candidates: list[Candidate] = []
+    for index, ((sentence, _first), values) in enumerate(zip(sentences, raw, strict=True)):
+        features = {"position": values[0], "centrality": values[1] / top,
+                    "headings": min(1.0, 2 * values[2]), "length": values[3]}
+        score = sum(WEIGHTS[k] * v for k, v in features.items())
+        candidates.append(Candidate(
+            text=sentence, index=index, score=round(score, 4),
+            features={k: round(v, 3) for k, v in features.items()},
+            rejected=_rejection(sentence, len(sentence.split()), lead)))
+
+    wanted = min(limit, _wanted(total_words))
+    chosen: list[Candidate] = []
+    for candidate in sorted(candidates, key=lambda c: (-c.score, c.index)):
+        if len(chosen) == wanted:
+            break
+        if candidate.rejected:
+            continue
+        words = set(_content_words(candidate.text))
+        if any(_similar(words, set(_content_words(c.text))) for c in chosen):
+            continue
+        chosen.append(candidate)
+    picked = {c.index for c in chosen}
+    candidates = [dataclasses.replace(c, chosen=True) if c.index in picked else c
+                  for c in candidates]
+    points = tuple(_shorten(c.text) for c in sorted(chosen, key=lambda c: c.index))
+    return KeyPointChoice(points=points, origin="extracted" if points else "none",
+                          candidates=tuple(candidates), words=total_words)
+
+
+def choose_key_points(doc: Document, mode: KeyPointsMode = "auto",
+                      limit: int = MAX_KEY_POINTS) -> KeyPointChoice:
+    """The brief's key points: front matter ``key_points``, else the ``summary`` split into
+    sentences, else (``mode="auto"``) extracted (:func:`extract_key_points`)."""
+    if mode == "off":
+        return KeyPointChoice(points=(), origin="none")
     if doc.meta.key_points:
-        return doc.meta.key_points
-    points = _unique(_first_sentence(_first_paragraph(s)) for s in doc.sections)
-    if len(points) < MIN_KEY_POINTS:
-        deeper = _unique(_first_sentence(_own_first_paragraph(s))
-                         for s in iter_sections(doc.sections))
-        points = deeper if len(deeper) > len(points) else points
-    if len(points) < MIN_KEY_POINTS:
-        lead = _unique(sentence for block in doc.lead if isinstance(block, Paragraph)
-                       for sentence in split_sentences(plain_text(block.inlines)))
-        wanted = MIN_KEY_POINTS - len(points) if points else limit
-        points = _unique([*[s for s in lead if s not in points][:wanted], *points])
-    return tuple(_shorten(p) for p in points[:limit])
+        return KeyPointChoice(points=doc.meta.key_points[:limit], origin="key_points")
+    summary = split_sentences(doc.meta.summary or "")
+    if summary:
+        return KeyPointChoice(points=tuple(_shorten(s) for s in summary[:limit]),
+                              origin="summary")
+    if mode == "author":
+        return KeyPointChoice(points=(), origin="none")
+    return extract_key_points(doc, limit)
+
+
+def key_points(doc: Document, limit: int = MAX_KEY_POINTS,
+               mode: KeyPointsMode = "auto") -> tuple[str, ...]:
+    """The brief's key points (see :func:`choose_key_points`)."""
+    return choose_key_points(doc, mode, limit).points
 
 
 MAX_POINT_CHARS = 400
@@ -226,15 +393,16 @@ def description(doc: Document) -> str | None:
     return text
 
 
-def derive(doc: Document) -> Brief:
+def derive(doc: Document, key_points_mode: KeyPointsMode = "auto") -> Brief:
     """Everything a brief derives from ``doc``."""
-    return Brief(key_points=key_points(doc), reading_minutes=reading_minutes(doc),
-                 description=description(doc), short_title=short_title(doc.meta.title))
+    return Brief(key_points=key_points(doc, mode=key_points_mode),
+                 reading_minutes=reading_minutes(doc), description=description(doc),
+                 short_title=short_title(doc.meta.title))
 
 
-def attach(doc: Document) -> Document:
+def attach(doc: Document, key_points_mode: KeyPointsMode = "auto") -> Document:
     """``doc`` with its :class:`~lighthouse_docs.model.Brief` computed (once)."""
-    return dataclasses.replace(doc, brief=derive(doc))
+    return dataclasses.replace(doc, brief=derive(doc, key_points_mode))
 
 
 def brief_of(doc: Document) -> Brief:
@@ -244,15 +412,16 @@ def brief_of(doc: Document) -> Brief:
 
 
 def make_pack(title: str, documents: Iterable[Document], *, lang: str | None = None,
-              markings: tuple[str, ...] = ()) -> Pack:
+              markings: tuple[str, ...] = (), date: dt.date | None = None) -> Pack:
     """A combined brief of ``documents``: the one place its own data is derived from its
-    articles' — date (the latest), language (``lang``, else theirs), marking (the highest,
-    see ``checks.pack_marking``) and publisher (when they all share one)."""
+    articles' — language (``lang``, else theirs), marking (the highest, see
+    ``checks.pack_marking``) and publisher (when they all share one). Its date is ``date``
+    when given, else none of its own: the pack is dated when it is built (``render.cover_date``),
+    never by its newest article."""
     docs = tuple(documents)
     publishers = {d.meta.publisher for d in docs}
-    dates = [d.meta.date for d in docs if d.meta.date is not None]
     return Pack(title=title, documents=docs,
                 lang=pack_language((d.meta.lang for d in docs), lang),
-                date=max(dates) if dates else None,
+                date=date,
                 marking=pack_marking((d.meta.marking for d in docs), markings),
                 publisher=publishers.pop() if len(publishers) == 1 else None)

@@ -6,7 +6,8 @@ import the writers once — writes each output atomically and records what it bu
 output folder's manifest. A source that fails is reported and the others go on; the caller
 (``cli.py``) turns the :class:`BuildReport` into an exit code.
 
-Writers (and therefore WeasyPrint) are imported only when something must be rendered, so a build
+Writers (and therefore WeasyPrint), the parsers and what prepares a document (checks, links,
+typography, captions, key points) are imported only when something must be rendered, so a build
 with nothing to do stays fast.
 """
 
@@ -27,12 +28,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from . import __version__, readers
-from .brief import attach, make_pack
-from .checks import check_document
-from .config import FORMATS
+from .config import FORMATS, KeyPointsMode, Presentation
 from .diagnostics import Diagnostic, as_diagnostic, from_json
 from .errors import ConfigError, InputError, LighthouseError, OutputError, RenderError, UsageError
 from .limits import MAX_JOBS_PER_CPU, Limits, cap_jobs, map_limited, run_limited
@@ -49,8 +48,7 @@ from .output import (
     stale_outputs,
 )
 from .project import SOURCES_DIR, assign_names, display_path, output_name, shown, title_slug
-from .readers._common import bound_marking
-from .render import RenderOptions
+from .render import RenderOptions, warm_templates
 from .theme import PACKAGE_DIR, Theme
 from .writers import Output
 from .writers.resources import confined_files
@@ -113,7 +111,13 @@ class BuildRequest:
     marking: str | None = None
     markings: tuple[str, ...] = ()
     """Configured handling markings, lowest first (see ``Settings.markings``)."""
-    key_points: bool = True
+    key_points: KeyPointsMode = "auto"
+    presentation: Presentation = field(default_factory=Presentation)
+    """Notes, printed links, cover details and a combined brief's date (the project file)."""
+    image_max_side: int = 1600
+    """Longest side in pixels of images in the EPUB and HTML."""
+    image_dpi: int = 300
+    """Resolution of images in the PDF at their largest printed size."""
     strict: bool = False
     force: bool = False
     jobs: int = 1
@@ -175,14 +179,21 @@ class BuildReport:
         return not self.failed
 
 
-class BuildListener:
-    """Progress hooks; the default does nothing (the CLI subclasses it)."""
+class BuildListener(Protocol):
+    """Progress hooks; the methods here do nothing (the CLI's reporter has the same methods,
+    without importing this module before it builds)."""
 
     def planned(self, total: int, to_render: int) -> None:
         """All sources are planned; ``to_render`` of ``total`` must be rendered."""
+        return None
 
     def finished(self, result: SourceResult) -> None:
         """One source is done (built, up to date or failed)."""
+        return None
+
+
+class _Silent(BuildListener):
+    """The listener of a build nobody watches."""
 
 
 # --------------------------------------------------------------------------- fingerprints
@@ -224,16 +235,35 @@ def theme_fingerprint(theme: Theme) -> str:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ParseJob:
+    """A source to parse and check in the worker that renders it (not in the build's own
+    process, where sources would be parsed one after the other)."""
+
+    source: Path
+    display: str
+    data: bytes
+    """The bytes the build read and hashed: exactly these are parsed."""
+    lang: str | None
+    marking: str | None
+    markings: tuple[str, ...]
+    key_points: KeyPointsMode
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RenderJob:
     """One document (or pack) to render into some formats; sent to a worker process."""
 
     key: str
     display: str
     """How diagnostics name the source (or the combined brief)."""
-    subject: Document | Pack
+    subject: Document | Pack | ParseJob
+    """The document or pack, or the source the worker parses first."""
     formats: tuple[str, ...]
     options: RenderOptions
     writers: tuple[tuple[str, WriterRef], ...]
+    split: Limits | None = None
+    """Render each format in a process of its own, side by side, under these limits (set
+    when the build has more worker slots than jobs: one brief's EPUB beside its PDF)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -279,6 +309,24 @@ def warm_writers(refs: Sequence[WriterRef]) -> None:
             continue
 
 
+def warm_readers(sources: Iterable[Path]) -> None:
+    """Import the readers ``sources`` need and load their data (the structure model and its
+    vocabulary, the installed fonts' coverage for the checks) here, once, before the
+    processes that parse them are forked: each would otherwise load them again. Reads no
+    source."""
+    from .fonts import installed_coverage
+    from .readers import structure
+
+    formats = {readers.FORMATS_BY_SUFFIX.get(path.suffix.lower()) for path in sources}
+    if formats:
+        installed_coverage()  # the fonts the checks know of (fontconfig is asked once)
+    for fmt in sorted(f for f in formats if f is not None):
+        readers.parser_for(fmt)
+        if fmt in ("text", "docx"):  # both infer headings with the structure model
+            structure.vocabulary()
+            structure.shipped_model()
+
+
 def _warm_themes(jobs: Sequence[RenderJob]) -> None:
     """Let each writer module prepare what every job shares (parsed stylesheets, fonts) once
     here, through its optional ``warm(options)``, before the render processes are forked."""
@@ -298,20 +346,86 @@ def _warm_themes(jobs: Sequence[RenderJob]) -> None:
                 warm(job.options)
 
 
+def checked(doc: Document, display: str, *, marking: str | None, markings: Sequence[str],
+            key_points: KeyPointsMode) -> tuple[Document | None, list[Diagnostic], str | None]:
+    """``doc`` as every format renders it (links, typography, caption numbers, the marking
+    and the brief's derived data applied), what reading and checking found, and the failure
+    line of the first ``error`` diagnostic (then no document)."""
+    from . import captions
+    from .brief import attach
+    from .checks import check_document
+    from .fonts import installed_coverage
+    from .links import linkify
+    from .typography import typeset
+
+    fmt = doc.meta.source.format
+    found = [
+        *(as_diagnostic(w, source=display, stage="read", format=fmt) for w in doc.warnings),
+        # A marking given on the command line or in the config replaces the source's own.
+        *check_document(doc, markings=markings if marking is None else (),
+                        coverage=installed_coverage())]
+    errors = [d for d in found if d.severity == "error"]
+    if errors:
+        return None, found, f"{errors[0].location()}: {errors[0].message}"
+    # Bare addresses as links, typographic punctuation, caption numbers and the brief's
+    # derived data (key points, reading time, ...) are computed here, once, for every format
+    # the worker renders.
+    prepared = captions.number(typeset(linkify(_with_marking(doc, marking))))
+    return attach(prepared, key_points), found, None
+
+
+def _render_format(ref: WriterRef, subject: Document | Pack, options: RenderOptions) -> Output:
+    return resolve_writer(ref)(subject, options)
+
+
+def _render_formats(job: RenderJob, subject: Document | Pack) -> list[tuple[str, Output]]:
+    """Every format of ``job``, in its order: one after the other here, or side by side in
+    limited child processes (``job.split``).
+
+    :raises LighthouseError: a writer's error (or a child over its limits).
+    :raises RenderError: a writer crashed in its child.
+    """
+    writers = dict(job.writers)
+    if job.split is None or len(job.formats) < 2:
+        return [(fmt, _render_format(writers[fmt], subject, job.options))
+                for fmt in job.formats]
+    calls = [(fmt, functools.partial(_render_format, writers[fmt], subject, job.options))
+             for fmt in job.formats]
+    done: dict[str, Output] = {}
+    for fmt, outcome in map_limited(calls, job.split, workers=len(calls)):
+        if outcome.error is not None:
+            raise outcome.error
+        if outcome.value is None:
+            raise RenderError(f"{fmt}: {outcome.crash}")
+        done[fmt] = outcome.value
+    return [(fmt, done[fmt]) for fmt in job.formats]
+
+
 def render_job(job: RenderJob) -> RenderOutcome:
-    """Render ``job`` into every requested format; never raises.
+    """Parse (when the job carries a source) and render ``job`` into every requested format;
+    never raises.
 
     All formats are rendered before anything is written, so a source that fails in its EPUB
     does not leave a fresh PDF next to a stale EPUB.
     """
     started = time.perf_counter()
-    writers = dict(job.writers)
     outputs: list[tuple[str, bytes]] = []
     found: list[Diagnostic] = []
     pages: int | None = None
     try:
-        for fmt in job.formats:
-            result = resolve_writer(writers[fmt])(job.subject, job.options)
+        subject = job.subject
+        if isinstance(subject, ParseJob):
+            loaded = readers.load(subject.source, display_path=subject.display,
+                                  lang=subject.lang, data=subject.data)
+            doc, found, failure = checked(loaded, subject.display, marking=subject.marking,
+                                          markings=subject.markings,
+                                          key_points=subject.key_points)
+            if doc is None:
+                return RenderOutcome(key=job.key, error=failure, located=True,
+                                     diagnostics=tuple(found),
+                                     seconds=time.perf_counter() - started)
+            subject = doc
+        for fmt, result in _render_formats(job, subject):
             outputs.append((fmt, result.data))
             found.extend(as_diagnostic(w, source=job.display, stage="render", format=fmt)
                          for w in result.warnings)
@@ -320,7 +434,7 @@ def render_job(job: RenderJob) -> RenderOutcome:
     except LighthouseError as error:
         located = isinstance(error, InputError) and error.path is not None
         return RenderOutcome(key=job.key, error=str(error), located=located,
-                             seconds=time.perf_counter() - started)
+                             diagnostics=tuple(found), seconds=time.perf_counter() - started)
     except Exception as error:
         # Per-source isolation: a bug triggered by one source must not sink the batch.
         return RenderOutcome(
@@ -340,6 +454,14 @@ def _run_jobs(jobs: Sequence[RenderJob], workers: int, limits: Limits,
         return
     warm_writers(sorted({ref for job in jobs for _, ref in job.writers}, key=str))
     _warm_themes(jobs)
+    warm_templates()
+    warm_readers(job.subject.source for job in jobs if isinstance(job.subject, ParseJob))
+    if len(jobs) < workers:
+        # Spare worker slots: each brief's formats render side by side (the EPUB beside the
+        # PDF), each in a child under the same memory limit; the job's own process keeps the
+        # wall-clock limit (the children die with it).
+        split = dataclasses.replace(limits, seconds=None)
+        jobs = [dataclasses.replace(job, split=split) for job in jobs]
     calls = [(job.key, functools.partial(render_job, job)) for job in jobs]
     for key, outcome in map_limited(calls, limits, workers=workers, budgets=dict(spent)):
         if outcome.value is not None:
@@ -374,6 +496,12 @@ class _Planned:
     """When the source's bytes were read (before): of two builds, the later read is newer."""
     spent: float = 0.0
     """Seconds parsing took, off the source's wall-clock limit (:mod:`.limits`)."""
+    source: Path | None = None
+    """The source file (a part); None for an output plan."""
+    doc: Document | None = None
+    """The part's document, once parsed and checked."""
+    parts: list[_Planned] = field(default_factory=list)
+    """The sources an output is made of: one for a brief, all of them for a combined brief."""
 
 
 def _digest(*parts: object) -> str:
@@ -396,7 +524,8 @@ def _failure(display: str, error: LighthouseError | OSError,
 def _options_digest(request: BuildRequest, theme_fp: str) -> str:
     return _digest(tool_fingerprint(), theme_fp, request.formats, request.paper,
                    request.pdf_variant, request.lang, request.marking, request.markings,
-                   request.key_points, request.strict)
+                   request.key_points, request.strict, repr(request.presentation),
+                   request.image_max_side, request.image_dpi)
 
 
 def _with_marking(doc: Document, marking: str | None) -> Document:
@@ -405,10 +534,13 @@ def _with_marking(doc: Document, marking: str | None) -> Document:
     return dataclasses.replace(doc, meta=dataclasses.replace(doc.meta, marking=marking))
 
 
-def _render_options(request: BuildRequest, base_dir: Path, clock: dt.datetime) -> RenderOptions:
+def render_options(request: BuildRequest, base_dir: Path, clock: dt.datetime) -> RenderOptions:
+    """What every writer of ``request`` needs besides the document."""
     return RenderOptions(theme=request.theme, base_dir=base_dir, modified=clock,
                          paper=request.paper, pdf_variant=request.pdf_variant,
-                         key_points=request.key_points)
+                         key_points=request.key_points != "off",
+                         presentation=request.presentation,
+                         image_max_side=request.image_max_side, image_dpi=request.image_dpi)
 
 
 def _outputs_for(request: BuildRequest, name: str) -> tuple[Path, ...]:
@@ -420,88 +552,199 @@ def _up_to_date(request: BuildRequest, plan: _Planned) -> bool:
             and all(p.is_file() for p in plan.outputs))
 
 
-def _read(plan: _Planned, source: Path) -> bool:
-    """Read the source's bytes into ``plan``; on failure record it and return False."""
-    plan.read_ns = time.time_ns()
+def _read(part: _Planned) -> bool:
+    """Read the part's source bytes into it; on failure record it and return False."""
+    assert part.source is not None
+    part.read_ns = time.time_ns()
     try:
-        plan.data = readers.read_source(source, plan.display)
+        part.data = readers.read_source(part.source, part.display)
     except (OSError, InputError) as error:
-        plan.result = _failure(plan.display, error)
+        part.result = _failure(part.display, error)
         return False
     return True
 
 
-def _load(request: BuildRequest, plan: _Planned, source: Path) -> Document | None:
-    """Parse the bytes read into ``plan`` and check the document; None (and ``plan.result``
-    set) when it cannot be built: a reader error or an ``error`` diagnostic."""
+def _load(request: BuildRequest, part: _Planned) -> Document | None:
+    """Parse the bytes read into ``part`` and check the document (kept in ``part.doc``); None
+    (and ``part.result`` set) when it cannot be built: a reader error or an ``error``
+    diagnostic."""
+    if part.doc is not None or part.result is not None:
+        return part.doc
+    assert part.source is not None
     # Parsed in a child process under the source's limits (hostile input cannot hang or
     # exhaust the build); the time it took counts against the rendering's limit too.
     outcome = run_limited(functools.partial(
-        readers.load, source, display_path=plan.display, lang=request.lang, data=plan.data),
-        request.limits)
-    plan.spent += outcome.seconds
+        readers.load, part.source, display_path=part.display, lang=request.lang,
+        data=part.data), request.limits)
+    part.spent += outcome.seconds
     if outcome.error is not None:
-        plan.result = _failure(plan.display, outcome.error)
+        part.result = _failure(part.display, outcome.error)
         return None
     if outcome.value is None:
-        plan.result = SourceResult(source=plan.display, status="failed", trace=outcome.trace,
-                                   error=f"{plan.display}: {outcome.crash}")
+        part.result = SourceResult(source=part.display, status="failed", trace=outcome.trace,
+                                   error=f"{part.display}: {outcome.crash}")
         return None
-    doc = outcome.value
-    fmt = doc.meta.source.format
-    plan.diagnostics = [
-        *(as_diagnostic(w, source=plan.display, stage="read", format=fmt) for w in doc.warnings),
-        # A marking given on the command line or in the config replaces the source's own.
-        *check_document(doc, markings=request.markings if request.marking is None else ())]
-    errors = [d for d in plan.diagnostics if d.severity == "error"]
-    if errors:
-        first = errors[0]
-        plan.result = SourceResult(source=plan.display, status="failed",
-                                   diagnostics=tuple(plan.diagnostics),
-                                   error=f"{first.location()}: {first.message}")
-        return None
-    # The brief's derived data (key points, reading time, ...) is computed here, once, for
-    # every format the worker renders.
-    return attach(_with_marking(doc, request.marking))
+    part.doc, part.diagnostics, failure = checked(
+        outcome.value, part.display, marking=request.marking, markings=request.markings,
+        key_points=request.key_points)
+    if part.doc is None:
+        part.result = SourceResult(source=part.display, status="failed",
+                                   diagnostics=tuple(part.diagnostics), error=failure)
+    return part.doc
 
 
-def _plan_sources(request: BuildRequest, manifest: Mapping[str, dict[str, Any]],
-                  options_fp: str) -> list[_Planned]:
-    plans: list[_Planned] = []
-    docs: dict[str, Document] = {}
-    slugs: dict[str, str] = {}
+def _targets(request: BuildRequest) -> list[_Planned]:
+    """The outputs of this build, each with the sources it is made of: one brief per source,
+    or one combined brief of all of them (a brief is a combined brief of one source that is
+    not bound as a part)."""
+    def part(source: Path, key: str) -> _Planned:
+        return _Planned(key=key, display=display_path(source, request.root), source=source)
+
+    if request.combine is None:
+        singles = [part(s, s.resolve().as_posix()) for s in request.sources]
+        return [_Planned(key=p.key, display=p.display, parts=[p]) for p in singles]
+    name = title_slug(request.combine)
+    return [_Planned(key=f"{COMBINED_KEY_PREFIX}{name}", display=request.combine, name=name,
+                     parts=[part(s, s.as_posix()) for s in request.sources])]
+
+
+def _failed(request: BuildRequest, plan: _Planned) -> list[_Planned]:
+    """The plans to report for an output some of whose sources failed: a brief fails with its
+    source's reason; a combined brief lists each failed source (all of them: the ones read
+    are parsed too), then fails itself."""
+    if _is_brief(plan):
+        plan.result = plan.parts[0].result
+        return [plan]
+    for part in plan.parts:
+        if part.result is None:
+            _load(request, part)
+    failed = [p for p in plan.parts if p.result is not None]
+    plan.result = SourceResult(
+        source=plan.display, status="failed",
+        diagnostics=tuple(d for p in plan.parts if p.result is None for d in p.diagnostics),
+        error=f"{plan.display}: {len(failed)} source(s) failed; not combined")
+    return [*failed, plan]
+
+
+def _is_brief(plan: _Planned) -> bool:
+    """Whether ``plan`` is a brief of one source (not a combined brief)."""
+    return not plan.key.startswith(COMBINED_KEY_PREFIX)
+
+
+def _sort_key(doc: Document) -> tuple[bool, dt.date]:
+    return (doc.meta.date is None, doc.meta.date or dt.date.min)
+
+
+def _plan(request: BuildRequest, manifest: Mapping[str, dict[str, Any]],
+          options_fp: str) -> list[_Planned]:
+    """Plan every output of the build, brief or combined brief, in one path: read its sources
+    once, stamp its clock, name it, compare it with the manifest; only what is out of date is
+    parsed (a title-named brief is parsed to be named) and gets its render job.
+
+    :returns: the plans in report order (the failed sources of a combined brief before it).
+    """
+    plans = _targets(request)
     sources_dir = request.root.resolve() / SOURCES_DIR
-    for source in request.sources:
-        key, display = source.resolve().as_posix(), display_path(source, request.root)
-        plan = _Planned(key=key, display=display)
-        plans.append(plan)
-        if not _read(plan, source):
+    for plan in plans:
+        for part in plan.parts:
+            _read(part)
+        if any(p.result is not None for p in plan.parts):
             continue
         try:
-            clock = build_clock(source)
+            clock = build_clock(*(p.source for p in plan.parts if p.source is not None))
         except (OSError, ConfigError) as error:
-            plan.result = _failure(display, error)
+            plan.result = _failure(plan.display, error)
             continue
-        plan.seen = manifest.get(key)
+        plan.seen = manifest.get(plan.key)
         old = plan.seen or {}
-        sha = hashlib.sha256(plan.data).hexdigest()
-        slug_key = _digest(sha, display, request.lang, tool_fingerprint(), request.names)
-        if request.names == "source":
-            slugs[key] = output_name(source, sources_dir)
-        elif old.get("slug_key") == slug_key and isinstance(old.get("slug"), str):
-            slugs[key] = old["slug"]
-        else:
-            doc = _load(request, plan, source)
-            if doc is None:
-                continue
-            docs[key] = doc
-            slugs[key] = title_slug(doc.meta.title, fallback=source.stem)
-        plan.entry = {"slug": slugs[key], "slug_key": slug_key, "clock": clock.isoformat(),
-                      "sha": sha, "read_ns": plan.read_ns, "previous_key": old.get("key"),
-                      "previous_pages": old.get("pages"),
+        shas = [(p.display, hashlib.sha256(p.data).hexdigest()) for p in plan.parts]
+        single = _is_brief(plan)
+        plan.entry = {"sha": shas[0][1] if single else _digest(shas),
+                      "clock": clock.isoformat(), "read_ns": min(p.read_ns for p in plan.parts),
+                      "previous_key": old.get("key"), "previous_pages": old.get("pages"),
                       "previous_diagnostics": old.get("diagnostics"),
                       "previous_outputs": old.get("outputs", []),
                       "previous_stale": old.get("stale", [])}
+        if not single:
+            plan.entry["slug"] = plan.name
+            continue
+        [part] = plan.parts
+        assert part.source is not None
+        slug_key = _digest(plan.entry["sha"], plan.display, request.lang, tool_fingerprint(),
+                           request.names)
+        if request.names == "source":
+            slug = output_name(part.source, sources_dir)
+        elif old.get("slug_key") == slug_key and isinstance(old.get("slug"), str):
+            slug = old["slug"]
+        else:
+            doc = _load(request, part)
+            if doc is None:
+                continue
+            slug = title_slug(doc.meta.title, fallback=part.source.stem)
+        plan.entry.update(slug=slug, slug_key=slug_key)
+    _name(request, plans, manifest)
+    planned: list[_Planned] = []
+    for plan in plans:
+        if plan.result is None and any(p.result is not None for p in plan.parts):
+            planned.extend(_failed(request, plan))
+            continue
+        planned.append(plan)
+        if plan.result is not None:
+            continue
+        plan.outputs = _outputs_for(request, plan.name)
+        plan.entry["key"] = _digest(options_fp, plan.entry["sha"], plan.display,
+                                    plan.entry["clock"], plan.name,
+                                    None if _is_brief(plan) else request.sort)
+        if _up_to_date(request, plan):
+            continue
+        if _is_brief(plan) and plan.parts[0].doc is None:
+            # Parsed by the worker that renders it: sources are parsed in parallel, and the
+            # parsing counts against the job's own limits.
+            [part] = plan.parts
+            assert part.source is not None
+            plan.job = RenderJob(
+                key=plan.key, display=plan.display, formats=request.formats,
+                options=render_options(request, part.source.parent,
+                                        dt.datetime.fromisoformat(plan.entry["clock"])),
+                writers=tuple((fmt, request.writers[fmt]) for fmt in request.formats),
+                subject=ParseJob(source=part.source, display=part.display, data=part.data,
+                                 lang=request.lang, marking=request.marking,
+                                 markings=request.markings, key_points=request.key_points))
+            continue
+        docs = [_load(request, part) for part in plan.parts]
+        if any(doc is None for doc in docs):
+            planned[-1:] = _failed(request, plan)
+            continue
+        loaded = [doc for doc in docs if doc is not None]
+        plan.diagnostics = [d for part in plan.parts for d in part.diagnostics]
+        sources = [p.source for p in plan.parts if p.source is not None]
+        subject: Document | Pack
+        if _is_brief(plan):
+            [subject], base_dir = loaded, sources[0].parent
+            # Parsing counts against the source's own wall-clock limit.
+            plan.spent = plan.parts[0].spent
+        else:
+            if request.sort == "date":
+                loaded.sort(key=_sort_key)
+            from .brief import make_pack
+
+            subject = make_pack(plan.display, loaded, lang=request.lang,
+                                markings=request.markings, date=request.presentation.date)
+            base_dir = Path(os.path.commonpath([s.resolve().parent for s in sources]))
+        plan.job = RenderJob(
+            key=plan.key, display=plan.display, subject=subject, formats=request.formats,
+            options=render_options(request, base_dir,
+                                    dt.datetime.fromisoformat(plan.entry["clock"])),
+            writers=tuple((fmt, request.writers[fmt]) for fmt in request.formats))
+    return planned
+
+
+def _name(request: BuildRequest, plans: Sequence[_Planned],
+          manifest: Mapping[str, dict[str, Any]]) -> None:
+    """Give every brief its output name: its source's (``names="source"``) or its title's,
+    ``-2``, ``-3`` for equal titles; a combined brief is named after its title already."""
+    slugs = {p.key: p.entry["slug"] for p in plans
+             if p.result is None and _is_brief(p) and "slug" in p.entry}
     if request.names == "source":
         names = slugs
     else:
@@ -512,76 +755,8 @@ def _plan_sources(request: BuildRequest, manifest: Mapping[str, dict[str, Any]],
                   and isinstance(e.get("slug"), str) and Path(k).is_file()}
         names = assign_names({**claims, **slugs})
     for plan in plans:
-        if plan.result is not None:
-            continue
-        plan.name = names[plan.key]
-        plan.outputs = _outputs_for(request, plan.name)
-        plan.entry["key"] = _digest(options_fp, plan.entry["sha"], plan.display,
-                                    plan.entry["clock"], plan.name)
-        if _up_to_date(request, plan):
-            continue
-        source = Path(plan.key)
-        loaded = docs.get(plan.key) or _load(request, plan, source)
-        if loaded is None:
-            continue
-        plan.job = RenderJob(
-            key=plan.key, display=plan.display, subject=loaded, formats=request.formats,
-            options=_render_options(request, source.parent,
-                                    dt.datetime.fromisoformat(plan.entry["clock"])),
-            writers=tuple((fmt, request.writers[fmt]) for fmt in request.formats))
-    return plans
-
-
-def _sort_key(doc: Document) -> tuple[bool, dt.date]:
-    return (doc.meta.date is None, doc.meta.date or dt.date.min)
-
-
-def _plan_combined(request: BuildRequest, manifest: Mapping[str, dict[str, Any]],
-                   options_fp: str) -> list[_Planned]:
-    title = request.combine or ""
-    name = title_slug(title)
-    plan = _Planned(key=f"{COMBINED_KEY_PREFIX}{name}", display=title, name=name)
-    plan.outputs = _outputs_for(request, name)
-    failures: list[_Planned] = []
-    docs: list[Document] = []
-    shas: list[tuple[str, str]] = []
-    parts: list[_Planned] = []
-    for source in request.sources:
-        display = display_path(source, request.root)
-        part = _Planned(key=source.as_posix(), display=display)
-        parts.append(part)
-        doc = _load(request, part, source) if _read(part, source) else None
-        if doc is None:
-            failures.append(part)
-            continue
-        plan.diagnostics.extend(part.diagnostics)
-        docs.append(doc)
-        shas.append((display, hashlib.sha256(part.data).hexdigest()))
-    if failures:
-        plan.result = SourceResult(source=title, status="failed",
-                                   diagnostics=tuple(plan.diagnostics),
-                                   error=f"{title}: {len(failures)} source(s) failed; "
-                                         "not combined")
-        return [*failures, plan]
-    if request.sort == "date":
-        docs.sort(key=_sort_key)
-    clock = build_clock(*request.sources)
-    plan.seen = manifest.get(plan.key)
-    old = plan.seen or {}
-    plan.entry = {"key": _digest(options_fp, shas, request.sort, title, clock.isoformat()),
-                  "sha": _digest(shas), "read_ns": min(p.read_ns for p in parts),
-                  "previous_key": old.get("key"), "previous_pages": old.get("pages"),
-                  "previous_diagnostics": old.get("diagnostics"),
-                  "previous_outputs": old.get("outputs", []),
-                  "previous_stale": old.get("stale", []), "slug": name}
-    if _up_to_date(request, plan):
-        return [plan]
-    pack = make_pack(title, docs, lang=request.lang, markings=request.markings)
-    base_dir = Path(os.path.commonpath([s.resolve().parent for s in request.sources]))
-    plan.job = RenderJob(key=plan.key, display=title, subject=pack, formats=request.formats,
-                         options=_render_options(request, base_dir, clock),
-                         writers=tuple((f, request.writers[f]) for f in request.formats))
-    return [plan]
+        if plan.key in slugs:
+            plan.name = names[plan.key]
 
 
 # --------------------------------------------------------------------------- the build
@@ -704,20 +879,22 @@ def run(request: BuildRequest, listener: BuildListener | None = None) -> BuildRe
         source or another source's output; nothing is written then.
     :raises OutputError: the output folder's manifest cannot be written.
     """
-    listener = listener or BuildListener()
+    listener = listener or _Silent()
     unknown = [f for f in request.formats if f not in request.writers]
     if unknown or not request.formats:
         raise ConfigError(f"no writer for format(s) {', '.join(unknown) or '(none)'}",
                           key="formats")
     build_clock()  # a malformed SOURCE_DATE_EPOCH is a configuration error, not N failures
-    marking, too_long = bound_marking(request.marking, "--marking")
-    for warning in too_long:
-        logger.warning("%s", warning)
-    request = dataclasses.replace(request, marking=marking)
+    if request.marking is not None:
+        from .readers._common import bound_marking
+
+        marking, too_long = bound_marking(request.marking, "--marking")
+        for warning in too_long:
+            logger.warning("%s", warning)
+        request = dataclasses.replace(request, marking=marking)
     manifest = read_manifest(request.output)
     options_fp = _options_digest(request, theme_fingerprint(request.theme))
-    planner = _plan_combined if request.combine is not None else _plan_sources
-    plans = planner(request, manifest, options_fp)
+    plans = _plan(request, manifest, options_fp)
     _claims(request, plans, manifest)
     if request.output.is_dir():
         # Only temporary files of outputs the manifest records or this build writes: a

@@ -8,10 +8,11 @@ through the same validators (:func:`apply`); nothing else reads configuration.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import difflib
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -27,6 +28,10 @@ PAPERS: tuple[Paper, ...] = ("a4", "letter")
 FORMATS: tuple[str, ...] = ("pdf", "epub", "html")
 """Every output format, in the order outputs are listed."""
 DEFAULT_FORMATS: tuple[str, ...] = ("pdf", "epub")
+KeyPointsMode = Literal["auto", "author", "off"]
+"""Where a brief's key points come from (``brief.choose_key_points``): the author's (front
+matter ``key_points``, else ``summary``), else extracted (``auto``); the author's only
+(``author``); none (``off``, spelled ``false`` in the project file)."""
 
 # WeasyPrint 70's ``weasyprint.pdf.VARIANTS``, spelled out so that reading a configuration never
 # imports WeasyPrint (a build with nothing to do must stay fast).
@@ -37,6 +42,31 @@ PDF_VARIANTS: tuple[str, ...] = (
 )
 PLAIN_PDF = "none"
 """The ``pdf_variant`` value that asks for a plain (untagged) PDF."""
+
+
+NotesPlacement = Literal["end", "foot"]
+LinksInPrint = Literal["inline", "notes", "hidden"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Presentation:
+    """How a brief presents itself beyond its text: notes, printed links and the cover's
+    institutional details (all from the project file)."""
+
+    notes: NotesPlacement = "end"
+    """PDF notes at the end of each article, or at the foot of the page that calls them."""
+    links: LinksInPrint = "inline"
+    """How the PDF shows an outside link's address to paper readers: after the link text,
+    as a numbered note, or not at all (EPUB and HTML keep plain links)."""
+    organisation: str | None = None
+    """The organisation issuing the brief, at the top of the cover."""
+    reference: str | None = None
+    """A reference number printed on the cover."""
+    version: str | None = None
+    prepared_for: str | None = None
+    """Who the brief is for ("Minister of Energy")."""
+    date: dt.date | None = None
+    """The date of a combined brief (default: the build date)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -59,8 +89,12 @@ class Settings:
     formats: tuple[str, ...] = DEFAULT_FORMATS
     jobs: int | None = None
     """Worker processes; None = the number of CPUs."""
-    key_points: bool = True
+    key_points: KeyPointsMode = "auto"
     pdf_variant: str | None = "pdf/ua-1"
+    image_max_side: int = 1600
+    """Longest side in pixels of images in the EPUB and HTML (they are downscaled to it)."""
+    image_dpi: int = 300
+    """Resolution of images in the PDF at the largest size they print (downscaled to it)."""
     time_limit: float | None = DEFAULT_SECONDS
     """Wall-clock seconds one source may take to parse and render; None = no limit."""
     memory_limit: int | None = DEFAULT_MEMORY_MB
@@ -68,6 +102,7 @@ class Settings:
     output_names: Literal["source", "title"] = "source"
     """Output base names: the source file's (``sources/x.txt`` -> ``output/x.pdf``), or the
     document title's (``title``)."""
+    presentation: Presentation = field(default_factory=Presentation)
     file: Path | None = None
     """The configuration file these settings came from, if any (for messages)."""
 
@@ -162,6 +197,47 @@ def _bool(value: object, file: Path | None, key: str) -> bool:
     return value
 
 
+def _key_points(value: object, file: Path | None, key: str) -> KeyPointsMode:
+    # true/false as well: the switch this key was before it named a source (and --key-points).
+    if value is True or value == "auto":
+        return "auto"
+    if value is False or value == "off":
+        return "off"
+    if value == "author":
+        return "author"
+    raise ConfigError(f'expected "auto", "author" or false, got {value!r}', file=file, key=key)
+
+
+def _notes(value: object, file: Path | None, key: str) -> NotesPlacement:
+    text = _expect_str(value, file, key).lower()
+    if text == "foot":
+        return "foot"
+    if text != "end":
+        raise ConfigError(f'expected "end" or "foot", got {value!r}', file=file, key=key)
+    return "end"
+
+
+def _links(value: object, file: Path | None, key: str) -> LinksInPrint:
+    text = _expect_str(value, file, key).lower()
+    for choice in ("inline", "notes", "hidden"):
+        if text == choice:
+            return choice
+    raise ConfigError(f'expected "inline", "notes" or "hidden", got {value!r}', file=file,
+                      key=key)
+
+
+def _date(value: object, file: Path | None, key: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(_expect_str(value, file, key))
+    except ValueError:
+        raise ConfigError(f"expected a date such as 2026-01-31, got {value!r}", file=file,
+                          key=key) from None
+
+
 def _pdf_variant(value: object, file: Path | None, key: str) -> str | None:
     return parse_pdf_variant(_expect_str(value, file, key), file=file, key=key)
 
@@ -198,6 +274,16 @@ def _language(value: object, file: Path | None, key: str) -> str:
     return tag
 
 
+def _int_between(low: int, high: int) -> Callable[[object, Path | None, str], int]:
+    def validate(value: object, file: Path | None, key: str) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ConfigError(f"expected a whole number from {low} to {high}, got {value!r}",
+                              file=file, key=key)
+        return value
+
+    return validate
+
+
 def _markings(value: object, file: Path | None, key: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not value:
         raise ConfigError("expected a non-empty list of markings, lowest first", file=file,
@@ -213,7 +299,9 @@ Validator = Callable[[object, "Path | None", str], _T]
 
 KNOWN_KEYS: tuple[str, ...] = ("paper", "style", "language", "marking", "markings", "output",
                                "formats", "jobs", "key_points", "pdf_variant", "output_names",
-                               "time_limit", "memory_limit")
+                               "time_limit", "memory_limit", "notes", "links", "organisation",
+                               "reference", "version", "prepared_for", "date", "image_max_side",
+                               "image_dpi")
 """The one list of what a project file (or the command line, through :func:`apply`) may set."""
 
 
@@ -247,11 +335,21 @@ def apply(base: Settings, table: Mapping[str, object], *, file: Path | None = No
         output=pick("output", _output, base.output),
         formats=pick("formats", _formats, base.formats),
         jobs=pick("jobs", _jobs, base.jobs),
-        key_points=pick("key_points", _bool, base.key_points),
+        key_points=pick("key_points", _key_points, base.key_points),
         pdf_variant=pick("pdf_variant", _pdf_variant, base.pdf_variant),
+        image_max_side=pick("image_max_side", _int_between(64, 10000), base.image_max_side),
+        image_dpi=pick("image_dpi", _int_between(72, 1200), base.image_dpi),
         time_limit=pick("time_limit", parse_time_limit, base.time_limit),
         memory_limit=pick("memory_limit", parse_memory_limit, base.memory_limit),
         output_names=pick("output_names", _output_names, base.output_names),
+        presentation=Presentation(
+            notes=pick("notes", _notes, base.presentation.notes),
+            links=pick("links", _links, base.presentation.links),
+            organisation=pick("organisation", _expect_str, base.presentation.organisation),
+            reference=pick("reference", _expect_str, base.presentation.reference),
+            version=pick("version", _expect_str, base.presentation.version),
+            prepared_for=pick("prepared_for", _expect_str, base.presentation.prepared_for),
+            date=pick("date", _date, base.presentation.date)),
         file=file if file is not None else base.file,
     )
     if settings.marking and settings.markings and not any(

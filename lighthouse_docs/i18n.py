@@ -40,6 +40,15 @@ class Labels:
     start_of_content: str
     landmarks: str
     untitled: str
+    figure: str
+    """The word before a figure's number: "Figure 1"."""
+    table: str
+    """The word before a table's number: "Table 1"."""
+    compiled: str
+    """Labels the build date on a cover when the source gives no date of its own."""
+    reference: str
+    version: str
+    prepared_for: str
     accessibility_summary: str
     """Sentence for EPUB ``schema:accessibilitySummary``."""
 
@@ -59,7 +68,9 @@ TABLES: dict[str, Labels] = {
         minutes_read="{n} min read", notes="Notes", cover="Cover", title_page="Title page",
         summary="Summary", marking="Marking", part="Part", by="By",
         start_of_content="Start of content", landmarks="Landmarks", untitled="Untitled",
-        accessibility_summary=(
+        figure="Figure", table="Table",
+        compiled="Compiled", reference="Reference", version="Version",
+        prepared_for="Prepared for", accessibility_summary=(
             "This publication has a navigable table of contents, headings in a logical "
             "order and text alternatives for its images; it has no known hazards."
         ),
@@ -70,7 +81,9 @@ TABLES: dict[str, Labels] = {
         minutes_read="{n} menit baca", notes="Catatan", cover="Sampul",
         title_page="Halaman Judul", summary="Ringkasan", marking="Klasifikasi", part="Bagian",
         by="Oleh", start_of_content="Awal isi", landmarks="Penanda", untitled="Tanpa judul",
-        accessibility_summary=(
+        figure="Gambar", table="Tabel",
+        compiled="Disusun", reference="Nomor", version="Versi",
+        prepared_for="Disiapkan untuk", accessibility_summary=(
             "Publikasi ini memiliki daftar isi yang dapat dinavigasi, judul bagian dalam urutan "
             "yang logis dan teks alternatif untuk gambarnya; tidak ada bahaya yang diketahui."
         ),
@@ -82,7 +95,9 @@ TABLES: dict[str, Labels] = {
         title_page="Titelseite", summary="Zusammenfassung", marking="Einstufung", part="Teil",
         by="Von", start_of_content="Beginn des Inhalts", landmarks="Orientierungspunkte",
         untitled="Ohne Titel",
-        accessibility_summary=(
+        figure="Abbildung", table="Tabelle",
+        compiled="Erstellt", reference="Aktenzeichen", version="Version",
+        prepared_for="Erstellt für", accessibility_summary=(
             "Diese Publikation hat ein navigierbares Inhaltsverzeichnis, logisch geordnete "
             "Überschriften und Textalternativen für Bilder; bekannte Gefahren gibt es keine."
         ),
@@ -94,7 +109,9 @@ TABLES: dict[str, Labels] = {
         title_page="Page de titre", summary="Résumé", marking="Classification", part="Partie",
         by="Par", start_of_content="Début du contenu", landmarks="Repères",
         untitled="Sans titre",
-        accessibility_summary=(
+        figure="Figure", table="Tableau",
+        compiled="Compilé le", reference="Référence", version="Version",
+        prepared_for="Préparé pour", accessibility_summary=(
             "Cette publication comporte une table des matières navigable, des titres dans un "
             "ordre logique et des alternatives textuelles aux images ; aucun danger connu."
         ),
@@ -106,7 +123,9 @@ TABLES: dict[str, Labels] = {
         title_page="Portada", summary="Resumen", marking="Clasificación", part="Parte",
         by="Por", start_of_content="Inicio del contenido", landmarks="Puntos de referencia",
         untitled="Sin título",
-        accessibility_summary=(
+        figure="Figura", table="Tabla",
+        compiled="Compilado", reference="Referencia", version="Versión",
+        prepared_for="Preparado para", accessibility_summary=(
             "Esta publicación tiene un índice navegable, encabezados en orden lógico y textos "
             "alternativos para sus imágenes; no tiene peligros conocidos."
         ),
@@ -118,7 +137,9 @@ TABLES: dict[str, Labels] = {
         title_page="Titelpagina", summary="Samenvatting", marking="Rubricering", part="Deel",
         by="Door", start_of_content="Begin van de inhoud", landmarks="Oriëntatiepunten",
         untitled="Zonder titel",
-        accessibility_summary=(
+        figure="Figuur", table="Tabel",
+        compiled="Samengesteld", reference="Kenmerk", version="Versie",
+        prepared_for="Opgesteld voor", accessibility_summary=(
             "Deze publicatie heeft een navigeerbare inhoudsopgave, koppen in logische volgorde "
             "en tekstalternatieven voor afbeeldingen; er zijn geen bekende risico's."
         ),

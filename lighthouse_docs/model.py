@@ -158,6 +158,11 @@ class Image:
     alt: str
     title: str | None = None
     caption: tuple[Inline, ...] = ()
+    source: tuple[Inline, ...] = ()
+    """Where the figure comes from, as the article says it ("Source: BPS", "Foto: Antara")."""
+    label: str | None = None
+    """The caption's number as shown ("Figure 1", "Gambar 1"); set by ``captions.number``
+    between reading and rendering, None for an uncaptioned image."""
     line: int | None = None
 
 
@@ -187,6 +192,10 @@ class Table:
     body: tuple[TableRow, ...]
     align: tuple[Alignment, ...] = ()
     caption: tuple[Inline, ...] = ()
+    source: tuple[Inline, ...] = ()
+    """Where the data come from, as the article says it ("Sumber: BPS")."""
+    label: str | None = None
+    """The caption's number as shown ("Table 1", "Tabel 1"); see :attr:`Image.label`."""
     line: int | None = None
 
 

@@ -15,30 +15,8 @@ from typing import Any, TypeVar
 
 from slugify import slugify
 
-from .model import (
-    Block,
-    BlockQuote,
-    BulletList,
-    Code,
-    CodeBlock,
-    Document,
-    Emphasis,
-    FlowItem,
-    Heading,
-    Image,
-    Inline,
-    InlineImage,
-    LineBreak,
-    Link,
-    OrderedList,
-    Paragraph,
-    Section,
-    Strikethrough,
-    Strong,
-    Table,
-    Text,
-    ThematicBreak,
-)
+from . import model
+from .model import Block, Document, Heading, Paragraph, Section
 
 RESERVED_IDS = frozenset(
     {"cover", "title", "titlepage", "toc", "toc-title", "contents", "key-points",
@@ -59,17 +37,17 @@ _WORD = re.compile(r"\w+")
 _XML_ID_START = re.compile(r"^[a-z]")
 
 
-def plain_text(inlines: Iterable[Inline]) -> str:
+def plain_text(inlines: Iterable[model.Inline]) -> str:
     """The text a reader sees, without markup (footnote references dropped, images as alt)."""
     parts: list[str] = []
     for inline in inlines:
-        if isinstance(inline, Text | Code):
+        if isinstance(inline, model.Text | model.Code):
             parts.append(inline.text)
-        elif isinstance(inline, Emphasis | Strong | Strikethrough | Link):
+        elif isinstance(inline, model.Emphasis | model.Strong | model.Strikethrough | model.Link):
             parts.append(plain_text(inline.children))
-        elif isinstance(inline, InlineImage):
+        elif isinstance(inline, model.InlineImage):
             parts.append(inline.alt)
-        elif isinstance(inline, LineBreak):
+        elif isinstance(inline, model.LineBreak):
             parts.append(" ")
     return "".join(parts)
 
@@ -78,19 +56,19 @@ def block_text(block: Block) -> str:
     """All the words of a block as one string (list items and cells joined by spaces)."""
     if isinstance(block, Paragraph):
         return plain_text(block.inlines)
-    if isinstance(block, BulletList | OrderedList):
+    if isinstance(block, model.BulletList | model.OrderedList):
         return " ".join(block_text(b) for item in block.items for b in item)
-    if isinstance(block, BlockQuote):
+    if isinstance(block, model.BlockQuote):
         return " ".join(block_text(b) for b in block.blocks)
-    if isinstance(block, CodeBlock):
+    if isinstance(block, model.CodeBlock):
         return block.text
-    if isinstance(block, Image):
+    if isinstance(block, model.Image):
         return " ".join(filter(None, [block.alt, plain_text(block.caption)]))
-    if isinstance(block, Table):
+    if isinstance(block, model.Table):
         rows = (*block.head, *block.body)
         cells = [plain_text(c.inlines) for r in rows for c in r.cells]
         return " ".join(filter(None, [*cells, plain_text(block.caption)]))
-    if isinstance(block, ThematicBreak):
+    if isinstance(block, model.ThematicBreak):
         return ""
     raise TypeError(f"not a block: {block!r}")  # pragma: no cover - the union is closed
 
@@ -194,7 +172,7 @@ class _OpenSection:
 
 
 def sectionize(
-    items: Iterable[FlowItem], *, slugs: SlugRegistry | None = None
+    items: Iterable[model.FlowItem], *, slugs: SlugRegistry | None = None
 ) -> tuple[tuple[Block, ...], tuple[Section, ...]]:
     """Split a flat stream into the lead and a section tree.
 

@@ -223,7 +223,7 @@ style = "{style_name}"          # a folder under styles/, or a packaged theme na
 # output = "output"             # output folder, relative to this file
 # formats = ["pdf", "epub"]     # any of "pdf", "epub", "html"
 # jobs = "auto"                 # worker processes, or "auto" for one per CPU
-# key_points = true             # show the key points box
+# key_points = "auto"           # "auto", "author" (front matter only) or false
 # pdf_variant = "pdf/ua-1"      # a WeasyPrint PDF variant, or "none"
 # output_names = "source"      # "source": sources/x.txt -> output/x.pdf; "title": by title
 """

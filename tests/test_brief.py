@@ -6,6 +6,9 @@ import pytest
 
 from lighthouse_docs.brief import (
     MAX_KEY_POINTS,
+    MIN_ARTICLE_WORDS,
+    MIN_KEY_POINTS,
+    choose_key_points,
     key_points,
     reading_minutes,
     split_sentences,
@@ -19,6 +22,7 @@ from lighthouse_docs.model import (
     SourceInfo,
     Text,
 )
+from lighthouse_docs.outline import plain_text
 
 SPLITS = [
     # plain ends
@@ -113,44 +117,6 @@ def _doc(*, lead: tuple[Paragraph, ...] = (), sections: tuple[Section, ...] = ()
     return Document(meta=meta, lead=lead, sections=sections)
 
 
-def test_key_points_are_first_sentences_of_top_sections() -> None:
-    doc = _doc(sections=(
-        _section(1, _p("Dr. Smith met the U.S. envoy on Monday. They talked.")),
-        _section(2, _p("Harga naik 2,5 persen, dll. Pemerintah bereaksi.")),
-    ))
-    assert key_points(doc) == ("Dr. Smith met the U.S. envoy on Monday.",
-                               "Harga naik 2,5 persen, dll.")
-
-
-def test_key_points_at_most_five_and_deterministic() -> None:
-    doc = _doc(sections=tuple(_section(n, _p(f"Point number {n} here. More.")) for n in range(9)))
-    assert len(key_points(doc)) == MAX_KEY_POINTS == 5
-    assert key_points(doc) == key_points(doc)
-    assert key_points(doc)[0] == "Point number 0 here."
-
-
-def test_key_points_from_front_matter_win() -> None:
-    doc = _doc(sections=(_section(1, _p("Extracted. No.")),), points=("Mine.", "Yours."))
-    assert key_points(doc) == ("Mine.", "Yours.")
-
-
-def test_key_points_from_subsection_when_section_starts_without_text() -> None:
-    child = Section(id="c", level=3, heading=(Text(text="Sub"),), blocks=(_p("Inner first. Two."),))
-    doc = _doc(sections=(_section(1, children=(child,)),))
-    assert key_points(doc) == ("Inner first.",)
-
-
-def test_key_points_without_sections_come_from_the_lead() -> None:
-    doc = _doc(lead=(_p("One. Two."), _p("Three.")))
-    assert key_points(doc) == ("One.", "Two.", "Three.")
-    assert key_points(_doc()) == ()
-
-
-def test_duplicate_points_are_dropped() -> None:
-    doc = _doc(sections=(_section(1, _p("Same. A.")), _section(2, _p("Same. B."))))
-    assert key_points(doc) == ("Same.",)
-
-
 def test_reading_time_rounds_up_and_is_at_least_one_minute() -> None:
     assert reading_minutes(_doc()) == 1
     words = " ".join(["kata"] * 401)
@@ -159,16 +125,105 @@ def test_reading_time_rounds_up_and_is_at_least_one_minute() -> None:
     assert reading_minutes(doc) == 3
 
 
+FILLER = {
+    "Budget reform": (
+        "Provincial treasuries now publish their budgets every quarter instead of once a year. "
+        "Auditors found that transfers to districts arrive four months earlier than before. "
+        "District officials say the earlier money lets them hire teachers before term starts. "
+        "Several provinces still report spending by ministry rather than by programme. "
+        "Finance ministers from the region met in March to compare their reporting rules."),
+    "Health": (
+        "Clinic budgets grew fastest in the poorest districts, where staffing was thinnest. "
+        "Nurses in remote clinics received hardship allowances for the first time in 2024. "
+        "Vaccination rates in those districts rose from sixty to eighty percent in two years. "
+        "Medicine stock-outs remain common because procurement is still run from the capital. "
+        "A pilot lets twelve district hospitals buy essential drugs from approved suppliers."),
+    "Schools": (
+        "School grants now follow pupils, so growing districts receive more money each year. "
+        "Head teachers can spend up to a quarter of the grant on repairs without approval. "
+        "Test scores improved most in schools that used the grant to hire assistant teachers. "
+        "Rural schools still struggle to attract qualified teachers despite the new grants. "
+        "Parents' committees now sign off the annual grant plan in most primary schools."),
+}
 
-def test_few_sections_are_topped_up_from_subsections_in_document_order() -> None:
-    sub = Section(id="c", level=3, heading=(Text(text="Sub"),), blocks=(_p("Sub point. X."),))
-    doc = _doc(lead=(_p("Lead one. Lead two."),),
-               sections=(_section(1, _p("First. Y."), children=(sub,)),
-                         _section(2, _p("Second. Z."))))
-    assert key_points(doc) == ("First.", "Sub point.", "Second.")
+
+def _long_doc(*paragraphs: str, summary: str | None = None,
+              points: tuple[str, ...] = ()) -> Document:
+    """An article long enough for key points: a lead and three sections, with ``paragraphs``
+    at the top of the first section."""
+    sections = tuple(
+        Section(id=f"s{n}", level=2, heading=(Text(text=heading),),
+                blocks=(*(_p(t) for t in (paragraphs if n == 1 else ())), _p(text), _p(text2)))
+        for n, (heading, text) in enumerate(FILLER.items(), start=1)
+        for text2 in ["Officials expect the reform to be extended to every province by the "
+                      f"end of the decade, starting with {heading.lower()} programmes."]
+    )
+    meta = Metadata(title="Budget reform in the provinces",
+                    source=SourceInfo(path="a.md", format="markdown"), summary=summary,
+                    key_points=points)
+    lead = _p("Provinces that reformed their budgets spent more on schools and clinics in "
+              "every year since the reform began.")
+    return Document(meta=meta, lead=(lead,), sections=sections)
 
 
-def test_one_section_is_topped_up_from_the_lead() -> None:
-    doc = _doc(lead=(_p("Lead one. Lead two. Lead three."),),
-               sections=(_section(1, _p("Only section. Y.")),))
-    assert key_points(doc) == ("Lead one.", "Lead two.", "Only section.")
+def test_front_matter_key_points_win_then_summary() -> None:
+    doc = _long_doc(summary="The reform worked. Spending rose.", points=("Mine.", "Yours."))
+    assert key_points(doc) == ("Mine.", "Yours.")
+    summary_only = _long_doc(summary="The reform worked. Spending rose.")
+    assert key_points(summary_only) == ("The reform worked.", "Spending rose.")
+    assert choose_key_points(summary_only).origin == "summary"
+
+
+def test_modes_author_and_off() -> None:
+    doc = _long_doc()
+    assert len(key_points(doc, mode="auto")) >= 3
+    assert key_points(doc, mode="author") == ()
+    assert key_points(_long_doc(summary="Given."), mode="author") == ("Given.",)
+    assert key_points(_long_doc(points=("Mine.",)), mode="off") == ()
+
+
+def test_short_articles_get_no_extracted_points() -> None:
+    doc = _doc(sections=(_section(1, _p("Dr. Smith met the U.S. envoy on Monday. They talked.")),
+                         _section(2, _p("Harga naik 2,5 persen, dll. Pemerintah bereaksi."))))
+    choice = choose_key_points(doc)
+    assert choice.points == () and choice.origin == "none"
+    assert choice.words < MIN_ARTICLE_WORDS
+
+
+@pytest.mark.parametrize("bad", [
+    "Why did the budget reform of the provinces change how schools and clinics are funded?",
+    "The budget reform changed three things in how provinces fund schools and clinics:",
+    "This brief explains how the budget reform changed school and clinic funding in provinces.",
+    "Ada tiga faktor yang akan dibahas dalam tulisan ini tentang reformasi anggaran provinsi.",
+    "We group the options for budget reform in provinces, schools and clinics into three "
+    "packages.",
+])
+def test_questions_lead_ins_and_announcements_are_never_points(bad: str) -> None:
+    # First sentence of the first section, full of heading words: the best position there is.
+    choice = choose_key_points(_long_doc(bad))
+    assert bad not in choice.points
+    [candidate] = [c for c in choice.candidates if c.text == bad]
+    assert candidate.rejected is not None and not candidate.chosen
+
+
+def test_the_lead_is_not_repeated_and_points_are_distinct() -> None:
+    doc = _long_doc()
+    choice = choose_key_points(doc)
+    lead = plain_text(doc.lead[0].inlines)
+    assert lead not in choice.points
+    assert len(set(choice.points)) == len(choice.points)
+    # Every section ends with the same sentence shape: at most one of them is chosen.
+    assert sum(p.startswith("Officials expect") for p in choice.points) <= 1
+
+
+def test_extracted_points_are_few_in_reading_order_and_deterministic() -> None:
+    doc = _long_doc("Budget reform raised provincial spending on schools by a fifth within "
+                    "three years of its start.")
+    choice = choose_key_points(doc)
+    assert MIN_KEY_POINTS <= len(choice.points) <= MAX_KEY_POINTS
+    order = [c.index for c in choice.candidates if c.chosen]
+    assert [c.text for c in choice.candidates if c.chosen] == list(choice.points)
+    assert order == sorted(order)
+    assert choose_key_points(doc) == choice
+    # The central, heading-rich opening claim of the first section is chosen.
+    assert choice.points[0].startswith("Budget reform raised")

@@ -11,9 +11,11 @@ from typing import Any
 
 import pytest
 
-from lighthouse_docs import build
+from lighthouse_docs import build, readers
 from lighthouse_docs.build import BuildRequest, build_clock
 from lighthouse_docs.errors import ConfigError
+from lighthouse_docs.limits import Limits
+from lighthouse_docs.model import Pack
 from lighthouse_docs.output import read_manifest, update_manifest
 from lighthouse_docs.render import RenderOptions
 from lighthouse_docs.theme import Theme
@@ -22,7 +24,8 @@ from lighthouse_docs.writers import Output
 
 def writer(tag: str) -> Callable[[Any, RenderOptions], Output]:
     def write(doc: Any, options: RenderOptions) -> Output:
-        return Output(data=f"{tag}:{doc.meta.title}:{options.modified.isoformat()}".encode(),
+        title = doc.title if isinstance(doc, Pack) else doc.meta.title
+        return Output(data=f"{tag}:{title}:{options.modified.isoformat()}".encode(),
                       pages=2)
     return write
 
@@ -146,13 +149,16 @@ def test_what_a_brief_derives_is_computed_once_for_all_formats(
     calls: list[str] = []
     real = brief.key_points
 
-    def counting(doc: Any, *args: Any) -> tuple[str, ...]:
+    def counting(doc: Any, *args: Any, **kwargs: Any) -> tuple[str, ...]:
         calls.append(doc.meta.title)
-        return real(doc, *args)
+        return real(doc, *args, **kwargs)
 
     monkeypatch.setattr(brief, "key_points", counting)
+    # In this process (the derivation happens in the worker that parses the source; with
+    # in_process the worker's calls, and those of each format's own process, are here).
     request = request_for(sources=(request_for().sources[0],), theme=resolve_theme(None),
-                          formats=("pdf", "epub", "html"),
+                          formats=("pdf", "epub", "html"), limits=Limits(in_process=True),
+                          jobs=2,
                           writers={f: f"lighthouse_docs.writers.{f}:build_{f}"
                                    for f in ("pdf", "epub", "html")})
     report = build.run(request)
@@ -160,7 +166,7 @@ def test_what_a_brief_derives_is_computed_once_for_all_formats(
     assert len(calls) == 1
 
 
-def test_the_pack_takes_date_publisher_and_marking_from_its_articles() -> None:
+def test_the_pack_takes_publisher_and_marking_from_its_articles_but_not_their_date() -> None:
     import dataclasses
 
     from lighthouse_docs.brief import make_pack
@@ -173,9 +179,11 @@ def test_the_pack_takes_date_publisher_and_marking_from_its_articles() -> None:
 
     pack = make_pack("Pack", [doc(dt.date(2024, 1, 2), None), doc(dt.date(2025, 3, 4), "B"),
                               doc(None, "A")], markings=("A", "B"))
-    assert (pack.date, pack.marking, pack.publisher, pack.lang) == (
-        dt.date(2025, 3, 4), "B", "P", "id")
+    # A pack is dated when it is built (render.cover_date), not by its newest article.
+    assert (pack.date, pack.marking, pack.publisher, pack.lang) == (None, "B", "P", "id")
     assert dataclasses.replace(pack, marking=None).documents == pack.documents
+    assert make_pack("Pack", [doc(None, None)], date=dt.date(2026, 2, 1)).date == dt.date(
+        2026, 2, 1)
 
 
 def test_a_writer_error_is_named_by_its_source_without_guessing_from_its_text(
@@ -188,3 +196,50 @@ def test_a_writer_error_is_named_by_its_source_without_guessing_from_its_text(
     report = build.run(request_for(writers={"pdf": mentions}, formats=("pdf",)))
     first = report.failed[0]
     assert first.error == f"{first.source}: layout of {first.source} failed"
+
+
+def test_an_up_to_date_combined_brief_is_not_parsed_again(
+        request_for: Callable[..., BuildRequest], monkeypatch: pytest.MonkeyPatch) -> None:
+    # One planning path: a combined brief, like a brief, is compared with the manifest on its
+    # sources' bytes and parsed only when it must be rendered (it used to parse every source).
+    in_process = Limits(in_process=True)
+    first = build.run(request_for(combine="Weekly", limits=in_process))
+    assert [r.status for r in first.results] == ["built"]
+    parsed: list[str] = []
+    real_load = readers.load
+
+    def counting_load(path: Path, **kw: Any) -> Any:
+        parsed.append(path.name)
+        return real_load(path, **kw)
+
+    monkeypatch.setattr(readers, "load", counting_load)
+    again = build.run(request_for(combine="Weekly", limits=in_process))
+    assert [r.status for r in again.results] == ["up to date"]
+    assert parsed == []
+    rebuilt = build.run(request_for(combine="Weekly", limits=in_process, force=True))
+    assert [r.status for r in rebuilt.results] == ["built"]
+    assert parsed == ["a.md", "b.md"]
+
+
+def test_a_combined_brief_lists_every_failed_source_then_fails(
+        request_for: Callable[..., BuildRequest], tmp_path: Path) -> None:
+    sources = tmp_path / "sources"
+    (sources / "a.md").write_bytes(b"\x00\x01\x02\xff" * 64)  # not text: fails when read
+    (sources / "b.md").write_text("---\nmarkings: SECRET\n---\n\nx\n")  # fails when checked
+    (sources / "c.md").write_text("---\ntitle: C\n---\n\nx\n")
+    report = build.run(request_for(combine="Weekly"))
+    assert [(Path(r.source).name, r.status) for r in report.results] == [
+        ("a.md", "failed"), ("b.md", "failed"), ("Weekly", "failed")]
+    assert report.results[-1].error == "Weekly: 2 source(s) failed; not combined"
+    assert not (tmp_path / "out" / "weekly.pdf").exists()
+
+
+def test_a_brief_and_a_combined_brief_are_planned_alike(
+        request_for: Callable[..., BuildRequest], tmp_path: Path) -> None:
+    # The same stages for both: a source read once, a clock, a name, a manifest entry.
+    build.run(request_for())
+    build.run(request_for(combine="Weekly"))
+    entries = read_manifest(tmp_path / "out")
+    for entry in entries.values():
+        assert {"sha", "clock", "read_ns", "key", "slug", "outputs"} <= entry.keys()
+    assert entries["combine:weekly"]["outputs"] == ["weekly.pdf", "weekly.epub"]

@@ -24,8 +24,15 @@ def test_lighthouse_toml_sets_every_key(tmp_path: Path) -> None:
     settings = load_settings(tmp_path)
     assert settings == Settings(paper="letter", style="house", lang="id", marking="TERBATAS",
                                 output=tmp_path / "briefs", formats=("epub", "html"), jobs=3,
-                                key_points=False, pdf_variant=None,
+                                key_points="off", pdf_variant=None,
                                 file=tmp_path / "lighthouse.toml")
+
+
+@pytest.mark.parametrize(("value", "mode"), [
+    ('"auto"', "auto"), ("true", "auto"), ('"author"', "author"), ("false", "off")])
+def test_key_points_mode(tmp_path: Path, value: str, mode: str) -> None:
+    (tmp_path / "lighthouse.toml").write_text(f"key_points = {value}\n")
+    assert load_settings(tmp_path).key_points == mode
 
 
 def test_pyproject_table_is_read_and_lighthouse_toml_wins(tmp_path: Path) -> None:
@@ -51,7 +58,8 @@ def test_pyproject_without_the_table_means_defaults(tmp_path: Path) -> None:
         ("formats = []\n", "lighthouse.toml: formats: expected a non-empty list"),
         ("jobs = 0\n", "lighthouse.toml: jobs: expected a positive integer"),
         ("jobs = true\n", "lighthouse.toml: jobs: expected a positive integer"),
-        ('key_points = "no"\n', "lighthouse.toml: key_points: expected true or false"),
+        ('key_points = "no"\n',
+         'lighthouse.toml: key_points: expected "auto", "author" or false'),
         ('pdf_variant = "pdf/q"\n', "lighthouse.toml: pdf_variant: unknown PDF variant"),
         ('marking = ""\n', "lighthouse.toml: marking: expected a non-empty string"),
         ("paper = \n", "lighthouse.toml: not valid TOML"),

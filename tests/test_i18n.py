@@ -100,7 +100,7 @@ def _doc(title: str = "Zeta Lorem") -> Document:
                       children=(sub,))
     meta = Metadata(
         title=title, lang="xx", publisher="Kabar Warta", authors=("Zeta",),
-        date=dt.date(2026, 1, 2), marking="Qux",
+        date=dt.date(2026, 1, 2), marking="Qux", key_points=("Lorem ipsum.",),
         source=SourceInfo(path="a.md", format="markdown", url="https://example.org/zeta"))
     return Document(meta=meta, lead=(Paragraph(inlines=(Text(text="Lorem dolor."),)),),
                     sections=(section,), footnotes=(note,))

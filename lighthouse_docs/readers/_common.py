@@ -15,26 +15,10 @@ from typing import Any
 
 import yaml
 
+from .. import model
 from ..config import FRONT_MATTER_FIELDS
 from ..errors import InputError
-from ..model import (
-    Block,
-    BlockQuote,
-    BulletList,
-    Code,
-    CodeBlock,
-    Document,
-    FlowItem,
-    Inline,
-    OrderedList,
-    Paragraph,
-    Section,
-    Strong,
-    Table,
-    TableCell,
-    TableRow,
-    Text,
-)
+from ..model import Block, Document, Section, Table, Text
 from ..outline import block_text
 
 # XML 1.0 forbids C0 controls other than TAB, LF and CR, lone surrogates, U+FFFE and U+FFFF.
@@ -288,7 +272,7 @@ def metadata_fields(data: Mapping[str, Any], path: str) -> dict[str, Any]:
     return out
 
 
-def trim_inlines(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+def trim_inlines(inlines: tuple[model.Inline, ...]) -> tuple[model.Inline, ...]:
     """A block's inline run without whitespace at either end (nor the empty text runs left)."""
     items = list(inlines)
     if items and isinstance(items[0], Text):
@@ -302,11 +286,12 @@ LANGUAGE_SAMPLE_CHARS = 5000
 """How much running text language detection looks at (CLD2 is sure long before that)."""
 
 
-def language_sample(title: str, flow: Iterable[FlowItem]) -> str:
+def language_sample(title: str, flow: Iterable[model.FlowItem]) -> str:
     """The title and the first few thousand characters of running text of a reader's flow."""
     parts, size = [title], len(title)
     for item in flow:
-        if isinstance(item, Paragraph | BlockQuote | BulletList | OrderedList):
+        if isinstance(item, model.Paragraph | model.BlockQuote | model.BulletList
+                      | model.OrderedList):
             text = block_text(item)[:LANGUAGE_SAMPLE_CHARS]
             parts.append(text)
             size += len(text)
@@ -376,7 +361,7 @@ def _flatten(sections: tuple[Section, ...]) -> list[Section]:
 
 
 def _as_blocks(section: Section) -> tuple[Block, ...]:
-    heading = Paragraph(inlines=(Strong(children=section.heading),), line=section.line)
+    heading = model.Paragraph(inlines=(model.Strong(children=section.heading),), line=section.line)
     return (heading, *section.blocks)
 
 
@@ -435,9 +420,9 @@ def _columns(table: Table) -> int:
     return max((len(r.cells) for r in (*table.head, *table.body)), default=0)
 
 
-def _pick(row: TableRow, columns: tuple[int, ...]) -> TableRow:
-    return TableRow(cells=tuple(row.cells[i] if i < len(row.cells) else TableCell(inlines=())
-                                for i in columns))
+def _pick(row: model.TableRow, columns: tuple[int, ...]) -> model.TableRow:
+    return model.TableRow(cells=tuple(
+        row.cells[i] if i < len(row.cells) else model.TableCell(inlines=()) for i in columns))
 
 
 def _split_table(table: Table) -> tuple[Table, ...]:
@@ -469,11 +454,11 @@ def _map_tables(blocks: tuple[Block, ...], notes: list[tuple[int | None, int, in
             notes.append((block.line, _columns(block), len(parts)))
             out.extend(parts)
             changed = True
-        elif isinstance(block, BulletList | OrderedList):
+        elif isinstance(block, model.BulletList | model.OrderedList):
             items = tuple(_map_tables(item, notes) for item in block.items)
             changed |= items != block.items
             out.append(dataclasses.replace(block, items=items))
-        elif isinstance(block, BlockQuote):
+        elif isinstance(block, model.BlockQuote):
             inner = _map_tables(block.blocks, notes)
             changed |= inner != block.blocks
             out.append(dataclasses.replace(block, blocks=inner))
@@ -526,7 +511,7 @@ def _map_words(value: Any, count: list[int]) -> Any:
     if isinstance(value, tuple):
         items = tuple(_map_words(v, count) for v in value)
         return value if all(a is b for a, b in zip(items, value, strict=True)) else items
-    if isinstance(value, Text | Code | CodeBlock):
+    if isinstance(value, Text | model.Code | model.CodeBlock):
         broken = _break_long_words(value.text)
         if broken == value.text:
             return value

@@ -72,6 +72,7 @@ from ._common import (
     language_sample,
     trim_inlines,
 )
+from .captions import attach_captions, strip_figure_label
 
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _INLINE_TAGS = frozenset(
@@ -498,7 +499,8 @@ def _block(el: Any, depth: int = 0) -> list[FlowItem]:
 def _figure(el: Any, depth: int) -> list[FlowItem]:
     images = [img for img in el.iter("img") if _image(img) is not None]
     caption_el = next(iter(el.iter("figcaption")), None)
-    caption = trim_inlines(_merge(_inline_children(caption_el))) if caption_el is not None else ()
+    caption = strip_figure_label(trim_inlines(_merge(_inline_children(caption_el)))) \
+        if caption_el is not None else ()
     if len(images) == 1:
         image = _image(images[0])
         assert image is not None
@@ -566,7 +568,7 @@ def flow_from_markup(markup: str) -> list[FlowItem]:
     :raises InputError: the markup cannot be read (too deep, unparseable).
     """
     try:
-        return _flow(_fragment(sanitize(markup)))
+        return attach_captions(_flow(_fragment(sanitize(markup))))
     except (lxml.etree.LxmlError, ValueError):
         raise InputError("content could not be read") from None
     except RecursionError:
@@ -1084,7 +1086,7 @@ def parse(text: str, source: SourceInfo, *, lang: str | None = None,
                          "menus or nothing at all", path=source.path)
     doc_lang = lang or choose_language(meta.get("lang"), language_sample(title, flow),
                                        source.path, warnings)
-    lead, sections = sectionize(flow)
+    lead, sections = sectionize(attach_captions(flow))
     metadata = Metadata(
         title=title,
         source=replace(source, url=meta.get("url") or source.url),

@@ -77,6 +77,7 @@ from ._common import (
     split_front_matter,
     trim_inlines,
 )
+from .captions import attach_captions, source_line, strip_figure_label
 
 # Elements whose content is code or chrome, not article text: dropped with their tags.
 _HTML_DROP_CONTENT = frozenset(
@@ -235,6 +236,40 @@ def _is_blank(inline: Inline) -> bool:
     return isinstance(inline, Text) and not inline.text.strip()
 
 
+def _figure(children: list[Token], line: int | None) -> list[FlowItem] | None:
+    """An image alone on the first line of a paragraph, with caption lines under it::
+
+        ![Exports by month](chart.png)
+        Figure 1: Exports rose in every month of 2025
+        Source: Port authority
+
+    -> one figure with that caption and source line; None for any other paragraph."""
+    lines: list[list[Token]] = [[]]
+    for tok in children:
+        if tok.type == "softbreak":
+            lines.append([])
+        else:
+            lines[-1].append(tok)
+    first = [t for t in lines[0] if not (t.type == "text" and not t.content.strip())]
+    if len(lines) < 2 or len(first) != 1 or first[0].type != "image":
+        return None
+    [image] = _inlines(first)
+    assert isinstance(image, InlineImage)
+    caption: list[Inline] = []
+    source: tuple[Inline, ...] = ()
+    for tokens in lines[1:]:
+        inlines = trim_inlines(_inlines(tokens))
+        found = source_line(Paragraph(inlines=inlines)) if not source else None
+        if found is not None:
+            source = found
+        elif inlines:
+            caption.extend([Text(text=" "), *inlines] if caption else inlines)
+    if not caption and image.title:
+        caption = [Text(text=image.title)]
+    return [Image(src=image.src, alt=image.alt, caption=strip_figure_label(_merge_text(caption)),
+                  source=source, line=line)]
+
+
 # --------------------------------------------------------------------------- blocks
 
 
@@ -288,14 +323,18 @@ class _Reader:
 
     def inline_at(self, closer: str) -> tuple[Inline, ...]:
         """The inline content between an opener (already consumed) and ``closer``."""
-        inlines: tuple[Inline, ...] = ()
+        return _inlines(self.children_at(closer))
+
+    def children_at(self, closer: str) -> list[Token]:
+        """The inline tokens between an opener (already consumed) and ``closer``."""
+        children: list[Token] = []
         while self.pos < len(self.tokens) and self.tokens[self.pos].type != closer:
             tok = self.tokens[self.pos]
             if tok.type == "inline":
-                inlines = _inlines(tok.children)
+                children = list(tok.children or ())
             self.pos += 1
         self.pos += 1
-        return inlines
+        return children
 
     def item(self) -> list[FlowItem]:
         tok = self.tokens[self.pos]
@@ -304,7 +343,8 @@ class _Reader:
         if kind in _CONTAINERS and self.depth >= MAX_CONTAINER_DEPTH:
             return []  # too deep to nest further: what follows joins the enclosing container
         if kind == "paragraph_open":
-            return self.paragraph(self.inline_at("paragraph_close"), line)
+            children = self.children_at("paragraph_close")
+            return _figure(children, line) or self.paragraph(_inlines(children), line)
         if kind == "heading_open":
             return self.heading(tok, self.inline_at("heading_close"), line)
         if kind == "bullet_list_open":
@@ -344,8 +384,10 @@ class _Reader:
     def paragraph(self, inlines: tuple[Inline, ...], line: int | None) -> list[FlowItem]:
         content = [i for i in inlines if not _is_blank(i)]
         if len(content) == 1 and isinstance(content[0], InlineImage):
+            # ![alt](src "Title"): the title is the figure's caption.
             img = content[0]
-            return [Image(src=img.src, alt=img.alt, title=img.title, line=line)]
+            caption = strip_figure_label((Text(text=img.title),)) if img.title else ()
+            return [Image(src=img.src, alt=img.alt, caption=caption, line=line)]
         if not content:
             return []
         return [Paragraph(inlines=trim_inlines(inlines), line=line)]
@@ -587,7 +629,7 @@ def parse(text: str, source: SourceInfo, *, lang: str | None = None) -> Document
     url = fields.pop("url", None) or source.url
     doc_lang = lang or fields.pop("lang", None) or detect_language(language_sample(title, flow))
     fields.pop("lang", None)
-    lead, sections = sectionize(flow)
+    lead, sections = sectionize(attach_captions(flow))
     meta = Metadata(title=title, source=replace(source, url=url), lang=doc_lang, **fields)
     return Document(meta=meta, lead=lead, sections=sections,
                     footnotes=tuple(footnotes), warnings=tuple(warnings))

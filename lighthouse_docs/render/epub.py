@@ -8,10 +8,11 @@ Every page is rendered by a Jinja2 template, stripped of characters XML cannot c
 parsed back as XML before it is returned, so no article text can reach ebooklib as ill-formed
 XHTML (ebooklib would only fail late, in nav generation, with an unhelpful lxml message).
 
-Footnotes become EPUB 3 footnotes (``epub:type="noteref"`` -> ``<aside epub:type="footnote">``)
-on the page that references them first. Footnote ids are renamed ``n1``, ``n2``... (and a
-second reference to the same note gets ``n1-2``) so that any reader's ids are valid XML ids
-and, in a combined brief, unique across the book.
+Footnotes become EPUB 3 endnotes (``epub:type="noteref"`` -> a titled ``endnotes`` section
+at the end of the page that references them first, each number linking back to its call).
+Footnote ids are renamed ``n1``, ``n2``... (and a second reference to the same note gets
+``n1-2``) so that any reader's ids are valid XML ids and, in a combined brief, unique across
+the book.
 """
 
 from __future__ import annotations
@@ -29,7 +30,15 @@ from ..errors import RenderError
 from ..i18n import Labels, format_date, labels
 from ..model import Block, Document, FootnoteRef, Pack, Section
 from ..outline import iter_sections, plain_text, query, rewrite
-from . import RenderContext, RenderOptions, environment, safe_href
+from . import (
+    Front,
+    RenderContext,
+    RenderOptions,
+    cover_date,
+    environment,
+    front_of,
+    safe_href,
+)
 
 CSS_HREF = "style.css"
 COVER_HREF = "images/cover.png"
@@ -188,17 +197,7 @@ def _article(doc: Document, options: RenderOptions, images: Mapping[str, str], *
     plans: list[_PagePlan] = []
     derived = brief_of(doc)
     if title_page:
-        meta = doc.meta
-        plans.append(_PagePlan(
-            uid=f"{prefix}titlepage", file_name=f"{prefix}title.xhtml", title=meta.title,
-            template="titlepage.xhtml.j2", content=(),
-            variables={
-                "title": meta.title, "subtitle": meta.subtitle, "publisher": meta.publisher,
-                "authors": meta.authors, "marking": meta.marking,
-                "date_text": format_date(meta.date, meta.lang) if meta.date else None,
-                "reading_time": words.reading_time(derived.reading_minutes),
-                "source_url": meta.source.url, "parts": (),
-            }))
+        plans.append(_title_plan(front_of(doc), prefix))
     points = derived.key_points if options.key_points else ()
     if points or doc.lead:
         plans.append(_PagePlan(
@@ -266,7 +265,7 @@ def _article(doc: Document, options: RenderOptions, images: Mapping[str, str], *
     pages = tuple(
         Page(uid=plan.uid, file_name=plan.file_name, title=plan.title,
              xhtml=_render(plan.template, plan.file_name, page_title=plan.title, ctx=ctx,
-                           notes=[note(n) for n in notes_on[plan.file_name]],
+                           page_uid=plan.uid, notes=[note(n) for n in notes_on[plan.file_name]],
                            loose=[note(n) for n in loose_ids] if plan.file_name == last_body
                            else [],
                            **common, **plan.variables))
@@ -310,72 +309,71 @@ def _landmarks(words: Labels, body_href: str | None) -> tuple[Landmark, ...]:
     return tuple(marks)
 
 
+def _title_plan(front: Front, prefix: str, parts: tuple[NavEntry, ...] = (),
+                options: RenderOptions | None = None) -> _PagePlan:
+    """The title page of a publication (``options`` given: it always carries a date and the
+    configured cover details; ``parts`` lists a combined brief's articles) or of a part."""
+    words = labels(front.lang)
+    when = cover_date(front, options) if options is not None else None
+    if when is None and front.date is not None:
+        date_text: str | None = format_date(front.date, front.lang)
+    else:
+        date_text = when.text if when else None
+    return _PagePlan(
+        uid=f"{prefix}titlepage", file_name=f"{prefix}title.xhtml", title=front.title,
+        template="titlepage.xhtml.j2", content=(),
+        variables={
+            "title": front.title, "subtitle": front.subtitle, "publisher": front.publisher,
+            "authors": front.authors, "marking": front.marking,
+            "date_text": date_text, "date_label": when.label if when else words.published,
+            "extra": options.presentation if options is not None else None,
+            "reading_time": words.reading_time(front.reading_minutes)
+            if front.documents else None,
+            "source_url": front.source_url,
+            "parts": [{"title": e.title, "href": e.href} for e in parts],
+        })
+
+
 def render_epub(subject: Document | Pack, options: RenderOptions,
                 images: Sequence[Mapping[str, str]]) -> EpubParts:
-    """The pages of the EPUB of a brief or of a combined brief: the one EPUB render entry.
+    """The pages of the EPUB of a brief or of a combined brief: the one EPUB render path.
+
+    Cover, title page and contents come first, then the articles' pages. A brief's article is
+    the publication itself: its title page is the book's, its sections are the contents. In a
+    combined brief each article is a part with its own title page, and files and ids
+    prefixed ``a<i>-`` (unique across the book); the contents then has three levels: article,
+    section, subsection.
 
     :param images: per document (in order), image source as written -> its path in the
         package; sources missing from it were refused and are replaced by their alt text.
     :raises RenderError: a template produced ill-formed XHTML (a bug).
     """
-    if isinstance(subject, Pack):
-        return _render_pack(subject, options, images)
-    [hrefs] = images
-    return _render_document(subject, options, hrefs)
-
-
-def _render_document(doc: Document, options: RenderOptions,
-                     images: Mapping[str, str]) -> EpubParts:
-    """The pages of a one-article EPUB."""
-    words = labels(doc.meta.lang)
-    article = _article(doc, options, images, prefix="", title_page=True)
-    landmarks = _landmarks(words, article.body_href)
-    title_page, *rest = article.pages
+    front = front_of(subject)
+    words = labels(front.lang)
+    articles = [
+        _article(doc, options, hrefs, prefix=f"a{i}-" if front.parts else "",
+                 title_page=front.parts)
+        for i, (doc, hrefs) in enumerate(zip(front.documents, images, strict=True), start=1)
+    ]
+    if front.parts:
+        toc = tuple(
+            NavEntry(title=xml_text(doc.meta.title) or words.untitled,
+                     href=article.title_href or "", children=article.toc)
+            for doc, article in zip(front.documents, articles, strict=True))
+        body_href = articles[0].title_href if articles else None
+    else:
+        toc = tuple(entry for article in articles for entry in article.toc)
+        body_href = articles[0].body_href
+    title = _title_plan(front, "", toc if front.parts else (), options)
     # EPUB requires at least one entry in the table of contents (nav and NCX): an article
     # without headings is listed by its title, pointing at where its text starts.
-    toc = article.toc or (NavEntry(title=doc.meta.title,
-                                   href=article.body_href or title_page.file_name),)
-    pages = (_cover_page(doc.meta.title, doc.meta.publisher, doc.meta.marking, doc.meta.lang,
-                         words), title_page,
-             _nav_page(toc, landmarks, doc.meta.lang, words), *rest)
-    return EpubParts(lang=doc.meta.lang, pages=pages, toc=toc, landmarks=landmarks)
-
-
-def _render_pack(pack: Pack, options: RenderOptions,
-                 images: Mapping[str, str] | Sequence[Mapping[str, str]]) -> EpubParts:
-    """The pages of a combined brief: one part per document, in order.
-
-    Article ``i`` has its files and ids prefixed ``a<i>-`` so ids are unique across the book;
-    the contents has three levels: article, section, subsection.
-
-    :param images: as for :func:`render_epub`, one mapping for all documents or one per
-        document (each article's images come from its own folder).
-    """
-    words = labels(pack.lang)
-    per_doc = [images] * len(pack.documents) if isinstance(images, Mapping) else list(images)
-    articles = [_article(doc, options, hrefs, prefix=f"a{i}-", title_page=True)
-                for i, (doc, hrefs) in enumerate(zip(pack.documents, per_doc, strict=True),
-                                                 start=1)]
-    toc = tuple(
-        NavEntry(title=xml_text(doc.meta.title) or words.untitled, href=article.title_href or "",
-                 children=article.toc)
-        for doc, article in zip(pack.documents, articles, strict=True)
-    )
-    first_body = articles[0].title_href if articles else None
-    landmarks = _landmarks(words, first_body)
-    date = pack.date
-    minutes = sum(brief_of(d).reading_minutes for d in pack.documents)
-    title_page = Page(
-        uid="titlepage", file_name="title.xhtml", title=pack.title,
-        xhtml=_render(
-            "titlepage.xhtml.j2", "title.xhtml", lang=pack.lang, css_href=CSS_HREF,
-            page_title=pack.title, labels=words, p="", title=pack.title, subtitle=None,
-            publisher=pack.publisher, authors=(), marking=pack.marking,
-            date_text=format_date(date, pack.lang) if date else None,
-            reading_time=words.reading_time(minutes) if pack.documents else None,
-            source_url=None,
-            parts=[{"title": e.title, "href": e.href} for e in toc]))
-    pages = (_cover_page(pack.title, pack.publisher, pack.marking, pack.lang, words), title_page,
-             _nav_page(toc, landmarks, pack.lang, words),
+    toc = toc or (NavEntry(title=front.title, href=body_href or title.file_name),)
+    landmarks = _landmarks(words, body_href)
+    title_page = Page(uid=title.uid, file_name=title.file_name, title=title.title,
+                      xhtml=_render(title.template, title.file_name, lang=front.lang,
+                                    css_href=CSS_HREF, page_title=title.title, labels=words,
+                                    p="", **title.variables))
+    pages = (_cover_page(front.title, front.publisher, front.marking, front.lang, words),
+             title_page, _nav_page(toc, landmarks, front.lang, words),
              *(page for article in articles for page in article.pages))
-    return EpubParts(lang=pack.lang, pages=pages, toc=toc, landmarks=landmarks)
+    return EpubParts(lang=front.lang, pages=pages, toc=toc, landmarks=landmarks)

@@ -11,6 +11,7 @@ endnotes keep the tagged-PDF reading order simple.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,10 +19,20 @@ from functools import lru_cache
 from typing import Literal
 
 from ..brief import brief_of
+from ..config import Presentation
 from ..i18n import Labels, format_date, labels
-from ..model import Document, Footnote, Pack, Section
-from ..outline import plain_text
-from . import RenderContext, RenderOptions, environment, safe_href
+from ..links import link_notes, printed_address, shows_address
+from ..model import Document, Footnote, FootnoteRef, Link, Pack, Section
+from ..outline import plain_text, query
+from . import (
+    Front,
+    RenderContext,
+    RenderOptions,
+    cover_date,
+    environment,
+    front_of,
+    safe_href,
+)
 
 Mode = Literal["print", "screen"]
 ImageURL = Callable[[str], str | None]
@@ -35,6 +46,35 @@ def w3c_datetime(moment: dt.datetime) -> str:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class CoverView:
+    """A cover, or a part's head in a combined brief: title, byline, date, source, marking."""
+
+    prefix: str
+    """Prepended to the ids it emits."""
+    labels: Labels
+    title: str
+    subtitle: str | None
+    publisher: str | None
+    short_title: str
+    authors: str | None
+    date: dt.date | None
+    date_text: str | None
+    date_label: str
+    """"Published", or "Compiled" for a build date (see ``render.cover_date``)."""
+    source_publisher: str | None
+    """The publisher named as the source (an article's; a pack cites no source)."""
+    source_url: str | None
+    """The source URL if a reader may follow it."""
+    source_text: str | None
+    """The source URL as written."""
+    marking: str | None
+    reading_time: str
+    presentation: Presentation | None = None
+    """The cover's institutional details (organisation, reference, version, prepared for);
+    None for a part's head in a combined brief."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ArticleView:
     """One article as the print templates see it."""
 
@@ -42,14 +82,11 @@ class ArticleView:
     prefix: str
     """Prepended to every id of the article (unique ids across a pack)."""
     labels: Labels
-    date: str | None
-    reading_time: str
+    cover: CoverView
     key_points: tuple[str, ...]
     notes: tuple[tuple[int, Footnote], ...]
-    source_url: str | None
     short_title: str
     ctx: RenderContext
-    authors: str | None
 
     def sid(self, section: Section) -> str:
         """The HTML id of ``section`` in this output."""
@@ -58,6 +95,17 @@ class ArticleView:
     def text(self, section: Section) -> str:
         """The plain heading text of ``section``."""
         return plain_text(section.heading)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TocEntry:
+    """One line of the printed contents: a part (combined brief), a section or subsection."""
+
+    href: str
+    text: str
+    depth: int
+    part: bool = False
+    children: tuple[TocEntry, ...] = ()
 
 
 def _keep_src(src: str) -> str | None:
@@ -77,10 +125,55 @@ def prefixed_link(prefix: str) -> Callable[[str], str | None]:
     return link_href
 
 
+def _cover(front: Front, prefix: str, source_publisher: str | None,
+           options: RenderOptions | None = None) -> CoverView:
+    """A cover (``options`` given: it always carries a date, the build's when the source has
+    none, and the configured details) or a part's head (the article's own date, if any)."""
+    lab = labels(front.lang)
+    url = front.source_url
+    when = cover_date(front, options) if options is not None else None
+    return CoverView(
+        prefix=prefix, labels=lab, title=front.title, subtitle=front.subtitle,
+        publisher=front.publisher, short_title=front.short_title,
+        authors=", ".join(front.authors) or None,
+        date=when.date if when else front.date,
+        date_text=when.text if when else (format_date(front.date, front.lang)
+                                          if front.date else None),
+        date_label=when.label if when else lab.published,
+        source_publisher=source_publisher, source_url=safe_href(url) if url else None,
+        source_text=url, marking=front.marking,
+        reading_time=lab.reading_time(front.reading_minutes),
+        presentation=options.presentation if options is not None else None)
+
+
+def _link_address(link: Link) -> str | None:
+    return printed_address(link.href) if shows_address(link) else None
+
+
+def _foot_notes(doc: Document) -> Callable[[str], Footnote | None]:
+    """The note to set at the foot of the page at a call: each note once, at its first call
+    (the template asks in reading order)."""
+    notes = {note.id: note for note in doc.footnotes}
+    placed: set[str] = set()
+
+    def foot_note(note_id: str) -> Footnote | None:
+        if note_id in placed:
+            return None
+        placed.add(note_id)
+        return notes.get(note_id)
+
+    return foot_note
+
+
 def _article_view(doc: Document, options: RenderOptions, prefix: str,
-                  image_url: ImageURL = _keep_src) -> ArticleView:
-    lab = labels(doc.meta.lang)
+                  image_url: ImageURL = _keep_src, mode: Mode = "print") -> ArticleView:
+    paper = mode == "print"
+    policy = options.presentation
+    if paper and policy.links == "notes":
+        doc = link_notes(doc)
     numbers = {note.id: n for n, note in enumerate(doc.footnotes, start=1)}
+    foot = paper and policy.notes == "foot"
+    called = {ref.id for ref in query((doc.lead, doc.sections), FootnoteRef)}
     ctx = RenderContext(
         mode="print",
         note_numbers=numbers,
@@ -89,21 +182,28 @@ def _article_view(doc: Document, options: RenderOptions, prefix: str,
         id_prefix=prefix,
         link_href=prefixed_link(prefix),
     )
-    url = doc.meta.source.url
+    if paper and policy.links == "inline":
+        ctx = dataclasses.replace(ctx, link_address=_link_address)
+    if foot:
+        ctx = dataclasses.replace(ctx, foot_note=_foot_notes(doc))
     derived = brief_of(doc)
     return ArticleView(
         doc=doc,
         prefix=prefix,
-        labels=lab,
-        date=format_date(doc.meta.date, doc.meta.lang) if doc.meta.date else None,
-        reading_time=lab.reading_time(derived.reading_minutes),
+        labels=labels(doc.meta.lang),
+        cover=_cover(front_of(doc), prefix, doc.meta.publisher),
         key_points=derived.key_points if options.key_points else (),
-        notes=tuple((numbers[n.id], n) for n in doc.footnotes),
-        source_url=safe_href(url) if url else None,
+        # At the foot of the page, only the notes nothing calls are left for the end.
+        notes=tuple((numbers[n.id], n) for n in doc.footnotes
+                    if not foot or n.id not in called),
         short_title=derived.short_title,
         ctx=ctx,
-        authors=", ".join(doc.meta.authors) or None,
     )
+
+
+def _toc(view: ArticleView, sections: tuple[Section, ...], depth: int) -> tuple[TocEntry, ...]:
+    return tuple(TocEntry(href=f"#{view.sid(s)}", text=view.text(s), depth=depth,
+                          children=_toc(view, s.children, depth + 1)) for s in sections)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -119,16 +219,16 @@ class HeadView:
     created: str
 
 
-def _head(doc: Document, options: RenderOptions) -> HeadView:
-    meta = doc.meta
-    authors = meta.authors or ((meta.publisher,) if meta.publisher else ())
-    subject = brief_of(doc).description
-    if meta.marking:
+def _head(front: Front, options: RenderOptions) -> HeadView:
+    description = front.description
+    if front.marking:
         # The marking leads the /Subject so any PDF viewer's properties dialog shows it.
-        subject = f"[{meta.marking}] {subject or ''}".strip()
+        description = f"[{front.marking}] {description or ''}".strip()
     return HeadView(
-        title=meta.title, lang=meta.lang, authors=authors, description=subject,
-        keywords=meta.keywords, marking=meta.marking, created=w3c_datetime(options.modified),
+        title=front.title, lang=front.lang,
+        authors=front.authors or ((front.publisher,) if front.publisher else ()),
+        description=description, keywords=front.keywords, marking=front.marking,
+        created=w3c_datetime(options.modified),
     )
 
 
@@ -145,52 +245,32 @@ def font_face_css() -> str:
 def render_print_html(subject: Document | Pack, options: RenderOptions, *,
                       mode: Mode = "print",
                       image_url_for: Callable[[Document], ImageURL] | None = None,
-                      css: str = "") -> str:
+                      css: str = "", marking_band: bool = False) -> str:
     """The final HTML of a brief (cover, key points, contents, body, notes) or of a combined
     brief (a pack cover, one contents, one part per article): the one render entry of the
-    printed formats.
+    printed formats, through the one template ``print/brief.html.j2``.
 
     ``image_url_for(doc)`` gives each article its own image resolver (its images resolve
     against its own folder); without it sources are kept as written. ``mode="screen"`` gives
     the same content for the self-contained HTML preview, with ``css`` (markup-safe theme CSS)
-    inlined.
+    inlined. ``marking_band`` adds the element the built-in marking band of the PDF reads
+    the marking from (``templates/print/marking.css``).
     """
-    if isinstance(subject, Pack):
-        return _pack_html(subject, options, mode=mode, image_url_for=image_url_for, css=css)
-    doc = subject
-    view = _article_view(doc, options, prefix="",
-                         image_url=image_url_for(doc) if image_url_for else _keep_src)
-    return environment().get_template("print/document.html.j2").render(
-        head=_head(doc, options), a=view, mode=mode, paper=options.paper, css=css,
-    )
-
-
-def _pack_html(pack: Pack, options: RenderOptions, *, mode: Mode,
-               image_url_for: Callable[[Document], ImageURL] | None, css: str) -> str:
-    """The final HTML of a combined brief: a pack cover, one contents, one part per article.
-
-    ``image_url_for(doc)`` gives each article its own image resolver (its images resolve
-    against its own folder); without it sources are kept as written. ``mode`` and ``css`` as
-    for :func:`render_print_html`.
-    """
-    lab = labels(pack.lang)
-    views = tuple(
-        _article_view(doc, options, prefix=f"a{n}-",
+    front = front_of(subject)
+    articles = tuple(
+        _article_view(doc, options, prefix=f"a{n}-" if front.parts else "", mode=mode,
                       image_url=image_url_for(doc) if image_url_for else _keep_src)
-        for n, doc in enumerate(pack.documents, start=1)
+        for n, doc in enumerate(front.documents, start=1)
     )
-    minutes = sum(brief_of(d).reading_minutes for d in pack.documents)
-    authors = (pack.publisher,) if pack.publisher else ()
-    keywords = tuple(dict.fromkeys(k for d in pack.documents for k in d.meta.keywords))
-    head = HeadView(
-        title=pack.title, lang=pack.lang, authors=authors,
-        description=(f"[{pack.marking}] " if pack.marking else "")
-        + "; ".join(d.meta.title for d in pack.documents),
-        keywords=keywords, marking=pack.marking, created=w3c_datetime(options.modified),
+    if front.parts:
+        toc = tuple(TocEntry(href=f"#{a.prefix}title", text=a.doc.meta.title, depth=1,
+                             part=True, children=_toc(a, a.doc.sections, 2))
+                    for a in articles)
+    else:
+        toc = tuple(entry for a in articles for entry in _toc(a, a.doc.sections, 1))
+    return environment().get_template("print/brief.html.j2").render(
+        head=_head(front, options), cover=_cover(front, "", None if front.parts else
+                                                 front.publisher, options),
+        articles=articles, parts=front.parts, toc=toc, labels=labels(front.lang),
+        mode=mode, paper=options.paper, css=css, marking_band=marking_band,
     )
-    return environment().get_template("print/pack.html.j2").render(
-        head=head, articles=views, pack=pack, labels=lab, mode=mode, paper=options.paper,
-        date=format_date(pack.date, pack.lang) if pack.date else None, css=css,
-        reading_time=lab.reading_time(minutes),
-    )
-

@@ -27,13 +27,12 @@ from typing import Any
 
 from ebooklib import epub
 
-from ..brief import brief_of
 from ..errors import OutputError, RenderError
-from ..i18n import format_date, labels
-from ..images import SUFFIXES, ImageRefused, vet
+from ..i18n import labels
+from ..images import SUFFIXES, ImageRefused, fit, screen_box, vet
 from ..model import Document, Image, InlineImage, Pack
 from ..outline import walk
-from ..render import RenderOptions
+from ..render import Front, RenderOptions, cover_date, front_of
 from ..render.epub import (
     COVER_HREF,
     CSS_HREF,
@@ -71,9 +70,10 @@ class _Asset:
     data: bytes
 
 
-def _collect_images(docs: Iterable[Document], base_dir: Path
+def _collect_images(docs: Iterable[Document], base_dir: Path, max_side: int
                     ) -> tuple[list[dict[str, str]], list[_Asset], list[str]]:
-    """Embed local images; returns src -> href per document, the files to pack, and warnings.
+    """Embed local images, downscaled to ``max_side`` pixels; returns src -> href per
+    document, the files to pack, and warnings.
 
     Each document's relative sources resolve in its own source folder (``base_dir`` when it
     has none), so two articles of a pack may both say ``img/map.png`` and mean two files.
@@ -97,7 +97,7 @@ def _collect_images(docs: Iterable[Document], base_dir: Path
                 continue
             try:
                 # Identified by content, sanitised (SVG) or converted to PNG (TIFF, BMP...).
-                vetted = vet(image.data, core_only=True)
+                vetted = fit(vet(image.data, core_only=True), screen_box(max_side))
             except ImageRefused as error:
                 refused.add(src)
                 warnings.append(f"refused resource {describe(src)}: {error}")
@@ -113,21 +113,6 @@ def _collect_images(docs: Iterable[Document], base_dir: Path
 
 
 # --------------------------------------------------------------------------- metadata
-
-
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class _BookMeta:
-    identifier: str
-    title: str
-    lang: str
-    publisher: str | None = None
-    creators: tuple[str, ...] = ()
-    date: dt.date | None = None
-    source: str | None = None
-    description: str | None = None
-    subjects: tuple[str, ...] = ()
-    marking: str | None = None
-    cover_subtitle: str | None = None
 
 
 def book_identifier(*parts: str) -> str:
@@ -165,37 +150,52 @@ def _toc_links(entries: tuple[NavEntry, ...], counter: list[int]) -> list[Any]:
     return items
 
 
-def _clean_meta(meta: _BookMeta) -> _BookMeta:
-    """Metadata strings fit for XML: ebooklib raises deep inside lxml otherwise."""
+def _clean(front: Front) -> Front:
+    """The front with its metadata strings fit for XML: ebooklib raises deep inside lxml
+    otherwise."""
     changes: dict[str, Any] = {}
-    for f in dataclasses.fields(meta):
-        value = getattr(meta, f.name)
+    for f in dataclasses.fields(front):
+        value = getattr(front, f.name)
         if isinstance(value, str):
             changes[f.name] = xml_text(value)
-        elif isinstance(value, tuple):
+        elif isinstance(value, tuple) and all(isinstance(v, str) for v in value):
             changes[f.name] = tuple(xml_text(v) for v in value)
-    return dataclasses.replace(meta, **changes)
+    return dataclasses.replace(front, **changes)
 
 
-def _assemble(meta: _BookMeta, parts: EpubParts, css: bytes, cover: bytes,
+def _identifier(front: Front) -> str:
+    """The book's ``urn:uuid:``: from a brief's source path and title, or from a combined
+    brief's title and its articles' source paths."""
+    paths = [d.meta.source.path for d in front.documents]
+    if front.parts:
+        return book_identifier(front.title, *paths)
+    return book_identifier(*paths, front.title)
+
+
+def _creators(front: Front) -> tuple[str, ...]:
+    """The byline of the book: the brief's authors, or every author of the pack's articles."""
+    return front.authors or tuple(dict.fromkeys(
+        a for d in front.documents for a in d.meta.authors))
+
+
+def _assemble(identifier: str, meta: Front, parts: EpubParts, css: bytes, cover: bytes,
               assets: list[_Asset], modified: dt.datetime, has_images: bool,
               all_alt: bool) -> bytes:
     """The ebooklib book, written to memory (zip entries still carry ebooklib's times)."""
     book = epub.EpubBook()
-    book.set_identifier(meta.identifier)
+    book.set_identifier(identifier)
     book.set_title(meta.title)
     book.set_language(meta.lang)
-    for creator_number, creator in enumerate(meta.creators, start=1):
+    for creator_number, creator in enumerate(_creators(meta), start=1):
         book.add_author(creator, uid=f"creator{creator_number}")
     if meta.publisher:
         book.add_metadata("DC", "publisher", meta.publisher)
-    if meta.date:
-        book.add_metadata("DC", "date", meta.date.isoformat())
-    if meta.source:
-        book.add_metadata("DC", "source", meta.source)
+    book.add_metadata("DC", "date", (meta.date or _utc(modified).date()).isoformat())
+    if meta.source_url:
+        book.add_metadata("DC", "source", meta.source_url)
     if meta.description:
         book.add_metadata("DC", "description", meta.description)
-    for subject in meta.subjects:
+    for subject in meta.keywords:
         book.add_metadata("DC", "subject", subject)
     if meta.marking:
         # dcterms:accessRights is "an indication of the resource's security status" (DCMI).
@@ -277,53 +277,12 @@ def _with_package_lang(opf: bytes, lang: str) -> bytes:
     return data
 
 
-def _build(meta: _BookMeta, parts_for: Any, docs: tuple[Document, ...],
-           options: RenderOptions, date_text: str | None) -> Output:
-    meta = _clean_meta(meta)
-    images, assets, warnings = _collect_images(docs, options.base_dir)
-    parts: EpubParts = parts_for(images)
-    css = options.theme.read(options.theme.epub_css)
-    cover = cover_png(meta.title, meta.publisher, meta.cover_subtitle, date_text, meta.marking,
-                      meta.lang)
-    warnings.extend(cover_warnings(meta.title, meta.publisher, meta.cover_subtitle, date_text,
-                                   meta.marking))
-    embedded = list(_collect_embedded(docs, images))
-    has_images = bool(embedded)
-    all_alt = all(img.alt.strip() for img in embedded)
-    raw = _assemble(meta, parts, css, cover, assets, options.modified, has_images, all_alt)
-    return Output(data=package(raw, options.modified, meta.lang), warnings=tuple(warnings))
-
-
 def _collect_embedded(docs: Iterable[Document], images: Sequence[Mapping[str, str]]
                       ) -> Iterator[Image | InlineImage]:
     for doc, hrefs in zip(docs, images, strict=True):
         for img in _images(doc):
             if img.src in hrefs:
                 yield img
-
-
-def _book_meta(subject: Document | Pack, options: RenderOptions) -> tuple[_BookMeta, str | None]:
-    """The package metadata of a brief or a combined brief, and its cover date text."""
-    if isinstance(subject, Document):
-        m = subject.meta
-        date_text = format_date(m.date, m.lang) if m.date else None
-        return _BookMeta(
-            identifier=book_identifier(m.source.path, m.title), title=m.title, lang=m.lang,
-            publisher=m.publisher, creators=m.authors,
-            date=m.date or _utc(options.modified).date(), source=m.source.url,
-            description=brief_of(subject).description, subjects=m.keywords,
-            marking=m.marking, cover_subtitle=m.subtitle), date_text
-    pack = subject
-    # The identifier derives from the pack title and its documents' source paths.
-    subjects = tuple(dict.fromkeys(k for d in pack.documents for k in d.meta.keywords))
-    creators = tuple(dict.fromkeys(a for d in pack.documents for a in d.meta.authors))
-    return _BookMeta(
-        identifier=book_identifier(pack.title, *(d.meta.source.path for d in pack.documents)),
-        title=pack.title, lang=pack.lang, publisher=pack.publisher, creators=creators,
-        date=pack.date or _utc(options.modified).date(), source=None,
-        description="; ".join(d.meta.title for d in pack.documents) or None,
-        subjects=subjects, marking=pack.marking), (
-        format_date(pack.date, pack.lang) if pack.date else None)
 
 
 def build_epub(subject: Document | Pack, options: RenderOptions) -> Output:
@@ -333,7 +292,23 @@ def build_epub(subject: Document | Pack, options: RenderOptions) -> Output:
         same input and options.
     :raises RenderError: the stylesheet cannot be read or a template is broken.
     """
-    meta, date_text = _book_meta(subject, options)
-    docs = subject.documents if isinstance(subject, Pack) else (subject,)
-    return _build(meta, lambda images: render_epub(subject, options, images), docs, options,
-                  date_text)
+    front = front_of(subject)
+    identifier = _identifier(front)
+    meta = _clean(front)
+    # The cover image shows the date the title page shows, labelled when it is the build's.
+    when = cover_date(front, options)
+    date_text = f"{when.label} {when.text}" if when.built else when.text
+    docs = meta.documents
+    images, assets, warnings = _collect_images(docs, options.base_dir, options.image_max_side)
+    parts = render_epub(subject, options, images)
+    css = options.theme.read(options.theme.epub_css)
+    cover = cover_png(meta.title, meta.publisher, meta.subtitle, date_text, meta.marking,
+                      meta.lang)
+    warnings.extend(cover_warnings(meta.title, meta.publisher, meta.subtitle, date_text,
+                                   meta.marking))
+    embedded = list(_collect_embedded(docs, images))
+    has_images = bool(embedded)
+    all_alt = all(img.alt.strip() for img in embedded)
+    raw = _assemble(identifier, meta, parts, css, cover, assets, options.modified, has_images,
+                    all_alt)
+    return Output(data=package(raw, options.modified, meta.lang), warnings=tuple(warnings))

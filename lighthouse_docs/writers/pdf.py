@@ -9,7 +9,11 @@ leaks into another, and WeasyPrint's log records of the build are collected as w
 Reproducibility: creation and modification dates come from ``RenderOptions.modified`` and the
 file identifier is derived from the content, so the same input gives the same bytes.
 The marking (if any) goes into the /Subject (as a ``[MARKING]`` prefix) and a custom
-``/marking`` entry of the document information dictionary (WeasyPrint lower-cases names).
+``/marking`` entry of the document information dictionary (WeasyPrint lower-cases names). On
+the pages it does not depend on the theme: a theme whose print.css places ``string(marking)``
+in a margin box of every page (a plain ``@page`` rule, as the default theme does) shows it its
+own way; any other theme gets the built-in band of ``templates/print/marking.css``, appended
+after it.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import hashlib
 import logging
 import os
 import posixpath
+import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -28,13 +33,14 @@ from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from ..errors import RenderError, ResourceError
-from ..images import ImageRefused, looks_like_svg, vet
-from ..model import Document, Pack
-from ..render import RenderOptions
+from ..images import ImageRefused, fit, looks_like_svg, print_box, vet
+from ..model import Document, Pack, Text
+from ..outline import query
+from ..render import RenderOptions, front_of
 from ..render.print import font_face_css, render_print_html
 from ..theme import PACKAGE_DIR, Theme
 from . import Output
-from ._weasyprint import CSS, HTML, VARIANTS, FontConfiguration, URLFetcherResponse
+from ._weasyprint import CSS, HTML, VARIANTS, FontConfiguration, URLFetcherResponse, boxes
 from .fetch import REFUSED, ConfinedURLFetcher, ResourceRefused
 from .resources import allowed_roots, describe, font_dirs, load_image, refusal, source_folder
 
@@ -57,6 +63,45 @@ def font_config() -> FontConfiguration:
 class _Sheets:
     sheets: tuple[Any, ...]
     warnings: tuple[str, ...]
+    shows_marking: bool
+    """The theme places the marking on every page itself (:func:`places_marking`)."""
+
+
+_MARGIN_BOXES = frozenset(
+    f"{edge}-{where}" for edge in ("top", "bottom") for where in ("left", "center", "right")
+) | frozenset(f"{edge}-{where}" for edge in ("left", "right")
+              for where in ("top", "middle", "bottom"))
+
+
+def places_marking(css_text: str) -> bool:
+    """Whether a print stylesheet shows ``string(marking)`` in a margin box of a plain
+    ``@page`` rule (one that applies to every page, not only ``:first`` or a named page)."""
+    import tinycss2
+
+    for rule in tinycss2.parse_stylesheet(css_text, skip_comments=True, skip_whitespace=True):
+        if rule.type != "at-rule" or rule.lower_at_keyword != "page" or rule.content is None:
+            continue
+        if tinycss2.serialize(rule.prelude).strip():
+            continue  # :left, :first, a named page: not every page
+        for box in tinycss2.parse_blocks_contents(rule.content, skip_comments=True,
+                                                  skip_whitespace=True):
+            if box.type != "at-rule" or box.lower_at_keyword not in _MARGIN_BOXES \
+                    or box.content is None:
+                continue
+            for decl in tinycss2.parse_blocks_contents(box.content, skip_comments=True,
+                                                       skip_whitespace=True):
+                if decl.type == "declaration" and decl.lower_name == "content" and \
+                        "string(marking)" in tinycss2.serialize(decl.value).replace(" ", ""):
+                    return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def _marking_sheet() -> Any:
+    from ..render import environment
+
+    css = environment().get_template("print/marking.css").render()
+    return CSS(string=css, font_config=font_config())
 
 
 @lru_cache(maxsize=16)
@@ -73,19 +118,30 @@ def _stylesheets(theme_root: Path, css_text: str, paper: str) -> _Sheets:
         # A theme's own @import or @font-face leading out of its folder (a symlink to
         # /proc/self/environ, ../secret.css) is a broken theme: an error naming the file.
         raise ResourceError(f"theme {theme_root / 'print.css'}: {fetcher.warnings[0]}")
-    return _Sheets((fonts, theme, size), tuple(_without_refusals(logged)))
+    return _Sheets((fonts, theme, size), tuple(_without_refusals(logged)),
+                   places_marking(css_text))
 
 
-def stylesheets(theme: Theme, paper: str) -> tuple[tuple[Any, ...], tuple[str, ...]]:
-    """The parsed stylesheets for ``theme`` on ``paper`` (cached) and their warnings."""
+def _theme_sheets(theme: Theme, paper: str) -> _Sheets:
     try:
         css_text = theme.read(theme.print_css).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise RenderError(f"theme stylesheet {theme.print_css} is not UTF-8") from exc
     if paper not in PAPER_CSS:
         raise RenderError(f"unknown paper size {paper!r} (use a4 or letter)")
-    cached = _stylesheets(theme.root, css_text, paper)
+    return _stylesheets(theme.root, css_text, paper)
+
+
+def stylesheets(theme: Theme, paper: str) -> tuple[tuple[Any, ...], tuple[str, ...]]:
+    """The parsed stylesheets for ``theme`` on ``paper`` (cached) and their warnings."""
+    cached = _theme_sheets(theme, paper)
     return cached.sheets, cached.warnings
+
+
+def needs_marking_band(theme: Theme, paper: str = "a4") -> bool:
+    """Whether a marked document printed with ``theme`` needs the built-in marking band (the
+    theme does not place the marking on every page itself)."""
+    return not _theme_sheets(theme, paper).shows_marking
 
 
 def warm(options: RenderOptions) -> None:
@@ -124,9 +180,15 @@ def _collect_logs() -> Iterator[list[str]]:
             _WEASYPRINT_LOGGER.propagate = propagate
 
 
+_NOTDEF = re.compile(r'\.notdef glyph rendered for Unicode string unsupported by fonts: "(.*)"',
+                     re.DOTALL)
+
+
 def _without_refusals(messages: list[str]) -> list[str]:
-    # The fetcher already reported each refusal in its own words.
-    return [f"weasyprint: {m}" for m in messages if REFUSED not in m]
+    # The fetcher already reported each refusal in its own words; characters without a font
+    # (one WeasyPrint message per string) are reported by the build's glyph check, once per
+    # script (lighthouse_docs.checks.glyphs), from the same fonts.
+    return [f"weasyprint: {m}" for m in messages if REFUSED not in m and not _NOTDEF.search(m)]
 
 
 _VIRTUAL_ROOT = "/lighthouse-docs"
@@ -140,11 +202,14 @@ _RASTER_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"RIFF", b"II*\x00", b"MM
 
 class _ArticleFetcher(ConfinedURLFetcher):
     """The confined fetcher seen through :data:`SOURCE_URL`, vetting every image
-    (:func:`lighthouse_docs.images.vet`) before WeasyPrint decodes or draws it."""
+    (:func:`lighthouse_docs.images.vet`) before WeasyPrint decodes or draws it, and
+    downscaling it to ``box`` pixels (:func:`lighthouse_docs.images.fit`)."""
 
-    def __init__(self, roots: Sequence[Path], source_dir: Path) -> None:
+    def __init__(self, roots: Sequence[Path], source_dir: Path,
+                 box: tuple[int, int] = print_box()) -> None:
         super().__init__(roots)
         self.source_dir = source_dir.resolve()
+        self.box = box
 
     def real_url(self, url: str) -> str:
         """``url`` with the location-free base replaced by the article's real folder."""
@@ -170,7 +235,7 @@ class _ArticleFetcher(ConfinedURLFetcher):
                 or looks_like_svg(data)):
             return URLFetcherResponse(url, data, {"Content-Type": mime})
         try:
-            image = vet(data)
+            image = fit(vet(data), self.box)
         except ImageRefused as error:
             message = f"refused resource {describe(shown)}: {error}"
             if message not in self.warnings:
@@ -199,32 +264,149 @@ def pdf_options(variant: str | None, identifier: bytes) -> dict[str, Any]:
     return options
 
 
+LONG_MARKING = 12
+"""Markings longer than this many characters get bands of their own (the theme's ``banded``
+named page) instead of the head's corner."""
+MIN_END_LINES = 4
+"""Fewest lines of text on the last page of a brief (or of a part of a combined brief)."""
+COMPACT_MAX_SECTIONS = 4
+"""A brief with fewer sections has no contents when it fits on cover + one page."""
+COMPACT_MAX_WORDS = 650
+"""More words than this never fit on one A4 page with key points: skip trying."""
+
+COMPACT_CSS = ".toc { display: none; } .front { break-after: auto; } " \
+              ".key-points { margin-bottom: 8mm; }"
+"""Cover + one page: no contents, the key points open the body's page."""
+BANDED_CSS = ".front, main { page: banded; }"
+TIGHT_CSS = ("html { line-height: 14pt; } p { margin-bottom: 4pt; } "
+             "main h2, main .heading-2 { margin-top: 15pt; } "
+             "main h3, main .heading-3 { margin-top: 10pt; } .standfirst { margin-bottom: 10pt; }")
+"""Slightly tighter leading and spacing, to pull a short last page back onto the one before."""
+REBALANCE_CSS = "main p, main li, .notes p { widows: 4; orphans: 3; }"
+"""More lines onto a short last page, from the page before."""
+
+
+@dataclass(frozen=True, slots=True)
+class LayoutPlan:
+    """How a brief's pages may be arranged (see :func:`html_to_pdf`)."""
+
+    compact: bool = False
+    """Try cover + one page without contents first (a short brief of few sections)."""
+    banded: bool = False
+    """The marking is long: bands of its own on every page after the cover."""
+    fix_ends: bool = True
+    """Tighten or rebalance a short last page (off only to see the layout without it)."""
+
+
+def plan_for(subject: Document | Pack) -> LayoutPlan:
+    """The :class:`LayoutPlan` of a brief or combined brief."""
+    marking = subject.marking if isinstance(subject, Pack) else subject.meta.marking
+    banded = bool(marking) and len(marking or "") > LONG_MARKING
+    if isinstance(subject, Pack) or len(subject.sections) >= COMPACT_MAX_SECTIONS:
+        return LayoutPlan(banded=banded)
+    words = sum(len(text.text.split()) for text in query(subject, Text))
+    return LayoutPlan(compact=words <= COMPACT_MAX_WORDS, banded=banded)
+
+
+def _body_lines(page: Any) -> int:
+    """Lines of text on ``page`` (the running head and footer left out)."""
+    count = 0
+    for child in page._page_box.children:
+        if isinstance(child, boxes.MarginBox):
+            continue
+        count += sum(1 for box in child.descendants() if isinstance(box, boxes.LineBox))
+    return count
+
+
+def _starts_part(page: Any) -> bool:
+    for child in page._page_box.children:
+        if isinstance(child, boxes.MarginBox):
+            continue
+        for box in child.descendants():
+            element = getattr(box, "element", None)
+            if element is not None and "part-head" in (element.get("class") or "").split():
+                return True
+    return False
+
+
+def short_ends(document: Any) -> int:
+    """Pages that end a brief or a part of a combined brief with fewer than
+    :data:`MIN_END_LINES` lines of text."""
+    pages = document.pages
+    ends = [i for i in range(2, len(pages)) if i == len(pages) - 1 or _starts_part(pages[i + 1])]
+    return sum(1 for i in ends if 0 < _body_lines(pages[i]) < MIN_END_LINES)
+
+
 def html_to_pdf(html: str, options: RenderOptions,
-                source_dirs: Sequence[Path] | None = None) -> Output:
+                source_dirs: Sequence[Path] | None = None, *, marking_band: bool = False,
+                plan: LayoutPlan = LayoutPlan()) -> Output:
     """Lay out the final print ``html`` of a source in ``options.base_dir`` with WeasyPrint.
+
+    Layout rules no stylesheet can express are applied by laying out again with a small
+    extra stylesheet (at most four layouts, mostly one): a ``plan.compact`` brief that fits
+    on cover + one page is set so, without contents; a brief or a part ending on a page with
+    fewer than :data:`MIN_END_LINES` lines is tightened (:data:`TIGHT_CSS`) or, failing
+    that, rebalanced (:data:`REBALANCE_CSS`); a ``plan.banded`` (long) marking gets bands of
+    its own.
 
     :param source_dirs: the folders WeasyPrint may read article files from (default: just
         ``options.base_dir``); the theme, the package data and the fonts are always allowed.
+    :param marking_band: append the built-in marking band after the theme (the HTML was
+        rendered with ``marking_band=True``).
     :raises RenderError: the theme is unreadable or WeasyPrint fails on the document.
     """
     sheets, sheet_warnings = stylesheets(options.theme, options.paper)
+    if marking_band:
+        sheets = (*sheets, _marking_sheet())
     roots = allowed_roots(options.base_dir, options.theme)
     if source_dirs is not None:
         roots = (*(d.resolve() for d in source_dirs), *roots[1:])
-    fetcher = _ArticleFetcher(roots, options.base_dir)
+    fetcher = _ArticleFetcher(roots, options.base_dir, print_box(options.image_dpi))
     identifier = hashlib.sha256(
         html.encode("utf-8") + str(options.pdf_variant).encode()).hexdigest()[:32].encode()
     wp_options = pdf_options(options.pdf_variant, identifier)
-    with _collect_logs() as logged:
+
+    def lay_out(*extra: str) -> tuple[Any, list[str]]:
+        added = [_extra_sheet(css) for css in extra if css]
+        with _collect_logs() as logged:
+            try:
+                document = HTML(string=html, base_url=SOURCE_URL, url_fetcher=fetcher).render(
+                    stylesheets=[*sheets, *added], font_config=font_config(), **wp_options)
+            except (OSError, ValueError, AssertionError) as exc:
+                raise RenderError(f"WeasyPrint could not lay out the document: {exc}") from exc
+        return document, logged
+
+    base = BANDED_CSS if plan.banded and not marking_band else ""
+    document: Any = None
+    logged: list[str] = []
+    used = base
+    if plan.compact:
+        document, logged = lay_out(base, COMPACT_CSS)
+        used = base + COMPACT_CSS
+        if len(document.pages) > 2:
+            document = None
+    if document is None:
+        document, logged = lay_out(base)
+        used = base
+    short = short_ends(document) if plan.fix_ends else 0
+    for fix in (TIGHT_CSS, REBALANCE_CSS) if short else ():
+        again, again_logged = lay_out(used, fix)
+        if short_ends(again) < short or len(again.pages) < len(document.pages):
+            document, logged = again, again_logged
+            break
+    with _collect_logs() as written:
         try:
-            document = HTML(string=html, base_url=SOURCE_URL, url_fetcher=fetcher).render(
-                stylesheets=list(sheets), font_config=font_config(), **wp_options)
             data = document.write_pdf(**wp_options)
         except (OSError, ValueError, AssertionError) as exc:
-            raise RenderError(f"WeasyPrint could not lay out the document: {exc}") from exc
-    warnings = (*sheet_warnings, *fetcher.warnings, *_without_refusals(logged))
+            raise RenderError(f"WeasyPrint could not write the document: {exc}") from exc
+    warnings = (*sheet_warnings, *fetcher.warnings, *_without_refusals([*logged, *written]))
     return Output(data=bytes(data), warnings=tuple(dict.fromkeys(warnings)),
                   pages=len(document.pages))
+
+
+@lru_cache(maxsize=8)
+def _extra_sheet(css: str) -> Any:
+    return CSS(string=css, font_config=font_config())
 
 
 def _image_url(folder: Path, base_dir: Path,
@@ -264,10 +446,12 @@ def build_pdf(subject: Document | Pack, options: RenderOptions) -> Output:
     """
     base_dir = options.base_dir.resolve()
     warnings: list[str] = []
-    docs = subject.documents if isinstance(subject, Pack) else (subject,)
-    folders = tuple(dict.fromkeys(source_folder(d, base_dir) for d in docs))
-    html = render_print_html(subject, options, image_url_for=lambda doc: _image_url(
-        source_folder(doc, base_dir), base_dir, warnings))
-    out = html_to_pdf(html, options, source_dirs=folders or (base_dir,))
+    front = front_of(subject)
+    folders = tuple(dict.fromkeys(source_folder(d, base_dir) for d in front.documents))
+    band = bool(front.marking) and needs_marking_band(options.theme, options.paper)
+    html = render_print_html(subject, options, marking_band=band, image_url_for=lambda doc:
+                             _image_url(source_folder(doc, base_dir), base_dir, warnings))
+    out = html_to_pdf(html, options, source_dirs=folders or (base_dir,), marking_band=band,
+                      plan=plan_for(subject))
     return Output(data=out.data, warnings=tuple(dict.fromkeys((*warnings, *out.warnings))),
                   pages=out.pages)

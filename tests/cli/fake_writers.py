@@ -23,6 +23,8 @@ def _render(fmt: str, title: str, body: str, options: RenderOptions) -> Output:
         raise RuntimeError("the fake writer exploded")
     if "RENDERFAIL" in title and fmt == "epub":
         raise RenderError("the fake layout failed")
+    if "HANG" in title:
+        time.sleep(600)  # stands for a layout that never ends (a limit must stop it)
     delay = float(os.environ.get("FAKE_WRITER_DELAY", "0"))
     if delay:
         time.sleep(delay)

@@ -20,6 +20,12 @@ PLAIN = ("---\ntitle: Open Item\n---\n\nLead of the open item.\n\n## More\n\n"
          + "Open text that fills another page. " * 120 + "\n")
 
 
+PLAIN_THEME = """@page { size: A4; margin: 20mm; @top-center { content: "Plain theme"; } }
+@page :first { @bottom-center { content: string(marking); } }
+body { font-family: serif; }
+"""
+
+
 def _cli(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
     return subprocess.run([sys.executable, "-m", "lighthouse_docs", *args], cwd=cwd, env=env,
@@ -37,6 +43,14 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert built.returncode == 0, built.stderr
     single = _cli(["build", "sources/b-sensitive.md", "--html", "-j", "1"], root)
     assert single.returncode == 0, single.stderr
+    # A custom theme that places no marking anywhere (its own top-centre box included).
+    plain = root / "styles" / "plain"
+    plain.mkdir(parents=True)
+    (plain / "print.css").write_text(PLAIN_THEME, encoding="utf-8")
+    (plain / "epub.css").write_text("", encoding="utf-8")
+    themed = _cli(["build", "sources/b-sensitive.md", "--pdf", "--style", "plain",
+                   "-o", "plain-out", "-j", "1"], root)
+    assert themed.returncode == 0, themed.stderr
     return root
 
 
@@ -48,6 +62,17 @@ def test_every_page_of_the_pack_pdf_carries_the_highest_marking(project: Path) -
     assert missing == []
     assert reader.metadata is not None
     assert "[OFFICIAL-SENSITIVE]" in (reader.metadata.subject or "")
+
+
+def test_a_theme_without_the_marking_still_prints_it_on_every_page(project: Path) -> None:
+    # The theme shows the marking on its first page only (and the marking string is never
+    # even set): the built-in band puts it on every page, over the theme's own top centre.
+    texts = [page.extract_text() for page in PdfReader(project / "plain-out" / "b-sensitive.pdf")
+             .pages]
+    assert len(texts) >= 2
+    assert [text.upper().count("OFFICIAL-SENSITIVE") >= 2 for text in texts] == \
+        [True] * len(texts), texts
+    assert not any("Plain theme" in text for text in texts)
 
 
 def test_the_pack_epub_carries_the_marking_in_metadata_and_title_page(project: Path) -> None:

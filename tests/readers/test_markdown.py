@@ -129,9 +129,50 @@ def test_inline_markup_maps_to_the_model() -> None:
     assert (link.href, link.title, plain_text(link.children)) == ("https://x.org", "t", "e")
 
 
-def test_image_alone_in_a_paragraph_is_a_figure_block() -> None:
+def test_image_alone_in_a_paragraph_is_a_figure_block_captioned_by_its_title() -> None:
     doc = md("# T\n\n![A bar chart](chart.png \"Stocks\")\n")
-    assert doc.lead == (Image(src="chart.png", alt="A bar chart", title="Stocks", line=3),)
+    assert doc.lead == (Image(src="chart.png", alt="A bar chart",
+                              caption=(Text(text="Stocks"),), line=3),)
+
+
+def test_caption_and_source_lines_under_an_image_make_one_figure() -> None:
+    doc = md("# T\n\n![Bars](c.png \"Ignored\")\n**Figure 3:** Stocks *rose*\nSource: BPS, 2025\n\n"
+             "Body text.\n")
+    image, body = doc.lead
+    assert isinstance(image, Image) and image.alt == "Bars"
+    assert image.caption == (Text(text="Stocks "), Emphasis(children=(Text(text="rose"),)))
+    assert image.source == (Text(text="Source: BPS, 2025"),)
+    assert plain_text(body.inlines) == "Body text."  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("after", ["Gambar 2. Harga beras naik", "*Harga beras naik*"])
+def test_a_caption_paragraph_after_an_image_becomes_its_caption(after: str) -> None:
+    doc = md(f"# T\n\n![Grafik](g.png)\n\n{after}\n\nSumber: BPS\n\nTeks.\n")
+    image, body = doc.lead
+    assert isinstance(image, Image)
+    assert plain_text(image.caption) == "Harga beras naik"
+    assert plain_text(image.source) == "Sumber: BPS"
+    assert plain_text(body.inlines) == "Teks."  # type: ignore[union-attr]
+
+
+def test_an_ordinary_paragraph_after_an_image_stays_body_text() -> None:
+    doc = md("# T\n\n![Grafik](g.png)\n\nFigures 2 and 3 show the trend.\n")
+    image, body = doc.lead
+    assert isinstance(image, Image) and image.caption == ()
+    assert isinstance(body, Paragraph)
+
+
+@pytest.mark.parametrize("text", [
+    "Table: Stocks by port\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+    "| a | b |\n|---|---|\n| 1 | 2 |\n\nTable 4: Stocks by port\n\nSource: Port data\n",
+    "| a | b |\n|---|---|\n| 1 | 2 |\n\n: Stocks by port\n",
+])
+def test_table_captions_before_or_after_the_table(text: str) -> None:
+    doc = md(f"# T\n\n{text}")
+    [table] = doc.lead
+    assert isinstance(table, Table)
+    assert plain_text(table.caption) == "Stocks by port"
+    assert plain_text(table.source) in ("", "Source: Port data")
 
 
 def test_lists_keep_start_numbers_and_nesting() -> None:

@@ -34,19 +34,25 @@ def test_alias_bomb_fails_alone_in_one_line(tmp_path: Path) -> None:
     assert "Traceback" not in run.stderr and "MemoryError" not in run.stderr
 
 
+FAKE_CLI = Path(__file__).resolve().parents[1] / "cli" / "fake_cli.py"
+
+
 def test_source_over_the_time_limit_fails_alone(tmp_path: Path) -> None:
+    # A rendering that never ends (the stand-in writer sleeps on the "HANG" title: no CPU
+    # burnt; tests/test_limits.py kills a busy child) against a harmless source, through
+    # the real command line: the limit stops the one, the other is built.
     project = make_project(tmp_path / "p")
-    # Two megabytes on one line: hundreds of pages, minutes of layout; the short article
-    # needs a second or two, so a 30 s limit separates them even on a loaded machine.
-    words = " ".join(f"word{i % 997}" for i in range(260_000))
-    (project / "sources" / "huge.txt").write_text(f"Site, Title. Lead.\n{words}\n",
-                                                  encoding="utf-8")
+    (project / "sources" / "huge.md").write_text("---\ntitle: HANG\n---\n\nText.\n",
+                                                 encoding="utf-8")
     (project / "sources" / "fine.md").write_text(OK, encoding="utf-8")
-    run = run_cli(["build", "--pdf", "--jobs", "2", "--time-limit", "30"], project)
+    run = subprocess.run(
+        [sys.executable, str(FAKE_CLI), "build", "--pdf", "--jobs", "2", "--time-limit", "10"],
+        cwd=project, env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "COLUMNS": "200"},
+        capture_output=True, text=True, timeout=120, check=False)
     assert run.returncode == 1, run.stderr
-    assert failure_lines(run) == [
-        "lighthouse-docs: failed: sources/huge.txt: over the time limit of 30 s (time_limit in "
-        "lighthouse.toml, --time-limit); not built"], run.stderr
+    assert [line for line in run.stderr.splitlines() if line.startswith("lighthouse-docs:")] \
+        == ["lighthouse-docs: failed: sources/huge.md: over the time limit of 10 s (time_limit "
+            "in lighthouse.toml, --time-limit); not built"], run.stderr
     assert (project / "output" / "fine.pdf").is_file()
     assert not (project / "output" / "huge.pdf").exists()
 

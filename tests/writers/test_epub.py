@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import zipfile
@@ -89,6 +90,7 @@ def test_key_points_can_be_turned_off(tmp_path: Path) -> None:
     section = Section(id="one", level=2, heading=(Text(text="One"),),
                       blocks=(_para(Text(text="First point. More.")),))
     doc = _doc(lead=(_para(Text(text="Lead.")),), sections=(section,))
+    doc = dataclasses.replace(doc, meta=dataclasses.replace(doc.meta, key_points=("A point.",)))
     assert "key-points" in _files(build_epub(doc, _options(tmp_path)).data)["EPUB/lead.xhtml"]
     off = _files(build_epub(doc, _options(tmp_path, key_points=False)).data)
     assert "key-points" not in off["EPUB/lead.xhtml"]

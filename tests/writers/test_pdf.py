@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from lighthouse_docs.model import Document, Image, Metadata, Paragraph, Section, SourceInfo, Text
 from lighthouse_docs.render import RenderOptions
 from lighthouse_docs.theme import resolve_theme
-from lighthouse_docs.writers.pdf import build_pdf, html_to_pdf
+from lighthouse_docs.writers.pdf import build_pdf, html_to_pdf, places_marking
 
 MODIFIED = dt.datetime(2026, 1, 2, tzinfo=dt.UTC)
 
@@ -144,3 +144,22 @@ def test_unknown_variant_is_a_render_error(source_dir: Path) -> None:
 
     with pytest.raises(RenderError, match="pdf/x-99"):
         build_pdf(doc_with_images(), replace(options(source_dir), pdf_variant="pdf/x-99"))
+
+
+@pytest.mark.parametrize(("css", "places"), [
+    ("@page { @top-right { content: string(marking); } }", True),
+    ("@page{@bottom-center{content:\"x \" string( marking )}}", True),
+    ("@page :first { @top-center { content: string(marking); } }", False),
+    ("@page cover { @top-center { content: string(marking); } }", False),
+    ("/* @page { @top-center { content: string(marking); } } */", False),
+    ("@page { @top-center { content: string(doctitle); } }", False),
+    (".x { content: string(marking); }", False),
+    ("", False),
+])
+def test_a_theme_places_the_marking_only_in_a_box_of_every_page(css: str, places: bool) -> None:
+    assert places_marking(css) is places
+
+
+def test_the_default_theme_places_the_marking_itself() -> None:
+    theme = resolve_theme(None)
+    assert places_marking(theme.read(theme.print_css).decode("utf-8"))

@@ -1,0 +1,232 @@
+"""Links for readers of every output: bare addresses linked, addresses printed for paper (pure).
+
+:func:`linkify` runs once per document between reading and rendering: a web address or an
+e-mail address written as plain text (``https://…``, ``www.…``, ``name@example.org``) becomes
+a link in every format, whatever the source format (Markdown, plain text, HTML, Word). Text
+inside code and inside existing links is left alone.
+
+:func:`link_notes` is the print-only ``links = "notes"`` policy: each outside link gets a note
+call after its text and a note giving its address, numbered with the article's own notes in
+reading order, so a paper reader can type it (a link inside a note has its address after it).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import re
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+from .model import (
+    Block,
+    BlockQuote,
+    BulletList,
+    Document,
+    Emphasis,
+    Footnote,
+    FootnoteRef,
+    Image,
+    Inline,
+    Link,
+    OrderedList,
+    Paragraph,
+    Section,
+    Strikethrough,
+    Strong,
+    Table,
+    TableCell,
+    TableRow,
+    Text,
+)
+from .outline import plain_text, query
+
+_ADDRESS = re.compile(
+    r"(?<![\w@/.\-])(?:(?:https?://|www\.)[^\s<>\"“”‘’«»]+|[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[a-z]{2,})",
+    re.IGNORECASE)
+_TRAILING = ".,;:!?'’\"”)]}>…"
+
+
+def _trim(address: str) -> str:
+    """An address without the sentence punctuation that follows it ("(see x.org/a)." ->
+    "x.org/a"); a closing bracket stays when the address opened one (Wikipedia links)."""
+    while address and address[-1] in _TRAILING:
+        if address[-1] == ")" and address.count("(") >= address.count(")"):
+            break
+        address = address[:-1]
+    return address
+
+
+def href_for(address: str) -> str:
+    """The link target of an address written in text."""
+    lower = address.lower()
+    if lower.startswith(("http://", "https://")):
+        return address
+    if lower.startswith("www."):
+        return f"https://{address}"
+    return f"mailto:{address}"
+
+
+def _split(text: str) -> list[Inline]:
+    parts: list[Inline] = []
+    pos = 0
+    for match in _ADDRESS.finditer(text):
+        address = _trim(match.group(0))
+        if not address or (address.lower().startswith("www.") and "." not in address[4:]):
+            continue
+        start, end = match.start(), match.start() + len(address)
+        if start > pos:
+            parts.append(Text(text=text[pos:start]))
+        parts.append(Link(children=(Text(text=address),), href=href_for(address)))
+        pos = end
+    if pos < len(text):
+        parts.append(Text(text=text[pos:]))
+    return parts
+
+
+def linkify_inlines(items: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    """A run of inlines with its bare addresses made links (code and links as they are)."""
+    result: list[Inline] = []
+    changed = False
+    for item in items:
+        if isinstance(item, Text) and ("@" in item.text or "http" in item.text.lower()
+                                       or "www." in item.text.lower()):
+            parts = _split(item.text)
+            changed = changed or parts != [item]
+            result.extend(parts)
+        elif isinstance(item, Emphasis | Strong | Strikethrough):
+            children = linkify_inlines(item.children)
+            changed = changed or children is not item.children
+            result.append(item if children is item.children
+                          else dataclasses.replace(item, children=children))
+        else:
+            result.append(item)
+    return tuple(result) if changed else items
+
+
+def _cells(rows: tuple[TableRow, ...]) -> tuple[TableRow, ...]:
+    return tuple(TableRow(cells=tuple(TableCell(inlines=linkify_inlines(c.inlines))
+                                      for c in row.cells)) for row in rows)
+
+
+def _blocks(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+    result: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            block = dataclasses.replace(block, inlines=linkify_inlines(block.inlines))
+        elif isinstance(block, BulletList | OrderedList):
+            block = dataclasses.replace(block, items=tuple(_blocks(i) for i in block.items))
+        elif isinstance(block, BlockQuote):
+            block = dataclasses.replace(block, blocks=_blocks(block.blocks))
+        elif isinstance(block, Image):
+            block = dataclasses.replace(block, caption=linkify_inlines(block.caption),
+                                        source=linkify_inlines(block.source))
+        elif isinstance(block, Table):
+            block = dataclasses.replace(block, head=_cells(block.head), body=_cells(block.body),
+                                        caption=linkify_inlines(block.caption),
+                                        source=linkify_inlines(block.source))
+        result.append(block)
+    return tuple(result)
+
+
+def _section(section: Section) -> Section:
+    return dataclasses.replace(section, blocks=_blocks(section.blocks),
+                               children=tuple(_section(c) for c in section.children))
+
+
+def linkify(doc: Document) -> Document:
+    """``doc`` with the bare web and e-mail addresses of its text made links."""
+    return dataclasses.replace(
+        doc, lead=_blocks(doc.lead), sections=tuple(_section(s) for s in doc.sections),
+        footnotes=tuple(dataclasses.replace(n, blocks=_blocks(n.blocks)) for n in doc.footnotes))
+
+
+# --------------------------------------------------------------------------- links as notes
+
+
+def shows_address(link: Link) -> bool:
+    """Whether a printed link needs its address spelled out: an outside link (web or mail)
+    whose text does not already say it."""
+    href = link.href.strip()
+    scheme = urlsplit(href).scheme.lower() if not href.startswith("#") else ""
+    if scheme not in ("http", "https", "mailto"):
+        return False
+    shown = " ".join(plain_text(link.children).split()).rstrip("/")
+    address = href.removeprefix("mailto:").rstrip("/")
+    return shown not in (address, address.split("://", 1)[-1], address.removeprefix("www."))
+
+
+def printed_address(href: str) -> str:
+    """How a link's address is printed: without ``mailto:``."""
+    return href.strip().removeprefix("mailto:")
+
+
+def link_notes(doc: Document) -> Document:
+    """``doc`` with every outside link followed by a note call, its address in that note;
+    notes (the article's own and these) are ordered by their first call."""
+    counter = itertools.count(1)
+    added: list[Footnote] = []
+
+    def run(items: tuple[Inline, ...]) -> tuple[Inline, ...]:
+        result: list[Inline] = []
+        for item in items:
+            if isinstance(item, Link):
+                result.append(item)
+                if shows_address(item):
+                    note_id = f"link-{next(counter)}"
+                    address = printed_address(item.href)
+                    added.append(Footnote(id=note_id, blocks=(Paragraph(inlines=(
+                        Link(children=(Text(text=address),), href=item.href),)),)))
+                    result.append(FootnoteRef(id=note_id))
+            elif isinstance(item, Emphasis | Strong | Strikethrough):
+                result.append(dataclasses.replace(item, children=run(item.children)))
+            else:
+                result.append(item)
+        return tuple(result)
+
+    def blocks(items: tuple[Block, ...]) -> tuple[Block, ...]:
+        out: list[Block] = []
+        for block in items:
+            if isinstance(block, Paragraph):
+                block = dataclasses.replace(block, inlines=run(block.inlines))
+            elif isinstance(block, BulletList | OrderedList):
+                block = dataclasses.replace(block, items=tuple(blocks(i) for i in block.items))
+            elif isinstance(block, BlockQuote):
+                block = dataclasses.replace(block, blocks=blocks(block.blocks))
+            elif isinstance(block, Table):
+                block = dataclasses.replace(block, body=tuple(
+                    TableRow(cells=tuple(TableCell(inlines=run(c.inlines)) for c in row.cells))
+                    for row in block.body))
+            out.append(block)
+        return tuple(out)
+
+    def section(s: Section) -> Section:
+        return dataclasses.replace(s, blocks=blocks(s.blocks),
+                                   children=tuple(section(c) for c in s.children))
+
+    def inline(items: tuple[Inline, ...]) -> tuple[Inline, ...]:
+        # Inside a note a link cannot have a note of its own: its address follows its text.
+        result: list[Inline] = []
+        for item in items:
+            result.append(item)
+            if isinstance(item, Link) and shows_address(item):
+                result.append(Text(text=f" ({printed_address(item.href)})"))
+        return tuple(result)
+
+    lead = blocks(doc.lead)
+    sections = tuple(section(s) for s in doc.sections)
+    own = tuple(dataclasses.replace(n, blocks=tuple(
+        dataclasses.replace(b, inlines=inline(b.inlines)) if isinstance(b, Paragraph) else b
+        for b in n.blocks)) for n in doc.footnotes)
+    if not added and own == doc.footnotes:
+        return doc
+    notes = {n.id: n for n in (*own, *added)}
+    order = list(dict.fromkeys(ref.id for ref in _refs(lead, sections) if ref.id in notes))
+    order += [n for n in notes if n not in order]
+    return dataclasses.replace(doc, lead=lead, sections=sections,
+                               footnotes=tuple(notes[n] for n in order))
+
+
+def _refs(lead: tuple[Block, ...], sections: tuple[Section, ...]) -> Iterator[FootnoteRef]:
+    yield from query(lead, FootnoteRef)
+    yield from query(sections, FootnoteRef)

@@ -1,0 +1,283 @@
+"""Typographic punctuation by language: curly quotes and apostrophes, dashes, ellipses (pure).
+
+:func:`typeset` turns a document's typewriter punctuation into the language's own: ``"x"``
+becomes “x” in English and Indonesian, „x“ in German and « x » in French (with no-break
+spaces inside the guillemets and before ``: ; ! ?``); ``'`` becomes an apostrophe or a single
+quote, ``--``/``---`` an en/em dash, a hyphen between spaces an en dash and ``...`` an
+ellipsis. Code, code blocks and addresses (URLs, e-mail) are never touched.
+
+It runs once per document between reading and rendering (next to ``brief.attach``), so every
+output (PDF, EPUB, HTML) sets the same text while ``inspect`` and the outline JSON still show
+the source as written. Quotes are decided over a whole run of inlines, so ``"*word*"`` opens
+and closes around the emphasis.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .model import (
+    Block,
+    BlockQuote,
+    BulletList,
+    Document,
+    Emphasis,
+    Footnote,
+    Image,
+    Inline,
+    Link,
+    OrderedList,
+    Paragraph,
+    Section,
+    Strikethrough,
+    Strong,
+    Table,
+    TableCell,
+    TableRow,
+    Text,
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Marks:
+    """The quotation marks of one language."""
+
+    double: tuple[str, str]
+    """Opening and closing marks for ``"``."""
+    single: tuple[str, str]
+    """Opening and closing marks for ``'`` used as a quote (an apostrophe is always ’)."""
+    french_spacing: bool = False
+    """No-break spaces inside « » and before ``: ; ! ?`` (French)."""
+
+
+ENGLISH = Marks(double=("“", "”"), single=("‘", "’"))
+MARKS: dict[str, Marks] = {
+    "en": ENGLISH, "id": ENGLISH, "ms": ENGLISH, "nl": ENGLISH, "es": ENGLISH,
+    "de": Marks(double=("„", "“"), single=("‚", "‘")),
+    "fr": Marks(double=("«", "»"), single=("“", "”"), french_spacing=True),
+}
+"""Quotation marks per primary language subtag; other languages get the English marks."""
+
+NBSP = "\u00a0"
+"""French spacing uses the full no-break space throughout: the narrow one (U+202F) that
+some French houses prefer before ; ! ? has no glyph in the default serif (Source Serif Pro)
+and would fall back to another font."""
+
+_OPAQUE = "\ufffc"
+"""Stands for an inline that is not text (code, image, note call) while a run is decided:
+it reads like a letter, so a quote after it closes."""
+_PROTECTED = re.compile(
+    r"(?:[a-z][a-z0-9+.\-]*://|www\.|mailto:)[^\s<>\"“”«»]+|[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+",
+    re.IGNORECASE)
+_OPENING_CONTEXT = frozenset("([{/-–—\u201c\u2018\u201e\u201a«‹" + NBSP)
+
+
+def marks_for(lang: str | None) -> Marks:
+    """The marks of a BCP 47 tag (``fr-CA`` -> French); English for unknown languages."""
+    primary = (lang or "en").replace("_", "-").split("-")[0].lower()
+    return MARKS.get(primary, ENGLISH)
+
+
+def _is_space(char: str) -> bool:
+    return char == "" or char.isspace()
+
+
+def _convert(text: str, marks: Marks) -> list[str]:
+    """One output string per character of ``text`` (empty when the character is absorbed
+    into a neighbour's replacement), so the result can be cut back into the original runs."""
+    out = list(text)
+    size = len(text)
+    protected = bytearray(size)
+    for match in _PROTECTED.finditer(text):
+        protected[match.start():match.end()] = b"\x01" * (match.end() - match.start())
+    opened: set[int] = set()
+
+    def at(i: int) -> str:
+        return _at(text, i)
+
+    def opening_context(i: int) -> bool:
+        before = at(i - 1)
+        return _is_space(before) or before in _OPENING_CONTEXT or (i - 1) in opened
+
+    i = 0
+    while i < size:
+        char = text[i]
+        if protected[i] or char == _OPAQUE:
+            i += 1
+            continue
+        if char == "." and text.startswith("...", i) and at(i + 3) != "." and at(i - 1) != ".":
+            out[i:i + 3] = ["…", "", ""]
+            i += 3
+            continue
+        if char == "-" and at(i - 1) != "-":
+            run = 3 if text.startswith("---", i) else 2 if text.startswith("--", i) else 1
+            if at(i + run) == "-":
+                pass  # a rule of hyphens, not a dash
+            elif run == 3:
+                out[i:i + 3] = ["—", "", ""]
+            elif run == 2 and not (_is_space(at(i - 1)) and at(i + 2).isalpha()):
+                out[i:i + 2] = ["–", ""]  # (but "--flag" after a space is an option name)
+            elif run == 1 and at(i - 1) == " " and at(i + 1) == " ":
+                out[i] = "–"  # "A - B": a spaced hyphen is a dash
+            i += run
+            continue
+        if char == '"':
+            if opening_context(i) and not _is_space(at(i + 1)):
+                out[i] = marks.double[0]
+                opened.add(i)
+            else:
+                out[i] = marks.double[1]
+        elif char == "'":
+            before, after = at(i - 1), at(i + 1)
+            if opening_context(i) and after.isdigit():
+                out[i] = "’"  # '90s
+            elif opening_context(i) and not _is_space(after):
+                out[i] = marks.single[0]
+                opened.add(i)
+            else:
+                out[i] = "’" if (before.isalnum() or before == _OPAQUE) and after.isalpha() \
+                    else marks.single[1]
+        if marks.french_spacing:
+            _french_spacing(text, out, i)
+        i += 1
+    return out
+
+
+def _at(text: str, i: int) -> str:
+    return text[i] if 0 <= i < len(text) else ""
+
+
+def _french_spacing(text: str, out: list[str], i: int) -> None:
+    """No-break spaces inside guillemets and before high punctuation, at ``text[i]``."""
+    def at(j: int) -> str:
+        return _at(text, j)
+
+    result = out[i]
+    if result == "«":
+        out[i] = "«" + NBSP
+        if at(i + 1) in (" ", NBSP):
+            out[i + 1] = ""
+    elif result == "»":
+        if at(i - 1) in (" ", NBSP):
+            out[i - 1] = ""
+        out[i] = NBSP + "»"
+    elif result in (";", "!", "?", ":") and text[i] == result:
+        space = NBSP
+        before, after = at(i - 1), at(i + 1)
+        if not _is_space(after) and after not in "»\"'”’)":
+            return  # "10:30", "?!", an address: not sentence punctuation
+        if before == " ":
+            out[i - 1] = space
+        elif before.isalnum() or before in "»”’)":
+            out[i] = space + result
+
+
+def smarten(text: str, lang: str | None) -> str:
+    """``text`` with typographic punctuation for ``lang`` (see the module docstring)."""
+    return "".join(_convert(text, marks_for(lang)))
+
+
+# --------------------------------------------------------------------------- model walking
+
+
+def _texts(items: tuple[Inline, ...]) -> Iterator[str | None]:
+    """The run's text nodes in order (None for an inline that is not text)."""
+    for item in items:
+        if isinstance(item, Text):
+            yield item.text
+        elif isinstance(item, Emphasis | Strong | Strikethrough | Link):
+            yield from _texts(item.children)
+        else:
+            yield None
+
+
+def _rebuild(items: tuple[Inline, ...], new: Iterator[str | None]) -> tuple[Inline, ...]:
+    result: list[Inline] = []
+    for item in items:
+        if isinstance(item, Text):
+            text = next(new)
+            result.append(item if text == item.text or text is None else Text(text=text))
+        elif isinstance(item, Emphasis | Strong | Strikethrough | Link):
+            result.append(dataclasses.replace(item, children=_rebuild(item.children, new)))
+        else:
+            next(new)
+            result.append(item)
+    return tuple(result)
+
+
+def typeset_inlines(items: tuple[Inline, ...], marks: Marks) -> tuple[Inline, ...]:
+    """One run of inlines (a paragraph, a heading, a cell) with typographic punctuation."""
+    texts = list(_texts(items))
+    if not any(texts):
+        return items
+    joined = "".join(_OPAQUE if t is None else t for t in texts)
+    out = _convert(joined, marks)
+    pieces: list[str | None] = []
+    pos = 0
+    for t in texts:
+        if t is None:
+            pieces.append(None)
+            pos += 1
+        else:
+            pieces.append("".join(out[pos:pos + len(t)]))
+            pos += len(t)
+    return _rebuild(items, iter(pieces))
+
+
+def _cells(rows: tuple[TableRow, ...], marks: Marks) -> tuple[TableRow, ...]:
+    return tuple(TableRow(cells=tuple(TableCell(inlines=typeset_inlines(c.inlines, marks))
+                                      for c in row.cells)) for row in rows)
+
+
+def typeset_blocks(blocks: tuple[Block, ...], marks: Marks) -> tuple[Block, ...]:
+    """Blocks with typographic punctuation in their text (code blocks as they are)."""
+    result: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            block = dataclasses.replace(block, inlines=typeset_inlines(block.inlines, marks))
+        elif isinstance(block, BulletList | OrderedList):
+            block = dataclasses.replace(
+                block, items=tuple(typeset_blocks(item, marks) for item in block.items))
+        elif isinstance(block, BlockQuote):
+            block = dataclasses.replace(block, blocks=typeset_blocks(block.blocks, marks))
+        elif isinstance(block, Image):
+            block = dataclasses.replace(
+                block, alt="".join(_convert(block.alt, marks)),
+                caption=typeset_inlines(block.caption, marks),
+                source=typeset_inlines(block.source, marks))
+        elif isinstance(block, Table):
+            block = dataclasses.replace(block, head=_cells(block.head, marks),
+                                        body=_cells(block.body, marks),
+                                        caption=typeset_inlines(block.caption, marks),
+                                        source=typeset_inlines(block.source, marks))
+        result.append(block)
+    return tuple(result)
+
+
+def _section(section: Section, marks: Marks) -> Section:
+    return dataclasses.replace(
+        section, heading=typeset_inlines(section.heading, marks),
+        blocks=typeset_blocks(section.blocks, marks),
+        children=tuple(_section(child, marks) for child in section.children))
+
+
+def typeset(doc: Document) -> Document:
+    """``doc`` with typographic punctuation in its language, in text and metadata that a
+    reader sees (title, subtitle, summary, key points); names and markings as written."""
+    marks = marks_for(doc.meta.lang)
+
+    def line(text: str | None) -> str | None:
+        return None if text is None else "".join(_convert(text, marks))
+
+    meta = dataclasses.replace(
+        doc.meta, title=line(doc.meta.title) or doc.meta.title, subtitle=line(doc.meta.subtitle),
+        summary=line(doc.meta.summary),
+        key_points=tuple("".join(_convert(p, marks)) for p in doc.meta.key_points))
+    return dataclasses.replace(
+        doc, meta=meta, lead=typeset_blocks(doc.lead, marks),
+        sections=tuple(_section(s, marks) for s in doc.sections),
+        footnotes=tuple(Footnote(id=n.id, blocks=typeset_blocks(n.blocks, marks))
+                        for n in doc.footnotes))
