@@ -136,12 +136,54 @@ def measure(source: Path, repeats: int, *, epub: bool = True) -> dict[str, Any]:
     return figures
 
 
+def alone(source: Path, which: str) -> dict[str, Any]:
+    """One cold PDF of ``source`` in this process, by WeasyPrint alone on our final print HTML
+    (``floor``) or by our ``build_pdf`` (``ours``): time, pages, pages per second and this
+    process's peak RSS, so that the two memory figures come from like processes."""
+    import io
+
+    from pypdf import PdfReader  # only to count the pages of the floor's PDF
+
+    from lighthouse_docs import readers
+    from lighthouse_docs.render.print import render_print_html
+    from lighthouse_docs.writers.pdf import build_pdf, font_config, stylesheets
+
+    doc = readers.load(source)
+    options = _options(source)
+    stylesheets(options.theme, options.paper)  # both warm: theme and fonts loaded first
+    font_config()
+    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if which == "floor":
+        html = render_print_html(doc, options)
+        call = floor_call(html, options)
+        del doc
+        gc.collect()
+        start = time.perf_counter()
+        data = call()
+        seconds = time.perf_counter() - start
+        pages = len(PdfReader(io.BytesIO(data)).pages)
+    else:
+        start = time.perf_counter()
+        pages = build_pdf(doc, options).pages or 0
+        seconds = time.perf_counter() - start
+    return {"which": which, "seconds": seconds, "pages": pages,
+            "pages_per_s": pages / seconds if seconds else None,
+            "baseline_rss_mb": baseline,
+            "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.floor", description=__doc__)
     parser.add_argument("source", type=Path)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--no-epub", action="store_true")
+    parser.add_argument("--alone", choices=("floor", "ours"),
+                        help="one cold PDF by WeasyPrint alone or by ours, with peak RSS")
     args = parser.parse_args(argv)
+    if args.alone:
+        json.dump(alone(args.source, args.alone), sys.stdout)
+        sys.stdout.write("\n")
+        return
     json.dump(measure(args.source, args.repeats, epub=not args.no_epub), sys.stdout)
     sys.stdout.write("\n")
 

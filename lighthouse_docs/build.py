@@ -6,7 +6,8 @@ import the writers once — writes each output atomically and records what it bu
 output folder's manifest. A source that fails is reported and the others go on; the caller
 (``cli.py``) turns the :class:`BuildReport` into an exit code.
 
-Writers (and therefore WeasyPrint) are imported only when something must be rendered, so a build
+Writers (and therefore WeasyPrint), the parsers and what prepares a document (checks, links,
+typography, captions, key points) are imported only when something must be rendered, so a build
 with nothing to do stays fast.
 """
 
@@ -27,16 +28,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
-from . import __version__, captions, readers
-from .brief import attach, make_pack
-from .checks import check_document
+from . import __version__, readers
 from .config import FORMATS, KeyPointsMode, Presentation
 from .diagnostics import Diagnostic, as_diagnostic, from_json
 from .errors import ConfigError, InputError, LighthouseError, OutputError, RenderError, UsageError
 from .limits import MAX_JOBS_PER_CPU, Limits, cap_jobs, map_limited, run_limited
-from .links import linkify
 from .model import Document, Pack
 from .output import (
     COMBINED_KEY_PREFIX,
@@ -50,10 +48,8 @@ from .output import (
     stale_outputs,
 )
 from .project import SOURCES_DIR, assign_names, display_path, output_name, shown, title_slug
-from .readers._common import bound_marking
-from .render import RenderOptions
+from .render import RenderOptions, warm_templates
 from .theme import PACKAGE_DIR, Theme
-from .typography import typeset
 from .writers import Output
 from .writers.resources import confined_files
 
@@ -118,6 +114,10 @@ class BuildRequest:
     key_points: KeyPointsMode = "auto"
     presentation: Presentation = field(default_factory=Presentation)
     """Notes, printed links, cover details and a combined brief's date (the project file)."""
+    image_max_side: int = 1600
+    """Longest side in pixels of images in the EPUB and HTML."""
+    image_dpi: int = 300
+    """Resolution of images in the PDF at their largest printed size."""
     strict: bool = False
     force: bool = False
     jobs: int = 1
@@ -179,14 +179,21 @@ class BuildReport:
         return not self.failed
 
 
-class BuildListener:
-    """Progress hooks; the default does nothing (the CLI subclasses it)."""
+class BuildListener(Protocol):
+    """Progress hooks; the methods here do nothing (the CLI's reporter has the same methods,
+    without importing this module before it builds)."""
 
     def planned(self, total: int, to_render: int) -> None:
         """All sources are planned; ``to_render`` of ``total`` must be rendered."""
+        return None
 
     def finished(self, result: SourceResult) -> None:
         """One source is done (built, up to date or failed)."""
+        return None
+
+
+class _Silent(BuildListener):
+    """The listener of a build nobody watches."""
 
 
 # --------------------------------------------------------------------------- fingerprints
@@ -228,16 +235,35 @@ def theme_fingerprint(theme: Theme) -> str:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ParseJob:
+    """A source to parse and check in the worker that renders it (not in the build's own
+    process, where sources would be parsed one after the other)."""
+
+    source: Path
+    display: str
+    data: bytes
+    """The bytes the build read and hashed: exactly these are parsed."""
+    lang: str | None
+    marking: str | None
+    markings: tuple[str, ...]
+    key_points: KeyPointsMode
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RenderJob:
     """One document (or pack) to render into some formats; sent to a worker process."""
 
     key: str
     display: str
     """How diagnostics name the source (or the combined brief)."""
-    subject: Document | Pack
+    subject: Document | Pack | ParseJob
+    """The document or pack, or the source the worker parses first."""
     formats: tuple[str, ...]
     options: RenderOptions
     writers: tuple[tuple[str, WriterRef], ...]
+    split: Limits | None = None
+    """Render each format in a process of its own, side by side, under these limits (set
+    when the build has more worker slots than jobs: one brief's EPUB beside its PDF)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -283,6 +309,24 @@ def warm_writers(refs: Sequence[WriterRef]) -> None:
             continue
 
 
+def warm_readers(sources: Iterable[Path]) -> None:
+    """Import the readers ``sources`` need and load their data (the structure model and its
+    vocabulary, the installed fonts' coverage for the checks) here, once, before the
+    processes that parse them are forked: each would otherwise load them again. Reads no
+    source."""
+    from .fonts import installed_coverage
+    from .readers import structure
+
+    formats = {readers.FORMATS_BY_SUFFIX.get(path.suffix.lower()) for path in sources}
+    if formats:
+        installed_coverage()  # the fonts the checks know of (fontconfig is asked once)
+    for fmt in sorted(f for f in formats if f is not None):
+        readers.parser_for(fmt)
+        if fmt in ("text", "docx"):  # both infer headings with the structure model
+            structure.vocabulary()
+            structure.shipped_model()
+
+
 def _warm_themes(jobs: Sequence[RenderJob]) -> None:
     """Let each writer module prepare what every job shares (parsed stylesheets, fonts) once
     here, through its optional ``warm(options)``, before the render processes are forked."""
@@ -302,20 +346,86 @@ def _warm_themes(jobs: Sequence[RenderJob]) -> None:
                 warm(job.options)
 
 
+def checked(doc: Document, display: str, *, marking: str | None, markings: Sequence[str],
+            key_points: KeyPointsMode) -> tuple[Document | None, list[Diagnostic], str | None]:
+    """``doc`` as every format renders it (links, typography, caption numbers, the marking
+    and the brief's derived data applied), what reading and checking found, and the failure
+    line of the first ``error`` diagnostic (then no document)."""
+    from . import captions
+    from .brief import attach
+    from .checks import check_document
+    from .fonts import installed_coverage
+    from .links import linkify
+    from .typography import typeset
+
+    fmt = doc.meta.source.format
+    found = [
+        *(as_diagnostic(w, source=display, stage="read", format=fmt) for w in doc.warnings),
+        # A marking given on the command line or in the config replaces the source's own.
+        *check_document(doc, markings=markings if marking is None else (),
+                        coverage=installed_coverage())]
+    errors = [d for d in found if d.severity == "error"]
+    if errors:
+        return None, found, f"{errors[0].location()}: {errors[0].message}"
+    # Bare addresses as links, typographic punctuation, caption numbers and the brief's
+    # derived data (key points, reading time, ...) are computed here, once, for every format
+    # the worker renders.
+    prepared = captions.number(typeset(linkify(_with_marking(doc, marking))))
+    return attach(prepared, key_points), found, None
+
+
+def _render_format(ref: WriterRef, subject: Document | Pack, options: RenderOptions) -> Output:
+    return resolve_writer(ref)(subject, options)
+
+
+def _render_formats(job: RenderJob, subject: Document | Pack) -> list[tuple[str, Output]]:
+    """Every format of ``job``, in its order: one after the other here, or side by side in
+    limited child processes (``job.split``).
+
+    :raises LighthouseError: a writer's error (or a child over its limits).
+    :raises RenderError: a writer crashed in its child.
+    """
+    writers = dict(job.writers)
+    if job.split is None or len(job.formats) < 2:
+        return [(fmt, _render_format(writers[fmt], subject, job.options))
+                for fmt in job.formats]
+    calls = [(fmt, functools.partial(_render_format, writers[fmt], subject, job.options))
+             for fmt in job.formats]
+    done: dict[str, Output] = {}
+    for fmt, outcome in map_limited(calls, job.split, workers=len(calls)):
+        if outcome.error is not None:
+            raise outcome.error
+        if outcome.value is None:
+            raise RenderError(f"{fmt}: {outcome.crash}")
+        done[fmt] = outcome.value
+    return [(fmt, done[fmt]) for fmt in job.formats]
+
+
 def render_job(job: RenderJob) -> RenderOutcome:
-    """Render ``job`` into every requested format; never raises.
+    """Parse (when the job carries a source) and render ``job`` into every requested format;
+    never raises.
 
     All formats are rendered before anything is written, so a source that fails in its EPUB
     does not leave a fresh PDF next to a stale EPUB.
     """
     started = time.perf_counter()
-    writers = dict(job.writers)
     outputs: list[tuple[str, bytes]] = []
     found: list[Diagnostic] = []
     pages: int | None = None
     try:
-        for fmt in job.formats:
-            result = resolve_writer(writers[fmt])(job.subject, job.options)
+        subject = job.subject
+        if isinstance(subject, ParseJob):
+            loaded = readers.load(subject.source, display_path=subject.display,
+                                  lang=subject.lang, data=subject.data)
+            doc, found, failure = checked(loaded, subject.display, marking=subject.marking,
+                                          markings=subject.markings,
+                                          key_points=subject.key_points)
+            if doc is None:
+                return RenderOutcome(key=job.key, error=failure, located=True,
+                                     diagnostics=tuple(found),
+                                     seconds=time.perf_counter() - started)
+            subject = doc
+        for fmt, result in _render_formats(job, subject):
             outputs.append((fmt, result.data))
             found.extend(as_diagnostic(w, source=job.display, stage="render", format=fmt)
                          for w in result.warnings)
@@ -324,7 +434,7 @@ def render_job(job: RenderJob) -> RenderOutcome:
     except LighthouseError as error:
         located = isinstance(error, InputError) and error.path is not None
         return RenderOutcome(key=job.key, error=str(error), located=located,
-                             seconds=time.perf_counter() - started)
+                             diagnostics=tuple(found), seconds=time.perf_counter() - started)
     except Exception as error:
         # Per-source isolation: a bug triggered by one source must not sink the batch.
         return RenderOutcome(
@@ -344,6 +454,14 @@ def _run_jobs(jobs: Sequence[RenderJob], workers: int, limits: Limits,
         return
     warm_writers(sorted({ref for job in jobs for _, ref in job.writers}, key=str))
     _warm_themes(jobs)
+    warm_templates()
+    warm_readers(job.subject.source for job in jobs if isinstance(job.subject, ParseJob))
+    if len(jobs) < workers:
+        # Spare worker slots: each brief's formats render side by side (the EPUB beside the
+        # PDF), each in a child under the same memory limit; the job's own process keeps the
+        # wall-clock limit (the children die with it).
+        split = dataclasses.replace(limits, seconds=None)
+        jobs = [dataclasses.replace(job, split=split) for job in jobs]
     calls = [(job.key, functools.partial(render_job, job)) for job in jobs]
     for key, outcome in map_limited(calls, limits, workers=workers, budgets=dict(spent)):
         if outcome.value is not None:
@@ -406,7 +524,8 @@ def _failure(display: str, error: LighthouseError | OSError,
 def _options_digest(request: BuildRequest, theme_fp: str) -> str:
     return _digest(tool_fingerprint(), theme_fp, request.formats, request.paper,
                    request.pdf_variant, request.lang, request.marking, request.markings,
-                   request.key_points, request.strict, repr(request.presentation))
+                   request.key_points, request.strict, repr(request.presentation),
+                   request.image_max_side, request.image_dpi)
 
 
 def _with_marking(doc: Document, marking: str | None) -> Document:
@@ -415,11 +534,13 @@ def _with_marking(doc: Document, marking: str | None) -> Document:
     return dataclasses.replace(doc, meta=dataclasses.replace(doc.meta, marking=marking))
 
 
-def _render_options(request: BuildRequest, base_dir: Path, clock: dt.datetime) -> RenderOptions:
+def render_options(request: BuildRequest, base_dir: Path, clock: dt.datetime) -> RenderOptions:
+    """What every writer of ``request`` needs besides the document."""
     return RenderOptions(theme=request.theme, base_dir=base_dir, modified=clock,
                          paper=request.paper, pdf_variant=request.pdf_variant,
                          key_points=request.key_points != "off",
-                         presentation=request.presentation)
+                         presentation=request.presentation,
+                         image_max_side=request.image_max_side, image_dpi=request.image_dpi)
 
 
 def _outputs_for(request: BuildRequest, name: str) -> tuple[Path, ...]:
@@ -463,24 +584,12 @@ def _load(request: BuildRequest, part: _Planned) -> Document | None:
         part.result = SourceResult(source=part.display, status="failed", trace=outcome.trace,
                                    error=f"{part.display}: {outcome.crash}")
         return None
-    doc = outcome.value
-    fmt = doc.meta.source.format
-    part.diagnostics = [
-        *(as_diagnostic(w, source=part.display, stage="read", format=fmt) for w in doc.warnings),
-        # A marking given on the command line or in the config replaces the source's own.
-        *check_document(doc, markings=request.markings if request.marking is None else ())]
-    errors = [d for d in part.diagnostics if d.severity == "error"]
-    if errors:
-        first = errors[0]
+    part.doc, part.diagnostics, failure = checked(
+        outcome.value, part.display, marking=request.marking, markings=request.markings,
+        key_points=request.key_points)
+    if part.doc is None:
         part.result = SourceResult(source=part.display, status="failed",
-                                   diagnostics=tuple(part.diagnostics),
-                                   error=f"{first.location()}: {first.message}")
-        return None
-    # Bare addresses as links, typographic punctuation, caption numbers and the brief's
-    # derived data (key points, reading time, ...) are computed here, once, for every format
-    # the worker renders.
-    prepared = captions.number(typeset(linkify(_with_marking(doc, request.marking))))
-    part.doc = attach(prepared, request.key_points)
+                                   diagnostics=tuple(part.diagnostics), error=failure)
     return part.doc
 
 
@@ -588,6 +697,20 @@ def _plan(request: BuildRequest, manifest: Mapping[str, dict[str, Any]],
                                     None if _is_brief(plan) else request.sort)
         if _up_to_date(request, plan):
             continue
+        if _is_brief(plan) and plan.parts[0].doc is None:
+            # Parsed by the worker that renders it: sources are parsed in parallel, and the
+            # parsing counts against the job's own limits.
+            [part] = plan.parts
+            assert part.source is not None
+            plan.job = RenderJob(
+                key=plan.key, display=plan.display, formats=request.formats,
+                options=render_options(request, part.source.parent,
+                                        dt.datetime.fromisoformat(plan.entry["clock"])),
+                writers=tuple((fmt, request.writers[fmt]) for fmt in request.formats),
+                subject=ParseJob(source=part.source, display=part.display, data=part.data,
+                                 lang=request.lang, marking=request.marking,
+                                 markings=request.markings, key_points=request.key_points))
+            continue
         docs = [_load(request, part) for part in plan.parts]
         if any(doc is None for doc in docs):
             planned[-1:] = _failed(request, plan)
@@ -603,12 +726,14 @@ def _plan(request: BuildRequest, manifest: Mapping[str, dict[str, Any]],
         else:
             if request.sort == "date":
                 loaded.sort(key=_sort_key)
+            from .brief import make_pack
+
             subject = make_pack(plan.display, loaded, lang=request.lang,
                                 markings=request.markings, date=request.presentation.date)
             base_dir = Path(os.path.commonpath([s.resolve().parent for s in sources]))
         plan.job = RenderJob(
             key=plan.key, display=plan.display, subject=subject, formats=request.formats,
-            options=_render_options(request, base_dir,
+            options=render_options(request, base_dir,
                                     dt.datetime.fromisoformat(plan.entry["clock"])),
             writers=tuple((fmt, request.writers[fmt]) for fmt in request.formats))
     return planned
@@ -754,16 +879,19 @@ def run(request: BuildRequest, listener: BuildListener | None = None) -> BuildRe
         source or another source's output; nothing is written then.
     :raises OutputError: the output folder's manifest cannot be written.
     """
-    listener = listener or BuildListener()
+    listener = listener or _Silent()
     unknown = [f for f in request.formats if f not in request.writers]
     if unknown or not request.formats:
         raise ConfigError(f"no writer for format(s) {', '.join(unknown) or '(none)'}",
                           key="formats")
     build_clock()  # a malformed SOURCE_DATE_EPOCH is a configuration error, not N failures
-    marking, too_long = bound_marking(request.marking, "--marking")
-    for warning in too_long:
-        logger.warning("%s", warning)
-    request = dataclasses.replace(request, marking=marking)
+    if request.marking is not None:
+        from .readers._common import bound_marking
+
+        marking, too_long = bound_marking(request.marking, "--marking")
+        for warning in too_long:
+            logger.warning("%s", warning)
+        request = dataclasses.replace(request, marking=marking)
     manifest = read_manifest(request.output)
     options_fp = _options_digest(request, theme_fingerprint(request.theme))
     plans = _plan(request, manifest, options_fp)

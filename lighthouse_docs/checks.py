@@ -2,7 +2,8 @@
 
 Pure functions over the model that return :class:`~lighthouse_docs.diagnostics.Diagnostic`
 records (stage ``check``): front-matter keys against the one schema in ``config``, handling
-markings (fail-closed), a source with no body text, footnote references without a note.
+markings (fail-closed), a source with no body text, footnote references without a note,
+characters no installed font can draw (one warning per script, given the fonts' coverage).
 An ``error`` record fails the source; warnings fail it under ``--strict``.
 """
 
@@ -14,6 +15,7 @@ from collections.abc import Iterable, Sequence
 
 from .config import FRONT_MATTER_FIELDS, MARKING_KEYS
 from .diagnostics import Diagnostic, diagnostic
+from .fonts import FontCoverage, document_text, install_hint, missing_by_script, script_name
 from .model import Block, Document, FootnoteRef, Text
 from .outline import block_text, iter_sections, query
 
@@ -103,9 +105,28 @@ def footnotes(doc: Document) -> list[Diagnostic]:
     return found
 
 
-def check_document(doc: Document, *, markings: Sequence[str] = ()) -> tuple[Diagnostic, ...]:
-    """Every check on one document, in a fixed order."""
-    return (*front_matter(doc), *marking(doc, markings), *body(doc), *footnotes(doc))
+GLYPH_SAMPLE = 8
+"""Characters quoted in a missing-glyph warning."""
+
+
+def glyphs(doc: Document, coverage: FontCoverage) -> list[Diagnostic]:
+    """Characters no font in ``coverage`` can draw (they print as empty boxes): one warning
+    per script, however many characters and places, quoting a few of them."""
+    found: list[Diagnostic] = []
+    for code, chars in missing_by_script(document_text(doc), coverage).items():
+        sample = " ".join(chars[:GLYPH_SAMPLE]) + (" ..." if len(chars) > GLYPH_SAMPLE else "")
+        count = f"{len(chars)} {script_name(code)} character{'s' if len(chars) > 1 else ''}"
+        found.append(_check(doc, f"no installed font has {count} ({sample}): they print as "
+                            f"empty boxes; {install_hint(code)}", "glyph-missing"))
+    return found
+
+
+def check_document(doc: Document, *, markings: Sequence[str] = (),
+                   coverage: FontCoverage | None = None) -> tuple[Diagnostic, ...]:
+    """Every check on one document, in a fixed order (the glyph check only given the fonts'
+    ``coverage``, see :func:`lighthouse_docs.fonts.installed_coverage`)."""
+    return (*front_matter(doc), *marking(doc, markings), *body(doc), *footnotes(doc),
+            *(glyphs(doc, coverage) if coverage is not None else ()))
 
 
 def rank(value: str, order: Sequence[str]) -> int | None:

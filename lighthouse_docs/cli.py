@@ -16,33 +16,26 @@ from dataclasses import dataclass, fields
 from enum import StrEnum
 from inspect import Parameter, Signature, signature
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, get_type_hints
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, get_type_hints
 
 import typer
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
-from rich.table import Table
 from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
-from . import __version__
-from . import build as build_module
-from .build import BuildListener, BuildReport, BuildRequest, SourceResult
-from .config import Settings, apply, config_file, load_settings
-from .diagnostics import Diagnostic, as_diagnostic, count, diagnostic, merge_formats
 from .errors import ConfigError, InputError, LighthouseError, UsageError
-from .limits import Limits, run_limited
-from .project import SOURCES_DIR, ProjectPaths, discover_sources, find_root, scaffold
-from .project import shown as escaped
-from .theme import resolve_theme
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress, TaskID
+    from rich.table import Table
+
+    from .build import BuildReport, BuildRequest, SourceResult
+    from .config import Settings
+    from .diagnostics import Diagnostic
+
+# Everything else is imported where it is used: `lighthouse-docs --help`, `inspect` and a
+# build with nothing to do must not pay for WeasyPrint, Rich or the readers they do not use
+# (tests/cli/test_cli_imports.py checks sys.modules in a fresh process).
 
 EXIT_OK = 0
 EXIT_SOURCES_FAILED = 1
@@ -80,6 +73,8 @@ class _Commands(TyperGroup):
                 import traceback
 
                 traceback.print_exception(error)
+            from .project import shown as escaped
+
             message = escaped(str(error)).replace("\n", " ")[:300]
             typer.echo(f"lighthouse-docs: internal error ({type(error).__name__}: {message}); "
                        "rerun with --debug for the traceback", err=True)
@@ -92,7 +87,7 @@ app = typer.Typer(
     help="Turn articles into print-ready PDF briefs and EPUB 3 e-books.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
-    rich_markup_mode="rich",
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -119,6 +114,8 @@ def fail(error: LighthouseError) -> NoReturn:
 
 def _version(value: bool) -> None:
     if value:
+        from . import __version__
+
         typer.echo(f"lighthouse-docs {__version__}")
         raise typer.Exit()
 
@@ -243,6 +240,8 @@ def inspect(
         lighthouse-docs inspect sources/korut-rusia.txt --key-points
     """
     from . import readers
+    from .diagnostics import as_diagnostic
+    from .limits import Limits, run_limited
     from .outline import to_json, to_outline_json
 
     if sum((outline_json, model_json, show_key_points)) > 1:
@@ -410,6 +409,9 @@ def _lang_option(value: str | None) -> str | None:
 def _settings(choices: _Choices) -> tuple[Path, Settings]:
     """Project root and its settings with the command line applied on top, through the same
     validators as the project file."""
+    from .config import apply, load_settings
+    from .project import find_root
+
     try:
         cwd = Path.cwd()
     except OSError:
@@ -443,6 +445,13 @@ def _settings(choices: _Choices) -> tuple[Path, Settings]:
 def _request(choices: _Choices, *, jobs: int | None = None, force: bool = False,
              combine: str | None = None, sort: str = "given", time_limit: str | None = None,
              memory_limit: str | None = None) -> BuildRequest:
+    from .build import BuildRequest
+    from .config import apply
+    from .diagnostics import diagnostic
+    from .limits import Limits
+    from .project import ProjectPaths, discover_sources
+    from .theme import resolve_theme
+
     root, settings = _settings(choices)
     given = {key: value for key, value in (("jobs", jobs), ("time_limit", time_limit),
                                            ("memory_limit", memory_limit)) if value is not None}
@@ -466,6 +475,7 @@ def _request(choices: _Choices, *, jobs: int | None = None, force: bool = False,
         pdf_variant=settings.pdf_variant, lang=settings.lang, marking=settings.marking,
         markings=settings.markings, key_points=settings.key_points, strict=choices.strict,
         presentation=settings.presentation,
+        image_max_side=settings.image_max_side, image_dpi=settings.image_dpi,
         force=force, jobs=settings.jobs or os.cpu_count() or 1,
         limits=Limits(seconds=settings.time_limit, memory_mb=settings.memory_limit),
         combine=combine.strip() if combine else None,
@@ -481,6 +491,8 @@ def _size(size: int) -> str:
 
 
 def _shown(path: Path) -> str:
+    from .project import shown as escaped
+
     try:
         return escaped(path.relative_to(Path.cwd()).as_posix())
     except (ValueError, OSError):
@@ -494,11 +506,14 @@ def diagnostic_line(item: Diagnostic, formats: tuple[str, ...] = ()) -> str:
     return f"{where}{item.severity}: {item.message} [{item.code}]{also}"
 
 
-class _Reporter(BuildListener):
+class _Reporter:
     """A progress bar on a terminal while building; nothing per source otherwise unless -v
-    (the summary says what happened, see :func:`_summary`)."""
+    (the summary says what happened, see :func:`_summary`). A
+    :class:`~lighthouse_docs.build.BuildListener`."""
 
     def __init__(self, *, quiet: bool, verbose: bool, console: Console | None = None) -> None:
+        from rich.console import Console
+
         self.quiet, self.verbose = quiet, verbose
         self.err = console or Console(stderr=True, highlight=False)
         self.progress: Progress | None = None
@@ -506,6 +521,15 @@ class _Reporter(BuildListener):
 
     def planned(self, total: int, to_render: int) -> None:
         if not self.quiet and self.err.is_terminal and to_render:
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                SpinnerColumn,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+
             self.progress = Progress(
                 SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                 MofNCompleteColumn(), TimeElapsedColumn(), console=self.err, transient=True)
@@ -539,6 +563,10 @@ def _fit(text: str, width: int) -> str:
 
 
 def _table(report: BuildReport) -> Table:
+    from rich.table import Table
+
+    from .diagnostics import count
+
     table = Table(title=None, show_edge=False, pad_edge=False)
     for column, justify in (("Source", "left"), ("Outputs", "left"), ("Pages", "right"),
                             ("Size", "right"), ("Time", "right"), ("Warn", "right")):
@@ -560,6 +588,10 @@ def _summary(report: BuildReport, *, quiet: bool, verbose: bool) -> None:
     ``-q``: only the failures. Default: the diagnostics of what was built or failed now (those
     of up-to-date sources are counted). ``-v``: all of them, and the per-source table.
     """
+    from rich.console import Console
+
+    from .diagnostics import count, merge_formats
+
     out = Console(stderr=True, highlight=False, soft_wrap=True)
     failed = report.failed
     if not quiet:
@@ -593,6 +625,8 @@ def _summary(report: BuildReport, *, quiet: bool, verbose: bool) -> None:
 
 def _report_json(report: BuildReport) -> dict[str, Any]:
     """The ``--report json`` document: every source with its outputs and diagnostics."""
+    from .diagnostics import count
+
     results = report.results
     return {
         "format": 1,
@@ -623,6 +657,8 @@ def _write_report(report: BuildReport, target: Path) -> None:
 
 
 def _run(request: BuildRequest, *, quiet: bool, verbose: bool) -> BuildReport:
+    from . import build as build_module
+
     reporter = _Reporter(quiet=quiet, verbose=verbose)
     try:
         report = build_module.run(request, reporter)
@@ -712,6 +748,8 @@ def init(
 
         lighthouse-docs init my-briefs && cd my-briefs && lighthouse-docs build
     """
+    from .project import scaffold
+
     try:
         created = scaffold(directory, style_name)
     except LighthouseError as error:
@@ -754,6 +792,8 @@ def fetch(
         lighthouse-docs build
     """
     from . import webfetch
+    from .config import load_settings
+    from .project import ProjectPaths, find_root
 
     policy = webfetch.Policy(timeout=timeout, max_bytes=max_size * 1024 * 1024,
                              max_redirects=max_redirects, allow_private=allow_private)
@@ -807,6 +847,7 @@ def clean(
         lighthouse-docs clean --dry-run
     """
     from . import output as output_module
+    from .project import ProjectPaths
 
     try:
         root, settings = _settings(_Choices(output=output))
@@ -828,7 +869,65 @@ def clean(
         typer.echo("nothing to clean", err=True)
 
 
+@app.command()
+def doctor(
+    sources: Annotated[list[str] | None, typer.Argument(
+        help="Source files, folders or glob patterns. Default: everything in sources/.",
+        show_default=False)] = None,
+) -> None:
+    """Report the scripts (writing systems) of the sources and the installed fonts that can
+    draw them: characters no font has print as empty boxes.
+
+    Exit status: 0 every character has a font; 1 some have none or a source cannot be
+    read; 2 usage or configuration error.
+
+    Example:
+
+        lighthouse-docs doctor
+
+        lighthouse-docs doctor sources/seoul-summit.md
+    """
+    from . import readers
+    from .fonts import document_text, install_hint, installed_coverage, script_report
+    from .limits import Limits, run_limited
+    from .project import ProjectPaths, discover_sources
+
+    try:
+        root, settings = _settings(_Choices())
+        files = discover_sources(sources or [], ProjectPaths.for_root(root, settings))
+    except LighthouseError as error:
+        fail(error)
+    texts: dict[str, str] = {}
+    unreadable = False
+    for path in files:
+        name = _shown(path)
+        outcome = run_limited(functools.partial(readers.load, path), Limits())
+        if outcome.value is None:
+            unreadable = True
+            typer.echo(f"{name}: {outcome.error or outcome.crash}", err=True)
+            continue
+        texts[name] = document_text(outcome.value)
+    rows = script_report(texts, installed_coverage())
+    for row in rows:
+        fonts = ", ".join(row.families[:2]) + (" ..." if len(row.families) > 2 else "")
+        if row.missing:
+            fonts = (f"NO FONT for {len(row.missing)} ({' '.join(row.missing[:8])}); "
+                     f"{install_hint(row.code)}")
+        users = f"{len(row.sources)} source{'s' if len(row.sources) > 1 else ''}"
+        typer.echo(f"{row.name:<12} {users:<11} {row.characters:>5} characters  "
+                   f"{fonts or '-'}")
+    lacking = [row for row in rows if row.missing]
+    for row in lacking:
+        typer.echo(f"no font for {len(row.missing)} {row.name} characters in "
+                   f"{', '.join(row.sources)}", err=True)
+    if lacking or unreadable:
+        raise typer.Exit(EXIT_SOURCES_FAILED)
+
+
 def _watched(request: BuildRequest, sources: list[str] | None, root: Path) -> list[Path]:
+    from .config import config_file
+    from .project import SOURCES_DIR
+
     folders = {s.parent for s in request.sources}
     if not sources:
         folders.add(root / SOURCES_DIR)
@@ -858,6 +957,8 @@ def watch(
         lighthouse-docs watch --pdf
     """
     import watchfiles
+
+    from .project import find_root
 
     _configure_logging(quiet=choices.quiet, verbose=False)
     # The output folder is never watched: writing outputs must not trigger a rebuild, even
@@ -903,21 +1004,107 @@ def watch(
     raise typer.Exit(EXIT_OK)
 
 
-def _run_watch(request: BuildRequest, *, quiet: bool) -> None:
+@app.command()
+@_shared_options
+def serve(
+    choices: _Choices,
+    port: Annotated[int, typer.Option(
+        "--port", "-p", min=0, max=65535,
+        help="Port on 127.0.0.1 to serve the preview on (0: any free port).")] = 8000,
+    debounce: Annotated[int, typer.Option(
+        "--debounce", min=0, help="Milliseconds to wait for more saves before rebuilding.")]
+    = 50,
+) -> None:
+    """Preview briefs in the browser, rebuilt and reloaded on every save, until Ctrl-C.
+
+    Serves on 127.0.0.1 only: an index of the briefs and, per brief, its text with the
+    print stylesheet (shown as soon as a save is parsed), the pages of its PDF as images,
+    and links to the current PDF and EPUB. Sources, the style folder and lighthouse.toml are
+    watched, and rebuilt as by watch; a source that fails shows its error in the page.
+
+    Example:
+
+        lighthouse-docs serve --port 8000
+    """
+    import watchfiles
+
+    from . import serve as preview
+
+    _configure_logging(quiet=choices.quiet, verbose=False)
+    outputs: list[Path] = []
+    default_filter = watchfiles.DefaultFilter()
+
+    def wanted(change: watchfiles.Change, path: str) -> bool:
+        real = Path(os.path.realpath(path))
+        return default_filter(change, path) and not any(
+            real == o or real.is_relative_to(o) for o in outputs)
+
+    try:
+        request = _request(choices, jobs=1)
+    except LighthouseError as error:
+        fail(error)
+    state = preview.PreviewState(output=request.output)
+
+    def rebuild(*, first: bool) -> None:
+        try:
+            current = _request(choices, jobs=1)
+        except LighthouseError as error:
+            typer.echo(f"lighthouse-docs: {error.category.lower()}: {error}", err=True)
+            state.change(problem=f"{error.category}: {error}")
+            return
+        outputs[:] = [Path(os.path.realpath(current.output))]
+        state.change(problem=None, output=current.output)
+        preview.refresh(state, current, force=first)
+        try:
+            report = _run_watch(current, quiet=choices.quiet)
+        except LighthouseError as error:
+            typer.echo(f"lighthouse-docs: {error.category.lower()}: {error}", err=True)
+            state.change(problem=f"{error.category}: {error}")
+        else:
+            preview.record(state, current, report.results)
+
+    try:
+        with preview.serving(state, port, paper=request.paper) as url:
+            typer.echo(f"serving the preview at {url} (Ctrl-C to stop)", err=True)
+            outputs[:] = [Path(os.path.realpath(request.output))]
+            watched = _watched(request, choices.sources, request.root)
+            first = True
+            # yield_on_timeout: the first (empty) yield means the watcher is live; the first
+            # build runs then, so no save made during it is missed.
+            for changes in watchfiles.watch(*watched, watch_filter=wanted, debounce=debounce,
+                                            step=20, rust_timeout=300, yield_on_timeout=True,
+                                            raise_interrupt=True):
+                if changes or first:
+                    rebuild(first=first)
+                    first = False
+    except KeyboardInterrupt:
+        typer.echo("stopped", err=True)
+    except OSError as error:
+        fail(UsageError(f"cannot serve on 127.0.0.1:{port} ({error.strerror or error}); "
+                        "choose another --port"))
+    raise typer.Exit(EXIT_OK)
+
+
+def _run_watch(request: BuildRequest, *, quiet: bool) -> BuildReport:
     # In watch mode only what happens is interesting: what was built or failed now, and its
     # diagnostics; no table, no progress bar, nothing about up-to-date sources.
+    from rich.console import Console
+
+    from . import build as build_module
+
     reporter = _Reporter(quiet=quiet, verbose=False,
                          console=Console(stderr=True, highlight=False, force_terminal=False))
     try:
         report = build_module.run(request, reporter)
     finally:
         reporter.close()
-    changed = BuildReport(tuple(r for r in report.results if r.status != "up to date"))
+    changed = build_module.BuildReport(tuple(r for r in report.results if r.status != "up to date"))
     for result in changed.built:
         typer.echo(f"built {result.source} -> "
                    f"{', '.join(_shown(p) for p in result.outputs)}", err=True)
     if changed.results:
         _summary(changed, quiet=quiet, verbose=False)
+    return report
 
 
 def main() -> NoReturn:

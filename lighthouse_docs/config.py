@@ -91,6 +91,10 @@ class Settings:
     """Worker processes; None = the number of CPUs."""
     key_points: KeyPointsMode = "auto"
     pdf_variant: str | None = "pdf/ua-1"
+    image_max_side: int = 1600
+    """Longest side in pixels of images in the EPUB and HTML (they are downscaled to it)."""
+    image_dpi: int = 300
+    """Resolution of images in the PDF at the largest size they print (downscaled to it)."""
     time_limit: float | None = DEFAULT_SECONDS
     """Wall-clock seconds one source may take to parse and render; None = no limit."""
     memory_limit: int | None = DEFAULT_MEMORY_MB
@@ -270,6 +274,16 @@ def _language(value: object, file: Path | None, key: str) -> str:
     return tag
 
 
+def _int_between(low: int, high: int) -> Callable[[object, Path | None, str], int]:
+    def validate(value: object, file: Path | None, key: str) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ConfigError(f"expected a whole number from {low} to {high}, got {value!r}",
+                              file=file, key=key)
+        return value
+
+    return validate
+
+
 def _markings(value: object, file: Path | None, key: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not value:
         raise ConfigError("expected a non-empty list of markings, lowest first", file=file,
@@ -286,7 +300,8 @@ Validator = Callable[[object, "Path | None", str], _T]
 KNOWN_KEYS: tuple[str, ...] = ("paper", "style", "language", "marking", "markings", "output",
                                "formats", "jobs", "key_points", "pdf_variant", "output_names",
                                "time_limit", "memory_limit", "notes", "links", "organisation",
-                               "reference", "version", "prepared_for", "date")
+                               "reference", "version", "prepared_for", "date", "image_max_side",
+                               "image_dpi")
 """The one list of what a project file (or the command line, through :func:`apply`) may set."""
 
 
@@ -322,6 +337,8 @@ def apply(base: Settings, table: Mapping[str, object], *, file: Path | None = No
         jobs=pick("jobs", _jobs, base.jobs),
         key_points=pick("key_points", _key_points, base.key_points),
         pdf_variant=pick("pdf_variant", _pdf_variant, base.pdf_variant),
+        image_max_side=pick("image_max_side", _int_between(64, 10000), base.image_max_side),
+        image_dpi=pick("image_dpi", _int_between(72, 1200), base.image_dpi),
         time_limit=pick("time_limit", parse_time_limit, base.time_limit),
         memory_limit=pick("memory_limit", parse_memory_limit, base.memory_limit),
         output_names=pick("output_names", _output_names, base.output_names),

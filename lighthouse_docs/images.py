@@ -5,7 +5,9 @@ once decoded), an SVG of 2 KB can expand exponentially through ``<use>``, carry 
 reach for remote files, and a file named ``.png`` may be a TIFF, an SVG or text. :func:`vet`
 identifies an image by its content (Pillow reads the header only), refuses one whose pixel
 count is over :data:`MAX_PIXELS`, sanitises SVG (:func:`sanitize_svg`), and converts what
-is not an EPUB core media type (TIFF, BMP, ...) to PNG. It is pure: bytes in, bytes out.
+is not an EPUB core media type (TIFF, BMP, ...) to PNG. :func:`fit` then downscales a raster
+image to what the output can show (:func:`screen_box`, :func:`print_box`) and recompresses it.
+Both are pure: bytes in, bytes out.
 """
 
 from __future__ import annotations
@@ -22,6 +24,19 @@ and it only warns up to twice that)."""
 MAX_SVG_ELEMENTS = 20_000
 """Largest SVG accepted, counted in elements after every ``<use>`` is expanded."""
 MAX_SVG_BYTES = 5 * 1024 * 1024
+
+DEFAULT_MAX_SIDE = 1600
+"""Longest side, in pixels, of an image in the EPUB and the HTML preview (a tablet's or a
+laptop's screen width; phones show less)."""
+DEFAULT_DPI = 300
+"""Resolution of an image in the PDF at the largest size it can print (the text block)."""
+PRINT_BOX_MM = (131.0, 249.0)
+"""The largest box an image prints in: the text block's width on letter paper (A4's is
+125 mm) by the body height on A4 (letter's is 231 mm). Images are ``max-width: 100%``."""
+LARGE_ORIGINAL = 2 * 1024 * 1024
+"""An original image over this many bytes is worth a warning (it slows every build and, before
+downscaling, made every output that large)."""
+_JPEG_QUALITY = 85
 
 CORE_MEDIA_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif",
                     "WEBP": "image/webp"}
@@ -102,6 +117,97 @@ def vet(data: bytes, *, core_only: bool = False) -> Vetted:
         except (OSError, ValueError, SyntaxError) as error:
             raise ImageRefused(f"{fmt} image cannot be converted ({error})") from None
     return Vetted(out.getvalue(), "image/png", (f"{fmt} image converted to PNG",))
+
+
+# --------------------------------------------------------------------------- downscaling
+
+
+def screen_box(max_side: int = DEFAULT_MAX_SIDE) -> tuple[int, int]:
+    """The largest (width, height) in pixels of an image for a screen (EPUB, HTML)."""
+    return max_side, max_side
+
+
+def print_box(dpi: int = DEFAULT_DPI) -> tuple[int, int]:
+    """The largest (width, height) in pixels of an image printed at ``dpi`` (see
+    :data:`PRINT_BOX_MM`)."""
+    width, height = PRINT_BOX_MM
+    return round(width / 25.4 * dpi), round(height / 25.4 * dpi)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB" if size >= 1024 * 1024 else f"{size // 1024} KB"
+
+
+def fit(image: Vetted, box: tuple[int, int]) -> Vetted:
+    """``image`` downscaled to fit ``box`` (width, height in pixels), keeping its proportions,
+    and recompressed in its own format (JPEG and WebP at quality 85, PNG optimised).
+
+    SVG, animated images and images that already fit are returned unchanged; a re-encoded
+    image is kept only when it is lighter than the original (or the original is over
+    :data:`LARGE_ORIGINAL` and had to be downscaled). The EXIF
+    orientation is applied before resizing, and metadata (EXIF, XMP: a camera's GPS position)
+    is not copied; the colour profile is. An original over :data:`LARGE_ORIGINAL` adds a
+    note (a warning) with its size and what was done to it, in the same words whatever
+    ``box`` is. The result depends only on the
+    input bytes and ``box``.
+    """
+    if image.media_type not in ("image/jpeg", "image/png", "image/webp"):
+        return image
+    from PIL import Image, ImageOps
+
+    large = len(image.data) > LARGE_ORIGINAL
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            source = Image.open(io.BytesIO(image.data))
+        with source:
+            if getattr(source, "is_animated", False):
+                return image
+            width, height = source.size
+            scale = min(box[0] / width, box[1] / height, 1.0)
+            if scale == 1.0 and not large:
+                return image
+            target = (max(1, round(width * scale)), max(1, round(height * scale)))
+            fmt = source.format or "PNG"
+            icc = source.info.get("icc_profile")
+            if fmt == "JPEG" and scale < 1.0:
+                # Decode at the nearest power-of-two reduction first: 8x less work for a
+                # camera photo, and LANCZOS does the rest.
+                source.draft(source.mode, (target[0] * 2, target[1] * 2))
+            picture = ImageOps.exif_transpose(source)
+            if picture.size != source.size:  # rotated by 90 degrees: so is the box
+                target = (target[1], target[0]) if scale < 1.0 else picture.size
+            if picture.mode == "P":  # a palette: alpha only if it has a transparent entry
+                picture = picture.convert("RGBA" if "transparency" in picture.info else "RGB")
+            elif picture.mode not in ("RGB", "RGBA", "L", "LA", "CMYK"):
+                picture = picture.convert("RGBA" if "A" in picture.mode else "RGB")
+            if picture.size != target:
+                picture = picture.resize(target, Image.Resampling.LANCZOS)
+            out = io.BytesIO()
+            extra: dict[str, Any] = {"icc_profile": icc} if icc else {}
+            if fmt == "JPEG":
+                if picture.mode not in ("RGB", "L", "CMYK"):
+                    picture = picture.convert("RGB")
+                picture.save(out, format="JPEG", quality=_JPEG_QUALITY, optimize=True, **extra)
+            elif fmt == "WEBP":
+                picture.save(out, format="WEBP", quality=_JPEG_QUALITY, method=4, **extra)
+            else:
+                picture.save(out, format="PNG", optimize=True, **extra)
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        return image  # vetted, but not decodable in full: the writer shows it as it is
+    data = out.getvalue()
+    if len(data) >= len(image.data) and (scale == 1.0 or not large):
+        # Flat-colour charts can compress better at full size than smoothed: the point
+        # of downscaling is weight, so the lighter file wins.
+        data = image.data
+    notes = image.notes
+    if large:
+        # The same words for every output, so the build reports the image once.
+        made = ("downscaled" if scale < 1.0 else "recompressed" if data is not image.data
+                else "kept as it is")
+        notes = (*notes, f"original of {_megabytes(len(image.data))} ({width}x{height} "
+                         f"pixels), over {_megabytes(LARGE_ORIGINAL)}: {made}")
+    return Vetted(data, image.media_type, notes)
 
 
 # --------------------------------------------------------------------------- SVG

@@ -154,8 +154,11 @@ def test_what_a_brief_derives_is_computed_once_for_all_formats(
         return real(doc, *args, **kwargs)
 
     monkeypatch.setattr(brief, "key_points", counting)
+    # In this process (the derivation happens in the worker that parses the source; with
+    # in_process the worker's calls, and those of each format's own process, are here).
     request = request_for(sources=(request_for().sources[0],), theme=resolve_theme(None),
-                          formats=("pdf", "epub", "html"),
+                          formats=("pdf", "epub", "html"), limits=Limits(in_process=True),
+                          jobs=2,
                           writers={f: f"lighthouse_docs.writers.{f}:build_{f}"
                                    for f in ("pdf", "epub", "html")})
     report = build.run(request)

@@ -13,12 +13,15 @@ import re
 import stat
 from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ..errors import InputError
 from ..model import Document, SourceInfo
-from . import structure
-from ._common import bound_document, decode
+
+if TYPE_CHECKING:
+    from . import structure
+# ._common (front matter, YAML, charset detection) and .structure (the heading model) are
+# imported where a source is parsed: a build with nothing to do only reads and hashes.
 
 Parser = Callable[..., Document]
 Format = Literal["text", "markdown", "html", "docx"]
@@ -148,6 +151,8 @@ def load(path: Path, *, display_path: str | None = None, lang: str | None = None
         read once); None reads ``path``.
     :raises InputError: the file is missing, unreadable, binary, empty or malformed.
     """
+    from ._common import bound_document, decode
+
     name = display_path or str(path)
     fmt = format_of(path)
     if data is None:
@@ -173,6 +178,7 @@ def load_text_analysis(path: Path, *, lang: str | None = None
     :raises InputError: as :func:`load`.
     """
     from . import text
+    from ._common import decode
 
     name = str(path)
     data = read_source(path, name)

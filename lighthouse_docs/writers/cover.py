@@ -50,7 +50,7 @@ def _font(kind: _FontKind, size: int) -> ImageFont.FreeTypeFont:
 @lru_cache(maxsize=8)
 def _coverage(kind: _FontKind) -> frozenset[int]:
     """The code points the cover font ``kind`` has glyphs for."""
-    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+    from fontTools.ttLib import TTFont
 
     with TTFont(str(_font_file(kind)), lazy=True) as font:
         return frozenset(font.getBestCmap())

@@ -29,7 +29,7 @@ from ebooklib import epub
 
 from ..errors import OutputError, RenderError
 from ..i18n import labels
-from ..images import SUFFIXES, ImageRefused, vet
+from ..images import SUFFIXES, ImageRefused, fit, screen_box, vet
 from ..model import Document, Image, InlineImage, Pack
 from ..outline import walk
 from ..render import Front, RenderOptions, cover_date, front_of
@@ -70,9 +70,10 @@ class _Asset:
     data: bytes
 
 
-def _collect_images(docs: Iterable[Document], base_dir: Path
+def _collect_images(docs: Iterable[Document], base_dir: Path, max_side: int
                     ) -> tuple[list[dict[str, str]], list[_Asset], list[str]]:
-    """Embed local images; returns src -> href per document, the files to pack, and warnings.
+    """Embed local images, downscaled to ``max_side`` pixels; returns src -> href per
+    document, the files to pack, and warnings.
 
     Each document's relative sources resolve in its own source folder (``base_dir`` when it
     has none), so two articles of a pack may both say ``img/map.png`` and mean two files.
@@ -96,7 +97,7 @@ def _collect_images(docs: Iterable[Document], base_dir: Path
                 continue
             try:
                 # Identified by content, sanitised (SVG) or converted to PNG (TIFF, BMP...).
-                vetted = vet(image.data, core_only=True)
+                vetted = fit(vet(image.data, core_only=True), screen_box(max_side))
             except ImageRefused as error:
                 refused.add(src)
                 warnings.append(f"refused resource {describe(src)}: {error}")
@@ -298,7 +299,7 @@ def build_epub(subject: Document | Pack, options: RenderOptions) -> Output:
     when = cover_date(front, options)
     date_text = f"{when.label} {when.text}" if when.built else when.text
     docs = meta.documents
-    images, assets, warnings = _collect_images(docs, options.base_dir)
+    images, assets, warnings = _collect_images(docs, options.base_dir, options.image_max_side)
     parts = render_epub(subject, options, images)
     css = options.theme.read(options.theme.epub_css)
     cover = cover_png(meta.title, meta.publisher, meta.subtitle, date_text, meta.marking,

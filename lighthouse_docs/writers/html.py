@@ -15,12 +15,13 @@ from pathlib import Path
 from markupsafe import Markup
 
 from ..errors import RenderError
+from ..images import DEFAULT_MAX_SIDE, ImageRefused, fit, screen_box, vet
 from ..model import Document, Pack
 from ..render import RenderOptions
 from ..render.print import render_print_html
 from ..theme import Theme
 from . import Output
-from .resources import load_image, refusal, source_folder
+from .resources import describe, load_image, refusal, source_folder
 
 
 def inline_css(theme: Theme) -> Markup:
@@ -37,19 +38,30 @@ def inline_css(theme: Theme) -> Markup:
     return Markup(css.replace("</", "<\\/"))  # noqa: S704 - theme file, never article text
 
 
-def _inliner(folder: Path, warnings: list[str]) -> Callable[[str], str | None]:
+def _inliner(folder: Path, warnings: list[str],
+             max_side: int = DEFAULT_MAX_SIDE) -> Callable[[str], str | None]:
     """Image source -> ``data:`` URI of an allowed image file (:func:`.resources.resolve_image`
-    in the article's ``folder``), else None and a warning."""
+    in the article's ``folder``), vetted and downscaled to ``max_side`` pixels, else None and
+    a warning."""
+
+    def warn(message: str) -> None:
+        if message not in warnings:
+            warnings.append(message)
 
     def image_url(src: str) -> str | None:
         image = load_image(src, folder)
         if isinstance(image, str):
-            message = refusal(src, image)
-            if message not in warnings:
-                warnings.append(message)
+            warn(refusal(src, image))
             return None
-        return (f"data:{image.media_type};base64,"
-                f"{base64.b64encode(image.data).decode('ascii')}")
+        try:
+            vetted = fit(vet(image.data), screen_box(max_side))
+        except ImageRefused as error:
+            warn(f"refused resource {describe(src)}: {error}")
+            return None
+        for note in vetted.notes:
+            warn(f"image {describe(src)}: {note}")
+        return (f"data:{vetted.media_type};base64,"
+                f"{base64.b64encode(vetted.data).decode('ascii')}")
 
     return image_url
 
@@ -64,7 +76,7 @@ def build_html(subject: Document | Pack, options: RenderOptions) -> Output:
     warnings: list[str] = []
 
     def image_url_for(doc: Document) -> Callable[[str], str | None]:
-        return _inliner(source_folder(doc, options.base_dir), warnings)
+        return _inliner(source_folder(doc, options.base_dir), warnings, options.image_max_side)
 
     html = render_print_html(subject, options, mode="screen", image_url_for=image_url_for,
                              css=inline_css(options.theme))

@@ -23,6 +23,7 @@ import hashlib
 import logging
 import os
 import posixpath
+import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from ..errors import RenderError, ResourceError
-from ..images import ImageRefused, looks_like_svg, vet
+from ..images import ImageRefused, fit, looks_like_svg, print_box, vet
 from ..model import Document, Pack
 from ..render import RenderOptions, front_of
 from ..render.print import font_face_css, render_print_html
@@ -178,9 +179,15 @@ def _collect_logs() -> Iterator[list[str]]:
             _WEASYPRINT_LOGGER.propagate = propagate
 
 
+_NOTDEF = re.compile(r'\.notdef glyph rendered for Unicode string unsupported by fonts: "(.*)"',
+                     re.DOTALL)
+
+
 def _without_refusals(messages: list[str]) -> list[str]:
-    # The fetcher already reported each refusal in its own words.
-    return [f"weasyprint: {m}" for m in messages if REFUSED not in m]
+    # The fetcher already reported each refusal in its own words; characters without a font
+    # (one WeasyPrint message per string) are reported by the build's glyph check, once per
+    # script (lighthouse_docs.checks.glyphs), from the same fonts.
+    return [f"weasyprint: {m}" for m in messages if REFUSED not in m and not _NOTDEF.search(m)]
 
 
 _VIRTUAL_ROOT = "/lighthouse-docs"
@@ -194,11 +201,14 @@ _RASTER_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"RIFF", b"II*\x00", b"MM
 
 class _ArticleFetcher(ConfinedURLFetcher):
     """The confined fetcher seen through :data:`SOURCE_URL`, vetting every image
-    (:func:`lighthouse_docs.images.vet`) before WeasyPrint decodes or draws it."""
+    (:func:`lighthouse_docs.images.vet`) before WeasyPrint decodes or draws it, and
+    downscaling it to ``box`` pixels (:func:`lighthouse_docs.images.fit`)."""
 
-    def __init__(self, roots: Sequence[Path], source_dir: Path) -> None:
+    def __init__(self, roots: Sequence[Path], source_dir: Path,
+                 box: tuple[int, int] = print_box()) -> None:
         super().__init__(roots)
         self.source_dir = source_dir.resolve()
+        self.box = box
 
     def real_url(self, url: str) -> str:
         """``url`` with the location-free base replaced by the article's real folder."""
@@ -224,7 +234,7 @@ class _ArticleFetcher(ConfinedURLFetcher):
                 or looks_like_svg(data)):
             return URLFetcherResponse(url, data, {"Content-Type": mime})
         try:
-            image = vet(data)
+            image = fit(vet(data), self.box)
         except ImageRefused as error:
             message = f"refused resource {describe(shown)}: {error}"
             if message not in self.warnings:
@@ -270,7 +280,7 @@ def html_to_pdf(html: str, options: RenderOptions,
     roots = allowed_roots(options.base_dir, options.theme)
     if source_dirs is not None:
         roots = (*(d.resolve() for d in source_dirs), *roots[1:])
-    fetcher = _ArticleFetcher(roots, options.base_dir)
+    fetcher = _ArticleFetcher(roots, options.base_dir, print_box(options.image_dpi))
     identifier = hashlib.sha256(
         html.encode("utf-8") + str(options.pdf_variant).encode()).hexdigest()[:32].encode()
     wp_options = pdf_options(options.pdf_variant, identifier)

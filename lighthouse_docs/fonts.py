@@ -1,0 +1,246 @@
+"""Which writing systems a document uses, and which installed fonts can draw them.
+
+The default theme sets text in Source Serif/Sans Pro (pinned packages: Latin, Greek,
+Cyrillic) and falls back to Noto families for Arabic, Hangul and Han when the machine has them
+(``fonts-noto-core``, ``fonts-noto-cjk``). WeasyPrint draws a character no font has as an
+empty box and says nothing: :func:`missing_by_script` finds such characters before rendering,
+so a build reports them once per script (``checks.glyphs``) and ``lighthouse-docs doctor``
+lists what the sources need.
+
+Coverage is the union of the pinned fonts' character maps and of every font fontconfig knows
+(``fc-list``, read once per process): a character any of them has is drawn, since Pango falls
+back through all installed fonts after the theme's own list.
+"""
+
+from __future__ import annotations
+
+import bisect
+import shutil
+import subprocess
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, fields, is_dataclass
+from functools import lru_cache
+
+from fontTools import unicodedata as ft_unicodedata
+
+SKIPPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp"})
+"""Characters nobody draws: controls, format characters (joiners, bidi marks), surrogates,
+private use, unassigned, spaces and separators."""
+SHARED_SCRIPTS = frozenset({"Zinh"})
+"""Combining marks belong to the script of their base character: not counted on their own."""
+
+PACKAGES: Mapping[str, str] = {
+    "Arab": "fonts-noto-core", "Hebr": "fonts-noto-core", "Thai": "fonts-noto-core",
+    "Deva": "fonts-noto-core", "Beng": "fonts-noto-core", "Taml": "fonts-noto-core",
+    "Armn": "fonts-noto-core", "Geor": "fonts-noto-core", "Ethi": "fonts-noto-core",
+    "Hang": "fonts-noto-cjk", "Hani": "fonts-noto-cjk", "Hira": "fonts-noto-cjk",
+    "Kana": "fonts-noto-cjk", "Bopo": "fonts-noto-cjk", "Zyyy": "fonts-noto-color-emoji",
+}
+"""Debian package with a Noto font for a script (ISO 15924 code), for messages."""
+
+
+def script_name(code: str) -> str:
+    """Readable name of an ISO 15924 script code (``Hang`` -> ``Hangul``)."""
+    if code == "Zyyy":
+        return "symbols"
+    return str(ft_unicodedata.script_name(code, default=code)).replace("_", " ")
+
+
+def install_hint(code: str) -> str:
+    """What to install for ``code`` on Debian, for a message."""
+    package = PACKAGES.get(code)
+    return f"install {package} or add a font (README: Styles)" if package else \
+        "add a font that has it (README: Styles)"
+
+
+def scripts_of(text: str) -> dict[str, str]:
+    """Script code -> the distinct drawable characters of ``text`` in that script, in order of
+    first appearance (spaces, controls and combining marks left out)."""
+    found: dict[str, dict[str, None]] = {}
+    for char in text:
+        if unicodedata.category(char) in SKIPPED_CATEGORIES:
+            continue
+        code = str(ft_unicodedata.script(char))
+        if code in SHARED_SCRIPTS:
+            continue
+        found.setdefault(code, {})[char] = None
+    return {code: "".join(chars) for code, chars in found.items()}
+
+
+def document_text(value: object) -> str:
+    """Every string in a model value (document, pack, metadata), joined by newlines."""
+    return "\n".join(_strings(value))
+
+
+def _strings(value: object) -> Iterator[str]:
+    stack: list[object] = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            yield node
+        elif isinstance(node, tuple | list):
+            stack.extend(reversed(node))
+        elif is_dataclass(node) and not isinstance(node, type):
+            stack.extend(reversed([getattr(node, f.name) for f in fields(node)]))
+
+
+@dataclass(frozen=True, slots=True)
+class FontCoverage:
+    """Characters the installed fonts can draw, per family and in all."""
+
+    families: tuple[tuple[str, tuple[tuple[int, int], ...]], ...]
+    """(family, sorted inclusive code point ranges) for every font known."""
+    starts: tuple[int, ...]
+    """The union of all ranges, merged: starts and matching ends."""
+    ends: tuple[int, ...]
+
+    @classmethod
+    def of(cls, families: Iterable[tuple[str, tuple[tuple[int, int], ...]]]) -> FontCoverage:
+        """The coverage of ``families`` ((family, ranges) pairs)."""
+        listed = tuple(families)
+        starts: list[int] = []
+        ends: list[int] = []
+        for start, end in sorted(r for _, ranges in listed for r in ranges):
+            if starts and start <= ends[-1] + 1:
+                ends[-1] = max(ends[-1], end)
+            else:
+                starts.append(start)
+                ends.append(end)
+        return cls(listed, tuple(starts), tuple(ends))
+
+    def covers(self, char: str) -> bool:
+        """Whether some font has ``char``."""
+        point = ord(char)
+        index = bisect.bisect_right(self.starts, point) - 1
+        return index >= 0 and point <= self.ends[index]
+
+    def families_for(self, chars: str) -> tuple[str, ...]:
+        """Families that have the most characters of ``chars`` (all of them when some family
+        has them all), the pinned fonts first, then in fontconfig's order; empty when no
+        family has any."""
+        points = [ord(c) for c in chars]
+        scores: dict[str, int] = {}
+        for family, ranges in self.families:
+            starts = [r[0] for r in ranges]
+            count = 0
+            for point in points:
+                index = bisect.bisect_right(starts, point) - 1
+                if index >= 0 and point <= ranges[index][1]:
+                    count += 1
+            if count:
+                scores[family] = max(scores.get(family, 0), count)
+        if not scores:
+            return ()
+        best = max(scores.values())
+        return tuple(f for f, n in scores.items() if n == best)
+
+
+def parse_charset(text: str) -> tuple[tuple[int, int], ...]:
+    """fontconfig's charset notation (``20-7e a0 ac00-d7a3``) as inclusive ranges."""
+    ranges: list[tuple[int, int]] = []
+    for item in text.split():
+        low, _, high = item.partition("-")
+        try:
+            ranges.append((int(low, 16), int(high or low, 16)))
+        except ValueError:
+            continue
+    return tuple(sorted(ranges))
+
+
+def _cmap_ranges(points: Iterable[int]) -> tuple[tuple[int, int], ...]:
+    ranges: list[tuple[int, int]] = []
+    for point in sorted(points):
+        if ranges and point == ranges[-1][1] + 1:
+            ranges[-1] = (ranges[-1][0], point)
+        else:
+            ranges.append((point, point))
+    return tuple(ranges)
+
+
+def _pinned_fonts() -> Iterator[tuple[str, tuple[tuple[int, int], ...]]]:
+    from fontTools.ttLib import TTFont
+
+    from .writers.resources import font_dirs
+
+    for folder, family in zip(font_dirs(), ("Source Serif Pro", "Source Sans Pro"),
+                              strict=True):
+        with TTFont(folder / f"{family.replace(' ', '')}-Regular.ttf", lazy=True) as font:
+            yield family, _cmap_ranges(font.getBestCmap())
+
+
+def _system_fonts() -> Iterator[tuple[str, tuple[tuple[int, int], ...]]]:
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return
+    try:
+        run = subprocess.run([fc_list, "--format", "%{family[0]}\t%{charset}\n"],
+                             capture_output=True, text=True, timeout=60, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return
+    for line in run.stdout.splitlines():
+        family, _, charset = line.partition("\t")
+        if family and charset:
+            yield family, parse_charset(charset)
+
+
+@lru_cache(maxsize=1)
+def installed_coverage() -> FontCoverage:
+    """The pinned fonts and every font fontconfig lists (read once per process)."""
+    return FontCoverage.of((*_pinned_fonts(), *_system_fonts()))
+
+
+def missing_by_script(text: str, coverage: FontCoverage) -> dict[str, str]:
+    """Script code -> the characters of ``text`` in it that no font can draw."""
+    missing: dict[str, str] = {}
+    for code, chars in scripts_of(text).items():
+        lost = "".join(c for c in chars if not coverage.covers(c))
+        if lost:
+            missing[code] = lost
+    return missing
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScriptUse:
+    """One script of a set of sources, as ``doctor`` reports it."""
+
+    code: str
+    name: str
+    sources: tuple[str, ...]
+    """The sources that use it (as given)."""
+    characters: int
+    """Distinct characters of the script in all those sources."""
+    families: tuple[str, ...]
+    """Installed families with the most of those characters."""
+    missing: str
+    """The characters no installed font has."""
+
+
+def _preferred(families: tuple[str, ...]) -> tuple[str, ...]:
+    # The pinned fonts, then Noto's proportional families (the theme's fallbacks), then the
+    # rest: the families a brief is most likely set in come first.
+    def rank(family: str) -> int:
+        if family.startswith("Source "):
+            return 0
+        return 1 if family.startswith("Noto ") and " Mono" not in family else 2
+
+    return tuple(sorted(dict.fromkeys(families), key=rank))
+
+
+def script_report(texts: Mapping[str, str], coverage: FontCoverage) -> tuple[ScriptUse, ...]:
+    """Per script used in ``texts`` (source name -> its text): who uses it, which fonts have
+    it and which characters none has; Latin first, then by name."""
+    chars: dict[str, dict[str, None]] = {}
+    users: dict[str, list[str]] = {}
+    for source, text in texts.items():
+        for code, used in scripts_of(text).items():
+            chars.setdefault(code, {}).update(dict.fromkeys(used))
+            users.setdefault(code, []).append(source)
+    rows = []
+    for code, distinct in chars.items():
+        text = "".join(distinct)
+        rows.append(ScriptUse(code=code, name=script_name(code), sources=tuple(users[code]),
+                              characters=len(text), families=_preferred(
+                                  coverage.families_for(text)),
+                              missing="".join(c for c in text if not coverage.covers(c))))
+    return tuple(sorted(rows, key=lambda r: (r.code != "Latn", r.code == "Zyyy", r.name)))
