@@ -244,3 +244,61 @@ def script_report(texts: Mapping[str, str], coverage: FontCoverage) -> tuple[Scr
                                   coverage.families_for(text)),
                               missing="".join(c for c in text if not coverage.covers(c))))
     return tuple(sorted(rows, key=lambda r: (r.code != "Latn", r.code == "Zyyy", r.name)))
+
+
+# --------------------------------------------------------------------------- web fonts
+
+WEB_FACES: tuple[tuple[str, int, str, int, str], ...] = (
+    ("LH Source Serif", 400, "normal", 0, "SourceSerifPro-Regular.ttf"),
+    ("LH Source Serif", 400, "italic", 0, "SourceSerifPro-It.ttf"),
+    ("LH Source Serif", 700, "normal", 0, "SourceSerifPro-Bold.ttf"),
+    ("LH Source Serif", 700, "italic", 0, "SourceSerifPro-BoldIt.ttf"),
+    ("LH Source Sans", 400, "normal", 1, "SourceSansPro-Regular.ttf"),
+    ("LH Source Sans", 600, "normal", 1, "SourceSansPro-Semibold.ttf"),
+    ("LH Source Sans", 700, "normal", 1, "SourceSansPro-Bold.ttf"),
+)
+"""The faces the HTML preview embeds: family, weight, style, package (0 serif, 1 sans), file."""
+_ALWAYS = frozenset(range(0x20, 0x7F)) | frozenset(map(ord, "\u00a0\u2013\u2014\u2018\u2019"
+                                                        "\u201c\u201d\u2026\u2022\u00b7"))
+
+
+@lru_cache(maxsize=64)
+def _woff2(face: int, unicodes: frozenset[int]) -> bytes:
+    import io
+
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    from .writers.resources import font_dirs
+
+    _, _, _, package, name = WEB_FACES[face]
+    options = subset.Options()
+    options.flavor = "woff2"
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.name_languages = ["*"]
+    options.notdef_outline = True
+    options.recalc_timestamp = False
+    with TTFont(font_dirs()[package] / name, lazy=False) as font:
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=unicodes)
+        subsetter.subset(font)
+        font.flavor = "woff2"
+        out = io.BytesIO()
+        font.save(out)
+    return out.getvalue()
+
+
+def web_font_css(text: str) -> str:
+    """``@font-face`` rules embedding the pinned fonts as WOFF2 ``data:`` URIs, subset to the
+    characters of ``text`` (and ASCII and common punctuation), for the HTML preview."""
+    import base64
+
+    unicodes = _ALWAYS | frozenset(ord(c) for c in text)
+    rules = []
+    for index, (family, weight, style, _, _) in enumerate(WEB_FACES):
+        data = base64.b64encode(_woff2(index, unicodes)).decode("ascii")
+        rules.append(f'@font-face {{ font-family: "{family}"; font-weight: {weight}; '
+                     f"font-style: {style}; font-display: swap; "
+                     f'src: url("data:font/woff2;base64,{data}") format("woff2"); }}')
+    return "\n".join(rules) + "\n"

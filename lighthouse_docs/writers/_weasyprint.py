@@ -57,8 +57,10 @@ def _library_lookup_from_linker_cache() -> Iterator[None]:
 
 with _library_lookup_from_linker_cache():
     from weasyprint import CSS, HTML
+    from weasyprint.formatting_structure import boxes
     from weasyprint.pdf import VARIANTS
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-__all__ = ["CSS", "HTML", "VARIANTS", "FontConfiguration", "URLFetcher", "URLFetcherResponse"]
+__all__ = ["CSS", "HTML", "VARIANTS", "FontConfiguration", "URLFetcher", "URLFetcherResponse",
+           "boxes"]

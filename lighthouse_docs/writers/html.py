@@ -1,9 +1,11 @@
 """The self-contained HTML preview: one file for mail and the web, no external requests.
 
 The same content as the printed brief (``render.print`` in ``screen`` mode) with the theme's
-stylesheet inlined (its ``@media screen`` rules make it read well on a screen). Images that are
-allowed local files (see :mod:`writers.fetch`) are inlined as ``data:`` URIs; anything else is
-dropped with a warning and its alt text is shown instead.
+screen stylesheet inlined (``screen.css``; a theme without one gets its ``print.css``, whose
+``@media screen`` rules then apply), the theme's fonts embedded as WOFF2 ``data:`` URIs subset
+to the text, and, printed from a browser, the marking in the margin of every page. Images that
+are allowed local files (see :mod:`writers.fetch`) are inlined as ``data:`` URIs; anything
+else is dropped with a warning and its alt text is shown instead.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from ..errors import RenderError
+from ..fonts import document_text, web_font_css
 from ..images import DEFAULT_MAX_SIDE, ImageRefused, fit, screen_box, vet
 from ..model import Document, Pack
 from ..render import RenderOptions
@@ -24,18 +27,53 @@ from . import Output
 from .resources import describe, load_image, refusal, source_folder
 
 
+def screen_css_path(theme: Theme) -> Path:
+    """The stylesheet of the HTML preview: the theme's ``screen.css``, else its ``print.css``."""
+    screen = theme.root / "screen.css"
+    return screen if screen.is_file() or screen.is_symlink() else theme.print_css
+
+
 def inline_css(theme: Theme) -> Markup:
-    """The theme's ``print.css``, safe to place inside ``<style>`` (theme data, not article text).
+    """The theme's screen stylesheet (:func:`screen_css_path`), safe to place inside
+    ``<style>`` (theme data, not article text).
 
     :raises ResourceError: the stylesheet is refused or cannot be read.
     :raises RenderError: it is not UTF-8.
     """
+    path = screen_css_path(theme)
     try:
-        css = theme.read(theme.print_css).decode("utf-8")
+        css = theme.read(path).decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise RenderError(f"theme stylesheet {theme.print_css} is not UTF-8") from exc
+        raise RenderError(f"theme stylesheet {path} is not UTF-8") from exc
+    return _style_safe(css)
+
+
+def _style_safe(css: str) -> Markup:
     # "</" could close the <style> element early; "<\/" means the same to a CSS parser.
-    return Markup(css.replace("</", "<\\/"))  # noqa: S704 - theme file, never article text
+    return Markup(css.replace("</", "<\\/"))  # noqa: S704 - never article text unescaped
+
+
+def css_string(text: str) -> str:
+    """``text`` as a CSS string literal: quotes, backslashes, control characters and ``<``
+    escaped as code points, so article text (a marking) cannot end the string, the rule or
+    the ``<style>`` element."""
+    out = []
+    for char in text:
+        if char.isalnum() or char in " .,:;!?()+-_/&%#@*=|'":
+            out.append(char)
+        else:
+            out.append(f"\\{ord(char):x} ")
+    return '"' + "".join(out) + '"'
+
+
+def marking_css(marking: str) -> str:
+    """Print rules putting ``marking`` at the top and bottom of every page a browser prints
+    (``@page`` margin boxes), whatever the theme."""
+    box = (f"content: {css_string(marking)}; font: 700 8pt/1.2 sans-serif; color: #000; "
+           "letter-spacing: 0.08em; text-transform: uppercase; white-space: nowrap;")
+    return ("@media print { @page { "
+            f"@top-center {{ {box} vertical-align: bottom; padding-bottom: 4mm; }} "
+            f"@bottom-center {{ {box} vertical-align: top; padding-top: 4mm; }} }} }}\n")
 
 
 def _inliner(folder: Path, warnings: list[str],
@@ -78,6 +116,10 @@ def build_html(subject: Document | Pack, options: RenderOptions) -> Output:
     def image_url_for(doc: Document) -> Callable[[str], str | None]:
         return _inliner(source_folder(doc, options.base_dir), warnings, options.image_max_side)
 
+    marking = subject.marking if isinstance(subject, Pack) else subject.meta.marking
+    text = document_text(subject)
+    extra = web_font_css(text) + (marking_css(marking) if marking else "")
+    css = Markup(_style_safe(extra) + inline_css(options.theme))  # noqa: S704 - escaped above
     html = render_print_html(subject, options, mode="screen", image_url_for=image_url_for,
-                             css=inline_css(options.theme))
+                             css=css)
     return Output(data=html.encode("utf-8"), warnings=tuple(warnings))

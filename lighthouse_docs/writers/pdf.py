@@ -34,12 +34,13 @@ from urllib.parse import quote, unquote, urlsplit
 
 from ..errors import RenderError, ResourceError
 from ..images import ImageRefused, fit, looks_like_svg, print_box, vet
-from ..model import Document, Pack
+from ..model import Document, Pack, Text
+from ..outline import query
 from ..render import RenderOptions, front_of
 from ..render.print import font_face_css, render_print_html
 from ..theme import PACKAGE_DIR, Theme
 from . import Output
-from ._weasyprint import CSS, HTML, VARIANTS, FontConfiguration, URLFetcherResponse
+from ._weasyprint import CSS, HTML, VARIANTS, FontConfiguration, URLFetcherResponse, boxes
 from .fetch import REFUSED, ConfinedURLFetcher, ResourceRefused
 from .resources import allowed_roots, describe, font_dirs, load_image, refusal, source_folder
 
@@ -263,10 +264,90 @@ def pdf_options(variant: str | None, identifier: bytes) -> dict[str, Any]:
     return options
 
 
+LONG_MARKING = 12
+"""Markings longer than this many characters get bands of their own (the theme's ``banded``
+named page) instead of the head's corner."""
+MIN_END_LINES = 4
+"""Fewest lines of text on the last page of a brief (or of a part of a combined brief)."""
+COMPACT_MAX_SECTIONS = 4
+"""A brief with fewer sections has no contents when it fits on cover + one page."""
+COMPACT_MAX_WORDS = 650
+"""More words than this never fit on one A4 page with key points: skip trying."""
+
+COMPACT_CSS = ".toc { display: none; } .front { break-after: auto; } " \
+              ".key-points { margin-bottom: 8mm; }"
+"""Cover + one page: no contents, the key points open the body's page."""
+BANDED_CSS = ".front, main { page: banded; }"
+TIGHT_CSS = ("html { line-height: 14pt; } p { margin-bottom: 4pt; } "
+             "main h2, main .heading-2 { margin-top: 15pt; } "
+             "main h3, main .heading-3 { margin-top: 10pt; } .standfirst { margin-bottom: 10pt; }")
+"""Slightly tighter leading and spacing, to pull a short last page back onto the one before."""
+REBALANCE_CSS = "main p, main li, .notes p { widows: 4; orphans: 3; }"
+"""More lines onto a short last page, from the page before."""
+
+
+@dataclass(frozen=True, slots=True)
+class LayoutPlan:
+    """How a brief's pages may be arranged (see :func:`html_to_pdf`)."""
+
+    compact: bool = False
+    """Try cover + one page without contents first (a short brief of few sections)."""
+    banded: bool = False
+    """The marking is long: bands of its own on every page after the cover."""
+    fix_ends: bool = True
+    """Tighten or rebalance a short last page (off only to see the layout without it)."""
+
+
+def plan_for(subject: Document | Pack) -> LayoutPlan:
+    """The :class:`LayoutPlan` of a brief or combined brief."""
+    marking = subject.marking if isinstance(subject, Pack) else subject.meta.marking
+    banded = bool(marking) and len(marking or "") > LONG_MARKING
+    if isinstance(subject, Pack) or len(subject.sections) >= COMPACT_MAX_SECTIONS:
+        return LayoutPlan(banded=banded)
+    words = sum(len(text.text.split()) for text in query(subject, Text))
+    return LayoutPlan(compact=words <= COMPACT_MAX_WORDS, banded=banded)
+
+
+def _body_lines(page: Any) -> int:
+    """Lines of text on ``page`` (the running head and footer left out)."""
+    count = 0
+    for child in page._page_box.children:
+        if isinstance(child, boxes.MarginBox):
+            continue
+        count += sum(1 for box in child.descendants() if isinstance(box, boxes.LineBox))
+    return count
+
+
+def _starts_part(page: Any) -> bool:
+    for child in page._page_box.children:
+        if isinstance(child, boxes.MarginBox):
+            continue
+        for box in child.descendants():
+            element = getattr(box, "element", None)
+            if element is not None and "part-head" in (element.get("class") or "").split():
+                return True
+    return False
+
+
+def short_ends(document: Any) -> int:
+    """Pages that end a brief or a part of a combined brief with fewer than
+    :data:`MIN_END_LINES` lines of text."""
+    pages = document.pages
+    ends = [i for i in range(2, len(pages)) if i == len(pages) - 1 or _starts_part(pages[i + 1])]
+    return sum(1 for i in ends if 0 < _body_lines(pages[i]) < MIN_END_LINES)
+
+
 def html_to_pdf(html: str, options: RenderOptions,
-                source_dirs: Sequence[Path] | None = None, *, marking_band: bool = False
-                ) -> Output:
+                source_dirs: Sequence[Path] | None = None, *, marking_band: bool = False,
+                plan: LayoutPlan = LayoutPlan()) -> Output:
     """Lay out the final print ``html`` of a source in ``options.base_dir`` with WeasyPrint.
+
+    Layout rules no stylesheet can express are applied by laying out again with a small
+    extra stylesheet (at most four layouts, mostly one): a ``plan.compact`` brief that fits
+    on cover + one page is set so, without contents; a brief or a part ending on a page with
+    fewer than :data:`MIN_END_LINES` lines is tightened (:data:`TIGHT_CSS`) or, failing
+    that, rebalanced (:data:`REBALANCE_CSS`); a ``plan.banded`` (long) marking gets bands of
+    its own.
 
     :param source_dirs: the folders WeasyPrint may read article files from (default: just
         ``options.base_dir``); the theme, the package data and the fonts are always allowed.
@@ -284,16 +365,48 @@ def html_to_pdf(html: str, options: RenderOptions,
     identifier = hashlib.sha256(
         html.encode("utf-8") + str(options.pdf_variant).encode()).hexdigest()[:32].encode()
     wp_options = pdf_options(options.pdf_variant, identifier)
-    with _collect_logs() as logged:
+
+    def lay_out(*extra: str) -> tuple[Any, list[str]]:
+        added = [_extra_sheet(css) for css in extra if css]
+        with _collect_logs() as logged:
+            try:
+                document = HTML(string=html, base_url=SOURCE_URL, url_fetcher=fetcher).render(
+                    stylesheets=[*sheets, *added], font_config=font_config(), **wp_options)
+            except (OSError, ValueError, AssertionError) as exc:
+                raise RenderError(f"WeasyPrint could not lay out the document: {exc}") from exc
+        return document, logged
+
+    base = BANDED_CSS if plan.banded and not marking_band else ""
+    document: Any = None
+    logged: list[str] = []
+    used = base
+    if plan.compact:
+        document, logged = lay_out(base, COMPACT_CSS)
+        used = base + COMPACT_CSS
+        if len(document.pages) > 2:
+            document = None
+    if document is None:
+        document, logged = lay_out(base)
+        used = base
+    short = short_ends(document) if plan.fix_ends else 0
+    for fix in (TIGHT_CSS, REBALANCE_CSS) if short else ():
+        again, again_logged = lay_out(used, fix)
+        if short_ends(again) < short or len(again.pages) < len(document.pages):
+            document, logged = again, again_logged
+            break
+    with _collect_logs() as written:
         try:
-            document = HTML(string=html, base_url=SOURCE_URL, url_fetcher=fetcher).render(
-                stylesheets=list(sheets), font_config=font_config(), **wp_options)
             data = document.write_pdf(**wp_options)
         except (OSError, ValueError, AssertionError) as exc:
-            raise RenderError(f"WeasyPrint could not lay out the document: {exc}") from exc
-    warnings = (*sheet_warnings, *fetcher.warnings, *_without_refusals(logged))
+            raise RenderError(f"WeasyPrint could not write the document: {exc}") from exc
+    warnings = (*sheet_warnings, *fetcher.warnings, *_without_refusals([*logged, *written]))
     return Output(data=bytes(data), warnings=tuple(dict.fromkeys(warnings)),
                   pages=len(document.pages))
+
+
+@lru_cache(maxsize=8)
+def _extra_sheet(css: str) -> Any:
+    return CSS(string=css, font_config=font_config())
 
 
 def _image_url(folder: Path, base_dir: Path,
@@ -338,6 +451,7 @@ def build_pdf(subject: Document | Pack, options: RenderOptions) -> Output:
     band = bool(front.marking) and needs_marking_band(options.theme, options.paper)
     html = render_print_html(subject, options, marking_band=band, image_url_for=lambda doc:
                              _image_url(source_folder(doc, base_dir), base_dir, warnings))
-    out = html_to_pdf(html, options, source_dirs=folders or (base_dir,), marking_band=band)
+    out = html_to_pdf(html, options, source_dirs=folders or (base_dir,), marking_band=band,
+                      plan=plan_for(subject))
     return Output(data=out.data, warnings=tuple(dict.fromkeys((*warnings, *out.warnings))),
                   pages=out.pages)

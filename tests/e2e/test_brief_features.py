@@ -198,7 +198,8 @@ def _opf(files: dict[str, bytes]) -> Any:
 
 @pytest.mark.parametrize(("contains", "words"), [
     ("korut", ("Daftar Isi", "Poin Penting", "Halaman 2 dari", "menit baca", "Sumber")),
-    ("grain", ("Contents", "Key points", "Page 2 of", "min read", "Source")),
+    # The grain brief fits on cover + one page: it has no contents to label (issue 13).
+    ("grain", ("Key points", "Page 2 of", "min read", "Source")),
 ])
 def test_pdf_labels_follow_the_document_language(built: Built, contains: str,
                                                  words: tuple[str, ...]) -> None:
@@ -213,7 +214,8 @@ def test_pdf_key_points_come_after_the_cover(built: Built) -> None:
     pages = _pages(built.one(built.single, "pdf", "grain"))
     assert not _has(pages[0], "Key points")
     box = next(p for p in pages if _has(p, "Key points")).split("key points", 1)[1]
-    box = box.split("contents", 1)[0]
+    # The box ends at the contents, or, on a brief of cover + one page, at the lead.
+    box = box.split("contents", 1)[0].split("shipping through the corridor", 1)[0]
     assert _has(box, "Dr. Smith of the U.S. grain council said exports rose 2.5 percent in "
                 "December.", "Analysts expect volumes to recover by March.")
     assert not _has(box, "Insurers remain cautious")
@@ -224,7 +226,7 @@ def test_marking_on_every_pdf_page_top_and_bottom_and_in_metadata(built: Built,
                                                                   contains: str) -> None:
     path = built.one(built.single, "pdf", contains)
     pages = _pages(path)
-    assert len(pages) >= 3
+    assert len(pages) >= 2
     for number, text in enumerate(pages, start=1):
         assert text.count(MARKING.casefold()) >= 2, f"page {number}: {text[:200]}"
     info = pypdf.PdfReader(path).metadata
