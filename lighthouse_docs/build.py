@@ -290,12 +290,12 @@ def resolve_writer(ref: WriterRef) -> WriterFn:
         return ref
     module_name, _, attribute = ref.partition(":")
     try:
-        function = getattr(importlib.import_module(module_name), attribute)
+        function: WriterFn = getattr(importlib.import_module(module_name), attribute)
     except (ImportError, AttributeError) as exc:
         raise RenderError(f"writer {ref} is not available ({exc})") from None
     if not callable(function):
         raise RenderError(f"writer {ref} is not callable")
-    return function  # type: ignore[no-any-return]
+    return function
 
 
 def warm_writers(refs: Sequence[WriterRef]) -> None:

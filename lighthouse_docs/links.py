@@ -18,27 +18,8 @@ import re
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-from .model import (
-    Block,
-    BlockQuote,
-    BulletList,
-    Document,
-    Emphasis,
-    Footnote,
-    FootnoteRef,
-    Image,
-    Inline,
-    Link,
-    OrderedList,
-    Paragraph,
-    Section,
-    Strikethrough,
-    Strong,
-    Table,
-    TableCell,
-    TableRow,
-    Text,
-)
+from . import model
+from .model import Block, Document, FootnoteRef, Inline, Link, Paragraph, Section, TableRow, Text
 from .outline import plain_text, query
 
 _ADDRESS = re.compile(
@@ -94,7 +75,7 @@ def linkify_inlines(items: tuple[Inline, ...]) -> tuple[Inline, ...]:
             parts = _split(item.text)
             changed = changed or parts != [item]
             result.extend(parts)
-        elif isinstance(item, Emphasis | Strong | Strikethrough):
+        elif isinstance(item, model.Emphasis | model.Strong | model.Strikethrough):
             children = linkify_inlines(item.children)
             changed = changed or children is not item.children
             result.append(item if children is item.children
@@ -105,8 +86,8 @@ def linkify_inlines(items: tuple[Inline, ...]) -> tuple[Inline, ...]:
 
 
 def _cells(rows: tuple[TableRow, ...]) -> tuple[TableRow, ...]:
-    return tuple(TableRow(cells=tuple(TableCell(inlines=linkify_inlines(c.inlines))
-                                      for c in row.cells)) for row in rows)
+    return tuple(TableRow(cells=tuple(model.TableCell(inlines=linkify_inlines(c.inlines))
+                                            for c in row.cells)) for row in rows)
 
 
 def _blocks(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
@@ -114,14 +95,14 @@ def _blocks(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
     for block in blocks:
         if isinstance(block, Paragraph):
             block = dataclasses.replace(block, inlines=linkify_inlines(block.inlines))
-        elif isinstance(block, BulletList | OrderedList):
+        elif isinstance(block, model.BulletList | model.OrderedList):
             block = dataclasses.replace(block, items=tuple(_blocks(i) for i in block.items))
-        elif isinstance(block, BlockQuote):
+        elif isinstance(block, model.BlockQuote):
             block = dataclasses.replace(block, blocks=_blocks(block.blocks))
-        elif isinstance(block, Image):
+        elif isinstance(block, model.Image):
             block = dataclasses.replace(block, caption=linkify_inlines(block.caption),
                                         source=linkify_inlines(block.source))
-        elif isinstance(block, Table):
+        elif isinstance(block, model.Table):
             block = dataclasses.replace(block, head=_cells(block.head), body=_cells(block.body),
                                         caption=linkify_inlines(block.caption),
                                         source=linkify_inlines(block.source))
@@ -165,7 +146,7 @@ def link_notes(doc: Document) -> Document:
     """``doc`` with every outside link followed by a note call, its address in that note;
     notes (the article's own and these) are ordered by their first call."""
     counter = itertools.count(1)
-    added: list[Footnote] = []
+    added: list[model.Footnote] = []
 
     def run(items: tuple[Inline, ...]) -> tuple[Inline, ...]:
         result: list[Inline] = []
@@ -175,10 +156,10 @@ def link_notes(doc: Document) -> Document:
                 if shows_address(item):
                     note_id = f"link-{next(counter)}"
                     address = printed_address(item.href)
-                    added.append(Footnote(id=note_id, blocks=(Paragraph(inlines=(
+                    added.append(model.Footnote(id=note_id, blocks=(Paragraph(inlines=(
                         Link(children=(Text(text=address),), href=item.href),)),)))
                     result.append(FootnoteRef(id=note_id))
-            elif isinstance(item, Emphasis | Strong | Strikethrough):
+            elif isinstance(item, model.Emphasis | model.Strong | model.Strikethrough):
                 result.append(dataclasses.replace(item, children=run(item.children)))
             else:
                 result.append(item)
@@ -189,13 +170,14 @@ def link_notes(doc: Document) -> Document:
         for block in items:
             if isinstance(block, Paragraph):
                 block = dataclasses.replace(block, inlines=run(block.inlines))
-            elif isinstance(block, BulletList | OrderedList):
+            elif isinstance(block, model.BulletList | model.OrderedList):
                 block = dataclasses.replace(block, items=tuple(blocks(i) for i in block.items))
-            elif isinstance(block, BlockQuote):
+            elif isinstance(block, model.BlockQuote):
                 block = dataclasses.replace(block, blocks=blocks(block.blocks))
-            elif isinstance(block, Table):
+            elif isinstance(block, model.Table):
                 block = dataclasses.replace(block, body=tuple(
-                    TableRow(cells=tuple(TableCell(inlines=run(c.inlines)) for c in row.cells))
+                    TableRow(cells=tuple(model.TableCell(inlines=run(c.inlines))
+                                         for c in row.cells))
                     for row in block.body))
             out.append(block)
         return tuple(out)

@@ -19,26 +19,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .model import (
-    Block,
-    BlockQuote,
-    BulletList,
-    Document,
-    Emphasis,
-    Footnote,
-    Image,
-    Inline,
-    Link,
-    OrderedList,
-    Paragraph,
-    Section,
-    Strikethrough,
-    Strong,
-    Table,
-    TableCell,
-    TableRow,
-    Text,
-)
+from . import model
+from .model import Block, Inline, TableRow, Text
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -188,7 +170,7 @@ def _texts(items: tuple[Inline, ...]) -> Iterator[str | None]:
     for item in items:
         if isinstance(item, Text):
             yield item.text
-        elif isinstance(item, Emphasis | Strong | Strikethrough | Link):
+        elif isinstance(item, model.Emphasis | model.Strong | model.Strikethrough | model.Link):
             yield from _texts(item.children)
         else:
             yield None
@@ -200,7 +182,7 @@ def _rebuild(items: tuple[Inline, ...], new: Iterator[str | None]) -> tuple[Inli
         if isinstance(item, Text):
             text = next(new)
             result.append(item if text == item.text or text is None else Text(text=text))
-        elif isinstance(item, Emphasis | Strong | Strikethrough | Link):
+        elif isinstance(item, model.Emphasis | model.Strong | model.Strikethrough | model.Link):
             result.append(dataclasses.replace(item, children=_rebuild(item.children, new)))
         else:
             next(new)
@@ -228,27 +210,27 @@ def typeset_inlines(items: tuple[Inline, ...], marks: Marks) -> tuple[Inline, ..
 
 
 def _cells(rows: tuple[TableRow, ...], marks: Marks) -> tuple[TableRow, ...]:
-    return tuple(TableRow(cells=tuple(TableCell(inlines=typeset_inlines(c.inlines, marks))
-                                      for c in row.cells)) for row in rows)
+    return tuple(TableRow(cells=tuple(model.TableCell(inlines=typeset_inlines(c.inlines, marks))
+                                            for c in row.cells)) for row in rows)
 
 
 def typeset_blocks(blocks: tuple[Block, ...], marks: Marks) -> tuple[Block, ...]:
     """Blocks with typographic punctuation in their text (code blocks as they are)."""
     result: list[Block] = []
     for block in blocks:
-        if isinstance(block, Paragraph):
+        if isinstance(block, model.Paragraph):
             block = dataclasses.replace(block, inlines=typeset_inlines(block.inlines, marks))
-        elif isinstance(block, BulletList | OrderedList):
+        elif isinstance(block, model.BulletList | model.OrderedList):
             block = dataclasses.replace(
                 block, items=tuple(typeset_blocks(item, marks) for item in block.items))
-        elif isinstance(block, BlockQuote):
+        elif isinstance(block, model.BlockQuote):
             block = dataclasses.replace(block, blocks=typeset_blocks(block.blocks, marks))
-        elif isinstance(block, Image):
+        elif isinstance(block, model.Image):
             block = dataclasses.replace(
                 block, alt="".join(_convert(block.alt, marks)),
                 caption=typeset_inlines(block.caption, marks),
                 source=typeset_inlines(block.source, marks))
-        elif isinstance(block, Table):
+        elif isinstance(block, model.Table):
             block = dataclasses.replace(block, head=_cells(block.head, marks),
                                         body=_cells(block.body, marks),
                                         caption=typeset_inlines(block.caption, marks),
@@ -257,14 +239,14 @@ def typeset_blocks(blocks: tuple[Block, ...], marks: Marks) -> tuple[Block, ...]
     return tuple(result)
 
 
-def _section(section: Section, marks: Marks) -> Section:
+def _section(section: model.Section, marks: Marks) -> model.Section:
     return dataclasses.replace(
         section, heading=typeset_inlines(section.heading, marks),
         blocks=typeset_blocks(section.blocks, marks),
         children=tuple(_section(child, marks) for child in section.children))
 
 
-def typeset(doc: Document) -> Document:
+def typeset(doc: model.Document) -> model.Document:
     """``doc`` with typographic punctuation in its language, in text and metadata that a
     reader sees (title, subtitle, summary, key points); names and markings as written."""
     marks = marks_for(doc.meta.lang)
@@ -279,5 +261,5 @@ def typeset(doc: Document) -> Document:
     return dataclasses.replace(
         doc, meta=meta, lead=typeset_blocks(doc.lead, marks),
         sections=tuple(_section(s, marks) for s in doc.sections),
-        footnotes=tuple(Footnote(id=n.id, blocks=typeset_blocks(n.blocks, marks))
+        footnotes=tuple(model.Footnote(id=n.id, blocks=typeset_blocks(n.blocks, marks))
                         for n in doc.footnotes))

@@ -1,7 +1,7 @@
 """The labelled structure corpus: labelled articles -> plain articles + golden outlines.
 
 ``python -m tools.corpus check FILE...``  validate labelled files and print their outline
-``python -m tools.corpus build``         regenerate ``train/`` and ``heldout/`` from ``labelled/``
+``python -m tools.corpus build``         regenerate ``train/``, ``dev/``, ``test/`` from the labels
 
 The golden outline is computed from the labels alone (see ``tests/fixtures/corpus/FORMAT.md``);
 no code of the reader under test is involved, so a golden can never agree with a bug.
@@ -172,8 +172,8 @@ def parse_labelled(path: Path) -> Article:
 
 
 LABELLED_TEST = CORPUS / "labelled-test"
-"""Articles written after the model was designed, by other hands, for other publishers: the
-``test`` split, evaluated once for the README figure."""
+"""Articles written after the model was fixed, by a writer who saw nothing else, for publishers
+that appear nowhere else: the ``test`` split, evaluated once for the README figure."""
 
 
 def build() -> None:

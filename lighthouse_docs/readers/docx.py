@@ -32,32 +32,9 @@ from typing import Any
 import lxml.etree
 import lxml.html
 
+from .. import model
 from ..errors import InputError
-from ..model import (
-    Block,
-    BlockQuote,
-    BulletList,
-    Document,
-    Emphasis,
-    FlowItem,
-    Footnote,
-    FootnoteRef,
-    Heading,
-    Image,
-    Inline,
-    InlineImage,
-    Link,
-    Metadata,
-    OrderedList,
-    Paragraph,
-    SourceInfo,
-    Strikethrough,
-    Strong,
-    Table,
-    TableCell,
-    TableRow,
-    Text,
-)
+from ..model import Block, Document, Emphasis, FlowItem, Footnote, Heading, Paragraph, Strong, Text
 from ..outline import iter_sections, plain_text, sectionize
 from ._common import clean_text, language_sample
 
@@ -343,7 +320,7 @@ def _heading_like(el: Any) -> bool:
     return all(not (c.tail or "").strip() for c in children)
 
 
-def _infer_headings(root: Any, title: str, source: SourceInfo, lang: str | None) -> int:
+def _infer_headings(root: Any, title: str, source: model.SourceInfo, lang: str | None) -> int:
     """Turn bold "looks like a heading" paragraphs into headings, as plain text would.
 
     The document's top-level blocks are written out as a plain-text article (title line, one
@@ -365,7 +342,7 @@ def _infer_headings(root: Any, title: str, source: SourceInfo, lang: str | None)
                     candidates.setdefault(line, el)
     if not candidates:
         return 0
-    synthetic = SourceInfo(path=source.path, format="text")
+    synthetic = model.SourceInfo(path=source.path, format="text")
     try:
         inferred = text_reader.parse("\n".join(lines) + "\n", synthetic, lang=lang or "en")
     except InputError:
@@ -386,21 +363,22 @@ def _infer_headings(root: Any, title: str, source: SourceInfo, lang: str | None)
 # --------------------------------------------------------------------------- model rewrite
 
 
-def _rewrite_inlines(inlines: Iterable[Inline], images: dict[str, str]) -> tuple[Inline, ...]:
-    out: list[Inline] = []
+def _rewrite_inlines(inlines: Iterable[model.Inline], images: dict[str, str]
+                     ) -> tuple[model.Inline, ...]:
+    out: list[model.Inline] = []
     for inline in inlines:
-        if isinstance(inline, Link):
+        if isinstance(inline, model.Link):
             match = _NOTE_REF.fullmatch(inline.href)
             if match is not None:
                 kind = "fn" if match.group(1) == "footnote" else "en"
-                out.append(FootnoteRef(id=f"{kind}{match.group(2)}"))
+                out.append(model.FootnoteRef(id=f"{kind}{match.group(2)}"))
                 continue
             out.append(dataclasses.replace(
                 inline, children=_rewrite_inlines(inline.children, images)))
-        elif isinstance(inline, Emphasis | Strong | Strikethrough):
+        elif isinstance(inline, Emphasis | Strong | model.Strikethrough):
             out.append(dataclasses.replace(
                 inline, children=_rewrite_inlines(inline.children, images)))
-        elif isinstance(inline, InlineImage):
+        elif isinstance(inline, model.InlineImage):
             if inline.src in images:
                 out.append(dataclasses.replace(inline, src=images[inline.src]))
             elif inline.alt:
@@ -417,21 +395,21 @@ def _rewrite_block(block: Block, images: dict[str, str]) -> Block | None:
     if isinstance(block, Paragraph):
         inlines = _rewrite_inlines(block.inlines, images)
         return dataclasses.replace(block, inlines=inlines) if inlines else None
-    if isinstance(block, BulletList | OrderedList):
+    if isinstance(block, model.BulletList | model.OrderedList):
         return dataclasses.replace(block, items=tuple(blocks(item) for item in block.items))
-    if isinstance(block, BlockQuote):
+    if isinstance(block, model.BlockQuote):
         return dataclasses.replace(block, blocks=blocks(block.blocks))
-    if isinstance(block, Table):
-        def rows(items: tuple[TableRow, ...]) -> tuple[TableRow, ...]:
-            return tuple(TableRow(cells=tuple(
-                TableCell(inlines=_rewrite_inlines(c.inlines, images)) for c in r.cells))
+    if isinstance(block, model.Table):
+        def rows(items: tuple[model.TableRow, ...]) -> tuple[model.TableRow, ...]:
+            return tuple(model.TableRow(cells=tuple(
+                model.TableCell(inlines=_rewrite_inlines(c.inlines, images)) for c in r.cells))
                 for r in items)
         return dataclasses.replace(block, head=rows(block.head), body=rows(block.body),
                                    caption=_rewrite_inlines(block.caption, images))
-    if isinstance(block, Image):
+    if isinstance(block, model.Image):
         if block.src not in images:
-            return Paragraph(inlines=_rewrite_inlines([InlineImage(src=block.src,
-                                                                   alt=block.alt)], images)
+            return Paragraph(inlines=_rewrite_inlines([model.InlineImage(src=block.src,
+                                                                         alt=block.alt)], images)
                              ) if block.alt else None
         return dataclasses.replace(block, src=images[block.src],
                                    caption=_rewrite_inlines(block.caption, images))
@@ -451,7 +429,7 @@ def _rewrite(flow: Iterable[FlowItem], images: dict[str, str]) -> list[FlowItem]
 # --------------------------------------------------------------------------- entry point
 
 
-def parse_bytes(data: bytes, source: SourceInfo, *, lang: str | None = None) -> Document:
+def parse_bytes(data: bytes, source: model.SourceInfo, *, lang: str | None = None) -> Document:
     """Parse the bytes of a ``.docx`` file into a :class:`Document`.
 
     Title: the Title-style paragraph, else the core title, else a lone Heading 1 (removed from
@@ -525,7 +503,7 @@ def parse_bytes(data: bytes, source: SourceInfo, *, lang: str | None = None) -> 
     doc_lang = lang or choose_language(core.get("lang") or styles.default_lang,
                                        language_sample(title, flow), path, warnings)
     lead, sections = sectionize(flow)
-    metadata = Metadata(
+    metadata = model.Metadata(
         title=title, subtitle=subtitle, source=source, lang=doc_lang,
         authors=core.get("authors", ()), date=core.get("date"),
         keywords=core.get("keywords", ()), summary=core.get("subject"))
@@ -537,7 +515,7 @@ def _referenced_notes(flow: Iterable[FlowItem]) -> set[str]:
     found: set[str] = set()
 
     def walk(value: Any) -> None:
-        if isinstance(value, FootnoteRef):
+        if isinstance(value, model.FootnoteRef):
             found.add(value.id)
         elif isinstance(value, tuple | list):
             for item in value:
@@ -550,7 +528,7 @@ def _referenced_notes(flow: Iterable[FlowItem]) -> set[str]:
     return found
 
 
-def parse(text: str, source: SourceInfo, *, lang: str | None = None) -> Document:
+def parse(text: str, source: model.SourceInfo, *, lang: str | None = None) -> Document:
     """Word documents are binary: they are read by :func:`parse_bytes`, never as text."""
     raise InputError("a .docx file is read from its bytes, not as text", path=source.path)
 

@@ -33,36 +33,10 @@ import nh3
 from readability import Document as ReadabilityDocument
 from readability.readability import Unparseable
 
+from .. import model
 from ..errors import InputError
 from ..lang import declared_or_detected, describe_invalid, normalize_tag
-from ..model import (
-    Alignment,
-    Block,
-    BlockQuote,
-    BulletList,
-    Code,
-    CodeBlock,
-    Document,
-    Emphasis,
-    FlowItem,
-    Heading,
-    Image,
-    Inline,
-    InlineImage,
-    LineBreak,
-    Link,
-    Metadata,
-    OrderedList,
-    Paragraph,
-    SourceInfo,
-    Strikethrough,
-    Strong,
-    Table,
-    TableCell,
-    TableRow,
-    Text,
-    ThematicBreak,
-)
+from ..model import Block, FlowItem, Heading, Inline, Paragraph, Strong, TableRow, Text
 from ..outline import plain_text, sectionize
 from ._common import (
     MAX_CONTAINER_DEPTH,
@@ -273,13 +247,14 @@ def _merge(inlines: Sequence[Inline]) -> tuple[Inline, ...]:
     return tuple(out)
 
 
-def _image(el: Any) -> InlineImage | None:
+def _image(el: Any) -> model.InlineImage | None:
     src = (el.get("src") or "").strip()
     if not src:  # the sanitiser removed an unsafe URL, or there never was one
         return None
     title = el.get("title")
     alt = clean_text(_WS.sub(" ", el.get("alt") or "")).strip()
-    return InlineImage(src=clean_text(src), alt=alt, title=clean_text(title) if title else None)
+    return model.InlineImage(src=clean_text(src), alt=alt,
+                             title=clean_text(title) if title else None)
 
 
 def _text(value: str | None) -> list[Inline]:
@@ -310,7 +285,7 @@ def _flat_inline_children(el: Any) -> list[Inline]:
         tag = node.tag if isinstance(node.tag, str) else None
         if event == "start":
             if tag == "br":
-                out.append(LineBreak())
+                out.append(model.LineBreak())
             elif tag == "img" and (image := _image(node)) is not None:
                 out.append(image)
             elif tag in _BLOCK_TAGS:
@@ -330,15 +305,15 @@ def _inline(el: Any, depth: int = 0) -> list[Inline]:
         return []
     tag = el.tag
     if tag in ("em", "i", "cite", "dfn", "var"):
-        return [Emphasis(children=_merge(_inline_children(el, depth)))]
+        return [model.Emphasis(children=_merge(_inline_children(el, depth)))]
     if tag in ("strong", "b"):
         return [Strong(children=_merge(_inline_children(el, depth)))]
     if tag in ("s", "del", "strike"):
-        return [Strikethrough(children=_merge(_inline_children(el, depth)))]
+        return [model.Strikethrough(children=_merge(_inline_children(el, depth)))]
     if tag in ("code", "kbd", "samp", "tt"):
-        return [Code(text=clean_text(str(el.text_content())))]
+        return [model.Code(text=clean_text(str(el.text_content())))]
     if tag == "br":
-        return [LineBreak()]
+        return [model.LineBreak()]
     if tag == "img":
         image = _image(el)
         return [image] if image is not None else []
@@ -348,8 +323,8 @@ def _inline(el: Any, depth: int = 0) -> list[Inline]:
         if not href:  # a javascript: link arrives here without href: keep only its words
             return list(children)
         title = el.get("title")
-        return [Link(children=children, href=clean_text(href),
-                     title=clean_text(title) if title else None)]
+        return [model.Link(children=children, href=clean_text(href),
+                           title=clean_text(title) if title else None)]
     if tag in _BLOCK_TAGS:  # a block inside running text (a <p> in a table cell): keep words apart
         return [Text(text=" "), *_inline_children(el, depth), Text(text=" ")]
     return _inline_children(el, depth)
@@ -362,30 +337,30 @@ def _paragraph(inlines: list[Inline]) -> list[Block]:
     content = trim_inlines(_merge(inlines))
     if not content:
         return []
-    if len(content) == 1 and isinstance(content[0], InlineImage):
+    if len(content) == 1 and isinstance(content[0], model.InlineImage):
         img = content[0]
-        return [Image(src=img.src, alt=img.alt, title=img.title)]
+        return [model.Image(src=img.src, alt=img.alt, title=img.title)]
     return [Paragraph(inlines=content)]
 
 
-def _cells(row: Any) -> tuple[tuple[TableCell, ...], tuple[Alignment, ...], bool]:
-    cells: list[TableCell] = []
-    align: list[Alignment] = []
+def _cells(row: Any) -> tuple[tuple[model.TableCell, ...], tuple[model.Alignment, ...], bool]:
+    cells: list[model.TableCell] = []
+    align: list[model.Alignment] = []
     all_th = True
     for cell in row:
         if cell.tag not in ("td", "th"):
             continue
         all_th = all_th and cell.tag == "th"
-        cells.append(TableCell(inlines=trim_inlines(_merge(_inline_children(cell)))))
+        cells.append(model.TableCell(inlines=trim_inlines(_merge(_inline_children(cell)))))
         value = (cell.get("align") or "").lower()
         align.append(value if value in ("left", "center", "right") else None)  # type: ignore[arg-type]
     return tuple(cells), tuple(align), all_th and bool(cells)
 
 
-def _table(el: Any) -> Table:
+def _table(el: Any) -> model.Table:
     head: list[TableRow] = []
     body: list[TableRow] = []
-    align: tuple[Alignment, ...] = ()
+    align: tuple[model.Alignment, ...] = ()
     caption: tuple[Inline, ...] = ()
 
     def rows() -> Iterator[tuple[Any, bool]]:
@@ -410,7 +385,7 @@ def _table(el: Any) -> Table:
             body.append(TableRow(cells=cells))
         if len(row_align) > len(align):
             align = row_align
-    return Table(head=tuple(head), body=tuple(body), align=align, caption=caption)
+    return model.Table(head=tuple(head), body=tuple(body), align=align, caption=caption)
 
 
 def _list_items(el: Any, depth: int) -> tuple[tuple[Block, ...], ...]:
@@ -461,21 +436,22 @@ def _block(el: Any, depth: int = 0) -> list[FlowItem]:
         return list(_paragraph(_inline_children(el)))
     if tag == "ul":
         items = _list_items(el, depth + 1)
-        return [BulletList(items=items)] if items else []
+        return [model.BulletList(items=items)] if items else []
     if tag == "ol":
         items = _list_items(el, depth + 1)
-        return [OrderedList(items=items, start=_start(el))] if items else []
+        return [model.OrderedList(items=items, start=_start(el))] if items else []
     if tag == "blockquote":
         blocks = _contained(el, depth + 1)
-        return [BlockQuote(blocks=blocks)] if blocks else []
+        return [model.BlockQuote(blocks=blocks)] if blocks else []
     if tag == "pre":
         classes = " ".join(filter(None, [el.get("class"),
                                          *(c.get("class") for c in el.iter("code"))]))
         match = _CODE_LANGUAGE.search(classes)
         text = clean_text(str(el.text_content())).strip("\n")
-        return [CodeBlock(text=text, language=match.group(1) if match else None)] if text else []
+        language = match.group(1) if match else None
+        return [model.CodeBlock(text=text, language=language)] if text else []
     if tag == "hr":
-        return [ThematicBreak()]
+        return [model.ThematicBreak()]
     if tag == "table":
         table = _table(el)
         return [table] if table.head or table.body else []
@@ -504,7 +480,7 @@ def _figure(el: Any, depth: int) -> list[FlowItem]:
     if len(images) == 1:
         image = _image(images[0])
         assert image is not None
-        return [Image(src=image.src, alt=image.alt, title=image.title, caption=caption)]
+        return [model.Image(src=image.src, alt=image.alt, title=image.title, caption=caption)]
     flow = [item for child in el if child.tag != "figcaption"
             for item in _block_or_inline(child, depth)]
     return [*flow, *_paragraph(list(caption))]
@@ -849,7 +825,7 @@ def _running_words(flow: Sequence[FlowItem]) -> int:
         for inline in inlines:
             if isinstance(inline, Text):
                 n += len(_WORDS.findall(inline.text))
-            elif isinstance(inline, Emphasis | Strong | Strikethrough):
+            elif isinstance(inline, model.Emphasis | Strong | model.Strikethrough):
                 n += count(inline.children)
         return n
 
@@ -857,11 +833,11 @@ def _running_words(flow: Sequence[FlowItem]) -> int:
     for item in flow:
         if isinstance(item, Paragraph):
             total += count(item.inlines)
-        elif isinstance(item, BlockQuote):
+        elif isinstance(item, model.BlockQuote):
             total += _running_words(list(item.blocks))
-        elif isinstance(item, BulletList | OrderedList):
+        elif isinstance(item, model.BulletList | model.OrderedList):
             total += sum(_running_words(list(blocks)) for blocks in item.items)
-        elif isinstance(item, Table):
+        elif isinstance(item, model.Table):
             total += sum(count(c.inlines) for r in (*item.head, *item.body) for c in r.cells)
     return total
 
@@ -1053,8 +1029,8 @@ def article_markup(text: str, *, title: str, extractor: Extractor | None = None)
     return "".join(lxml.html.tostring(child, encoding="unicode") for child in root) or ""
 
 
-def parse(text: str, source: SourceInfo, *, lang: str | None = None,
-          extractor: Extractor | None = None) -> Document:
+def parse(text: str, source: model.SourceInfo, *, lang: str | None = None,
+          extractor: Extractor | None = None) -> model.Document:
     """Parse a saved HTML page into a :class:`Document`.
 
     Title: the content's first ``<h1>`` (removed from the flow), else the page's ``<h1>`` when
@@ -1087,7 +1063,7 @@ def parse(text: str, source: SourceInfo, *, lang: str | None = None,
     doc_lang = lang or choose_language(meta.get("lang"), language_sample(title, flow),
                                        source.path, warnings)
     lead, sections = sectionize(attach_captions(flow))
-    metadata = Metadata(
+    metadata = model.Metadata(
         title=title,
         source=replace(source, url=meta.get("url") or source.url),
         lang=doc_lang,
@@ -1097,4 +1073,4 @@ def parse(text: str, source: SourceInfo, *, lang: str | None = None,
         summary=meta.get("summary"),
         keywords=meta.get("keywords", ()),
     )
-    return Document(meta=metadata, lead=lead, sections=sections, warnings=tuple(warnings))
+    return model.Document(meta=metadata, lead=lead, sections=sections, warnings=tuple(warnings))

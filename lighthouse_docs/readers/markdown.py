@@ -36,36 +36,8 @@ from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from ..model import (
-    Alignment,
-    Block,
-    BlockQuote,
-    BulletList,
-    Code,
-    CodeBlock,
-    Document,
-    Emphasis,
-    FlowItem,
-    Footnote,
-    FootnoteRef,
-    Heading,
-    Image,
-    Inline,
-    InlineImage,
-    LineBreak,
-    Link,
-    Metadata,
-    OrderedList,
-    Paragraph,
-    SourceInfo,
-    Strikethrough,
-    Strong,
-    Table,
-    TableCell,
-    TableRow,
-    Text,
-    ThematicBreak,
-)
+from .. import model
+from ..model import Block, FlowItem, Heading, Inline, Paragraph, Strong, Text
 from ..outline import plain_text, sectionize
 from ._common import (
     MAX_CONTAINER_DEPTH,
@@ -170,15 +142,15 @@ def _close(frame: _Frame) -> Inline | None:
     children = _merge_text(frame.children)
     kind = frame.opener.type
     if kind == "em_open":
-        return Emphasis(children=children)
+        return model.Emphasis(children=children)
     if kind == "strong_open":
         return Strong(children=children)
     if kind == "s_open":
-        return Strikethrough(children=children)
+        return model.Strikethrough(children=children)
     href = str(frame.opener.attrs.get("href", ""))
     title = frame.opener.attrs.get("title")
-    return Link(children=children, href=clean_text(href),
-                title=clean_text(str(title)) if title else None)
+    return model.Link(children=children, href=clean_text(href),
+                      title=clean_text(str(title)) if title else None)
 
 
 _CLOSERS = {"em_close", "strong_close", "s_close", "link_close"}
@@ -205,20 +177,20 @@ def _inlines(tokens: Sequence[Token] | None) -> tuple[Inline, ...]:
         elif kind == "text":
             stack[-1].children.append(Text(text=clean_text(tok.content)))
         elif kind == "code_inline":
-            stack[-1].children.append(Code(text=clean_text(tok.content)))
+            stack[-1].children.append(model.Code(text=clean_text(tok.content)))
         elif kind == "softbreak":
             stack[-1].children.append(Text(text=" "))
         elif kind == "hardbreak":
-            stack[-1].children.append(LineBreak())
+            stack[-1].children.append(model.LineBreak())
         elif kind == "image":
             title = tok.attrs.get("title")
-            stack[-1].children.append(InlineImage(
+            stack[-1].children.append(model.InlineImage(
                 src=clean_text(str(tok.attrs.get("src", ""))),
                 alt=plain_text(_inlines(tok.children)),
                 title=clean_text(str(title)) if title else None,
             ))
         elif kind == "footnote_ref":
-            stack[-1].children.append(FootnoteRef(id=_footnote_id(tok.meta)))
+            stack[-1].children.append(model.FootnoteRef(id=_footnote_id(tok.meta)))
         elif kind == "html_inline":
             # A lone tag or comment: the markup goes, neighbouring text tokens stay.
             stack[-1].children.append(Text(text=html_text(tok.content)))
@@ -254,7 +226,7 @@ def _figure(children: list[Token], line: int | None) -> list[FlowItem] | None:
     if len(lines) < 2 or len(first) != 1 or first[0].type != "image":
         return None
     [image] = _inlines(first)
-    assert isinstance(image, InlineImage)
+    assert isinstance(image, model.InlineImage)
     caption: list[Inline] = []
     source: tuple[Inline, ...] = ()
     for tokens in lines[1:]:
@@ -266,8 +238,9 @@ def _figure(children: list[Token], line: int | None) -> list[FlowItem] | None:
             caption.extend([Text(text=" "), *inlines] if caption else inlines)
     if not caption and image.title:
         caption = [Text(text=image.title)]
-    return [Image(src=image.src, alt=image.alt, caption=strip_figure_label(_merge_text(caption)),
-                  source=source, line=line)]
+    return [model.Image(src=image.src, alt=image.alt,
+                        caption=strip_figure_label(_merge_text(caption)), source=source,
+                        line=line)]
 
 
 # --------------------------------------------------------------------------- blocks
@@ -279,7 +252,7 @@ class _Reader:
 
     tokens: list[Token]
     line_offset: int
-    footnotes: list[Footnote] = field(default_factory=list)
+    footnotes: list[model.Footnote] = field(default_factory=list)
     pos: int = 0
     depth: int = 0
     """How many lists, quotes and definitions enclose the current token in the model.
@@ -348,23 +321,23 @@ class _Reader:
         if kind == "heading_open":
             return self.heading(tok, self.inline_at("heading_close"), line)
         if kind == "bullet_list_open":
-            return [BulletList(items=self.list_items("bullet_list_close", tok.level),
-                               line=line)]
+            return [model.BulletList(items=self.list_items("bullet_list_close", tok.level),
+                                     line=line)]
         if kind == "ordered_list_open":
             start = int(tok.attrs.get("start", 1))
-            return [OrderedList(items=self.list_items("ordered_list_close", tok.level),
-                                start=start, line=line)]
+            return [model.OrderedList(items=self.list_items("ordered_list_close", tok.level),
+                                      start=start, line=line)]
         if kind == "blockquote_open":
-            return [BlockQuote(blocks=self.blocks_until("blockquote_close", tok.level),
-                               line=line)]
+            return [model.BlockQuote(blocks=self.blocks_until("blockquote_close", tok.level),
+                                     line=line)]
         if kind in ("fence", "code_block"):
             language = tok.info.strip().split(maxsplit=1)[0] if tok.info.strip() else None
             if language:
                 language = language.strip("{}.") or None
             text = clean_text(tok.content.removesuffix("\n"))
-            return [CodeBlock(text=text, language=language, line=line)]
+            return [model.CodeBlock(text=text, language=language, line=line)]
         if kind == "hr":
-            return [ThematicBreak(line=line)]
+            return [model.ThematicBreak(line=line)]
         if kind == "table_open":
             return [self.table(line)]
         if kind == "html_block":
@@ -383,11 +356,11 @@ class _Reader:
 
     def paragraph(self, inlines: tuple[Inline, ...], line: int | None) -> list[FlowItem]:
         content = [i for i in inlines if not _is_blank(i)]
-        if len(content) == 1 and isinstance(content[0], InlineImage):
+        if len(content) == 1 and isinstance(content[0], model.InlineImage):
             # ![alt](src "Title"): the title is the figure's caption.
             img = content[0]
             caption = strip_figure_label((Text(text=img.title),)) if img.title else ()
-            return [Image(src=img.src, alt=img.alt, caption=caption, line=line)]
+            return [model.Image(src=img.src, alt=img.alt, caption=caption, line=line)]
         if not content:
             return []
         return [Paragraph(inlines=trim_inlines(inlines), line=line)]
@@ -410,11 +383,11 @@ class _Reader:
                 items.append(self.blocks_until("list_item_close", tok.level))
         return tuple(items)
 
-    def table(self, line: int | None) -> Table:
-        head: list[TableRow] = []
-        body: list[TableRow] = []
-        align: list[Alignment] = []
-        cells: list[TableCell] = []
+    def table(self, line: int | None) -> model.Table:
+        head: list[model.TableRow] = []
+        body: list[model.TableRow] = []
+        align: list[model.Alignment] = []
+        cells: list[model.TableCell] = []
         in_head = False
         while self.pos < len(self.tokens):
             tok = self.tokens[self.pos]
@@ -428,13 +401,13 @@ class _Reader:
             elif tok.type == "tr_open":
                 cells = []
             elif tok.type == "tr_close":
-                (head if in_head else body).append(TableRow(cells=tuple(cells)))
+                (head if in_head else body).append(model.TableRow(cells=tuple(cells)))
             elif tok.type in ("th_open", "td_open"):
                 if in_head:
                     match = _ALIGN.search(str(tok.attrs.get("style", "")))
                     align.append(match.group(1) if match else None)  # type: ignore[arg-type]
-                cells.append(TableCell(inlines=self.inline_at(f"{tok.tag}_close")))
-        return Table(head=tuple(head), body=tuple(body), align=tuple(align), line=line)
+                cells.append(model.TableCell(inlines=self.inline_at(f"{tok.tag}_close")))
+        return model.Table(head=tuple(head), body=tuple(body), align=tuple(align), line=line)
 
     def definition_list(self, level: int) -> list[Block]:
         # The model has no definition list: a term becomes a bold paragraph, its definitions
@@ -460,7 +433,7 @@ class _Reader:
                 return
             if tok.type == "footnote_open":
                 blocks = self.blocks_until("footnote_close", tok.level)
-                self.footnotes.append(Footnote(id=_footnote_id(tok.meta), blocks=blocks))
+                self.footnotes.append(model.Footnote(id=_footnote_id(tok.meta), blocks=blocks))
 
 
 def _split_heading_attrs(inlines: tuple[Inline, ...]) -> tuple[tuple[Inline, ...], str | None]:
@@ -531,7 +504,8 @@ def _fallback_title(path: str) -> str:
 # --------------------------------------------------------------------------- reading
 
 
-def _read_markdown(body: str, first_line: int) -> tuple[list[FlowItem], list[Footnote]] | None:
+def _read_markdown(body: str, first_line: int
+                   ) -> tuple[list[FlowItem], list[model.Footnote]] | None:
     """The flow and footnotes of ``body``; None when it nests deeper than markdown-it reads."""
     try:
         tokens = _MD.parse(body, {})
@@ -585,7 +559,7 @@ def _plain_flow(body: str, first_line: int) -> list[FlowItem]:
 # --------------------------------------------------------------------------- entry point
 
 
-def parse(text: str, source: SourceInfo, *, lang: str | None = None) -> Document:
+def parse(text: str, source: model.SourceInfo, *, lang: str | None = None) -> model.Document:
     """Parse Markdown ``text`` into a :class:`Document`.
 
     Title: front matter ``title``, else a pandoc ``% title`` line, else the first ``#``
@@ -630,6 +604,6 @@ def parse(text: str, source: SourceInfo, *, lang: str | None = None) -> Document
     doc_lang = lang or fields.pop("lang", None) or detect_language(language_sample(title, flow))
     fields.pop("lang", None)
     lead, sections = sectionize(attach_captions(flow))
-    meta = Metadata(title=title, source=replace(source, url=url), lang=doc_lang, **fields)
-    return Document(meta=meta, lead=lead, sections=sections,
-                    footnotes=tuple(footnotes), warnings=tuple(warnings))
+    meta = model.Metadata(title=title, source=replace(source, url=url), lang=doc_lang, **fields)
+    return model.Document(meta=meta, lead=lead, sections=sections,
+                          footnotes=tuple(footnotes), warnings=tuple(warnings))

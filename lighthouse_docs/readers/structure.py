@@ -9,9 +9,11 @@ logistic models fitted on the training split of the labelled corpus (``tools/fit
 weights in ``structure_model.json``) score them: *is this line a heading?* and *is this heading a
 section (H2) rather than a subsection (H3)?*. :func:`decode` then picks the most probable
 outline for the whole article with a beam search under hard constraints (an H3 needs an open
-H2; an explicit ``#`` line keeps its level). The margin between the best outline and the best
-one that decides a line differently is that line's confidence; every decision carries the
-features that weighed most, so ``inspect --explain`` can print why.
+H2; an explicit ``#`` line keeps its level) and two structural priors (a section is rarely
+divided into a single subsection, an article rarely cut by a single section heading). The
+margin between the best outline and the best one that decides a line differently is that
+line's confidence; every decision carries the features that weighed most, so ``inspect
+--explain`` can print why.
 """
 
 from __future__ import annotations
@@ -36,6 +38,11 @@ CANDIDATE_MAX_WORDS = 25
 """Lines longer than this are prose without asking the model."""
 _ADJACENT_PENALTY = 12.0
 """Log-odds cost of an outline with an empty section or subsection."""
+LONE_SUBSECTION_PENALTY = 4.0
+"""Log-odds cost of a section with exactly one subsection (outlines divide into two or more)."""
+SINGLE_SECTION_PENALTY = 1.0
+"""Log-odds cost of an article cut by exactly one section heading (kept small: it may tip a
+close call towards no heading at all, but never make a heading out of a line of text)."""
 _SURE = 4.0
 """A line whose heading logit is beyond +-_SURE is not branched on by the decoder."""
 
@@ -490,9 +497,11 @@ def heading_features(ctx: Context, i: int) -> dict[str, float]:
     f["question_word"] = float(first_word in vocab.question_words)
     f["yes_no_question"] = float(last == "?" and first_word in vocab.auxiliaries)
     lower = body.lower()
+    connective = [c for c in vocab.connectives
+                  if lower.startswith(c) and lower[len(c):len(c) + 1] in (",", " ")]
     f["starts_connective"] = float(any(
-        lower.startswith(c) and lower[len(c):len(c) + 1] in (",", " ") and
-        (lower[len(c):len(c) + 1] == "," or n > 6) for c in vocab.connectives))
+        lower[len(c):len(c) + 1] == "," or n > 6 for c in connective))
+    f["starts_connective_short"] = float(bool(connective) and not f["starts_connective"])
     tokens = [w.lower() for w in _WORD.findall(body)]
     f["function_ratio"] = (sum(t in vocab.function_words for t in tokens) / len(tokens)
                            if tokens else 0.0)
@@ -843,6 +852,8 @@ def _beam(items: Sequence[Item], scored: _Scored, model: StructureModel, width: 
                     # A heading directly under another is a section opening its first
                     # subsection (the format's one sure sign), not an empty section.
                     score -= _ADJACENT_PENALTY
+                if label == "h2" and hyp.open_ is not None and hyp.open_.children == 1:
+                    score -= LONE_SUBSECTION_PENALTY
                 new_open = _after_heading(hyp.open_, it, label, ctx)
                 if it.kind == "explicit":
                     grown.append(_Hyp(score, label, hyp, new_open, label))
@@ -856,7 +867,18 @@ def _beam(items: Sequence[Item], scored: _Scored, model: StructureModel, width: 
             return None
         grown.sort(key=lambda h: -h.score)
         beam = grown[:width]
-    return beam[0]
+    final = [dataclasses.replace(h, score=h.score - _closing_cost(h.open_)) for h in beam]
+    return max(final, key=lambda h: h.score)
+
+
+def _closing_cost(open_: OpenSection | None) -> float:
+    """The structural priors that can only be judged at the end of the article."""
+    if open_ is None:
+        return 0.0
+    cost = LONE_SUBSECTION_PENALTY if open_.children == 1 else 0.0
+    if open_.parents + open_.flats == 0:
+        cost += SINGLE_SECTION_PENALTY
+    return cost
 
 
 def _path(hyp: _Hyp, n: int) -> list[_Hyp]:

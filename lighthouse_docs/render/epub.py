@@ -30,15 +30,7 @@ from ..errors import RenderError
 from ..i18n import Labels, format_date, labels
 from ..model import Block, Document, FootnoteRef, Pack, Section
 from ..outline import iter_sections, plain_text, query, rewrite
-from . import (
-    Front,
-    RenderContext,
-    RenderOptions,
-    cover_date,
-    environment,
-    front_of,
-    safe_href,
-)
+from . import Front, RenderContext, RenderOptions, cover_date, environment, front_of, safe_href
 
 CSS_HREF = "style.css"
 COVER_HREF = "images/cover.png"

@@ -24,15 +24,7 @@ from ..i18n import Labels, format_date, labels
 from ..links import link_notes, printed_address, shows_address
 from ..model import Document, Footnote, FootnoteRef, Link, Pack, Section
 from ..outline import plain_text, query
-from . import (
-    Front,
-    RenderContext,
-    RenderOptions,
-    cover_date,
-    environment,
-    front_of,
-    safe_href,
-)
+from . import Front, RenderContext, RenderOptions, cover_date, environment, front_of, safe_href
 
 Mode = Literal["print", "screen"]
 ImageURL = Callable[[str], str | None]

@@ -126,15 +126,14 @@ def _utc(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
-class _Page(epub.EpubItem):  # type: ignore[misc]
+def _page(*, uid: str, file_name: str, content: bytes, nav: bool) -> Any:
     """A whole XHTML content document, stored exactly as rendered (``EpubItem`` returns its
     content as given; ``EpubHtml`` would rebuild it). ``properties`` is the manifest's list,
     which ebooklib's writer reads from any item (``nav`` marks the navigation document)."""
-
-    def __init__(self, *, uid: str, file_name: str, content: bytes, nav: bool) -> None:
-        super().__init__(uid=uid, file_name=file_name, media_type="application/xhtml+xml",
+    item = epub.EpubItem(uid=uid, file_name=file_name, media_type="application/xhtml+xml",
                          content=content)
-        self.properties = ["nav"] if nav else []
+    item.properties = ["nav"] if nav else []
+    return item
 
 
 def _meta(book: epub.EpubBook, prop: str, value: str) -> None:
@@ -217,7 +216,7 @@ def _assemble(identifier: str, meta: Front, parts: EpubParts, css: bytes, cover:
                                 content=css))
     spine: list[Any] = []
     for page in parts.pages:
-        item = _Page(uid=page.uid, file_name=page.file_name, content=page.xhtml,
+        item = _page(uid=page.uid, file_name=page.file_name, content=page.xhtml,
                      nav=page.is_nav)
         book.add_item(item)
         spine.append(item)

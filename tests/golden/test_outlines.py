@@ -45,11 +45,7 @@ def test_there_are_cases_for_the_text_reader() -> None:
     assert sum(p.suffix == ".txt" for p in CASES) >= 15
 
 
-KNOWN_MISSES = {
-    "text/hard_wrapped_paragraphs.txt":
-        "structure model: three one-paragraph sections read as a section with an intro and two "
-        "subsections (flagged uncertain); the golden stays the true outline",
-}
+KNOWN_MISSES: dict[str, str] = {}
 """Goldens the reader does not meet yet: pinned so that a fix shows up as an XPASS failure."""
 
 
