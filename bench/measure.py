@@ -35,6 +35,9 @@ class Run:
     stderr: str
     tree_peak_mb: float | None = None
     """Sampled peak of the summed RSS of the whole tree, when sampling was asked for."""
+    cpu_s: float = 0.0
+    """User + system CPU seconds of the child and the descendants it waited for: on a shared
+    machine far steadier than the wall clock (waiting for a CPU is not counted)."""
 
     def check(self, what: str) -> Run:
         """Self, or :class:`BenchError` with the tail of stderr when the command failed."""
@@ -108,7 +111,8 @@ def run(cmd: Sequence[str | Path], *, cwd: Path, env: Mapping[str, str] | None =
         t.join()
     tree_peak = sampler.stop() if sampler else None
     return Run(wall_s=wall, maxrss_mb=usage.ru_maxrss / 1024, returncode=proc.returncode,
-               stdout="".join(out_chunks), stderr="".join(err_chunks), tree_peak_mb=tree_peak)
+               stdout="".join(out_chunks), stderr="".join(err_chunks), tree_peak_mb=tree_peak,
+               cpu_s=usage.ru_utime + usage.ru_stime)
 
 
 def _drain(stream: object, sink: list[str]) -> None:
@@ -171,10 +175,16 @@ class Series:
 
     walls: list[float] = field(default_factory=list)
     rss: list[float] = field(default_factory=list)
+    cpus: list[float] = field(default_factory=list)
 
     def add(self, result: Run) -> None:
         self.walls.append(result.wall_s)
         self.rss.append(result.maxrss_mb)
+        self.cpus.append(result.cpu_s)
+
+    @property
+    def median_cpu(self) -> float:
+        return statistics.median(self.cpus) if self.cpus else 0.0
 
     @property
     def median(self) -> float:
@@ -188,4 +198,6 @@ class Series:
         """The JSON figures: median, min, max, every run, peak RSS."""
         return {"median_s": round(self.median, 4), "min_s": round(min(self.walls), 4),
                 "max_s": round(max(self.walls), 4), "runs_s": [round(w, 4) for w in self.walls],
+                "median_cpu_s": round(self.median_cpu, 4),
+                "cpu_runs_s": [round(c, 4) for c in self.cpus],
                 "peak_rss_mb": round(self.peak_rss, 1)}

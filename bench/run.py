@@ -33,7 +33,8 @@ from bench.measure import BenchError, Run, Series, bin_dir, run, tool_env
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "sources" / "korut-rusia.txt"
-MANUAL = REPO.parent / "shared" / "external" / "pandoc-MANUAL.txt"
+MANUAL = Path(os.environ.get("LIGHTHOUSE_EXTERNAL", REPO.parent / "shared" / "external")
+              ) / "pandoc-MANUAL.txt"
 RESULTS = REPO / "bench" / "results"
 
 # Issue #15 targets (issue #7's where #15 sets none).
@@ -190,6 +191,11 @@ def case_example(bench: Bench) -> None:
                   f"{_fmt_s(p_epub.median)} + {_fmt_s(p_pdf.median)}")
         bench.row("example", "ratio ours / (pandoc EPUB + PDF)", f"{ratio:.2f}x",
                   f"<= {T_EXAMPLE_VS_PANDOC:.1f}x", ratio <= T_EXAMPLE_VS_PANDOC)
+        cpu_peer = p_epub.median_cpu + p_pdf.median_cpu
+        fig.update(cpu_ratio_vs_pandoc=ours.median_cpu / cpu_peer)
+        bench.row("example", "CPU seconds ours / pandoc EPUB + PDF (medians; load-independent)",
+                  f"{ours.median_cpu:.2f} / {cpu_peer:.2f} s = "
+                  f"{ours.median_cpu / cpu_peer:.2f}x")
     else:
         bench.row("example", "pandoc peers", "SKIP: pandoc not on PATH")
     bench.figures["example"] = fig
@@ -247,6 +253,7 @@ def _batch(bench: Bench, n: int) -> dict[str, Any]:
     project = _batch_project(bench, n)
     walls: dict[int, Run] = {}
     pandoc_total: float | None = None
+    pandoc_cpu = 0.0
     sample = 0
     for jobs in (1, 2):
         out = project / f"out-j{jobs}"
@@ -260,11 +267,13 @@ def _batch(bench: Bench, n: int) -> dict[str, Any]:
             mds = sorted((project / "md").glob("*.md"))[:sample]
             peer_out = project / "pandoc"
             peer_out.mkdir()
-            spent = 0.0
+            spent = spent_cpu = 0.0
             for md in mds:
                 epub, pdf = _pandoc_pair(md, peer_out, md.stem)
                 spent += epub.wall_s + pdf.wall_s
+                spent_cpu += epub.cpu_s + pdf.cpu_s
             pandoc_total = spent * n / sample
+            pandoc_cpu = spent_cpu * n / sample
     w1, w2 = walls[1].wall_s, walls[2].wall_s
     fig: dict[str, Any] = {
         "articles": n, "jobs1_s": w1, "jobs2_s": w2,
@@ -288,6 +297,10 @@ def _batch(bench: Bench, n: int) -> dict[str, Any]:
         bench.row("batch", f"{n} articles: {label}", _fmt_s(pandoc_total))
         bench.row("batch", f"{n} articles: ratio ours --jobs 2 / pandoc batch", f"{ratio:.3f}x",
                   f"<= {T_BATCH_VS_PANDOC}x", ratio <= T_BATCH_VS_PANDOC)
+        fig.update(pandoc_cpu_s=pandoc_cpu, jobs2_cpu_s=walls[2].cpu_s)
+        bench.row("batch", f"{n} articles: CPU seconds ours --jobs 2 / pandoc batch",
+                  f"{walls[2].cpu_s:.1f} / {pandoc_cpu:.1f} s = "
+                  f"{walls[2].cpu_s / pandoc_cpu:.2f}x")
     else:
         bench.row("batch", "pandoc batch", "SKIP: pandoc not on PATH")
     return fig
@@ -339,6 +352,7 @@ def case_incremental(bench: Bench) -> None:
                                     "measured_runs_that_rebuilt": rebuilt_runs}
     bench.row("incremental", f"nothing-changed rebuild of {n} (median of {bench.repeats})",
               _fmt_s(noop.median), f"< {T_NOOP_S} s", noop.median < T_NOOP_S)
+    bench.row("incremental", "its CPU seconds (median)", f"{noop.median_cpu:.3f} s")
     bench.row("incremental", "WeasyPrint imported on that rebuild", "yes" if imported else "no",
               "no", not imported)
     bench.row("incremental", "outputs rewritten by the measured/traced rebuilds",
@@ -393,7 +407,7 @@ def _versus_floor(bench: Bench, source: Path, label: str, repeats: int) -> dict[
     return fig
 
 
-MEGABYTE_SCALE = 190
+MEGABYTE_SCALE = 245
 """Scale of the generated article that makes it just over 1 MB of text."""
 
 
@@ -528,6 +542,8 @@ def case_help(bench: Bench) -> None:
     bench.row("help", f"lighthouse-docs --help, cold (median of {bench.repeats})",
               _fmt_s(ours.median), f"< {T_HELP_S} s", ours.median < T_HELP_S)
     bench.row("help", "of which a bare `python -c pass`", _fmt_s(python.median))
+    bench.row("help", "CPU seconds of --help / of a bare interpreter (medians)",
+              f"{ours.median_cpu:.3f} / {python.median_cpu:.3f} s")
 
 
 def _sse_next(sock: socket.socket, buffer: bytearray, timeout: float) -> int:
