@@ -6,6 +6,7 @@ Kept out of ``conftest.py`` so test modules can import them under a unique modul
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -40,8 +41,15 @@ def run_fake_cli(args: list[str], cwd: Path, **env: str) -> subprocess.Completed
                           capture_output=True, text=True, timeout=120, check=False)
 
 
+def ctrl_c_reaches_the_child() -> None:
+    """``preexec_fn`` for a long-running command stopped with SIGINT: a suite started in the
+    background (``cmd &``) inherits SIGINT ignored, and so would the command under test."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_fake_cli(args: list[str], cwd: Path, **env: str) -> subprocess.Popen[str]:
     """Start ``lighthouse-docs ARGS`` with the fake writers; the caller waits or kills it."""
     full_env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONUNBUFFERED": "1", **env}
     return subprocess.Popen([sys.executable, str(FAKE_CLI), *args], cwd=cwd, env=full_env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=ctrl_c_reaches_the_child)

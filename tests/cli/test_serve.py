@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cli_support import EPOCH, run_fake_cli, write_project
+from cli_support import EPOCH, ctrl_c_reaches_the_child, run_fake_cli, write_project
 
 from lighthouse_docs import serve
 from lighthouse_docs.build import SourceResult
@@ -226,7 +226,7 @@ def test_serve_process_serves_the_project_and_stops_on_ctrl_c(built: Path) -> No
     process = subprocess.Popen(
         [sys.executable, str(Path(__file__).parent / "fake_cli.py"), "serve", "--port", "0",
          "--pdf"], cwd=built, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        text=True)
+        text=True, preexec_fn=ctrl_c_reaches_the_child)
     try:
         assert process.stderr is not None
         line = process.stderr.readline()
