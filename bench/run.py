@@ -473,6 +473,16 @@ def case_large(bench: Bench) -> None:
     bench.figures["large"] = fig
 
 
+def _interrupt(proc: subprocess.Popen[Any]) -> int:
+    """Stop a long-running command as a user would (Ctrl-C); kill it if it does not stop."""
+    proc.send_signal(signal.SIGINT)
+    try:
+        return proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        return proc.wait()
+
+
 def _wait_for(predicate: Callable[[], bool], timeout: float, what: str,
               proc: subprocess.Popen[bytes] | None = None) -> float:
     start = time.perf_counter()
@@ -517,12 +527,7 @@ def case_watch(bench: Bench) -> None:
             latencies.append(done - saved)
             time.sleep(1.5)
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            code = proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            code = proc.wait()
+        code = _interrupt(proc)
         log.close()
     median = statistics.median(latencies)
     bench.figures["watch"] = {"latencies_s": latencies, "median_s": median,
@@ -619,12 +624,7 @@ def case_serve(bench: Bench) -> None:
                       f"serve rebuild {k + 1}", proc)
             time.sleep(1.0)
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            code = proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            code = proc.wait()
+        code = _interrupt(proc)
         log.close()
     median = statistics.median(latencies)
     bench.figures["serve"] = {"latencies_s": latencies, "median_s": median,
