@@ -182,7 +182,7 @@ def is_source_note(text: str) -> bool:
 def list_item_shaped(text: str) -> bool:
     """Whether a line after a lead-in ending in ":" can be an item of an unmarked list: one
     short clause, not a source note, not a capitalised sentence."""
-    if len(text.split()) > CANDIDATE_MAX_WORDS or _inner_sentence(text) or (
+    if len(text.split()) > CANDIDATE_MAX_WORDS or inner_sentence(text) or (
             text[:1] in _QUOTES_OPEN):
         return False
     if _prefix_hit(text.lower(), vocabulary().source_prefixes) is not None:
@@ -312,7 +312,7 @@ def announced_count(text: str) -> int | None:
     return found[0] if len(found) == 1 and 0 < found[0] < 10 else None
 
 
-def _inner_sentence(text: str) -> bool:
+def inner_sentence(text: str) -> bool:
     for m in _SENTENCE_END.finditer(text):
         token = text[:m.start()].rsplit(" ", 1)[-1].lower().strip("\"'“‘(")
         if token and token not in vocabulary().abbreviations and not (
@@ -391,7 +391,7 @@ def heading_shaped(text: str) -> bool:
     first = next((c for c in body if c.isalnum()), "")
     if first.islower() or body[0] in _QUOTES_OPEN:
         return False
-    return not _inner_sentence(body) and body.count(",") <= 3
+    return not inner_sentence(body) and body.count(",") <= 3
 
 
 def make_context(items: Sequence[Item]) -> Context:
@@ -477,7 +477,7 @@ def heading_features(ctx: Context, i: int) -> dict[str, float]:
     f["starts_quote"] = float(body[:1] in _QUOTES_OPEN)
     f["starts_dash"] = float(body[:1] in _DASHES)
     f["starts_lower"] = float(body[:1].islower())
-    f["inner_sentence"] = float(_inner_sentence(body))
+    f["inner_sentence"] = float(inner_sentence(body))
     f["commas"] = min(body.count(","), 4) / 2
     f["colon_inside"] = float(":" in body[:-1])
     style = ctx.styles[i]
@@ -491,6 +491,7 @@ def heading_features(ctx: Context, i: int) -> dict[str, float]:
         asked = ctx.questions - (ctx.shapes[i] and text.endswith("?"))
         f["question_lonely"] = float(asked / others < 0.25)
     f["numbered"] = float(numbering(text) is not None)
+    f["numbered_in_sequence"] = float(_numbered_in_sequence(ctx, i))
     f["closing_word"] = float(vocab_hit(text, vocab.closing))
     f["opening_word"] = float(vocab_hit(text, vocab.opening))
     first_word = (_LETTER_WORD.findall(body) or [""])[0].lower()
@@ -516,6 +517,18 @@ def heading_features(ctx: Context, i: int) -> dict[str, float]:
     f["last_item"] = float(i == len(ctx.items) - 1)
     f["first_item"] = float(i == 0)
     return f
+
+
+def _numbered_in_sequence(ctx: Context, i: int) -> bool:
+    """Another heading-shaped line of the article carries the number before or after this one
+    at the same depth ("4. Lessons" ... "5. Recommendations"): a numbering scheme, not a list
+    item that happens to stand alone."""
+    num = ctx.traits[i].number
+    if num is None:
+        return False
+    depth, n = num
+    return any(ctx.shapes[k] and ctx.traits[k].number in ((depth, n - 1), (depth, n + 1))
+               for k in range(len(ctx.items)) if k != i)
 
 
 @dataclass(frozen=True, slots=True)
@@ -840,7 +853,8 @@ def _options(it: Item, scored: _Scored) -> tuple[Label, ...]:
 
 def _beam(items: Sequence[Item], scored: _Scored, model: StructureModel, width: int,
           forced: tuple[int, Label] | None = None,
-          beams: list[list[_Hyp]] | None = None) -> _Hyp | None:
+          beams: list[list[_Hyp]] | None = None,
+          finals: list[_Hyp] | None = None) -> _Hyp | None:
     """The best outline by beam search: the sum of the log-probabilities of its decisions
     (heading or text for each candidate, section or subsection for each inferred heading).
 
@@ -890,6 +904,8 @@ def _beam(items: Sequence[Item], scored: _Scored, model: StructureModel, width: 
         grown.sort(key=lambda h: -h.score)
         beam = grown[:width]
     final = [dataclasses.replace(h, score=h.score - _closing_cost(h.open_)) for h in beam]
+    if finals is not None:
+        finals.extend(sorted(final, key=lambda h: -h.score))
     return max(final, key=lambda h: h.score)
 
 

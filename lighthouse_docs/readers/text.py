@@ -390,6 +390,8 @@ def _is_site(site: str, rest: str, title: str, lead: str) -> bool:
         return False
     if rest[:1].islower() or rest.split(" ", 1)[0].lower() in _CONJUNCTIONS:
         return False  # "Inflation Cools, But Risks Remain": one title, no site
+    if f"({site})" in lead[:300]:
+        return True  # a dateline credits it: "VIENTIANE (The Straits Ledger) - ..."
     for i, word in enumerate(words):
         if i and word.lower() in _NAME_CONNECTORS:
             continue
@@ -466,8 +468,15 @@ def group_units(lines: Sequence[Line]) -> list[Unit]:
                     and j < len(lines) and lines[j].kind == "text"):
                 # "3. Impact" after a list "1. ... 2. ..." continues the headings "1." and "2."
                 j -= 1
-            followed_by_text = j < len(lines) and lines[j].kind == "text"
-            after_lead_in = i > 0 and lines[i - 1].text.endswith(":")
+            followed_by_text = j < len(lines) and lines[j].kind == "text" or (
+                # "5. Recommendations" after headings "1." to "4.", then a bulleted list
+                j < len(lines) and lines[j].kind == "bullet" and last_numbered_heading > 0
+                and line.ordinal == last_numbered_heading + 1)
+            opens_children = j < len(lines) and lines[j].kind == "text" and (
+                lines[j].text.startswith(f"{line.ordinal}.1 ")
+                or lines[j].text.startswith(f"{line.ordinal}.1. "))  # "1. X" then "1.1 Y"
+            after_lead_in = (i > 0 and lines[i - 1].text.endswith(":")
+                             and not opens_children)
             if (j == i + 1 and followed_by_text and not after_lead_in
                     and structure.heading_shaped(line.text)):
                 units.append(Unit("candidate", [line], start=line.ordinal))
@@ -503,10 +512,31 @@ def _unmarked_lists(units: list[Unit]) -> list[Unit]:
                    and structure.list_item_shaped(units[j].text)
                    and not (j - i >= 2 and _opens_subsections(units, j))):
                 j += 1
+            if j - i < 2:
+                j = _sentence_items_end(units, i)
             if j - i >= 2:
                 out.append(Unit("bullets", [line for u in units[i:j] for line in u.lines]))
                 i = j
     return out
+
+
+SENTENCE_ITEMS_MIN = 3
+SENTENCE_ITEM_MAX_WORDS = 30
+
+
+def _sentence_items_end(units: Sequence[Unit], i: int) -> int:
+    """End of a run of one-sentence lines after a lead-in ("... draw three lessons:" then one
+    lesson a line): at least three, each one short sentence, are a list's items; fewer, or a
+    line of several sentences, are paragraphs. Returns ``i`` when there is no such run."""
+    j = i
+    while (j < len(units) and units[j].kind in ("candidate", "paragraph")
+           and units[j].lines[0].kind == "text" and len(units[j].lines) == 1
+           and units[j].text.endswith((".", ";", "!"))
+           and len(units[j].text.split()) <= SENTENCE_ITEM_MAX_WORDS
+           and not structure.inner_sentence(units[j].text)
+           and not structure.is_source_note(units[j].text)):
+        j += 1
+    return j if j - i >= SENTENCE_ITEMS_MIN else i
 
 
 def _opens_subsections(units: Sequence[Unit], j: int) -> bool:

@@ -68,6 +68,9 @@ EN_PARA = ("The two governments have deepened their cooperation over the past fe
          None),
         ("Meeting With Mr. Kim in St. Petersburg. The meeting lasted an hour.",
          None, "Meeting With Mr. Kim in St. Petersburg", "The meeting"),
+        # The site credited in the dateline is a site, though its words come back in the lead.
+        ("The Straits Ledger, Leaders End Summit. VIENTIANE (The Straits Ledger) - Leaders met.",
+         "The Straits Ledger", "Leaders End Summit", "VIENTIANE"),
     ],
 )
 def test_line_one_splits_into_publisher_title_and_lead(
@@ -282,6 +285,47 @@ def test_unmarked_items_after_a_lead_in_are_a_list() -> None:
     ]))
     assert outline(doc) == [(2, "Sources"), (2, "Methods")]
     assert isinstance(doc.sections[0].blocks[1], BulletList)
+
+
+def test_one_sentence_lines_after_a_lead_in_are_list_items() -> None:
+    lessons = ["Laws that need another country's help work only when it sees a benefit.",
+               "Pressure through markets has done more than prosecution.",
+               "Open concession maps are a precondition for accountability."]
+    doc = parse("\n".join([
+        "Title Line Here", EN_PARA, "Lessons From a Decade", "Campaigners draw three lessons:",
+        *lessons, "The Act may still deter. But the haze may return next year.",
+    ]))
+    blocks = doc.sections[0].blocks
+    assert [type(b) for b in blocks] == [Paragraph, BulletList, Paragraph]
+    assert [plain_text(i[0].inlines) for i in blocks[1].items] == lessons  # type: ignore[union-attr]
+
+
+def test_two_sentences_after_a_lead_in_stay_paragraphs() -> None:
+    doc = parse("\n".join([
+        "Title Line Here", EN_PARA, "What They Said", "The minister was blunt:",
+        "We will not sign. The terms are unfair.", "Talks resume next month.", EN_PARA,
+    ]))
+    assert all(isinstance(b, Paragraph) for b in doc.sections[0].blocks)
+
+
+def test_numbered_heading_continues_its_sequence_before_a_bulleted_list() -> None:
+    doc = parse("\n".join([
+        "Title Line Here", EN_PARA, "1. Background", EN_PARA, "2. Findings", EN_PARA,
+        "3. Recommendations", "- Publish the formula.", "- Rotate the stock.", EN_PARA,
+    ]))
+    assert outline(doc) == [(2, "1. Background"), (2, "2. Findings"),
+                            (2, "3. Recommendations")]
+    assert isinstance(doc.sections[2].blocks[0], BulletList)
+
+
+def test_numbered_section_after_a_lead_in_opens_its_numbered_subsections() -> None:
+    doc = parse("\n".join([
+        "Title Line Here", EN_PARA, "Interviews point to two problems:",
+        "1. Updates That Never End", "1.1 Households Change Fast", EN_PARA,
+        "1.2 Village Operators Overloaded", EN_PARA, "2. Criteria That Differ", EN_PARA,
+    ]))
+    assert outline(doc)[:2] == [(2, "1. Updates That Never End"),
+                                (3, "1.1 Households Change Fast")]
 
 
 def test_scene_break_is_a_thematic_break() -> None:
