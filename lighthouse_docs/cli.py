@@ -172,7 +172,7 @@ def _print_analysis(analysis: object, *, explain: bool) -> None:
         return
     typer.echo("")
     typer.echo("Decisions (confidence = log-odds margin over the best alternative outline; "
-               f"below {structure.UNCERTAIN_MARGIN:g} is uncertain):")
+               f"below {structure.shipped_model().uncertain_margin:g} is uncertain):")
     for d in analysis.decisions:
         if d.label == "prose" and d.heading_probability < 0.1:
             continue  # plainly a paragraph: not a heading-shaped line

@@ -853,8 +853,7 @@ def _options(it: Item, scored: _Scored) -> tuple[Label, ...]:
 
 def _beam(items: Sequence[Item], scored: _Scored, model: StructureModel, width: int,
           forced: tuple[int, Label] | None = None,
-          beams: list[list[_Hyp]] | None = None,
-          finals: list[_Hyp] | None = None) -> _Hyp | None:
+          beams: list[list[_Hyp]] | None = None) -> _Hyp | None:
     """The best outline by beam search: the sum of the log-probabilities of its decisions
     (heading or text for each candidate, section or subsection for each inferred heading).
 
@@ -904,8 +903,6 @@ def _beam(items: Sequence[Item], scored: _Scored, model: StructureModel, width: 
         grown.sort(key=lambda h: -h.score)
         beam = grown[:width]
     final = [dataclasses.replace(h, score=h.score - _closing_cost(h.open_)) for h in beam]
-    if finals is not None:
-        finals.extend(sorted(final, key=lambda h: -h.score))
     return max(final, key=lambda h: h.score)
 
 
