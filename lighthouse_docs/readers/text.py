@@ -468,7 +468,7 @@ def group_units(lines: Sequence[Line]) -> list[Unit]:
                     and j < len(lines) and lines[j].kind == "text"):
                 # "3. Impact" after a list "1. ... 2. ..." continues the headings "1." and "2."
                 j -= 1
-            followed_by_text = j < len(lines) and lines[j].kind == "text" or (
+            followed_by_text = (j < len(lines) and lines[j].kind == "text") or (
                 # "5. Recommendations" after headings "1." to "4.", then a bulleted list
                 j < len(lines) and lines[j].kind == "bullet" and last_numbered_heading > 0
                 and line.ordinal == last_numbered_heading + 1)
