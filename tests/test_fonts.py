@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
+import pytest
+from fontTools.ttLib import TTFont
+
+from lighthouse_docs import fonts
 from lighthouse_docs.checks import glyphs
 from lighthouse_docs.fonts import (
     FontCoverage,
@@ -13,6 +20,7 @@ from lighthouse_docs.fonts import (
 )
 from lighthouse_docs.model import Document, Metadata, Paragraph, Section, SourceInfo, Text
 from lighthouse_docs.render import is_rtl
+from lighthouse_docs.writers.resources import font_dirs
 
 LATIN_ONLY = FontCoverage.of([("Serif", parse_charset("20-7e a0-17f 2010-2027")),
                               ("Hangul", parse_charset("ac00-d7a3"))])
@@ -70,3 +78,36 @@ def test_rtl_is_decided_by_the_first_strong_character() -> None:
     assert is_rtl((Text(text="שלום"),))
     assert not is_rtl((Text(text="2024: The statement قال"),))
     assert not is_rtl((Text(text="123 ..."),))
+
+
+def test_web_font_subsets_are_cached_as_the_bytes_subsetting_makes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LIGHTHOUSE_DOCS_CACHE", str(tmp_path))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    made: list[frozenset[int]] = []
+    real_subset = fonts._subset
+
+    def counting(path: Path, unicodes: frozenset[int]) -> bytes:
+        made.append(unicodes)
+        return real_subset(path, unicodes)
+
+    monkeypatch.setattr(fonts, "_subset", counting)
+    serif = font_dirs()[0] / fonts.WEB_FACES[0][4]
+    plain, accented = fonts._ALWAYS, fonts._ALWAYS | {ord("ü")}
+    first = fonts._woff2.__wrapped__(0, plain)
+    assert first == real_subset(serif, plain) and len(made) == 1
+    entries = list((tmp_path / "webfonts").iterdir())
+    assert len(entries) == 1 and (tmp_path / "webfonts").stat().st_mode & 0o077 == 0
+    assert fonts._woff2.__wrapped__(0, plain) == first and len(made) == 1  # from the cache
+    # Other characters, another face or another SOURCE_DATE_EPOCH: another entry.
+    assert ord("ü") in TTFont(io.BytesIO(fonts._woff2.__wrapped__(0, accented))).getBestCmap()
+    fonts._woff2.__wrapped__(1, plain)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225601")
+    fonts._woff2.__wrapped__(0, plain)
+    assert len(made) == 4 and len(list((tmp_path / "webfonts").iterdir())) == 4
+    # A damaged entry is made again; caching switched off writes nothing.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    entries[0].write_bytes(b"garbage")
+    assert fonts._woff2.__wrapped__(0, plain) == first and len(made) == 5
+    monkeypatch.setenv("LIGHTHOUSE_DOCS_CACHE", "none")
+    assert fonts._woff2.__wrapped__(0, plain) == first and len(made) == 6
