@@ -795,6 +795,19 @@ class _Scored:
     head_logit: Mapping[int, float]
     head_reasons: Mapping[int, tuple[tuple[str, float], ...]]
     later_shaped: Sequence[bool]
+    level_memo: dict[tuple[int, OpenSection | None, Label | None],
+                     tuple[float, Mapping[str, float]]] = dataclasses.field(default_factory=dict)
+    """Level logit and features per (item, open section, previous label): the confidence
+    re-decodes meet the same states again and again."""
+
+    def level(self, model: StructureModel, i: int, open_: OpenSection | None,
+              prev_label: Label | None) -> tuple[float, Mapping[str, float]]:
+        key = (i, open_, prev_label)
+        found = self.level_memo.get(key)
+        if found is None:
+            feats = level_features(self.ctx, i, open_, prev_label, self.later_shaped[i + 1])
+            found = self.level_memo[key] = (model.level.logit(feats), feats)
+        return found
 
 
 def _score_lines(items: Sequence[Item], model: StructureModel) -> _Scored:
@@ -826,12 +839,23 @@ def _options(it: Item, scored: _Scored) -> tuple[Label, ...]:
 
 
 def _beam(items: Sequence[Item], scored: _Scored, model: StructureModel, width: int,
-          forced: tuple[int, Label] | None = None) -> _Hyp | None:
+          forced: tuple[int, Label] | None = None,
+          beams: list[list[_Hyp]] | None = None) -> _Hyp | None:
     """The best outline by beam search: the sum of the log-probabilities of its decisions
-    (heading or text for each candidate, section or subsection for each inferred heading)."""
+    (heading or text for each candidate, section or subsection for each inferred heading).
+
+    ``beams`` holds the beam in front of each item: an empty list is filled in; a filled one
+    (from the unforced search) lets a search forced at item k start at k, since everything
+    before k is the same search."""
     ctx = scored.ctx
     beam = [_Hyp(0.0, None, None, None, None)]
-    for it in items:
+    start = 0
+    if beams and forced is not None:
+        start = forced[0]
+        beam = beams[start]
+    for it in items[start:]:
+        if beams is not None and forced is None:
+            beams.append(beam)
         options = _options(it, scored)
         if forced is not None and forced[0] == it.index:
             options = (forced[1],)
@@ -858,9 +882,7 @@ def _beam(items: Sequence[Item], scored: _Scored, model: StructureModel, width: 
                 if it.kind == "explicit":
                     grown.append(_Hyp(score, label, hyp, new_open, label))
                     continue
-                feats = level_features(ctx, it.index, hyp.open_, hyp.prev_label,
-                                       scored.later_shaped[it.index + 1])
-                zl = model.level.logit(feats)
+                zl, feats = scored.level(model, it.index, hyp.open_, hyp.prev_label)
                 score += _log_sigmoid(zl) if label == "h2" else _log_sigmoid(-zl)
                 grown.append(_Hyp(score, label, hyp, new_open, label, _sigmoid(zl), feats))
         if not grown:
@@ -907,7 +929,10 @@ def decode(items: Sequence[Item], model: StructureModel | None = None,
     model = model or shipped_model()
     scored = _score_lines(items, model)
     width = beam_width if len(items) <= 2000 else 2
-    best = _beam(items, scored, model, width)
+    if any(it.index != k for k, it in enumerate(items)):
+        raise ValueError("items must be numbered 0, 1, 2, ... in order")
+    beams: list[list[_Hyp]] = []
+    best = _beam(items, scored, model, width, beams=beams)
     if best is None:  # only explicit headings can make every outline impossible
         return {}
     path = _path(best, len(items))
@@ -923,7 +948,8 @@ def decode(items: Sequence[Item], model: StructureModel | None = None,
         if len(_options(it, scored)) > 1 or (it.kind == "candidate" and chosen != "prose"):
             for alt in alternatives:
                 if check_all:
-                    rival = _beam(items, scored, model, width, forced=(it.index, alt))
+                    rival = _beam(items, scored, model, width, forced=(it.index, alt),
+                                  beams=beams)
                     gap = math.inf if rival is None else best.score - rival.score
                 else:
                     gap = _local_gap(it, node, scored, alt)
