@@ -22,6 +22,7 @@ import typer
 from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
+from . import cli_coercion
 from .errors import ConfigError, InputError, LighthouseError, UsageError
 
 if TYPE_CHECKING:
@@ -91,6 +92,8 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+cli_coercion.install()  # plain values without pydantic (0.1 s of every command)
 
 _state = {"debug": False}
 """Process-wide CLI state: ``--debug`` was given (tracebacks are shown)."""
