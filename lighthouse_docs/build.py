@@ -34,7 +34,7 @@ from . import __version__, readers
 from .config import FORMATS, KeyPointsMode, Presentation
 from .diagnostics import Diagnostic, as_diagnostic, from_json
 from .errors import ConfigError, InputError, LighthouseError, OutputError, RenderError, UsageError
-from .limits import MAX_JOBS_PER_CPU, Limits, cap_jobs, map_limited, run_limited
+from .limits import MAX_JOBS_PER_CPU, LimitedPool, Limits, Outcome, cap_jobs, run_limited
 from .model import Document, Pack
 from .output import (
     COMBINED_KEY_PREFIX,
@@ -257,13 +257,10 @@ class RenderJob:
     display: str
     """How diagnostics name the source (or the combined brief)."""
     subject: Document | Pack | ParseJob
-    """The document or pack, or the source the worker parses first."""
+    """The document or pack, or the source a worker parses first."""
     formats: tuple[str, ...]
     options: RenderOptions
     writers: tuple[tuple[str, WriterRef], ...]
-    split: Limits | None = None
-    """Render each format in a process of its own, side by side, under these limits (set
-    when the build has more worker slots than jobs: one brief's EPUB beside its PDF)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -279,6 +276,14 @@ class RenderOutcome:
     located: bool = False
     """``error`` already starts with the location (an input error naming its file)."""
     trace: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A job's subject ready to render (parsed and checked), and what that found."""
+
+    subject: Document | Pack
+    diagnostics: tuple[Diagnostic, ...] = ()
 
 
 def resolve_writer(ref: WriterRef) -> WriterFn:
@@ -327,9 +332,10 @@ def warm_readers(sources: Iterable[Path]) -> None:
             structure.shipped_model()
 
 
-def _warm_themes(jobs: Sequence[RenderJob]) -> None:
-    """Let each writer module prepare what every job shares (parsed stylesheets, fonts) once
-    here, through its optional ``warm(options)``, before the render processes are forked."""
+def _warm_themes(jobs: Sequence[RenderJob], langs: Sequence[str] = ()) -> None:
+    """Let each writer module prepare what every job shares (parsed stylesheets, fonts, the
+    hyphenation dictionaries of ``langs``) once here, through its optional
+    ``warm(options, langs)``, before the render processes are forked."""
     done: set[tuple[str, tuple[str, str]]] = set()
     for job in jobs:
         for _, ref in job.writers:
@@ -343,7 +349,51 @@ def _warm_themes(jobs: Sequence[RenderJob]) -> None:
             key = (module.__name__, (str(job.options.theme.root), job.options.paper))
             if callable(warm) and key not in done:
                 done.add(key)
-                warm(job.options)
+                warm(job.options, langs)
+
+
+_warmed_up: set[tuple[str, str, str, str | None]] = set()
+"""Writer module, theme, paper and variant the sample brief went through in this process."""
+
+
+def _warm_layout(jobs: Sequence[RenderJob], lang: str) -> None:
+    """Give :func:`.warmup.sample_document` to the optional ``warm_up(options, sample)`` of
+    each packaged writer's module, once per process, module and theme, so the render
+    processes forked after it inherit what a first layout loads (:mod:`.warmup`). A failure
+    here is left for the real jobs to report."""
+    from .warmup import sample_document
+
+    sample: Document | None = None
+    for job in jobs:
+        options = job.options
+        for _, ref in job.writers:
+            if not isinstance(ref, str):
+                continue
+            name = ref.partition(":")[0]
+            key = (name, str(options.theme.root), options.paper, options.pdf_variant)
+            if key in _warmed_up:
+                continue
+            _warmed_up.add(key)
+            try:
+                warm_up = getattr(importlib.import_module(name), "warm_up", None)
+                if not callable(warm_up):
+                    continue
+                if sample is None:
+                    sample = _derived(sample_document(lang), None, "auto")
+                warm_up(options, sample)
+            except Exception as error:  # the real jobs report their own failures
+                logger.debug("warm-up of %s skipped: %s", name, error)
+
+
+def _derived(doc: Document, marking: str | None, key_points: KeyPointsMode) -> Document:
+    """Bare addresses as links, typographic punctuation, caption numbers and the brief's
+    derived data (key points, reading time, ...) applied to ``doc``."""
+    from . import captions
+    from .brief import attach
+    from .links import linkify
+    from .typography import typeset
+
+    return attach(captions.number(typeset(linkify(_with_marking(doc, marking)))), key_points)
 
 
 def checked(doc: Document, display: str, *, marking: str | None, markings: Sequence[str],
@@ -351,12 +401,8 @@ def checked(doc: Document, display: str, *, marking: str | None, markings: Seque
     """``doc`` as every format renders it (links, typography, caption numbers, the marking
     and the brief's derived data applied), what reading and checking found, and the failure
     line of the first ``error`` diagnostic (then no document)."""
-    from . import captions
-    from .brief import attach
     from .checks import check_document
     from .fonts import installed_coverage
-    from .links import linkify
-    from .typography import typeset
 
     fmt = doc.meta.source.format
     found = [
@@ -367,110 +413,193 @@ def checked(doc: Document, display: str, *, marking: str | None, markings: Seque
     errors = [d for d in found if d.severity == "error"]
     if errors:
         return None, found, f"{errors[0].location()}: {errors[0].message}"
-    # Bare addresses as links, typographic punctuation, caption numbers and the brief's
-    # derived data (key points, reading time, ...) are computed here, once, for every format
-    # the worker renders.
-    prepared = captions.number(typeset(linkify(_with_marking(doc, marking))))
-    return attach(prepared, key_points), found, None
+    # Computed here, once, for every format the job renders.
+    return _derived(doc, marking, key_points), found, None
 
 
-def _render_format(ref: WriterRef, subject: Document | Pack, options: RenderOptions) -> Output:
-    return resolve_writer(ref)(subject, options)
+def _failed_outcome(key: str, error: Exception, found: Sequence[Diagnostic],
+                    seconds: float) -> RenderOutcome:
+    if isinstance(error, LighthouseError):
+        located = isinstance(error, InputError) and error.path is not None
+        return RenderOutcome(key=key, error=str(error), located=located,
+                             diagnostics=tuple(found), seconds=seconds)
+    # Per-source isolation: a bug triggered by one source must not sink the batch.
+    return RenderOutcome(
+        key=key, seconds=seconds, trace=traceback.format_exc(),
+        error=f"internal error ({type(error).__name__}: {error}); rerun with --debug")
 
 
-def _render_formats(job: RenderJob, subject: Document | Pack) -> list[tuple[str, Output]]:
-    """Every format of ``job``, in its order: one after the other here, or side by side in
-    limited child processes (``job.split``).
+def prepare_job(job: RenderJob) -> Prepared | RenderOutcome:
+    """The job's subject ready to render: parsed and checked when the job carries a source
+    (this runs in a worker process), else as it is; or the outcome of a source that cannot
+    be built. Never raises."""
+    subject = job.subject
+    if not isinstance(subject, ParseJob):
+        return Prepared(subject)
+    started = time.perf_counter()
+    found: list[Diagnostic] = []
+    try:
+        loaded = readers.load(subject.source, display_path=subject.display,
+                              lang=subject.lang, data=subject.data)
+        doc, found, failure = checked(loaded, subject.display, marking=subject.marking,
+                                      markings=subject.markings, key_points=subject.key_points)
+    except Exception as error:
+        return _failed_outcome(job.key, error, found, time.perf_counter() - started)
+    if doc is None:
+        return RenderOutcome(key=job.key, error=failure, located=True,
+                             diagnostics=tuple(found), seconds=time.perf_counter() - started)
+    return Prepared(doc, tuple(found))
 
-    :raises LighthouseError: a writer's error (or a child over its limits).
-    :raises RenderError: a writer crashed in its child.
+
+def render_formats(job: RenderJob, subject: Document | Pack,
+                   formats: Sequence[str]) -> tuple[tuple[str, Output], ...]:
+    """``subject`` in each of ``formats``, one after the other (all of them before anything is
+    written, so a source that fails in its EPUB leaves no fresh PDF next to a stale EPUB).
+
+    :raises LighthouseError: a writer's error.
     """
     writers = dict(job.writers)
-    if job.split is None or len(job.formats) < 2:
-        return [(fmt, _render_format(writers[fmt], subject, job.options))
-                for fmt in job.formats]
-    calls = [(fmt, functools.partial(_render_format, writers[fmt], subject, job.options))
-             for fmt in job.formats]
-    done: dict[str, Output] = {}
-    for fmt, outcome in map_limited(calls, job.split, workers=len(calls)):
-        if outcome.error is not None:
-            raise outcome.error
-        if outcome.value is None:
-            raise RenderError(f"{fmt}: {outcome.crash}")
-        done[fmt] = outcome.value
-    return [(fmt, done[fmt]) for fmt in job.formats]
+    return tuple((fmt, resolve_writer(writers[fmt])(subject, job.options)) for fmt in formats)
 
 
-def render_job(job: RenderJob) -> RenderOutcome:
-    """Parse (when the job carries a source) and render ``job`` into every requested format;
-    never raises.
+@dataclass(slots=True, kw_only=True)
+class _Progress:
+    """A job whose formats are being rendered (one process for all, or one per format)."""
 
-    All formats are rendered before anything is written, so a source that fails in its EPUB
-    does not leave a fresh PDF next to a stale EPUB.
-    """
-    started = time.perf_counter()
-    outputs: list[tuple[str, bytes]] = []
-    found: list[Diagnostic] = []
-    pages: int | None = None
-    try:
-        subject = job.subject
-        if isinstance(subject, ParseJob):
-            loaded = readers.load(subject.source, display_path=subject.display,
-                                  lang=subject.lang, data=subject.data)
-            doc, found, failure = checked(loaded, subject.display, marking=subject.marking,
-                                          markings=subject.markings,
-                                          key_points=subject.key_points)
-            if doc is None:
-                return RenderOutcome(key=job.key, error=failure, located=True,
-                                     diagnostics=tuple(found),
-                                     seconds=time.perf_counter() - started)
-            subject = doc
-        for fmt, result in _render_formats(job, subject):
-            outputs.append((fmt, result.data))
-            found.extend(as_diagnostic(w, source=job.display, stage="render", format=fmt)
+    job: RenderJob
+    prepared: Prepared
+    parse_seconds: float = 0.0
+    done: dict[str, Output] = field(default_factory=dict)
+    render_seconds: float = 0.0
+
+    def add(self, rendered: Iterable[tuple[str, Output]], seconds: float = 0.0) -> None:
+        self.done.update(rendered)
+        self.render_seconds = max(self.render_seconds, seconds)
+
+    @property
+    def complete(self) -> bool:
+        return all(fmt in self.done for fmt in self.job.formats)
+
+    def outcome(self, seconds: float | None = None) -> RenderOutcome:
+        """The finished job: outputs, diagnostics and pages in the job's format order."""
+        found = list(self.prepared.diagnostics)
+        pages: int | None = None
+        for fmt in self.job.formats:
+            result = self.done[fmt]
+            found.extend(as_diagnostic(w, source=self.job.display, stage="render", format=fmt)
                          for w in result.warnings)
             if result.pages is not None and pages is None:
                 pages = result.pages
-    except LighthouseError as error:
-        located = isinstance(error, InputError) and error.path is not None
-        return RenderOutcome(key=job.key, error=str(error), located=located,
-                             diagnostics=tuple(found), seconds=time.perf_counter() - started)
-    except Exception as error:
-        # Per-source isolation: a bug triggered by one source must not sink the batch.
         return RenderOutcome(
-            key=job.key, seconds=time.perf_counter() - started,
-            error=f"internal error ({type(error).__name__}: {error}); rerun with --debug",
-            trace=traceback.format_exc())
-    return RenderOutcome(key=job.key, outputs=tuple(outputs), diagnostics=tuple(found),
-                         pages=pages, seconds=time.perf_counter() - started)
+            key=self.job.key, outputs=tuple((f, self.done[f].data) for f in self.job.formats),
+            diagnostics=tuple(found), pages=pages,
+            seconds=self.parse_seconds + self.render_seconds if seconds is None else seconds)
+
+
+_PARSE = ""
+"""The stage key of a job's parsing (a format name is the key of that format's rendering)."""
+_ALL = "*"
+"""The stage key of a job's formats rendered one after the other in one process."""
+
+
+def _warm(jobs: Sequence[RenderJob], *, readers_too: bool, layout: bool) -> None:
+    """Load here, before the render processes are forked, what all of them would otherwise
+    load each: writers, stylesheets, fonts, templates, hyphenation dictionaries, one sample
+    layout (``layout``), and the readers (``readers_too``: sources still to be parsed in
+    processes forked later)."""
+    from .warmup import frequent, guess_language
+
+    langs = frequent(
+        (job.subject.lang or guess_language(job.subject.source, job.subject.data))
+        if isinstance(job.subject, ParseJob) else
+        job.subject.meta.lang if isinstance(job.subject, Document) else job.subject.lang
+        for job in jobs)
+    warm_writers(sorted({ref for job in jobs for _, ref in job.writers}, key=str))
+    _warm_themes(jobs, langs)
+    warm_templates()
+    if layout:
+        _warm_layout(jobs, langs[0] if langs else "en")
+    if readers_too:
+        warm_readers(job.subject.source for job in jobs if isinstance(job.subject, ParseJob))
 
 
 def _run_jobs(jobs: Sequence[RenderJob], workers: int, limits: Limits,
               spent: Mapping[str, float]) -> Iterable[RenderOutcome]:
-    """Outcomes of ``jobs`` as they complete, each rendered in its own limited process
-    (:mod:`.limits`), at most ``workers`` at a time; ``spent`` is the time each source's
-    parsing already took off its wall-clock limit."""
+    """Outcomes of ``jobs`` as they complete. Every step runs in a limited process of its own
+    (:mod:`.limits`), at most ``workers`` at a time, each job within its wall-clock limit
+    (``spent`` is what its parsing in this process already took):
+
+    - a source is parsed and checked in one, started first: while the first sources are
+      parsed, this process imports the writers and warms up (:func:`_warm`), so that what
+      renders afterwards starts warm;
+    - then its formats are rendered: when the build has spare worker slots (one brief on two
+      CPUs), each format in a process of its own, side by side (the EPUB beside the PDF);
+      otherwise all of them one after the other in one process (a batch never runs more
+      renderers than ``workers``).
+    """
     if not jobs:
         return
-    warm_writers(sorted({ref for job in jobs for _, ref in job.writers}, key=str))
-    _warm_themes(jobs)
-    warm_templates()
-    warm_readers(job.subject.source for job in jobs if isinstance(job.subject, ParseJob))
-    if len(jobs) < workers:
-        # Spare worker slots: each brief's formats render side by side (the EPUB beside the
-        # PDF), each in a child under the same memory limit; the job's own process keeps the
-        # wall-clock limit (the children die with it).
-        split = dataclasses.replace(limits, seconds=None)
-        jobs = [dataclasses.replace(job, split=split) for job in jobs]
-    calls = [(job.key, functools.partial(render_job, job)) for job in jobs]
-    for key, outcome in map_limited(calls, limits, workers=workers, budgets=dict(spent)):
-        if outcome.value is not None:
-            yield outcome.value
-        elif outcome.error is not None:
-            yield RenderOutcome(key=key, error=str(outcome.error), seconds=outcome.seconds)
-        else:
-            yield RenderOutcome(key=key, error=outcome.crash, trace=outcome.trace,
-                                seconds=outcome.seconds)
+    split = len(jobs) < workers
+    by_key = {job.key: job for job in jobs}
+    budget = dict(spent)
+    progress: dict[str, _Progress] = {}
+    with LimitedPool[tuple[str, str], Any](limits, workers) as pool:
+
+        def render(job: RenderJob, prepared: Prepared, parse_seconds: float) -> None:
+            progress[job.key] = _Progress(job=job, prepared=prepared,
+                                          parse_seconds=parse_seconds)
+            stages = job.formats if split and len(job.formats) > 1 else (_ALL,)
+            for stage in reversed(stages):  # each goes first: keep them in format order
+                formats = job.formats if stage == _ALL else (stage,)
+                pool.submit((job.key, stage), functools.partial(
+                    render_formats, job, prepared.subject, formats),
+                    spent=budget.get(job.key, 0.0), first=True)
+
+        for job in jobs:
+            if isinstance(job.subject, ParseJob):
+                pool.submit((job.key, _PARSE), functools.partial(prepare_job, job),
+                            spent=budget.get(job.key, 0.0))
+        pool.start()  # the first sources are parsed while this process warms up
+        parsing = sum(1 for job in jobs if isinstance(job.subject, ParseJob))
+        _warm(jobs, readers_too=parsing > workers, layout=not limits.in_process and not split)
+        for job in jobs:
+            if not isinstance(job.subject, ParseJob):
+                render(job, Prepared(job.subject), 0.0)
+        for (key, stage), outcome in pool.results():
+            job = by_key[key]
+            if stage == _PARSE:
+                if isinstance(outcome.value, Prepared):
+                    budget[key] = budget.get(key, 0.0) + outcome.seconds
+                    render(job, outcome.value, outcome.seconds)
+                elif isinstance(outcome.value, RenderOutcome):
+                    yield dataclasses.replace(outcome.value, seconds=outcome.seconds)
+                else:
+                    yield _lost(key, "", outcome, (), outcome.seconds)
+                continue
+            state = progress.get(key)
+            if state is None:
+                continue  # another format of this job failed already
+            if outcome.value is not None:
+                state.add(outcome.value, outcome.seconds)
+                if state.complete:
+                    del progress[key]
+                    yield state.outcome()
+                continue
+            del progress[key]
+            pool.cancel(*((key, f) for f in (*job.formats, _ALL)))
+            yield _lost(key, stage if split and stage != _ALL else "", outcome,
+                        state.prepared.diagnostics, state.parse_seconds + outcome.seconds)
+
+
+def _lost(key: str, fmt: str, outcome: Outcome[Any], found: Sequence[Diagnostic],
+          seconds: float) -> RenderOutcome:
+    """The outcome of a job whose step failed in its process: an error it raised, a limit it
+    went over, or a crash (then with the traceback; ``fmt`` names the format's process)."""
+    if outcome.error is not None:
+        return _failed_outcome(key, outcome.error, found, seconds)
+    crash = outcome.crash or "internal error (no result); rerun with --debug"
+    return RenderOutcome(key=key, error=f"{fmt}: {crash}" if fmt else crash,
+                         trace=outcome.trace, diagnostics=tuple(found), seconds=seconds)
 
 
 # --------------------------------------------------------------------------- planning

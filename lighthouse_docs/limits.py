@@ -19,6 +19,7 @@ travels back, pickled through a pipe. The cost is one ``fork`` per call, a few m
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import ctypes
 import logging
@@ -222,6 +223,111 @@ def _outcome(limits: Limits, data: bytes, status: int, seconds: float) -> Outcom
                          "rerun with --debug", seconds=seconds)
 
 
+class LimitedPool(Generic[K, T]):
+    """Limited children (one per call, see the module), at most ``workers`` at a time, that can
+    be given more work while they run: a call's result may submit the next step of its job.
+
+    Calls start in submission order, ``first=True`` ones before the others. Nothing is forked
+    before :meth:`start` or :meth:`results`, so the caller can start the first calls, then do
+    something else of its own (they run meanwhile), then collect. Use it as a context manager:
+    leaving it kills what still runs.
+    """
+
+    def __init__(self, limits: Limits, workers: int = 1) -> None:
+        self.limits = limits
+        self.workers = max(1, workers)
+        self._queued: collections.deque[tuple[K, Callable[[], T], float]] = collections.deque()
+        self._running: dict[int, _Running[K]] = {}
+        self._selector = selectors.DefaultSelector()
+
+    def __enter__(self) -> LimitedPool[K, T]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def submit(self, key: K, call: Callable[[], T], *, spent: float = 0.0,
+               first: bool = False) -> None:
+        """Queue ``call``; ``spent`` seconds already count against its wall-clock limit."""
+        if first:
+            self._queued.appendleft((key, call, spent))
+        else:
+            self._queued.append((key, call, spent))
+
+    def cancel(self, *keys: K) -> None:
+        """Drop the queued calls of ``keys`` and kill their running ones (no outcome for them)."""
+        self._queued = collections.deque(q for q in self._queued if q[0] not in keys)
+        for job in [r for r in self._running.values() if r.key in keys]:
+            _kill(job, self._selector)
+            del self._running[job.fd]
+
+    def _next(self) -> tuple[K, Callable[[], T], float] | None:
+        return self._queued.popleft() if self._queued else None
+
+    def start(self) -> None:
+        """Fork queued calls into free slots (in this process: nothing; see :meth:`results`)."""
+        if self.limits.in_process:
+            return
+        while len(self._running) < self.workers:
+            item = self._next()
+            if item is None:
+                return
+            key, call, spent = item
+            now = time.monotonic()
+            deadline = None
+            if self.limits.seconds is not None:
+                deadline = now + max(0.0, self.limits.seconds - spent)
+            pid, fd = _fork(self.limits, call)
+            self._running[fd] = _Running(key, pid, fd, now, deadline, [])
+            self._selector.register(fd, selectors.EVENT_READ)
+
+    def results(self) -> Iterator[tuple[K, Outcome[T]]]:
+        """``(key, outcome)`` pairs as the calls finish, until nothing is queued or running
+        (calls submitted meanwhile included)."""
+        if self.limits.in_process:
+            while (item := self._next()) is not None:
+                yield item[0], _call_here(item[1])
+            return
+        while True:
+            self.start()
+            if not self._running:
+                return
+            deadlines = [r.deadline for r in self._running.values() if r.deadline is not None]
+            timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
+            finished: list[tuple[K, Outcome[T]]] = []
+            for event, _ in self._selector.select(timeout):
+                job = self._running[event.fd]
+                try:
+                    chunk = os.read(job.fd, 1 << 20)
+                except BlockingIOError:
+                    continue
+                if chunk:
+                    job.chunks.append(chunk)
+                    continue
+                self._selector.unregister(job.fd)
+                os.close(job.fd)
+                del self._running[job.fd]
+                status = _reap(job.pid)
+                result = _outcome(self.limits, b"".join(job.chunks), status,
+                                  time.monotonic() - job.started)
+                finished.append((job.key, result))  # type: ignore[arg-type]
+            now = time.monotonic()
+            for job in [r for r in self._running.values()
+                        if r.deadline is not None and now >= r.deadline]:
+                _kill(job, self._selector)
+                del self._running[job.fd]
+                finished.append((job.key, Outcome(error=LimitExceeded(self.limits.time_message()),
+                                                  seconds=now - job.started)))
+            yield from finished
+
+    def close(self) -> None:
+        """Kill every call still running."""
+        for job in self._running.values():
+            _kill(job, self._selector)
+        self._running.clear()
+        self._selector.close()
+
+
 def map_limited(calls: Iterable[tuple[K, Callable[[], T]]], limits: Limits, *,
                 workers: int = 1, budgets: dict[K, float] | None = None
                 ) -> Iterator[tuple[K, Outcome[T]]]:
@@ -231,60 +337,10 @@ def map_limited(calls: Iterable[tuple[K, Callable[[], T]]], limits: Limits, *,
         taken off that key's wall-clock limit.
     :returns: ``(key, outcome)`` pairs as the calls finish.
     """
-    if limits.in_process:
+    with LimitedPool[K, T](limits, workers) as pool:
         for key, call in calls:
-            yield key, _call_here(call)
-        return
-    pending = iter(calls)
-    running: dict[int, _Running[K]] = {}
-    selector = selectors.DefaultSelector()
-    workers = max(1, workers)
-    try:
-        while True:
-            while len(running) < workers:
-                item = next(pending, None)
-                if item is None:
-                    break
-                key, call = item
-                now = time.monotonic()
-                deadline = None
-                if limits.seconds is not None:
-                    spent = (budgets or {}).get(key, 0.0)
-                    deadline = now + max(0.0, limits.seconds - spent)
-                pid, fd = _fork(limits, call)
-                running[fd] = _Running(key, pid, fd, now, deadline, [])
-                selector.register(fd, selectors.EVENT_READ)
-            if not running:
-                return
-            deadlines = [r.deadline for r in running.values() if r.deadline is not None]
-            timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
-            for event, _ in selector.select(timeout):
-                job = running[event.fd]
-                try:
-                    chunk = os.read(job.fd, 1 << 20)
-                except BlockingIOError:
-                    continue
-                if chunk:
-                    job.chunks.append(chunk)
-                    continue
-                selector.unregister(job.fd)
-                os.close(job.fd)
-                del running[job.fd]
-                status = _reap(job.pid)
-                result = _outcome(limits, b"".join(job.chunks), status,
-                                  time.monotonic() - job.started)
-                yield job.key, result  # type: ignore[misc]
-            now = time.monotonic()
-            for job in [r for r in running.values()
-                        if r.deadline is not None and now >= r.deadline]:
-                _kill(job, selector)
-                del running[job.fd]
-                yield job.key, Outcome(error=LimitExceeded(limits.time_message()),
-                                       seconds=now - job.started)
-    finally:
-        for job in running.values():
-            _kill(job, selector)
-        selector.close()
+            pool.submit(key, call, spent=(budgets or {}).get(key, 0.0))
+        yield from pool.results()
 
 
 def _kill(job: _Running[K], selector: selectors.BaseSelector) -> None:

@@ -122,3 +122,83 @@ def test_a_source_failing_its_checks_in_the_worker_is_reported_with_its_location
     assert result.error is not None and result.error.startswith("sources/a.md:")
     assert any(d.severity == "error" for d in result.diagnostics)
     assert not (request.output / "a.pdf").exists()
+
+
+def _pid_writer(folder: Path, tag: str) -> Callable[[Any, RenderOptions], Output]:
+    def write(doc: Any, options: RenderOptions) -> Output:
+        (folder / f"{tag}-{os.getpid()}").touch()
+        return Output(data=f"{tag}:{os.getpid()}".encode(), pages=1)
+    return write
+
+
+def test_a_source_is_parsed_in_a_process_of_its_own_before_its_formats(
+        request_for: Callable[..., BuildRequest], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    original = build.readers.load
+
+    def load(*args: Any, **kwargs: Any) -> Any:
+        (marks / f"parse-{os.getpid()}").touch()  # forked children share this patch
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(build.readers, "load", load)
+    request = request_for("a", writers={"pdf": by_pid("P"), "epub": by_pid("E")})
+    assert [r.status for r in build.run(request).results] == ["built"]
+    [parse] = [p.name.split("-")[1] for p in marks.iterdir()]
+    assert parse not in (*_pids(request.output, "a"), str(os.getpid()))
+
+
+def test_a_crashing_format_process_fails_its_source_naming_the_format(
+        request_for: Callable[..., BuildRequest]) -> None:
+    def crash(doc: Any, options: RenderOptions) -> Output:
+        os._exit(3)
+
+    request = request_for("a", writers={"pdf": by_pid("P"), "epub": crash})
+    [result] = build.run(request).results
+    assert result.status == "failed"
+    assert result.error is not None
+    assert result.error.startswith("sources/a.md: epub: internal error")
+    assert not (request.output / "a.pdf").exists()
+
+
+_COLD = """
+import sys
+from pathlib import Path
+from lighthouse_docs import build, readers
+from lighthouse_docs.writers.epub import build_epub
+from lighthouse_docs.theme import resolve_theme
+from lighthouse_docs.writers.pdf import build_pdf
+source, out = Path(sys.argv[1]), Path(sys.argv[2])
+request = build.BuildRequest(sources=(source,), root=source.parent.parent, output=out,
+                             formats=("pdf", "epub"),
+                             theme=resolve_theme(None, source.parent.parent))
+doc, _, failure = build.checked(readers.load(source, display_path="sources/x.md"),
+                                "sources/x.md", marking=None, markings=(), key_points="auto")
+assert doc is not None, failure
+options = build.render_options(request, source.parent, build.build_clock(source))
+out.mkdir()
+(out / "x.pdf").write_bytes(build_pdf(doc, options).data)
+(out / "x.epub").write_bytes(build_epub(doc, options).data)
+"""
+
+
+def test_the_warm_up_leaves_the_outputs_byte_identical(tmp_path: Path) -> None:
+    """A build whose render processes are forked from a warmed-up process (a sample brief
+    laid out first) writes the bytes a cold process writes for the same source."""
+    import subprocess
+    import sys
+
+    source = tmp_path / "sources" / "x.md"
+    source.parent.mkdir()
+    source.write_text("---\ntitle: Uji coba\nlang: id\n---\n\nSebuah paragraf *pendek* "
+                      "dengan **tebal**.\n\n## Bagian satu\n\nTeks yang cukup panjang untuk "
+                      "dipenggal di akhir baris yang rata kiri dan kanan.\n\n- satu\n- dua\n")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+    subprocess.run([sys.executable, "-c", _COLD, source, tmp_path / "cold"], check=True,
+                   env=env)
+    cli = Path(sys.executable).with_name("lighthouse-docs")
+    subprocess.run([cli, "build", source, "--pdf", "--epub", "--output", tmp_path / "warm"],
+                   check=True, env=env, cwd=tmp_path, capture_output=True)
+    for name in ("x.pdf", "x.epub"):
+        assert (tmp_path / "warm" / name).read_bytes() == (tmp_path / "cold" / name).read_bytes()

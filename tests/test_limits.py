@@ -136,3 +136,32 @@ def test_in_process_runs_here_without_limits() -> None:
     results = dict(map_limited([("a", os.getpid), ("b", _fail)], Limits(in_process=True)))
     assert results["a"].value == here
     assert isinstance(results["b"].error, InputError)
+
+
+def test_a_pool_takes_more_work_while_it_runs_and_first_calls_start_first() -> None:
+    from lighthouse_docs.limits import LimitedPool
+
+    order: list[str] = []
+    with LimitedPool[str, str](Limits(seconds=60), workers=1) as pool:
+        pool.submit("parse-a", lambda: "a")
+        pool.submit("parse-b", lambda: "b")
+        for key, outcome in pool.results():
+            order.append(key)
+            if key.startswith("parse-"):
+                # The next step of the same job goes before the other queued parse.
+                pool.submit(f"render-{outcome.value}", lambda: "done", first=True)
+    assert order == ["parse-a", "render-a", "parse-b", "render-b"]
+
+
+def test_a_cancelled_call_is_killed_and_reports_nothing() -> None:
+    from lighthouse_docs.limits import LimitedPool
+
+    seen: list[str] = []
+    with LimitedPool[str, object](Limits(seconds=60), workers=2) as pool:
+        pool.submit("slow", _sleep_forever)
+        pool.submit("quick", lambda: None)
+        pool.submit("queued", lambda: None)
+        for key, _ in pool.results():  # would wait for the hour if cancel did not kill
+            seen.append(key)
+            pool.cancel("slow", "queued")
+    assert seen == ["quick"]

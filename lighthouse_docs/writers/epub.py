@@ -311,3 +311,10 @@ def build_epub(subject: Document | Pack, options: RenderOptions) -> Output:
     raw = _assemble(identifier, meta, parts, css, cover, assets, options.modified, has_images,
                     all_alt)
     return Output(data=package(raw, options.modified, meta.lang), warnings=tuple(warnings))
+
+
+def warm_up(options: RenderOptions, sample: Document) -> None:
+    """Build and drop the EPUB of ``sample`` (:func:`lighthouse_docs.warmup.sample_document`):
+    the render processes forked after this start with what a first EPUB loads (the cover's
+    fonts, ebooklib's and lxml's lazily built parts)."""
+    build_epub(sample, options)

@@ -144,12 +144,27 @@ def needs_marking_band(theme: Theme, paper: str = "a4") -> bool:
     return not _theme_sheets(theme, paper).shows_marking
 
 
-def warm(options: RenderOptions) -> None:
-    """Parse the theme's stylesheets and load the fonts in this process, so that the render
-    processes forked from it (:mod:`lighthouse_docs.limits`) start with them. A broken theme
-    is reported by each source's own rendering, not here."""
+def warm(options: RenderOptions, langs: Sequence[str] = ()) -> None:
+    """Parse the theme's stylesheets, load the fonts and the hyphenation dictionaries of
+    ``langs`` in this process, so that the render processes forked from it
+    (:mod:`lighthouse_docs.limits`) start with them. A broken theme is reported by each
+    source's own rendering, not here."""
     with contextlib.suppress(RenderError, ResourceError):
         stylesheets(options.theme, options.paper)
+    import pyphen
+
+    for lang in langs:
+        # WeasyPrint asks pyphen for the same fallback; pyphen keeps each dictionary loaded.
+        found = pyphen.language_fallback(lang)
+        if found:
+            pyphen.Pyphen(lang=found)
+
+
+def warm_up(options: RenderOptions, sample: Document) -> None:
+    """Lay out and write ``sample`` (:func:`lighthouse_docs.warmup.sample_document`) and drop
+    the PDF: the render processes forked after this start with what WeasyPrint loads on its
+    first document (fonts in Pango, C types, the subsetter)."""
+    build_pdf(sample, options)
 
 
 class _ListHandler(logging.Handler):

@@ -1,0 +1,85 @@
+"""What the build warms up in its own process before it forks the processes that render.
+
+A render process is forked from the build's process (:mod:`lighthouse_docs.limits`) and starts
+with whatever that process has already loaded. Besides the writers' modules, the templates
+and the parsed theme stylesheets, WeasyPrint loads a good deal only when it first lays out a
+page: the fonts into Pango, cffi's C types, its own lazily imported modules, fontTools'
+subsetter when the PDF is written, and one hyphenation dictionary per language (about 0.1 s
+each). Laid out once here, on a tiny sample brief, these are inherited by every render
+process instead of being loaded again in each (0.3-0.5 s per article measured on the
+example). The sample's outputs are thrown away; nothing of it reaches a real output.
+
+The hyphenation dictionaries are those of the languages the sources are guessed to be in
+(:func:`guess_language`, a hint only: a source whose language was not guessed loads its
+dictionary in its own process, as before).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+from .model import (
+    BulletList,
+    Document,
+    Emphasis,
+    Link,
+    Metadata,
+    Paragraph,
+    Section,
+    SourceInfo,
+    Strong,
+    Text,
+)
+
+MAX_LANGUAGES = 3
+"""Hyphenation dictionaries loaded ahead at most (the most frequent guesses)."""
+_GUESSED_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
+"""Sources whose raw bytes are running text a language can be guessed from."""
+
+
+def guess_language(path: Path, data: bytes) -> str | None:
+    """The language the source's raw text looks written in, or None (a binary or markup
+    format, or too little text). A hint for the warm-up only; the reader decides."""
+    if path.suffix.lower() not in _GUESSED_SUFFIXES:
+        return None
+    from .readers._common import detect_language
+
+    text = data[:20000].decode("utf-8", "replace")
+    return detect_language(text, default="") or None
+
+
+def frequent(languages: Iterable[str | None]) -> tuple[str, ...]:
+    """The :data:`MAX_LANGUAGES` most frequent of ``languages`` (ties in first-seen order)."""
+    counts = Counter(lang for lang in languages if lang)
+    return tuple(lang for lang, _ in counts.most_common(MAX_LANGUAGES))
+
+
+def _words(text: str) -> tuple[Text]:
+    return (Text(text=text),)
+
+
+def sample_document(lang: str = "en") -> Document:
+    """A short brief using what an article commonly uses: a lead, sections and a subsection,
+    emphasis, strong text, a link and a list, in the serif and sans faces of the theme."""
+    para = Paragraph(inlines=(
+        Text(text="Warm-up paragraph with "), Emphasis(children=_words("emphasis")),
+        Text(text=", "), Strong(children=_words("strong text")), Text(text=" and "),
+        Emphasis(children=(Strong(children=_words("both")),)), Text(text=", a "),
+        Link(children=_words("link"), href="https://example.org/"),
+        Text(text=" and enough ordinary words to fill a justified line that is hyphenated "
+                  "across the measure of the page."),))
+    items = BulletList(items=((Paragraph(inlines=_words("First point of a list.")),),
+                              (Paragraph(inlines=_words("Second point of a list.")),)))
+    sub = Section(id="detail", level=3, heading=_words("A subsection"), blocks=(para,))
+    sections = (
+        Section(id="first", level=2, heading=_words("First section"), blocks=(para, items),
+                children=(sub,)),
+        Section(id="second", level=2, heading=_words("Second section"), blocks=(para,)),
+    )
+    meta = Metadata(title="Warm-up brief", lang=lang, publisher="Lighthouse",
+                    date=dt.date(2024, 1, 1), authors=("Writer",),
+                    source=SourceInfo(path="warm-up.md", format="markdown"))
+    return Document(meta=meta, lead=(para,), sections=sections)
