@@ -469,9 +469,12 @@ def group_units(lines: Sequence[Line]) -> list[Unit]:
                 # "3. Impact" after a list "1. ... 2. ..." continues the headings "1." and "2."
                 j -= 1
             followed_by_text = (j < len(lines) and lines[j].kind == "text") or (
-                # "5. Recommendations" after headings "1." to "4.", then a bulleted list
-                j < len(lines) and lines[j].kind == "bullet" and last_numbered_heading > 0
-                and line.ordinal == last_numbered_heading + 1)
+                # "5. Recommendations" after headings "1." to "4.", then a list of its own
+                # (bulleted, or numbered from 1 again)
+                j < len(lines) and last_numbered_heading > 0
+                and line.ordinal == last_numbered_heading + 1
+                and (lines[j].kind == "bullet"
+                     or (lines[j].kind == "ordered" and lines[j].ordinal == 1)))
             opens_children = j < len(lines) and lines[j].kind == "text" and (
                 lines[j].text.startswith(f"{line.ordinal}.1 ")
                 or lines[j].text.startswith(f"{line.ordinal}.1. "))  # "1. X" then "1.1 Y"
@@ -558,8 +561,15 @@ def _display_text(unit: Unit) -> str:
 
 
 def _explicit_levels(units: Sequence[Unit]) -> dict[int, int]:
-    """``#`` count -> level 2/3 (relative: the fewest ``#`` in the body is level 2)."""
+    """``#`` count -> level 2/3. Relative when the author marked two depths (``#``/``##`` or
+    ``##``/``###``: the fewest ``#`` is a section). With one depth only, ``###`` is a subsection
+    when the author marked a few lines among unmarked headings (following ``inspect``'s hint),
+    and a section when every heading of the article carries it."""
     counts = sorted({u.explicit_level for u in units if u.explicit_level is not None})
+    if len(counts) == 1 and counts[0] >= 3:
+        marked = sum(u.explicit_level is not None for u in units)
+        unmarked = sum(u.kind == "candidate" and structure.heading_shaped(u.text) for u in units)
+        return {counts[0]: 3 if unmarked > marked else 2}
     return {n: (2 if k == 0 else 3) for k, n in enumerate(counts)}
 
 
@@ -625,8 +635,12 @@ def fix_hint(d: structure.Decision) -> str:
     wanted = d.label
     if wanted == "prose":
         return "if it is a heading, start the line with '## ' (section) or '### ' (subsection)"
-    mark = "## " if wanted == "h2" else "### "
-    return f"to confirm, start the line with {mark!r} (or '## '/'### ' for the other level)"
+    mark, other, other_mark = (("## ", "subsection", "### ") if wanted == "h2"
+                               else ("### ", "section", "## "))
+    if d.alternative == "prose":
+        return (f"{mark!r} in front of the line confirms the heading; if it is text, end it "
+                "with a full stop")
+    return f"{other_mark!r} in front of the line makes it a {other}; {mark!r} confirms it"
 
 
 def _paragraph(text: str, line: int) -> Paragraph:

@@ -49,7 +49,7 @@ def test_ambiguous_article_is_reported_by_inspect_build_and_strict(tmp_path: Pat
     source.write_text(AMBIGUOUS, encoding="utf-8")
     shown = cli("inspect", str(source), cwd=tmp_path)
     assert shown.returncode == 0
-    assert "? " in shown.stdout and "start the line with" in shown.stdout
+    assert "? " in shown.stdout and "in front of the line makes it a" in shown.stdout
     built = cli("build", str(source), "--html", "-o", str(tmp_path / "out"), cwd=tmp_path)
     assert built.returncode == 0, built.stderr
     assert "uncertain heading" in built.stdout + built.stderr
@@ -65,6 +65,32 @@ def test_explicit_markers_settle_an_uncertain_heading() -> None:
     doc, analysis = text.explain(fixed, SourceInfo(path="a.txt", format="text"))
     assert [lvl for lvl, _ in heading_texts(doc.sections)] == [2, 2, 2]
     assert not any(d.uncertain for d in analysis.decisions)
+
+
+def test_following_the_hint_on_one_line_gives_the_level_it_names() -> None:
+    """The hint says what a marker does; a lone ``### `` among unmarked headings is a
+    subsection (it used to be taken as the top level of relative levels: a section)."""
+    doc, analysis = text.explain(AMBIGUOUS, SourceInfo(path="a.txt", format="text"))
+    flagged = next(d for d in analysis.decisions if d.uncertain)
+    hint = text.fix_hint(flagged)
+    other = "## " if flagged.label == "h3" else "### "
+    assert f"{other!r} in front of the line makes it a " in hint
+    fixed = AMBIGUOUS.replace(f"\n{flagged.text}\n", f"\n{other}{flagged.text}\n")
+    doc = text.parse(fixed, SourceInfo(path="a.txt", format="text"))
+    levels = dict((t, lvl) for lvl, t in heading_texts(doc.sections))
+    assert levels[flagged.text] == (2 if other == "## " else 3)
+    for mark, level in (("### ", 3), ("## ", 2)):
+        doc = text.parse(AMBIGUOUS.replace("\nCatatan Kedua", f"\n{mark}Catatan Kedua"),
+                         SourceInfo(path="a.txt", format="text"))
+        assert dict((t, lvl) for lvl, t in heading_texts(doc.sections))["Catatan Kedua"] == level
+
+
+def test_every_heading_marked_with_three_hashes_is_a_section() -> None:
+    marked = "\n".join(f"### {line}" if line in ("Latar Belakang", "Catatan Pertama",
+                                                  "Catatan Kedua") else line
+                       for line in AMBIGUOUS.splitlines())
+    doc = text.parse(marked, SourceInfo(path="a.txt", format="text"))
+    assert [lvl for lvl, _ in heading_texts(doc.sections)] == [2, 2, 2]
 
 
 def test_web_leftovers_are_dropped_and_bylines_become_authors() -> None:

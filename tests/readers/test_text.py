@@ -318,6 +318,19 @@ def test_numbered_heading_continues_its_sequence_before_a_bulleted_list() -> Non
     assert isinstance(doc.sections[2].blocks[0], BulletList)
 
 
+def test_numbered_heading_continues_its_sequence_before_a_list_numbered_from_one() -> None:
+    doc = parse("\n".join([
+        "Title Line Here", EN_PARA, "1. Background", EN_PARA, "2. Barriers", "2.1 Grid Codes",
+        EN_PARA, "2.2 Tariffs", EN_PARA, "3. Recommendations",
+        "1. Update grid codes so that storage can connect.", "2. Pay for flexibility.",
+        "4. Conclusion", EN_PARA,
+    ]))
+    assert outline(doc) == [(2, "1. Background"), (2, "2. Barriers"), (3, "2.1 Grid Codes"),
+                            (3, "2.2 Tariffs"), (2, "3. Recommendations"),
+                            (2, "4. Conclusion")]
+    assert isinstance(doc.sections[2].blocks[0], OrderedList)
+
+
 def test_numbered_section_after_a_lead_in_opens_its_numbered_subsections() -> None:
     doc = parse("\n".join([
         "Title Line Here", EN_PARA, "Interviews point to two problems:",

@@ -15,7 +15,16 @@ import pytest
 from PIL import Image as PILImage
 from pypdf import PdfReader
 
-from lighthouse_docs.model import Document, Image, Metadata, Paragraph, Section, SourceInfo, Text
+from lighthouse_docs.model import (
+    Document,
+    Image,
+    Metadata,
+    OrderedList,
+    Paragraph,
+    Section,
+    SourceInfo,
+    Text,
+)
 from lighthouse_docs.render import RenderOptions
 from lighthouse_docs.theme import resolve_theme
 from lighthouse_docs.writers.pdf import build_pdf, html_to_pdf, places_marking
@@ -163,3 +172,17 @@ def test_a_theme_places_the_marking_only_in_a_box_of_every_page(css: str, places
 def test_the_default_theme_places_the_marking_itself() -> None:
     theme = resolve_theme(None)
     assert places_marking(theme.read(theme.print_css).decode("utf-8"))
+
+
+def test_an_ordered_list_starting_at_four_is_numbered_from_four(tmp_path: Path) -> None:
+    # WeasyPrint ignores <ol start>: "4. Update the grid codes" came out as "1.".
+    items = tuple((Paragraph(inlines=(Text(text=t),)),) for t in ("Update codes", "Pay for it"))
+    doc = Document(
+        meta=Metadata(title="Steps", source=SourceInfo(path="a.md", format="markdown")),
+        lead=(Paragraph(inlines=(Text(text="A lead paragraph."),)),),
+        sections=(Section(id="one", level=2, heading=(Text(text="One"),),
+                          blocks=(OrderedList(items=items, start=4),)),))
+    text = "".join(page.extract_text() for page in
+                   PdfReader(io.BytesIO(build_pdf(doc, options(tmp_path)).data)).pages)
+    assert "4." in text and "5." in text
+    assert "1." not in text.replace("2026", "")
