@@ -1,0 +1,39 @@
+"""An image that cannot be embedded keeps its alt text, caption and source line in every format."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ARTICLE = """---
+title: Rainfall Report
+---
+The monsoon arrived late this year.
+
+## Rainfall
+
+![Bar chart of rainfall](missing-chart.png)
+Figure 1: Rainfall by month
+Source: Met Office, 2025.
+
+More text after the figure.
+"""
+
+
+def test_a_missing_image_keeps_its_caption_and_source(tmp_path: Path) -> None:
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "img.md").write_text(ARTICLE, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "lighthouse_docs", "build", "sources", "--html", "--epub",
+         "-o", "out"], cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "missing-chart.png" in result.stdout + result.stderr
+    html = (tmp_path / "out" / "img.html").read_text(encoding="utf-8")
+    with zipfile.ZipFile(tmp_path / "out" / "img.epub") as book:
+        epub = "".join(book.read(n).decode() for n in book.namelist() if n.endswith(".xhtml"))
+    for out in (html, epub):
+        assert 'src="missing-chart.png"' not in out
+        for words in ("Bar chart of rainfall", "Rainfall by month", "Source: Met Office, 2025."):
+            assert words in out, words
