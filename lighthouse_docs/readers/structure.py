@@ -306,8 +306,8 @@ def _stem_overlap(a: frozenset[str], b: frozenset[str]) -> float:
 def announced_count(text: str) -> int | None:
     """The number of parts a lead-in announces ("Ada tiga alasan:" -> 3), or None."""
     tail = re.split(r"[.!?]\s", text)[-1].lower()
-    found = [int(w) if w.isdigit() else vocabulary().count_words.get(w, -1)
-             for w in _WORD.findall(tail) if w.isdigit() or w in vocabulary().count_words]
+    found = [int(w) if w.isdecimal() else vocabulary().count_words.get(w, -1)
+             for w in _WORD.findall(tail) if w.isdecimal() or w in vocabulary().count_words]
     found = [n for n in found if n >= 0]
     return found[0] if len(found) == 1 and 0 < found[0] < 10 else None
 

@@ -141,3 +141,10 @@ def test_held_out_figures_do_not_regress() -> None:
     assert figures["exact"] >= 33
     assert figures["wrong_silent"] == 0
     assert figures["articles_with_prose_promoted"] <= 1
+
+
+def test_a_superscript_digit_in_a_lead_in_is_not_a_count() -> None:
+    # Found by the property test: "¹" is a digit to str.isdigit but not a number to int().
+    assert structure.announced_count("Ada ¹ alasan:") is None
+    assert structure.announced_count("Ada 3 alasan:") == 3
+    text.parse("0\n\n¹ :\n", SourceInfo(path="a.txt", format="text"))
