@@ -24,7 +24,6 @@ import html as html_lib
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
-from pathlib import PurePath
 from typing import Any, Literal
 
 import lxml.etree
@@ -43,6 +42,7 @@ from ._common import (
     MAX_INLINE_DEPTH,
     clean_text,
     detect_language,
+    fallback_title,
     language_sample,
     trim_inlines,
 )
@@ -933,8 +933,7 @@ def _title(flow: list[FlowItem], page_flow: list[FlowItem], meta: dict[str, Any]
                     return title, flow[:i] + flow[i + 1:]
                 break
         return title, flow
-    stem = PurePath(path).stem.replace("_", " ").replace("-", " ").strip()
-    return (stem[:1].upper() + stem[1:]) or "Untitled", flow
+    return fallback_title(path), flow
 
 
 def _strip_site_name(html_title: str, site: str | None, page_flow: list[FlowItem]) -> str:
