@@ -37,12 +37,12 @@ from ..errors import InputError
 from ..lang import declared_or_detected, describe_invalid, normalize_tag
 from ..model import Block, FlowItem, Heading, Inline, Paragraph, Strong, TableRow, Text
 from ..outline import plain_text, sectionize
+from . import _common
 from ._common import (
     MAX_CONTAINER_DEPTH,
     MAX_INLINE_DEPTH,
     clean_text,
     detect_language,
-    fallback_title,
     language_sample,
     trim_inlines,
 )
@@ -933,7 +933,7 @@ def _title(flow: list[FlowItem], page_flow: list[FlowItem], meta: dict[str, Any]
                     return title, flow[:i] + flow[i + 1:]
                 break
         return title, flow
-    return fallback_title(path), flow
+    return _common.fallback_title(path), flow
 
 
 def _strip_site_name(html_title: str, site: str | None, page_flow: list[FlowItem]) -> str:

@@ -38,12 +38,12 @@ from mdit_py_plugins.footnote import footnote_plugin
 from .. import model
 from ..model import Block, FlowItem, Heading, Inline, Paragraph, Strong, Text
 from ..outline import plain_text, sectionize
+from . import _common
 from ._common import (
     MAX_CONTAINER_DEPTH,
     MAX_INLINE_DEPTH,
     clean_text,
     detect_language,
-    fallback_title,
     language_sample,
     metadata_fields,
     split_front_matter,
@@ -586,7 +586,7 @@ def parse(text: str, source: model.SourceInfo, *, lang: str | None = None) -> mo
             assert isinstance(heading, Heading)
             title = " ".join(plain_text(heading.inlines).split())
     if not title:
-        title = fallback_title(source.path)
+        title = _common.fallback_title(source.path)
         warnings.append(f"{source.path}: no title in front matter or a '#' heading; "
                         f"using {title!r}")
 
