@@ -15,12 +15,16 @@ back through all installed fonts after the theme's own list.
 from __future__ import annotations
 
 import bisect
+import contextlib
+import hashlib
+import os
 import shutil
 import subprocess
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, fields, is_dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from fontTools import unicodedata as ft_unicodedata
 
@@ -262,16 +266,75 @@ _ALWAYS = frozenset(range(0x20, 0x7F)) | frozenset(map(ord, "\u00a0\u2013\u2014\
                                                         "\u201c\u201d\u2026\u2022\u00b7"))
 
 
+FONT_CACHE_ENTRIES = 256
+"""Subset fonts kept in the cache folder (the least recently written go first)."""
+
+
+def _font_cache_key(path: Path, unicodes: frozenset[int]) -> str:
+    from fontTools import version as fonttools_version
+
+    digest = hashlib.sha256(f"woff2 1\0{fonttools_version}\0{path.name}\0".encode())
+    digest.update(hashlib.sha256(path.read_bytes()).digest())
+    digest.update(",".join(map(str, sorted(unicodes))).encode())
+    return digest.hexdigest()
+
+
+def _cached_font(key: str) -> bytes | None:
+    from .render import private_cache_dir
+
+    folder = private_cache_dir("fonts")
+    if folder is None:
+        return None
+    try:
+        return (folder / f"{key}.woff2").read_bytes()
+    except OSError:
+        return None
+
+
+def _store_font(key: str, data: bytes) -> None:
+    from .render import private_cache_dir
+
+    folder = private_cache_dir("fonts")
+    if folder is None:
+        return
+    temp = folder / f".{key}.{os.getpid()}.tmp"
+    try:
+        temp.write_bytes(data)
+        os.replace(temp, folder / f"{key}.woff2")
+        entries = sorted(folder.glob("*.woff2"), key=lambda p: p.stat().st_mtime)
+        for old in entries[:-FONT_CACHE_ENTRIES]:
+            old.unlink()
+    except OSError:  # a full disk or a concurrent clean-up: the font is simply not kept
+        with contextlib.suppress(OSError):
+            temp.unlink()
+
+
 @lru_cache(maxsize=64)
 def _woff2(face: int, unicodes: frozenset[int]) -> bytes:
+    """The WOFF2 of one :data:`WEB_FACES` face subset to ``unicodes``. Subsetting takes about
+    half a second per face, so the result is also kept in the user's cache folder
+    (:func:`lighthouse_docs.render.cache_dir`, ``fonts``), keyed by the font file's bytes, the
+    characters and fontTools' version: the next build of the same text (``watch``, ``serve``
+    on every save) reads it back."""
+    from .writers.resources import font_dirs
+
+    _, _, _, package, name = WEB_FACES[face]
+    path = font_dirs()[package] / name
+    key = _font_cache_key(path, unicodes)
+    cached = _cached_font(key)
+    if cached is not None:
+        return cached
+    data = _subset_woff2(path, unicodes)
+    _store_font(key, data)
+    return data
+
+
+def _subset_woff2(path: Path, unicodes: frozenset[int]) -> bytes:
     import io
 
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    from .writers.resources import font_dirs
-
-    _, _, _, package, name = WEB_FACES[face]
     options = subset.Options()
     options.flavor = "woff2"
     options.layout_features = ["*"]
@@ -279,7 +342,7 @@ def _woff2(face: int, unicodes: frozenset[int]) -> bytes:
     options.name_languages = ["*"]
     options.notdef_outline = True
     options.recalc_timestamp = False
-    with TTFont(font_dirs()[package] / name, lazy=False) as font:
+    with TTFont(path, lazy=False) as font:
         subsetter = subset.Subsetter(options)
         subsetter.populate(unicodes=unicodes)
         subsetter.subset(font)

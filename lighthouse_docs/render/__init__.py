@@ -99,16 +99,27 @@ class RenderContext:
     "foot"`` in the PDF; only at a note's first call), or None for an endnote."""
 
 
-def cache_dir() -> Path | None:
-    """The folder of the compiled-template cache, or None when it is switched off."""
+def cache_dir(kind: str = "jinja2") -> Path | None:
+    """The folder of one of our caches (``jinja2``: compiled templates, ``fonts``: subset web
+    fonts), or None when caching is switched off."""
     given = os.environ.get(CACHE_ENV, "").strip()
     if given.lower() == "none":
         return None
     if given:
-        return Path(given).expanduser() / "jinja2"
+        return Path(given).expanduser() / kind
     xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
     base = Path(xdg) if xdg else Path.home() / ".cache"
-    return base / "lighthouse-docs" / "jinja2"
+    return base / "lighthouse-docs" / kind
+
+
+def private_cache_dir(kind: str) -> Path | None:
+    """:func:`cache_dir` of ``kind``, created if needed, when it is a folder of ours that
+    nobody else may write (see :func:`_private_folder`); None otherwise."""
+    try:
+        folder = cache_dir(kind)
+    except RuntimeError:  # no home folder to expand
+        return None
+    return folder if folder is not None and _private_folder(folder) else None
 
 
 def _private_folder(path: Path) -> bool:
@@ -130,13 +141,8 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     an edited template or another Jinja2 is compiled afresh. None: no usable folder."""
     import jinja2
 
-    try:
-        folder = cache_dir()
-    except RuntimeError:
-        return None
-    if folder is None or not _private_folder(folder):
-        return None
-    return jinja2.FileSystemBytecodeCache(str(folder))
+    folder = private_cache_dir("jinja2")
+    return None if folder is None else jinja2.FileSystemBytecodeCache(str(folder))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
