@@ -26,11 +26,10 @@ import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from . import __version__, readers
+from . import __version__, installed_version, readers
 from .config import FORMATS, KeyPointsMode, Presentation
 from .diagnostics import Diagnostic, as_diagnostic, from_json
 from .errors import ConfigError, InputError, LighthouseError, OutputError, RenderError, UsageError
@@ -216,10 +215,7 @@ def tool_fingerprint() -> str:
     versions of the rendering libraries. A change to any of them rebuilds everything."""
     digest = hashlib.sha256(f"lighthouse-docs {__version__}\0".encode())
     for dist in ("weasyprint", "ebooklib", "jinja2", "pydyf"):
-        try:
-            digest.update(f"{dist} {metadata.version(dist)}\0".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{dist} -\0".encode())
+        digest.update(f"{dist} {installed_version(dist) or '-'}\0".encode())
     _hash_tree(digest, PACKAGE_DIR)
     return digest.hexdigest()
 
