@@ -26,6 +26,7 @@ from . import cli_coercion
 from .errors import ConfigError, InputError, LighthouseError, UsageError
 
 if TYPE_CHECKING:
+    import watchfiles
     from rich.console import Console
     from rich.progress import Progress, TaskID
     from rich.table import Table
@@ -105,13 +106,18 @@ def exit_code_for(error: LighthouseError) -> int:
     return EXIT_SOURCES_FAILED
 
 
-def fail(error: LighthouseError) -> NoReturn:
-    """Print ``error`` as one line on stderr and exit with its code (traceback on --debug)."""
+def say(error: LighthouseError) -> None:
+    """Print ``error`` as one line on stderr (traceback on --debug)."""
     if _state["debug"]:
         import traceback
 
         traceback.print_exception(error)
     typer.echo(f"lighthouse-docs: {error.category.lower()}: {error}", err=True)
+
+
+def fail(error: LighthouseError) -> NoReturn:
+    """Print ``error`` as one line on stderr and exit with its code (traceback on --debug)."""
+    say(error)
     raise typer.Exit(exit_code_for(error))
 
 
@@ -927,6 +933,33 @@ def doctor(
         raise typer.Exit(EXIT_SOURCES_FAILED)
 
 
+class _NotOutput:
+    """The watch filter of ``watch`` and ``serve``: watchfiles' default filter, and never the
+    output folder, so writing outputs does not trigger a rebuild even when the output folder
+    sits inside sources/ (``watch --html -o sources/preview``)."""
+
+    def __init__(self) -> None:
+        import watchfiles
+
+        self._default = watchfiles.DefaultFilter()
+        self._output: Path | None = None
+
+    @property
+    def output(self) -> Path | None:
+        """The output folder of the current build (resolved); None before the first."""
+        return self._output
+
+    @output.setter
+    def output(self, folder: Path) -> None:
+        self._output = Path(os.path.realpath(folder))
+
+    def __call__(self, change: watchfiles.Change, path: str) -> bool:
+        real = Path(os.path.realpath(path))
+        output = self._output
+        return self._default(change, path) and not (
+            output is not None and (real == output or real.is_relative_to(output)))
+
+
 def _watched(request: BuildRequest, sources: list[str] | None, root: Path) -> list[Path]:
     from .config import config_file
     from .project import SOURCES_DIR
@@ -964,23 +997,15 @@ def watch(
     from .project import find_root
 
     _configure_logging(quiet=choices.quiet, verbose=False)
-    # The output folder is never watched: writing outputs must not trigger a rebuild, even
-    # when the output folder sits inside sources/ (watch --html -o sources/preview).
-    outputs: list[Path] = []
-    default_filter = watchfiles.DefaultFilter()
-
-    def wanted(change: watchfiles.Change, path: str) -> bool:
-        real = Path(os.path.realpath(path))
-        return default_filter(change, path) and not any(
-            real == o or real.is_relative_to(o) for o in outputs)
+    wanted = _NotOutput()
 
     def build_once() -> list[Path] | None:
         try:
             request = _request(choices, jobs=1)
-            outputs[:] = [Path(os.path.realpath(request.output))]
+            wanted.output = request.output
             _run_watch(request, quiet=choices.quiet)
         except LighthouseError as error:
-            typer.echo(f"lighthouse-docs: {error.category.lower()}: {error}", err=True)
+            say(error)
             return None
         return _watched(request, choices.sources, request.root)
 
@@ -1034,13 +1059,7 @@ def serve(
     from . import serve as preview
 
     _configure_logging(quiet=choices.quiet, verbose=False)
-    outputs: list[Path] = []
-    default_filter = watchfiles.DefaultFilter()
-
-    def wanted(change: watchfiles.Change, path: str) -> bool:
-        real = Path(os.path.realpath(path))
-        return default_filter(change, path) and not any(
-            real == o or real.is_relative_to(o) for o in outputs)
+    wanted = _NotOutput()
 
     try:
         request = _request(choices, jobs=1)
@@ -1052,16 +1071,16 @@ def serve(
         try:
             current = _request(choices, jobs=1)
         except LighthouseError as error:
-            typer.echo(f"lighthouse-docs: {error.category.lower()}: {error}", err=True)
+            say(error)
             state.change(problem=f"{error.category}: {error}")
             return
-        outputs[:] = [Path(os.path.realpath(current.output))]
+        wanted.output = current.output
         state.change(problem=None, output=current.output)
         preview.refresh(state, current, force=first)
         try:
             report = _run_watch(current, quiet=choices.quiet)
         except LighthouseError as error:
-            typer.echo(f"lighthouse-docs: {error.category.lower()}: {error}", err=True)
+            say(error)
             state.change(problem=f"{error.category}: {error}")
         else:
             preview.record(state, current, report.results)
@@ -1069,7 +1088,7 @@ def serve(
     try:
         with preview.serving(state, port, paper=request.paper) as url:
             typer.echo(f"serving the preview at {url} (Ctrl-C to stop)", err=True)
-            outputs[:] = [Path(os.path.realpath(request.output))]
+            wanted.output = request.output
             watched = _watched(request, choices.sources, request.root)
             first = True
             # yield_on_timeout: the first (empty) yield means the watcher is live; the first

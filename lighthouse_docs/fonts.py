@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import bisect
 import contextlib
-import hashlib
 import os
 import shutil
 import subprocess
+import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, fields, is_dataclass
@@ -266,82 +266,59 @@ _ALWAYS = frozenset(range(0x20, 0x7F)) | frozenset(map(ord, "\u00a0\u2013\u2014\
                                                         "\u201c\u201d\u2026\u2022\u00b7"))
 
 
-FONT_CACHE_ENTRIES = 256
-"""Subset fonts kept in the cache folder (the least recently written go first)."""
-
-
-def _font_cache_key(path: Path, unicodes: frozenset[int]) -> str:
-    from fontTools import version as fonttools_version
-
-    digest = hashlib.sha256(f"woff2 1\0{fonttools_version}\0{path.name}\0".encode())
-    digest.update(hashlib.sha256(path.read_bytes()).digest())
-    digest.update(",".join(map(str, sorted(unicodes))).encode())
-    return digest.hexdigest()
-
-
-def _cached_font(key: str) -> bytes | None:
-    from .render import private_cache_dir
-
-    folder = private_cache_dir("fonts")
-    if folder is None:
-        return None
-    try:
-        return (folder / f"{key}.woff2").read_bytes()
-    except OSError:
-        return None
-
-
-def _store_font(key: str, data: bytes) -> None:
-    from .render import private_cache_dir
-
-    folder = private_cache_dir("fonts")
-    if folder is None:
-        return
-    temp = folder / f".{key}.{os.getpid()}.tmp"
-    try:
-        temp.write_bytes(data)
-        os.replace(temp, folder / f"{key}.woff2")
-        entries = sorted(folder.glob("*.woff2"), key=lambda p: p.stat().st_mtime)
-        for old in entries[:-FONT_CACHE_ENTRIES]:
-            old.unlink()
-    except OSError:  # a full disk or a concurrent clean-up: the font is simply not kept
-        with contextlib.suppress(OSError):
-            temp.unlink()
+_SUBSET_OPTIONS: Mapping[str, object] = {
+    "flavor": "woff2", "layout_features": ["*"], "name_IDs": ["*"], "name_languages": ["*"],
+    "notdef_outline": True, "recalc_timestamp": False}
+"""fontTools subsetter options of the web fonts (part of the cache key)."""
 
 
 @lru_cache(maxsize=64)
 def _woff2(face: int, unicodes: frozenset[int]) -> bytes:
-    """The WOFF2 of one :data:`WEB_FACES` face subset to ``unicodes``. Subsetting takes about
-    half a second per face, so the result is also kept in the user's cache folder
-    (:func:`lighthouse_docs.render.cache_dir`, ``fonts``), keyed by the font file's bytes, the
-    characters and fontTools' version: the next build of the same text (``watch``, ``serve``
-    on every save) reads it back."""
+    """Face ``face`` of :data:`WEB_FACES` subset to ``unicodes``, as WOFF2 bytes.
+
+    Subsetting costs about 0.4 s of CPU per face (3 s per HTML preview), so the result is
+    kept in the ``webfonts`` cache folder (:func:`lighthouse_docs.render.private_cache`),
+    keyed by the font file's bytes, fontTools' version, the options, ``SOURCE_DATE_EPOCH``
+    and the characters: a reproducible build gets the same bytes from there as made afresh.
+    """
+    import hashlib
+
+    import fontTools
+
+    from .render import private_cache
     from .writers.resources import font_dirs
 
     _, _, _, package, name = WEB_FACES[face]
     path = font_dirs()[package] / name
-    key = _font_cache_key(path, unicodes)
-    cached = _cached_font(key)
+    # fontTools stamps the subset with SOURCE_DATE_EPOCH when set (else with the time).
+    key = hashlib.sha256(repr((fontTools.version, sorted(_SUBSET_OPTIONS.items()),
+                               os.environ.get("SOURCE_DATE_EPOCH"), sorted(unicodes))).encode())
+    key.update(path.read_bytes())
+    folder = private_cache("webfonts")
+    cached = None if folder is None else folder / f"{key.hexdigest()}.woff2"
     if cached is not None:
-        return cached
-    data = _subset_woff2(path, unicodes)
-    _store_font(key, data)
+        try:
+            data = cached.read_bytes()
+        except OSError:
+            pass
+        else:
+            if data.startswith(b"wOF2"):
+                return data
+    data = _subset(path, unicodes)
+    if cached is not None:
+        _store(cached, data)
     return data
 
 
-def _subset_woff2(path: Path, unicodes: frozenset[int]) -> bytes:
+def _subset(path: Path, unicodes: frozenset[int]) -> bytes:
     import io
 
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
     options = subset.Options()
-    options.flavor = "woff2"
-    options.layout_features = ["*"]
-    options.name_IDs = ["*"]
-    options.name_languages = ["*"]
-    options.notdef_outline = True
-    options.recalc_timestamp = False
+    for option, value in _SUBSET_OPTIONS.items():
+        setattr(options, option, value)
     with TTFont(path, lazy=False) as font:
         subsetter = subset.Subsetter(options)
         subsetter.populate(unicodes=unicodes)
@@ -350,6 +327,22 @@ def _subset_woff2(path: Path, unicodes: frozenset[int]) -> bytes:
         out = io.BytesIO()
         font.save(out)
     return out.getvalue()
+
+
+def _store(path: Path, data: bytes) -> None:
+    """Write a cache entry whole or not at all (other builds may read it meanwhile); a cache
+    that cannot be written is no error."""
+    try:
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".woff2")
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
 
 
 def web_font_css(text: str) -> str:

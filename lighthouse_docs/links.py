@@ -19,8 +19,8 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from . import model
-from .model import Block, Document, FootnoteRef, Inline, Link, Paragraph, Section, TableRow, Text
-from .outline import plain_text, query
+from .model import Block, Document, FootnoteRef, Inline, Link, Paragraph, Section, Text
+from .outline import plain_text, query, rewrite_runs
 
 _ADDRESS = re.compile(
     r"(?<![\w@/.\-])(?:(?:https?://|www\.)[^\s<>\"“”‘’«»]+|[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[a-z]{2,})",
@@ -85,41 +85,12 @@ def linkify_inlines(items: tuple[Inline, ...]) -> tuple[Inline, ...]:
     return tuple(result) if changed else items
 
 
-def _cells(rows: tuple[TableRow, ...]) -> tuple[TableRow, ...]:
-    return tuple(TableRow(cells=tuple(model.TableCell(inlines=linkify_inlines(c.inlines))
-                                            for c in row.cells)) for row in rows)
-
-
-def _blocks(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
-    result: list[Block] = []
-    for block in blocks:
-        if isinstance(block, Paragraph):
-            block = dataclasses.replace(block, inlines=linkify_inlines(block.inlines))
-        elif isinstance(block, model.BulletList | model.OrderedList):
-            block = dataclasses.replace(block, items=tuple(_blocks(i) for i in block.items))
-        elif isinstance(block, model.BlockQuote):
-            block = dataclasses.replace(block, blocks=_blocks(block.blocks))
-        elif isinstance(block, model.Image):
-            block = dataclasses.replace(block, caption=linkify_inlines(block.caption),
-                                        source=linkify_inlines(block.source))
-        elif isinstance(block, model.Table):
-            block = dataclasses.replace(block, head=_cells(block.head), body=_cells(block.body),
-                                        caption=linkify_inlines(block.caption),
-                                        source=linkify_inlines(block.source))
-        result.append(block)
-    return tuple(result)
-
-
-def _section(section: Section) -> Section:
-    return dataclasses.replace(section, blocks=_blocks(section.blocks),
-                               children=tuple(_section(c) for c in section.children))
-
-
 def linkify(doc: Document) -> Document:
-    """``doc`` with the bare web and e-mail addresses of its text made links."""
-    return dataclasses.replace(
-        doc, lead=_blocks(doc.lead), sections=tuple(_section(s) for s in doc.sections),
-        footnotes=tuple(dataclasses.replace(n, blocks=_blocks(n.blocks)) for n in doc.footnotes))
+    """``doc`` with the bare web and e-mail addresses of its text made links (headings as
+    they are)."""
+    lead, sections, notes = rewrite_runs((doc.lead, doc.sections, doc.footnotes),
+                                         linkify_inlines)
+    return dataclasses.replace(doc, lead=lead, sections=sections, footnotes=notes)
 
 
 # --------------------------------------------------------------------------- links as notes
@@ -165,27 +136,6 @@ def link_notes(doc: Document) -> Document:
                 result.append(item)
         return tuple(result)
 
-    def blocks(items: tuple[Block, ...]) -> tuple[Block, ...]:
-        out: list[Block] = []
-        for block in items:
-            if isinstance(block, Paragraph):
-                block = dataclasses.replace(block, inlines=run(block.inlines))
-            elif isinstance(block, model.BulletList | model.OrderedList):
-                block = dataclasses.replace(block, items=tuple(blocks(i) for i in block.items))
-            elif isinstance(block, model.BlockQuote):
-                block = dataclasses.replace(block, blocks=blocks(block.blocks))
-            elif isinstance(block, model.Table):
-                block = dataclasses.replace(block, body=tuple(
-                    TableRow(cells=tuple(model.TableCell(inlines=run(c.inlines))
-                                         for c in row.cells))
-                    for row in block.body))
-            out.append(block)
-        return tuple(out)
-
-    def section(s: Section) -> Section:
-        return dataclasses.replace(s, blocks=blocks(s.blocks),
-                                   children=tuple(section(c) for c in s.children))
-
     def inline(items: tuple[Inline, ...]) -> tuple[Inline, ...]:
         # Inside a note a link cannot have a note of its own: its address follows its text.
         result: list[Inline] = []
@@ -195,11 +145,9 @@ def link_notes(doc: Document) -> Document:
                 result.append(Text(text=f" ({printed_address(item.href)})"))
         return tuple(result)
 
-    lead = blocks(doc.lead)
-    sections = tuple(section(s) for s in doc.sections)
-    own = tuple(dataclasses.replace(n, blocks=tuple(
-        dataclasses.replace(b, inlines=inline(b.inlines)) if isinstance(b, Paragraph) else b
-        for b in n.blocks)) for n in doc.footnotes)
+    lead = rewrite_runs(doc.lead, run)
+    sections = rewrite_runs(doc.sections, run)
+    own = rewrite_runs(doc.footnotes, inline)
     if not added and own == doc.footnotes:
         return doc
     notes = {n.id: n for n in (*own, *added)}

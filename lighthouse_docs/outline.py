@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeGuard, TypeVar, get_args, get_type_hints
 
 from slugify import slugify
 
 from . import model
 from .model import Block, Document, Heading, Paragraph, Section
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 RESERVED_IDS = frozenset(
     {"cover", "title", "titlepage", "toc", "toc-title", "contents", "key-points",
@@ -86,17 +90,41 @@ def walk(value: object) -> Iterator[object]:
         if isinstance(node, tuple):
             stack.extend(reversed(node))
             continue
-        if not dataclasses.is_dataclass(node) or isinstance(node, type):
+        if not _is_node(node):
             continue
         yield node
         children = [getattr(node, f.name) for f in dataclasses.fields(node)]
-        stack.extend(reversed([c for c in children if isinstance(c, tuple)
-                               or (dataclasses.is_dataclass(c) and not isinstance(c, type))]))
+        stack.extend(reversed([c for c in children if isinstance(c, tuple) or _is_node(c)]))
 
 
 def query(value: object, kind: type[_Node]) -> Iterator[_Node]:
     """The nodes of type ``kind`` in and under ``value``, in reading order (:func:`walk`)."""
     return (node for node in walk(value) if isinstance(node, kind))
+
+
+def _is_node(value: object) -> TypeGuard[DataclassInstance]:
+    """Whether ``value`` is a model node (a dataclass instance, not a class)."""
+    return dataclasses.is_dataclass(value) and not isinstance(value, type)
+
+
+def _map_children(value: Any, change: Callable[[Any, Any, str], Any]) -> Any:
+    """``value`` (a tuple or a model node) with each child replaced by
+    ``change(value, child, field_name)`` (``field_name`` is "" for a tuple's items); the
+    children of a node are its fields that hold a node or a tuple. Returns ``value`` itself
+    when no child changed (compared by identity)."""
+    if isinstance(value, tuple):
+        items = tuple(change(value, item, "") for item in value)
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
+    if not _is_node(value):
+        return value
+    changes: dict[str, Any] = {}
+    for f in dataclasses.fields(value):
+        child = getattr(value, f.name)
+        if isinstance(child, tuple) or _is_node(child):
+            new = change(value, child, f.name)
+            if new is not child:
+                changes[f.name] = new
+    return dataclasses.replace(value, **changes) if changes else value
 
 
 def rewrite(value: Any, kind: type[_Node], change: Callable[[_Node], _Node]) -> Any:
@@ -105,20 +133,41 @@ def rewrite(value: Any, kind: type[_Node], change: Callable[[_Node], _Node]) -> 
     into. Nodes with nothing replaced under them are returned as they are."""
     if isinstance(value, kind):
         return change(value)
-    if isinstance(value, tuple):
-        items = tuple(rewrite(item, kind, change) for item in value)
-        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes: dict[str, Any] = {}
-        for f in dataclasses.fields(value):
-            child = getattr(value, f.name)
-            if isinstance(child, tuple) or (dataclasses.is_dataclass(child)
-                                            and not isinstance(child, type)):
-                new = rewrite(child, kind, change)
-                if new is not child:
-                    changes[f.name] = new
-        return dataclasses.replace(value, **changes) if changes else value
-    return value
+    return _map_children(value, lambda _parent, child, _name: rewrite(child, kind, change))
+
+
+Run: TypeAlias = tuple[model.Inline, ...]
+"""A run of inlines: a paragraph's text, a heading, a table cell, a caption or source line."""
+
+_INLINE_KINDS = tuple(get_args(model.Inline))
+
+
+@functools.cache
+def _run_fields(cls: type) -> frozenset[str]:
+    """The fields of a model class that hold a run of inlines (typed ``tuple[Inline, ...]``)."""
+    if cls.__module__ != model.__name__:
+        return frozenset()
+    hints = get_type_hints(cls)
+    return frozenset(f.name for f in dataclasses.fields(cls) if hints[f.name] == Run)
+
+
+def rewrite_runs(value: Any, change: Callable[[Run], Run], *, headings: bool = False) -> Any:
+    """``value`` with every run of inlines in and under it (a paragraph's, a cell's, a figure's
+    or table's caption and source line; a section's heading too when ``headings``) replaced
+    by ``change(run)``, called in reading order. ``change`` gets each outermost run whole: the
+    runs inside emphasis or a link are its own to handle. Parts with no run changed are
+    returned as they are."""
+    if isinstance(value, _INLINE_KINDS):
+        return value
+
+    def child(parent: Any, item: Any, name: str) -> Any:
+        kind: type = type(parent)
+        if name and name in _run_fields(kind):
+            skip = not headings and isinstance(parent, Section | Heading)
+            return item if skip else change(item)
+        return rewrite_runs(item, change, headings=headings)
+
+    return _map_children(value, child)
 
 
 def iter_sections(sections: Iterable[Section]) -> Iterator[Section]:

@@ -20,7 +20,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from . import model
-from .model import Block, Inline, TableRow, Text
+from .model import Inline, Text
+from .outline import rewrite, rewrite_runs
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -211,43 +212,6 @@ def typeset_inlines(items: tuple[Inline, ...], marks: Marks) -> tuple[Inline, ..
     return _rebuild(items, iter(pieces))
 
 
-def _cells(rows: tuple[TableRow, ...], marks: Marks) -> tuple[TableRow, ...]:
-    return tuple(TableRow(cells=tuple(model.TableCell(inlines=typeset_inlines(c.inlines, marks))
-                                            for c in row.cells)) for row in rows)
-
-
-def typeset_blocks(blocks: tuple[Block, ...], marks: Marks) -> tuple[Block, ...]:
-    """Blocks with typographic punctuation in their text (code blocks as they are)."""
-    result: list[Block] = []
-    for block in blocks:
-        if isinstance(block, model.Paragraph):
-            block = dataclasses.replace(block, inlines=typeset_inlines(block.inlines, marks))
-        elif isinstance(block, model.BulletList | model.OrderedList):
-            block = dataclasses.replace(
-                block, items=tuple(typeset_blocks(item, marks) for item in block.items))
-        elif isinstance(block, model.BlockQuote):
-            block = dataclasses.replace(block, blocks=typeset_blocks(block.blocks, marks))
-        elif isinstance(block, model.Image):
-            block = dataclasses.replace(
-                block, alt="".join(_convert(block.alt, marks)),
-                caption=typeset_inlines(block.caption, marks),
-                source=typeset_inlines(block.source, marks))
-        elif isinstance(block, model.Table):
-            block = dataclasses.replace(block, head=_cells(block.head, marks),
-                                        body=_cells(block.body, marks),
-                                        caption=typeset_inlines(block.caption, marks),
-                                        source=typeset_inlines(block.source, marks))
-        result.append(block)
-    return tuple(result)
-
-
-def _section(section: model.Section, marks: Marks) -> model.Section:
-    return dataclasses.replace(
-        section, heading=typeset_inlines(section.heading, marks),
-        blocks=typeset_blocks(section.blocks, marks),
-        children=tuple(_section(child, marks) for child in section.children))
-
-
 def typeset(doc: model.Document) -> model.Document:
     """``doc`` with typographic punctuation in its language, in text and metadata that a
     reader sees (title, subtitle, summary, key points); names and markings as written."""
@@ -260,8 +224,14 @@ def typeset(doc: model.Document) -> model.Document:
         doc.meta, title=line(doc.meta.title) or doc.meta.title, subtitle=line(doc.meta.subtitle),
         summary=line(doc.meta.summary),
         key_points=tuple("".join(_convert(p, marks)) for p in doc.meta.key_points))
-    return dataclasses.replace(
-        doc, meta=meta, lead=typeset_blocks(doc.lead, marks),
-        sections=tuple(_section(s, marks) for s in doc.sections),
-        footnotes=tuple(model.Footnote(id=n.id, blocks=typeset_blocks(n.blocks, marks))
-                        for n in doc.footnotes))
+
+    def run(items: tuple[Inline, ...]) -> tuple[Inline, ...]:
+        return typeset_inlines(items, marks)
+
+    def image(block: model.Image) -> model.Image:
+        return dataclasses.replace(block, alt="".join(_convert(block.alt, marks)))
+
+    # Every run of text a reader sees, headings included; an image's alt text too.
+    lead, sections, notes = rewrite_runs(
+        rewrite((doc.lead, doc.sections, doc.footnotes), model.Image, image), run, headings=True)
+    return dataclasses.replace(doc, meta=meta, lead=lead, sections=sections, footnotes=notes)

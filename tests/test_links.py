@@ -11,14 +11,18 @@ from lighthouse_docs.model import (
     Emphasis,
     Footnote,
     FootnoteRef,
+    Image,
     Link,
     Metadata,
     Paragraph,
     Section,
     SourceInfo,
+    Table,
+    TableCell,
+    TableRow,
     Text,
 )
-from lighthouse_docs.outline import plain_text
+from lighthouse_docs.outline import plain_text, query
 
 
 def _doc(*inlines: Text | Code | Link | Emphasis | FootnoteRef,
@@ -80,3 +84,30 @@ def test_which_links_need_their_address_printed() -> None:
     assert not shows_address(link("a@x.org", "mailto:a@x.org"))
     assert not shows_address(link("above", "#intro"))
     assert not shows_address(link("run", "javascript:alert(1)"))
+
+
+def test_links_in_captions_and_table_heads_get_notes_too() -> None:
+    def link(n: int) -> Link:
+        return Link(children=(Text(text=f"source {n}"),), href=f"https://x.org/{n}")
+
+    head = TableRow(cells=(TableCell(inlines=(link(1),)),))
+    body = TableRow(cells=(TableCell(inlines=(link(2),)),))
+    table = Table(head=(head,), body=(body,), caption=(link(3),))
+    figure = Image(src="c.png", alt="chart", caption=(link(4),), source=(link(5),))
+    meta = Metadata(title="T", source=SourceInfo(path="a.txt", format="text"))
+    out = link_notes(Document(meta=meta, lead=(table, figure)))
+    calls = [ref.id for ref in query(out.lead, FootnoteRef)]
+    assert len(calls) == 5 == len(out.footnotes)
+    addresses = [plain_text(n.blocks[0].inlines) for n in out.footnotes]  # type: ignore[union-attr]
+    assert sorted(addresses) == [f"https://x.org/{n}" for n in range(1, 6)]
+
+
+def test_linkify_reaches_captions_cells_and_notes_but_not_headings() -> None:
+    cell = TableCell(inlines=(Text(text="see www.a.org"),))
+    table = Table(head=(TableRow(cells=(cell,)),), body=(), caption=(Text(text="www.b.org"),))
+    note = Footnote(id="n", blocks=(Paragraph(inlines=(Text(text="www.c.org"),)),))
+    meta = Metadata(title="T", source=SourceInfo(path="a.txt", format="text"))
+    section = Section(id="s", level=2, heading=(Text(text="www.d.org"),), blocks=(table,))
+    out = linkify(Document(meta=meta, sections=(section,), footnotes=(note,)))
+    assert [link.href for link in query(out, Link)] == [
+        "https://www.a.org", "https://www.b.org", "https://www.c.org"]

@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 from lighthouse_docs.model import (
+    BlockQuote,
     BulletList,
     Document,
     Emphasis,
     Footnote,
     FootnoteRef,
     Image,
+    Inline,
     Link,
     Metadata,
     Paragraph,
     Section,
     SourceInfo,
+    Table,
+    TableCell,
+    TableRow,
     Text,
 )
-from lighthouse_docs.outline import query, rewrite, walk
+from lighthouse_docs.outline import plain_text, query, rewrite, rewrite_runs, walk
 
 
 def _doc() -> Document:
@@ -56,3 +61,33 @@ def test_rewrite_replaces_every_match_and_keeps_untouched_parts() -> None:
     assert [r.id for r in query(new, FootnoteRef)] == ["FIRST", "H", "DEEP", "IN-NOTE"]
     assert new.lead is doc.lead and new.meta is doc.meta
     assert rewrite(doc, Image, lambda image: image) is not None
+
+
+def test_rewrite_runs_reaches_every_run_of_text_and_headings_only_when_asked() -> None:
+    cell = TableCell(inlines=(Text(text="cell"),))
+    table = Table(head=(TableRow(cells=(cell,)),), body=(TableRow(cells=(cell,)),),
+                  caption=(Text(text="table caption"),), source=(Text(text="table source"),))
+    figure = Image(src="x.png", alt="x", caption=(Text(text="figure caption"),),
+                   source=(Text(text="figure source"),))
+    doc = _doc()
+    doc = Document(meta=doc.meta, lead=(figure, BlockQuote(blocks=(table,))),
+                   sections=doc.sections, footnotes=doc.footnotes)
+    seen: list[str] = []
+
+    def shout(run: tuple[Inline, ...]) -> tuple[Inline, ...]:
+        seen.append(plain_text(run))
+        return (Text(text=plain_text(run).upper()),)
+
+    new = rewrite_runs(doc, shout)
+    assert seen == ["figure caption", "figure source", "cell", "cell", "table caption",
+                    "table source", "", "a", ""]  # then paragraphs, not headings; a note
+    # (the link and the emphasis inside "a"'s paragraph are part of its run, not runs)
+    assert [plain_text(s.heading) for s in new.sections] == ["Top"]
+    assert new.meta is doc.meta
+    assert plain_text(new.lead[1].blocks[0].body[0].cells[0].inlines) == "CELL"
+    seen.clear()
+    with_headings = rewrite_runs(doc.sections, shout, headings=True)
+    assert seen[0] == "Top" and "Child" in seen
+    assert plain_text(with_headings[0].heading) == "TOP"
+    unchanged = rewrite_runs(doc, lambda run: run)
+    assert unchanged is doc

@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import html as html_lib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 from typing import Any
@@ -264,6 +264,17 @@ class _Reader:
     def line(self, tok: Token) -> int | None:
         return tok.map[0] + 1 + self.line_offset if tok.map else None
 
+    def tokens_to(self, closer: str, level: int | None = None) -> Iterator[Token]:
+        """The tokens up to the one of type ``closer`` (at token ``level`` when given), which
+        is consumed, not yielded. Whoever iterates may consume tokens in between (a nested
+        container): the next token is read from :attr:`pos` at each step."""
+        while self.pos < len(self.tokens):
+            tok = self.tokens[self.pos]
+            self.pos += 1
+            if tok.type == closer and (level is None or tok.level == level):
+                return
+            yield tok
+
     def until(self, closer: str, level: int) -> list[FlowItem]:
         """Read items up to (and past) the token of type ``closer`` at token ``level``."""
         items: list[FlowItem] = []
@@ -374,11 +385,7 @@ class _Reader:
 
     def list_items(self, closer: str, level: int) -> tuple[tuple[Block, ...], ...]:
         items: list[tuple[Block, ...]] = []
-        while self.pos < len(self.tokens):
-            tok = self.tokens[self.pos]
-            self.pos += 1
-            if tok.type == closer and tok.level == level:
-                break
+        for tok in self.tokens_to(closer, level):
             if tok.type == "list_item_open":
                 items.append(self.blocks_until("list_item_close", tok.level))
         return tuple(items)
@@ -389,11 +396,7 @@ class _Reader:
         align: list[model.Alignment] = []
         cells: list[model.TableCell] = []
         in_head = False
-        while self.pos < len(self.tokens):
-            tok = self.tokens[self.pos]
-            self.pos += 1
-            if tok.type == "table_close":
-                break
+        for tok in self.tokens_to("table_close"):
             if tok.type == "thead_open":
                 in_head = True
             elif tok.type == "thead_close":
@@ -413,11 +416,7 @@ class _Reader:
         # The model has no definition list: a term becomes a bold paragraph, its definitions
         # follow as ordinary blocks, which reads the same on paper.
         out: list[Block] = []
-        while self.pos < len(self.tokens):
-            tok = self.tokens[self.pos]
-            self.pos += 1
-            if tok.type == "dl_close" and tok.level == level:
-                break
+        for tok in self.tokens_to("dl_close", level):
             if tok.type == "dt_open":
                 term = self.inline_at("dt_close")
                 out.append(Paragraph(inlines=(Strong(children=term),), line=self.line(tok)))
@@ -426,11 +425,7 @@ class _Reader:
         return out
 
     def footnote_block(self) -> None:
-        while self.pos < len(self.tokens):
-            tok = self.tokens[self.pos]
-            self.pos += 1
-            if tok.type == "footnote_block_close":
-                return
+        for tok in self.tokens_to("footnote_block_close"):
             if tok.type == "footnote_open":
                 blocks = self.blocks_until("footnote_close", tok.level)
                 self.footnotes.append(model.Footnote(id=_footnote_id(tok.meta), blocks=blocks))

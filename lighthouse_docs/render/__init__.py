@@ -33,7 +33,8 @@ if TYPE_CHECKING:
 
 CACHE_ENV = "LIGHTHOUSE_DOCS_CACHE"
 """Environment variable naming the cache folder (default ``$XDG_CACHE_HOME/lighthouse-docs``,
-else ``~/.cache/lighthouse-docs``); ``none`` switches the template bytecode cache off."""
+else ``~/.cache/lighthouse-docs``); ``none`` switches the caches off (compiled templates,
+web-font subsets)."""
 
 SAFE_LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 
@@ -99,24 +100,25 @@ class RenderContext:
     "foot"`` in the PDF; only at a note's first call), or None for an endnote."""
 
 
-def cache_dir(kind: str = "jinja2") -> Path | None:
-    """The folder of one of our caches (``jinja2``: compiled templates, ``fonts``: subset web
-    fonts), or None when caching is switched off."""
+def cache_dir(name: str = "jinja2") -> Path | None:
+    """The cache folder ``name`` (``jinja2``: compiled templates; ``webfonts``: the HTML
+    preview's font subsets), or None when caching is switched off."""
     given = os.environ.get(CACHE_ENV, "").strip()
     if given.lower() == "none":
         return None
     if given:
-        return Path(given).expanduser() / kind
+        return Path(given).expanduser() / name
     xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
     base = Path(xdg) if xdg else Path.home() / ".cache"
-    return base / "lighthouse-docs" / kind
+    return base / "lighthouse-docs" / name
 
 
-def private_cache_dir(kind: str) -> Path | None:
-    """:func:`cache_dir` of ``kind``, created if needed, when it is a folder of ours that
-    nobody else may write (see :func:`_private_folder`); None otherwise."""
+def private_cache(name: str) -> Path | None:
+    """The cache folder ``name`` (:func:`cache_dir`), created mode 0700 if needed; None when
+    caching is off or the folder is not a real folder of ours that nobody else may write
+    (what it holds is trusted: compiled code, fonts embedded in outputs)."""
     try:
-        folder = cache_dir(kind)
+        folder = cache_dir(name)
     except RuntimeError:  # no home folder to expand
         return None
     return folder if folder is not None and _private_folder(folder) else None
@@ -141,7 +143,7 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     an edited template or another Jinja2 is compiled afresh. None: no usable folder."""
     import jinja2
 
-    folder = private_cache_dir("jinja2")
+    folder = private_cache("jinja2")
     return None if folder is None else jinja2.FileSystemBytecodeCache(str(folder))
 
 

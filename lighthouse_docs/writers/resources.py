@@ -195,31 +195,31 @@ def resolve_image(src: str, folder: Path) -> Resolution:
 
 @dataclass(frozen=True, slots=True)
 class ImageBytes:
-    """An image an article may embed: its bytes, media type and file suffix."""
+    """An image an article may embed: its bytes and media type."""
 
     data: bytes
     media_type: str
-    suffix: str
     path: Path | None = None
     """The file it was read from; None for a ``data:`` URI."""
 
 
-_SUFFIX_BY_TYPE = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif",
-                   "image/svg+xml": ".svg", "image/webp": ".webp"}
+_DATA_IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/svg+xml",
+                               "image/webp"})
+"""The media types a ``data:`` URI may declare for an image."""
 
 
 def _data_image(src: str) -> ImageBytes | Reason:
     head, comma, payload = src.strip()[len("data:"):].partition(",")
     params = [p.strip().lower() for p in head.split(";")]
     media_type = params[0] or "text/plain"
-    if not comma or media_type not in _SUFFIX_BY_TYPE:
+    if not comma or media_type not in _DATA_IMAGE_TYPES:
         return "not-image"
     try:
         data = (base64.b64decode(payload, validate=False) if "base64" in params[1:]
                 else unquote_to_bytes(payload))
     except (ValueError, binascii.Error):
         return "unreadable"
-    return ImageBytes(data=data, media_type=media_type, suffix=_SUFFIX_BY_TYPE[media_type])
+    return ImageBytes(data=data, media_type=media_type)
 
 
 def load_image(src: str, folder: Path) -> ImageBytes | Reason:
@@ -238,8 +238,7 @@ def load_image(src: str, folder: Path) -> ImageBytes | Reason:
     except OSError:
         return "unreadable"
     media_type = IMAGE_MEDIA_TYPES[found.path.suffix.lower()]
-    return ImageBytes(data=data, media_type=media_type, suffix=_SUFFIX_BY_TYPE[media_type],
-                      path=found.path)
+    return ImageBytes(data=data, media_type=media_type, path=found.path)
 
 
 def read_confined(path: Path, roots: Sequence[Path], *, what: str) -> bytes:
