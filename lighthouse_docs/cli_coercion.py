@@ -45,18 +45,12 @@ def _optional(annotation: Any) -> Any:
 
 def _plain(annotation: Any, info: Any) -> Convert | None:
     """The exact conversion of one value for ``annotation``, or None (left to Typer)."""
-    if annotation is str:
-        def text(value: Any) -> Any:
-            if not isinstance(value, str):
+    if annotation in (str, bool):
+        def as_given(value: Any) -> Any:  # a string, or a flag's bool, taken as it is
+            if not isinstance(value, annotation):
                 raise _NotPlain
             return value
-        return text
-    if annotation is bool:
-        def flag(value: Any) -> Any:
-            if not isinstance(value, bool):
-                raise _NotPlain
-            return value
-        return flag
+        return as_given
     if annotation in (int, float):
         pattern = _INTEGER if annotation is int else _DECIMAL
         low, high = info.min, info.max

@@ -68,15 +68,49 @@ def _inside(path: Path, folder: Path) -> bool:
     return path == folder or path.is_relative_to(folder)
 
 
-def _scanned(found: Iterable[Path], paths: ProjectPaths, skipped: list[str]) -> list[Path]:
+class _RecordedOutputs:
+    """Files an earlier build recorded as its outputs in the manifest of their output folder:
+    never sources, even when that folder is not this build's output folder (after ``build -o
+    sources/preview``, a plain ``build`` must not take the previews for new articles)."""
+
+    def __init__(self, root: Path) -> None:
+        self._root = Path(os.path.realpath(root))
+        self._by_folder: dict[Path, frozenset[str]] = {}
+
+    def _names(self, folder: Path) -> frozenset[str]:
+        if folder not in self._by_folder:
+            from .output import MANIFEST_NAME, read_manifest
+
+            names: set[str] = set()
+            if os.path.lexists(folder / MANIFEST_NAME):
+                for entry in read_manifest(folder, warn=False).values():
+                    names.update(entry.get("outputs", []), entry.get("stale", []))
+            self._by_folder[folder] = frozenset(names)
+        return self._by_folder[folder]
+
+    def manifest_of(self, path: Path) -> Path | None:
+        """The output folder whose manifest lists ``path`` as an output, else None."""
+        real = Path(os.path.realpath(path))
+        for folder in real.parents:
+            if not _inside(folder, self._root):
+                break
+            if real.relative_to(folder).as_posix() in self._names(folder):
+                return folder
+        return None
+
+
+def _scanned(found: Iterable[Path], paths: ProjectPaths, skipped: list[str],
+             recorded: _RecordedOutputs) -> list[Path]:
     """``found`` without what a scan (folder or glob) must never take as a source: anything
-    in the output folder, and symlinks that lead outside the project."""
+    in the output folder or recorded as an output of an earlier build, and symlinks that lead
+    outside the project."""
     output = Path(os.path.realpath(paths.output))
     root = Path(os.path.realpath(paths.root))
     kept: list[Path] = []
     for path in found:
         real = Path(os.path.realpath(path))
-        if _inside(Path(os.path.normpath(path)), paths.output) or _inside(real, output):
+        if _inside(Path(os.path.normpath(path)), paths.output) or _inside(real, output) \
+                or recorded.manifest_of(path) is not None:
             continue  # our own outputs (an output folder inside sources/) are never read
         if not _inside(real, root):
             skipped.append(shown(path))
@@ -101,16 +135,19 @@ def discover_sources(arguments: Sequence[str], paths: ProjectPaths,
 
     Files are taken as given (an unsupported suffix fails that source later, with its name);
     folders contribute their ``.txt``, ``.md`` and ``.html`` files in sorted order. A folder
-    or glob never contributes a file inside the output folder, nor a symlink leading outside
+    or glob never contributes a file inside the output folder or recorded as an output in a
+    build manifest (of any output folder in the project), nor a symlink leading outside
     the project (those are added to ``skipped``: only a file named on its own is read through
     such a link).
 
     :raises UsageError: a folder or glob that holds no sources, no sources at all, or the
-        output folder is (or holds) the sources folder or a named source.
+        output folder is (or holds) the sources folder or a named source, or a named source
+        is a recorded output.
     """
     base = (cwd or Path.cwd()).resolve()
     skipped = [] if skipped is None else skipped
     output = Path(os.path.realpath(paths.output))
+    recorded = _RecordedOutputs(paths.root)
     found: list[Path] = []
     if not arguments:
         if not paths.sources.is_dir():
@@ -118,20 +155,20 @@ def discover_sources(arguments: Sequence[str], paths: ProjectPaths,
         if _inside(Path(os.path.realpath(paths.sources)), output):
             raise UsageError(f"the output folder {shown(paths.output)} holds the sources "
                              f"folder {shown(paths.sources)}; choose another output folder")
-        found = _scanned(_files_in(paths.sources), paths, skipped)
+        found = _scanned(_files_in(paths.sources), paths, skipped, recorded)
         if not found:
             raise UsageError(f"no .txt, .md or .html files in {shown(paths.sources)}")
     for argument in arguments:
         path = Path(argument).expanduser()
         path = path if path.is_absolute() else base / path
         if path.is_dir() and path.suffix.lower() not in DEFAULT_SOURCE_SUFFIXES:
-            inside = _scanned(_files_in(path), paths, skipped)
+            inside = _scanned(_files_in(path), paths, skipped, recorded)
             if not inside:
                 raise UsageError(f"no .txt, .md or .html files in {shown(argument)}")
             found.extend(inside)
         elif not path.exists() and not path.is_symlink() and _GLOB_CHARS & set(argument):
             matches = sorted(Path(m) for m in glob.glob(str(path), recursive=True))
-            files = _scanned([m for m in matches if m.is_file()], paths, skipped)
+            files = _scanned([m for m in matches if m.is_file()], paths, skipped, recorded)
             if not files:
                 raise UsageError(f"no files match {shown(argument)!r}")
             found.extend(files)
@@ -142,6 +179,10 @@ def discover_sources(arguments: Sequence[str], paths: ProjectPaths,
             if _inside(Path(os.path.realpath(path)), output):
                 raise UsageError(f"{shown(argument)} is inside the output folder "
                                  f"{shown(paths.output)}: outputs are never read as sources")
+            if (folder := recorded.manifest_of(path)) is not None:
+                raise UsageError(f"{shown(argument)} is an output of an earlier build into "
+                                 f"{display_path(folder, paths.root)}: outputs are never "
+                                 "read as sources")
             found.append(path)
     # One entry per real file, named as the user named it (a link keeps its own name).
     unique: dict[Path, Path] = {}

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Any
 
 import yaml
@@ -584,3 +585,11 @@ def bound_document(doc: Document) -> Document:
     if not warnings:
         return doc
     return dataclasses.replace(doc, warnings=(*doc.warnings, *warnings))
+
+
+def fallback_title(path: str) -> str:
+    """The title of an article that gives none: its file name without the suffix, ``_`` and
+    ``-`` as spaces, the first letter capitalised (``korut_rusia-2.md`` -> "Korut rusia 2");
+    "Untitled" when there is no name."""
+    stem = PurePath(path).stem.replace("_", " ").replace("-", " ").strip()
+    return stem[:1].upper() + stem[1:] if stem else "Untitled"

@@ -26,7 +26,6 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable
-from pathlib import PurePath
 from typing import Any
 
 import lxml.etree
@@ -36,6 +35,7 @@ from .. import model
 from ..errors import InputError
 from ..model import Block, Document, Emphasis, FlowItem, Footnote, Heading, Paragraph, Strong, Text
 from ..outline import iter_sections, plain_text, sectionize
+from . import _common
 from ._common import clean_text, language_sample
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -483,8 +483,7 @@ def parse_bytes(data: bytes, source: model.SourceInfo, *, lang: str | None = Non
             title = _text_of(first)
             first.drop_tree()
     if title is None:
-        stem = PurePath(path).stem.replace("_", " ").replace("-", " ").strip()
-        title = (stem[:1].upper() + stem[1:]) or "Untitled"
+        title = _common.fallback_title(path)
     if (not any(el.tag in ("h1", "h2", "h3") for el in root.iter())
             and _infer_headings(root, title, source, lang)):
         warnings.append(f"{path}: no heading styles; headings inferred from bold lines")

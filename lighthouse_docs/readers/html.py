@@ -24,7 +24,6 @@ import html as html_lib
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
-from pathlib import PurePath
 from typing import Any, Literal
 
 import lxml.etree
@@ -38,6 +37,7 @@ from ..errors import InputError
 from ..lang import declared_or_detected, describe_invalid, normalize_tag
 from ..model import Block, FlowItem, Heading, Inline, Paragraph, Strong, TableRow, Text
 from ..outline import plain_text, sectionize
+from . import _common
 from ._common import (
     MAX_CONTAINER_DEPTH,
     MAX_INLINE_DEPTH,
@@ -933,8 +933,7 @@ def _title(flow: list[FlowItem], page_flow: list[FlowItem], meta: dict[str, Any]
                     return title, flow[:i] + flow[i + 1:]
                 break
         return title, flow
-    stem = PurePath(path).stem.replace("_", " ").replace("-", " ").strip()
-    return (stem[:1].upper() + stem[1:]) or "Untitled", flow
+    return _common.fallback_title(path), flow
 
 
 def _strip_site_name(html_title: str, site: str | None, page_flow: list[FlowItem]) -> str:

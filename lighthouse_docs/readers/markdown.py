@@ -26,7 +26,6 @@ import html as html_lib
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import PurePath
 from typing import Any
 
 import nh3
@@ -39,6 +38,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from .. import model
 from ..model import Block, FlowItem, Heading, Inline, Paragraph, Strong, Text
 from ..outline import plain_text, sectionize
+from . import _common
 from ._common import (
     MAX_CONTAINER_DEPTH,
     MAX_INLINE_DEPTH,
@@ -491,11 +491,6 @@ def _pandoc_title_block(body: str, path: str) -> _TitleBlock:
     return _TitleBlock(fields, "\n".join(lines[n:]), n, tuple(warnings))
 
 
-def _fallback_title(path: str) -> str:
-    stem = PurePath(path).stem.replace("_", " ").replace("-", " ").strip()
-    return stem[:1].upper() + stem[1:] if stem else "Untitled"
-
-
 # --------------------------------------------------------------------------- reading
 
 
@@ -591,7 +586,7 @@ def parse(text: str, source: model.SourceInfo, *, lang: str | None = None) -> mo
             assert isinstance(heading, Heading)
             title = " ".join(plain_text(heading.inlines).split())
     if not title:
-        title = _fallback_title(source.path)
+        title = _common.fallback_title(source.path)
         warnings.append(f"{source.path}: no title in front matter or a '#' heading; "
                         f"using {title!r}")
 

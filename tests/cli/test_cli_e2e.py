@@ -90,3 +90,26 @@ def test_combined_brief_with_the_real_writers(built: Path, tmp_path: Path) -> No
     assert sorted(p.name for p in (tmp_path / "pack").iterdir()
                   if not p.name.startswith(".")) == ["ringkasan-mingguan.epub",
                                                      "ringkasan-mingguan.pdf"]
+
+
+def test_a_missing_image_is_one_line_naming_its_source_with_real_writers_in_workers(
+        tmp_path: Path) -> None:
+    # The review's case: one missing image printed three times (returned, logged by the EPUB
+    # writer, logged by the build), unformatted and unnamed from worker processes (-j 2),
+    # with different words in EPUB and PDF/HTML, and still printed under -q.
+    (tmp_path / "sources").mkdir()
+    for name in ("one", "two"):
+        (tmp_path / "sources" / f"{name}.md").write_text(
+            f"# {name.title()}\n\nText of {name}.\n\n![A chart](missing-{name}.png)\n")
+    result = lighthouse(["build", "--pdf", "--epub", "--html", "--jobs", "2"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    for name in ("one", "two"):
+        [line] = [line for line in lines if f"missing-{name}.png" in line]
+        assert line.startswith(f"sources/{name}.md: warning: "), line
+        assert line.endswith("(pdf, epub, html)"), line
+    assert not [line for line in lines if line.startswith(("WARNING", "ERROR"))], lines
+    assert lines[-1] == "2 built, 0 up to date, 0 failed; 2 warnings"
+    quiet = lighthouse(["build", "--force", "--pdf", "--epub", "--html", "--jobs", "2", "-q"],
+                       tmp_path)
+    assert quiet.returncode == 0 and quiet.stderr == "", quiet.stderr

@@ -345,7 +345,9 @@ def test_ace_still_reports_no_violations(epubs: list[Path], tmp_path: Path) -> N
         pytest.skip("DAISY Ace (npm @daisy/ace-cli) is not installed")
     env = dict(os.environ)
     env.setdefault("PUPPETEER_EXECUTABLE_PATH", shutil.which("chromium") or "/usr/bin/chromium")
-    for path in epubs[::3]:  # the brief and the foot-notes variant (the others: test_epub)
+    # The foot-notes variant only: it is the storage brief with the cover's institutional
+    # details and a logo on top (a superset of the plain brief's pages); the pack: test_epub.
+    for path in epubs[3:]:
         out = tmp_path / path.parent.name
         run = subprocess.run([ace, "--force", "--silent", "--outdir", str(out), str(path)],
                              capture_output=True, text=True, env=env, timeout=600, check=False)

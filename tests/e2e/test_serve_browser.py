@@ -24,7 +24,7 @@ import pytest
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")
-CAP = 60.0
+CAP = 120.0
 """Seconds a change may take to appear before the test fails (the machine is shared)."""
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -178,3 +179,29 @@ def test_a_language_that_is_not_a_tag_is_replaced() -> None:
                   "text about the weather and the sea.\n")
     assert doc.meta.lang == "en"
     assert any("is not a language tag" in w for w in doc.warnings)
+
+
+def test_articles_without_a_title_are_named_after_their_file_alike_in_every_format(
+        tmp_path: Path) -> None:
+    import docx as python_docx
+
+    from lighthouse_docs.readers import docx as docx_reader
+    from lighthouse_docs.readers import html as html_reader
+    from lighthouse_docs.readers import markdown as markdown_reader
+    from lighthouse_docs.readers._common import fallback_title
+
+    assert fallback_title("sources/korut_rusia-2.md") == "Korut rusia 2"
+    assert fallback_title("") == "Untitled"
+    body = "Some text of an article without any title, long enough to be one. " * 3
+    word = python_docx.Document()
+    word.add_paragraph(body)
+    word.save(tmp_path / "a.docx")
+    name = "sources/korut_rusia-2"
+    docs = [
+        markdown_reader.parse(body, SourceInfo(path=f"{name}.md", format="markdown")),
+        html_reader.parse(f"<html><body><p>{body}</p></body></html>",
+                          SourceInfo(path=f"{name}.html", format="html")),
+        docx_reader.parse_bytes((tmp_path / "a.docx").read_bytes(),
+                                SourceInfo(path=f"{name}.docx", format="docx")),
+    ]
+    assert [doc.meta.title for doc in docs] == ["Korut rusia 2"] * 3

@@ -88,6 +88,27 @@ def test_the_output_folder_is_never_scanned_for_sources(tmp_path: Path) -> None:
         discover_sources(["sources/preview/a.html"], paths, cwd=root)
 
 
+def test_outputs_of_an_earlier_build_elsewhere_are_never_sources(tmp_path: Path) -> None:
+    # The review's case: `build --html -o sources/preview`, then a plain `build` took the
+    # previews for new articles (output/preview/a.html). The manifest says they are outputs.
+    root = tmp_path / "p"
+    _project(root)
+    run = run_cli(["build", "--html", "-o", "sources/preview"], root)
+    assert run.returncode == 0, run.stderr
+    (root / "sources" / "preview" / "notes.md").write_text("# Mine\n\nText.\n")
+    paths = ProjectPaths.for_root(root, Settings())
+    assert [p.name for p in discover_sources([], paths, cwd=root)] == ["a.txt", "notes.md"]
+    with pytest.raises(UsageError, match="no files match"):
+        discover_sources(["sources/preview/*.html"], paths, cwd=root)
+    with pytest.raises(UsageError, match="an output of an earlier build into sources/preview"):
+        discover_sources(["sources/preview/a.html"], paths, cwd=root)
+    again = run_cli(["build", "--html"], root)
+    assert again.returncode == 0, again.stderr
+    built = sorted(p.relative_to(root / "output").as_posix()
+                   for p in (root / "output").rglob("*.html"))
+    assert built == ["a.html", "preview/notes.html"]  # no preview/a.html
+
+
 def test_an_output_folder_holding_the_sources_is_a_usage_error(tmp_path: Path) -> None:
     root = tmp_path / "p"
     _project(root)
