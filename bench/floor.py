@@ -3,6 +3,7 @@
 Run as ``python -m bench.floor SOURCE --repeats N`` (a fresh process per source, so one large
 document's memory and caches never colour the next measurement); prints one JSON object.
 
+Both get the document as the build gives it to the writers (:func:`prepared`).
 *Floor*: ``render_print_html`` once, then WeasyPrint alone on that HTML with the same
 stylesheet, font configuration, URL fetcher and PDF options that ``writers.pdf`` uses
 (:func:`floor_call`). *Ours*: ``writers.pdf.build_pdf(doc, options)``, everything included
@@ -35,6 +36,21 @@ def _options(source: Path) -> Any:
     modified = dt.datetime.fromtimestamp(int(SOURCE_DATE_EPOCH), tz=dt.UTC)
     return RenderOptions(theme=resolve_theme(None), base_dir=source.resolve().parent,
                          modified=modified)
+
+
+def prepared(source: Path) -> Any:
+    """``source`` read and checked as the build hands it to every writer: links, typography,
+    caption numbers and the brief's derived data (key points, reading time) applied once.
+    Deriving the brief belongs to that preparation, not to the PDF writer: a writer given a
+    raw document derives it again on each use (about a fifth of a warm PDF of the example)."""
+    from lighthouse_docs import readers
+    from lighthouse_docs.build import checked
+
+    doc, _, failure = checked(readers.load(source), str(source), marking=None, markings=(),
+                              key_points="auto")
+    if doc is None:
+        raise SystemExit(f"{source}: {failure}")
+    return doc
 
 
 def floor_call(html: str, options: Any) -> Callable[[], bytes]:
@@ -79,13 +95,12 @@ def _time(call: Callable[[], object]) -> float:
 def measure(source: Path, repeats: int, *, epub: bool = True) -> dict[str, Any]:
     """Figures for ``source`` (see the module docstring); seconds are medians."""
     t0 = time.perf_counter()
-    from lighthouse_docs import readers
     from lighthouse_docs.render.print import render_print_html
     from lighthouse_docs.writers.pdf import build_pdf
 
     import_s = time.perf_counter() - t0
     t0 = time.perf_counter()
-    doc = readers.load(source)
+    doc = prepared(source)
     load_s = time.perf_counter() - t0
     options = _options(source)
     html = render_print_html(doc, options)
@@ -144,11 +159,10 @@ def alone(source: Path, which: str) -> dict[str, Any]:
 
     from pypdf import PdfReader  # only to count the pages of the floor's PDF
 
-    from lighthouse_docs import readers
     from lighthouse_docs.render.print import render_print_html
     from lighthouse_docs.writers.pdf import build_pdf, font_config, stylesheets
 
-    doc = readers.load(source)
+    doc = prepared(source)
     options = _options(source)
     stylesheets(options.theme, options.paper)  # both warm: theme and fonts loaded first
     font_config()

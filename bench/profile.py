@@ -5,7 +5,7 @@
 * ``profile-imports.txt``: the slowest top-level imports of a cold ``build --pdf --epub``;
 * ``profile-cold.txt`` (+ ``.prof``): cProfile of that whole cold CLI process;
 * ``profile-warm.txt`` (+ ``.prof``): cProfile of the per-document path in a warm process
-  (load, build_pdf, build_epub; after one untimed run).
+  (load and check, build_pdf, build_epub; after one untimed run).
 
 Open a ``.prof`` with ``python -m pstats`` or snakeviz for more. Child entry points:
 ``python -m bench.profile cold OUT.prof -- ARGS...`` and ``... warm SOURCE OUT.prof``.
@@ -110,19 +110,18 @@ def _cold(out: Path, args: list[str]) -> None:
 
 
 def _warm(source: Path, out: Path, rounds: int = 3) -> None:
-    from bench.floor import _options
-    from lighthouse_docs import readers
+    from bench.floor import _options, prepared
     from lighthouse_docs.writers.epub import build_epub
     from lighthouse_docs.writers.pdf import build_pdf
 
     options = _options(source)
-    doc = readers.load(source)
+    doc = prepared(source)
     build_pdf(doc, options)
     build_epub(doc, options)
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(rounds):
-        doc = readers.load(source)
+        doc = prepared(source)
         build_pdf(doc, options)
         build_epub(doc, options)
     profiler.disable()

@@ -214,15 +214,20 @@ def _floor(source: Path, repeats: int, *, epub: bool = True) -> dict[str, Any]:
 
 def case_floor(bench: Bench) -> None:
     """Item 3: WeasyPrint alone on our print HTML versus our warm build_pdf."""
-    fig = _floor(EXAMPLE, bench.repeats)
+    # A warm PDF of the example takes under a second: more repeats than the other cases, so
+    # that one slow repeat on a shared machine does not decide a 5 % target.
+    fig = _floor(EXAMPLE, 2 * bench.repeats + 1)
     bench.figures["floor"] = fig
     bench.row("floor", f"example: WeasyPrint floor, warm (median of {fig['repeats']})",
-              _fmt_s(fig["floor_s"]))
-    bench.row("floor", "example: our build_pdf, warm", _fmt_s(fig["pdf_s"]))
-    bench.row("floor", "example: overhead over the floor (median; best-of; CPU)",
-              f"{fig['overhead_pct']:+.1f} %; {fig['overhead_min_pct']:+.1f} %; "
-              f"{fig['overhead_cpu_pct']:+.1f} %",
-              f"<= {T_OVERHEAD_EXAMPLE:.0f} %", fig["overhead_pct"] <= T_OVERHEAD_EXAMPLE)
+              f"{_fmt_s(fig['floor_s'])}; CPU {fig['floor_cpu_s']:.3f} s")
+    bench.row("floor", "example: our build_pdf, warm",
+              f"{_fmt_s(fig['pdf_s'])}; CPU {fig['pdf_cpu_s']:.3f} s")
+    # Judged on CPU seconds: WeasyPrint is single-threaded (CPU ~ wall on an idle machine),
+    # and CPU time barely moves with what else a shared machine runs; wall figures shown too.
+    bench.row("floor", "example: overhead over the floor (CPU median; wall median; best-of)",
+              f"{fig['overhead_cpu_pct']:+.1f} %; {fig['overhead_pct']:+.1f} %; "
+              f"{fig['overhead_min_pct']:+.1f} %",
+              f"<= {T_OVERHEAD_EXAMPLE:.0f} %", fig["overhead_cpu_pct"] <= T_OVERHEAD_EXAMPLE)
     if fig.get("epub_s") is not None:
         bench.row("floor", "example: our build_epub, warm", _fmt_s(fig["epub_s"]))
 
@@ -435,11 +440,11 @@ def case_large(bench: Bench) -> None:
         bench.row("large", f"pandoc MANUAL: floor / our build_pdf, warm "
                   f"(median of {floor['repeats']})",
                   f"{_fmt_s(floor['floor_s'])} / {_fmt_s(floor['pdf_s'])}")
-        bench.row("large", "pandoc MANUAL: overhead over the floor (median; best-of; CPU)",
-                  f"{floor['overhead_pct']:+.1f} %; {floor['overhead_min_pct']:+.1f} %; "
-                  f"{floor['overhead_cpu_pct']:+.1f} %",
+        bench.row("large", "pandoc MANUAL: overhead over the floor (CPU median; wall median; "
+                  "best-of)", f"{floor['overhead_cpu_pct']:+.1f} %; "
+                  f"{floor['overhead_pct']:+.1f} %; {floor['overhead_min_pct']:+.1f} %",
                   f"<= {T_OVERHEAD_MANUAL:.0f} %",
-                  floor["overhead_pct"] <= T_OVERHEAD_MANUAL)
+                  floor["overhead_cpu_pct"] <= T_OVERHEAD_MANUAL)
         fig["manual_vs_weasyprint"] = _versus_floor(bench, source, "pandoc MANUAL",
                                                     1 if bench.quick else 3)
     else:

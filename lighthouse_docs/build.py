@@ -26,11 +26,10 @@ import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from . import __version__, readers
+from . import __version__, installed_version, readers
 from .config import FORMATS, KeyPointsMode, Presentation
 from .diagnostics import Diagnostic, as_diagnostic, from_json
 from .errors import ConfigError, InputError, LighthouseError, OutputError, RenderError, UsageError
@@ -216,10 +215,7 @@ def tool_fingerprint() -> str:
     versions of the rendering libraries. A change to any of them rebuilds everything."""
     digest = hashlib.sha256(f"lighthouse-docs {__version__}\0".encode())
     for dist in ("weasyprint", "ebooklib", "jinja2", "pydyf"):
-        try:
-            digest.update(f"{dist} {metadata.version(dist)}\0".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{dist} -\0".encode())
+        digest.update(f"{dist} {installed_version(dist) or '-'}\0".encode())
     _hash_tree(digest, PACKAGE_DIR)
     return digest.hexdigest()
 
@@ -566,29 +562,41 @@ def _run_jobs(jobs: Sequence[RenderJob], workers: int, limits: Limits,
             if not isinstance(job.subject, ParseJob):
                 render(job, Prepared(job.subject), 0.0)
         for (key, stage), outcome in pool.results():
-            job = by_key[key]
-            if stage == _PARSE:
-                if isinstance(outcome.value, Prepared):
-                    budget[key] = budget.get(key, 0.0) + outcome.seconds
-                    render(job, outcome.value, outcome.seconds)
-                elif isinstance(outcome.value, RenderOutcome):
-                    yield dataclasses.replace(outcome.value, seconds=outcome.seconds)
-                else:
-                    yield _lost(key, "", outcome, (), outcome.seconds)
-                continue
-            state = progress.get(key)
-            if state is None:
-                continue  # another format of this job failed already
-            if outcome.value is not None:
-                state.add(outcome.value, outcome.seconds)
-                if state.complete:
-                    del progress[key]
-                    yield state.outcome()
-                continue
-            del progress[key]
-            pool.cancel(*((key, f) for f in (*job.formats, _ALL)))
-            yield _lost(key, stage if split and stage != _ALL else "", outcome,
-                        state.prepared.diagnostics, state.parse_seconds + outcome.seconds)
+            done = _step(key, stage, outcome, by_key[key], progress, budget, render, pool, split)
+            if done is not None:
+                # Free slots get their next step before the build writes this one's outputs
+                # (writing, with its fsync, must not keep a CPU idle).
+                pool.start()
+                yield done
+
+
+def _step(key: str, stage: str, outcome: Outcome[Any], job: RenderJob,
+          progress: dict[str, _Progress], budget: dict[str, float],
+          render: Callable[[RenderJob, Prepared, float], None],
+          pool: LimitedPool[tuple[str, str], Any], split: bool) -> RenderOutcome | None:
+    """Take in the outcome of one step of ``job``: schedule its rendering after its parsing,
+    or return the job's outcome once it is done (or failed)."""
+    if stage == _PARSE:
+        if isinstance(outcome.value, Prepared):
+            budget[key] = budget.get(key, 0.0) + outcome.seconds
+            render(job, outcome.value, outcome.seconds)
+            return None
+        if isinstance(outcome.value, RenderOutcome):
+            return dataclasses.replace(outcome.value, seconds=outcome.seconds)
+        return _lost(key, "", outcome, (), outcome.seconds)
+    state = progress.get(key)
+    if state is None:
+        return None  # another format of this job failed already
+    if outcome.value is not None:
+        state.add(outcome.value, outcome.seconds)
+        if not state.complete:
+            return None
+        del progress[key]
+        return state.outcome()
+    del progress[key]
+    pool.cancel(*((key, f) for f in (*job.formats, _ALL)))
+    return _lost(key, stage if split and stage != _ALL else "", outcome,
+                 state.prepared.diagnostics, state.parse_seconds + outcome.seconds)
 
 
 def _lost(key: str, fmt: str, outcome: Outcome[Any], found: Sequence[Diagnostic],

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import glob
 import hashlib
 import json
 import logging
@@ -99,15 +98,18 @@ def stale_temp_files(folder: Path, ours: Iterable[str] = ()) -> list[Path]:
     never one of them."""
     if not folder.is_dir():
         return []
-    found: set[Path] = set()
+    # Each folder is listed once (not once per output: a batch has hundreds of outputs).
+    targets: dict[Path, set[str]] = {}
     for name in ours:
         target = folder / name
-        with contextlib.suppress(OSError):
-            for temp in target.parent.glob(f".{glob.escape(target.name)}.*{TEMP_SUFFIX}"):
-                match = _TEMP_NAME.fullmatch(temp.name)
-                if match and match["name"] == target.name and temp.is_file() \
-                        and not temp.is_symlink():
-                    found.add(temp)
+        targets.setdefault(target.parent, set()).add(target.name)
+    found: set[Path] = set()
+    for parent, names in targets.items():
+        with contextlib.suppress(OSError), os.scandir(parent) as entries:
+            for entry in entries:
+                match = _TEMP_NAME.fullmatch(entry.name)
+                if match and match["name"] in names and entry.is_file(follow_symlinks=False):
+                    found.add(parent / entry.name)
     return sorted(found)
 
 

@@ -23,7 +23,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import unquote, unquote_to_bytes, urljoin, urlsplit
-from urllib.request import url2pathname
 
 from ..errors import ResourceError
 
@@ -154,6 +153,10 @@ def resolve_url(url: str, roots: Sequence[Path]) -> Resolution:
         return Resolution(None, "scheme")
     if parts.netloc not in ("", "localhost"):
         return Resolution(None, "network")
+    # urllib.request (http.client, ssl, email) is imported only here: a build with nothing
+    # to render never resolves a URL.
+    from urllib.request import url2pathname
+
     try:
         path = Path(url2pathname(unquote(parts.path)))
     except (OSError, ValueError):
