@@ -180,3 +180,36 @@ def test_every_error_of_a_failed_source_is_shown_once(cli_in: Invoke, project: P
     assert len(_lines(result.output, "'markings' looks like")) == 1
     assert _lines(result.output, "[empty-body]") == [
         "sources/bad.md: error: has no body text: nothing to build [empty-body]"]
+
+
+def test_a_terminal_sees_a_progress_bar_then_only_the_summary(tmp_path: Path) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    from cli_support import EPOCH, FAKE_CLI, write_project
+
+    project = write_project(tmp_path / "p")
+    master, slave = pty.openpty()  # stderr is a terminal, as when a person runs a build
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "COLUMNS": "80", "TERM": "xterm"}
+    process = subprocess.Popen([sys.executable, str(FAKE_CLI), "build"], cwd=project, env=env,
+                               stdout=subprocess.DEVNULL, stderr=slave)
+    os.close(slave)
+    chunks: list[bytes] = []
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    assert process.wait(timeout=120) == 0
+    screen = b"".join(chunks).decode("utf-8", errors="replace")
+    bar, _, after = screen.rpartition("3/3")
+    assert bar, screen  # the bar counted the three sources while building
+    # ... and was erased (transient): what stays is the one summary line.
+    assert "\x1b[2K" in after
+    assert after.rsplit("\x1b[2K", 1)[1].strip() == "3 built, 0 up to date, 0 failed; 0 warnings"
