@@ -19,7 +19,6 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from pathlib import PurePath
 from typing import Literal
 
 from ..diagnostics import Diagnostic
@@ -38,7 +37,7 @@ from ..model import (
     ThematicBreak,
 )
 from ..outline import sectionize
-from . import structure
+from . import _common, structure
 from ._common import (
     clean_text,
     detect_language,
@@ -161,7 +160,7 @@ def explain(text: str, source: SourceInfo, *, lang: str | None = None,
             if lead:
                 stream.append(_paragraph(lead, first.number))
     if not title:
-        title = PurePath(source.path).stem or "Untitled"
+        title = _common.fallback_title(source.path)
         warnings.append(f"{source.path}: no title line found; using {title!r}")
 
     body, leftovers = split_leftovers(body)

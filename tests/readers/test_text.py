@@ -406,7 +406,10 @@ def test_language_detection_and_overrides() -> None:
 
 def test_no_title_line_falls_back_to_the_file_name_with_a_warning() -> None:
     doc = parse(f"## Only A Section\n{EN_PARA}")
-    assert doc.meta.title == "article"
+    assert doc.meta.title == "Article"  # the one fallback-title rule of every reader
+    doc = reader.parse(f"## Only A Section\n{EN_PARA}",
+                       SourceInfo(path="korut_rusia-2.txt", format="text"))
+    assert doc.meta.title == "Korut rusia 2"
     assert doc.warnings and "no title" in doc.warnings[0]
 
 
