@@ -813,6 +813,22 @@ class _Scored:
     """Level logit and features per (item, open section, previous label): the confidence
     re-decodes meet the same states again and again."""
 
+    transitions: dict[tuple[int, OpenSection | None, Label | None],
+                      OpenSection | None] = dataclasses.field(default_factory=dict)
+    """The open section after item ``i`` read as text (None) or as a heading, per open section
+    before it: the same states meet the same items in every re-decode."""
+
+    def after(self, i: int, open_: OpenSection | None, label: Label | None
+              ) -> OpenSection | None:
+        key = (i, open_, label)
+        if key in self.transitions:
+            return self.transitions[key]
+        item = self.ctx.items[i]
+        found = (_advance_open(open_, item, self.ctx) if label is None
+                 else _after_heading(open_, item, label, self.ctx))
+        self.transitions[key] = found
+        return found
+
     def level(self, model: StructureModel, i: int, open_: OpenSection | None,
               prev_label: Label | None) -> tuple[float, Mapping[str, float]]:
         key = (i, open_, prev_label)
@@ -880,7 +896,8 @@ def _beam(items: Sequence[Item], scored: _Scored, model: StructureModel, width: 
                     z = scored.head_logit[it.index]
                     score += _log_sigmoid(-z) if label == "prose" else _log_sigmoid(z)
                 if label == "prose":
-                    grown.append(_Hyp(score, None, hyp, _advance_open(hyp.open_, it, ctx), None))
+                    grown.append(_Hyp(score, None, hyp, scored.after(it.index, hyp.open_, None),
+                                      None))
                     continue
                 if label == "h3" and hyp.open_ is None and it.kind != "explicit":
                     continue  # an H3 needs an open H2
@@ -891,7 +908,7 @@ def _beam(items: Sequence[Item], scored: _Scored, model: StructureModel, width: 
                     score -= _ADJACENT_PENALTY
                 if label == "h2" and hyp.open_ is not None and hyp.open_.children == 1:
                     score -= LONE_SUBSECTION_PENALTY
-                new_open = _after_heading(hyp.open_, it, label, ctx)
+                new_open = scored.after(it.index, hyp.open_, label)
                 if it.kind == "explicit":
                     grown.append(_Hyp(score, label, hyp, new_open, label))
                     continue
