@@ -11,7 +11,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
 from enum import StrEnum
 from inspect import Parameter, Signature, signature
@@ -960,6 +960,29 @@ class _NotOutput:
             output is not None and (real == output or real.is_relative_to(output)))
 
 
+def _changes(watched: list[Path], **options: Any) -> Iterator[set[tuple[Any, str]]]:
+    """``watchfiles.watch`` (a first empty yield once the watcher is live; Ctrl-C raises),
+    restarted when the watcher meets a file name it cannot decode (a name that is not UTF-8
+    stops watchfiles' Rust side): said once, and the restart counts as a change, so a save
+    made meanwhile is not missed."""
+    import watchfiles
+
+    warned = False
+    while True:
+        try:
+            yield from watchfiles.watch(*watched, yield_on_timeout=True, raise_interrupt=True,
+                                        **options)
+            return
+        except RuntimeError as error:
+            if "decode path" not in str(error):
+                raise
+            if not warned:
+                typer.echo(f"warning: a file name that is not UTF-8 cannot be watched ({error})",
+                           err=True)
+                warned = True
+            yield {(watchfiles.Change.modified, "")}
+
+
 def _watched(request: BuildRequest, sources: list[str] | None, root: Path) -> list[Path]:
     from .config import config_file
     from .project import SOURCES_DIR
@@ -992,7 +1015,6 @@ def watch(
 
         lighthouse-docs watch --pdf
     """
-    import watchfiles
 
     from .project import find_root
 
@@ -1017,10 +1039,8 @@ def watch(
         announced = False
         # yield_on_timeout: the first (empty) yield means the watcher is live; saves made
         # between the first build and that moment are caught by one more incremental build.
-        for changes in watchfiles.watch(*watched, watch_filter=wanted, debounce=debounce,
-                                        step=50,
-                                        rust_timeout=500, yield_on_timeout=True,
-                                        raise_interrupt=True):
+        for changes in _changes(watched, watch_filter=wanted, debounce=debounce, step=50,
+                                rust_timeout=500):
             if changes or not announced:
                 watched = build_once() or watched
             if not announced:
@@ -1054,7 +1074,6 @@ def serve(
 
         lighthouse-docs serve --port 8000
     """
-    import watchfiles
 
     from . import serve as preview
 
@@ -1093,9 +1112,8 @@ def serve(
             first = True
             # yield_on_timeout: the first (empty) yield means the watcher is live; the first
             # build runs then, so no save made during it is missed.
-            for changes in watchfiles.watch(*watched, watch_filter=wanted, debounce=debounce,
-                                            step=20, rust_timeout=300, yield_on_timeout=True,
-                                            raise_interrupt=True):
+            for changes in _changes(watched, watch_filter=wanted, debounce=debounce, step=20,
+                                    rust_timeout=300):
                 if changes or first:
                     rebuild(first=first)
                     first = False

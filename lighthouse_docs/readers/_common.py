@@ -179,6 +179,9 @@ def split_front_matter(text: str, path: str) -> FrontMatter:
     """
     match = _FRONT_MATTER.match(text)
     if match is None:
+        if _UNCLOSED_FRONT_MATTER.match(text):
+            raise InputError("front matter is not closed: add a line '---' after its last key",
+                             path=path, line=1)
         return FrontMatter(data={}, body=text, body_first_line=1)
     raw = match.group(1) or ""
     try:
@@ -186,11 +189,17 @@ def split_front_matter(text: str, path: str) -> FrontMatter:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else None
-        raise InputError(f"front matter is not valid YAML ({exc.__class__.__name__})",
+        problem = getattr(exc, "problem", None) or "cannot be read"
+        raise InputError(f"front matter is not valid YAML: {problem}",
                          path=path, line=line) from None
     except (ValueError, RecursionError):
         # PyYAML raises plain ValueError for impossible timestamps ("date: 2024-13-45") and
         # recurses on deeply nested flow collections; both are the author's input problem.
+        bad = _impossible_date(raw)
+        if bad is not None:
+            number, value = bad
+            raise InputError(f"front matter: {value} is not a date (YYYY-MM-DD)",
+                             path=path, line=number + 1) from None
         raise InputError("front matter is not valid YAML (bad value or nesting)",
                          path=path, line=1) from None
     if data is None:
@@ -200,6 +209,26 @@ def split_front_matter(text: str, path: str) -> FrontMatter:
     consumed = match.group(0)
     return FrontMatter(data=data, body=text[len(consumed):],
                        body_first_line=consumed.count("\n") + 1)
+
+
+_UNCLOSED_FRONT_MATTER = re.compile(r"\A---[ \t]*\n[ \t]*[A-Za-z_][\w-]*[ \t]*:(?:[ \t]|\n)")
+"""A ``---`` line, then ``key:`` lines, and no closing ``---``."""
+_DATE_VALUE = re.compile(r"^[ \t]*[\w-]+[ \t]*:[ \t]*['\"]?(\d{4}-\d{1,2}-\d{1,2})\b")
+
+
+def _impossible_date(raw: str) -> tuple[int, str] | None:
+    """The line number (1-based, within the block) and value of the first ``key: YYYY-MM-DD``
+    that is no calendar date."""
+    for number, line in enumerate(raw.split("\n"), 1):
+        found = _DATE_VALUE.match(line)
+        if found is None:
+            continue
+        year, month, day = (int(part) for part in found.group(1).split("-"))
+        try:
+            dt.date(year, month, day)
+        except ValueError:
+            return number, found.group(1)
+    return None
 
 
 def _as_str(value: Any) -> str | None:

@@ -76,6 +76,19 @@ def test_bad_front_matter_is_one_input_error(text: str) -> None:
         split_front_matter(text, "a.txt")
 
 
+def test_front_matter_errors_name_the_problem_and_its_line() -> None:
+    with pytest.raises(InputError) as bad_date:
+        split_front_matter("---\ntitle: T\ndate: 2025-13-45\n---\nx", "a.md")
+    assert bad_date.value.line == 3 and "2025-13-45 is not a date" in str(bad_date.value)
+    with pytest.raises(InputError) as bad_yaml:
+        split_front_matter("---\ntitle: [unclosed\n---\nx", "a.md")
+    assert "Error" not in str(bad_yaml.value)  # the problem, not the exception's class name
+    with pytest.raises(InputError, match="not closed"):
+        split_front_matter("---\ntitle: Not closed\nauthors: A\n\nThe text.\n", "a.md")
+    # A thematic break at the top of a text is not front matter.
+    assert split_front_matter("---\nThe text starts here.\n", "a.md").data == {}
+
+
 def test_metadata_fields_accept_aliases_and_types() -> None:
     fields = metadata_fields({
         "Title": "T", "site": "S", "author": "A, B", "date": dt.date(2025, 1, 2),
