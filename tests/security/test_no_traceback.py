@@ -97,7 +97,10 @@ def test_watch_ignores_its_output_folder_and_survives_odd_names(tmp_path: Path) 
     process = subprocess.Popen(
         [sys.executable, "-m", "lighthouse_docs.cli", "watch", "--html", "-o", "sources/preview",
          "--debounce", "50"], cwd=project, env=env, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True, errors="backslashreplace")
+        stderr=subprocess.PIPE, text=True, errors="backslashreplace",
+        # A suite started in the background (`cmd &`) inherits SIGINT ignored: give the
+        # watcher the default handler, as Ctrl-C in a terminal would find it.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     guard = threading.Timer(150, process.kill)  # a hung watcher fails the test, never blocks it
     guard.start()
     lines: list[str] = []
