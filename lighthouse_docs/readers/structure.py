@@ -360,6 +360,8 @@ class Context:
     """Per item: paragraphs between it and the next heading-shaped item."""
     traits: tuple[Traits, ...]
     """Per item: what the level features ask of its text, computed once."""
+    heading_numbers: frozenset[tuple[int, int]]
+    """``(depth, number)`` of every heading-shaped numbered item."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -423,7 +425,9 @@ def make_context(items: Sequence[Item]) -> Context:
         counts=any(w.lower() in vocab.count_words for w in _WORD.findall(it.text)))
         for it in items)
     return Context(tuple(items), shapes, styles, words, float(lengths[len(lengths) // 2]),
-                   share, questions, sum(shapes), tuple(after), traits)
+                   share, questions, sum(shapes), tuple(after), traits,
+                   frozenset(t.number for t, ok in zip(traits, shapes, strict=True)
+                             if ok and t.number is not None))
 
 
 # --------------------------------------------------------------------------- features
@@ -527,8 +531,7 @@ def _numbered_in_sequence(ctx: Context, i: int) -> bool:
     if num is None:
         return False
     depth, n = num
-    return any(ctx.shapes[k] and ctx.traits[k].number in ((depth, n - 1), (depth, n + 1))
-               for k in range(len(ctx.items)) if k != i)
+    return (depth, n - 1) in ctx.heading_numbers or (depth, n + 1) in ctx.heading_numbers
 
 
 @dataclass(frozen=True, slots=True)
