@@ -18,12 +18,14 @@ after it.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
 import logging
 import os
 import posixpath
 import re
+import shutil
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -55,8 +57,24 @@ _lock = threading.Lock()
 
 @lru_cache(maxsize=1)
 def font_config() -> FontConfiguration:
-    """The process-wide font configuration every stylesheet and document shares."""
-    return FontConfiguration()
+    """The process-wide font configuration every stylesheet and document shares.
+
+    WeasyPrint copies the theme's ``@font-face`` files into a ``weasyprint-*`` temporary
+    folder that the configuration's ``__del__`` removes; that also happens at exit
+    (:func:`_remove_font_folder`), so that a process ending without the interpreter's
+    teardown (the console script, ``cli.main``) leaves nothing behind. Render processes
+    forked from this one end with ``os._exit`` (:mod:`lighthouse_docs.limits`): they run
+    neither, and never remove the folder their parent still uses.
+    """
+    config = FontConfiguration()
+    atexit.register(_remove_font_folder, config, os.getpid())
+    return config
+
+
+def _remove_font_folder(config: FontConfiguration, owner: int) -> None:
+    folder = getattr(config, "_folder", None)  # WeasyPrint's own attribute (its __del__)
+    if folder is not None and os.getpid() == owner:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @dataclass(frozen=True, slots=True)
