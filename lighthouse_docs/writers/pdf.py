@@ -169,13 +169,10 @@ def warm(options: RenderOptions, langs: Sequence[str] = ()) -> None:
     source's own rendering, not here."""
     with contextlib.suppress(RenderError, ResourceError):
         stylesheets(options.theme, options.paper)
-    import pyphen
+    from . import _hyphenation
 
     for lang in langs:
-        # WeasyPrint asks pyphen for the same fallback; pyphen keeps each dictionary loaded.
-        found = pyphen.language_fallback(lang)
-        if found:
-            pyphen.Pyphen(lang=found)
+        _hyphenation.load(lang)  # into pyphen's own cache, where WeasyPrint looks
 
 
 def warm_up(options: RenderOptions, sample: Document) -> None:
@@ -477,9 +474,13 @@ def build_pdf(subject: Document | Pack, options: RenderOptions) -> Output:
     the articles' folders is read. Warnings are this writer's own (refused resources,
     layout); the reader's stay on the documents.
     """
+    from . import _hyphenation
+
     base_dir = options.base_dir.resolve()
     warnings: list[str] = []
     front = front_of(subject)
+    for lang in sorted({front.lang, *(doc.meta.lang for doc in front.documents)}):
+        _hyphenation.load(lang)  # parsed once per machine, not once per process
     folders = tuple(dict.fromkeys(source_folder(d, base_dir) for d in front.documents))
     band = bool(front.marking) and needs_marking_band(options.theme, options.paper)
     html = render_print_html(subject, options, marking_band=band, image_url_for=lambda doc:
