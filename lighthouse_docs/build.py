@@ -202,6 +202,11 @@ class BuildListener(Protocol):
         """One source is done (built, up to date or failed)."""
         return None
 
+    def idle(self) -> None:
+        """Optional: the build waits for its render processes and has a CPU to spare (at most
+        once per build): a moment to load what the listener needs at the end."""
+        return None
+
 
 class _Silent(BuildListener):
     """The listener of a build nobody watches."""
@@ -560,7 +565,8 @@ def _warm(jobs: Sequence[RenderJob], *, readers_too: bool, layout: bool,
 
 
 def _run_jobs(jobs: Sequence[RenderJob], workers: int, limits: Limits,
-              spent: Mapping[str, float]) -> Iterable[RenderOutcome]:
+              spent: Mapping[str, float],
+              idle: Callable[[], None] | None = None) -> Iterable[RenderOutcome]:
     """Outcomes of ``jobs`` as they complete. Every step runs in a limited process of its own
     (:mod:`.limits`), at most ``workers`` at a time, each job within its wall-clock limit
     (``spent`` is what its parsing in this process already took):
@@ -577,6 +583,9 @@ def _run_jobs(jobs: Sequence[RenderJob], workers: int, limits: Limits,
     ahead (:data:`AHEAD`: the print HTML), and this process warms only the writers that are
     slow to import (not :data:`SELF_WARMING`): both would otherwise wait on this process's
     warm-up, which is what the PDF's process waits for.
+
+    ``idle`` is called once, the first time a step ends and leaves a worker slot with
+    nothing to start (the EPUB done beside the PDF): this process then has a CPU to spare.
     """
     if not jobs:
         return
@@ -609,6 +618,9 @@ def _run_jobs(jobs: Sequence[RenderJob], workers: int, limits: Limits,
                 render(job, Prepared(job.subject), 0.0)
         for (key, stage), outcome in pool.results():
             done = _step(key, stage, outcome, by_key[key], progress, budget, render, pool, split)
+            if idle is not None and pool.spare():
+                idle()
+                idle = None
             if done is not None:
                 # Free slots get their next step before the build writes this one's outputs
                 # (writing, with its fsync, must not keep a CPU idle).
@@ -1109,7 +1121,9 @@ def run(request: BuildRequest, listener: BuildListener | None = None) -> BuildRe
         logger.warning("--jobs %d capped to %d worker processes (%d per CPU)", request.jobs,
                        workers, MAX_JOBS_PER_CPU)
     spent = {p.key: p.spent for p in plans}
-    for outcome in _run_jobs(jobs, workers, request.limits, spent):
+    idle = getattr(listener, "idle", None)
+    for outcome in _run_jobs(jobs, workers, request.limits, spent,
+                             idle if callable(idle) else None):
         plan = by_key[outcome.key]
         result = _finish(request, plan, outcome)
         results[plan.key] = result
