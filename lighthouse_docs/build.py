@@ -543,10 +543,13 @@ def _warm(jobs: Sequence[RenderJob], *, readers_too: bool, layout: bool,
     load each: writers, stylesheets, fonts, templates, hyphenation dictionaries, one sample
     layout (``layout``), and the readers (``readers_too``: sources still to be parsed in
     processes forked later). With ``split`` (each format in a process of its own), the
-    writers of :data:`SELF_WARMING` formats are left to their own processes."""
+    writers of :data:`SELF_WARMING` formats, the templates and the hyphenation
+    dictionaries are left to the processes that use them."""
     from .warmup import frequent, guess_language
 
-    langs = frequent(
+    # Side by side, the PDF's process loads its document's own dictionary (from the cache
+    # folder, writers/_hyphenation.py): guessing the language here would only delay it.
+    langs = () if split else frequent(
         (job.subject.lang or guess_language(job.subject.source, job.subject.data))
         if isinstance(job.subject, ParseJob) else
         job.subject.meta.lang if isinstance(job.subject, Document) else job.subject.lang
@@ -557,7 +560,8 @@ def _warm(jobs: Sequence[RenderJob], *, readers_too: bool, layout: bool,
             for job in jobs]
     warm_writers(sorted({ref for job in jobs for _, ref in job.writers}, key=str))
     _warm_themes(jobs, langs)
-    warm_templates()
+    if not split:  # side by side, the PDF's process renders no template (its HTML is ready)
+        warm_templates()
     if layout:
         _warm_layout(jobs, langs[0] if langs else "en")
     if readers_too:
