@@ -99,9 +99,9 @@ def _cold(out: Path, args: list[str]) -> None:
     profiler = cProfile.Profile()
     profiler.enable()
     try:
-        from lighthouse_docs.cli import main
+        from lighthouse_docs.cli import app  # main() would end the process here
 
-        main()
+        app()
     except SystemExit:
         pass
     finally:

@@ -63,6 +63,18 @@ DEFAULT_WRITERS: dict[str, WriterRef] = {
     fmt: f"lighthouse_docs.writers.{fmt}:build_{fmt}" for fmt in FORMATS
 }
 
+AHEAD: dict[str, str] = {
+    "lighthouse_docs.writers.pdf:build_pdf": "lighthouse_docs.writers.print_input:print_input",
+}
+"""Writers whose first half can run ahead, in the process that parsed the source: writer ->
+``"module:function"`` of that half, ``(document, options) -> input``, which the writer takes in
+place of the document. Used when one article's formats render side by side (the print HTML
+is rendered while this process still imports WeasyPrint): its modules must be light."""
+SELF_WARMING = frozenset({"epub"})
+"""Formats whose render process, when one article's formats render side by side, imports its
+writer itself (ebooklib, the EPUB templates, the cover's fonts: a few hundredths of a second
+this process would otherwise spend before it can fork the PDF's process)."""
+
 Status = Literal["built", "up to date", "failed"]
 
 # --------------------------------------------------------------------------- clock
@@ -350,8 +362,8 @@ class RenderOutcome:
     located: bool = False
     """``error`` already starts with the location (an input error naming its file)."""
     trace: str | None = None
-    inputs: tuple[Input, ...] | None = None
-    """What :attr:`Prepared.inputs` found (recorded in the manifest entry)."""
+    files: tuple[Input, ...] | None = None
+    """What :attr:`Prepared.files` found (recorded in the manifest entry's ``inputs``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -360,7 +372,10 @@ class Prepared:
 
     subject: Document | Pack
     diagnostics: tuple[Diagnostic, ...] = ()
-    inputs: tuple[Input, ...] | None = None
+    inputs: tuple[tuple[str, Any], ...] = ()
+    """Per format, what its writer takes in place of the subject, prepared ahead
+    (:data:`AHEAD`)."""
+    files: tuple[Input, ...] | None = None
     """The local files the subject pulls in (:func:`local_inputs`), taken before rendering;
     None when the build computed them itself (a subject parsed in the build's process)."""
 
@@ -508,10 +523,11 @@ def _failed_outcome(key: str, error: Exception, found: Sequence[Diagnostic],
         error=f"internal error ({type(error).__name__}: {error}); rerun with --debug")
 
 
-def prepare_job(job: RenderJob) -> Prepared | RenderOutcome:
+def prepare_job(job: RenderJob, *, ahead: bool = False) -> Prepared | RenderOutcome:
     """The job's subject ready to render: parsed and checked when the job carries a source
     (this runs in a worker process), else as it is; or the outcome of a source that cannot
-    be built. Never raises."""
+    be built. With ``ahead``, the first half of the writers that have one (:data:`AHEAD`)
+    is done too. Never raises."""
     subject = job.subject
     if not isinstance(subject, ParseJob):
         return Prepared(subject)
@@ -528,18 +544,37 @@ def prepare_job(job: RenderJob) -> Prepared | RenderOutcome:
         return RenderOutcome(key=job.key, error=failure, located=True,
                              diagnostics=tuple(found), seconds=time.perf_counter() - started)
     # Taken before rendering: a file changed after this is seen by the next build.
-    return Prepared(doc, tuple(found), local_inputs([doc]))
+    return Prepared(doc, tuple(found), _ahead(job, doc) if ahead else (),
+                    files=local_inputs([doc]))
 
 
-def render_formats(job: RenderJob, subject: Document | Pack,
-                   formats: Sequence[str]) -> tuple[tuple[str, Output], ...]:
+def _ahead(job: RenderJob, doc: Document) -> tuple[tuple[str, Any], ...]:
+    """The inputs of ``job``'s writers that can be prepared ahead (:data:`AHEAD`). A
+    preparation that fails is left out: the writer then does it itself and reports it."""
+    inputs: list[tuple[str, Any]] = []
+    for fmt, ref in job.writers:
+        first = AHEAD.get(ref) if isinstance(ref, str) else None
+        if first is None:
+            continue
+        try:
+            inputs.append((fmt, resolve_writer(first)(doc, job.options)))
+        except Exception as error:  # reported by the writer itself, which does it again
+            logger.debug("%s: %s input not prepared ahead: %s", job.display, fmt, error)
+    return tuple(inputs)
+
+
+def render_formats(job: RenderJob, subject: Document | Pack, formats: Sequence[str],
+                   inputs: Sequence[tuple[str, Any]] = ()) -> tuple[tuple[str, Output], ...]:
     """``subject`` in each of ``formats``, one after the other (all of them before anything is
-    written, so a source that fails in its EPUB leaves no fresh PDF next to a stale EPUB).
+    written, so a source that fails in its EPUB leaves no fresh PDF next to a stale EPUB);
+    a format with an input prepared ahead (``inputs``, :data:`AHEAD`) is given that instead.
 
     :raises LighthouseError: a writer's error.
     """
     writers = dict(job.writers)
-    return tuple((fmt, resolve_writer(writers[fmt])(subject, job.options)) for fmt in formats)
+    ready = dict(inputs)
+    return tuple((fmt, resolve_writer(writers[fmt])(ready.get(fmt, subject), job.options))
+                 for fmt in formats)
 
 
 @dataclass(slots=True, kw_only=True)
@@ -572,7 +607,7 @@ class _Progress:
                 pages = result.pages
         return RenderOutcome(
             key=self.job.key, outputs=tuple((f, self.done[f].data) for f in self.job.formats),
-            diagnostics=tuple(found), pages=pages, inputs=self.prepared.inputs,
+            diagnostics=tuple(found), pages=pages, files=self.prepared.files,
             seconds=self.parse_seconds + self.render_seconds if seconds is None else seconds)
 
 
@@ -582,11 +617,13 @@ _ALL = "*"
 """The stage key of a job's formats rendered one after the other in one process."""
 
 
-def _warm(jobs: Sequence[RenderJob], *, readers_too: bool, layout: bool) -> None:
+def _warm(jobs: Sequence[RenderJob], *, readers_too: bool, layout: bool,
+          split: bool = False) -> None:
     """Load here, before the render processes are forked, what all of them would otherwise
     load each: writers, stylesheets, fonts, templates, hyphenation dictionaries, one sample
     layout (``layout``), and the readers (``readers_too``: sources still to be parsed in
-    processes forked later)."""
+    processes forked later). With ``split`` (each format in a process of its own), the
+    writers of :data:`SELF_WARMING` formats are left to their own processes."""
     from .warmup import frequent, guess_language
 
     langs = frequent(
@@ -594,6 +631,10 @@ def _warm(jobs: Sequence[RenderJob], *, readers_too: bool, layout: bool) -> None
         if isinstance(job.subject, ParseJob) else
         job.subject.meta.lang if isinstance(job.subject, Document) else job.subject.lang
         for job in jobs)
+    if split:
+        jobs = [dataclasses.replace(job, writers=tuple(
+            (fmt, ref) for fmt, ref in job.writers if fmt not in SELF_WARMING))
+            for job in jobs]
     warm_writers(sorted({ref for job in jobs for _, ref in job.writers}, key=str))
     _warm_themes(jobs, langs)
     warm_templates()
@@ -616,6 +657,11 @@ def _run_jobs(jobs: Sequence[RenderJob], workers: int, limits: Limits,
       CPUs), each format in a process of its own, side by side (the EPUB beside the PDF);
       otherwise all of them one after the other in one process (a batch never runs more
       renderers than ``workers``).
+
+    Side by side (``split``), the parsing process also prepares what the writers can take
+    ahead (:data:`AHEAD`: the print HTML), and this process warms only the writers that are
+    slow to import (not :data:`SELF_WARMING`): both would otherwise wait on this process's
+    warm-up, which is what the PDF's process waits for.
     """
     if not jobs:
         return
@@ -632,16 +678,17 @@ def _run_jobs(jobs: Sequence[RenderJob], workers: int, limits: Limits,
             for stage in reversed(stages):  # each goes first: keep them in format order
                 formats = job.formats if stage == _ALL else (stage,)
                 pool.submit((job.key, stage), functools.partial(
-                    render_formats, job, prepared.subject, formats),
+                    render_formats, job, prepared.subject, formats, prepared.inputs),
                     spent=budget.get(job.key, 0.0), first=True)
 
         for job in jobs:
             if isinstance(job.subject, ParseJob):
-                pool.submit((job.key, _PARSE), functools.partial(prepare_job, job),
+                pool.submit((job.key, _PARSE), functools.partial(prepare_job, job, ahead=split),
                             spent=budget.get(job.key, 0.0))
         pool.start()  # the first sources are parsed while this process warms up
         parsing = sum(1 for job in jobs if isinstance(job.subject, ParseJob))
-        _warm(jobs, readers_too=parsing > workers, layout=not limits.in_process and not split)
+        _warm(jobs, readers_too=parsing > workers, layout=not limits.in_process and not split,
+              split=split)
         for job in jobs:
             if not isinstance(job.subject, ParseJob):
                 render(job, Prepared(job.subject), 0.0)
@@ -1051,8 +1098,8 @@ def _claims(request: BuildRequest, plans: Sequence[_Planned],
 
 def _finish(request: BuildRequest, plan: _Planned, outcome: RenderOutcome) -> SourceResult:
     data = dict(outcome.outputs)
-    if outcome.inputs is not None:
-        plan.entry["inputs"] = _inputs_json(outcome.inputs)
+    if outcome.files is not None:
+        plan.entry["inputs"] = _inputs_json(outcome.files)
     # The requested outputs that were current and not rendered again keep what their own
     # rendering met (the reader's and the checks' findings are new: the source was parsed).
     kept = tuple(d for d in _stored_diagnostics(plan)

@@ -11,6 +11,7 @@ import pytest
 
 from lighthouse_docs import build
 from lighthouse_docs.build import BuildRequest
+from lighthouse_docs.errors import RenderError
 from lighthouse_docs.limits import Limits
 from lighthouse_docs.render import RenderOptions
 from lighthouse_docs.theme import Theme
@@ -160,6 +161,78 @@ def test_a_crashing_format_process_fails_its_source_naming_the_format(
     assert result.error is not None
     assert result.error.startswith("sources/a.md: epub: internal error")
     assert not (request.output / "a.pdf").exists()
+
+
+def prepare_ahead(doc: Any, options: RenderOptions) -> str:
+    """A writer's first half (``build.AHEAD``): notes the process it ran in."""
+    if doc.meta.title == "BROKEN":
+        raise RenderError("cannot prepare this one")
+    (Path(os.environ["AHEAD_MARKS"]) / f"ahead-{os.getpid()}").touch()
+    return f"prepared {doc.meta.title}"
+
+
+def takes_prepared(subject: Any, options: RenderOptions) -> Output:
+    """A writer that takes its input prepared ahead in place of the document."""
+    text = subject if isinstance(subject, str) else f"raw {subject.meta.title}"
+    return Output(data=f"{text}:{os.getpid()}".encode(), pages=1)
+
+
+@pytest.fixture
+def ahead(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """``takes_prepared`` registered with ``prepare_ahead`` as its first half; the folder
+    where the preparations leave their marks."""
+    marks = tmp_path / "ahead-marks"
+    marks.mkdir()
+    monkeypatch.setenv("AHEAD_MARKS", str(marks))
+    monkeypatch.setattr(build, "AHEAD", {f"{__name__}:takes_prepared":
+                                         f"{__name__}:prepare_ahead"})
+    return marks
+
+
+def test_one_brief_prepares_a_writers_input_ahead_where_it_was_parsed(
+        request_for: Callable[..., BuildRequest], ahead: Path) -> None:
+    request = request_for("a", writers={"pdf": f"{__name__}:takes_prepared",
+                                        "epub": by_pid("E")})
+    assert [r.status for r in build.run(request).results] == ["built"]
+    text, pdf_pid = (request.output / "a.pdf").read_text().split(":")
+    assert text == "prepared A"
+    [mark] = [p.name.split("-")[1] for p in ahead.iterdir()]
+    assert mark not in (pdf_pid, str(os.getpid()))  # in the parsing process
+
+
+def test_a_batch_prepares_nothing_ahead(request_for: Callable[..., BuildRequest],
+                                        ahead: Path) -> None:
+    request = request_for("a", "b", writers={"pdf": f"{__name__}:takes_prepared",
+                                             "epub": by_pid("E")})
+    assert [r.status for r in build.run(request).results] == ["built", "built"]
+    assert (request.output / "a.pdf").read_text().startswith("raw A:")
+    assert list(ahead.iterdir()) == []
+
+
+def test_a_preparation_ahead_that_fails_is_left_to_the_writer(
+        request_for: Callable[..., BuildRequest], ahead: Path) -> None:
+    request = request_for("broken", writers={"pdf": f"{__name__}:takes_prepared",
+                                             "epub": by_pid("E")})
+    [result] = build.run(request).results
+    assert result.status == "built", result.error
+    assert (request.output / "broken.pdf").read_text().startswith("raw BROKEN:")
+
+
+def test_one_brief_leaves_the_epub_writer_to_its_own_process(
+        request_for: Callable[..., BuildRequest], monkeypatch: pytest.MonkeyPatch) -> None:
+    warmed: list[object] = []
+    monkeypatch.setattr(build, "warm_writers", lambda refs: warmed.extend(refs))
+    writers = {"pdf": f"{__name__}:takes_prepared", "epub": f"{__name__}:takes_prepared_epub"}
+    assert [r.status for r in build.run(request_for("a", writers=writers)).results] == \
+        ["built"]
+    assert warmed == [writers["pdf"]]
+    warmed.clear()
+    assert [r.status for r in build.run(request_for("a", "b", writers=writers)).results] == \
+        ["built", "built"]
+    assert sorted(map(str, warmed)) == sorted(writers.values())
+
+
+takes_prepared_epub = takes_prepared
 
 
 _COLD = """

@@ -18,31 +18,45 @@ after it.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
 import logging
 import os
 import posixpath
 import re
+import shutil
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from ..errors import RenderError, ResourceError
 from ..images import ImageRefused, fit, looks_like_svg, print_box, vet
-from ..model import Document, Pack, Text
-from ..outline import query
-from ..render import RenderOptions, front_of
-from ..render.print import font_face_css, render_print_html
+from ..model import Document, Pack
+from ..render import RenderOptions
+from ..render.print import font_face_css
 from ..theme import PACKAGE_DIR, Theme
 from . import Output
 from ._weasyprint import CSS, HTML, VARIANTS, FontConfiguration, URLFetcherResponse, boxes
 from .fetch import REFUSED, ConfinedURLFetcher, ResourceRefused
-from .resources import allowed_roots, describe, font_dirs, load_image, refusal, source_folder
+from .print_input import (
+    COMPACT_MAX_SECTIONS,
+    COMPACT_MAX_WORDS,
+    LONG_MARKING,
+    LayoutPlan,
+    PrintInput,
+    places_marking,
+    plan_for,
+    print_input,
+)
+from .resources import allowed_roots, describe, font_dirs
+
+__all__ = ["COMPACT_MAX_SECTIONS", "COMPACT_MAX_WORDS", "LONG_MARKING", "LayoutPlan",
+           "PrintInput", "build_pdf", "html_to_pdf", "places_marking", "plan_for"]
 
 PAPER_CSS = {"a4": "@page { size: A4; } @page landscape { size: A4 landscape; }",
              "letter": "@page { size: letter; } @page landscape { size: letter landscape; }"}
@@ -55,8 +69,24 @@ _lock = threading.Lock()
 
 @lru_cache(maxsize=1)
 def font_config() -> FontConfiguration:
-    """The process-wide font configuration every stylesheet and document shares."""
-    return FontConfiguration()
+    """The process-wide font configuration every stylesheet and document shares.
+
+    WeasyPrint copies the theme's ``@font-face`` files into a ``weasyprint-*`` temporary
+    folder that the configuration's ``__del__`` removes; that also happens at exit
+    (:func:`_remove_font_folder`), so that a process ending without the interpreter's
+    teardown (the console script, ``cli.main``) leaves nothing behind. Render processes
+    forked from this one end with ``os._exit`` (:mod:`lighthouse_docs.limits`): they run
+    neither, and never remove the folder their parent still uses.
+    """
+    config = FontConfiguration()
+    atexit.register(_remove_font_folder, config, os.getpid())
+    return config
+
+
+def _remove_font_folder(config: FontConfiguration, owner: int) -> None:
+    folder = getattr(config, "_folder", None)  # WeasyPrint's own attribute (its __del__)
+    if folder is not None and os.getpid() == owner:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,35 +95,6 @@ class _Sheets:
     warnings: tuple[str, ...]
     shows_marking: bool
     """The theme places the marking on every page itself (:func:`places_marking`)."""
-
-
-_MARGIN_BOXES = frozenset(
-    f"{edge}-{where}" for edge in ("top", "bottom") for where in ("left", "center", "right")
-) | frozenset(f"{edge}-{where}" for edge in ("left", "right")
-              for where in ("top", "middle", "bottom"))
-
-
-def places_marking(css_text: str) -> bool:
-    """Whether a print stylesheet shows ``string(marking)`` in a margin box of a plain
-    ``@page`` rule (one that applies to every page, not only ``:first`` or a named page)."""
-    import tinycss2
-
-    for rule in tinycss2.parse_stylesheet(css_text, skip_comments=True, skip_whitespace=True):
-        if rule.type != "at-rule" or rule.lower_at_keyword != "page" or rule.content is None:
-            continue
-        if tinycss2.serialize(rule.prelude).strip():
-            continue  # :left, :first, a named page: not every page
-        for box in tinycss2.parse_blocks_contents(rule.content, skip_comments=True,
-                                                  skip_whitespace=True):
-            if box.type != "at-rule" or box.lower_at_keyword not in _MARGIN_BOXES \
-                    or box.content is None:
-                continue
-            for decl in tinycss2.parse_blocks_contents(box.content, skip_comments=True,
-                                                       skip_whitespace=True):
-                if decl.type == "declaration" and decl.lower_name == "content" and \
-                        "string(marking)" in tinycss2.serialize(decl.value).replace(" ", ""):
-                    return True
-    return False
 
 
 @lru_cache(maxsize=1)
@@ -151,13 +152,10 @@ def warm(options: RenderOptions, langs: Sequence[str] = ()) -> None:
     source's own rendering, not here."""
     with contextlib.suppress(RenderError, ResourceError):
         stylesheets(options.theme, options.paper)
-    import pyphen
+    from . import _hyphenation
 
     for lang in langs:
-        # WeasyPrint asks pyphen for the same fallback; pyphen keeps each dictionary loaded.
-        found = pyphen.language_fallback(lang)
-        if found:
-            pyphen.Pyphen(lang=found)
+        _hyphenation.load(lang)  # into pyphen's own cache, where WeasyPrint looks
 
 
 def warm_up(options: RenderOptions, sample: Document) -> None:
@@ -279,16 +277,8 @@ def pdf_options(variant: str | None, identifier: bytes) -> dict[str, Any]:
     return options
 
 
-LONG_MARKING = 12
-"""Markings longer than this many characters get bands of their own (the theme's ``banded``
-named page) instead of the head's corner."""
 MIN_END_LINES = 4
 """Fewest lines of text on the last page of a brief (or of a part of a combined brief)."""
-COMPACT_MAX_SECTIONS = 4
-"""A brief with fewer sections has no contents when it fits on cover + one page."""
-COMPACT_MAX_WORDS = 650
-"""More words than this never fit on one A4 page with key points: skip trying."""
-
 COMPACT_CSS = ".toc { display: none; } .front { break-after: auto; } " \
               ".key-points { margin-bottom: 8mm; }"
 """Cover + one page: no contents, the key points open the body's page."""
@@ -299,28 +289,6 @@ TIGHT_CSS = ("html { line-height: 14pt; } p { margin-bottom: 4pt; } "
 """Slightly tighter leading and spacing, to pull a short last page back onto the one before."""
 REBALANCE_CSS = "main p, main li, .notes p { widows: 4; orphans: 3; }"
 """More lines onto a short last page, from the page before."""
-
-
-@dataclass(frozen=True, slots=True)
-class LayoutPlan:
-    """How a brief's pages may be arranged (see :func:`html_to_pdf`)."""
-
-    compact: bool = False
-    """Try cover + one page without contents first (a short brief of few sections)."""
-    banded: bool = False
-    """The marking is long: bands of its own on every page after the cover."""
-    fix_ends: bool = True
-    """Tighten or rebalance a short last page (off only to see the layout without it)."""
-
-
-def plan_for(subject: Document | Pack) -> LayoutPlan:
-    """The :class:`LayoutPlan` of a brief or combined brief."""
-    marking = subject.marking if isinstance(subject, Pack) else subject.meta.marking
-    banded = bool(marking) and len(marking or "") > LONG_MARKING
-    if isinstance(subject, Pack) or len(subject.sections) >= COMPACT_MAX_SECTIONS:
-        return LayoutPlan(banded=banded)
-    words = sum(len(text.text.split()) for text in query(subject, Text))
-    return LayoutPlan(compact=words <= COMPACT_MAX_WORDS, banded=banded)
 
 
 def _body_lines(page: Any) -> int:
@@ -354,7 +322,7 @@ def short_ends(document: Any) -> int:
 
 def html_to_pdf(html: str, options: RenderOptions,
                 source_dirs: Sequence[Path] | None = None, *, marking_band: bool = False,
-                plan: LayoutPlan = LayoutPlan()) -> Output:
+                plan: LayoutPlan | None = None) -> Output:
     """Lay out the final print ``html`` of a source in ``options.base_dir`` with WeasyPrint.
 
     Layout rules no stylesheet can express are applied by laying out again with a small
@@ -391,6 +359,7 @@ def html_to_pdf(html: str, options: RenderOptions,
                 raise RenderError(f"WeasyPrint could not lay out the document: {exc}") from exc
         return document, logged
 
+    plan = plan or LayoutPlan()
     base = BANDED_CSS if plan.banded and not marking_band else ""
     document: Any = None
     logged: list[str] = []
@@ -424,49 +393,22 @@ def _extra_sheet(css: str) -> Any:
     return CSS(string=css, font_config=font_config())
 
 
-def _image_url(folder: Path, base_dir: Path,
-               warnings: list[str]) -> Callable[[str], str | None]:
-    """Image resolver of one article: :func:`.resources.resolve_image` in its own ``folder``.
-
-    Allowed files are written relative to the pack's ``base_dir`` when they lie under it (the
-    HTML, and so the PDF, does not depend on where the sources live), else as ``file:`` URLs.
-    """
-
-    def image_url(src: str) -> str | None:
-        src = src.strip()
-        image = load_image(src, folder)  # the decision every writer makes
-        if isinstance(image, str):
-            message = refusal(src, image)
-            if message not in warnings:
-                warnings.append(message)
-            return None
-        path = image.path
-        if path is None:
-            return src  # an image data: URI, decoded in memory by the fetcher
-        relative = os.path.relpath(path, base_dir)
-        if relative.startswith(".."):
-            return path.as_uri()
-        return quote(Path(relative).as_posix())
-
-    return image_url
-
-
-def build_pdf(subject: Document | Pack, options: RenderOptions) -> Output:
+def build_pdf(subject: Document | Pack | PrintInput, options: RenderOptions) -> Output:
     """The print-ready PDF of a brief, or of a combined brief (one part per article, one
-    contents, one outline).
+    contents, one outline); ``subject`` may also be its :func:`.print_input.print_input`
+    prepared ahead (in another process: a single-article build prepares it where the source
+    was parsed, while WeasyPrint is imported here).
 
     Each article's relative images resolve against its own source folder, and nothing outside
     the articles' folders is read. Warnings are this writer's own (refused resources,
     layout); the reader's stay on the documents.
     """
-    base_dir = options.base_dir.resolve()
-    warnings: list[str] = []
-    front = front_of(subject)
-    folders = tuple(dict.fromkeys(source_folder(d, base_dir) for d in front.documents))
-    band = bool(front.marking) and needs_marking_band(options.theme, options.paper)
-    html = render_print_html(subject, options, marking_band=band, image_url_for=lambda doc:
-                             _image_url(source_folder(doc, base_dir), base_dir, warnings))
-    out = html_to_pdf(html, options, source_dirs=folders or (base_dir,), marking_band=band,
-                      plan=plan_for(subject))
-    return Output(data=out.data, warnings=tuple(dict.fromkeys((*warnings, *out.warnings))),
+    from . import _hyphenation
+
+    ready = subject if isinstance(subject, PrintInput) else print_input(subject, options)
+    for lang in ready.langs:
+        _hyphenation.load(lang)  # parsed once per machine, not once per process
+    out = html_to_pdf(ready.html, options, source_dirs=ready.source_dirs,
+                      marking_band=ready.marking_band, plan=ready.plan)
+    return Output(data=out.data, warnings=tuple(dict.fromkeys((*ready.warnings, *out.warnings))),
                   pages=out.pages)

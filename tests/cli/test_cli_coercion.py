@@ -53,9 +53,9 @@ def test_every_parameter_converts_like_typer_itself(label: str, pair: Any) -> No
 
 def test_a_build_with_nothing_to_do_does_not_import_pydantic(tmp_path: Any) -> None:
     (tmp_path / "sources").mkdir()
-    code = ("import sys; from lighthouse_docs.cli import main\n"
+    code = ("import sys; from lighthouse_docs.cli import app\n"
             "sys.argv = ['lighthouse-docs', 'build', '--jobs', '2', '--paper', 'a4']\n"
-            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "try:\n    app()\nexcept SystemExit:\n    pass\n"
             "print('pydantic' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
                          text=True, check=True)

@@ -113,3 +113,35 @@ def test_a_missing_image_is_one_line_naming_its_source_with_real_writers_in_work
     quiet = lighthouse(["build", "--force", "--pdf", "--epub", "--html", "--jobs", "2", "-q"],
                        tmp_path)
     assert quiet.returncode == 0 and quiet.stderr == "", quiet.stderr
+
+
+def test_the_console_entry_point_leaves_no_font_folder_and_keeps_its_exit_code(
+        tmp_path: Path) -> None:
+    # cli.main() ends the process without the interpreter's teardown (os._exit): WeasyPrint's
+    # temporary @font-face folder, removed by its FontConfiguration.__del__ in a normal exit,
+    # must still go, and the exit code and the summary (flushed) must be the usual ones.
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "one.md").write_text("# One\n\nText of one.\n")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "TMPDIR": str(temp)}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "lighthouse_docs", *args], cwd=tmp_path,
+                              env=env, capture_output=True, text=True, timeout=300,
+                              check=False)
+
+    single = run("build", "sources/one.md", "--pdf", "--epub")  # one article: split formats
+    assert single.returncode == 0, single.stderr
+    assert single.stderr.splitlines()[-1] == "1 built, 0 up to date, 0 failed; 0 warnings"
+    assert (tmp_path / "output" / "one.pdf").read_bytes().startswith(b"%PDF")
+    assert list(temp.iterdir()) == []
+    failed = run("build", "sources/one.md", "sources/gone.md", "--pdf", "--jobs", "2",
+                 "--force")
+    assert failed.returncode == 1, failed.stderr
+    assert "gone.md" in failed.stderr and "1 built" in failed.stderr
+    assert list(temp.iterdir()) == []
+    usage = run("build", "--no-such-option")
+    assert usage.returncode == 2 and "No such option" in usage.stderr
+    helped = run("--help")
+    assert helped.returncode == 0 and "Usage: " in helped.stdout

@@ -19,9 +19,9 @@ PROBE = """
 import json, os, sys
 sys.argv = ["lighthouse-docs", *sys.argv[2:]]
 code = None
-from lighthouse_docs.cli import main
+from lighthouse_docs.cli import app
 try:
-    main()
+    app()
 except SystemExit as exit:
     code = exit.code
 with open(os.environ["PROBE_OUT"], "w") as out:
