@@ -202,6 +202,11 @@ class BuildListener(Protocol):
         """One source is done (built, up to date or failed)."""
         return None
 
+    def idle(self) -> None:
+        """Optional: the build waits for its render processes and has a CPU to spare (at most
+        once per build): a moment to load what the listener needs at the end."""
+        return None
+
 
 class _Silent(BuildListener):
     """The listener of a build nobody watches."""
@@ -237,6 +242,84 @@ def theme_fingerprint(theme: Theme) -> str:
     digest = hashlib.sha256(theme.name.encode())
     _hash_tree(digest, theme.root)
     return digest.hexdigest()
+
+
+Input = tuple[str, str, str]
+"""A local file a source pulls in: (the source's folder, the reference as written, its
+state). The state is ``sha256:<hex>`` of the file's bytes when the reference resolves to an
+allowed file, else the reason it does not (``missing``, ``outside``, ...)."""
+
+
+def _input_state(folder: str, reference: str) -> str:
+    """What ``reference`` in a source of ``folder`` resolves to now (see :data:`Input`): the
+    same decision the writers make (:func:`.writers.resources.resolve_image`)."""
+    from .writers.resources import read_inside, resolve_image
+
+    root = Path(folder)
+    found = resolve_image(reference, root)
+    if found.path is None:
+        return found.reason or "outside"
+    try:
+        data = read_inside(found.path, (root.resolve(),))
+    except OSError:
+        return "unreadable"
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def local_inputs(docs: Iterable[Document]) -> tuple[Input, ...]:
+    """Every local file ``docs`` pull in besides their sources — their images, as each
+    document's source folder resolves them — with the state of each now.
+
+    An image that is missing or refused is recorded too (with the reason), so that a file
+    appearing under that name later makes the brief out of date. ``data:`` URIs and network
+    addresses are not files and are left out.
+    """
+    from .model import Image, InlineImage
+    from .outline import walk
+    from .writers.resources import NETWORK_SCHEMES
+
+    found: dict[tuple[str, str], str] = {}
+    for doc in docs:
+        folder = doc.meta.source.folder
+        if folder is None:
+            continue
+        for node in walk((doc.lead, doc.sections, doc.footnotes)):
+            if not isinstance(node, Image | InlineImage):
+                continue
+            src = node.src.strip()
+            scheme = src.partition(":")[0].lower() if ":" in src else ""
+            if scheme == "data" or scheme in NETWORK_SCHEMES or src.startswith("//"):
+                continue
+            if (folder, src) not in found:
+                found[(folder, src)] = _input_state(folder, src)
+    return tuple((folder, src, state) for (folder, src), state in sorted(found.items()))
+
+
+def _inputs_json(inputs: Iterable[Input]) -> list[dict[str, str]]:
+    return [{"folder": folder, "src": src, "state": state} for folder, src, state in inputs]
+
+
+def inputs_current(inputs: Iterable[Input]) -> bool:
+    """Whether every one of ``inputs`` is in the state it was in when it was recorded: the
+    same bytes, still missing, ... A changed, deleted or newly appearing file is not."""
+    return all(Path(folder).is_absolute() and _input_state(folder, src) == state
+               for folder, src, state in inputs)
+
+
+def _recorded_inputs_current(recorded: object) -> bool:
+    """:func:`inputs_current` of a manifest entry's ``inputs`` (``[{"folder", "src",
+    "state"}]``); a missing or malformed record is not current."""
+    if not isinstance(recorded, list):
+        return False
+    inputs: list[Input] = []
+    for item in recorded:
+        if not isinstance(item, dict):
+            return False
+        folder, src, state = item.get("folder"), item.get("src"), item.get("state")
+        if not (isinstance(folder, str) and isinstance(src, str) and isinstance(state, str)):
+            return False
+        inputs.append((folder, src, state))
+    return inputs_current(inputs)
 
 
 # --------------------------------------------------------------------------- rendering
@@ -284,6 +367,8 @@ class RenderOutcome:
     located: bool = False
     """``error`` already starts with the location (an input error naming its file)."""
     trace: str | None = None
+    files: tuple[Input, ...] | None = None
+    """What :attr:`Prepared.files` found (recorded in the manifest entry's ``inputs``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,6 +380,9 @@ class Prepared:
     inputs: tuple[tuple[str, Any], ...] = ()
     """Per format, what its writer takes in place of the subject, prepared ahead
     (:data:`AHEAD`)."""
+    files: tuple[Input, ...] | None = None
+    """The local files the subject pulls in (:func:`local_inputs`), taken before rendering;
+    None when the build computed them itself (a subject parsed in the build's process)."""
 
 
 def resolve_writer(ref: WriterRef) -> WriterFn:
@@ -460,7 +548,9 @@ def prepare_job(job: RenderJob, *, ahead: bool = False) -> Prepared | RenderOutc
     if doc is None:
         return RenderOutcome(key=job.key, error=failure, located=True,
                              diagnostics=tuple(found), seconds=time.perf_counter() - started)
-    return Prepared(doc, tuple(found), _ahead(job, doc) if ahead else ())
+    # Taken before rendering: a file changed after this is seen by the next build.
+    return Prepared(doc, tuple(found), _ahead(job, doc) if ahead else (),
+                    files=local_inputs([doc]))
 
 
 def _ahead(job: RenderJob, doc: Document) -> tuple[tuple[str, Any], ...]:
@@ -522,7 +612,7 @@ class _Progress:
                 pages = result.pages
         return RenderOutcome(
             key=self.job.key, outputs=tuple((f, self.done[f].data) for f in self.job.formats),
-            diagnostics=tuple(found), pages=pages,
+            diagnostics=tuple(found), pages=pages, files=self.prepared.files,
             seconds=self.parse_seconds + self.render_seconds if seconds is None else seconds)
 
 
@@ -538,10 +628,13 @@ def _warm(jobs: Sequence[RenderJob], *, readers_too: bool, layout: bool,
     load each: writers, stylesheets, fonts, templates, hyphenation dictionaries, one sample
     layout (``layout``), and the readers (``readers_too``: sources still to be parsed in
     processes forked later). With ``split`` (each format in a process of its own), the
-    writers of :data:`SELF_WARMING` formats are left to their own processes."""
+    writers of :data:`SELF_WARMING` formats, the templates and the hyphenation
+    dictionaries are left to the processes that use them."""
     from .warmup import frequent, guess_language
 
-    langs = frequent(
+    # Side by side, the PDF's process loads its document's own dictionary (from the cache
+    # folder, writers/_hyphenation.py): guessing the language here would only delay it.
+    langs = () if split else frequent(
         (job.subject.lang or guess_language(job.subject.source, job.subject.data))
         if isinstance(job.subject, ParseJob) else
         job.subject.meta.lang if isinstance(job.subject, Document) else job.subject.lang
@@ -552,7 +645,8 @@ def _warm(jobs: Sequence[RenderJob], *, readers_too: bool, layout: bool,
             for job in jobs]
     warm_writers(sorted({ref for job in jobs for _, ref in job.writers}, key=str))
     _warm_themes(jobs, langs)
-    warm_templates()
+    if not split:  # side by side, the PDF's process renders no template (its HTML is ready)
+        warm_templates()
     if layout:
         _warm_layout(jobs, langs[0] if langs else "en")
     if readers_too:
@@ -560,7 +654,8 @@ def _warm(jobs: Sequence[RenderJob], *, readers_too: bool, layout: bool,
 
 
 def _run_jobs(jobs: Sequence[RenderJob], workers: int, limits: Limits,
-              spent: Mapping[str, float]) -> Iterable[RenderOutcome]:
+              spent: Mapping[str, float],
+              idle: Callable[[], None] | None = None) -> Iterable[RenderOutcome]:
     """Outcomes of ``jobs`` as they complete. Every step runs in a limited process of its own
     (:mod:`.limits`), at most ``workers`` at a time, each job within its wall-clock limit
     (``spent`` is what its parsing in this process already took):
@@ -577,6 +672,9 @@ def _run_jobs(jobs: Sequence[RenderJob], workers: int, limits: Limits,
     ahead (:data:`AHEAD`: the print HTML), and this process warms only the writers that are
     slow to import (not :data:`SELF_WARMING`): both would otherwise wait on this process's
     warm-up, which is what the PDF's process waits for.
+
+    ``idle`` is called once, the first time a step ends and leaves a worker slot with
+    nothing to start (the EPUB done beside the PDF): this process then has a CPU to spare.
     """
     if not jobs:
         return
@@ -609,6 +707,9 @@ def _run_jobs(jobs: Sequence[RenderJob], workers: int, limits: Limits,
                 render(job, Prepared(job.subject), 0.0)
         for (key, stage), outcome in pool.results():
             done = _step(key, stage, outcome, by_key[key], progress, budget, render, pool, split)
+            if idle is not None and pool.spare():
+                idle()
+                idle = None
             if done is not None:
                 # Free slots get their next step before the build writes this one's outputs
                 # (writing, with its fsync, must not keep a CPU idle).
@@ -705,7 +806,9 @@ def _failure(display: str, error: LighthouseError | OSError,
 
 
 def _options_digest(request: BuildRequest, theme_fp: str) -> str:
-    return _digest(tool_fingerprint(), theme_fp, request.formats, request.paper,
+    # Not the formats: each output records the key it was made with (``keys``), so asking
+    # for another format does not make the others out of date.
+    return _digest(tool_fingerprint(), theme_fp, request.paper,
                    request.pdf_variant, request.lang, request.marking, request.markings,
                    request.key_points, request.strict, repr(request.presentation),
                    request.image_max_side, request.image_dpi)
@@ -730,9 +833,24 @@ def _outputs_for(request: BuildRequest, name: str) -> tuple[Path, ...]:
     return tuple(request.output / f"{name}.{fmt}" for fmt in request.formats)
 
 
-def _up_to_date(request: BuildRequest, plan: _Planned) -> bool:
-    return (not request.force and plan.entry.get("key") == plan.entry.get("previous_key")
-            and all(p.is_file() for p in plan.outputs))
+def _stale_formats(request: BuildRequest, plan: _Planned) -> tuple[str, ...]:
+    """The requested formats whose output must be rendered: all with ``--force`` or when a
+    file the sources pull in (an image) changed, appeared or went; else each whose output is
+    missing or was made with another key (other bytes, options, tool, theme or name)."""
+    if request.force:
+        return request.formats
+    made = plan.entry.get("previous_keys")
+    made = made if isinstance(made, dict) else {}
+    key = plan.entry.get("key")
+    stale = tuple(fmt for fmt, path in zip(request.formats, plan.outputs, strict=True)
+                  if made.get(path.relative_to(request.output).as_posix()) != key
+                  or not path.is_file())
+    if len(stale) == len(request.formats):
+        return stale
+    # Checked last: it reads (and hashes) every image of the sources.
+    if not _recorded_inputs_current(plan.entry.get("previous_inputs")):
+        return request.formats
+    return stale
 
 
 def _read(part: _Planned) -> bool:
@@ -844,7 +962,8 @@ def _plan(request: BuildRequest, manifest: Mapping[str, dict[str, Any]],
         single = _is_brief(plan)
         plan.entry = {"sha": shas[0][1] if single else _digest(shas),
                       "clock": clock.isoformat(), "read_ns": min(p.read_ns for p in plan.parts),
-                      "previous_key": old.get("key"), "previous_pages": old.get("pages"),
+                      "previous_keys": old.get("keys"), "previous_inputs": old.get("inputs"),
+                      "previous_pages": old.get("pages"),
                       "previous_diagnostics": old.get("diagnostics"),
                       "previous_outputs": old.get("outputs", []),
                       "previous_stale": old.get("stale", [])}
@@ -878,18 +997,20 @@ def _plan(request: BuildRequest, manifest: Mapping[str, dict[str, Any]],
         plan.entry["key"] = _digest(options_fp, plan.entry["sha"], plan.display,
                                     plan.entry["clock"], plan.name,
                                     None if _is_brief(plan) else request.sort)
-        if _up_to_date(request, plan):
+        formats = _stale_formats(request, plan)
+        if not formats:
             continue
+        writers = tuple((fmt, request.writers[fmt]) for fmt in formats)
         if _is_brief(plan) and plan.parts[0].doc is None:
             # Parsed by the worker that renders it: sources are parsed in parallel, and the
             # parsing counts against the job's own limits.
             [part] = plan.parts
             assert part.source is not None
             plan.job = RenderJob(
-                key=plan.key, display=plan.display, formats=request.formats,
+                key=plan.key, display=plan.display, formats=formats,
                 options=render_options(request, part.source.parent,
                                         dt.datetime.fromisoformat(plan.entry["clock"])),
-                writers=tuple((fmt, request.writers[fmt]) for fmt in request.formats),
+                writers=writers,
                 subject=ParseJob(source=part.source, display=part.display, data=part.data,
                                  lang=request.lang, marking=request.marking,
                                  markings=request.markings, key_points=request.key_points))
@@ -899,6 +1020,7 @@ def _plan(request: BuildRequest, manifest: Mapping[str, dict[str, Any]],
             planned[-1:] = _failed(request, plan)
             continue
         loaded = [doc for doc in docs if doc is not None]
+        plan.entry["inputs"] = _inputs_json(local_inputs(loaded))  # before rendering
         plan.diagnostics = [d for part in plan.parts for d in part.diagnostics]
         sources = [p.source for p in plan.parts if p.source is not None]
         subject: Document | Pack
@@ -915,10 +1037,10 @@ def _plan(request: BuildRequest, manifest: Mapping[str, dict[str, Any]],
                                 markings=request.markings, date=request.presentation.date)
             base_dir = Path(os.path.commonpath([s.resolve().parent for s in sources]))
         plan.job = RenderJob(
-            key=plan.key, display=plan.display, subject=subject, formats=request.formats,
+            key=plan.key, display=plan.display, subject=subject, formats=formats,
             options=render_options(request, base_dir,
                                     dt.datetime.fromisoformat(plan.entry["clock"])),
-            writers=tuple((fmt, request.writers[fmt]) for fmt in request.formats))
+            writers=writers)
     return planned
 
 
@@ -991,7 +1113,14 @@ def _claims(request: BuildRequest, plans: Sequence[_Planned],
 
 
 def _finish(request: BuildRequest, plan: _Planned, outcome: RenderOutcome) -> SourceResult:
-    found = (*plan.diagnostics, *outcome.diagnostics)
+    data = dict(outcome.outputs)
+    if outcome.files is not None:
+        plan.entry["inputs"] = _inputs_json(outcome.files)
+    # The requested outputs that were current and not rendered again keep what their own
+    # rendering met (the reader's and the checks' findings are new: the source was parsed).
+    kept = tuple(d for d in _stored_diagnostics(plan)
+                 if d.stage == "render" and d.format in request.formats and d.format not in data)
+    found = (*plan.diagnostics, *outcome.diagnostics, *kept)
     if outcome.error is not None:
         message = outcome.error if outcome.located else f"{plan.display}: {outcome.error}"
         return SourceResult(source=plan.display, status="failed", error=message,
@@ -1002,15 +1131,18 @@ def _finish(request: BuildRequest, plan: _Planned, outcome: RenderOutcome) -> So
                             diagnostics=found,
                             error=f"{plan.display}: {warned} warning(s) and --strict; "
                                   "nothing written")
-    data = dict(outcome.outputs)
+    pages = outcome.pages
+    if pages is None and "pdf" in request.formats and "pdf" not in data:
+        pages = plan.entry.get("previous_pages")  # the current PDF was not made again
     built = SourceResult(source=plan.display, status="built", outputs=plan.outputs,
-                         size=sum(len(b) for b in data.values()), pages=outcome.pages,
+                         size=sum(len(b) for b in data.values()), pages=pages,
                          seconds=outcome.seconds, diagnostics=found)
     try:
         # Outputs and manifest entry together, compare-and-swap per source (output.commit).
         written = commit(request.output, plan.key, plan.seen,
-                         _manifest_entry(request, plan, built),
-                         {path: data[path.suffix[1:]] for path in plan.outputs})
+                         _manifest_entry(request, plan, built, data),
+                         {path: data[path.suffix[1:]] for path in plan.outputs
+                          if path.suffix[1:] in data})
     except OutputError as error:
         return SourceResult(source=plan.display, status="failed", error=str(error),
                             seconds=outcome.seconds, diagnostics=found)
@@ -1022,8 +1154,11 @@ def _finish(request: BuildRequest, plan: _Planned, outcome: RenderOutcome) -> So
     return built
 
 
-def _manifest_entry(request: BuildRequest, plan: _Planned,
-                    result: SourceResult) -> dict[str, Any]:
+def _manifest_entry(request: BuildRequest, plan: _Planned, result: SourceResult,
+                    rendered: Mapping[str, bytes]) -> dict[str, Any]:
+    """The entry recorded for ``plan`` once ``rendered`` (format -> bytes) is written: its
+    outputs, each with the key it was made with (``keys``), the inputs it read, what the
+    build met."""
     entry = {k: v for k, v in plan.entry.items() if not k.startswith("previous_")}
     names = [p.relative_to(request.output).as_posix() for p in plan.outputs]
     # Outputs of this source under its old name (renamed or retitled) become stale; other
@@ -1036,7 +1171,13 @@ def _manifest_entry(request: BuildRequest, plan: _Planned,
             names.append(old)
         elif old not in stale:
             stale.append(old)
+    made = plan.entry.get("previous_keys")
+    if not isinstance(made, dict) or plan.entry.get("previous_inputs") != entry.get("inputs"):
+        made = {}  # outputs not made again now were made from other images: out of date
+    keys = {name: plan.entry["key"] if name.rsplit(".", 1)[-1] in rendered else made.get(name)
+            for name in names}
     entry.update(outputs=names, pages=result.pages, source=plan.display,
+                 keys={name: key for name, key in keys.items() if isinstance(key, str)},
                  diagnostics=[d.to_json() for d in result.diagnostics])
     if stale:
         entry["stale"] = [n for n in stale if n not in names]
@@ -1109,7 +1250,9 @@ def run(request: BuildRequest, listener: BuildListener | None = None) -> BuildRe
         logger.warning("--jobs %d capped to %d worker processes (%d per CPU)", request.jobs,
                        workers, MAX_JOBS_PER_CPU)
     spent = {p.key: p.spent for p in plans}
-    for outcome in _run_jobs(jobs, workers, request.limits, spent):
+    idle = getattr(listener, "idle", None)
+    for outcome in _run_jobs(jobs, workers, request.limits, spent,
+                             idle if callable(idle) else None):
         plan = by_key[outcome.key]
         result = _finish(request, plan, outcome)
         results[plan.key] = result

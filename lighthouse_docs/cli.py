@@ -13,7 +13,6 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
-from enum import StrEnum
 from inspect import Parameter, Signature, signature
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, get_type_hints
@@ -224,7 +223,8 @@ def _print_key_points(doc: Any) -> None:
 
 @app.command()
 def inspect(
-    source: Annotated[Path, typer.Argument(help="An article: .txt, .md or .html.")],
+    source: Annotated[Path, typer.Argument(
+        help="One article file: .txt, .md, .html or .docx (not a folder).")],
     outline_json: Annotated[bool, typer.Option("--outline-json",
                             help="Print the outline as JSON (the corpus golden format).")] = False,
     model_json: Annotated[bool, typer.Option("--json",
@@ -255,6 +255,8 @@ def inspect(
 
     if sum((outline_json, model_json, show_key_points)) > 1:
         fail(UsageError("use just one of --outline-json, --json or --key-points"))
+    if source.is_dir():
+        fail(UsageError(_folder_given(source)))
     try:
         tag = _lang_option(lang)
     except UsageError as error:
@@ -300,26 +302,35 @@ def inspect(
             _print_analysis(analysis, explain=explain)
 
 
+def _folder_given(folder: Path) -> str:
+    """Why ``inspect FOLDER`` is refused, naming a few of the articles it holds."""
+    from .readers import FORMATS_BY_SUFFIX
+
+    try:
+        articles = sorted(p for p in folder.iterdir()
+                          if p.suffix.lower() in FORMATS_BY_SUFFIX and p.is_file())
+    except OSError:
+        articles = []
+    examples = ", ".join(_shown(p.resolve()) for p in articles[:3])
+    more = f", ... ({len(articles)} articles)" if len(articles) > 3 else ""
+    hint = f"; for example {examples}{more}" if articles else ""
+    return (f"{_shown(folder.resolve())} is a folder; inspect takes one article file"
+            f"{hint} (build and doctor take folders)")
+
+
 # --------------------------------------------------------------------------- build, init, watch
 
-class PaperChoice(StrEnum):
-    A4 = "a4"
-    LETTER = "letter"
+# Choices are plain strings checked by the tool itself (``--paper`` and ``--names`` through
+# the project file's validation): an unknown value is one line naming the accepted ones, exit
+# 2, not Typer's pydantic "Value error, ...".
+SORTS = ("given", "date")
+REPORT_FORMATS = ("json",)
 
-
-class SortChoice(StrEnum):
-    GIVEN = "given"
-    DATE = "date"
-
-
-class ReportFormat(StrEnum):
-    JSON = "json"
-
-
-PaperOpt = Annotated[PaperChoice | None, typer.Option(
-    "--paper", case_sensitive=False, help="Paper size of the PDF.")]
+PaperOpt = Annotated[str | None, typer.Option(
+    "--paper", metavar="a4|letter", help="Paper size of the PDF: a4 or letter.",
+    show_default=False)]
 SourcesArg = Annotated[list[str] | None, typer.Argument(
-    help="Files, folders or globs. Default: every .txt, .md and .html in sources/.",
+    help="Files, folders or globs. Default: every .txt, .md, .html and .docx in sources/.",
     show_default=False)]
 PdfOpt = Annotated[bool, typer.Option("--pdf", help="Build the print-ready PDF.")]
 EpubOpt = Annotated[bool, typer.Option("--epub", help="Build the EPUB 3.")]
@@ -345,13 +356,8 @@ StrictOpt = Annotated[bool, typer.Option(
     "--strict", help="Fail a source that has warnings (nothing is written for it).")]
 
 
-class NamesChoice(StrEnum):
-    SOURCE = "source"
-    TITLE = "title"
-
-
-NamesOpt = Annotated[NamesChoice | None, typer.Option(
-    "--names", case_sensitive=False, show_default=False,
+NamesOpt = Annotated[str | None, typer.Option(
+    "--names", metavar="source|title", show_default=False,
     help="Output file names: after the source file (default: sources/x.txt -> x.pdf) or "
          "after the document title.")]
 
@@ -437,11 +443,11 @@ def _settings(choices: _Choices) -> tuple[Path, Settings]:
         # Relative to the working folder (a project file's output is relative to the root).
         given["output"] = str(choices.output.expanduser().resolve())
     if choices.paper is not None:
-        given["paper"] = choices.paper.value
+        given["paper"] = choices.paper
     for key, value in (("style", choices.style), ("language", choices.lang),
                        ("marking", choices.marking), ("key_points", choices.key_points),
                        ("pdf_variant", choices.pdf_variant),
-                       ("output_names", choices.names.value if choices.names else None)):
+                       ("output_names", choices.names)):
         if value is not None:
             given[key] = value
     names.update({"output": "--output", "paper": "--paper", "style": "--style",
@@ -521,15 +527,36 @@ class _Reporter:
     :class:`~lighthouse_docs.build.BuildListener`."""
 
     def __init__(self, *, quiet: bool, verbose: bool, console: Console | None = None) -> None:
-        from rich.console import Console
-
         self.quiet, self.verbose = quiet, verbose
-        self.err = console or Console(stderr=True, highlight=False)
+        self.console = console
         self.progress: Progress | None = None
         self.task: TaskID | None = None
 
+    @property
+    def err(self) -> Console:
+        """The Rich console on stderr (made, and Rich imported, when first needed)."""
+        if self.console is None:
+            from rich.console import Console
+
+            self.console = Console(stderr=True, highlight=False)
+        return self.console
+
+    def _on_terminal(self) -> bool:
+        # Rich decides; it can only say yes for a TTY or when told to (TTY_COMPATIBLE=1,
+        # FORCE_COLOR): otherwise Rich is not imported before the build (~0.02-0.03 s).
+        if self.console is None and not (
+                os.environ.get("TTY_COMPATIBLE") == "1" or os.environ.get("FORCE_COLOR")
+                or sys.stderr.isatty()):
+            return False
+        return self.err.is_terminal
+
+    def idle(self) -> None:
+        """The build waits for its render processes with a CPU to spare: import Rich for the
+        summary now rather than after the last output is written."""
+        import rich.console  # noqa: F401
+
     def planned(self, total: int, to_render: int) -> None:
-        if not self.quiet and self.err.is_terminal and to_render:
+        if not self.quiet and to_render and self._on_terminal():
             from rich.progress import (
                 BarColumn,
                 MofNCompleteColumn,
@@ -693,9 +720,10 @@ def build(
         "--combine", metavar="TITLE",
         help="Build one combined brief titled TITLE from all sources, in the order given.")]
     = None,
-    sort: Annotated[SortChoice, typer.Option(
-        "--sort", help="Order of the sources in a combined brief.")] = SortChoice.GIVEN,
-    report: Annotated[tuple[ReportFormat, Path] | None, typer.Option(
+    sort: Annotated[str, typer.Option(
+        "--sort", metavar="given|date",
+        help="Order of the sources in a combined brief: as given, or by date.")] = "given",
+    report: Annotated[tuple[str, Path] | None, typer.Option(
         "--report", metavar="json FILE",
         help="Also write every source's outputs, warnings and errors as JSON to FILE "
         "('-' for standard output).", show_default=False)] = None,
@@ -727,11 +755,17 @@ def build(
     """
     if choices.quiet and verbose:
         fail(UsageError("use just one of --quiet or --verbose"))
-    if sort is SortChoice.DATE and combine is None:
+    sort = sort.strip().lower()
+    if sort not in SORTS:
+        fail(UsageError(f"--sort: expected one of {', '.join(SORTS)}, got {sort!r}"))
+    if report is not None and report[0].strip().lower() not in REPORT_FORMATS:
+        fail(UsageError(f"--report: expected {' or '.join(REPORT_FORMATS)} (--report json "
+                        f"FILE), got {report[0]!r}"))
+    if sort == "date" and combine is None:
         fail(UsageError("--sort only applies with --combine"))
     _configure_logging(quiet=choices.quiet, verbose=verbose)
     try:
-        request = _request(choices, jobs=jobs, force=force, combine=combine, sort=sort.value,
+        request = _request(choices, jobs=jobs, force=force, combine=combine, sort=sort,
                            time_limit=time_limit, memory_limit=memory_limit)
         result = _run(request, quiet=choices.quiet, verbose=verbose)
         if report is not None:
@@ -868,6 +902,9 @@ def clean(
                       else output_module.stale_outputs(folder, entries))
             for path in sorted(set(doomed)):
                 typer.echo(f"would remove {_shown(path)}")
+            if not doomed:
+                typer.echo("nothing to remove" + ("" if everything else " (no stale outputs)"),
+                           err=True)
             return
         removed = output_module.clean(folder, everything=everything)
     except LighthouseError as error:
@@ -875,7 +912,8 @@ def clean(
     for path in removed:
         typer.echo(f"removed {_shown(path)}")
     if not removed:
-        typer.echo("nothing to clean", err=True)
+        typer.echo("nothing to remove" + ("" if everything else " (no stale outputs)"),
+                   err=True)
 
 
 @app.command()

@@ -24,6 +24,8 @@ SOURCES_DIR = "sources"
 STYLES_DIR = "styles"
 DEFAULT_SOURCE_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".html", ".docx")
 """What a folder argument (and the default ``sources/``) contributes."""
+_SCANNED = ", ".join(DEFAULT_SOURCE_SUFFIXES[:-1]) + f" or {DEFAULT_SOURCE_SUFFIXES[-1]}"
+"""The suffixes a folder scan takes, as messages list them."""
 EXAMPLE_NAME = "korut-rusia.txt"
 SLUG_MAX_LENGTH = 80
 FALLBACK_SLUG = "brief"
@@ -157,14 +159,14 @@ def discover_sources(arguments: Sequence[str], paths: ProjectPaths,
                              f"folder {shown(paths.sources)}; choose another output folder")
         found = _scanned(_files_in(paths.sources), paths, skipped, recorded)
         if not found:
-            raise UsageError(f"no .txt, .md or .html files in {shown(paths.sources)}")
+            raise UsageError(f"no {_SCANNED} files in {shown(paths.sources)}")
     for argument in arguments:
         path = Path(argument).expanduser()
         path = path if path.is_absolute() else base / path
         if path.is_dir() and path.suffix.lower() not in DEFAULT_SOURCE_SUFFIXES:
             inside = _scanned(_files_in(path), paths, skipped, recorded)
             if not inside:
-                raise UsageError(f"no .txt, .md or .html files in {shown(argument)}")
+                raise UsageError(f"no {_SCANNED} files in {shown(argument)}")
             found.extend(inside)
         elif not path.exists() and not path.is_symlink() and _GLOB_CHARS & set(argument):
             matches = sorted(Path(m) for m in glob.glob(str(path), recursive=True))

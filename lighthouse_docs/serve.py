@@ -83,6 +83,8 @@ class Brief:
     built_at: float | None = None
     digest: str = ""
     """SHA-256 of the bytes the text view was rendered from."""
+    inputs: tuple[tuple[str, str, str], ...] = ()
+    """The images the text view pulled in, as they were then (:func:`.build.local_inputs`)."""
 
 
 @dataclass(slots=True)
@@ -157,14 +159,16 @@ class PreviewState:
 # --------------------------------------------------------------------------- the text view
 
 
-def render_preview(source: Path, display: str, request: BuildRequest) -> tuple[str, bytes]:
+def render_preview(source: Path, display: str, request: BuildRequest
+                   ) -> tuple[str, bytes, tuple[tuple[str, str, str], ...]]:
     """The title and self-contained HTML of ``source`` as ``build --html`` makes it (same
-    reader, checks, marking and theme). Runs in a limited child (:mod:`.limits`).
+    reader, checks, marking and theme), and the images it pulled in
+    (:func:`.build.local_inputs`). Runs in a limited child (:mod:`.limits`).
 
     :raises LighthouseError: the source cannot be read, fails a check, or cannot be rendered.
     """
     from . import readers
-    from .build import build_clock, checked, render_options
+    from .build import build_clock, checked, local_inputs, render_options
     from .writers.html import build_html
 
     loaded = readers.load(source, display_path=display, lang=request.lang)
@@ -173,7 +177,8 @@ def render_preview(source: Path, display: str, request: BuildRequest) -> tuple[s
     if doc is None:
         raise InputError(failure or f"{display}: cannot be built")
     options = render_options(request, source.parent, build_clock(source))
-    return doc.meta.title, build_html(doc, options).data
+    inputs = local_inputs([doc])  # before rendering: a later change is seen by the next save
+    return doc.meta.title, build_html(doc, options).data, inputs
 
 
 # --------------------------------------------------------------------------- files
@@ -417,7 +422,7 @@ def refresh(state: PreviewState, request: BuildRequest, *, force: bool = False) 
     import hashlib
     import importlib
 
-    from .build import warm_readers
+    from .build import inputs_current, warm_readers
     from .limits import run_limited
     from .project import display_path
     from .render import warm_templates
@@ -438,14 +443,16 @@ def refresh(state: PreviewState, request: BuildRequest, *, force: bool = False) 
             changed.append(key)
             continue
         known = state.brief(key)
-        if not force and known is not None and known.digest == digest:
-            continue
+        if not force and known is not None and known.digest == digest and \
+                inputs_current(known.inputs):
+            continue  # the same bytes and images (an image save renders it again)
         outcome = run_limited(functools.partial(render_preview, path, key, request),
                               request.limits)
         changed.append(key)
         if outcome.value is not None:
-            title, html = outcome.value
-            state.change(key, title=title, live=html, error=None, digest=digest)
+            title, html, inputs = outcome.value
+            state.change(key, title=title, live=html, error=None, digest=digest,
+                         inputs=inputs)
         else:
             reason = str(outcome.error) if outcome.error is not None else outcome.crash
             if outcome.error is not None and not isinstance(outcome.error, InputError):

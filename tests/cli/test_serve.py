@@ -220,6 +220,28 @@ def test_refresh_renders_changed_sources_and_reports_broken_ones(
     assert alpha.live is not None and b"Lead of alpha." in alpha.live  # the last good one
 
 
+def test_refresh_renders_the_text_view_again_when_an_image_is_saved(
+        built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from lighthouse_docs.cli import _Choices as Choices
+    from lighthouse_docs.cli import _request
+
+    monkeypatch.chdir(built)
+    (built / "sources" / "alpha.md").write_text(
+        "---\ntitle: Alpha\n---\n\nLead.\n\n![Map](map.png)\n", encoding="utf-8")
+    request = _request(Choices(sources=["sources/alpha.md"]))
+    state = serve.PreviewState(output=request.output)
+    assert serve.refresh(state, request) == ["sources/alpha.md"]  # map.png is missing
+    assert serve.refresh(state, request) == []
+    (built / "sources" / "map.png").write_bytes(bytes.fromhex(
+        "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de"
+        "0000000c4944415408d763f8cfc000000301010018dd8db00000000049454e44ae426082"))
+    # The source's bytes are the same; its image appeared: the text view shows it now.
+    assert serve.refresh(state, request) == ["sources/alpha.md"]
+    alpha = state.brief("sources/alpha.md")
+    assert alpha is not None and alpha.live is not None and b"data:image/png" in alpha.live
+    assert serve.refresh(state, request) == []
+
+
 @pytest.mark.slow
 def test_serve_process_serves_the_project_and_stops_on_ctrl_c(built: Path) -> None:
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONUNBUFFERED": "1"}

@@ -1,0 +1,73 @@
+"""What the CLI says to a new user who gets something slightly wrong: a bad choice value, a
+folder given to `inspect`, a dry run with nothing to do; and that help and README name the
+input types the code reads."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from cli_support import run_fake_cli
+from typer.testing import Result
+
+from lighthouse_docs.project import DEFAULT_SOURCE_SUFFIXES
+from lighthouse_docs.readers import FORMATS_BY_SUFFIX
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["--paper", "a3"], "--paper: expected one of a4, letter, got 'a3'"),
+    (["--names", "slug"], "--names: expected one of source, title, got 'slug'"),
+    (["--combine", "W", "--sort", "newest"],
+     "--sort: expected one of given, date, got 'newest'"),
+    (["--report", "xml", "r.xml"], "--report: expected json (--report json FILE), got 'xml'"),
+])
+def test_a_bad_choice_names_the_accepted_values_and_exits_2(
+        cli_in: Callable[..., Result], args: list[str], expected: str) -> None:
+    result = cli_in("build", *args)
+    assert result.exit_code == 2
+    assert expected in result.output
+    assert "Value error" not in result.output  # pydantic's wording, before
+    assert not Path("output").exists()
+
+
+def test_choices_keep_working_in_any_letter_case(cli_in: Callable[..., Result]) -> None:
+    result = cli_in("build", "--pdf", "--paper", "LETTER")
+    assert result.exit_code == 0, result.output
+    assert "|letter|" in Path("output/alpha.pdf").read_text()
+
+
+def test_inspect_of_a_folder_says_it_takes_a_file_and_names_one(project: Path) -> None:
+    result = run_fake_cli(["inspect", "sources"], project)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "lighthouse-docs: usage error: sources is a folder; inspect takes one article file; "
+        "for example sources/alpha.md, sources/beta.md, sources/gamma.md (build and doctor "
+        "take folders)")
+
+
+def test_clean_dry_run_says_when_there_is_nothing_to_remove(project: Path) -> None:
+    assert run_fake_cli(["build", "--pdf"], project).returncode == 0
+    dry = run_fake_cli(["clean", "--dry-run"], project)
+    assert (dry.returncode, dry.stdout, dry.stderr) == (0, "", "nothing to remove (no stale "
+                                                              "outputs)\n")
+    (project / "sources" / "gamma.md").unlink()
+    dry = run_fake_cli(["clean", "--dry-run"], project)
+    assert dry.stdout == "would remove output/gamma.pdf\n"
+    assert dry.stderr == ""
+
+
+def test_help_and_readme_name_the_types_the_code_reads(cli_in: Callable[..., Result]) -> None:
+    scanned = [s.lstrip(".") for s in DEFAULT_SOURCE_SUFFIXES]
+    build_help = " ".join(cli_in("build", "--help").output.split())
+    listed = re.search(r"Default: every (.*?) in sources/", build_help)
+    assert listed and re.findall(r"\.(\w+)", listed[1]) == scanned
+    inspect_help = " ".join(cli_in("inspect", "--help").output.split())
+    assert all(f".{s}" in inspect_help for s in scanned)
+    readme = " ".join(README.read_text(encoding="utf-8").split())
+    assert "every .txt/.md/.html/.docx in sources/" in readme
+    for suffix in FORMATS_BY_SUFFIX:  # each accepted suffix is named where inputs are listed
+        assert f"`{suffix}`" in readme, suffix
