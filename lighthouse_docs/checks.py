@@ -41,7 +41,9 @@ def front_matter(doc: Document) -> list[Diagnostic]:
     marking but is not one (error: the marking would silently vanish), an empty marking."""
     found: list[Diagnostic] = []
     known = sorted(FRONT_MATTER_FIELDS)
-    for key in doc.meta.front_matter_keys:
+    lines = doc.meta.front_matter_lines
+    for index, key in enumerate(doc.meta.front_matter_keys):
+        line = lines[index] if index < len(lines) else None
         name = key.strip().lower()
         if name in FRONT_MATTER_FIELDS:
             continue
@@ -51,13 +53,16 @@ def front_matter(doc: Document) -> list[Diagnostic]:
             found.append(_check(
                 doc, f"front matter key {key!r} looks like a handling marking but is not "
                 "one (the key is 'marking'); not built, the marking would be lost",
-                "front-matter-marking", severity="error"))
+                "front-matter-marking", severity="error", line=line))
         else:
             found.append(_check(doc, f"unknown front matter key {key!r} ignored{hint}",
-                                "front-matter-unknown"))
-    has_marking_key = any(k.strip().lower() in MARKING_KEYS for k in doc.meta.front_matter_keys)
-    if has_marking_key and not doc.meta.marking:
-        found.append(_check(doc, "the front matter's marking is empty", "marking-empty"))
+                                "front-matter-unknown", line=line))
+    marking_lines = [lines[i] if i < len(lines) else None
+                     for i, k in enumerate(doc.meta.front_matter_keys)
+                     if k.strip().lower() in MARKING_KEYS]
+    if marking_lines and not doc.meta.marking:
+        found.append(_check(doc, "the front matter's marking is empty", "marking-empty",
+                            line=marking_lines[0]))
     return found
 
 
