@@ -278,9 +278,15 @@ def inspect(
     doc, analysis = outcome.value
     from .checks import check_document
 
+    def image_refusal(src: str, folder: Path) -> str | None:
+        # The writers' resolver, imported only for a source that has images.
+        from .writers.resources import image_refusal as writers_decision
+
+        return writers_decision(src, folder)
+
     fmt = doc.meta.source.format
     found = [*(as_diagnostic(w, source=str(source), stage="read", format=fmt)
-               for w in doc.warnings), *check_document(doc)]
+               for w in doc.warnings), *check_document(doc, image_refusal=image_refusal)]
     for item in found:
         typer.echo(diagnostic_line(item), err=True)
     if show_key_points:
