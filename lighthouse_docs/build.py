@@ -202,6 +202,11 @@ class BuildListener(Protocol):
         """One source is done (built, up to date or failed)."""
         return None
 
+    def idle(self) -> None:
+        """Optional: the build waits for its render processes and has a CPU to spare (at most
+        once per build): a moment to load what the listener needs at the end."""
+        return None
+
 
 class _Silent(BuildListener):
     """The listener of a build nobody watches."""
@@ -625,10 +630,13 @@ def _warm(jobs: Sequence[RenderJob], *, readers_too: bool, layout: bool,
     load each: writers, stylesheets, fonts, templates, hyphenation dictionaries, one sample
     layout (``layout``), and the readers (``readers_too``: sources still to be parsed in
     processes forked later). With ``split`` (each format in a process of its own), the
-    writers of :data:`SELF_WARMING` formats are left to their own processes."""
+    writers of :data:`SELF_WARMING` formats, the templates and the hyphenation
+    dictionaries are left to the processes that use them."""
     from .warmup import frequent, guess_language
 
-    langs = frequent(
+    # Side by side, the PDF's process loads its document's own dictionary (from the cache
+    # folder, writers/_hyphenation.py): guessing the language here would only delay it.
+    langs = () if split else frequent(
         (job.subject.lang or guess_language(job.subject.source, job.subject.data))
         if isinstance(job.subject, ParseJob) else
         job.subject.meta.lang if isinstance(job.subject, Document) else job.subject.lang
@@ -639,7 +647,8 @@ def _warm(jobs: Sequence[RenderJob], *, readers_too: bool, layout: bool,
             for job in jobs]
     warm_writers(sorted({ref for job in jobs for _, ref in job.writers}, key=str))
     _warm_themes(jobs, langs)
-    warm_templates()
+    if not split:  # side by side, the PDF's process renders no template (its HTML is ready)
+        warm_templates()
     if layout:
         _warm_layout(jobs, langs[0] if langs else "en")
     if readers_too:
@@ -647,7 +656,8 @@ def _warm(jobs: Sequence[RenderJob], *, readers_too: bool, layout: bool,
 
 
 def _run_jobs(jobs: Sequence[RenderJob], workers: int, limits: Limits,
-              spent: Mapping[str, float]) -> Iterable[RenderOutcome]:
+              spent: Mapping[str, float],
+              idle: Callable[[], None] | None = None) -> Iterable[RenderOutcome]:
     """Outcomes of ``jobs`` as they complete. Every step runs in a limited process of its own
     (:mod:`.limits`), at most ``workers`` at a time, each job within its wall-clock limit
     (``spent`` is what its parsing in this process already took):
@@ -664,6 +674,9 @@ def _run_jobs(jobs: Sequence[RenderJob], workers: int, limits: Limits,
     ahead (:data:`AHEAD`: the print HTML), and this process warms only the writers that are
     slow to import (not :data:`SELF_WARMING`): both would otherwise wait on this process's
     warm-up, which is what the PDF's process waits for.
+
+    ``idle`` is called once, the first time a step ends and leaves a worker slot with
+    nothing to start (the EPUB done beside the PDF): this process then has a CPU to spare.
     """
     if not jobs:
         return
@@ -696,6 +709,9 @@ def _run_jobs(jobs: Sequence[RenderJob], workers: int, limits: Limits,
                 render(job, Prepared(job.subject), 0.0)
         for (key, stage), outcome in pool.results():
             done = _step(key, stage, outcome, by_key[key], progress, budget, render, pool, split)
+            if idle is not None and pool.spare():
+                idle()
+                idle = None
             if done is not None:
                 # Free slots get their next step before the build writes this one's outputs
                 # (writing, with its fsync, must not keep a CPU idle).
@@ -1236,7 +1252,9 @@ def run(request: BuildRequest, listener: BuildListener | None = None) -> BuildRe
         logger.warning("--jobs %d capped to %d worker processes (%d per CPU)", request.jobs,
                        workers, MAX_JOBS_PER_CPU)
     spent = {p.key: p.spent for p in plans}
-    for outcome in _run_jobs(jobs, workers, request.limits, spent):
+    idle = getattr(listener, "idle", None)
+    for outcome in _run_jobs(jobs, workers, request.limits, spent,
+                             idle if callable(idle) else None):
         plan = by_key[outcome.key]
         result = _finish(request, plan, outcome)
         results[plan.key] = result

@@ -261,6 +261,10 @@ class LimitedPool(Generic[K, T]):
             _kill(job, self._selector)
             del self._running[job.fd]
 
+    def spare(self) -> bool:
+        """Whether a worker slot is free with nothing queued to take it."""
+        return not self._queued and len(self._running) < self.workers
+
     def _next(self) -> tuple[K, Callable[[], T], float] | None:
         return self._queued.popleft() if self._queued else None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -275,3 +276,40 @@ def test_the_warm_up_leaves_the_outputs_byte_identical(tmp_path: Path) -> None:
                    check=True, env=env, cwd=tmp_path, capture_output=True)
     for name in ("x.pdf", "x.epub"):
         assert (tmp_path / "warm" / name).read_bytes() == (tmp_path / "cold" / name).read_bytes()
+
+
+class _Events:
+    """A build listener that records what it is told, in order."""
+
+    def __init__(self) -> None:
+        self.events: list[str] = []
+
+    def planned(self, total: int, to_render: int) -> None:
+        self.events.append("planned")
+
+    def finished(self, result: Any) -> None:
+        self.events.append(f"finished {result.status}")
+
+    def idle(self) -> None:
+        self.events.append("idle")
+
+
+def test_the_listener_hears_once_when_a_cpu_is_spare(
+        request_for: Callable[..., BuildRequest], tmp_path: Path) -> None:
+    done = tmp_path / "epub-done"
+
+    def epub(doc: Any, options: RenderOptions) -> Output:
+        done.touch()
+        return Output(data=b"E", pages=None)
+
+    def pdf(doc: Any, options: RenderOptions) -> Output:
+        for _ in range(6000):  # the EPUB's process ends first: its slot is then spare
+            if done.exists():
+                break
+            time.sleep(0.01)
+        return Output(data=b"P", pages=1)
+
+    listener = _Events()
+    request = request_for("a", writers={"pdf": pdf, "epub": epub})
+    assert [r.status for r in build.run(request, listener).results] == ["built"]
+    assert listener.events == ["planned", "idle", "finished built"]

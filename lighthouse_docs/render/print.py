@@ -224,14 +224,25 @@ def _head(front: Front, options: RenderOptions) -> HeadView:
     )
 
 
+_FONT_FACES = ((400, "normal", "Regular"), (400, "italic", "It"), (600, "normal", "Semibold"),
+               (600, "italic", "SemiboldIt"), (700, "normal", "Bold"), (700, "italic", "BoldIt"))
+"""Weight, style and file name part of each pinned face, serif and sans alike."""
+
+
 @lru_cache(maxsize=1)
 def font_face_css() -> str:
-    """``@font-face`` rules for the pinned Source Serif/Sans Pro files (built once)."""
+    """``@font-face`` rules for the pinned Source Serif/Sans Pro files (built once). Plain
+    text, no template: the PDF writer's warm-up needs it before anything is rendered, and a
+    single-article build's process then never imports Jinja2."""
     from ..writers.resources import font_dirs
 
-    serif, sans = font_dirs()
-    return environment().get_template("print/fonts.css.j2").render(
-        serif=serif.as_uri(), sans=sans.as_uri())
+    serif, sans = (folder.as_uri() for folder in font_dirs())
+    return "".join(
+        f'@font-face {{ font-family: "LH Source Serif"; font-weight: {weight}; '
+        f'font-style: {style}; src: url("{serif}/SourceSerifPro-{file}.ttf"); }}\n'
+        f'@font-face {{ font-family: "LH Source Sans"; font-weight: {weight}; '
+        f'font-style: {style}; src: url("{sans}/SourceSansPro-{file}.ttf"); }}\n'
+        for weight, style, file in _FONT_FACES)
 
 
 def render_print_html(subject: Document | Pack, options: RenderOptions, *,

@@ -18,6 +18,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 LDCONFIG = "/sbin/ldconfig"
 
@@ -55,12 +56,77 @@ def _library_lookup_from_linker_cache() -> Iterator[None]:
         ctypes.util.find_library = original
 
 
+_SIMPLE_TYPE = re.compile(r"(\w+(?: \w+)*) ?(\*+|\[(\d*)\])")
+"""``T *``, ``T **``, ``T[]``, ``T[N]`` with ``T`` a declared typedef or a primitive type."""
+
+
+class _SimpleTypes(dict[str, Any]):
+    """cffi's cache of parsed type strings (``FFI._parsed_types``) that answers a string it
+    has not seen and that names a simple type (:data:`_SIMPLE_TYPE`) from cffi's own
+    declarations, instead of parsing it with pycparser.
+
+    WeasyPrint asks cffi for ``ffi.new("hb_codepoint_t[1144]", ...)``, ``"PangoLogAttr[]"``,
+    ``"char[]"``... while it lays out and writes a document: cffi parses every new string
+    with pycparser, the typedefs of all of WeasyPrint's declarations included, 2-15 ms each,
+    about 0.06 s per document in a fresh process (the arrays' lengths are the fonts' glyph
+    counts: new strings for every document). The type built here is cffi's own model of the
+    string (the same ``model.ArrayType``/``PointerType`` of the same declared type, hence the
+    same C type object, tests/writers/test_weasyprint_import.py); anything else, or any
+    surprise, takes cffi's usual way.
+    """
+
+    def __init__(self, ffi: Any, parsed: dict[str, Any]) -> None:
+        super().__init__(parsed)
+        self.ffi = ffi
+
+    def __missing__(self, key: str) -> Any:
+        match = _SIMPLE_TYPE.fullmatch(key) if isinstance(key, str) else None
+        if match is None:
+            raise KeyError(key)
+        try:
+            from cffi import model
+
+            ffi = self.ffi
+            parser = ffi._parser
+            name, suffix, length = match.groups()
+            declared = parser._declarations.get(f"typedef {name}")
+            if declared is not None:
+                base, quals = declared
+            elif name in model.PrimitiveType.ALL_PRIMITIVE_TYPES:
+                base, quals = model.PrimitiveType(name), 0
+            else:
+                raise KeyError(key)
+            if suffix.startswith("*"):
+                for _ in suffix:
+                    base, quals = parser._get_type_pointer(base, quals), 0
+            else:
+                base = model.ArrayType(base, int(length) if length else None)
+            with ffi._lock:
+                result = (ffi._get_cached_btype(base), False)
+        except KeyError:
+            raise
+        except Exception:  # cffi's internals changed: its own way
+            raise KeyError(key) from None
+        self[key] = result
+        return result
+
+
+def _simple_types_without_parsing(ffi: Any) -> None:
+    parsed = getattr(ffi, "_parsed_types", None)
+    if isinstance(parsed, dict) and not isinstance(parsed, _SimpleTypes) \
+            and hasattr(ffi, "_parser") and hasattr(ffi, "_get_cached_btype"):
+        ffi._parsed_types = _SimpleTypes(ffi, parsed)
+
+
 with _library_lookup_from_linker_cache():
     from weasyprint import CSS, HTML
     from weasyprint.formatting_structure import boxes
     from weasyprint.pdf import VARIANTS
+    from weasyprint.text.ffi import ffi as _ffi
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+_simple_types_without_parsing(_ffi)
 
 __all__ = ["CSS", "HTML", "VARIANTS", "FontConfiguration", "URLFetcher", "URLFetcherResponse",
            "boxes"]

@@ -52,6 +52,7 @@ from .print_input import (
     places_marking,
     plan_for,
     print_input,
+    theme_places_marking,
 )
 from .resources import allowed_roots, describe, font_dirs
 
@@ -93,8 +94,6 @@ def _remove_font_folder(config: FontConfiguration, owner: int) -> None:
 class _Sheets:
     sheets: tuple[Any, ...]
     warnings: tuple[str, ...]
-    shows_marking: bool
-    """The theme places the marking on every page itself (:func:`places_marking`)."""
 
 
 @lru_cache(maxsize=1)
@@ -119,8 +118,7 @@ def _stylesheets(theme_root: Path, css_text: str, paper: str) -> _Sheets:
         # A theme's own @import or @font-face leading out of its folder (a symlink to
         # /proc/self/environ, ../secret.css) is a broken theme: an error naming the file.
         raise ResourceError(f"theme {theme_root / 'print.css'}: {fetcher.warnings[0]}")
-    return _Sheets((fonts, theme, size), tuple(_without_refusals(logged)),
-                   places_marking(css_text))
+    return _Sheets((fonts, theme, size), tuple(_without_refusals(logged)))
 
 
 def _theme_sheets(theme: Theme, paper: str) -> _Sheets:
@@ -142,7 +140,8 @@ def stylesheets(theme: Theme, paper: str) -> tuple[tuple[Any, ...], tuple[str, .
 def needs_marking_band(theme: Theme, paper: str = "a4") -> bool:
     """Whether a marked document printed with ``theme`` needs the built-in marking band (the
     theme does not place the marking on every page itself)."""
-    return not _theme_sheets(theme, paper).shows_marking
+    _theme_sheets(theme, paper)  # a broken theme or paper is an error here too
+    return not theme_places_marking(theme)
 
 
 def warm(options: RenderOptions, langs: Sequence[str] = ()) -> None:

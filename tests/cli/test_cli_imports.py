@@ -81,3 +81,32 @@ def test_build_with_nothing_to_do_imports_no_renderer(tmp_path: Path) -> None:
                              "lighthouse_docs.readers.structure",
                              "lighthouse_docs.readers.markdown", "lighthouse_docs.brief",
                              "lighthouse_docs.checks")) == []
+
+
+RICH_AT_RUN = """
+import json, os, sys
+sys.argv = ["lighthouse-docs", *sys.argv[2:]]
+from lighthouse_docs import build, cli
+
+def run(request, listener=None):
+    with open(os.environ["PROBE_OUT"], "w") as out:
+        json.dump({"rich": sorted(m for m in sys.modules if m.split(".")[0] == "rich")}, out)
+    raise SystemExit(0)
+
+build.run = run
+cli.app()
+"""
+
+
+def test_a_build_not_on_a_terminal_starts_without_rich(tmp_path: Path) -> None:
+    # Rich (~0.02-0.03 s) is only imported before the build for a progress bar on a terminal;
+    # otherwise the summary imports it, while the build waits for its render processes.
+    project = write_project(tmp_path / "proj")
+    out = tmp_path / "probe.json"
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")}
+    env.update(PROBE_OUT=str(out), SOURCE_DATE_EPOCH=EPOCH)
+    run = subprocess.run([sys.executable, "-c", RICH_AT_RUN, "-", "build", "--force"],
+                         cwd=project, env=env, capture_output=True, text=True, timeout=300,
+                         check=False)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(out.read_text(encoding="utf-8")) == {"rich": []}

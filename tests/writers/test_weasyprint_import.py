@@ -35,3 +35,41 @@ def test_epub_and_html_outputs_do_not_import_weasyprint() -> None:
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert run.stdout.strip() == "False"
+
+
+# What WeasyPrint asks cffi for while it lays out and writes (ffi.new / ffi.cast strings).
+SIMPLE = ["char[]", "char[4]", "PangoRectangle *", "PangoLogAttr[]", "unsigned int *",
+          "hb_tag_t[100]", "hb_codepoint_t[1144]", "hb_codepoint_t[7]", "FcChar8 **",
+          "FcResult *", "PangoFcFontMap *"]
+PARSED = ["const char *", "unsigned *", "struct _NoSuchThing *", "int(*)(int)", "char[2][3]"]
+"""Strings the shortcut leaves to cffi's parser (qualifiers, unknown names, other shapes)."""
+
+
+def _parsed_by_cffi(ffi: object, cdecl: str) -> object:
+    parser = ffi._parser  # type: ignore[attr-defined]
+    with ffi._lock:  # type: ignore[attr-defined]
+        return ffi._get_cached_btype(parser.parse_type(cdecl))  # type: ignore[attr-defined]
+
+
+def test_simple_c_types_are_cffis_own_without_parsing() -> None:
+    from weasyprint.text.ffi import ffi
+
+    import lighthouse_docs.writers._weasyprint  # noqa: F401  (installs the shortcut)
+
+    parsed: list[str] = []
+    original = ffi._parser.parse_type
+
+    def counting(cdecl: str) -> object:
+        parsed.append(cdecl)
+        return original(cdecl)
+
+    ffi._parser.parse_type = counting
+    try:
+        for cdecl in SIMPLE + PARSED:
+            ffi._parsed_types.pop(cdecl, None)
+            assert ffi.typeof(cdecl) is _parsed_by_cffi(ffi, cdecl), cdecl
+    finally:
+        del ffi._parser.parse_type
+    # Each string once by the test itself (the expected type); PARSED once more by cffi.
+    assert sorted(parsed) == sorted(SIMPLE + PARSED + PARSED)
+    assert ffi.new("hb_codepoint_t[3]", [1, 2, 3])[2] == 3
