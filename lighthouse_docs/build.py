@@ -810,9 +810,11 @@ def _failure(display: str, error: LighthouseError | OSError,
 def _options_digest(request: BuildRequest, theme_fp: str) -> str:
     # Not the formats: each output records the key it was made with (``keys``), so asking
     # for another format does not make the others out of date.
+    # Nor --strict: it decides whether outputs are written, not what they hold; an up-to-date
+    # source fails under it on the warnings its build met (:func:`_up_to_date_result`).
     return _digest(tool_fingerprint(), theme_fp, request.paper,
                    request.pdf_variant, request.lang, request.marking, request.markings,
-                   request.key_points, request.strict, repr(request.presentation),
+                   request.key_points, repr(request.presentation),
                    request.image_max_side, request.image_dpi)
 
 
@@ -1127,12 +1129,9 @@ def _finish(request: BuildRequest, plan: _Planned, outcome: RenderOutcome) -> So
         message = outcome.error if outcome.located else f"{plan.display}: {outcome.error}"
         return SourceResult(source=plan.display, status="failed", error=message,
                             seconds=outcome.seconds, diagnostics=found, trace=outcome.trace)
-    warned = sum(1 for d in found if d.severity == "warning")
-    if request.strict and warned:
-        return SourceResult(source=plan.display, status="failed", seconds=outcome.seconds,
-                            diagnostics=found,
-                            error=f"{plan.display}: {warned} warning(s) and --strict; "
-                                  "nothing written")
+    refused = _strict_failure(request, plan, found, outcome.seconds)
+    if refused is not None:
+        return refused
     pages = outcome.pages
     if pages is None and "pdf" in request.formats and "pdf" not in data:
         pages = plan.entry.get("previous_pages")  # the current PDF was not made again
@@ -1184,6 +1183,29 @@ def _manifest_entry(request: BuildRequest, plan: _Planned, result: SourceResult,
     if stale:
         entry["stale"] = [n for n in stale if n not in names]
     return entry
+
+
+def _up_to_date_result(request: BuildRequest, plan: _Planned) -> SourceResult:
+    """A source whose outputs are current: up to date, or failed under ``--strict`` when its
+    build met warnings (the same verdict a rebuild would give, without rendering again)."""
+    stored = _stored_diagnostics(plan)
+    refused = _strict_failure(request, plan, stored)
+    if refused is not None:
+        return refused
+    return SourceResult(source=plan.display, status="up to date", outputs=plan.outputs,
+                        pages=plan.entry.get("previous_pages"), diagnostics=stored)
+
+
+def _strict_failure(request: BuildRequest, plan: _Planned, found: Sequence[Diagnostic],
+                    seconds: float = 0.0) -> SourceResult | None:
+    """The failure ``--strict`` makes of a source whose build met warnings, or None."""
+    warned = sum(1 for d in found if d.severity == "warning")
+    if not (request.strict and warned):
+        return None
+    return SourceResult(source=plan.display, status="failed", seconds=seconds,
+                        diagnostics=tuple(found),
+                        error=f"{plan.display}: {warned} warning(s) and --strict; "
+                              "nothing written")
 
 
 def _stored_diagnostics(plan: _Planned) -> tuple[Diagnostic, ...]:
@@ -1239,10 +1261,7 @@ def run(request: BuildRequest, listener: BuildListener | None = None) -> BuildRe
         if plan.result is not None:
             results[plan.key] = plan.result
         elif plan.job is None:
-            results[plan.key] = SourceResult(source=plan.display, status="up to date",
-                                             outputs=plan.outputs,
-                                             pages=plan.entry.get("previous_pages"),
-                                             diagnostics=_stored_diagnostics(plan))
+            results[plan.key] = _up_to_date_result(request, plan)
         else:
             continue
         listener.finished(results[plan.key])

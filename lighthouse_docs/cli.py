@@ -306,6 +306,9 @@ def inspect(
         _print_tree(f"{header}  [lang={meta.lang}]", doc.sections, uncertain)
         if analysis is not None:
             _print_analysis(analysis, explain=explain)
+    if any(item.severity == "error" for item in found):
+        # What build would refuse to write: the same exit code as build's failure.
+        raise typer.Exit(EXIT_SOURCES_FAILED)
 
 
 def _folder_given(folder: Path) -> str:

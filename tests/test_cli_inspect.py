@@ -39,6 +39,17 @@ def test_plain_inspect_prints_the_heading_tree() -> None:
     assert last.startswith("  Kesimpulan") or last.startswith("  ? Kesimpulan")
 
 
+def test_inspect_exits_1_on_an_error_build_would_refuse(tmp_path: Path) -> None:
+    # One line without a full stop is all title: nothing to build. inspect shows what it
+    # found, prints build's error and fails like build does (it used to exit 0).
+    path = tmp_path / "title-only.txt"
+    path.write_text("Judul Tanpa Titik dan Tanpa Isi Apa Pun\n", encoding="utf-8")
+    result = runner.invoke(app, ["inspect", str(path)])
+    assert result.exit_code == 1
+    assert "has no body text" in result.stderr and "[empty-body]" in result.stderr
+    assert result.stdout.startswith("Judul Tanpa Titik")
+
+
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [

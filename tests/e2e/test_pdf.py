@@ -80,6 +80,18 @@ def test_toc_page_numbers_are_where_headings_are(example_pdf: Output,
         assert int(match.group(1)) == first, heading
 
 
+def test_contents_leaders_never_touch_the_title(example_pdf: Output, example_doc: Document,
+                                                tmp_path: Path) -> None:
+    # "Barat....." reads as a title ending in a full stop: a gap comes before the dots.
+    target = tmp_path / "brief.pdf"
+    target.write_bytes(example_pdf.data)
+    contents = subprocess.run(["pdftotext", "-f", "2", "-l", "2", "-layout", str(target), "-"],
+                              capture_output=True, text=True, check=True).stdout
+    for _, heading in heading_texts(example_doc.sections):
+        assert heading in contents, heading
+        assert not re.search(re.escape(heading) + r"\.", contents), heading
+
+
 def test_every_page_after_cover_has_running_head_and_page_x_of_y(example_pdf: Output) -> None:
     texts = page_texts(example_pdf)
     total = len(texts)
