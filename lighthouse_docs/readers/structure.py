@@ -68,6 +68,9 @@ class Vocabulary:
     drop_prefixes: tuple[str, ...]
     photo_prefixes: tuple[str, ...]
     byline_prefixes: tuple[str, ...]
+    byline_labels: tuple[str, ...]
+    """Words that start a byline only as a label before a colon ("Teks: Nama"): without
+    the colon they begin headings ("Teks Lengkap Pidato")."""
     source_prefixes: tuple[str, ...]
     connectives: tuple[str, ...]
     question_words: frozenset[str]
@@ -78,6 +81,10 @@ class Vocabulary:
     """Words of an intro that announce parts to follow ("berikut", "as follows", "groups")."""
     auxiliaries: frozenset[str]
     """First words of yes/no questions ("apakah", "does")."""
+    back_references: frozenset[str]
+    """Words that point back to what was just said ("that", "itu"): a line using one
+    continues the text ("Who pays for that?") rather than naming a part."""
+    first_person: frozenset[str]
 
 
 @cache
@@ -105,6 +112,7 @@ def vocabulary() -> Vocabulary:
         drop_prefixes=prefixes("drop_prefixes"),
         photo_prefixes=prefixes("photo_prefixes"),
         byline_prefixes=prefixes("byline_prefixes"),
+        byline_labels=prefixes("byline_labels"),
         source_prefixes=prefixes("source_prefixes"),
         connectives=prefixes("connectives"),
         question_words=frozenset(merged.get("question_words", ())),
@@ -113,6 +121,8 @@ def vocabulary() -> Vocabulary:
         abbreviations=frozenset(merged.get("abbreviations", ())),
         signposts=prefixes("signposts"),
         auxiliaries=frozenset(merged.get("auxiliaries", ())),
+        back_references=frozenset(merged.get("back_references", ())),
+        first_person=frozenset(merged.get("first_person", ())),
     )
 
 
@@ -160,7 +170,7 @@ def leftover_kind(text: str) -> LeftoverKind | None:
     for prefix in vocab.photo_prefixes:
         if lower.startswith(prefix) and lower[len(prefix):].lstrip()[:1] in (":", "/"):
             return "drop"
-    hit = _prefix_hit(lower, vocab.byline_prefixes)
+    hit = _prefix_hit(lower, vocab.byline_prefixes) or _label_hit(lower, vocab.byline_labels)
     if hit is not None and len(words) <= 10 and not text.endswith((".", "?", "!")):
         rest = text[len(hit):].lstrip(" :")
         if rest.startswith(":"):
@@ -201,10 +211,17 @@ def _names_part(text: str) -> str:
     return ",".join(kept)
 
 
+def _label_hit(lower: str, labels: Iterable[str]) -> str | None:
+    """The label ``lower`` starts with when a colon follows it ("teks: ...")."""
+    hit = _prefix_hit(lower, labels)
+    return hit if hit is not None and lower[len(hit):].lstrip()[:1] == ":" else None
+
+
 def byline_names(text: str) -> tuple[str, ...]:
     """The people a byline names: ``Penulis: Rina W. dan Budi`` -> ("Rina W.", "Budi")."""
     lower = text.lower()
-    hit = _prefix_hit(lower, vocabulary().byline_prefixes) or ""
+    vocab = vocabulary()
+    hit = _prefix_hit(lower, vocab.byline_prefixes) or _label_hit(lower, vocab.byline_labels) or ""
     rest = text[len(hit):].strip().lstrip(":").strip()
     rest = _names_part(re.split(r"\s*[|/(]\s*", rest)[0])
     parts = re.split(r"\s*(?:,|;|&|\band\b|\bdan\b)\s*", rest)
@@ -510,8 +527,8 @@ def heading_features(ctx: Context, i: int) -> dict[str, float]:
     tokens = [w.lower() for w in _WORD.findall(body)]
     f["function_ratio"] = (sum(t in vocab.function_words for t in tokens) / len(tokens)
                            if tokens else 0.0)
-    f["first_person"] = float(any(t in {"i", "we", "saya", "kami", "kita", "you", "anda"}
-                                  for t in tokens))
+    f["first_person"] = float(any(t in vocab.first_person for t in tokens))
+    f["refers_back"] = float(any(t in vocab.back_references for t in tokens))
     f["digits"] = float(any(c.isdigit() for c in _strip_number(body)))
     nxt, prev = _next_kind(ctx, i), _prev_kind(ctx, i)
     f[f"next_{nxt}"] = 1.0

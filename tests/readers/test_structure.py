@@ -112,6 +112,37 @@ def test_web_leftovers_are_dropped_and_bylines_become_authors() -> None:
     assert "Sumber: BPS" in words
 
 
+def test_credit_lines_are_bylines_but_a_label_word_alone_starts_a_heading() -> None:
+    assert structure.leftover_kind("Teks: Khairul Anuar Yusof") == "byline"
+    assert structure.leftover_kind("Tambahan laporan: Mohd Hafiz Che Mat") == "byline"
+    assert structure.leftover_kind("Additional reporting by Claire Tan") == "byline"
+    assert structure.byline_names("Teks: Khairul Anuar Yusof") == ("Khairul Anuar Yusof",)
+    assert structure.byline_names("Interview by Melissa Tan") == ("Melissa Tan",)
+    # "Teks" is a label only before a colon: without it, the line is a heading candidate.
+    assert structure.leftover_kind("Teks Lengkap Pidato Presiden") is None
+    assert structure.leftover_kind("Interview With the Minister") is None
+
+
+def test_a_question_pointing_back_is_less_likely_a_heading() -> None:
+    # "Who pays for that?" continues the text; "Who pays for the rise?" can name a part.
+    para = ("Paragraf yang cukup panjang untuk dibaca sebagai isi bagian, dengan beberapa "
+            "kalimat tentang harga, pasokan dan kebijakan yang sedang dibahas.")
+
+    def heading_logit(question: str) -> float:
+        article = (
+            "situs.id, Judul Artikel. Paragraf pembuka yang cukup panjang untuk artikel.\n"
+            f"Mengapa harga beras naik?\n{para}\n{para}\n{question}\n{para}\n"
+            f"Apa yang bisa dilakukan pemerintah?\n{para}\n{para}\n")
+        items = text.explain(article, SourceInfo(path="a.txt", format="text"))[1].items
+        line = next(k for k, it in enumerate(items) if it.text == question)
+        features = structure.heading_features(structure.make_context(items), line)
+        return structure.shipped_model().heading.logit(features)
+
+    assert structure.vocabulary().back_references >= {"itu", "ini", "that", "this"}
+    assert (heading_logit("Siapa yang menanggung kenaikan itu?")
+            < heading_logit("Siapa yang menanggung kenaikan harga?") - 0.5)
+
+
 def test_rhetorical_question_and_pull_quote_stay_prose() -> None:
     article = (
         "situs.id, Judul Artikel. Paragraf pembuka yang cukup panjang untuk sebuah artikel.\n"
@@ -138,7 +169,7 @@ def test_held_out_figures_do_not_regress() -> None:
 
     figures = report("test")
     assert figures["articles"] == 40
-    assert figures["exact"] >= 33
+    assert figures["exact"] >= 35
     assert figures["wrong_silent"] == 0
     assert figures["articles_with_prose_promoted"] <= 1
 
