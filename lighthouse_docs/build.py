@@ -502,12 +502,14 @@ def checked(doc: Document, display: str, *, marking: str | None, markings: Seque
     line of the first ``error`` diagnostic (then no document)."""
     from .checks import check_document
     from .fonts import installed_coverage
+    from .writers.resources import image_refusal
 
     fmt = doc.meta.source.format
     found = [
         *(as_diagnostic(w, source=display, stage="read", format=fmt) for w in doc.warnings),
         # A marking given on the command line or in the config replaces the source's own.
         *check_document(doc, markings=markings if marking is None else (),
+                        image_refusal=image_refusal,
                         coverage=installed_coverage())]
     errors = [d for d in found if d.severity == "error"]
     if errors:

@@ -3,20 +3,23 @@
 Pure functions over the model that return :class:`~lighthouse_docs.diagnostics.Diagnostic`
 records (stage ``check``): front-matter keys against the one schema in ``config``, handling
 markings (fail-closed), a source with no body text, footnote references without a note,
-characters no installed font can draw (one warning per script, given the fonts' coverage).
+images the writers will refuse (at their line), characters no installed font can draw (one
+warning per script, given the fonts' coverage).
 An ``error`` record fails the source; warnings fail it under ``--strict``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 
 from .config import FRONT_MATTER_FIELDS, MARKING_KEYS
 from .diagnostics import Diagnostic, diagnostic
 from .fonts import FontCoverage, document_text, install_hint, missing_by_script, script_name
-from .model import Block, Document, FootnoteRef, Text
+from .model import Block, Document, FootnoteRef, Image, InlineImage, Text
 from .outline import block_text, iter_sections, query
 
 _LITERAL_NOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
@@ -41,7 +44,9 @@ def front_matter(doc: Document) -> list[Diagnostic]:
     marking but is not one (error: the marking would silently vanish), an empty marking."""
     found: list[Diagnostic] = []
     known = sorted(FRONT_MATTER_FIELDS)
-    for key in doc.meta.front_matter_keys:
+    lines = doc.meta.front_matter_lines
+    for index, key in enumerate(doc.meta.front_matter_keys):
+        line = lines[index] if index < len(lines) else None
         name = key.strip().lower()
         if name in FRONT_MATTER_FIELDS:
             continue
@@ -51,13 +56,16 @@ def front_matter(doc: Document) -> list[Diagnostic]:
             found.append(_check(
                 doc, f"front matter key {key!r} looks like a handling marking but is not "
                 "one (the key is 'marking'); not built, the marking would be lost",
-                "front-matter-marking", severity="error"))
+                "front-matter-marking", severity="error", line=line))
         else:
             found.append(_check(doc, f"unknown front matter key {key!r} ignored{hint}",
-                                "front-matter-unknown"))
-    has_marking_key = any(k.strip().lower() in MARKING_KEYS for k in doc.meta.front_matter_keys)
-    if has_marking_key and not doc.meta.marking:
-        found.append(_check(doc, "the front matter's marking is empty", "marking-empty"))
+                                "front-matter-unknown", line=line))
+    marking_lines = [lines[i] if i < len(lines) else None
+                     for i, k in enumerate(doc.meta.front_matter_keys)
+                     if k.strip().lower() in MARKING_KEYS]
+    if marking_lines and not doc.meta.marking:
+        found.append(_check(doc, "the front matter's marking is empty", "marking-empty",
+                            line=marking_lines[0]))
     return found
 
 
@@ -121,11 +129,56 @@ def glyphs(doc: Document, coverage: FontCoverage) -> list[Diagnostic]:
     return found
 
 
+ImageRefusal = Callable[[str, Path], str | None]
+"""Why the image ``src`` of an article in a folder may not be read (the writers' message),
+or None: :func:`lighthouse_docs.writers.resources.image_refusal`."""
+
+
+def _with_lines(value: object, line: int | None) -> Iterable[tuple[object, int | None]]:
+    """Every model node under ``value`` with the line of the innermost block holding it."""
+    if isinstance(value, tuple):
+        for item in value:
+            yield from _with_lines(item, line)
+        return
+    if not dataclasses.is_dataclass(value) or isinstance(value, type):
+        return
+    own = getattr(value, "line", None)
+    line = own if isinstance(own, int) else line
+    yield value, line
+    for item in dataclasses.fields(value):
+        child = getattr(value, item.name)
+        if isinstance(child, tuple) or (dataclasses.is_dataclass(child)
+                                        and not isinstance(child, type)):
+            yield from _with_lines(child, line)
+
+
+def images(doc: Document, refusal: ImageRefusal) -> list[Diagnostic]:
+    """Images the writers will not be able to show (missing, outside the source's folder,
+    not an image...), each at the line of its figure or paragraph: the writers say the same
+    thing without knowing the line."""
+    folder = doc.meta.source.folder
+    if folder is None:
+        return []
+    found: list[Diagnostic] = []
+    seen: set[tuple[str, int | None]] = set()
+    for node, line in _with_lines((doc.lead, doc.sections, doc.footnotes), None):
+        if not isinstance(node, Image | InlineImage):
+            continue
+        message = refusal(node.src, Path(folder))
+        if message is not None and (message, line) not in seen:
+            seen.add((message, line))
+            found.append(_check(doc, message, "image-refused", line=line))
+    return found
+
+
 def check_document(doc: Document, *, markings: Sequence[str] = (),
-                   coverage: FontCoverage | None = None) -> tuple[Diagnostic, ...]:
+                   coverage: FontCoverage | None = None,
+                   image_refusal: ImageRefusal | None = None) -> tuple[Diagnostic, ...]:
     """Every check on one document, in a fixed order (the glyph check only given the fonts'
-    ``coverage``, see :func:`lighthouse_docs.fonts.installed_coverage`)."""
+    ``coverage``, see :func:`lighthouse_docs.fonts.installed_coverage`; the image check
+    only given the writers' ``image_refusal``)."""
     return (*front_matter(doc), *marking(doc, markings), *body(doc), *footnotes(doc),
+            *(images(doc, image_refusal) if image_refusal is not None else ()),
             *(glyphs(doc, coverage) if coverage is not None else ()))
 
 

@@ -278,9 +278,15 @@ def inspect(
     doc, analysis = outcome.value
     from .checks import check_document
 
+    def image_refusal(src: str, folder: Path) -> str | None:
+        # The writers' resolver, imported only for a source that has images.
+        from .writers.resources import image_refusal as writers_decision
+
+        return writers_decision(src, folder)
+
     fmt = doc.meta.source.format
     found = [*(as_diagnostic(w, source=str(source), stage="read", format=fmt)
-               for w in doc.warnings), *check_document(doc)]
+               for w in doc.warnings), *check_document(doc, image_refusal=image_refusal)]
     for item in found:
         typer.echo(diagnostic_line(item), err=True)
     if show_key_points:
@@ -922,8 +928,9 @@ def doctor(
         help="Source files, folders or glob patterns. Default: everything in sources/.",
         show_default=False)] = None,
 ) -> None:
-    """Report the scripts (writing systems) of the sources and the installed fonts that can
-    draw them: characters no font has print as empty boxes.
+    """Report the scripts (writing systems) of the sources and the fonts the PDF draws them
+    with (the style's fonts for each source's language): characters no installed font has
+    print as empty boxes.
 
     Exit status: 0 every character has a font; 1 some have none or a source cannot be
     read; 2 usage or configuration error.
@@ -935,16 +942,31 @@ def doctor(
         lighthouse-docs doctor sources/seoul-summit.md
     """
     from . import readers
-    from .fonts import document_text, install_hint, installed_coverage, script_report
+    from .fonts import (
+        document_text,
+        install_hint,
+        installed_coverage,
+        script_report,
+        theme_font_stacks,
+    )
     from .limits import Limits, run_limited
     from .project import ProjectPaths, discover_sources
+    from .theme import resolve_theme
 
     try:
         root, settings = _settings(_Choices())
         files = discover_sources(sources or [], ProjectPaths.for_root(root, settings))
+        theme = resolve_theme(settings.style, root)
     except LighthouseError as error:
         fail(error)
+    try:
+        # The fonts the PDF draws each source with: the theme's stacks for its language.
+        css = theme.read(theme.print_css).decode("utf-8", "replace")
+    except LighthouseError as error:
+        say(error)  # then the installed fonts with most of each script's characters
+        css = ""
     texts: dict[str, str] = {}
+    stacks: dict[str, tuple[tuple[str, ...], ...]] = {}
     unreadable = False
     for path in files:
         name = _shown(path)
@@ -954,9 +976,12 @@ def doctor(
             typer.echo(f"{name}: {outcome.error or outcome.crash}", err=True)
             continue
         texts[name] = document_text(outcome.value)
-    rows = script_report(texts, installed_coverage())
+        stacks[name] = theme_font_stacks(css, settings.lang or outcome.value.meta.lang)
+    rows = script_report(texts, installed_coverage(), stacks)
     for row in rows:
-        fonts = ", ".join(row.families[:2]) + (" ..." if len(row.families) > 2 else "")
+        # What the PDF draws the script with; else the installed families with most of it.
+        fonts = ", ".join(row.drawn) if row.drawn else \
+            ", ".join(row.families[:2]) + (" ..." if len(row.families) > 2 else "")
         if row.missing:
             fonts = (f"NO FONT for {len(row.missing)} ({' '.join(row.missing[:8])}); "
                      f"{install_hint(row.code)}")

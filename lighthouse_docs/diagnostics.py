@@ -127,10 +127,25 @@ def from_json(data: Mapping[str, Any]) -> Diagnostic | None:
 
 def merge_formats(items: Iterable[Diagnostic]) -> list[tuple[Diagnostic, tuple[str, ...]]]:
     """Records that differ only in their output format, as one record and the output formats
-    it was met in (one missing image is one problem, even when PDF and EPUB both report it)."""
+    it was met in (one missing image is one problem, even when PDF and EPUB both report it).
+    A writer's record without a line that says what a check said at a line (a refused image)
+    is that same problem: its format joins the located record."""
+    items = list(items)
+    located: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
+    for item in items:
+        if item.line is not None and item.stage in ("read", "check"):
+            located.setdefault((item.source, item.severity, item.message), []).append(
+                (item.source, item.line, item.code, item.severity, item.message, item.stage))
     merged: dict[tuple[Any, ...], list[str]] = {}
     first: dict[tuple[Any, ...], Diagnostic] = {}
     for item in items:
+        same = located.get((item.source, item.severity, item.message))
+        if item.stage == "render" and item.line is None and same:
+            for key in same:
+                formats = merged.setdefault(key, [])
+                if item.format and item.format not in formats:
+                    formats.append(item.format)
+            continue
         key = (item.source, item.line, item.code, item.severity, item.message, item.stage)
         first.setdefault(key, item)
         formats = merged.setdefault(key, [])

@@ -17,11 +17,12 @@ from __future__ import annotations
 import bisect
 import contextlib
 import os
+import re
 import shutil
 import subprocess
 import tempfile
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -119,6 +120,17 @@ class FontCoverage:
         index = bisect.bisect_right(self.starts, point) - 1
         return index >= 0 and point <= self.ends[index]
 
+    def has(self, family: str, char: str) -> bool:
+        """Whether a font of ``family`` has ``char``."""
+        point = ord(char)
+        for name, ranges in self.families:
+            if name != family:
+                continue
+            index = bisect.bisect_right([r[0] for r in ranges], point) - 1
+            if index >= 0 and point <= ranges[index][1]:
+                return True
+        return False
+
     def families_for(self, chars: str) -> tuple[str, ...]:
         """Families that have the most characters of ``chars`` (all of them when some family
         has them all), the pinned fonts first, then in fontconfig's order; empty when no
@@ -215,7 +227,11 @@ class ScriptUse:
     characters: int
     """Distinct characters of the script in all those sources."""
     families: tuple[str, ...]
-    """Installed families with the most of those characters."""
+    """Installed families with the most of those characters (those in :attr:`drawn`
+    first)."""
+    drawn: tuple[str, ...] = ()
+    """The families the build draws them with (the theme's font stacks for the sources'
+    languages); empty when unknown."""
     missing: str
     """The characters no installed font has."""
 
@@ -231,23 +247,83 @@ def _preferred(families: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted(dict.fromkeys(families), key=rank))
 
 
-def script_report(texts: Mapping[str, str], coverage: FontCoverage) -> tuple[ScriptUse, ...]:
+def _drawn_by(chars: Iterable[str], stack: Sequence[str], coverage: FontCoverage
+              ) -> list[str]:
+    """The families of ``stack`` that draw ``chars``: for each character, the first family
+    of the stack that has it (as the layout picks it), in order of first use."""
+    used: dict[str, None] = {}
+    for char in chars:
+        for family in stack:
+            if coverage.has(family, char):
+                used.setdefault(family)
+                break
+    return list(used)
+
+
+def script_report(texts: Mapping[str, str], coverage: FontCoverage,
+                  stacks: Mapping[str, Sequence[Sequence[str]]] | None = None
+                  ) -> tuple[ScriptUse, ...]:
     """Per script used in ``texts`` (source name -> its text): who uses it, which fonts have
-    it and which characters none has; Latin first, then by name."""
+    it and which characters none has; Latin first, then by name.
+
+    With ``stacks`` (source name -> the theme's font stacks for its language, text and
+    headings, see :func:`theme_font_stacks`), a script's families are first the ones the
+    build draws it with, then the other installed families with most of its characters."""
     chars: dict[str, dict[str, None]] = {}
     users: dict[str, list[str]] = {}
+    drawn: dict[str, dict[str, None]] = {}
     for source, text in texts.items():
         for code, used in scripts_of(text).items():
             chars.setdefault(code, {}).update(dict.fromkeys(used))
             users.setdefault(code, []).append(source)
+            for stack in (stacks or {}).get(source, ()):
+                drawn.setdefault(code, {}).update(
+                    dict.fromkeys(_drawn_by(used, stack, coverage)))
     rows = []
     for code, distinct in chars.items():
         text = "".join(distinct)
+        families = (*drawn.get(code, {}), *_preferred(coverage.families_for(text)))
         rows.append(ScriptUse(code=code, name=script_name(code), sources=tuple(users[code]),
-                              characters=len(text), families=_preferred(
-                                  coverage.families_for(text)),
+                              characters=len(text), families=tuple(dict.fromkeys(families)),
+                              drawn=tuple(drawn.get(code, {})),
                               missing="".join(c for c in text if not coverage.covers(c))))
     return tuple(sorted(rows, key=lambda r: (r.code != "Latn", r.code == "Zyyy", r.name)))
+
+
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+_CSS_RULE = re.compile(r"([^{}]*)\{([^{}]*)\}")
+_STACK_VARIABLE = re.compile(r"--(serif|sans)\s*:\s*([^;}]+)")
+_LANG_SELECTOR = re.compile(r"^:lang\(\s*([\w-]+)\s*\)$")
+_GENERIC_FAMILIES = frozenset({"serif", "sans-serif", "monospace", "cursive", "fantasy",
+                               "system-ui"})
+
+
+def theme_font_stacks(css: str, lang: str) -> tuple[tuple[str, ...], ...]:
+    """The font stacks a theme stylesheet ``css`` sets for text in ``lang``: its ``--serif``
+    (text) and ``--sans`` (headings) variables, from ``:root`` and the ``:lang()`` rules that
+    match ``lang`` (a later rule wins, as in the cascade), pinned web-font aliases named as
+    installed (``LH Source Serif`` is Source Serif Pro), generic families left out. Empty
+    when the stylesheet sets neither variable."""
+    found: dict[str, tuple[str, ...]] = {}
+    wanted = lang.lower()
+    for selectors, body in _CSS_RULE.findall(_CSS_COMMENT.sub("", css)):
+        applies = False
+        for selector in (part.strip() for part in selectors.split(",")):
+            match = _LANG_SELECTOR.match(selector)
+            if selector == ":root" or (match is not None and (
+                    wanted == match.group(1).lower()
+                    or wanted.startswith(match.group(1).lower() + "-"))):
+                applies = True
+        if not applies:
+            continue
+        for variable, value in _STACK_VARIABLE.findall(body):
+            found[variable] = tuple(
+                name.strip().strip("\"'").strip() for name in value.split(","))
+    aliases = {"LH Source Serif": "Source Serif Pro", "LH Source Sans": "Source Sans Pro"}
+    return tuple(
+        tuple(dict.fromkeys(aliases.get(name, name) for name in found[variable]
+                            if name and name not in _GENERIC_FAMILIES))
+        for variable in ("serif", "sans") if variable in found)
 
 
 # --------------------------------------------------------------------------- web fonts

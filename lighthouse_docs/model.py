@@ -286,6 +286,8 @@ class Metadata:
     """Author-given key points (front matter); empty means "extract them"."""
     front_matter_keys: tuple[str, ...] = field(default=(), compare=False)
     """The front matter's keys as written (``checks`` validates them against the schema)."""
+    front_matter_lines: tuple[int | None, ...] = field(default=(), compare=False)
+    """The source line of each of :attr:`front_matter_keys`, when known."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

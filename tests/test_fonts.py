@@ -71,6 +71,48 @@ def test_script_report_rows() -> None:
     assert rows[2].families == ("Hangul",) and rows[2].missing == ""
 
 
+# Every variant of Noto CJK covers the same Han characters; fontconfig happened to list TC
+# first, so doctor named TC while the PDF of a Chinese (Simplified) brief used SC.
+CJK = FontCoverage.of([
+    ("Source Serif Pro", parse_charset("20-7e")), ("Source Sans Pro", parse_charset("20-7e")),
+    *((f"Noto {kind} CJK {variant}", parse_charset("3000-303f 4e00-9fff ff0c"))
+      for variant in ("TC", "JP", "SC") for kind in ("Sans", "Serif"))])
+
+
+def _default_print_css() -> str:
+    from lighthouse_docs.theme import resolve_theme
+
+    theme = resolve_theme(None)
+    return theme.read(theme.print_css).decode()
+
+
+@pytest.mark.parametrize(("lang", "variant"), [
+    ("zh", "SC"), ("zh-CN", "SC"), ("en", "SC"), ("zh-TW", "TC"), ("zh-Hant", "TC"),
+    ("ja", "JP")])
+def test_doctor_names_the_cjk_font_the_default_theme_draws_with(lang: str,
+                                                                 variant: str) -> None:
+    stacks = fonts.theme_font_stacks(_default_print_css(), lang)
+    [row] = [r for r in script_report({"a.md": "北京 is big"}, CJK, {"a.md": stacks})
+             if r.name == "Han"]
+    assert row.drawn == (f"Noto Serif CJK {variant}", f"Noto Sans CJK {variant}")
+    assert row.families[:2] == row.drawn
+
+
+def test_theme_font_stacks_follow_the_cascade_and_skip_generic_families() -> None:
+    css = """/* :root { --serif: "Commented"; } */
+    :root { --serif: "LH Source Serif", "Noto Serif CJK SC", serif; --sans: "A"; }
+    @page { @top-left { content: "x" } }
+    :lang(zh-TW), :lang(zh-HK) { --serif: "LH Source Serif", "Noto Serif CJK TC", serif; }
+    :lang(zh) { color: red }
+    """
+    assert fonts.theme_font_stacks(css, "zh-TW") == (
+        ("Source Serif Pro", "Noto Serif CJK TC"), ("A",))
+    assert fonts.theme_font_stacks(css, "zh-tw-x") == fonts.theme_font_stacks(css, "zh-TW")
+    assert fonts.theme_font_stacks(css, "zh") == (("Source Serif Pro", "Noto Serif CJK SC"),
+                                                  ("A",))
+    assert fonts.theme_font_stacks("body { color: red }", "en") == ()
+
+
 def test_rtl_is_decided_by_the_first_strong_character() -> None:
     assert is_rtl((Text(text="« قال الرئيس » English"),))
     assert is_rtl((Text(text="שלום"),))

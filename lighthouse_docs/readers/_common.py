@@ -142,11 +142,49 @@ def clean_text(text: str) -> str:
     return _INVALID_XML_CHARS.sub("", text)
 
 
+class FrontMatterData(dict[Any, Any]):
+    """A front matter block's mapping, the source line of each of its keys (``lines``) and
+    how each plain value was written (``written``, before YAML typed it: ``no``, not
+    False), by the key as text: a plain ``dict`` to every reader, while
+    :func:`metadata_fields` names the line of a bad value and ``checks`` that of an unknown
+    key."""
+
+    lines: dict[str, int]
+    written: dict[str, str]
+
+    def __init__(self, data: Mapping[Any, Any] | None = None,
+                 lines: Mapping[str, int] | None = None,
+                 written: Mapping[str, str] | None = None) -> None:
+        super().__init__(data or {})
+        self.lines = dict(lines or {})
+        self.written = dict(written or {})
+
+
+def _with_lines(data: Mapping[Any, Any], raw: str, first_line: int) -> FrontMatterData:
+    """``data`` with the line of each top-level key of the YAML block ``raw`` (whose first
+    line is line ``first_line`` of the source; the first of a repeated key) and the text of
+    each plain scalar value as written."""
+    lines: dict[str, int] = {}
+    written: dict[str, str] = {}
+    try:
+        node = yaml.compose(raw, Loader=_YAML_LOADER)
+    except yaml.YAMLError:
+        node = None
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and str(key.value) not in lines:
+                lines[str(key.value)] = key.start_mark.line + first_line
+                if isinstance(value, yaml.ScalarNode):
+                    written[str(key.value)] = str(value.value)
+    return FrontMatterData(data, lines, written)
+
+
 @dataclass(frozen=True, slots=True)
 class FrontMatter:
     """A YAML front matter block split off the top of a source."""
 
     data: Mapping[str, Any]
+    """The block's mapping (a :class:`FrontMatterData`, which knows each key's line)."""
     body: str
     body_first_line: int
     """1-based line number in the original text where ``body`` starts."""
@@ -207,6 +245,7 @@ def split_front_matter(text: str, path: str) -> FrontMatter:
     if not isinstance(data, dict):
         raise InputError("front matter must be a mapping of keys to values", path=path, line=1)
     consumed = match.group(0)
+    data = _with_lines(data, raw, 2) if data else FrontMatterData()
     return FrontMatter(data=data, body=text[len(consumed):],
                        body_first_line=consumed.count("\n") + 1)
 
@@ -231,46 +270,87 @@ def _impossible_date(raw: str) -> tuple[int, str] | None:
     return None
 
 
-def _as_str(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value)
-    return clean_text(str(value)).strip() or None
-
-
-def _as_tuple(value: Any) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        return tuple(part.strip() for part in value.split(",") if part.strip())
-    if isinstance(value, list | tuple):
-        return tuple(clean_text(str(v)).strip() for v in value if str(v).strip())
-    return (clean_text(str(value)).strip(),)
-
-
-def _as_date(value: Any, path: str) -> dt.date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
+def _kind(value: Any) -> str:
+    """What YAML made of an unquoted value, as a message says it."""
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (YAML reads yes/no/on/off as true/false)"
+    if isinstance(value, int | float):
+        return f"the number {value!r}"
     if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip()[:10])
-    except ValueError:
-        raise InputError(f"front matter date {value!r} is not YYYY-MM-DD", path=path) from None
+        return f"the date {value.isoformat()}"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping (key: value pairs)"
+    return f"{type(value).__name__} {value!r}"
 
 
-def _as_lang(value: Any, path: str) -> str | None:
-    """A front matter language, normalised (``en_US`` -> ``en-US``); an invalid one is kept
-    as written for :func:`bound_document` to replace with a warning."""
-    from ..lang import normalize_tag
+class _Field:
+    """One front matter key being read: raises its problems as input errors naming the
+    source, the key's line and the key."""
 
-    text = _as_str(value)
-    if text is None:
-        return None
-    return normalize_tag(text) or text
+    def __init__(self, key: str, path: str, line: int | None, written: str | None) -> None:
+        self.key, self.path, self.line, self.written = key, path, line, written
+
+    def error(self, message: str) -> InputError:
+        return InputError(f"front matter {self.key}: {message}", path=self.path,
+                          line=self.line)
+
+    def wrong(self, expected: str, value: Any, *, quote_hint: bool = True) -> InputError:
+        quote = ""
+        if quote_hint and isinstance(value, bool | int | float | dt.date) and \
+                self.written is not None:
+            quote = f'; if that is the text you mean, put it in quotes: {self.key}: ' \
+                    f'"{self.written}"'
+        return self.error(f"expected {expected}, got {_kind(value)}{quote}")
+
+    def text(self, value: Any) -> str | None:
+        """One line of text (None when empty)."""
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise self.wrong("text", value)
+        return clean_text(value).strip() or None
+
+    def texts(self, value: Any, *, split: bool) -> tuple[str, ...]:
+        """A list of texts, or one text (split at commas with ``split``)."""
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            parts = value.split(",") if split else [value]
+            return tuple(p for p in (clean_text(part).strip() for part in parts) if p)
+        if not isinstance(value, list):
+            raise self.wrong("text or a list of texts", value)
+        for item in value:
+            if not isinstance(item, str):
+                hint = (" (put it in quotes if that is the text you mean)"
+                        if isinstance(item, bool | int | float | dt.date) else "")
+                raise self.error(f"every item must be text, got {_kind(item)}{hint}")
+        return tuple(t for t in (clean_text(v).strip() for v in value) if t)
+
+    def date(self, value: Any) -> dt.date | None:
+        if value is None or value == "":
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if not isinstance(value, str):
+            raise self.wrong("a date (YYYY-MM-DD)", value, quote_hint=False)
+        try:
+            return dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            raise self.error(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+    def lang(self, value: Any) -> str | None:
+        """A language tag, normalised (``en_US`` -> ``en-US``); an invalid one is kept as
+        written for :func:`bound_document` to replace with a warning."""
+        from ..lang import normalize_tag
+
+        text = self.text(value)
+        if text is None:
+            return None
+        return normalize_tag(text) or text
 
 
 def metadata_fields(data: Mapping[str, Any], path: str) -> dict[str, Any]:
@@ -280,25 +360,33 @@ def metadata_fields(data: Mapping[str, Any], path: str) -> dict[str, Any]:
     Accepts the common aliases (``author``/``authors``, ``site``/``publisher``,
     ``classification``/``marking``, ``description``/``summary``, ``url``/``source_url``): the
     table is :data:`lighthouse_docs.config.FRONT_MATTER_FIELDS`.
+
+    :raises InputError: a value of the wrong type (``authors: 42``, ``title: [a, b]``,
+        ``lang: no``, which YAML reads as false), naming the key's line.
     """
     out: dict[str, Any] = {}
+    lines: Mapping[str, int] = getattr(data, "lines", {})
+    written: Mapping[str, str] = getattr(data, "written", {})
     if data:
         # Kept as written: ``checks.front_matter`` reports unknown and marking-like keys.
         out["front_matter_keys"] = tuple(str(key) for key in data)
+        if lines:
+            out["front_matter_lines"] = tuple(lines.get(str(key)) for key in data)
     for key, value in data.items():
         field = FRONT_MATTER_FIELDS.get(str(key).lower())
         if field is None:
             continue
+        reading = _Field(str(key), path, lines.get(str(key)), written.get(str(key)))
         if field in ("authors", "keywords"):
-            out[field] = _as_tuple(value)
+            out[field] = reading.texts(value, split=True)
         elif field == "key_points":
-            out[field] = _as_tuple([value] if isinstance(value, str) else value)
+            out[field] = reading.texts(value, split=False)
         elif field == "date":
-            out[field] = _as_date(value, path)
+            out[field] = reading.date(value)
         elif field == "lang":
-            out[field] = _as_lang(value, path)
+            out[field] = reading.lang(value)
         else:
-            out[field] = _as_str(value)
+            out[field] = reading.text(value)
     return out
 
 

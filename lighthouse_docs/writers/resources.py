@@ -222,6 +222,16 @@ def _data_image(src: str) -> ImageBytes | Reason:
     return ImageBytes(data=data, media_type=media_type)
 
 
+def image_refusal(src: str, folder: Path) -> str | None:
+    """The message every writer gives when it refuses the image ``src`` of an article in
+    ``folder`` (:func:`refusal`), or None when the file may be read. ``data:`` URIs are
+    decoded and judged by the writers only."""
+    if src.strip().lower().startswith("data:"):
+        return None
+    found = resolve_image(src, folder)
+    return None if found.ok else refusal(src, found.reason or "outside")
+
+
 def load_image(src: str, folder: Path) -> ImageBytes | Reason:
     """The image an article in ``folder`` embeds for ``src``, or why it may not.
 

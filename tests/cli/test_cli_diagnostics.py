@@ -175,7 +175,7 @@ def test_every_error_of_a_failed_source_is_shown_once(cli_in: Invoke, project: P
     result = cli_in("build", "sources/bad.md")
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    assert lines[-1].startswith("lighthouse-docs: failed: sources/bad.md: front matter key "
+    assert lines[-1].startswith("lighthouse-docs: failed: sources/bad.md:3: front matter key "
                                 "'markings' looks like a handling marking")
     assert len(_lines(result.output, "'markings' looks like")) == 1
     assert _lines(result.output, "[empty-body]") == [

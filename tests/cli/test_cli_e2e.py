@@ -106,7 +106,7 @@ def test_a_missing_image_is_one_line_naming_its_source_with_real_writers_in_work
     lines = result.stderr.splitlines()
     for name in ("one", "two"):
         [line] = [line for line in lines if f"missing-{name}.png" in line]
-        assert line.startswith(f"sources/{name}.md: warning: "), line
+        assert line.startswith(f"sources/{name}.md:5: warning: "), line  # the figure's line
         assert line.endswith("(pdf, epub, html)"), line
     assert not [line for line in lines if line.startswith(("WARNING", "ERROR"))], lines
     assert lines[-1] == "2 built, 0 up to date, 0 failed; 2 warnings"

@@ -34,8 +34,9 @@ def test_an_unknown_key_warns_with_did_you_mean_and_fails_under_strict(
         "---\ntitle: Odd\nsubtitel: Sub\n---\n\nBody.\n", encoding="utf-8")
     relaxed = cli_in("build", "sources/odd.md")
     assert relaxed.exit_code == 0
-    assert ("sources/odd.md: warning: unknown front matter key 'subtitel' ignored; did you mean "
-            "'subtitle'? [front-matter-unknown]") in relaxed.output
+    # The file and the key's line, like every other diagnostic.
+    assert ("sources/odd.md:3: warning: unknown front matter key 'subtitel' ignored; did you "
+            "mean 'subtitle'? [front-matter-unknown]") in relaxed.output
     assert cli_in("build", "sources/odd.md", "--strict").exit_code == 1
 
 

@@ -163,3 +163,16 @@ def test_doctor_reports_scripts_without_a_font(project: Path) -> None:
     fine = lighthouse(["doctor", "sources/rtl.md"], project)
     assert fine.returncode == 0, fine.stdout + fine.stderr
     assert "Arabic" in fine.stdout and "NO FONT" not in fine.stdout
+
+
+def test_doctor_names_the_cjk_fonts_the_pdf_is_drawn_with(
+        built: subprocess.CompletedProcess[str], project: Path) -> None:
+    # Before: "Han ... Noto Sans CJK TC, Noto Serif CJK TC" (fontconfig's first match) for
+    # names.md, whose PDF uses the SC faces; and the same TC for the Korean brief.
+    for source, pdf in (("names.md", "names.pdf"), ("ko.md", "ko.pdf")):
+        run = lighthouse(["doctor", f"sources/{source}"], project)
+        [han] = [line for line in run.stdout.splitlines() if line.startswith("Han ")]
+        named = set(re.findall(r"Noto \w+ CJK (\w\w)\b", han))
+        used = {m[1] for n in fonts_of(project / "output" / pdf)
+                if (m := re.search(r"CJK-(\w\w)", n))}
+        assert named == used, (han, used)

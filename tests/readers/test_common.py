@@ -105,6 +105,38 @@ def test_metadata_fields_accept_aliases_and_types() -> None:
     }
 
 
+@pytest.mark.parametrize(("line", "message"), [
+    ("authors: 42", "front matter authors: expected text or a list of texts, got the number "
+                    '42; if that is the text you mean, put it in quotes: authors: "42"'),
+    ("title: [Part one, Part two]", "front matter title: expected text, got a list"),
+    ("lang: no", "front matter lang: expected text, got false (YAML reads yes/no/on/off as "
+                 'true/false); if that is the text you mean, put it in quotes: lang: "no"'),
+    ("subtitle: {a: 1}", "front matter subtitle: expected text, got a mapping"),
+    ("keywords: [trade, 2024]", "front matter keywords: every item must be text, got the "
+                                "number 2024"),
+    ("date: 2024", "front matter date: expected a date (YYYY-MM-DD), got the number 2024"),
+    ("date: soon", "front matter date: 'soon' is not a date (YYYY-MM-DD)"),
+    ("marking: true", "front matter marking: expected text, got true"),
+])
+def test_a_value_of_the_wrong_type_is_an_input_error_at_its_line(line: str,
+                                                                   message: str) -> None:
+    # Before: authors: 42 printed "BY 42", a list title was joined with commas, lang: no
+    # became the language "False"; a bad date named no line.
+    front = split_front_matter(f"---\nsummary: S\n{line}\n---\nText.\n", "a.md")
+    with pytest.raises(InputError) as error:
+        metadata_fields(front.data, "a.md")
+    assert (error.value.path, error.value.line) == ("a.md", 3)
+    assert str(error.value).startswith(f"a.md:3: {message}")
+
+
+def test_front_matter_keeps_each_keys_line_for_the_checks() -> None:
+    front = split_front_matter("---\ntitle: T\n\n# a comment\ntilte: X\n---\nText.\n", "a.md")
+    fields = metadata_fields(front.data, "a.md")
+    assert fields["front_matter_keys"] == ("title", "tilte")
+    assert fields["front_matter_lines"] == (2, 5)
+    assert fields["title"] == "T"
+
+
 def test_metadata_date_must_be_iso() -> None:
     with pytest.raises(InputError, match="YYYY-MM-DD"):
         metadata_fields({"date": "14 March 2025"}, "a.txt")

@@ -9,6 +9,7 @@ output (PDF streams decompressed, EPUB unzipped, HTML).
 from __future__ import annotations
 
 import http.server
+import re
 import threading
 import zipfile
 from collections.abc import Iterator
@@ -184,7 +185,8 @@ def test_no_output_refers_to_the_server_as_a_resource(built: tuple[Path, list[st
 def test_every_format_warns_about_what_it_refused(built: tuple[Path, list[str], str]) -> None:
     _, _, stderr = built
     for source in ("bait.md", "bait-page.html"):
-        lines = [line for line in stderr.splitlines() if f"sources/{source}: " in line]
+        lines = [line for line in stderr.splitlines()
+                 if re.search(rf"sources/{re.escape(source)}(:\d+)?: ", line)]
         for fmt in ("pdf", "epub", "html"):
             # A diagnostic line ends with the output formats it was met in: "(pdf, epub)".
             assert any(fmt in _formats(line) and "127.0.0.1" in line for line in lines), fmt

@@ -1,0 +1,54 @@
+"""Checks between reading and rendering that need a source on disk: refused images at their
+line, and how the summary merges them with the writers' own reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lighthouse_docs import readers
+from lighthouse_docs.checks import check_document
+from lighthouse_docs.diagnostics import Diagnostic, merge_formats
+from lighthouse_docs.writers.resources import image_refusal
+
+ARTICLE = """---
+title: Maps
+---
+Lead with an inline ![icon](icon.png) picture.
+
+## Figures
+
+![Here](here.png)
+
+![Gone](gone.png)
+
+![Inline data](data:image/png;base64,iVBORw0KGgo=)
+
+- a list item with ![far](../elsewhere/far.png)
+"""
+
+
+def test_every_refused_image_is_reported_at_the_line_of_its_block(tmp_path: Path) -> None:
+    source = tmp_path / "sources" / "maps.md"
+    source.parent.mkdir()
+    source.write_text(ARTICLE, encoding="utf-8")
+    (source.parent / "here.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    doc = readers.load(source, display_path="sources/maps.md")
+    found = [(d.line, d.code, d.message) for d in check_document(doc, image_refusal=image_refusal)]
+    assert found == [
+        (4, "image-refused", "refused resource icon.png: file not found"),
+        (10, "image-refused", "refused resource gone.png: file not found"),
+        (14, "image-refused", "refused resource ../elsewhere/far.png: outside the allowed "
+                              "folder")]
+    assert not [d for d in check_document(doc) if d.code == "image-refused"]  # not asked
+
+
+def test_a_writers_report_without_a_line_joins_the_checks_report_at_its_line() -> None:
+    message = "refused resource gone.png: file not found"
+    checked = Diagnostic(message=message, code="image-refused", source="a.md", line=10,
+                         stage="check", format="markdown")
+    by_writer = [Diagnostic(message=message, code="writer", source="a.md", stage="render",
+                            format=fmt) for fmt in ("pdf", "epub")]
+    other = Diagnostic(message="refused resource x.png: file not found", code="writer",
+                       source="a.md", stage="render", format="pdf")
+    assert merge_formats([checked, *by_writer, other]) == [
+        (checked, ("pdf", "epub")), (other, ("pdf",))]
