@@ -71,6 +71,10 @@ class Vocabulary:
     byline_labels: tuple[str, ...]
     """Words that start a byline only as a label before a colon ("Teks: Nama"): without
     the colon they begin headings ("Teks Lengkap Pidato")."""
+    byline_places: frozenset[str]
+    byline_roles: frozenset[str]
+    """Words of the role after an author's name ("Urban Mobility Fellow", "Peneliti")."""
+    """Words that end a byline's names and start where they reported from ("in Manila")."""
     source_prefixes: tuple[str, ...]
     connectives: tuple[str, ...]
     question_words: frozenset[str]
@@ -113,6 +117,8 @@ def vocabulary() -> Vocabulary:
         photo_prefixes=prefixes("photo_prefixes"),
         byline_prefixes=prefixes("byline_prefixes"),
         byline_labels=prefixes("byline_labels"),
+        byline_places=frozenset(merged.get("byline_places", ())),
+        byline_roles=frozenset(merged.get("byline_roles", ())),
         source_prefixes=prefixes("source_prefixes"),
         connectives=prefixes("connectives"),
         question_words=frozenset(merged.get("question_words", ())),
@@ -146,12 +152,14 @@ _NAME_PARTICLES = frozenset(
 """Lower-case words a byline's names may contain ("Ramon dela Cruz", "dr. Laras")."""
 
 
-def leftover_kind(text: str) -> LeftoverKind | None:
+def leftover_kind(text: str, *, after_lead: bool = False) -> LeftoverKind | None:
     """Whether a line is a web-page leftover to drop or a byline to move into the metadata.
 
     ``Baca juga: ...``, ``Read more: ...``, ``ADVERTISEMENT``, ``Scroll to continue``, a bare
     photo credit ``Foto: ANTARA/...`` -> "drop"; ``Penulis: ...``, ``Editor: ...``, ``By Jane
-    Doe`` -> "byline". Source notes (``Sumber: ...``) stay in the text.
+    Doe`` -> "byline"; and, on the line right after the lead (``after_lead``), names followed
+    by a role (``Priya Raman and Joost de Vries, Energy Transition Programme``) -> "byline".
+    Source notes (``Sumber: ...``) stay in the text.
     """
     words = text.split()
     if not words or len(words) > 30:
@@ -179,7 +187,25 @@ def leftover_kind(text: str) -> LeftoverKind | None:
         names = [w for w in _LETTER_WORD.findall(rest) if w.lower() not in _NAME_PARTICLES]
         if names and names[0][:1].isupper() and all(w[:1].isupper() for w in names):
             return "byline"
+    if after_lead and _names_with_role(text):
+        return "byline"
     return None
+
+
+def _names_with_role(text: str) -> bool:
+    """``Natthaya Chaiyasit, Urban Mobility Fellow``: capitalised names, then a role."""
+    if len(text.split()) > 14 or text.endswith((".", "?", "!", ":")):
+        return False
+    names = _names_part(text)
+    role = text[len(names):].strip(" ,")
+    words = [w for w in _LETTER_WORD.findall(names) if w.lower() not in _NAME_PARTICLES]
+    return (bool(role) and _is_role(role) and 2 <= len(words) <= 8
+            and all(w[:1].isupper() for w in words))
+
+
+def _is_role(text: str) -> bool:
+    roles = vocabulary().byline_roles
+    return any(w.lower() in roles for w in _LETTER_WORD.findall(text))
 
 
 def is_source_note(text: str) -> bool:
@@ -201,11 +227,18 @@ def list_item_shaped(text: str) -> bool:
 
 
 def _names_part(text: str) -> str:
-    """The names of a byline without the role after them ("Hana P., dosen HI" -> "Hana P.")."""
+    """The names of a byline without the role or the place after them ("Hana P., dosen HI"
+    -> "Hana P."; "Carmela Reyes in Iloilo" -> "Carmela Reyes")."""
+    words = text.split(" ")
+    places = vocabulary().byline_places
+    for k, word in enumerate(words[1:-1], start=1):
+        if word in places and words[k + 1][:1].isupper():
+            text = " ".join(words[:k])
+            break
     parts = text.split(",")
     kept = [parts[0]]
     for part in parts[1:]:
-        if not part.strip()[:1].isupper():
+        if not part.strip()[:1].isupper() or _is_role(part):
             break
         kept.append(part)
     return ",".join(kept)

@@ -194,8 +194,9 @@ def split_leftovers(lines: Sequence[Line]) -> tuple[list[Line], list[structure.L
     """Take web leftovers (dropped) and bylines (moved to the metadata) out of the body."""
     kept: list[Line] = []
     removed: list[structure.Leftover] = []
-    for line in lines:
-        kind = structure.leftover_kind(line.raw) if line.kind == "text" else None
+    for index, line in enumerate(lines):
+        kind = (structure.leftover_kind(line.raw, after_lead=index == 0)
+                if line.kind == "text" else None)
         if kind is None:
             kept.append(line)
         else:
