@@ -178,18 +178,35 @@ def leftover_kind(text: str, *, after_lead: bool = False) -> LeftoverKind | None
     for prefix in vocab.photo_prefixes:
         if lower.startswith(prefix) and lower[len(prefix):].lstrip()[:1] in (":", "/"):
             return "drop"
-    hit = _prefix_hit(lower, vocab.byline_prefixes) or _label_hit(lower, vocab.byline_labels)
-    if hit is not None and len(words) <= 10 and not text.endswith((".", "?", "!")):
-        rest = text[len(hit):].lstrip(" :")
-        if rest.startswith(":"):
-            rest = rest[1:]
-        rest = _names_part(rest)
-        names = [w for w in _LETTER_WORD.findall(rest) if w.lower() not in _NAME_PARTICLES]
-        if names and names[0][:1].isupper() and all(w[:1].isupper() for w in names):
-            return "byline"
+    credits = _credits(text)
+    if credits and all(_prefixed_byline(part) for part in credits):
+        return "byline"
     if after_lead and _names_with_role(text):
         return "byline"
     return None
+
+
+def _credits(text: str) -> list[str]:
+    """The credits of a line: ``(Reporting by A; Editing by B)`` -> two, a plain line -> one."""
+    inner = text.strip()
+    if inner.startswith("(") and inner.endswith(")"):
+        inner = inner[1:-1]
+    return [part.strip() for part in inner.split(";") if part.strip()]
+
+
+def _prefixed_byline(text: str) -> bool:
+    """``Penulis: Rina``, ``By Jane Doe``, ``Teks: Nama``: a byline label, then names."""
+    lower = text.lower()
+    vocab = vocabulary()
+    hit = _prefix_hit(lower, vocab.byline_prefixes) or _label_hit(lower, vocab.byline_labels)
+    if hit is None or len(text.split()) > 10 or text.endswith((".", "?", "!")):
+        return False
+    rest = text[len(hit):].lstrip(" :")
+    if rest.startswith(":"):
+        rest = rest[1:]
+    rest = _names_part(rest)
+    names = [w for w in _LETTER_WORD.findall(rest) if w.lower() not in _NAME_PARTICLES]
+    return bool(names) and names[0][:1].isupper() and all(w[:1].isupper() for w in names)
 
 
 def _names_with_role(text: str) -> bool:
@@ -251,7 +268,12 @@ def _label_hit(lower: str, labels: Iterable[str]) -> str | None:
 
 
 def byline_names(text: str) -> tuple[str, ...]:
-    """The people a byline names: ``Penulis: Rina W. dan Budi`` -> ("Rina W.", "Budi")."""
+    """The people a byline names: ``Penulis: Rina W. dan Budi`` -> ("Rina W.", "Budi");
+    ``(Reporting by A; Editing by B)`` -> ("A", "B")."""
+    credits = _credits(text)
+    if len(credits) > 1:
+        return tuple(dict.fromkeys(name for part in credits for name in byline_names(part)))
+    text = credits[0] if credits else text
     lower = text.lower()
     vocab = vocabulary()
     hit = _prefix_hit(lower, vocab.byline_prefixes) or _label_hit(lower, vocab.byline_labels) or ""

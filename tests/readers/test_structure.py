@@ -135,6 +135,11 @@ def test_author_lines_with_a_place_or_a_role_are_bylines() -> None:
     assert structure.leftover_kind(line) is None
     assert structure.byline_names(line) == ("Priya Raman", "Joost de Vries")
     assert structure.leftover_kind("Rice, Sugar and Oil Prices", after_lead=True) is None
+    # A wire service's credits: every part a byline.
+    wire = "(Reporting by Ann Lee in Hanoi; Editing by Tom Hogue)"
+    assert structure.leftover_kind(wire) == "byline"
+    assert structure.byline_names(wire) == ("Ann Lee", "Tom Hogue")
+    assert structure.leftover_kind("(Harga Naik; Upah Turun)") is None
     article = ("situs.id, Judul Kajian. Paragraf pembuka yang cukup panjang untuk kajian ini.\n"
                "Dewi Lestari, Peneliti Senior\n"
                "Latar Belakang\n"
