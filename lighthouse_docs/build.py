@@ -31,7 +31,7 @@ from typing import Any, Literal, Protocol
 
 from . import __version__, installed_version, readers
 from .config import FORMATS, KeyPointsMode, Presentation
-from .diagnostics import Diagnostic, as_diagnostic, from_json
+from .diagnostics import Diagnostic, as_diagnostic, attribute_repeats, count, from_json
 from .errors import ConfigError, InputError, LighthouseError, OutputError, RenderError, UsageError
 from .limits import MAX_JOBS_PER_CPU, LimitedPool, Limits, Outcome, cap_jobs, run_limited
 from .model import Document, Pack
@@ -1122,12 +1122,13 @@ def _finish(request: BuildRequest, plan: _Planned, outcome: RenderOutcome) -> So
     # rendering met (the reader's and the checks' findings are new: the source was parsed).
     kept = tuple(d for d in _stored_diagnostics(plan)
                  if d.stage == "render" and d.format in request.formats and d.format not in data)
-    found = (*plan.diagnostics, *outcome.diagnostics, *kept)
+    # A writer's report of what a reader or check already said is that record's problem.
+    found = attribute_repeats((*plan.diagnostics, *outcome.diagnostics, *kept))
     if outcome.error is not None:
         message = outcome.error if outcome.located else f"{plan.display}: {outcome.error}"
         return SourceResult(source=plan.display, status="failed", error=message,
                             seconds=outcome.seconds, diagnostics=found, trace=outcome.trace)
-    warned = sum(1 for d in found if d.severity == "warning")
+    warned = count(found, "warning")  # as the summary counts them: once each
     if request.strict and warned:
         return SourceResult(source=plan.display, status="failed", seconds=outcome.seconds,
                             diagnostics=found,
