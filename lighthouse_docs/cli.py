@@ -1158,6 +1158,8 @@ def serve(
             return
         wanted.output = current.output
         state.change(problem=None, output=current.output)
+        if first:
+            preview.seed(state, current)  # the outputs already built, shown at once
         preview.refresh(state, current, force=first)
         try:
             report = _run_watch(current, quiet=choices.quiet)

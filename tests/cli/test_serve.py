@@ -220,6 +220,34 @@ def test_refresh_renders_changed_sources_and_reports_broken_ones(
     assert alpha.live is not None and b"Lead of alpha." in alpha.live  # the last good one
 
 
+def test_a_built_project_lists_its_outputs_before_any_text_view_is_rendered(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Before: serve rendered every text view (a child process each, 0.5-1 s on a busy
+    # machine), then ran the build, and only then showed any output: "building…" for 36-55 s.
+    from lighthouse_docs.cli import _Choices as Choices
+    from lighthouse_docs.cli import _request
+
+    built = write_project(tmp_path / "proj")
+    assert run_fake_cli(["build", "--pdf", "--epub"], built).returncode == 0
+    monkeypatch.chdir(built)
+    request = _request(Choices(pdf=True, epub=True))
+    state = serve.PreviewState(output=request.output)
+    monkeypatch.setattr(serve, "render_preview", None)  # nothing is rendered by seed
+    serve.seed(state, request)
+    alpha = state.brief("sources/alpha.md")
+    assert alpha is not None
+    assert (alpha.outputs, alpha.pages, alpha.live) == (("alpha.pdf", "alpha.epub"), 3, None)
+    pdf_only = serve.PreviewState(output=request.output)
+    serve.seed(pdf_only, _request(Choices(pdf=True)))
+    assert [b.outputs for b in pdf_only.snapshot()[2]] == [
+        ("alpha.pdf",), ("beta.pdf",), ("gamma.pdf",)]
+    (built / "output" / "beta.pdf").unlink()
+    (built / "output" / ".lighthouse-manifest.json").write_text("{broken")
+    nothing = serve.PreviewState(output=request.output)
+    serve.seed(nothing, request)
+    assert [b.outputs for b in nothing.snapshot()[2]] == [(), (), ()]
+
+
 def test_refresh_renders_the_text_view_again_when_an_image_is_saved(
         built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from lighthouse_docs.cli import _Choices as Choices
