@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.generate import generate_article, text_to_markdown, write_batch
-from bench.measure import BenchError, Run, Series, bin_dir, run, tool_env
+from bench.measure import BenchError, Run, Series, bin_dir, compile_package, run, tool_env
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "sources" / "korut-rusia.txt"
@@ -717,10 +717,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="where to write the figures (default bench/results/bench-<time>.json)")
     parser.add_argument("--keep", action="store_true",
                         help="keep the temporary work folder (sources and outputs) for inspection")
+    parser.add_argument("--as-found", action="store_true",
+                        help="do not compile the package's bytecode first (measure the checkout "
+                             "as it is: with PYTHONDONTWRITEBYTECODE=1 every run compiles it)")
     args = parser.parse_args(argv)
     selected = args.only or list(CASES)
     started = dt.datetime.now(dt.UTC)
     errors: dict[str, str] = {}
+    bytecode = "as found" if args.as_found else compile_package()
     with _workdir(args.keep) as work:
         bench = Bench(quick=args.quick, work=work, articles=args.articles)
         for name in selected:
@@ -738,7 +742,8 @@ def main(argv: list[str] | None = None) -> int:
     table = render_table(bench.rows)
     print(table)
     report = {"started": started.isoformat(), "quick": args.quick, "cases": selected,
-              "machine": _machine(), "figures": bench.figures, "errors": errors,
+              "machine": {**_machine(), "bytecode": bytecode}, "figures": bench.figures,
+              "errors": errors,
               "rows": [_row_dict(r) for r in bench.rows],
               "table": table,
               "work": str(work) if args.keep else None}

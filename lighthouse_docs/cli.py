@@ -1196,7 +1196,11 @@ def _run_watch(request: BuildRequest, *, quiet: bool) -> BuildReport:
     from rich.console import Console
 
     from . import build as build_module
+    from .render import warm_templates
 
+    # A long-lived process: templates loaded here once are inherited by every process a
+    # rebuild forks (one article's print HTML is rendered where it is parsed).
+    warm_templates()
     reporter = _Reporter(quiet=quiet, verbose=False,
                          console=Console(stderr=True, highlight=False, force_terminal=False))
     try:

@@ -385,6 +385,9 @@ def metadata_fields(data: Mapping[str, Any], path: str) -> dict[str, Any]:
             out[field] = reading.date(value)
         elif field == "lang":
             out[field] = reading.lang(value)
+        elif field == "summary" and isinstance(value, list):
+            raise reading.error("expected text, got a list (several points go under "
+                                "key_points:)")
         else:
             out[field] = reading.text(value)
     return out

@@ -117,6 +117,8 @@ def test_metadata_fields_accept_aliases_and_types() -> None:
     ("date: 2024", "front matter date: expected a date (YYYY-MM-DD), got the number 2024"),
     ("date: soon", "front matter date: 'soon' is not a date (YYYY-MM-DD)"),
     ("marking: true", "front matter marking: expected text, got true"),
+    ("description: [one, two]", "front matter description: expected text, got a list "
+                                "(several points go under key_points:)"),
 ])
 def test_a_value_of_the_wrong_type_is_an_input_error_at_its_line(line: str,
                                                                    message: str) -> None:
