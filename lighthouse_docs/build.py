@@ -31,7 +31,7 @@ from typing import Any, Literal, Protocol
 
 from . import __version__, installed_version, readers
 from .config import FORMATS, KeyPointsMode, Presentation
-from .diagnostics import Diagnostic, as_diagnostic, from_json
+from .diagnostics import Diagnostic, as_diagnostic, attribute_repeats, count, from_json
 from .errors import ConfigError, InputError, LighthouseError, OutputError, RenderError, UsageError
 from .limits import MAX_JOBS_PER_CPU, LimitedPool, Limits, Outcome, cap_jobs, run_limited
 from .model import Document, Pack
@@ -1124,7 +1124,8 @@ def _finish(request: BuildRequest, plan: _Planned, outcome: RenderOutcome) -> So
     # rendering met (the reader's and the checks' findings are new: the source was parsed).
     kept = tuple(d for d in _stored_diagnostics(plan)
                  if d.stage == "render" and d.format in request.formats and d.format not in data)
-    found = (*plan.diagnostics, *outcome.diagnostics, *kept)
+    # A writer's report of what a reader or check already said is that record's problem.
+    found = attribute_repeats((*plan.diagnostics, *outcome.diagnostics, *kept))
     if outcome.error is not None:
         message = outcome.error if outcome.located else f"{plan.display}: {outcome.error}"
         return SourceResult(source=plan.display, status="failed", error=message,
@@ -1199,7 +1200,7 @@ def _up_to_date_result(request: BuildRequest, plan: _Planned) -> SourceResult:
 def _strict_failure(request: BuildRequest, plan: _Planned, found: Sequence[Diagnostic],
                     seconds: float = 0.0) -> SourceResult | None:
     """The failure ``--strict`` makes of a source whose build met warnings, or None."""
-    warned = sum(1 for d in found if d.severity == "warning")
+    warned = count(found, "warning")  # as the summary counts them: once each
     if not (request.strict and warned):
         return None
     return SourceResult(source=plan.display, status="failed", seconds=seconds,

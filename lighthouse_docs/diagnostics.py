@@ -128,18 +128,19 @@ def from_json(data: Mapping[str, Any]) -> Diagnostic | None:
 def merge_formats(items: Iterable[Diagnostic]) -> list[tuple[Diagnostic, tuple[str, ...]]]:
     """Records that differ only in their output format, as one record and the output formats
     it was met in (one missing image is one problem, even when PDF and EPUB both report it).
-    A writer's record without a line that says what a check said at a line (a refused image)
-    is that same problem: its format joins the located record."""
+    A writer's record without a line that says what a reader or a check said about the same
+    source (a refused image, at its line or, when the reader knows none, without one) is that
+    same problem: its format joins that record."""
     items = list(items)
-    located: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
+    said: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
     for item in items:
-        if item.line is not None and item.stage in ("read", "check"):
-            located.setdefault((item.source, item.severity, item.message), []).append(
+        if item.stage in ("read", "check"):
+            said.setdefault((item.source, item.severity, item.message), []).append(
                 (item.source, item.line, item.code, item.severity, item.message, item.stage))
     merged: dict[tuple[Any, ...], list[str]] = {}
     first: dict[tuple[Any, ...], Diagnostic] = {}
     for item in items:
-        same = located.get((item.source, item.severity, item.message))
+        same = said.get((item.source, item.severity, item.message))
         if item.stage == "render" and item.line is None and same:
             for key in same:
                 formats = merged.setdefault(key, [])
@@ -152,6 +153,26 @@ def merge_formats(items: Iterable[Diagnostic]) -> list[tuple[Diagnostic, tuple[s
         if item.stage == "render" and item.format and item.format not in formats:
             formats.append(item.format)
     return [(first[key], tuple(formats)) for key, formats in merged.items()]
+
+
+def attribute_repeats(items: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
+    """``items`` (everything one output met), each writer's record without a line that repeats
+    what a reader or a check said about one of the output's sources (a refused image of an
+    article in a combined brief: the writer names the brief) moved to that source, where
+    :func:`merge_formats` joins it to the located record: reported once, under the article."""
+    items = tuple(items)
+    origin: dict[tuple[str, str], str] = {}
+    for item in items:
+        if item.stage in ("read", "check") and item.source is not None:
+            origin.setdefault((item.severity, item.message), item.source)
+    moved: list[Diagnostic] = []
+    for item in items:
+        source = origin.get((item.severity, item.message))
+        if (item.stage == "render" and item.line is None and source is not None
+                and source != item.source):
+            item = Diagnostic(**{**_fields(item), "source": source})
+        moved.append(item)
+    return tuple(moved)
 
 
 def count(items: Iterable[Diagnostic], severity: Severity) -> int:

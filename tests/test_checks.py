@@ -7,7 +7,7 @@ from pathlib import Path
 
 from lighthouse_docs import readers
 from lighthouse_docs.checks import check_document
-from lighthouse_docs.diagnostics import Diagnostic, merge_formats
+from lighthouse_docs.diagnostics import Diagnostic, attribute_repeats, merge_formats
 from lighthouse_docs.writers.resources import image_refusal
 
 ARTICLE = """---
@@ -52,3 +52,25 @@ def test_a_writers_report_without_a_line_joins_the_checks_report_at_its_line() -
                        source="a.md", stage="render", format="pdf")
     assert merge_formats([checked, *by_writer, other]) == [
         (checked, ("pdf", "epub")), (other, ("pdf",))]
+
+
+def test_a_writers_report_joins_a_checks_report_that_has_no_line() -> None:
+    message = "refused resource http://evil.example/x.png: only local files are read"
+    checked = Diagnostic(message=message, code="image-refused", source="t.html",
+                         stage="check", format="html")
+    by_writer = [Diagnostic(message=message, code="writer", source="t.html", stage="render",
+                            format=fmt) for fmt in ("pdf", "epub")]
+    assert merge_formats([checked, *by_writer]) == [(checked, ("pdf", "epub"))]
+
+
+def test_a_combined_briefs_writer_report_moves_to_the_article_it_repeats() -> None:
+    message = "refused resource missing.png: file not found"
+    checked = Diagnostic(message=message, code="image-refused", source="sources/a.md",
+                         line=6, stage="check", format="markdown")
+    by_writer = Diagnostic(message=message, code="writer", source="Weekly Brief 48",
+                           stage="render", format="pdf")
+    own = Diagnostic(message="the fake writer frowns", code="writer",
+                     source="Weekly Brief 48", stage="render", format="pdf")
+    moved = attribute_repeats([checked, by_writer, own])
+    assert [d.source for d in moved] == ["sources/a.md", "sources/a.md", "Weekly Brief 48"]
+    assert merge_formats(moved) == [(checked, ("pdf",)), (own, ("pdf",))]

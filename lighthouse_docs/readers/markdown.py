@@ -38,7 +38,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from .. import model
 from ..model import Block, FlowItem, Heading, Inline, Paragraph, Strong, Text
 from ..outline import plain_text, sectionize
-from . import _common
+from . import _common, structure
 from ._common import (
     MAX_CONTAINER_DEPTH,
     MAX_INLINE_DEPTH,
@@ -546,6 +546,23 @@ def _plain_flow(body: str, first_line: int) -> list[FlowItem]:
     return flow
 
 
+def _byline(flow: list[FlowItem], body: str, first_line: int) -> tuple[str, ...]:
+    """The names of a byline (``By Ahmad Yani``, ``Oleh: Budi``, ``Penulis: Rina``) that opens
+    the body as a one-line paragraph, before any other body text (the plain-text reader's
+    rule, :func:`.structure.leftover_kind`); empty when the body opens otherwise."""
+    first = flow[0] if flow else None
+    if not isinstance(first, Paragraph) or first.line is None:
+        return ()
+    lines = body.split("\n")
+    index = first.line - first_line
+    if not 0 <= index < len(lines) or (index + 1 < len(lines) and lines[index + 1].strip()):
+        return ()  # a paragraph of more than one line is text, not a byline
+    text = " ".join(plain_text(first.inlines).split())
+    if structure.leftover_kind(text) != "byline":
+        return ()
+    return structure.byline_names(text)
+
+
 # --------------------------------------------------------------------------- entry point
 
 
@@ -589,6 +606,13 @@ def parse(text: str, source: model.SourceInfo, *, lang: str | None = None) -> mo
         title = _common.fallback_title(source.path)
         warnings.append(f"{source.path}: no title in front matter or a '#' heading; "
                         f"using {title!r}")
+
+    # A byline right under the title is the authors, not the lead (front matter wins).
+    names = _byline(flow, body, first_line)
+    if names:
+        flow.pop(0)
+        if not fields.get("authors"):
+            fields["authors"] = names
 
     url = fields.pop("url", None) or source.url
     doc_lang = lang or fields.pop("lang", None) or detect_language(language_sample(title, flow))

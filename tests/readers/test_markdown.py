@@ -295,3 +295,37 @@ def test_pandoc_manual_parses() -> None:
     info = SourceInfo(path=source.name, format="markdown")
     doc = parse(text, info)
     assert doc.meta.title == "Pandoc User's Guide"
+
+
+@pytest.mark.parametrize(("byline", "names"), [
+    ("By Ahmad Yani", ("Ahmad Yani",)),
+    ("Oleh: Budi", ("Budi",)),
+    ("Penulis: Rina", ("Rina",)),
+    ("*By Ahmad Yani and Sari Dewi*", ("Ahmad Yani", "Sari Dewi")),
+])
+def test_a_byline_under_the_title_is_the_authors_and_the_next_paragraph_the_lead(
+        byline: str, names: tuple[str, ...]) -> None:
+    doc = md(f"# Jakarta floods\n\n{byline}\n\nThe river rose overnight.\n\n"
+                 "## Damage\n\nRoads closed.\n")
+    assert doc.meta.authors == names
+    assert [block_text(b) for b in doc.lead] == ["The river rose overnight."]
+    assert byline.strip("*") not in all_text(doc)
+
+
+def test_front_matter_authors_win_over_a_byline_which_still_leaves_the_body() -> None:
+    doc = md("---\ntitle: Floods\nauthors: [Desk Editor]\n---\n\nOleh: Budi\n\n"
+                 "The river rose overnight.\n")
+    assert doc.meta.authors == ("Desk Editor",)
+    assert [block_text(b) for b in doc.lead] == ["The river rose overnight."]
+
+
+@pytest.mark.parametrize("body", [
+    "By the way, the river rose overnight.\n\nMore text.\n",  # a sentence, not a byline
+    "By Ahmad Yani\nwho walked the flooded streets at dawn.\n\nMore text.\n",  # two lines
+    "The river rose overnight.\n\nBy Ahmad Yani\n\nMore text.\n",  # not before the text
+    "## Damage\n\nBy Ahmad Yani\n\nMore text.\n",  # under a section heading
+])
+def test_only_a_one_line_byline_opening_the_body_leaves_it(body: str) -> None:
+    doc = md(f"# Jakarta floods\n\n{body}")
+    assert doc.meta.authors == ()
+    assert body.split("\n\n")[0].split("\n")[0].lstrip("# ") in all_text(doc)
