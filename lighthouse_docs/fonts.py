@@ -15,12 +15,10 @@ back through all installed fonts after the theme's own list.
 from __future__ import annotations
 
 import bisect
-import contextlib
 import os
 import re
 import shutil
 import subprocess
-import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass
@@ -361,7 +359,7 @@ def _woff2(face: int, unicodes: frozenset[int]) -> bytes:
 
     import fontTools
 
-    from .render import private_cache
+    from .render import private_cache, store_in_cache
     from .writers.resources import font_dirs
 
     _, _, _, package, name = WEB_FACES[face]
@@ -382,7 +380,7 @@ def _woff2(face: int, unicodes: frozenset[int]) -> bytes:
                 return data
     data = _subset(path, unicodes)
     if cached is not None:
-        _store(cached, data)
+        store_in_cache(cached, data)
     return data
 
 
@@ -403,22 +401,6 @@ def _subset(path: Path, unicodes: frozenset[int]) -> bytes:
         out = io.BytesIO()
         font.save(out)
     return out.getvalue()
-
-
-def _store(path: Path, data: bytes) -> None:
-    """Write a cache entry whole or not at all (other builds may read it meanwhile); a cache
-    that cannot be written is no error."""
-    try:
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".woff2")
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(temp, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
 
 
 def web_font_css(text: str) -> str:

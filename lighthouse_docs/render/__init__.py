@@ -124,6 +124,25 @@ def private_cache(name: str) -> Path | None:
     return folder if folder is not None and _private_folder(folder) else None
 
 
+def store_in_cache(path: Path, data: bytes) -> None:
+    """Write the cache entry ``path`` (in a :func:`private_cache` folder) whole or not at all:
+    other builds may read it meanwhile. A cache that cannot be written is no error."""
+    import contextlib
+    import tempfile  # not at the top: most runs never write a cache entry
+
+    try:
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+
+
 def _private_folder(path: Path) -> bool:
     """Create ``path`` (mode 0700) if needed; True only when it is a real folder of ours that
     nobody else may write: compiled templates are code, loaded with ``marshal``."""

@@ -22,7 +22,6 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -59,19 +58,15 @@ def _from_cache(file: Path) -> Any:
 
 
 def _store(file: Path, hyph: Any) -> None:
-    """Write ``hyph``'s state whole or not at all; a cache that cannot be written is no error."""
+    """Keep ``hyph``'s state in ``file``; an unpicklable state is no error (no cache)."""
+    from ..render import store_in_cache
+
     state = {**vars(hyph), "cache": {}}  # the per-word cache starts empty, as pyphen's does
     try:
-        fd, temp = tempfile.mkstemp(dir=file.parent, prefix=".tmp-", suffix=".pickle")
-    except OSError:
+        data = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # an unpicklable state: no cache
         return
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temp, file)
-    except Exception:  # a full disk or an unpicklable state: no cache
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
+    store_in_cache(file, data)
 
 
 def load(lang: str) -> bool:
