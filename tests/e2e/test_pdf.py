@@ -197,6 +197,23 @@ def test_marking_on_every_page_and_in_metadata(marked_pdf: Output) -> None:
     assert info["/marking"] == "TERBATAS"
 
 
+def test_spaced_capitals_stay_whole_words_for_search(example_doc: Document, make_options: Any,
+                                                    example_path: Path, tmp_path: Path) -> None:
+    # Letter-spaced capitals (the cover's marking bands, the publisher) came out of text
+    # extraction as "O FFICIAL-SENSITIVE": a search of the PDF for its marking missed them.
+    meta = dataclasses.replace(example_doc.meta, marking="OFFICIAL-SENSITIVE")
+    target = tmp_path / "marked.pdf"
+    target.write_bytes(build_pdf(dataclasses.replace(example_doc, meta=meta),
+                                 make_options(example_path)).data)
+    pages = len(PdfReader(target).pages)
+    for page in range(1, pages + 1):
+        text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(target), "-"],
+                              capture_output=True, text=True, check=True).stdout
+        assert text.count("OFFICIAL-SENSITIVE") >= 2, (page, text[:300])
+        if page == 1:
+            assert "THELIGHTHOUSEPEOPLE.COM" in text, text[:300]
+
+
 def test_letter_paper_and_plain_variant(example_doc: Document, make_options: Any,
                                         example_path: Path) -> None:
     plain = build_pdf(example_doc, make_options(example_path, paper="letter", pdf_variant=None))
