@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from ..config import Presentation
 from ..i18n import format_date, labels
-from ..model import Document, Footnote, Inline, Link, Pack
+from ..model import Document, Footnote, Inline, Link, Pack, Table
 from ..outline import plain_text
 from ..theme import Theme
 
@@ -256,6 +256,36 @@ def is_rtl(inlines: Iterable[Inline]) -> bool:
     return False
 
 
+SMALL_TYPE_COLUMNS = 8
+"""Tables of more columns are set in small type."""
+LANDSCAPE_COLUMNS = 12
+"""Tables of more columns get a landscape page, unless their cells are short enough to fit
+the portrait text block in small type (:data:`PORTRAIT_SMALL_CHARACTERS`)."""
+PORTRAIT_SMALL_CHARACTERS = 100
+"""Characters of small type (7pt) that fit across the portrait text block, cell padding
+included: A4 and Letter both hold ~120; the margin keeps ragged estimates on the page."""
+
+
+def table_class(table: Table) -> str:
+    """The print classes of ``table``: ``"wide landscape"``, ``"wide"`` or ``""``.
+
+    By column count, except that a table of more than :data:`LANDSCAPE_COLUMNS` columns whose
+    longest cells add up to what the portrait page holds in small type stays on it (a grid of
+    14 single digits does not need a page of its own)."""
+    rows = (*table.head, *table.body)
+    columns = max((len(row.cells) for row in rows), default=0)
+    if columns <= SMALL_TYPE_COLUMNS:
+        return ""
+    if columns <= LANDSCAPE_COLUMNS:
+        return "wide"
+    longest = [0] * columns
+    for row in rows:
+        for k, cell in enumerate(row.cells):
+            longest[k] = max(longest[k], len(plain_text(cell.inlines)))
+    natural = sum(width + 2 for width in longest)  # two characters of padding per cell
+    return "wide" if natural <= PORTRAIT_SMALL_CHARACTERS else "wide landscape"
+
+
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     """The project's Jinja2 environment (built once per process; templates cached in memory
@@ -273,6 +303,7 @@ def environment() -> jinja2.Environment:
         auto_reload=False,
     )
     env.filters["safe_href"] = safe_href
+    env.globals["table_class"] = table_class
     env.tests["rtl"] = is_rtl
     return env
 

@@ -158,6 +158,25 @@ def test_table_cells_do_not_hyphenate_and_columns_fit_their_words(
         assert text.count(word) == 4, word
 
 
+def _table_brief(tmp_path: Path, cells: list[str]) -> Document:
+    header = "| " + " | ".join(str(n + 1) for n in range(len(cells))) + " |"
+    rule = "|" + "---|" * len(cells)
+    rows = "\n".join("| " + " | ".join(cells) + " |" for _ in range(3))
+    return brief(tmp_path, "---\ntitle: Table\nlang: en\n---\n\nLead.\n\n## One\n\n"
+                 f"Text before the table.\n\n{header}\n{rule}\n{rows}\n")
+
+
+def test_a_grid_of_short_cells_stays_on_a_portrait_page_a_wide_one_turns(
+        tmp_path: Path, make_options: Any) -> None:
+    # 14 columns of single digits fit the portrait page in small type; 14 columns of
+    # country names do not, and get a landscape page of their own.
+    for cells, landscape in ((["7"] * 14, False), (["Kazakhstan"] * 14, True)):
+        doc = _table_brief(tmp_path, cells)
+        pages = pages_of(build_pdf(doc, make_options(tmp_path / "brief.md")).data)
+        turned = [p for p in pages if p.get_width() > p.get_height()]
+        assert len(turned) == (1 if landscape else 0), cells[0]
+
+
 # --------------------------------------------------------------------------- running heads
 
 
