@@ -252,18 +252,13 @@ allowed file, else the reason it does not (``missing``, ``outside``, ...)."""
 
 def _input_state(folder: str, reference: str) -> str:
     """What ``reference`` in a source of ``folder`` resolves to now (see :data:`Input`): the
-    same decision the writers make (:func:`.writers.resources.resolve_image`)."""
-    from .writers.resources import read_inside, resolve_image
+    writers' own decision and bytes (:func:`.writers.resources.load_image`)."""
+    from .writers.resources import load_image
 
-    root = Path(folder)
-    found = resolve_image(reference, root)
-    if found.path is None:
-        return found.reason or "outside"
-    try:
-        data = read_inside(found.path, (root.resolve(),))
-    except OSError:
-        return "unreadable"
-    return "sha256:" + hashlib.sha256(data).hexdigest()
+    image = load_image(reference, Path(folder))
+    if isinstance(image, str):  # why it is not read: "missing", "outside", ...
+        return image
+    return "sha256:" + hashlib.sha256(image.data).hexdigest()
 
 
 def local_inputs(docs: Iterable[Document]) -> tuple[Input, ...]:
