@@ -165,3 +165,22 @@ def test_a_cancelled_call_is_killed_and_reports_nothing() -> None:
             seen.append(key)
             pool.cancel("slow", "queued")
     assert seen == ["quick"]
+
+
+def _collector_state() -> tuple[int, int]:
+    import gc
+
+    return gc.get_freeze_count(), len(gc.get_objects())
+
+
+def test_the_child_leaves_what_it_inherits_out_of_its_garbage_collections() -> None:
+    import gc
+
+    inherited = [object() for _ in range(1000)]  # noqa: F841  (objects the child inherits)
+    assert gc.get_freeze_count() == 0
+    outcome = run_limited(_collector_state, Limits())
+    assert outcome.ok and outcome.value is not None
+    frozen, tracked = outcome.value
+    assert frozen >= 1000  # the parent's objects, frozen in the child only
+    assert tracked < frozen
+    assert gc.get_freeze_count() == 0
