@@ -115,6 +115,28 @@ def test_a_missing_image_is_one_line_naming_its_source_with_real_writers_in_work
     assert quiet.returncode == 0 and quiet.stderr == "", quiet.stderr
 
 
+def test_a_cart_page_fails_alone_and_a_short_article_page_is_built(tmp_path: Path) -> None:
+    # The new user's report: a shop's cart page (menus, a table of items and prices,
+    # buttons) was built as a brief titled "Your cart".
+    import pypdf
+
+    fixtures = Path(__file__).parents[1] / "fixtures" / "html"
+    (tmp_path / "sources").mkdir()
+    for name in ("no_article/cart_en.html", "short_articles/news_brief_en.html"):
+        (tmp_path / "sources" / Path(name).name).write_bytes((fixtures / name).read_bytes())
+    result = lighthouse(["build", "--pdf", "--jobs", "1"], tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    [line] = [line for line in result.stderr.splitlines() if "cart_en.html" in line]
+    assert "no article found" in line
+    assert "1 built, 0 up to date, 1 failed; 0 warnings" in result.stderr.splitlines()
+    written = sorted(p.name for p in (tmp_path / "output").iterdir() if not p.name.startswith("."))
+    assert written == ["news_brief_en.pdf"]
+    text = "".join(page.extract_text() for page in
+                   pypdf.PdfReader(tmp_path / "output" / "news_brief_en.pdf").pages)
+    assert "Port strike called off" in text and "Southhaven" in text
+
+
 def test_the_console_entry_point_leaves_no_font_folder_and_keeps_its_exit_code(
         tmp_path: Path) -> None:
     # cli.main() ends the process without the interpreter's teardown (os._exit): WeasyPrint's
