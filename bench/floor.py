@@ -172,15 +172,15 @@ def alone(source: Path, which: str) -> dict[str, Any]:
         call = floor_call(html, options)
         del doc
         gc.collect()
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         data = call()
-        seconds = time.perf_counter() - start
+        seconds, cpu_s = time.perf_counter() - start, time.process_time() - cpu
         pages = len(PdfReader(io.BytesIO(data)).pages)
     else:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         pages = build_pdf(doc, options).pages or 0
-        seconds = time.perf_counter() - start
-    return {"which": which, "seconds": seconds, "pages": pages,
+        seconds, cpu_s = time.perf_counter() - start, time.process_time() - cpu
+    return {"which": which, "seconds": seconds, "cpu_s": cpu_s, "pages": pages,
             "pages_per_s": pages / seconds if seconds else None,
             "baseline_rss_mb": baseline,
             "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}

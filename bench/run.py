@@ -432,18 +432,22 @@ def _versus_floor(bench: Bench, source: Path, label: str, repeats: int) -> dict[
     fig: dict[str, Any] = {"repeats": repeats, "runs": runs}
     for which, items in runs.items():
         fig[which] = {"seconds": statistics.median(r["seconds"] for r in items),
+                      "cpu_s": statistics.median(r["cpu_s"] for r in items),
                       "pages": items[0]["pages"],
                       "pages_per_s": statistics.median(r["pages_per_s"] for r in items),
                       "maxrss_mb": max(r["maxrss_mb"] for r in items)}
     floor, ours = fig["floor"], fig["ours"]
     fig["overhead_pct"] = 100 * (ours["seconds"] - floor["seconds"]) / floor["seconds"]
+    # Judged on CPU seconds, as the warm floor is: one run of a minute and more on a shared
+    # machine moves by tens of percent with what else runs (WeasyPrint is single-threaded).
+    fig["overhead_cpu_pct"] = 100 * (ours["cpu_s"] - floor["cpu_s"]) / floor["cpu_s"]
     fig["memory_ratio"] = ours["maxrss_mb"] / floor["maxrss_mb"]
     bench.row("large", f"{label}: pages/s ours / WeasyPrint alone (median of {repeats}, "
               "fresh processes)", f"{ours['pages_per_s']:.1f} / {floor['pages_per_s']:.1f} "
               f"({ours['pages']} pages)")
-    bench.row("large", f"{label}: overhead over WeasyPrint alone (fresh processes)",
-              f"{fig['overhead_pct']:+.1f} %", f"<= {T_OVERHEAD_MANUAL:.0f} %",
-              fig["overhead_pct"] <= T_OVERHEAD_MANUAL)
+    bench.row("large", f"{label}: overhead over WeasyPrint alone, fresh processes (CPU; wall)",
+              f"{fig['overhead_cpu_pct']:+.1f} %; {fig['overhead_pct']:+.1f} %",
+              f"<= {T_OVERHEAD_MANUAL:.0f} %", fig["overhead_cpu_pct"] <= T_OVERHEAD_MANUAL)
     bench.row("large", f"{label}: peak RSS ours / WeasyPrint alone",
               f"{ours['maxrss_mb']:.0f} / {floor['maxrss_mb']:.0f} MB "
               f"({fig['memory_ratio']:.2f}x)")
