@@ -38,6 +38,8 @@ class Run:
     cpu_s: float = 0.0
     """User + system CPU seconds of the child and the descendants it waited for: on a shared
     machine far steadier than the wall clock (waiting for a CPU is not counted)."""
+    load1: float = 0.0
+    """The machine's 1-minute load average when the command started."""
 
     def check(self, what: str) -> Run:
         """Self, or :class:`BenchError` with the tail of stderr when the command failed."""
@@ -98,6 +100,7 @@ def run(cmd: Sequence[str | Path], *, cwd: Path, env: Mapping[str, str] | None =
         sample_tree: bool = False, timeout: float = 900.0) -> Run:
     """Run ``cmd`` to completion and measure it (wall clock from spawn to reaped)."""
     argv = [str(c) for c in cmd]
+    load1 = os.getloadavg()[0]
     start = time.perf_counter()
     proc = subprocess.Popen(argv, cwd=cwd, env=dict(env) if env is not None else tool_env(),
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -129,7 +132,7 @@ def run(cmd: Sequence[str | Path], *, cwd: Path, env: Mapping[str, str] | None =
     tree_peak = sampler.stop() if sampler else None
     return Run(wall_s=wall, maxrss_mb=usage.ru_maxrss / 1024, returncode=proc.returncode,
                stdout="".join(out_chunks), stderr="".join(err_chunks), tree_peak_mb=tree_peak,
-               cpu_s=usage.ru_utime + usage.ru_stime)
+               cpu_s=usage.ru_utime + usage.ru_stime, load1=load1)
 
 
 def _drain(stream: object, sink: list[str]) -> None:
@@ -193,11 +196,17 @@ class Series:
     walls: list[float] = field(default_factory=list)
     rss: list[float] = field(default_factory=list)
     cpus: list[float] = field(default_factory=list)
+    loads: list[float] = field(default_factory=list)
 
     def add(self, result: Run) -> None:
         self.walls.append(result.wall_s)
         self.rss.append(result.maxrss_mb)
         self.cpus.append(result.cpu_s)
+        self.loads.append(result.load1)
+
+    @property
+    def median_load(self) -> float:
+        return statistics.median(self.loads) if self.loads else 0.0
 
     @property
     def median_cpu(self) -> float:
@@ -217,4 +226,6 @@ class Series:
                 "max_s": round(max(self.walls), 4), "runs_s": [round(w, 4) for w in self.walls],
                 "median_cpu_s": round(self.median_cpu, 4),
                 "cpu_runs_s": [round(c, 4) for c in self.cpus],
+                "load1_runs": [round(x, 2) for x in self.loads],
+                "median_load1": round(self.median_load, 2),
                 "peak_rss_mb": round(self.peak_rss, 1)}

@@ -73,6 +73,8 @@ class Bench:
     quick: bool
     work: Path
     articles: int | None = None
+    batch_rounds: int | None = None
+    """Rounds of each batch (pandoc, ours --jobs 2); None = :attr:`repeats`."""
     figures: dict[str, Any] = field(default_factory=dict)
     rows: list[Row] = field(default_factory=list)
     state: dict[str, Any] = field(default_factory=dict)
@@ -80,6 +82,10 @@ class Bench:
     @property
     def repeats(self) -> int:
         return 3 if self.quick else 5
+
+    @property
+    def batch_repeats(self) -> int:
+        return self.batch_rounds if self.batch_rounds is not None else self.repeats
 
     @property
     def batch_sizes(self) -> tuple[int, ...]:
@@ -254,58 +260,90 @@ def _batch_project_path(bench: Bench, n: int) -> Path:
     return bench.work / f"batch-{n}"
 
 
+def _pandoc_batch(project: Path, n: int, sample: int, tag: str) -> tuple[float, float, float]:
+    """Pandoc's two conversions of the first ``sample`` of the batch's ``n`` articles, one
+    after the other: wall and CPU seconds scaled to ``n`` articles, and the load at the start."""
+    mds = sorted((project / "md").glob("*.md"))[:sample]
+    peer_out = project / f"pandoc-{tag}"
+    peer_out.mkdir()
+    load = os.getloadavg()[0]
+    spent = spent_cpu = 0.0
+    for md in mds:
+        epub, pdf = _pandoc_pair(md, peer_out, md.stem)
+        spent += epub.wall_s + pdf.wall_s
+        spent_cpu += epub.cpu_s + pdf.cpu_s
+    return spent * n / sample, spent_cpu * n / sample, load
+
+
 def _batch(bench: Bench, n: int) -> dict[str, Any]:
+    """``--jobs 1`` once, then ``bench.batch_repeats`` rounds of pandoc's 2n conversions and
+    ours ``--jobs 2``, interleaved, so slow drift in the machine's load hits both alike."""
     project = _batch_project(bench, n)
-    walls: dict[int, Run] = {}
-    pandoc_total: float | None = None
-    pandoc_cpu = 0.0
-    sample = 0
-    for jobs in (1, 2):
-        out = project / f"out-j{jobs}"
-        walls[jobs] = run(build_cmd("sources", "--pdf", "--epub", "--jobs", str(jobs),
-                                    "--output", out, "--force"),
-                          cwd=project, sample_tree=True).check(f"batch --jobs {jobs}")
+
+    def ours(jobs: int, tag: str) -> Run:
+        out = project / f"out-j{jobs}{tag}"
+        result = run(build_cmd("sources", "--pdf", "--epub", "--jobs", str(jobs),
+                               "--output", out, "--force"),
+                     cwd=project, sample_tree=True).check(f"batch --jobs {jobs}")
         _expect_outputs(out, n, f"batch --jobs {jobs}")
-        if jobs == 1 and pandoc():
-            # Between our two runs, so slow drift in machine load does not favour either side.
-            sample = n if not bench.quick else min(n, 5)
-            mds = sorted((project / "md").glob("*.md"))[:sample]
-            peer_out = project / "pandoc"
-            peer_out.mkdir()
-            spent = spent_cpu = 0.0
-            for md in mds:
-                epub, pdf = _pandoc_pair(md, peer_out, md.stem)
-                spent += epub.wall_s + pdf.wall_s
-                spent_cpu += epub.cpu_s + pdf.cpu_s
-            pandoc_total = spent * n / sample
-            pandoc_cpu = spent_cpu * n / sample
-    w1, w2 = walls[1].wall_s, walls[2].wall_s
+        return result
+
+    have_pandoc = pandoc() is not None
+    sample = n if not bench.quick else min(n, 5)
+    one = ours(1, "")
+    twos = Series()
+    peer_walls: list[float] = []
+    peer_cpus: list[float] = []
+    peer_loads: list[float] = []
+    ratios: list[float] = []
+    tree_peaks: list[float] = []
+    for i in range(bench.batch_repeats):
+        if have_pandoc:
+            wall, cpu, load = _pandoc_batch(project, n, sample, str(i))
+            peer_walls.append(wall)
+            peer_cpus.append(cpu)
+            peer_loads.append(load)
+        two = ours(2, "" if i == 0 else f"-{i}")
+        twos.add(two)
+        tree_peaks.append(two.tree_peak_mb or 0.0)
+        if have_pandoc:
+            ratios.append(two.wall_s / peer_walls[-1])
+    w1, w2 = one.wall_s, twos.median
     fig: dict[str, Any] = {
-        "articles": n, "jobs1_s": w1, "jobs2_s": w2,
+        "articles": n, "rounds": bench.batch_repeats, "jobs1_s": w1, "jobs1_cpu_s": one.cpu_s,
+        "jobs1_load1": one.load1, "jobs2": twos.summary(), "jobs2_s": w2,
         "jobs1_articles_per_s": n / w1, "jobs2_articles_per_s": n / w2, "speedup": w1 / w2,
-        "jobs1_maxrss_mb": walls[1].maxrss_mb, "jobs2_maxrss_mb": walls[2].maxrss_mb,
-        "jobs1_tree_peak_mb": walls[1].tree_peak_mb, "jobs2_tree_peak_mb": walls[2].tree_peak_mb,
+        "jobs1_maxrss_mb": one.maxrss_mb, "jobs2_maxrss_mb": twos.peak_rss,
+        "jobs1_tree_peak_mb": one.tree_peak_mb, "jobs2_tree_peak_mb": max(tree_peaks),
         "words": [generate_article(7000 + i).words() for i in range(n)],
     }
-    bench.row("batch", f"{n} articles --jobs 1, cold", f"{_fmt_s(w1)}  ({n / w1:.2f} art/s)")
-    bench.row("batch", f"{n} articles --jobs 2, cold", f"{_fmt_s(w2)}  ({n / w2:.2f} art/s)")
+    bench.row("batch", f"{n} articles --jobs 1, cold (once; load {one.load1:.1f})",
+              f"{_fmt_s(w1)}  ({n / w1:.2f} art/s)")
+    bench.row("batch", f"{n} articles --jobs 2, cold (median of {bench.batch_repeats}; load "
+              f"{twos.median_load:.1f})", f"{_fmt_s(w2)}  ({n / w2:.2f} art/s)")
     bench.row("batch", "speed-up --jobs 2 over --jobs 1", f"{w1 / w2:.2f}x",
               f">= {T_SPEEDUP}x", w1 / w2 >= T_SPEEDUP)
-    tree = walls[2].tree_peak_mb or 0.0
     bench.row("batch", f"{n} articles --jobs 2: peak RSS per worker (largest process) / "
-              "whole tree (sampled)", f"{walls[2].maxrss_mb:.0f} / {tree:.0f} MB")
-    if pandoc_total is not None:
-        ratio = w2 / pandoc_total
+              "whole tree (sampled)", f"{twos.peak_rss:.0f} / {max(tree_peaks):.0f} MB")
+    if have_pandoc:
+        peer = statistics.median(peer_walls)
+        peer_cpu = statistics.median(peer_cpus)
+        ratio = statistics.median(ratios)
         label = (f"pandoc {n}x2 conversions" if sample == n else
                  f"pandoc {n}x2 conversions (EXTRAPOLATED from {sample} articles)")
-        fig.update(pandoc_total_s=pandoc_total, pandoc_sample=sample, ratio_vs_pandoc=ratio)
-        bench.row("batch", f"{n} articles: {label}", _fmt_s(pandoc_total))
-        bench.row("batch", f"{n} articles: ratio ours --jobs 2 / pandoc batch", f"{ratio:.3f}x",
+        fig.update(pandoc_total_s=peer, pandoc_runs_s=peer_walls, pandoc_cpu_runs_s=peer_cpus,
+                   pandoc_load1_runs=peer_loads, pandoc_sample=sample,
+                   ratio_vs_pandoc=ratio, ratio_runs=ratios,
+                   ratio_of_medians=w2 / peer, pandoc_cpu_s=peer_cpu,
+                   jobs2_cpu_s=twos.median_cpu, cpu_ratio_vs_pandoc=twos.median_cpu / peer_cpu)
+        bench.row("batch", f"{n} articles: {label} (median of {len(peer_walls)}; load "
+                  f"{statistics.median(peer_loads):.1f})", _fmt_s(peer))
+        bench.row("batch", f"{n} articles: ratio ours --jobs 2 / pandoc batch (median of the "
+                  "rounds' ratios)", f"{ratio:.3f}x (runs {', '.join(f'{r:.2f}' for r in ratios)})",
                   f"<= {T_BATCH_VS_PANDOC}x", ratio <= T_BATCH_VS_PANDOC)
-        fig.update(pandoc_cpu_s=pandoc_cpu, jobs2_cpu_s=walls[2].cpu_s)
-        bench.row("batch", f"{n} articles: CPU seconds ours --jobs 2 / pandoc batch",
-                  f"{walls[2].cpu_s:.1f} / {pandoc_cpu:.1f} s = "
-                  f"{walls[2].cpu_s / pandoc_cpu:.2f}x")
+        bench.row("batch", f"{n} articles: CPU seconds ours --jobs 2 / pandoc batch (medians)",
+                  f"{twos.median_cpu:.1f} / {peer_cpu:.1f} s = "
+                  f"{twos.median_cpu / peer_cpu:.2f}x")
     else:
         bench.row("batch", "pandoc batch", "SKIP: pandoc not on PATH")
     return fig
@@ -713,6 +751,9 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"run only this case (repeatable): {', '.join(names)}")
     parser.add_argument("--articles", type=int, metavar="N",
                         help="batch size (default 50, or 10 with --quick)")
+    parser.add_argument("--batch-rounds", type=int, metavar="N",
+                        help="rounds of each batch, pandoc then ours --jobs 2 (default: the "
+                             "repeats, 5, or 3 with --quick)")
     parser.add_argument("--json", type=Path, metavar="PATH",
                         help="where to write the figures (default bench/results/bench-<time>.json)")
     parser.add_argument("--keep", action="store_true",
@@ -725,24 +766,35 @@ def main(argv: list[str] | None = None) -> int:
     started = dt.datetime.now(dt.UTC)
     errors: dict[str, str] = {}
     bytecode = "as found" if args.as_found else compile_package()
+    loads: dict[str, dict[str, Any]] = {}
     with _workdir(args.keep) as work:
-        bench = Bench(quick=args.quick, work=work, articles=args.articles)
+        bench = Bench(quick=args.quick, work=work, articles=args.articles,
+                      batch_rounds=args.batch_rounds)
         for name in selected:
             case = {**CASES, **OPTIONAL}[name]
             t0 = time.perf_counter()
-            print(f"[bench] {name} ...", file=sys.stderr, flush=True)
+            load_before = os.getloadavg()
+            print(f"[bench] {name} ... (load {load_before[0]:.2f})", file=sys.stderr, flush=True)
             try:
                 case(bench)
             except (BenchError, OSError, ValueError, KeyError) as error:
                 errors[name] = f"{type(error).__name__}: {error}"
                 bench.rows.append(Row(name, "ERROR", str(error).splitlines()[0][:100]))
                 traceback.print_exc(file=sys.stderr)
+            load_after = os.getloadavg()
+            loads[name] = {"start": [round(x, 2) for x in load_before],
+                           "end": [round(x, 2) for x in load_after],
+                           "seconds": round(time.perf_counter() - t0, 1)}
+            bench.row(name, "load average 1/5/15 min at the case's start -> end",
+                      f"{'/'.join(f'{x:.1f}' for x in load_before)} -> "
+                      f"{'/'.join(f'{x:.1f}' for x in load_after)}")
             print(f"[bench] {name} done in {time.perf_counter() - t0:.1f} s",
                   file=sys.stderr, flush=True)
     table = render_table(bench.rows)
     print(table)
     report = {"started": started.isoformat(), "quick": args.quick, "cases": selected,
               "machine": {**_machine(), "bytecode": bytecode}, "figures": bench.figures,
+              "loadavg_per_case": loads,
               "errors": errors,
               "rows": [_row_dict(r) for r in bench.rows],
               "table": table,

@@ -620,14 +620,20 @@ _ALL = "*"
 
 
 def _warm(jobs: Sequence[RenderJob], *, readers_too: bool, layout: bool,
-          split: bool = False) -> None:
+          split: bool = False, between: Callable[[], None] = lambda: None) -> None:
     """Load here, before the render processes are forked, what all of them would otherwise
-    load each: writers, stylesheets, fonts, templates, hyphenation dictionaries, one sample
-    layout (``layout``), and the readers (``readers_too``: sources still to be parsed in
-    processes forked later). With ``split`` (each format in a process of its own), the
+    load each: the readers (``readers_too``: sources still to be parsed in processes forked
+    later), writers, stylesheets, fonts, templates, hyphenation dictionaries, one sample
+    layout (``layout``). With ``split`` (each format in a process of its own), the
     writers of :data:`SELF_WARMING` formats, the templates and the hyphenation
-    dictionaries are left to the processes that use them."""
+    dictionaries are left to the processes that use them. ``between`` is called after each
+    step (the pool forks the next sources' parsing into the slots that finished meanwhile:
+    they start with the readers warm)."""
     from .warmup import frequent, guess_language
+
+    if readers_too:
+        warm_readers(job.subject.source for job in jobs if isinstance(job.subject, ParseJob))
+        between()
 
     # Side by side, the PDF's process loads its document's own dictionary (from the cache
     # folder, writers/_hyphenation.py): guessing the language here would only delay it.
@@ -641,13 +647,13 @@ def _warm(jobs: Sequence[RenderJob], *, readers_too: bool, layout: bool,
             (fmt, ref) for fmt, ref in job.writers if fmt not in SELF_WARMING))
             for job in jobs]
     warm_writers(sorted({ref for job in jobs for _, ref in job.writers}, key=str))
+    between()
     _warm_themes(jobs, langs)
     if not split:  # side by side, the PDF's process renders no template (its HTML is ready)
         warm_templates()
+    between()
     if layout:
         _warm_layout(jobs, langs[0] if langs else "en")
-    if readers_too:
-        warm_readers(job.subject.source for job in jobs if isinstance(job.subject, ParseJob))
 
 
 def _run_jobs(jobs: Sequence[RenderJob], workers: int, limits: Limits,
@@ -698,7 +704,7 @@ def _run_jobs(jobs: Sequence[RenderJob], workers: int, limits: Limits,
         pool.start()  # the first sources are parsed while this process warms up
         parsing = sum(1 for job in jobs if isinstance(job.subject, ParseJob))
         _warm(jobs, readers_too=parsing > workers, layout=not limits.in_process and not split,
-              split=split)
+              split=split, between=pool.poll)
         for job in jobs:
             if not isinstance(job.subject, ParseJob):
                 render(job, Prepared(job.subject), 0.0)

@@ -161,7 +161,7 @@ def load(path: Path, *, display_path: str | None = None, lang: str | None = None
     if fmt == "docx":  # binary: never decoded as text (control bytes are its format)
         from . import docx
 
-        return docx.parse_bytes(data, source, lang=lang)
+        return bound_document(docx.parse_bytes(data, source, lang=lang))
     data, dropped = _drop_controls(data, name)
     text, warnings = decode(data, name)
     doc = parse(text, source, lang=lang)

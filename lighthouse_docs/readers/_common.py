@@ -20,7 +20,7 @@ from .. import model
 from ..config import FRONT_MATTER_FIELDS
 from ..errors import InputError
 from ..model import Block, Document, Section, Table, Text
-from ..outline import block_text
+from ..outline import block_text, plain_text
 
 # XML 1.0 forbids C0 controls other than TAB, LF and CR, lone surrogates, U+FFFE and U+FFFF.
 # They are dropped at the reader boundary so that no template or writer ever sees them.
@@ -663,6 +663,117 @@ def _break_words(doc: Document) -> tuple[Document, tuple[str, ...]]:
 
 
 
+MAX_PARAGRAPH_CHARS = 50_000
+"""The longest run of a paragraph's text without a line break kept as one paragraph (some
+8,000 words; real paragraphs, legal ones included, stay within a few thousand characters).
+WeasyPrint cuts each line from the rest of its paragraph, so laying out one paragraph costs
+time that grows with the square of its length: 200,000 characters took some 10 s, and a
+text of 5 MB saved as one line ran into the build's time limit. A longer one is cut into
+paragraphs of at most :data:`PARAGRAPH_PIECE_CHARS` at sentence ends, with a warning."""
+PARAGRAPH_PIECE_CHARS = 2_000
+_SENTENCE_BREAK = re.compile(r"[.!?…][\"'”’»)\]]*\s+")
+_ANY_BREAK = re.compile(r"[\s\u200b]+")
+
+
+def _longest_run(inlines: Iterable[model.Inline]) -> int:
+    """The most characters ``inlines`` hold between two line breaks."""
+    longest = run = 0
+    for inline in inlines:
+        if isinstance(inline, model.LineBreak):
+            run = 0
+        else:
+            run += len(plain_text((inline,)))
+            longest = max(longest, run)
+    return longest
+
+
+def _cut_point(text: str, budget: int) -> int | None:
+    """Where to end a piece of at most ``budget`` characters of ``text``: after its last
+    sentence end in the second half of the budget, else at its last space; None if none."""
+    window = text[:budget + 1]
+    ends = [m.end() for m in _SENTENCE_BREAK.finditer(window) if m.end() > budget // 2]
+    if ends:
+        return ends[-1]
+    spaces = [m.start() for m in _ANY_BREAK.finditer(window) if m.start() > 0]
+    return spaces[-1] if spaces else None
+
+
+def _cut_paragraph(paragraph: model.Paragraph) -> list[model.Paragraph]:
+    """``paragraph`` as pieces of at most about :data:`PARAGRAPH_PIECE_CHARS` characters, cut
+    inside its plain text runs (a link or an emphasis is never cut)."""
+    pieces: list[list[model.Inline]] = [[]]
+    size = 0
+    for inline in paragraph.inlines:
+        if not isinstance(inline, Text):
+            pieces[-1].append(inline)
+            size += len(plain_text((inline,)))
+            continue
+        text = inline.text
+        while size + len(text) > PARAGRAPH_PIECE_CHARS:
+            cut = _cut_point(text, PARAGRAPH_PIECE_CHARS - size)
+            if cut is None and size:
+                pieces.append([])
+                size = 0
+                continue
+            cut = cut or PARAGRAPH_PIECE_CHARS
+            if head := text[:cut].rstrip():
+                pieces[-1].append(Text(text=head))
+            pieces.append([])
+            size = 0
+            text = text[cut:].lstrip()
+        if text:
+            pieces[-1].append(Text(text=text))
+            size += len(text)
+    return [model.Paragraph(inlines=tuple(p), line=paragraph.line)
+            for p in pieces if any(not isinstance(i, model.LineBreak) for i in p)]
+
+
+def _cut_long_paragraphs(value: Any, cut: list[tuple[int | None, int, int]]) -> Any:
+    """``value`` (a model object or tuple of them) with every paragraph longer than
+    :data:`MAX_PARAGRAPH_CHARS` replaced by its pieces; ``cut`` collects (line, characters,
+    pieces) of each."""
+    if isinstance(value, tuple):
+        items: list[Any] = []
+        for item in value:
+            if (isinstance(item, model.Paragraph)
+                    and _longest_run(item.inlines) > MAX_PARAGRAPH_CHARS):
+                pieces = _cut_paragraph(item)
+                cut.append((item.line, len(plain_text(item.inlines)), len(pieces)))
+                items.extend(pieces)
+            else:
+                items.append(_cut_long_paragraphs(item, cut))
+        return value if len(items) == len(value) and all(
+            a is b for a, b in zip(items, value, strict=True)) else tuple(items)
+    if isinstance(value, model.Section | model.BlockQuote | model.BulletList
+                  | model.OrderedList | model.Footnote):
+        changes = {}
+        for f in dataclasses.fields(value):
+            child = getattr(value, f.name)
+            if isinstance(child, tuple):
+                mapped = _cut_long_paragraphs(child, cut)
+                if mapped is not child:
+                    changes[f.name] = mapped
+        return dataclasses.replace(value, **changes) if changes else value
+    return value
+
+
+def _cut_paragraphs(doc: Document) -> tuple[Document, tuple[str, ...]]:
+    cut: list[tuple[int | None, int, int]] = []
+    changed = dataclasses.replace(
+        doc, lead=_cut_long_paragraphs(doc.lead, cut),
+        sections=_cut_long_paragraphs(doc.sections, cut),
+        footnotes=_cut_long_paragraphs(doc.footnotes, cut))
+    if not cut:
+        return doc, ()
+    path = doc.meta.source.path
+    return changed, tuple(
+        (f"{path}:{line}: " if line is not None else f"{path}: ")
+        + f"a paragraph of {chars:,} characters without a break is cut into {pieces:,} "
+        f"paragraphs of at most {PARAGRAPH_PIECE_CHARS:,} characters at sentence ends "
+        "(it could not be laid out in time); put a blank line between the paragraphs"
+        for line, chars, pieces in cut)
+
+
 def _document_text(doc: Document) -> str:
     blocks = [*doc.lead, *(b for s in _flatten(doc.sections) for b in s.blocks)]
     return language_sample(doc.meta.title, blocks)
@@ -672,7 +783,8 @@ def bound_document(doc: Document) -> Document:
     """``doc`` within the sizes a brief can lay out in reasonable time, with a warning for
     every cap applied: author key points (:data:`MAX_AUTHOR_KEY_POINTS`, each at most
     :data:`MAX_KEY_POINT_CHARS`), the marking (:data:`MAX_MARKING_CHARS`) and the sections
-    per heading level (:data:`MAX_HEADINGS_PER_LEVEL`)."""
+    per heading level (:data:`MAX_HEADINGS_PER_LEVEL`); a paragraph too long to lay out is cut
+    into several (:data:`MAX_PARAGRAPH_CHARS`)."""
     path = doc.meta.source.path
     warnings: list[str] = []
     meta = doc.meta
@@ -702,6 +814,8 @@ def bound_document(doc: Document) -> Document:
     warnings.extend(table_warnings)
     doc, word_warnings = _break_words(doc)
     warnings.extend(word_warnings)
+    doc, paragraph_warnings = _cut_paragraphs(doc)
+    warnings.extend(paragraph_warnings)
     if not warnings:
         return doc
     return dataclasses.replace(doc, warnings=(*doc.warnings, *warnings))

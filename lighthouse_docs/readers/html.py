@@ -746,9 +746,6 @@ _AD_LABEL = re.compile(r"^\W*(?:advertisement|iklan|sponsored(?:\s+content)?|pro
                        re.IGNORECASE)
 INSERT_MAX_WORDS = 40
 """A block whose text starts like a read-also box or an ad is dropped only when this short."""
-NO_ARTICLE_WORDS = 20
-"""Fewer words of running text than this (outside links), on a page made mostly of links,
-means the page holds no article: navigation, a shop, an index."""
 _INSERT_BLOCKS = frozenset({"p", "div", "aside", "section", "table", "blockquote", "ul", "ol",
                             "li", "figure", "span", "strong", "b", "center", "dl"})
 _WORDS = re.compile(r"\w+", re.UNICODE)
@@ -818,33 +815,87 @@ def _link_made(el: Any) -> bool:
     return 0 < words <= INSERT_MAX_WORDS and linked * 2 >= words
 
 
-def _running_words(flow: Sequence[FlowItem]) -> int:
-    """Words of the flow outside links (what an article has and a menu or shop lacks)."""
-    def count(inlines: Sequence[Inline]) -> int:
-        n = 0
-        for inline in inlines:
-            if isinstance(inline, Text):
-                n += len(_WORDS.findall(inline.text))
-            elif isinstance(inline, model.Emphasis | Strong | model.Strikethrough):
-                n += count(inline.children)
-        return n
+ARTICLE_PROSE_WORDS = 40
+"""This many words of sentences make a page an article whatever else it holds."""
+NO_ARTICLE_WORDS = 20
+"""Fewer words of links, table cells and short lines than this are too few to judge a page by
+(a page of links alone is still no article)."""
+_SENTENCE_WORDS = 4
+_SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*\s*$")
+_LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
 
-    total = 0
+
+def _inline_words(inlines: Sequence[Inline]) -> tuple[list[str], int]:
+    """The words of ``inlines`` outside links, and how many words the links hold."""
+    words: list[str] = []
+    linked = 0
+    for inline in inlines:
+        if isinstance(inline, Text | model.Code):
+            words += _WORDS.findall(inline.text)
+        elif isinstance(inline, model.Emphasis | Strong | model.Strikethrough):
+            inner, inner_linked = _inline_words(inline.children)
+            words += inner
+            linked += inner_linked
+        elif isinstance(inline, model.Link):
+            linked += len(_WORDS.findall(plain_text(inline.children)))
+    return words, linked
+
+
+def _page_words(flow: Sequence[FlowItem]) -> tuple[int, int, int, int]:
+    """``(prose, links, cells, lines)``: how many words of a page's flow are of each kind.
+
+    Prose is the words of sentences: a paragraph (or list item) of at least
+    ``_SENTENCE_WORDS`` words outside its links, mostly words rather than figures, that ends
+    like a sentence. Links and table cells are what a shop, an index or a form is made of;
+    lines are the words of short lines that are not sentences ("Subtotal: $229.50", "Sepatu
+    Lari Pria"). Headings, images and code count for nothing.
+    """
+    prose = links = cells = lines = 0
     for item in flow:
         if isinstance(item, Paragraph):
-            total += count(item.inlines)
-        elif isinstance(item, model.BlockQuote):
-            total += _running_words(list(item.blocks))
+            words, linked = _inline_words(item.inlines)
+            links += linked
+            lettered = sum(1 for w in words if _LETTERS.search(w))
+            if (len(words) >= _SENTENCE_WORDS and lettered * 3 >= len(words) * 2
+                    and _SENTENCE_END.search(plain_text(item.inlines))):
+                prose += len(words)
+            else:
+                lines += len(words)
+            continue
+        if isinstance(item, model.Table):
+            for row in (*item.head, *item.body):
+                for cell in row.cells:
+                    words, linked = _inline_words(cell.inlines)
+                    cells += len(words) + linked
+            continue
+        if isinstance(item, model.BlockQuote):
+            inner = list(item.blocks)
         elif isinstance(item, model.BulletList | model.OrderedList):
-            total += sum(_running_words(list(blocks)) for blocks in item.items)
-        elif isinstance(item, model.Table):
-            total += sum(count(c.inlines) for r in (*item.head, *item.body) for c in r.cells)
-    return total
+            inner = [b for blocks in item.items for b in blocks]
+        else:
+            continue
+        counts = _page_words(inner)
+        prose, links, cells, lines = (prose + counts[0], links + counts[1],
+                                      cells + counts[2], lines + counts[3])
+    return prose, links, cells, lines
 
 
-def _link_words(markup: str) -> int:
-    root = _fragment(markup)
-    return sum(len(_WORDS.findall(str(a.text_content()))) for a in root.iter("a"))
+def _holds_article(flow: Sequence[FlowItem]) -> bool:
+    """Whether a page's flow reads as an article rather than a shop, cart, form or index.
+
+    An article is running prose: ``ARTICLE_PROSE_WORDS`` words of sentences, or fewer when
+    they outweigh the page's links, table cells and short lines together (a cart has a
+    sentence about free returns under its table of prices). A page with no link and no table
+    is all its author's own text and is read whatever its shape; one whose links outnumber
+    all its other words is a menu or an index; one with fewer than ``NO_ARTICLE_WORDS`` words
+    of links, cells and lines is too small to judge and is read.
+    """
+    prose, links, cells, lines = _page_words(flow)
+    if prose >= ARTICLE_PROSE_WORDS or links + cells == 0:
+        return True
+    if links > prose + cells + lines:
+        return False
+    return links + cells + lines < NO_ARTICLE_WORDS or prose >= links + cells + lines
 
 
 def _drop_chrome(page: Any) -> None:
@@ -1054,11 +1105,9 @@ def parse(text: str, source: model.SourceInfo, *, lang: str | None = None,
     if content is not body_markup:
         flow = _restore_heading_ids(flow, page_flow)
     title, flow = _title(flow, page_flow, meta, source.path)
-    running = _running_words(page_flow)
-    if not any(isinstance(item, Block) for item in flow) or (
-            running < NO_ARTICLE_WORDS and _link_words(body_markup) > running):
-        raise InputError("no article found: the page holds no running text, only links, "
-                         "menus or nothing at all", path=source.path)
+    if not any(isinstance(item, Block) for item in flow) or not _holds_article(page_flow):
+        raise InputError("no article found: the page has little or no running text, only "
+                         "links, tables, menus or short lines", path=source.path)
     doc_lang = lang or choose_language(meta.get("lang"), language_sample(title, flow),
                                        source.path, warnings)
     lead, sections = sectionize(attach_captions(flow))

@@ -118,8 +118,109 @@ def _simple_types_without_parsing(ffi: Any) -> None:
         ffi._parsed_types = _SimpleTypes(ffi, parsed)
 
 
+CONTENTS_FIX_VERSION = "70.0"
+"""The WeasyPrint version :func:`_contents_laid_out_once_more_at_most` corrects (its source
+was read for it); any other version runs as it comes."""
+_TARGET_COUNTERS = frozenset({"target-counter()", "target-counters()"})
+
+
+def _only_target_counters(content: Any) -> bool:
+    """Whether the ``content`` value names counters through ``target-counter(s)()`` only (no
+    local ``counter(s)()``), and never the ``pages`` counter."""
+    if not isinstance(content, list | tuple):
+        return False
+    targets = False
+    for item in content:
+        if not (isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str)):
+            return False
+        kind, value = item
+        if kind in ("counter()", "counters()"):
+            return False
+        if kind in _TARGET_COUNTERS:
+            try:  # (target, counter name, [separator,] style)
+                if value[1] == "pages":
+                    return False
+            except (TypeError, IndexError, KeyError):
+                return False
+            targets = True
+    return targets
+
+
+def _single_attr_target(box: Any) -> str | None:
+    """The anchor name of the one ``target-counter(attr(...), name)`` in ``box``'s content,
+    resolved as ``TargetCollector.lookup_target`` resolves it, or None."""
+    content: Any = getattr(box, "style", {}).get("content")
+    if not _only_target_counters(content):
+        return None
+    found = [value for kind, value in content if kind in _TARGET_COUNTERS]
+    if len(found) != 1:
+        return None
+    token = found[0][0]
+    if not (isinstance(token, tuple) and token and token[0] == "attr()"):
+        return None
+    from weasyprint.css.targets import anchor_name_from_token
+    from weasyprint.urls import get_url_tuple
+
+    attr_name, type_, fallback = token[1]
+    value = box.element.get(attr_name, fallback)
+    if type_ == "string":
+        resolved: tuple[str, Any] = ("string", value)
+    elif type_ == "url":
+        resolved = ("url", get_url_tuple(value, box.style.base_url))
+    else:
+        return None
+    name = anchor_name_from_token(resolved)
+    return name if isinstance(name, str) else None
+
+
+def _contents_laid_out_once_more_at_most(collector_class: Any, version: str) -> None:
+    """Lay out a page of contents twice, not three times, under WeasyPrint 70.0.
+
+    Two slips of ``compute_content_list`` (``formatting_structure/build.py``) make up for each
+    other in a contents entry (``a::after { content: leader(". ") target-counter(attr(href),
+    page) }``): it files the target's missing ``page`` counter under the anchor name of the
+    *unresolved* ``attr()`` token, None, so the news of the target's page
+    (``TargetCollector.cache_target_page_counters``, keyed by the real name) never reaches the
+    entry; and it rebinds its list of the box's own missing counters to that target list
+    (``missing_counters = missing_target_counters.setdefault(...)``), so the entry seems to
+    miss a local ``page`` counter, whose changes remake its page. The numbers come right only
+    through the second path, which remakes the page once when the targets' pages are known
+    and once more when the page count changes (``pages``, 0 -> n) with the same text.
+
+    For exactly that case (a box's ``content`` with one ``target-counter(s)(attr(...), name)``,
+    no local ``counter(s)()``, never ``pages``: its own list is then provably empty), the
+    target's list is filed under the anchor resolved as ``lookup_target`` resolves it, and the
+    box's own list is empty: the entry takes WeasyPrint's path of a ``target-counter("#id",
+    page)``, one remake when its targets' pages are known. The pages are the same bytes
+    (tests/writers/test_weasyprint_import.py; the example, 20 generated briefs, a combined
+    brief of 8 and 12 fixtures compared byte for byte). Every other case, and every other
+    WeasyPrint version, runs as it comes.
+    """
+    stock = collector_class.collect_missing_counters
+    if version != CONTENTS_FIX_VERSION or getattr(stock, "stock", None) is not None:
+        return
+
+    def collect_missing_counters(self: Any, parent_box: Any, css_token: str,
+                                 parse_again_function: Any, missing_counters: list[str],
+                                 missing_target_counters: dict[Any, list[str]]) -> None:
+        if (css_token == "content"  # noqa: S105  (a CSS property, no secret)
+                and list(missing_target_counters) == [None]
+                and missing_counters is missing_target_counters[None]):
+            anchor = _single_attr_target(parent_box)
+            if anchor is not None:
+                missing_target_counters = {anchor: missing_counters}
+                missing_counters = []
+        stock(self, parent_box, css_token, parse_again_function, missing_counters,
+              missing_target_counters)
+
+    collect_missing_counters.stock = stock  # type: ignore[attr-defined]
+    collector_class.collect_missing_counters = collect_missing_counters
+
+
 with _library_lookup_from_linker_cache():
     from weasyprint import CSS, HTML
+    from weasyprint import __version__ as WEASYPRINT_VERSION
+    from weasyprint.css.targets import TargetCollector
     from weasyprint.formatting_structure import boxes
     from weasyprint.pdf import VARIANTS
     from weasyprint.text.ffi import ffi as _ffi
@@ -127,6 +228,7 @@ with _library_lookup_from_linker_cache():
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 _simple_types_without_parsing(_ffi)
+_contents_laid_out_once_more_at_most(TargetCollector, WEASYPRINT_VERSION)
 
-__all__ = ["CSS", "HTML", "VARIANTS", "FontConfiguration", "URLFetcher", "URLFetcherResponse",
-           "boxes"]
+__all__ = ["CSS", "HTML", "VARIANTS", "WEASYPRINT_VERSION", "FontConfiguration", "TargetCollector",
+           "URLFetcher", "URLFetcherResponse", "boxes"]

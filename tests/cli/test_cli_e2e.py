@@ -115,6 +115,52 @@ def test_a_missing_image_is_one_line_naming_its_source_with_real_writers_in_work
     assert quiet.returncode == 0 and quiet.stderr == "", quiet.stderr
 
 
+def test_a_cart_page_fails_alone_and_a_short_article_page_is_built(tmp_path: Path) -> None:
+    # The new user's report: a shop's cart page (menus, a table of items and prices,
+    # buttons) was built as a brief titled "Your cart".
+    import pypdf
+
+    fixtures = Path(__file__).parents[1] / "fixtures" / "html"
+    (tmp_path / "sources").mkdir()
+    for name in ("no_article/cart_en.html", "short_articles/news_brief_en.html"):
+        (tmp_path / "sources" / Path(name).name).write_bytes((fixtures / name).read_bytes())
+    result = lighthouse(["build", "--pdf", "--jobs", "1"], tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    [line] = [line for line in result.stderr.splitlines() if "cart_en.html" in line]
+    assert "no article found" in line
+    assert "1 built, 0 up to date, 1 failed; 0 warnings" in result.stderr.splitlines()
+    written = sorted(p.name for p in (tmp_path / "output").iterdir() if not p.name.startswith("."))
+    assert written == ["news_brief_en.pdf"]
+    text = "".join(page.extract_text() for page in
+                   pypdf.PdfReader(tmp_path / "output" / "news_brief_en.pdf").pages)
+    assert "Port strike called off" in text and "Southhaven" in text
+
+
+def test_a_text_saved_as_one_giant_line_builds_in_paragraphs_with_one_warning(
+        tmp_path: Path) -> None:
+    # The new user's report: a 5 MB text file of one line ran into the 120 s time limit
+    # (WeasyPrint cut each line from the rest of the one paragraph: 400 kB took 42 s here).
+    # Its paragraph is now cut at sentence ends; every word stays, in order.
+    import pypdf
+
+    (tmp_path / "sources").mkdir()
+    words = [f"w{i}" for i in range(15_000)]
+    sentences = [" ".join(words[i:i + 10]).capitalize() + "." for i in range(0, 15_000, 10)]
+    (tmp_path / "sources" / "dump.txt").write_text(" ".join(sentences), encoding="utf-8")
+    result = lighthouse(["build", "--pdf", "--epub", "--jobs", "1"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    [warning] = [line for line in result.stderr.splitlines() if "dump.txt" in line]
+    assert warning.startswith("sources/dump.txt:1: warning: a paragraph of "), warning
+    assert "put a blank line between the paragraphs" in warning
+    with zipfile.ZipFile(tmp_path / "output" / "dump.epub") as book:
+        body = " ".join(book.read(n).decode("utf-8") for n in book.namelist()
+                        if n.endswith(".xhtml"))
+    assert body.count("<p") > 40 and "W14990 w14991" in body
+    pdf = pypdf.PdfReader(tmp_path / "output" / "dump.pdf")
+    assert "w14999." in pdf.pages[-1].extract_text()
+
+
 def test_the_console_entry_point_leaves_no_font_folder_and_keeps_its_exit_code(
         tmp_path: Path) -> None:
     # cli.main() ends the process without the interpreter's teardown (os._exit): WeasyPrint's

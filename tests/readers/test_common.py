@@ -10,14 +10,16 @@ from typing import Any
 import pytest
 
 from lighthouse_docs.errors import InputError
-from lighthouse_docs.model import Paragraph, SourceInfo, Table
+from lighthouse_docs.model import BlockQuote, Paragraph, SourceInfo, Table
 from lighthouse_docs.outline import plain_text
 from lighthouse_docs.readers._common import (
     MAX_AUTHOR_KEY_POINTS,
     MAX_COMBINING_MARKS,
     MAX_HEADINGS_PER_LEVEL,
     MAX_MARKING_CHARS,
+    MAX_PARAGRAPH_CHARS,
     MAX_TABLE_COLUMNS,
+    PARAGRAPH_PIECE_CHARS,
     WORD_CHUNK_CHARS,
     clean_text,
     decode,
@@ -219,6 +221,34 @@ def test_long_words_get_break_opportunities() -> None:
     assert text.replace("\u200b", "") == f"Lead {word} end. {word}"
     assert max(len(w) for w in re.split(r"[\s\u200b]", text)) == WORD_CHUNK_CHARS
     assert any("break opportunity" in w for w in doc.warnings)
+
+
+def test_a_paragraph_too_long_to_lay_out_is_cut_at_sentence_ends_with_a_warning() -> None:
+    sentence = "Words of a text that was saved without any paragraph breaks. "
+    run = (sentence * (MAX_PARAGRAPH_CHARS // len(sentence) + 1)).strip()
+    doc = _parsed(f"---\ntitle: T\n---\n\nLead.\n\n{run} [a link](https://x.org) *end*\n")
+    pieces = doc.lead[1:]
+    assert len(pieces) > MAX_PARAGRAPH_CHARS // PARAGRAPH_PIECE_CHARS
+    texts = [plain_text(p.inlines) for p in pieces]
+    assert all(len(t) <= PARAGRAPH_PIECE_CHARS for t in texts)
+    assert all(t.endswith(("breaks.", "end")) for t in texts)  # cut at sentence ends
+    assert " ".join(texts) == f"{run} a link end"  # every word kept, in order
+    assert all(p.line == 7 for p in pieces)
+    [warning] = [w for w in doc.warnings if "paragraph of" in w]
+    assert warning.startswith(f"a.md:7: a paragraph of {len(run) + 11:,} characters without "
+                              "a break is cut into"), warning
+    # The same text broken into lines (a poem, an address, <br>-separated runs) or into
+    # paragraphs is left alone; so is a long paragraph in a quote, cut like any other.
+    lines = "  \n".join([sentence.strip()] * (MAX_PARAGRAPH_CHARS // len(sentence) + 1))
+    assert len(_parsed(f"Lead.\n\n{lines}\n").lead) == 2
+    quoted = _parsed(f"Lead.\n\n> {run}\n").lead[1]
+    assert isinstance(quoted, BlockQuote) and len(quoted.blocks) > 20
+    # A run without a sentence end is cut at spaces, a giant word at its break opportunities.
+    for text in ("word " * 20_000, "abcdefghij" * 20_000):
+        cut = _parsed(f"Lead.\n\n{text}\n").lead[1:]
+        assert len(cut) > 1
+        assert "".join(plain_text(p.inlines) for p in cut).replace(" ", "").replace(
+            "\u200b", "") == text.replace(" ", "")
 
 
 def test_a_language_that_is_not_a_tag_is_replaced() -> None:

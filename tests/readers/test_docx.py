@@ -292,3 +292,25 @@ def test_word_caption_paragraphs_become_figure_and_table_captions(tmp_path: Path
     assert plain_text(image.source) == "Source: BPS"
     [table] = [b for b in _all_blocks(doc) if isinstance(b, Table)]
     assert plain_text(table.caption) == "Stocks by port"
+
+
+def test_a_word_document_gets_the_same_bounds_as_every_other_source(tmp_path: Path) -> None:
+    # load() returned a .docx's document without bound_document: no cap on wide tables or
+    # long words, and a paragraph too long to lay out was not cut.
+    def build(document: Any) -> None:
+        document.add_paragraph("Bounds", style="Title")
+        document.add_paragraph(ID_TEXT)
+        table = document.add_table(rows=2, cols=25)
+        for i, cell in enumerate(table.rows[0].cells):
+            cell.text = f"h{i}"
+
+    doc = _read(_docx(tmp_path, build))
+    assert any("25 columns" in w for w in doc.warnings), doc.warnings
+
+    def giant(document: Any) -> None:
+        document.add_paragraph("Bounds", style="Title")
+        document.add_paragraph("One long run of text without a break. " * 2000)
+
+    doc = _read(_docx(tmp_path, giant, "giant.docx"))
+    assert len(doc.lead) > 20
+    assert any("without a break is cut into" in w for w in doc.warnings), doc.warnings

@@ -225,6 +225,49 @@ def test_plain_text_and_bare_fragments_give_a_document() -> None:
         html("<html><body></body></html>")
 
 
+# --------------------------------------------------------------------------- article or not
+
+# Pages a shop, a newspaper's sign-in or an order confirmation serve: a title, links, a table
+# of items and prices, short label lines and maybe one sentence. None is an article.
+NO_ARTICLE_PAGES = sorted((FIXTURES / "no_article").glob("*.html"))
+# Short real articles, with their page's menus and link rows around them.
+SHORT_ARTICLES = {
+    "blog_note_en.html": "the reading group meets at the central library",
+    "data_note_en.html": "Retail rice prices rose in all four provinces",
+    "news_brief_en.html": "Dock workers at Southhaven will return to work",
+    "statement_id.html": "Layanan daring tetap dapat diakses",
+}
+
+
+@pytest.mark.parametrize("path", NO_ARTICLE_PAGES, ids=lambda p: p.stem)
+def test_a_page_without_an_article_is_an_input_error(path: Path) -> None:
+    with pytest.raises(InputError, match="no article found"):
+        load(path)
+
+
+@pytest.mark.parametrize("name", sorted(SHORT_ARTICLES))
+def test_a_short_real_article_is_read_as_an_article(name: str) -> None:
+    assert SHORT_ARTICLES[name] in all_text(load(FIXTURES / "short_articles" / name))
+
+
+def test_the_no_article_cases_are_the_ones_on_disk() -> None:
+    assert len(NO_ARTICLE_PAGES) >= 5
+    assert sorted(p.name for p in (FIXTURES / "short_articles").glob("*.html")) == sorted(
+        SHORT_ARTICLES)
+
+
+def test_one_sentence_among_a_table_of_prices_is_not_an_article() -> None:
+    rows = "".join(f"<tr><td>Item number {i} in blue</td><td>$1{i}.00</td></tr>"
+                   for i in range(6))
+    cart = f"<main><h1>Your cart</h1><table>{rows}</table><p>Subtotal: $99.00</p>" \
+           "<p>Free returns within 30 days of delivery.</p></main>"
+    with pytest.raises(InputError, match="no article found"):
+        page(cart)
+    # The same sentences with more of them, and no table, are an article however short.
+    note = "<main><h1>Returns</h1><p>Free returns within 30 days of delivery.</p></main>"
+    assert "Free returns" in all_text(page(note))
+
+
 # --------------------------------------------------------------------------- hostile input
 
 

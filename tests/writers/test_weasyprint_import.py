@@ -6,6 +6,8 @@ import ctypes.util
 import subprocess
 import sys
 
+import pytest
+
 from lighthouse_docs.writers._weasyprint import library_finder
 
 LISTING = """\
@@ -73,3 +75,95 @@ def test_simple_c_types_are_cffis_own_without_parsing() -> None:
     # Each string once by the test itself (the expected type); PARSED once more by cffi.
     assert sorted(parsed) == sorted(SIMPLE + PARSED + PARSED)
     assert ffi.new("hb_codepoint_t[3]", [1, 2, 3])[2] == 3
+
+
+# A contents page (page 2) whose entries point at a heading before it (on the cover) and at
+# headings after it.
+_CONTENTS_HTML = """<html><head><style>
+  @page { size: A6; @bottom-center { content: counter(page) " / " counter(pages); } }
+  h2 { break-before: page; }
+  .cover { break-after: page; }
+  .toc a { display: block; }
+  .toc a::after { content: leader(". ") target-counter(attr(href), page); }
+</style></head><body>
+<h1 id="cover" class="cover">Cover</h1>
+<nav class="toc"><a href="#cover">Cover</a><a href="#one">One</a><a href="#two">Two</a></nav>
+<h2 id="one">One</h2><p>First.</p><h2 id="two">Two</h2><p>Second.</p>
+</body></html>"""
+
+
+def _contents_pdf(monkeypatch: pytest.MonkeyPatch, *, stock: bool) -> tuple[bytes, list[int],
+                                                                            list[str]]:
+    import weasyprint.layout.page as page_layout
+
+    from lighthouse_docs.writers import _weasyprint
+
+    collector = _weasyprint.TargetCollector
+    if stock:
+        monkeypatch.setattr(collector, "collect_missing_counters",
+                            collector.collect_missing_counters.stock)
+    made: list[int] = []
+    make_page = page_layout.make_page
+
+    def counting(context: object, root_box: object, page_type: object, resume_at: object,
+                 page_number: int, *args: object) -> object:
+        made.append(page_number)
+        return make_page(context, root_box, page_type, resume_at, page_number, *args)
+
+    monkeypatch.setattr(page_layout, "make_page", counting)
+    document = _weasyprint.HTML(string=_CONTENTS_HTML).render()
+    texts = ["".join(box.text for box in page._page_box.descendants()
+                     if isinstance(box, _weasyprint.boxes.TextBox))
+             for page in document.pages]
+    return document.write_pdf(), made, texts
+
+
+def test_a_contents_page_is_laid_out_once_less_with_the_same_bytes(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from lighthouse_docs.writers import _weasyprint
+
+    if _weasyprint.WEASYPRINT_VERSION != _weasyprint.CONTENTS_FIX_VERSION:
+        pytest.skip("the correction applies to WeasyPrint 70.0 only")
+    fixed, made_fixed, texts = _contents_pdf(monkeypatch, stock=False)
+    monkeypatch.undo()
+    stock, made_stock, stock_texts = _contents_pdf(monkeypatch, stock=True)
+    assert fixed == stock and texts == stock_texts
+    # The numbers are right: the contents (page 2) name pages 1, 3, 4.
+    assert ". 1One" in texts[1] and ". 3Two" in texts[1] and texts[1].endswith(". 42 / 4")
+    assert made_stock.count(2) == 3
+    assert made_fixed.count(2) == 2  # once, then once when its targets' pages are known
+    assert len(made_fixed) == len(made_stock) - 1
+
+
+class _Collector:
+    def collect_missing_counters(self, *args: object) -> None:
+        return None
+
+
+def test_the_contents_correction_is_left_out_for_other_weasyprint_versions() -> None:
+    from lighthouse_docs.writers._weasyprint import _contents_laid_out_once_more_at_most
+
+    original = _Collector.collect_missing_counters
+    _contents_laid_out_once_more_at_most(_Collector, "70.1")
+    assert _Collector.collect_missing_counters is original
+    _contents_laid_out_once_more_at_most(_Collector, "70.0")
+    wrapped = _Collector.collect_missing_counters
+    assert wrapped is not original and wrapped.stock is original  # type: ignore[attr-defined]
+    _contents_laid_out_once_more_at_most(_Collector, "70.0")  # never twice
+    assert _Collector.collect_missing_counters is wrapped
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    ((("leader()", ("string", ". ")),
+      ("target-counter()", (("attr()", ("href", "url", "")), "page", "decimal"))), True),
+    ((("target-counter()", (("attr()", ("href", "url", "")), "pages", "decimal")),), False),
+    ((("counter()", ("page", "decimal")),
+      ("target-counter()", (("attr()", ("href", "url", "")), "page", "decimal"))), False),
+    ((("string", "x"),), False),
+    ("normal", False),
+])
+def test_only_contents_entries_without_local_counters_are_corrected(
+        content: object, expected: bool) -> None:
+    from lighthouse_docs.writers._weasyprint import _only_target_counters
+
+    assert _only_target_counters(content) is expected
