@@ -44,7 +44,7 @@ from . import Output
 from ._weasyprint import CSS, HTML, VARIANTS, FontConfiguration, URLFetcherResponse, boxes
 from .fetch import REFUSED, ConfinedURLFetcher, ResourceRefused
 from .print_input import (
-    COMPACT_MAX_SECTIONS,
+    COMPACT_MAX_PAGES,
     COMPACT_MAX_WORDS,
     LONG_MARKING,
     LayoutPlan,
@@ -56,7 +56,7 @@ from .print_input import (
 )
 from .resources import allowed_roots, describe, font_dirs
 
-__all__ = ["COMPACT_MAX_SECTIONS", "COMPACT_MAX_WORDS", "LONG_MARKING", "LayoutPlan",
+__all__ = ["COMPACT_MAX_PAGES", "COMPACT_MAX_WORDS", "LONG_MARKING", "LayoutPlan",
            "PrintInput", "build_pdf", "html_to_pdf", "places_marking", "plan_for"]
 
 PAPER_CSS = {"a4": "@page { size: A4; } @page landscape { size: A4 landscape; }",
@@ -280,7 +280,7 @@ MIN_END_LINES = 4
 """Fewest lines of text on the last page of a brief (or of a part of a combined brief)."""
 COMPACT_CSS = ".toc { display: none; } .front { break-after: auto; } " \
               ".key-points { margin-bottom: 8mm; }"
-"""Cover + one page: no contents, the key points open the body's page."""
+"""No contents page: the key points open the text's first page."""
 BANDED_CSS = ".front, main { page: banded; }"
 TIGHT_CSS = ("html { line-height: 14pt; } p { margin-bottom: 4pt; } "
              "main h2, main .heading-2 { margin-top: 15pt; } "
@@ -346,12 +346,12 @@ def html_to_pdf(html: str, options: RenderOptions,
     """Lay out the final print ``html`` of a source in ``options.base_dir`` with WeasyPrint.
 
     Layout rules no stylesheet can express are applied by laying out again with a small
-    extra stylesheet (at most six layouts, mostly one): a ``plan.compact`` brief that fits
-    on cover + one page is set so, without contents; a brief or a part ending on a page with
-    fewer than :data:`MIN_END_LINES` lines of text (its notes not counted: a page of notes
-    alone is short) is tightened (:data:`TIGHT_CSS`) or, failing that, rebalanced
-    (:data:`REBALANCE_CSS`, then :data:`KEEP_END_CSS`); a ``plan.banded`` (long) marking
-    gets bands of its own.
+    extra stylesheet (at most six layouts, mostly one): a ``plan.compact`` brief whose text
+    fits on :data:`COMPACT_MAX_PAGES` pages after the cover is set so, without contents; a
+    brief or a part ending on a page with fewer than :data:`MIN_END_LINES` lines of text (its
+    notes not counted: a page of notes alone is short) is tightened (:data:`TIGHT_CSS`) or,
+    failing that, rebalanced (:data:`REBALANCE_CSS`, then :data:`KEEP_END_CSS`); a
+    ``plan.banded`` (long) marking gets bands of its own.
 
     :param source_dirs: the folders WeasyPrint may read article files from (default: just
         ``options.base_dir``); the theme, the package data and the fonts are always allowed.
@@ -388,7 +388,7 @@ def html_to_pdf(html: str, options: RenderOptions,
     if plan.compact:
         document, logged = lay_out(base, COMPACT_CSS)
         used = base + COMPACT_CSS
-        if len(document.pages) > 2:
+        if len(document.pages) > 1 + COMPACT_MAX_PAGES:
             document = None
     if document is None:
         document, logged = lay_out(base)

@@ -80,17 +80,31 @@ def test_a_short_brief_is_cover_and_one_page(tmp_path: Path, make_options: Any) 
     assert "contents" not in text.lower() and "Section 2" in text
 
 
-def test_four_sections_get_contents(tmp_path: Path, make_options: Any) -> None:
-    doc = brief(tmp_path, article(sections=4, paragraphs=1, sentences=1))
+def test_a_one_page_brief_has_no_contents_page_however_many_sections(
+        tmp_path: Path, make_options: Any) -> None:
+    # The new user's report: a brief whose text fits on one page still got a page of key
+    # points and contents, two thirds empty (five sections made it "long enough").
+    doc = brief(tmp_path, article(sections=5, paragraphs=1, sentences=1))
+    pages = pages_of(build_pdf(doc, make_options(tmp_path / "brief.md")).data)
+    assert len(pages) == 2
+    text = pages[1].get_textpage().get_text_range()
+    assert "contents" not in text.lower() and "Section 1" in text and "Section 5" in text
+
+
+def test_two_text_pages_have_no_contents_page_the_key_points_open_the_text(
+        tmp_path: Path, make_options: Any) -> None:
+    doc = brief(tmp_path, article(sections=3, paragraphs=4))
     pages = pages_of(build_pdf(doc, make_options(tmp_path / "brief.md")).data)
     assert len(pages) == 3
-    assert "contents" in pages[1].get_textpage().get_text_range().lower()
+    first = body_lines(pages[1])
+    assert first[0] == "KEY POINTS" and "Rice prices eased for the second week running." in first
+    assert not any("contents" in "".join(body_lines(p)).lower() for p in pages)
 
 
-def test_two_body_pages_get_contents(tmp_path: Path, make_options: Any) -> None:
-    doc = brief(tmp_path, article(sections=2, paragraphs=8))
+def test_three_text_pages_get_contents(tmp_path: Path, make_options: Any) -> None:
+    doc = brief(tmp_path, article(sections=3, paragraphs=8))
     pages = pages_of(build_pdf(doc, make_options(tmp_path / "brief.md")).data)
-    assert len(pages) >= 4
+    assert len(pages) >= 5
     assert "contents" in pages[1].get_textpage().get_text_range().lower()
 
 
