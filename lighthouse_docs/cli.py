@@ -179,8 +179,11 @@ def _print_analysis(analysis: object, *, explain: bool) -> None:
     if not explain:
         return
     typer.echo("")
+    margins = structure.shipped_model().uncertain_margins
     typer.echo("Decisions (confidence = log-odds margin over the best alternative outline; "
-               f"below {structure.shipped_model().uncertain_margin:g} is uncertain):")
+               f"uncertain below {margins['heading']:g} for a heading that could be text, "
+               f"{margins['text']:g} for text that could be a heading, "
+               f"{margins['level']:g} for section or subsection):")
     for d in analysis.decisions:
         if d.label == "prose" and d.heading_probability < 0.1:
             continue  # plainly a paragraph: not a heading-shaped line
