@@ -179,8 +179,11 @@ def _print_analysis(analysis: object, *, explain: bool) -> None:
     if not explain:
         return
     typer.echo("")
+    margins = structure.shipped_model().uncertain_margins
     typer.echo("Decisions (confidence = log-odds margin over the best alternative outline; "
-               f"below {structure.shipped_model().uncertain_margin:g} is uncertain):")
+               f"uncertain below {margins['heading']:g} for a heading that could be text, "
+               f"{margins['text']:g} for text that could be a heading, "
+               f"{margins['level']:g} for section or subsection):")
     for d in analysis.decisions:
         if d.label == "prose" and d.heading_probability < 0.1:
             continue  # plainly a paragraph: not a heading-shaped line
@@ -973,10 +976,13 @@ def doctor(
     unreadable = False
     for path in files:
         name = _shown(path)
-        outcome = run_limited(functools.partial(readers.load, path), Limits())
+        outcome = run_limited(functools.partial(readers.load, path, display_path=name),
+                              Limits())
         if outcome.value is None:
             unreadable = True
-            typer.echo(f"{name}: {outcome.error or outcome.crash}", err=True)
+            # An input error names the source already ("x.md: no such file"), once.
+            typer.echo(str(outcome.error) if isinstance(outcome.error, InputError)
+                       else f"{name}: {outcome.error or outcome.crash}", err=True)
             continue
         texts[name] = document_text(outcome.value)
         stacks[name] = theme_font_stacks(css, settings.lang or outcome.value.meta.lang)
@@ -1109,12 +1115,13 @@ def watch(
                                 rust_timeout=500):
             if changes or not announced:
                 watched = build_once() or watched
-            if not announced:
+            if not announced and not choices.quiet:
                 typer.echo(f"watching {', '.join(_shown(p) for p in watched)} "
                            "(Ctrl-C to stop)", err=True)
-                announced = True
+            announced = True
     except KeyboardInterrupt:
-        typer.echo("stopped", err=True)
+        if not choices.quiet:
+            typer.echo("stopped", err=True)
     raise typer.Exit(EXIT_OK)
 
 
@@ -1211,7 +1218,7 @@ def _run_watch(request: BuildRequest, *, quiet: bool) -> BuildReport:
     finally:
         reporter.close()
     changed = build_module.BuildReport(tuple(r for r in report.results if r.status != "up to date"))
-    for result in changed.built:
+    for result in () if quiet else changed.built:  # -q: only the failures
         typer.echo(f"built {result.source} -> "
                    f"{', '.join(_shown(p) for p in result.outputs)}", err=True)
     if changed.results:

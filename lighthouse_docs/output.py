@@ -140,6 +140,25 @@ def remove_stale_temp_files(folder: Path, ours: Iterable[str] = ()) -> list[Path
     return removed
 
 
+def _still_there(fd: int, path: Path) -> bool:
+    """Whether ``path`` is still the file open as ``fd`` (``clean --all`` removes lock files:
+    a lock taken on a file that is gone locks nothing, and is taken again on the new one)."""
+    try:
+        found = os.stat(path, follow_symlinks=False)
+    except OSError:
+        return False
+    own = os.fstat(fd)
+    return (found.st_dev, found.st_ino) == (own.st_dev, own.st_ino)
+
+
+def _open_lock_file(path: Path) -> int:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot create lock file ({exc.strerror or exc})") from None
+
+
 @contextlib.contextmanager
 def locked(lock_path: Path) -> Iterator[None]:
     """Hold an exclusive advisory lock on ``lock_path`` (created if needed) for the block.
@@ -148,13 +167,13 @@ def locked(lock_path: Path) -> Iterator[None]:
 
     :raises OutputError: the lock file cannot be created.
     """
-    try:
-        lock_path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o666)
-    except OSError as exc:
-        raise OutputError(f"{lock_path}: cannot create lock file ({exc.strerror or exc})") from None
-    try:
+    while True:
+        fd = _open_lock_file(lock_path)
         fcntl.flock(fd, fcntl.LOCK_EX)
+        if _still_there(fd, lock_path):
+            break
+        os.close(fd)  # removed by clean --all while this waited for it
+    try:
         yield
     finally:
         with contextlib.suppress(OSError):
@@ -321,18 +340,40 @@ def _source_locked(output: Path, key: str) -> Iterator[None]:
     in one shared file (no lock file per source; a collision only serialises two sources)."""
     offset = int.from_bytes(hashlib.sha256(key.encode("utf-8", "surrogateescape")).digest()[:4])
     path = output / SOURCE_LOCK_NAME
-    try:
-        output.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot create lock file ({exc.strerror or exc})") from None
-    try:
+    while True:
+        fd = _open_lock_file(path)
         fcntl.lockf(fd, fcntl.LOCK_EX, 1, offset)
+        if _still_there(fd, path):
+            break
+        os.close(fd)  # removed by clean --all while this waited for it
+    try:
         yield
     finally:
         with contextlib.suppress(OSError):
             fcntl.lockf(fd, fcntl.LOCK_UN, 1, offset)
         os.close(fd)
+
+
+def _remove_lock_files(output: Path) -> None:
+    """Remove the folder's lock files (``clean --all``, under the folder lock): the sources'
+    lock file only when no build holds a lock in it; the folder lock's own file while it is
+    held (whoever waits for it notices and locks a new one, see :func:`locked`)."""
+    path = output / SOURCE_LOCK_NAME
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        fd = -1
+    if fd >= 0:
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 0, 0)  # the whole file
+            if _still_there(fd, path):
+                path.unlink()
+        except OSError:
+            pass  # a build is committing a source: its lock file stays
+        finally:
+            os.close(fd)
+    with contextlib.suppress(OSError):
+        (output / LOCK_NAME).unlink()
 
 
 def _source_gone(key: str) -> bool:
@@ -360,8 +401,9 @@ def stale_outputs(output: Path, entries: Entries | None = None) -> list[Path]:
 
 
 def clean(output: Path, *, everything: bool = False) -> list[Path]:
-    """Delete stale outputs (``everything``: every output the manifest records, and the
-    manifest); returns what was removed. Nothing the manifest does not record is touched.
+    """Delete stale outputs (``everything``: every output the manifest records, the manifest
+    and the folder's lock files); returns what was removed. Nothing the manifest does not
+    record is touched.
 
     :raises OutputError: a file cannot be deleted or the manifest cannot be written.
     """
@@ -390,6 +432,7 @@ def clean(output: Path, *, everything: bool = False) -> list[Path]:
         if everything:
             with contextlib.suppress(FileNotFoundError):
                 manifest_path(output).unlink()
+            _remove_lock_files(output)
         else:
             kept = {k: {**e, "stale": []} for k, e in entries.items() if not _source_gone(k)}
             for entry in kept.values():

@@ -10,7 +10,15 @@ from pathlib import Path
 import pytest
 
 from lighthouse_docs.errors import OutputError
-from lighthouse_docs.output import locked, stale_temp_files, write_atomic
+from lighthouse_docs.output import (
+    LOCK_NAME,
+    SOURCE_LOCK_NAME,
+    clean,
+    commit,
+    locked,
+    stale_temp_files,
+    write_atomic,
+)
 
 
 def test_write_atomic_creates_and_replaces(tmp_path: Path) -> None:
@@ -75,3 +83,52 @@ def test_lock_excludes_a_second_holder(tmp_path: Path) -> None:
         events.append("first done")
     thread.join(timeout=5)
     assert events == ["first done", "second"]
+
+
+def test_a_lock_whose_file_was_removed_while_waiting_is_taken_on_a_new_file(
+        tmp_path: Path) -> None:
+    # clean --all removes the lock files; whoever waited for the old one must not hold a lock
+    # on a file that is gone (a third build would lock the new file beside it).
+    lock = tmp_path / ".lock"
+    seen: list[bool] = []
+
+    def second() -> None:
+        with locked(lock):
+            seen.append(lock.exists())
+
+    with locked(lock):
+        thread = threading.Thread(target=second)
+        thread.start()
+        time.sleep(0.2)
+        lock.unlink()
+    thread.join(timeout=5)
+    assert seen == [True]
+
+
+def test_clean_all_leaves_no_lock_files_unless_a_build_holds_one(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    output = tmp_path / "output"
+    source = tmp_path / "a.md"
+    source.write_text("# A\n\nText.\n")
+    output.mkdir()
+    commit(output, str(source), None, {"outputs": ["a.pdf"]}, {output / "a.pdf": b"%PDF"})
+    assert (output / LOCK_NAME).exists() and (output / SOURCE_LOCK_NAME).exists()
+    assert clean(output, everything=True) == [output / "a.pdf"]
+    assert sorted(p.name for p in output.iterdir()) == []
+    # A build holding a source's lock (another process: POSIX record locks are per process)
+    # keeps the sources' lock file.
+    commit(output, str(source), None, {"outputs": ["a.pdf"]}, {output / "a.pdf": b"%PDF"})
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import fcntl, os, sys, time\n"
+         f"fd = os.open({str(output / SOURCE_LOCK_NAME)!r}, os.O_RDWR)\n"
+         "fcntl.lockf(fd, fcntl.LOCK_EX, 1, 7)\nprint('held', flush=True)\ntime.sleep(60)"],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        clean(output, everything=True)
+        assert sorted(p.name for p in output.iterdir()) == [SOURCE_LOCK_NAME]
+    finally:
+        holder.kill()
+        holder.wait()

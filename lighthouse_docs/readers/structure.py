@@ -33,7 +33,12 @@ ALL_LABELS: tuple[Label, ...] = ("prose", "h2", "h3")
 ItemKind = Literal["candidate", "paragraph", "list", "explicit", "break"]
 
 UNCERTAIN_MARGIN = 1.0
-"""Decisions whose best alternative is within this many log-odds are reported as uncertain."""
+"""Decisions whose best alternative is within this many log-odds are reported as uncertain
+(the default of every kind of doubt when a model file names none)."""
+Doubt = Literal["heading", "text", "level"]
+"""What a rival outline would change: a heading into text, a line of text into a heading, or a
+section into a subsection (or back)."""
+DOUBTS: tuple[Doubt, ...] = ("heading", "text", "level")
 CANDIDATE_MAX_WORDS = 25
 """Lines longer than this are prose without asking the model."""
 _ADJACENT_PENALTY = 12.0
@@ -752,11 +757,25 @@ class LogisticModel:
         return tuple((k, round(c, 2)) for k, c in parts[:top])
 
 
+def doubt(label: Label, alternative: Label) -> Doubt:
+    """The kind of doubt a rival labelling ``alternative`` of a line labelled ``label`` raises."""
+    if label == "prose":
+        return "text"
+    return "heading" if alternative == "prose" else "level"
+
+
 @dataclass(frozen=True, slots=True)
 class StructureModel:
     heading: LogisticModel
     level: LogisticModel
-    uncertain_margin: float = UNCERTAIN_MARGIN
+    uncertain_margins: Mapping[Doubt, float] = field(
+        default_factory=lambda: dict.fromkeys(DOUBTS, UNCERTAIN_MARGIN))
+    """Per kind of doubt, the margin below which a decision is reported as uncertain: the
+    level model's margins run lower than the heading model's, so one threshold for both would
+    flag sure sections to catch unsure headings (fitted by ``tools.fit_structure``)."""
+
+    def uncertain(self, label: Label, alternative: Label, margin: float) -> bool:
+        return margin < self.uncertain_margins[doubt(label, alternative)]
 
 
 def model_from_json(data: Mapping[str, object]) -> StructureModel:
@@ -764,9 +783,14 @@ def model_from_json(data: Mapping[str, object]) -> StructureModel:
         assert isinstance(part, dict)
         return LogisticModel(float(part["bias"]),
                              {str(k): float(v) for k, v in part["weights"].items()})
-    margin = data.get("uncertain_margin", UNCERTAIN_MARGIN)
-    assert isinstance(margin, int | float)
-    return StructureModel(one(data["heading"]), one(data["level"]), float(margin))
+    margins = data.get("uncertain_margins")
+    if margins is None:  # a model file from before the per-kind thresholds: one for all
+        single = data.get("uncertain_margin", UNCERTAIN_MARGIN)
+        assert isinstance(single, int | float)
+        margins = dict.fromkeys(DOUBTS, float(single))
+    assert isinstance(margins, dict) and set(margins) == set(DOUBTS)
+    return StructureModel(one(data["heading"]), one(data["level"]),
+                          {k: float(margins[k]) for k in DOUBTS})
 
 
 @cache
@@ -790,12 +814,17 @@ class Decision:
     label: Label
     alternative: Label
     margin: float
-    """Log-odds by which the chosen outline beats the best one deciding this line otherwise."""
+    """Log-odds by which the chosen outline beats the best one deciding this line as
+    ``alternative``: the rival that makes the decision uncertain when one does, else the
+    closest."""
     heading_probability: float
     section_probability: float | None
     reasons: tuple[tuple[str, float], ...]
     uncertain: bool
-    """The margin is below the model's uncertainty threshold: ``inspect`` marks it ``?``."""
+    """A rival is closer than the model's threshold for its kind of doubt: ``inspect`` marks
+    it ``?``."""
+    rivals: tuple[tuple[Label, float], ...] = ()
+    """Every alternative label that was decoded, with its margin."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -1049,7 +1078,7 @@ def decode(items: Sequence[Item], model: StructureModel | None = None,
             continue
         chosen: Label = node.label or "prose"
         alternatives: list[Label] = [o for o in ALL_LABELS if o != chosen]
-        margin, alternative = math.inf, chosen
+        rivals: list[tuple[Label, float]] = []
         if len(_options(it, scored)) > 1 or (it.kind == "candidate" and chosen != "prose"):
             for alt in alternatives:
                 if check_all:
@@ -1058,8 +1087,9 @@ def decode(items: Sequence[Item], model: StructureModel | None = None,
                     gap = math.inf if rival is None else best.score - rival.score
                 else:
                     gap = _local_gap(it, node, scored, alt)
-                if gap < margin:
-                    margin, alternative = gap, alt
+                rivals.append((alt, gap))
+        doubts = [r for r in rivals if model.uncertain(chosen, r[0], r[1])]
+        alternative, margin = min(doubts or rivals, key=lambda r: r[1], default=(chosen, math.inf))
         z = scored.head_logit.get(it.index)
         reasons = (model.level.reasons(node.level_features)
                    if chosen != "prose" and node.level_features is not None else ())
@@ -1070,7 +1100,8 @@ def decode(items: Sequence[Item], model: StructureModel | None = None,
             margin=round(margin, 2), heading_probability=1.0 if z is None else round(
                 _sigmoid(z), 3),
             section_probability=None if node.p_section is None else round(node.p_section, 3),
-            reasons=reasons, uncertain=margin < model.uncertain_margin)
+            reasons=reasons, uncertain=bool(doubts),
+            rivals=tuple((alt, round(gap, 2)) for alt, gap in rivals))
     return decisions
 
 

@@ -44,7 +44,7 @@ from . import Output
 from ._weasyprint import CSS, HTML, VARIANTS, FontConfiguration, URLFetcherResponse, boxes
 from .fetch import REFUSED, ConfinedURLFetcher, ResourceRefused
 from .print_input import (
-    COMPACT_MAX_SECTIONS,
+    COMPACT_MAX_PAGES,
     COMPACT_MAX_WORDS,
     LONG_MARKING,
     LayoutPlan,
@@ -56,7 +56,7 @@ from .print_input import (
 )
 from .resources import allowed_roots, describe, font_dirs
 
-__all__ = ["COMPACT_MAX_SECTIONS", "COMPACT_MAX_WORDS", "LONG_MARKING", "LayoutPlan",
+__all__ = ["COMPACT_MAX_PAGES", "COMPACT_MAX_WORDS", "LONG_MARKING", "LayoutPlan",
            "PrintInput", "build_pdf", "html_to_pdf", "places_marking", "plan_for"]
 
 PAPER_CSS = {"a4": "@page { size: A4; } @page landscape { size: A4 landscape; }",
@@ -280,7 +280,7 @@ MIN_END_LINES = 4
 """Fewest lines of text on the last page of a brief (or of a part of a combined brief)."""
 COMPACT_CSS = ".toc { display: none; } .front { break-after: auto; } " \
               ".key-points { margin-bottom: 8mm; }"
-"""Cover + one page: no contents, the key points open the body's page."""
+"""No contents page: the key points open the text's first page."""
 BANDED_CSS = ".front, main { page: banded; }"
 TIGHT_CSS = ("html { line-height: 14pt; } p { margin-bottom: 4pt; } "
              "main h2, main .heading-2 { margin-top: 15pt; } "
@@ -288,16 +288,32 @@ TIGHT_CSS = ("html { line-height: 14pt; } p { margin-bottom: 4pt; } "
 """Slightly tighter leading and spacing, to pull a short last page back onto the one before."""
 REBALANCE_CSS = "main p, main li, .notes p { widows: 4; orphans: 3; }"
 """More lines onto a short last page, from the page before."""
+_ENDS = (".section > :nth-last-child(-n+{n}), main > p:nth-last-child(-n+{n}), "
+         ".part > p:nth-last-child(-n+{n}), .notes {{ break-before: avoid; }}")
+KEEP_END_CSS = (REBALANCE_CSS + " " + _ENDS.format(n=1),
+                REBALANCE_CSS + " " + _ENDS.format(n=3))
+"""...and when the last blocks are themselves shorter than that (a closing line before the
+notes), the last block, then the last three, go over with the lines of the one before."""
 
 
-def _body_lines(page: Any) -> int:
-    """Lines of text on ``page`` (the running head and footer left out)."""
-    count = 0
-    for child in page._page_box.children:
-        if isinstance(child, boxes.MarginBox):
-            continue
-        count += sum(1 for box in child.descendants() if isinstance(box, boxes.LineBox))
-    return count
+def _body_lines(page: Any) -> tuple[int, int]:
+    """Lines of text on ``page`` and lines of notes (the endnotes section, the footnote area);
+    the running head and footer left out."""
+    text = notes = 0
+    stack = [(child, False) for child in page._page_box.children
+             if not isinstance(child, boxes.MarginBox)]
+    while stack:
+        box, in_notes = stack.pop()
+        element = getattr(box, "element", None)
+        in_notes = in_notes or isinstance(box, boxes.FootnoteAreaBox) or (
+            element is not None and "notes" in (element.get("class") or "").split())
+        if isinstance(box, boxes.LineBox):
+            if in_notes:
+                notes += 1
+            else:
+                text += 1
+        stack.extend((child, in_notes) for child in getattr(box, "children", ()))
+    return text, notes
 
 
 def _starts_part(page: Any) -> bool:
@@ -313,10 +329,15 @@ def _starts_part(page: Any) -> bool:
 
 def short_ends(document: Any) -> int:
     """Pages that end a brief or a part of a combined brief with fewer than
-    :data:`MIN_END_LINES` lines of text."""
+    :data:`MIN_END_LINES` lines of text; notes are not counted, so a page holding only notes
+    is short (a page of only a figure or a table has no lines to count and is not)."""
     pages = document.pages
     ends = [i for i in range(2, len(pages)) if i == len(pages) - 1 or _starts_part(pages[i + 1])]
-    return sum(1 for i in ends if 0 < _body_lines(pages[i]) < MIN_END_LINES)
+    short = 0
+    for i in ends:
+        text, notes = _body_lines(pages[i])
+        short += bool(text or notes) and text < MIN_END_LINES
+    return short
 
 
 def html_to_pdf(html: str, options: RenderOptions,
@@ -325,11 +346,12 @@ def html_to_pdf(html: str, options: RenderOptions,
     """Lay out the final print ``html`` of a source in ``options.base_dir`` with WeasyPrint.
 
     Layout rules no stylesheet can express are applied by laying out again with a small
-    extra stylesheet (at most four layouts, mostly one): a ``plan.compact`` brief that fits
-    on cover + one page is set so, without contents; a brief or a part ending on a page with
-    fewer than :data:`MIN_END_LINES` lines is tightened (:data:`TIGHT_CSS`) or, failing
-    that, rebalanced (:data:`REBALANCE_CSS`); a ``plan.banded`` (long) marking gets bands of
-    its own.
+    extra stylesheet (at most six layouts, mostly one): a ``plan.compact`` brief whose text
+    fits on :data:`COMPACT_MAX_PAGES` pages after the cover is set so, without contents; a
+    brief or a part ending on a page with fewer than :data:`MIN_END_LINES` lines of text (its
+    notes not counted: a page of notes alone is short) is tightened (:data:`TIGHT_CSS`) or,
+    failing that, rebalanced (:data:`REBALANCE_CSS`, then :data:`KEEP_END_CSS`); a
+    ``plan.banded`` (long) marking gets bands of its own.
 
     :param source_dirs: the folders WeasyPrint may read article files from (default: just
         ``options.base_dir``); the theme, the package data and the fonts are always allowed.
@@ -366,13 +388,13 @@ def html_to_pdf(html: str, options: RenderOptions,
     if plan.compact:
         document, logged = lay_out(base, COMPACT_CSS)
         used = base + COMPACT_CSS
-        if len(document.pages) > 2:
+        if len(document.pages) > 1 + COMPACT_MAX_PAGES:
             document = None
     if document is None:
         document, logged = lay_out(base)
         used = base
     short = short_ends(document) if plan.fix_ends else 0
-    for fix in (TIGHT_CSS, REBALANCE_CSS) if short else ():
+    for fix in (TIGHT_CSS, REBALANCE_CSS, *KEEP_END_CSS) if short else ():
         again, again_logged = lay_out(used, fix)
         if short_ends(again) < short or len(again.pages) < len(document.pages):
             document, logged = again, again_logged

@@ -28,10 +28,12 @@ LONG_MARKING = 12
 """Markings longer than this many characters get bands of their own (the theme's ``banded``
 named page) instead of the head's corner."""
 
-COMPACT_MAX_SECTIONS = 4
-"""A brief with fewer sections has no contents when it fits on cover + one page."""
-COMPACT_MAX_WORDS = 650
-"""More words than this never fit on one A4 page with key points: skip trying."""
+COMPACT_MAX_PAGES = 2
+"""A brief whose text, with its key points on the first page, fits on this many pages after
+the cover has no contents page: a contents page for one or two pages of text was mostly
+empty paper, and the PDF's bookmarks still list the sections."""
+COMPACT_MAX_WORDS = 1400
+"""More words than this never fit on two A4 pages with key points: skip trying."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +41,7 @@ class LayoutPlan:
     """How a brief's pages may be arranged (see :func:`.pdf.html_to_pdf`)."""
 
     compact: bool = False
-    """Try cover + one page without contents first (a short brief of few sections)."""
+    """Try the brief without contents first (cover + at most :data:`COMPACT_MAX_PAGES`)."""
     banded: bool = False
     """The marking is long: bands of its own on every page after the cover."""
     fix_ends: bool = True
@@ -50,7 +52,7 @@ def plan_for(subject: Document | Pack) -> LayoutPlan:
     """The :class:`LayoutPlan` of a brief or combined brief."""
     marking = subject.marking if isinstance(subject, Pack) else subject.meta.marking
     banded = bool(marking) and len(marking or "") > LONG_MARKING
-    if isinstance(subject, Pack) or len(subject.sections) >= COMPACT_MAX_SECTIONS:
+    if isinstance(subject, Pack):
         return LayoutPlan(banded=banded)
     words = sum(len(text.text.split()) for text in query(subject, Text))
     return LayoutPlan(compact=words <= COMPACT_MAX_WORDS, banded=banded)

@@ -115,6 +115,24 @@ def test_sources_as_folder_and_glob_and_missing_file(cli_in: Invoke, project: Pa
     assert cli_in("build", "sources/*.rst").exit_code == 2
 
 
+def test_a_missing_named_file_is_one_failed_source_in_every_command(
+        cli_in: Invoke, project: Path) -> None:
+    # Decided: a named file that is not there is a source that cannot be read (exit 1, the
+    # other sources still built, as an unreadable or binary one), not a usage error (2): a
+    # batch of named files keeps building when one was renamed, and watch keeps watching.
+    # A glob or folder that names nothing at all is the usage error. Every command says it
+    # the same way, once (doctor printed "nope.md: <absolute path>: no such file").
+    both = cli_in("build", "nope.md", "sources/alpha.md")
+    assert both.exit_code == 1
+    assert both.output.splitlines()[-1] == "lighthouse-docs: failed: nope.md: no such file"
+    assert (project / "output" / "alpha.pdf").is_file()
+    for command in (["inspect"], ["doctor"]):
+        result = cli_in(*command, "nope.md")
+        assert result.exit_code == 1, command
+        [line] = [line for line in result.output.splitlines() if "nope.md" in line]
+        assert line.endswith("nope.md: no such file") and line.count("nope.md") == 1, line
+
+
 def test_colliding_titles_get_distinct_names_independent_of_order_and_jobs(
         project: Path) -> None:
     for name in ("b.md", "a.md", "c.md"):

@@ -37,3 +37,31 @@ def test_watch_rebuilds_a_saved_source_and_exits_0_on_ctrl_c(project: Path) -> N
         _, err = process.communicate(timeout=60)
     assert process.returncode == 0, err
     assert "Traceback" not in err
+
+
+@pytest.mark.slow
+def test_watch_quiet_prints_only_the_failures(project: Path) -> None:
+    # README: "-q prints only the failures"; watch -q printed its banner, a "built" line per
+    # rebuilt source and "stopped" all the same.
+    (project / "sources" / "empty.md").write_text("---\ntitle: Nothing\n---\n")
+    pdf = project / "output" / "alpha.pdf"
+    process = start_fake_cli(["watch", "--pdf", "--debounce", "50", "-q"], project)
+    try:
+        deadline = time.monotonic() + 120  # a hang guard: the machine may be loaded
+        while not pdf.is_file() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(1)  # the watcher goes live after the first build
+        before = pdf.read_bytes()
+        (project / "sources" / "alpha.md").write_text(
+            "---\ntitle: Alpha Report!\n---\n\nA brand new lead.\n")
+        while pdf.read_bytes() == before and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert pdf.read_bytes() != before
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    lines = err.splitlines()
+    assert lines, "the failure is printed"
+    assert set(lines) == {"lighthouse-docs: failed: sources/empty.md: has no body text: "
+                          "nothing to build"}, err

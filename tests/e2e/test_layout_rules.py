@@ -80,17 +80,31 @@ def test_a_short_brief_is_cover_and_one_page(tmp_path: Path, make_options: Any) 
     assert "contents" not in text.lower() and "Section 2" in text
 
 
-def test_four_sections_get_contents(tmp_path: Path, make_options: Any) -> None:
-    doc = brief(tmp_path, article(sections=4, paragraphs=1, sentences=1))
+def test_a_one_page_brief_has_no_contents_page_however_many_sections(
+        tmp_path: Path, make_options: Any) -> None:
+    # The new user's report: a brief whose text fits on one page still got a page of key
+    # points and contents, two thirds empty (five sections made it "long enough").
+    doc = brief(tmp_path, article(sections=5, paragraphs=1, sentences=1))
+    pages = pages_of(build_pdf(doc, make_options(tmp_path / "brief.md")).data)
+    assert len(pages) == 2
+    text = pages[1].get_textpage().get_text_range()
+    assert "contents" not in text.lower() and "Section 1" in text and "Section 5" in text
+
+
+def test_two_text_pages_have_no_contents_page_the_key_points_open_the_text(
+        tmp_path: Path, make_options: Any) -> None:
+    doc = brief(tmp_path, article(sections=3, paragraphs=4))
     pages = pages_of(build_pdf(doc, make_options(tmp_path / "brief.md")).data)
     assert len(pages) == 3
-    assert "contents" in pages[1].get_textpage().get_text_range().lower()
+    first = body_lines(pages[1])
+    assert first[0] == "KEY POINTS" and "Rice prices eased for the second week running." in first
+    assert not any("contents" in "".join(body_lines(p)).lower() for p in pages)
 
 
-def test_two_body_pages_get_contents(tmp_path: Path, make_options: Any) -> None:
-    doc = brief(tmp_path, article(sections=2, paragraphs=8))
+def test_three_text_pages_get_contents(tmp_path: Path, make_options: Any) -> None:
+    doc = brief(tmp_path, article(sections=3, paragraphs=8))
     pages = pages_of(build_pdf(doc, make_options(tmp_path / "brief.md")).data)
-    assert len(pages) >= 4
+    assert len(pages) >= 5
     assert "contents" in pages[1].get_textpage().get_text_range().lower()
 
 
@@ -227,3 +241,49 @@ def test_a_long_marking_has_its_own_band_and_never_wraps(
         right = text.get_charbox(match[0] + len(marking) - 1)[2]
         centre = (left + right) / 2
         assert abs(centre - page.get_width() / 2) < 25 * MM
+
+
+# --------------------------------------------------------------------------- part ending in notes
+
+
+def _lines_above_notes(data: bytes, title: str) -> int:
+    """Lines of text above the NOTES title on the page where ``title``'s notes begin (note
+    numbers, which come out of the text layer as lines of their own, not counted)."""
+    for page in pages_of(data):
+        lines = body_lines(page)
+        if "NOTES" in lines and title in head(page):
+            return sum(1 for line in lines[:lines.index("NOTES")]
+                       if any(c.isalpha() for c in line))
+    raise AssertionError("no notes page")
+
+
+def test_no_part_ends_on_a_page_of_notes_with_fewer_than_four_lines(
+        tmp_path: Path, make_options: Any) -> None:
+    """The new user's report: a part of a combined brief ended on a page holding only its
+    notes. One-line paragraphs make the page's capacity exact: find the count that leaves at
+    most one line above the notes when laid out plainly, then check the part ends with at
+    least four lines of text above its notes (the notes are not counted)."""
+    import datetime as dt
+
+    from lighthouse_docs.model import Pack
+
+    second = brief(tmp_path, "---\ntitle: Second Article\nlang: en\n---\n\nShort text.\n",
+                   name="b.md")
+    options = make_options(tmp_path / "a.md")
+
+    def pack(count: int) -> Pack:
+        text = "\n\n".join(f"Line {n} of the part." for n in range(count))
+        first = brief(tmp_path, "---\ntitle: Port Rules\nlang: en\n---\n\nLead.[^1]\n\n"
+                      f"## Background\n\n{text}[^2]\n\n[^1]: A first note.\n\n"
+                      "[^2]: A second note.\n", name="a.md")
+        return Pack(title="Pack", documents=(first, second), lang="en",
+                    date=dt.date(2026, 1, 2))
+
+    def plain(count: int) -> bytes:
+        return html_to_pdf(render_print_html(pack(count), options), options,
+                           plan=LayoutPlan(fix_ends=False)).data
+
+    count = 40
+    count -= _lines_above_notes(plain(count), "Port Rules") - 1
+    assert _lines_above_notes(plain(count), "Port Rules") <= 1, "calibration"
+    assert _lines_above_notes(build_pdf(pack(count), options).data, "Port Rules") >= 4

@@ -15,7 +15,7 @@ SEED = ROOT / "sources" / "korut-rusia.txt"
 
 AMBIGUOUS = """situs.id, Tiga Catatan. Paragraf pembuka yang cukup panjang untuk sebuah artikel.
 Latar Belakang
-Ada dua catatan penting tentang latar belakang ini.
+Persoalan ini sudah lama dibicarakan di banyak forum dan belum juga selesai.
 Catatan Pertama
 Paragraf tentang catatan pertama yang cukup panjang untuk dibaca sebagai isi bagian ini.
 Catatan Kedua
@@ -34,8 +34,11 @@ def test_explain_gives_a_reason_for_each_of_the_seed_headings() -> None:
     decided = [line for line in result.stdout.splitlines()
                if line.lstrip("? ").startswith("line ") and (" H2 " in line or " H3 " in line)]
     assert len(decided) == 12
-    margin = structure.shipped_model().uncertain_margin
-    assert f"below {margin:g} is uncertain" in result.stdout  # the threshold in use, not a default
+    margins = structure.shipped_model().uncertain_margins
+    # the thresholds in use, not a default
+    assert (f"{margins['heading']:g} for a heading that could be text, "
+            f"{margins['text']:g} for text that could be a heading, "
+            f"{margins['level']:g} for section or subsection") in result.stdout
     lines = result.stdout.splitlines()
     for row in decided:
         at = lines.index(row)
@@ -195,9 +198,9 @@ def test_held_out_figures_do_not_regress() -> None:
 
     figures = report("test")
     assert figures["articles"] == 40
-    assert figures["exact"] >= 31
+    assert figures["exact"] >= 34
     assert figures["wrong_silent"] == 0
-    assert figures["articles_with_prose_promoted"] <= 4
+    assert figures["articles_with_prose_promoted"] <= 1
 
 
 def test_a_superscript_digit_in_a_lead_in_is_not_a_count() -> None:
@@ -205,3 +208,49 @@ def test_a_superscript_digit_in_a_lead_in_is_not_a_count() -> None:
     assert structure.announced_count("Ada ¹ alasan:") is None
     assert structure.announced_count("Ada 3 alasan:") == 3
     text.parse("0\n\n¹ :\n", SourceInfo(path="a.txt", format="text"))
+
+
+def test_each_kind_of_doubt_has_its_own_threshold() -> None:
+    """A level call and a heading call with the same margin are judged by their own kind's
+    threshold: a sure-enough section is not flagged to catch an unsure heading."""
+    shipped = structure.shipped_model()
+    model = structure.StructureModel(shipped.heading, shipped.level,
+                                     {"heading": 3.0, "text": 3.0, "level": 1.0})
+    assert model.uncertain("h2", "prose", 2.0)  # a heading that could be text
+    assert model.uncertain("prose", "h3", 2.0)  # text that could be a heading
+    assert not model.uncertain("h2", "h3", 2.0)  # a section that could be a subsection
+    assert model.uncertain("h3", "h2", 0.5)
+
+
+def test_a_model_file_with_one_threshold_applies_it_to_every_kind() -> None:
+    weights = {"bias": 0.0, "weights": {}}
+    old = structure.model_from_json({"heading": weights, "level": weights,
+                                     "uncertain_margin": 2.5})
+    assert old.uncertain_margins == {"heading": 2.5, "text": 2.5, "level": 2.5}
+
+
+def _decisions(margins: dict[structure.Doubt, float]) -> list[structure.Decision]:
+    shipped = structure.shipped_model()
+    model = structure.StructureModel(shipped.heading, shipped.level, margins)
+    source = SourceInfo(path="tiga.txt", format="text")
+    return [d for d in text.explain(AMBIGUOUS, source, model=model)[1].decisions
+            if d.label != "prose"]
+
+
+def test_a_heading_is_flagged_by_the_rival_within_its_kinds_threshold() -> None:
+    """Every rival the decoder weighed is kept; the flag follows the per-kind thresholds, and
+    the alternative the user is told about is the rival that raised the doubt."""
+    headings = _decisions({"heading": 0.0, "text": 0.0, "level": 0.0})
+    assert headings and not any(d.uncertain for d in headings)
+    for d in headings:
+        assert {alt for alt, _ in d.rivals} == {"prose", "h2", "h3"} - {d.label}
+    level_gap = {d.line: dict(d.rivals)[other] for d in headings
+                 for other in ({"h2": "h3", "h3": "h2"}[d.label],)}
+    # Only level doubts, at a threshold just above one heading's level margin: that heading
+    # alone is flagged, and its named alternative is the other level, whatever is closest.
+    line, gap = min(level_gap.items(), key=lambda kv: kv[1])
+    flagged = {d.line: d for d in _decisions({"heading": 0.0, "text": 0.0, "level": gap + 0.01})
+               if d.uncertain}
+    assert line in flagged
+    assert flagged[line].alternative in ("h2", "h3") and flagged[line].margin == gap
+    assert all(level_gap[k] <= gap + 0.01 for k in flagged)
