@@ -198,10 +198,10 @@ def test_held_out_figures_do_not_regress() -> None:
 
     figures = report("test")
     assert figures["articles"] == 40
-    assert figures["exact"] >= 33
+    assert figures["exact"] >= 34
     # One article's site name is read as part of its title: line 1 is not a scored decision
     # yet, so that miss is not flagged (README, "Evaluation"). Every heading miss is.
-    assert figures["wrong_silent"] <= 2
+    assert figures["wrong_silent"] <= 1
     assert figures["articles_with_prose_promoted"] == 0
 
 
