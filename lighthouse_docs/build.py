@@ -244,21 +244,65 @@ def theme_fingerprint(theme: Theme) -> str:
     return digest.hexdigest()
 
 
-Input = tuple[str, str, str]
+Input = tuple[str, str, str, str]
 """A local file a source pulls in: (the source's folder, the reference as written, its
-state). The state is ``sha256:<hex>`` of the file's bytes when the reference resolves to an
-allowed file, else the reason it does not (``missing``, ``outside``, ...)."""
+state, its stamp). The state is ``sha256:<hex>`` of the file's bytes when the reference
+resolves to an allowed file, else the reason it does not (``missing``, ``outside``, ...). The
+stamp is the file's device, inode, size, modification and change times when its bytes were
+hashed (``dev:ino:size:mtime_ns:ctime_ns``), or "" (see :func:`_input_current`)."""
+
+STAMP_SETTLE_NS = 2_000_000_000
+"""A file changed less than this long before it was hashed gets no stamp: on a file system
+with coarse timestamps a second change within the same tick could leave the stamp as it
+was (git's "racily clean" entries); it is hashed again each time instead."""
 
 
-def _input_state(folder: str, reference: str) -> str:
+def _stamp(path: Path) -> str:
+    info = os.stat(path)
+    return (f"{info.st_dev}:{info.st_ino}:{info.st_size}:{info.st_mtime_ns}:"
+            f"{info.st_ctime_ns}")
+
+
+def _input_state(folder: str, reference: str) -> tuple[str, str]:
     """What ``reference`` in a source of ``folder`` resolves to now (see :data:`Input`): the
-    writers' own decision and bytes (:func:`.writers.resources.load_image`)."""
-    from .writers.resources import load_image
+    writers' own decision and bytes (:func:`.writers.resources.load_image`), and the stamp
+    of the file those bytes were read from when it held still while they were read."""
+    from .writers.resources import load_image, resolve_image
 
+    found = resolve_image(reference, Path(folder))
+    try:
+        before = _stamp(found.path) if found.path is not None else ""
+    except OSError:
+        before = ""
     image = load_image(reference, Path(folder))
     if isinstance(image, str):  # why it is not read: "missing", "outside", ...
-        return image
-    return "sha256:" + hashlib.sha256(image.data).hexdigest()
+        return image, ""
+    state = "sha256:" + hashlib.sha256(image.data).hexdigest()
+    try:
+        after = _stamp(image.path) if image.path is not None and image.path == found.path \
+            else ""
+    except OSError:
+        after = ""
+    settled = bool(after) and time.time_ns() - int(after.rsplit(":", 1)[1]) > STAMP_SETTLE_NS
+    return state, after if after == before and settled else ""
+
+
+def _input_current(folder: str, src: str, state: str, stamp: str) -> bool:
+    """Whether the input is as recorded. A stamped file that resolves to the same file with
+    the same stamp is, without reading it: its content cannot have changed without its
+    change time (ctime, which no program can set back) or, replaced, its inode changing."""
+    if not Path(folder).is_absolute():
+        return False
+    if stamp:
+        from .writers.resources import resolve_image
+
+        found = resolve_image(src, Path(folder))
+        try:
+            if found.path is not None and _stamp(found.path) == stamp:
+                return True
+        except OSError:
+            pass
+    return _input_state(folder, src)[0] == state
 
 
 def local_inputs(docs: Iterable[Document]) -> tuple[Input, ...]:
@@ -273,7 +317,7 @@ def local_inputs(docs: Iterable[Document]) -> tuple[Input, ...]:
     from .outline import walk
     from .writers.resources import NETWORK_SCHEMES
 
-    found: dict[tuple[str, str], str] = {}
+    found: dict[tuple[str, str], tuple[str, str]] = {}
     for doc in docs:
         folder = doc.meta.source.folder
         if folder is None:
@@ -287,33 +331,44 @@ def local_inputs(docs: Iterable[Document]) -> tuple[Input, ...]:
                 continue
             if (folder, src) not in found:
                 found[(folder, src)] = _input_state(folder, src)
-    return tuple((folder, src, state) for (folder, src), state in sorted(found.items()))
+    return tuple((folder, src, state, stamp)
+                 for (folder, src), (state, stamp) in sorted(found.items()))
 
 
 def _inputs_json(inputs: Iterable[Input]) -> list[dict[str, str]]:
-    return [{"folder": folder, "src": src, "state": state} for folder, src, state in inputs]
+    return [{"folder": folder, "src": src, "state": state} for folder, src, state, _ in inputs]
+
+
+def _stamps_json(inputs: Iterable[Input]) -> list[str]:
+    """The stamps of ``inputs``, in the order of :func:`_inputs_json` (the manifest entry's
+    ``input_stamps``: apart, so that a touched image with the same bytes leaves ``inputs``,
+    which say which outputs are current, as they were)."""
+    return [stamp for *_, stamp in inputs]
 
 
 def inputs_current(inputs: Iterable[Input]) -> bool:
     """Whether every one of ``inputs`` is in the state it was in when it was recorded: the
     same bytes, still missing, ... A changed, deleted or newly appearing file is not."""
-    return all(Path(folder).is_absolute() and _input_state(folder, src) == state
-               for folder, src, state in inputs)
+    return all(_input_current(*item) for item in inputs)
 
 
-def _recorded_inputs_current(recorded: object) -> bool:
+def _recorded_inputs_current(recorded: object, stamps: object = None) -> bool:
     """:func:`inputs_current` of a manifest entry's ``inputs`` (``[{"folder", "src",
-    "state"}]``); a missing or malformed record is not current."""
+    "state"}]``) and ``input_stamps``; a missing or malformed record is not current (missing
+    or malformed stamps only cost reading the files)."""
     if not isinstance(recorded, list):
         return False
+    if not (isinstance(stamps, list) and len(stamps) == len(recorded)
+            and all(isinstance(s, str) for s in stamps)):
+        stamps = [""] * len(recorded)
     inputs: list[Input] = []
-    for item in recorded:
+    for item, stamp in zip(recorded, stamps, strict=True):
         if not isinstance(item, dict):
             return False
         folder, src, state = item.get("folder"), item.get("src"), item.get("state")
         if not (isinstance(folder, str) and isinstance(src, str) and isinstance(state, str)):
             return False
-        inputs.append((folder, src, state))
+        inputs.append((folder, src, state, stamp))
     return inputs_current(inputs)
 
 
@@ -852,8 +907,9 @@ def _stale_formats(request: BuildRequest, plan: _Planned) -> tuple[str, ...]:
                   or not path.is_file())
     if len(stale) == len(request.formats):
         return stale
-    # Checked last: it reads (and hashes) every image of the sources.
-    if not _recorded_inputs_current(plan.entry.get("previous_inputs")):
+    # Checked last: it stats every image of the sources (and reads those it must).
+    if not _recorded_inputs_current(plan.entry.get("previous_inputs"),
+                                    plan.entry.get("previous_input_stamps")):
         return request.formats
     return stale
 
@@ -968,6 +1024,7 @@ def _plan(request: BuildRequest, manifest: Mapping[str, dict[str, Any]],
         plan.entry = {"sha": shas[0][1] if single else _digest(shas),
                       "clock": clock.isoformat(), "read_ns": min(p.read_ns for p in plan.parts),
                       "previous_keys": old.get("keys"), "previous_inputs": old.get("inputs"),
+                      "previous_input_stamps": old.get("input_stamps"),
                       "previous_pages": old.get("pages"),
                       "previous_diagnostics": old.get("diagnostics"),
                       "previous_outputs": old.get("outputs", []),
@@ -1025,7 +1082,8 @@ def _plan(request: BuildRequest, manifest: Mapping[str, dict[str, Any]],
             planned[-1:] = _failed(request, plan)
             continue
         loaded = [doc for doc in docs if doc is not None]
-        plan.entry["inputs"] = _inputs_json(local_inputs(loaded))  # before rendering
+        found = local_inputs(loaded)  # before rendering
+        plan.entry.update(inputs=_inputs_json(found), input_stamps=_stamps_json(found))
         plan.diagnostics = [d for part in plan.parts for d in part.diagnostics]
         sources = [p.source for p in plan.parts if p.source is not None]
         subject: Document | Pack
@@ -1120,7 +1178,8 @@ def _claims(request: BuildRequest, plans: Sequence[_Planned],
 def _finish(request: BuildRequest, plan: _Planned, outcome: RenderOutcome) -> SourceResult:
     data = dict(outcome.outputs)
     if outcome.files is not None:
-        plan.entry["inputs"] = _inputs_json(outcome.files)
+        plan.entry.update(inputs=_inputs_json(outcome.files),
+                          input_stamps=_stamps_json(outcome.files))
     # The requested outputs that were current and not rendered again keep what their own
     # rendering met (the reader's and the checks' findings are new: the source was parsed).
     kept = tuple(d for d in _stored_diagnostics(plan)

@@ -125,6 +125,17 @@ def from_json(data: Mapping[str, Any]) -> Diagnostic | None:
                       line=line, source=source, format=fmt)
 
 
+def _record_key(item: Diagnostic) -> tuple[Any, ...]:
+    """What makes two records one record, whatever output format met it."""
+    return (item.source, item.line, item.code, item.severity, item.message, item.stage)
+
+
+def _problem_key(item: Diagnostic) -> tuple[Any, ...]:
+    """What a writer's record without a line shares with a reader's or a check's record of
+    the same problem (the writer knows neither the line nor the reader's code)."""
+    return (item.source, item.severity, item.message)
+
+
 def merge_formats(items: Iterable[Diagnostic]) -> list[tuple[Diagnostic, tuple[str, ...]]]:
     """Records that differ only in their output format, as one record and the output formats
     it was met in (one missing image is one problem, even when PDF and EPUB both report it).
@@ -135,23 +146,19 @@ def merge_formats(items: Iterable[Diagnostic]) -> list[tuple[Diagnostic, tuple[s
     said: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
     for item in items:
         if item.stage in ("read", "check"):
-            said.setdefault((item.source, item.severity, item.message), []).append(
-                (item.source, item.line, item.code, item.severity, item.message, item.stage))
+            said.setdefault(_problem_key(item), []).append(_record_key(item))
     merged: dict[tuple[Any, ...], list[str]] = {}
     first: dict[tuple[Any, ...], Diagnostic] = {}
     for item in items:
-        same = said.get((item.source, item.severity, item.message))
-        if item.stage == "render" and item.line is None and same:
-            for key in same:
-                formats = merged.setdefault(key, [])
-                if item.format and item.format not in formats:
-                    formats.append(item.format)
-            continue
-        key = (item.source, item.line, item.code, item.severity, item.message, item.stage)
-        first.setdefault(key, item)
-        formats = merged.setdefault(key, [])
-        if item.stage == "render" and item.format and item.format not in formats:
-            formats.append(item.format)
+        same = said.get(_problem_key(item))
+        keys = same if item.stage == "render" and item.line is None and same else [
+            _record_key(item)]
+        if keys is not same:
+            first.setdefault(keys[0], item)
+        for key in keys:
+            formats = merged.setdefault(key, [])
+            if item.stage == "render" and item.format and item.format not in formats:
+                formats.append(item.format)
     return [(first[key], tuple(formats)) for key, formats in merged.items()]
 
 

@@ -83,7 +83,7 @@ class Brief:
     built_at: float | None = None
     digest: str = ""
     """SHA-256 of the bytes the text view was rendered from."""
-    inputs: tuple[tuple[str, str, str], ...] = ()
+    inputs: tuple[tuple[str, str, str, str], ...] = ()
     """The images the text view pulled in, as they were then (:func:`.build.local_inputs`)."""
 
 
@@ -160,7 +160,7 @@ class PreviewState:
 
 
 def render_preview(source: Path, display: str, request: BuildRequest
-                   ) -> tuple[str, bytes, tuple[tuple[str, str, str], ...]]:
+                   ) -> tuple[str, bytes, tuple[tuple[str, str, str, str], ...]]:
     """The title and self-contained HTML of ``source`` as ``build --html`` makes it (same
     reader, checks, marking and theme), and the images it pulled in
     (:func:`.build.local_inputs`). Runs in a limited child (:mod:`.limits`).

@@ -167,3 +167,59 @@ def test_warnings_of_an_output_not_made_again_are_kept(project: Path) -> None:
     stored = json.loads((project / "out" / ".lighthouse-manifest.json").read_text())
     [entry] = stored["entries"].values()
     assert any(d["message"] == "the pdf frowns" for d in entry["diagnostics"])
+
+
+def _count_image_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    from lighthouse_docs.writers import resources
+
+    reads: list[str] = []
+    read_inside = resources.read_inside
+
+    def counted(path: Path, roots: Any) -> bytes:
+        if path.suffix == ".png":  # (the manifest is read through here too)
+            reads.append(path.name)
+        return read_inside(path, roots)
+
+    monkeypatch.setattr(resources, "read_inside", counted)
+    return reads
+
+
+def test_a_build_with_nothing_to_do_reads_no_image(project: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # The new user's report: a no-op build read and hashed every image of every brief. The
+    # image's stamp (device, inode, size, mtime, ctime, taken when it was hashed) says it is
+    # the same file, unchanged, without reading it.
+    monkeypatch.setattr(build, "STAMP_SETTLE_NS", 0)  # the image was written just now
+    assert run(project)["source"] == "built"
+    reads = _count_image_reads(monkeypatch)
+    assert run(project) == {"source": "up to date", "a.pdf": "kept", "a.epub": "kept"}
+    assert reads == []
+
+
+def test_a_file_changed_just_before_it_was_hashed_gets_no_stamp(project: Path) -> None:
+    # A second change within the same timestamp tick of a coarse file system would not
+    # change the stamp: such a file is read and hashed again each time instead.
+    run(project)
+    [entry] = read_manifest(project / "out").values()
+    assert entry["input_stamps"] == ["", ""]  # chart.png was just written; icon is missing
+
+
+@pytest.mark.parametrize("how", ["in place", "replaced"])
+def test_an_image_changed_with_its_size_and_mtime_restored_is_still_seen(
+        project: Path, monkeypatch: pytest.MonkeyPatch, how: str) -> None:
+    import os
+
+    monkeypatch.setattr(build, "STAMP_SETTLE_NS", 0)
+    chart = project / "sources" / "chart.png"
+    run(project)
+    before = chart.stat()
+    assert len(PNG_BLUE) == before.st_size
+    if how == "in place":
+        chart.write_bytes(PNG_BLUE)
+    else:
+        (project / "sources" / "new.png").write_bytes(PNG_BLUE)
+        (project / "sources" / "new.png").replace(chart)
+    os.utime(chart, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert chart.stat().st_size == before.st_size and chart.stat().st_mtime_ns == \
+        before.st_mtime_ns
+    assert run(project) == {"source": "built", "a.pdf": "written", "a.epub": "written"}

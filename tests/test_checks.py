@@ -74,3 +74,17 @@ def test_a_combined_briefs_writer_report_moves_to_the_article_it_repeats() -> No
     moved = attribute_repeats([checked, by_writer, own])
     assert [d.source for d in moved] == ["sources/a.md", "sources/a.md", "Weekly Brief 48"]
     assert merge_formats(moved) == [(checked, ("pdf",)), (own, ("pdf",))]
+
+
+def test_merging_does_not_depend_on_the_order_records_arrive_in() -> None:
+    # merge_formats keys records in one place (diagnostics._record_key/_problem_key): a
+    # writer's record met before the check's record of the same problem still joins it.
+    message = "refused resource gone.png: file not found"
+    checked = Diagnostic(message=message, code="image-refused", source="a.md", line=10,
+                         stage="check", format="markdown")
+    by_writer = [Diagnostic(message=message, code="writer", source="a.md", stage="render",
+                            format=fmt) for fmt in ("epub", "pdf", "epub")]
+    repeated = Diagnostic(message="the fake writer frowns", code="writer", source="a.md",
+                          stage="render", format="pdf")
+    assert merge_formats([*by_writer, repeated, checked, repeated]) == [
+        (checked, ("epub", "pdf")), (repeated, ("pdf",))]

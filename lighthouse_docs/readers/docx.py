@@ -22,6 +22,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import dataclasses
+import datetime as dt
 import io
 import re
 import zipfile
@@ -58,6 +59,9 @@ _TITLE_NAMES = frozenset({"title", "titel", "titre", "título", "titulo", "titol
                           "tittel", "otsikko"})
 _SUBTITLE_NAMES = frozenset({"subtitle", "untertitel", "sous-titre", "subtítulo", "subtitulo",
                              "sottotitolo", "subjudul", "ondertitel", "undertittel"})
+_AUTHOR_NAMES = frozenset({"author", "autor", "auteur", "penulis"})
+_DATE_NAMES = frozenset({"date", "datum", "tanggal", "fecha"})
+_DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%B %Y")
 # Styles every word processor uses for ordinary text: no warning when the style map lacks them.
 _ORDINARY_STYLES = frozenset(
     s.casefold() for s in (
@@ -91,6 +95,10 @@ class _Styles:
     title: frozenset[str]
     subtitle: frozenset[str]
     default_lang: str | None
+    author: frozenset[str] = frozenset()
+    """Styles of a paragraph naming one author (pandoc writes one "Author" paragraph each)."""
+    date: frozenset[str] = frozenset()
+    """Styles of the document's date line (pandoc's "Date")."""
 
 
 def _open_package(data: bytes, path: str) -> zipfile.ZipFile:
@@ -134,6 +142,8 @@ def _read_styles(package: zipfile.ZipFile, path: str) -> _Styles:
     headings: dict[str, int] = {}
     title: set[str] = set()
     subtitle: set[str] = set()
+    author: set[str] = set()
+    date: set[str] = set()
     default_lang = None
     if root is None:
         return _Styles(headings={}, title=frozenset(), subtitle=frozenset(), default_lang=None)
@@ -169,6 +179,12 @@ def _read_styles(package: zipfile.ZipFile, path: str) -> _Styles:
         if key in _SUBTITLE_NAMES or style_id == "Subtitle":
             subtitle.add(name)
             continue
+        if key in _AUTHOR_NAMES:
+            author.add(name)
+            continue
+        if key in _DATE_NAMES:
+            date.add(name)
+            continue
         match = _HEADING_NAME.match(name.strip()) or _HEADING_NAME.match(style_id)
         level = int(match.group(1)) if match else None
         if level is None:
@@ -178,7 +194,7 @@ def _read_styles(package: zipfile.ZipFile, path: str) -> _Styles:
         if level is not None:
             headings[name] = level
     return _Styles(headings=headings, title=frozenset(title), subtitle=frozenset(subtitle),
-                   default_lang=default_lang)
+                   default_lang=default_lang, author=frozenset(author), date=frozenset(date))
 
 
 def _quoted(name: str) -> str:
@@ -188,6 +204,8 @@ def _quoted(name: str) -> str:
 def _style_map(styles: _Styles) -> str:
     lines = [f"p[style-name={_quoted(n)}] => p.lh-doc-title:fresh" for n in styles.title]
     lines += [f"p[style-name={_quoted(n)}] => p.lh-doc-subtitle:fresh" for n in styles.subtitle]
+    lines += [f"p[style-name={_quoted(n)}] => p.lh-doc-author:fresh" for n in styles.author]
+    lines += [f"p[style-name={_quoted(n)}] => p.lh-doc-date:fresh" for n in styles.date]
     for name, level in sorted(styles.headings.items()):
         target = f"h{level}:fresh" if level <= HEADING_LEVELS else "p.lh-minor-heading:fresh"
         lines.append(f"p[style-name={_quoted(name)}] => {target}")
@@ -467,6 +485,21 @@ def parse_bytes(data: bytes, source: model.SourceInfo, *, lang: str | None = Non
     subtitle = " ".join(_text_of(el) for el in subtitle_els[:1]) or None
     for el in title_els[:1] + subtitle_els[:1]:
         el.drop_tree()
+    # Author and Date paragraphs (what pandoc writes from `author:` and `date:`) are metadata,
+    # not text: the names visible in the document win over the core "creator".
+    authors = tuple(name for el in root.iter("p") if el.get("class") == "lh-doc-author"
+                    if (name := _text_of(el)))
+    date = core.get("date")
+    for el in [el for el in root.iter("p") if el.get("class") in ("lh-doc-author",
+                                                                    "lh-doc-date")]:
+        if el.get("class") == "lh-doc-date":
+            found = _written_date(_text_of(el))
+            if found is None:
+                warnings.append(f"{path}: the Date paragraph {_text_of(el)[:40]!r} is not a "
+                                "date (such as 2026-03-02 or 2 March 2026); kept as text")
+                continue
+            date = found
+        el.drop_tree()
     for el in root.iter("p"):
         if el.get("class") == "lh-minor-heading":  # Heading 4+: a bold line, not a section
             el.attrib.pop("class")
@@ -504,10 +537,22 @@ def parse_bytes(data: bytes, source: model.SourceInfo, *, lang: str | None = Non
     lead, sections = sectionize(flow)
     metadata = model.Metadata(
         title=title, subtitle=subtitle, source=source, lang=doc_lang,
-        authors=core.get("authors", ()), date=core.get("date"),
+        authors=authors or core.get("authors", ()), date=date,
         keywords=core.get("keywords", ()), summary=core.get("subject"))
     return Document(meta=metadata, lead=lead, sections=sections, footnotes=footnotes,
                     warnings=tuple(warnings))
+
+
+def _written_date(text: str) -> dt.date | None:
+    """The date a Date paragraph gives: ISO (2026-03-02), or "2 March 2026", "March 2, 2026"."""
+    try:
+        return dt.date.fromisoformat(text.strip()[:10])
+    except ValueError:
+        pass
+    for pattern in _DATE_FORMATS:
+        with contextlib.suppress(ValueError):
+            return dt.datetime.strptime(text.strip(), pattern).date()
+    return None
 
 
 def _referenced_notes(flow: Iterable[FlowItem]) -> set[str]:

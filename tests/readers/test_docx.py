@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 import sys
 import zipfile
 from pathlib import Path
@@ -314,3 +315,63 @@ def test_a_word_document_gets_the_same_bounds_as_every_other_source(tmp_path: Pa
     doc = _read(_docx(tmp_path, giant, "giant.docx"))
     assert len(doc.lead) > 20
     assert any("without a break is cut into" in w for w in doc.warnings), doc.warnings
+
+
+def _pandoc_like(document: Any) -> None:
+    """What pandoc writes from `title:`, `author:` (two) and `date:`: Title, Author and Date
+    paragraph styles above the text (python-docx has no Author/Date style: added here)."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    for name in ("Author", "Date"):
+        document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    document.core_properties.author = "Jane Roe; John Poe"
+    document.add_paragraph("Harbour Dues Rise", style="Title")
+    document.add_paragraph("Jane Roe", style="Author")
+    document.add_paragraph("John Poe", style="Author")
+    document.add_paragraph("2 March 2026", style="Date")
+    document.add_paragraph("The port authority raised harbour dues by four percent.")
+
+
+def test_author_and_date_paragraphs_become_the_authors_and_the_date(tmp_path: Path) -> None:
+    # The new user's report: a pandoc-made .docx had its 'Author' style reported as unknown
+    # and the names printed as the first lines of the text.
+    doc = _read(_docx(tmp_path, _pandoc_like))
+    assert doc.meta.authors == ("Jane Roe", "John Poe")
+    assert doc.meta.date is not None and doc.meta.date.isoformat() == "2026-03-02"
+    assert [block_text(b) for b in _all_blocks(doc)] == [
+        "The port authority raised harbour dues by four percent."]
+    assert doc.warnings == ()
+
+
+def test_a_date_paragraph_that_is_no_date_stays_text_with_a_warning(tmp_path: Path) -> None:
+    def build(document: Any) -> None:
+        _pandoc_like(document)
+        document.paragraphs[3].text = "Spring 2026"
+
+    doc = _read(_docx(tmp_path, build))
+    assert "Spring 2026" in [block_text(b) for b in _all_blocks(doc)]
+    assert any("Date paragraph 'Spring 2026' is not a date" in w for w in doc.warnings)
+
+
+@pytest.mark.skipif(shutil.which("pandoc") is None, reason="pandoc is not installed")
+def test_a_pandoc_made_docx_builds_with_its_authors_not_in_the_text(tmp_path: Path) -> None:
+    import subprocess
+
+    (tmp_path / "a.md").write_text(
+        "---\ntitle: Harbour Dues Rise\nauthor:\n  - Jane Roe\n  - John Poe\n"
+        "date: 2026-03-02\n---\n\nThe port authority raised harbour dues by four percent.\n\n"
+        "# Background\n\nDues were last raised in 2021.\n", encoding="utf-8")
+    subprocess.run(["pandoc", "-o", "a.docx", "a.md"], cwd=tmp_path, check=True, timeout=60)
+    result = subprocess.run([sys.executable, "-m", "lighthouse_docs", "build", "a.docx",
+                             "--epub", "-o", "out"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "not recognised" not in result.stderr, result.stderr
+    with zipfile.ZipFile(tmp_path / "out" / "a.epub") as book:
+        opf = book.read("EPUB/content.opf").decode("utf-8")
+        text = " ".join(book.read(n).decode("utf-8") for n in book.namelist()
+                        if n.endswith(".xhtml") and n not in ("EPUB/title.xhtml",
+                                                              "EPUB/cover.xhtml"))
+    assert ">Jane Roe</dc:creator>" in opf and ">John Poe</dc:creator>" in opf
+    assert "<dc:date>2026-03-02" in opf
+    assert "Jane Roe" not in text and "harbour dues" in text
