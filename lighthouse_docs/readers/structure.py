@@ -22,6 +22,7 @@ import dataclasses
 import json
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -439,6 +440,11 @@ class Context:
     """Per item: what the level features ask of its text, computed once."""
     heading_numbers: frozenset[tuple[int, int]]
     """``(depth, number)`` of every heading-shaped numbered item."""
+    one_look: float = 0.0
+    """Share of the heading-shaped candidate lines that have the article's most common look:
+    near 1 when sections and subsections look alike, so the look cannot tell them apart."""
+    question_share: float = 0.0
+    """Share of the heading-shaped lines that are questions."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -501,10 +507,27 @@ def make_context(items: Sequence[Item]) -> Context:
         lead_in=it.kind in ("candidate", "paragraph") and it.text.endswith(":"),
         counts=any(w.lower() in vocab.count_words for w in _WORD.findall(it.text)))
         for it in items)
+    looks = Counter(t.look for t, it, ok in zip(traits, items, shapes, strict=True)
+                    if ok and it.kind == "candidate")
     return Context(tuple(items), shapes, styles, words, float(lengths[len(lengths) // 2]),
                    share, questions, sum(shapes), tuple(after), traits,
                    frozenset(t.number for t, ok in zip(traits, shapes, strict=True)
-                             if ok and t.number is not None))
+                             if ok and t.number is not None),
+                   one_look=max(looks.values()) / looks.total() if looks else 0.0,
+                   question_share=questions / sum(shapes) if any(shapes) else 0.0)
+
+
+def by_regime(ctx: Context, features: dict[str, float]) -> dict[str, float]:
+    """``features`` and two copies scaled by the article's regime: how alike its headings look
+    and how many are questions. A linear model then weighs each piece of evidence by the kind
+    of article it is in: where sections and subsections share one look, the look says nothing
+    and the paragraphs and intros must decide; where headings are questions, a question mark
+    says little."""
+    out = dict(features)
+    for name, value in features.items():
+        out[f"one_look:{name}"] = value * ctx.one_look
+        out[f"questions:{name}"] = value * ctx.question_share
+    return out
 
 
 # --------------------------------------------------------------------------- features
@@ -597,7 +620,7 @@ def heading_features(ctx: Context, i: int) -> dict[str, float]:
         f["next_overlap"] = _stem_overlap(ctx.words[i], ctx.words[i + 1])
     f["last_item"] = float(i == len(ctx.items) - 1)
     f["first_item"] = float(i == 0)
-    return f
+    return by_regime(ctx, f)
 
 
 def _numbered_in_sequence(ctx: Context, i: int) -> bool:
@@ -679,7 +702,7 @@ def level_features(ctx: Context, i: int, open_: OpenSection | None,
         f["number_depth_2"] = float(num[0] >= 2)
     if open_ is None:
         f["no_open_section"] = 1.0
-        return f
+        return by_regime(ctx, f)
     head = ctx.items[open_.index]
     f["open_has_children"] = float(open_.children > 0)
     f["open_children"] = min(open_.children, 4) / 2
@@ -733,7 +756,7 @@ def level_features(ctx: Context, i: int, open_: OpenSection | None,
             f["continues_subsection_number"] = float(num[1] == open_.child_number[1] + 1)
         if num[0] == 1 and open_.number is None and open_.child_number is None:
             f["number_first"] = float(num[1] == 1)
-    return f
+    return by_regime(ctx, f)
 
 
 # --------------------------------------------------------------------------- the model
@@ -751,8 +774,13 @@ class LogisticModel:
         return self.bias + sum(w.get(k, 0.0) * v for k, v in features.items())
 
     def reasons(self, features: Mapping[str, float], top: int = 4) -> tuple[tuple[str, float], ...]:
-        parts = [(k, self.weights.get(k, 0.0) * v) for k, v in features.items()]
-        parts = [p for p in parts if abs(p[1]) >= 0.05]
+        """The features that weighed most, each with its regime copies (:func:`by_regime`)
+        added in: one piece of evidence, one figure."""
+        totals: dict[str, float] = {}
+        for k, v in features.items():
+            base = k.rpartition(":")[2]
+            totals[base] = totals.get(base, 0.0) + self.weights.get(k, 0.0) * v
+        parts = [p for p in totals.items() if abs(p[1]) >= 0.05]
         parts.sort(key=lambda p: -abs(p[1]))
         return tuple((k, round(c, 2)) for k, c in parts[:top])
 

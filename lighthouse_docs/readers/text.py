@@ -407,6 +407,11 @@ def _is_site(site: str, rest: str, title: str, lead: str) -> bool:
     names = [w for w in names if w not in _NAME_CONNECTORS]
     if len(names) <= 1:
         return not any(w in context for w in names)
+    # Words the article itself writes in lower case are its common words, not a name: "Harga
+    # Kopi Robusta Melonjak, Petani ..." followed by "Harga kopi robusta ... harga biji kopi".
+    lowered = {w for w in _WORD.findall(f"{title} {lead[:400]}") if w.islower()}
+    if sum(w in lowered for w in names) * 2 > len(names):
+        return False
     return not all(w in context for w in names)
 
 

@@ -71,6 +71,13 @@ EN_PARA = ("The two governments have deepened their cooperation over the past fe
         # The site credited in the dateline is a site, though its words come back in the lead.
         ("The Straits Ledger, Leaders End Summit. VIENTIANE (The Straits Ledger) - Leaders met.",
          "The Straits Ledger", "Leaders End Summit", "VIENTIANE"),
+        # A clause whose words the lead writes in lower case is the title's, not a site's name.
+        ("Harga Kopi Robusta Melonjak, Petani Belum Tentu Untung. Harga kopi robusta di pasar "
+         "berjangka naik, dan harga biji kopi di tingkat petani ikut naik.",
+         None, "Harga Kopi Robusta Melonjak, Petani Belum Tentu Untung", "Harga kopi"),
+        # ... but a site that shares one word with the article's common words stays a site.
+        ("Energy Monitor Asia, Grids Strain in the Heat. Power demand and energy prices rose.",
+         "Energy Monitor Asia", "Grids Strain in the Heat", "Power demand"),
     ],
 )
 def test_line_one_splits_into_publisher_title_and_lead(
