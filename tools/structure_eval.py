@@ -143,6 +143,10 @@ def evaluate(case: Case, model: structure.StructureModel | None = None) -> Resul
         flagged = flagged or mark == "?"
         wrong.append(f"  {mark} line {line}: {have} (want {want}) "
                      f"{(d.text if d else case.text.splitlines()[line - 1])[:70]!r}")
+    line_one = ("publisher", "title", "lead_starts_with")
+    if analysis.site_doubt and any(got.get(k) != case.golden.get(k) for k in line_one):
+        flagged = True
+        wrong.append(f"  ? line 1: {analysis.site_doubt}")
     if not exact and not wrong:
         wrong.append("  (outline differs outside the headings: title, lead or counts)")
     return Result(case.name, exact, flagged, wrong, promoted, missed,

@@ -1159,3 +1159,5 @@ class Analysis:
     decisions: tuple[Decision, ...] = ()
     leftovers: tuple[Leftover, ...] = ()
     authors: tuple[str, ...] = field(default=())
+    site_doubt: str | None = None
+    """Why line 1's site/title split is uncertain, when it is."""

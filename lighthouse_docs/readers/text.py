@@ -142,6 +142,7 @@ def explain(text: str, source: SourceInfo, *, lang: str | None = None,
     warnings: list[Diagnostic | str] = []
     title: str | None = fields.pop("title", None)
     publisher: str | None = None
+    site_doubt: str | None = None
     stream: list[FlowItem] = []
     body = list(lines)
 
@@ -159,6 +160,16 @@ def explain(text: str, source: SourceInfo, *, lang: str | None = None,
             title = title or line_title
             if lead:
                 stream.append(_paragraph(lead, first.number))
+            context = lead or hint or ""
+            if (publisher is not None and names_itself(publisher, context)
+                    and f"({publisher})" not in context[:300]):  # a dateline credit is sure
+                site_doubt = (f"uncertain site (read {publisher!r} as the publisher: the lead "
+                              "names it; it could be the first words of the title); if it is "
+                              "part of the title, give the whole title in front matter "
+                              "('title: ...')")
+                warnings.append(Diagnostic(message=site_doubt, code="structure-uncertain",
+                                           source=source.path, line=first.number,
+                                           format="text"))
     if not title:
         title = _common.fallback_title(source.path)
         warnings.append(f"{source.path}: no title line found; using {title!r}")
@@ -186,7 +197,7 @@ def explain(text: str, source: SourceInfo, *, lang: str | None = None,
     analysis = structure.Analysis(
         items=tuple(model_items(units)),
         decisions=tuple(decisions[k] for k in sorted(decisions)),
-        leftovers=tuple(leftovers), authors=authors)
+        leftovers=tuple(leftovers), authors=authors, site_doubt=site_doubt)
     return doc, analysis
 
 
@@ -380,6 +391,14 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     return len(token) == 1 and token.isalpha() and token.isupper()
 
 
+def names_itself(site: str, lead: str) -> bool:
+    """A name of two words or more written out again inside the lead, after its opening words
+    ("... sat down with Southbound Analysis in Bangkok", "Penelusuran Gazet Merapi di tiga
+    kecamatan"): a site writing about its own reporting. Read as the site, and reported as
+    uncertain: it may also be the first entry of a title that lists names."""
+    return len(site.split()) >= 2 and lead.find(site, 1, 400) > 0
+
+
 def _is_site(site: str, rest: str, title: str, lead: str) -> bool:
     if _DOMAIN.fullmatch(site):
         return True
@@ -402,6 +421,8 @@ def _is_site(site: str, rest: str, title: str, lead: str) -> bool:
     # first words of a title that contains a comma usually do ("Trump, Putin ... Trump said").
     # A site writing about its own field ("Energy Monitor Asia" on energy in Asia) repeats some
     # of its words, rarely all of them.
+    if names_itself(site, lead):
+        return True
     context = {w.lower() for w in _WORD.findall(f"{title} {lead[:400]}")}
     names = [w.lower() for w in _WORD.findall(site) if len(w) >= 3]
     names = [w for w in names if w not in _NAME_CONNECTORS]

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from lighthouse_docs.diagnostics import Diagnostic
 from lighthouse_docs.errors import InputError
 from lighthouse_docs.model import (
     BulletList,
@@ -486,3 +487,31 @@ def test_closing_heading_with_a_stray_period_is_still_a_heading() -> None:
     doc = parse(f"Title Line Here\n{EN_PARA}\nMain Part\nFirst Point\n{EN_PARA}\nConclusion.\n"
                 f"{EN_PARA}")
     assert outline(doc)[-1] == (2, "Conclusion.")
+
+
+def test_a_site_named_again_in_its_lead_is_the_site_and_reported_uncertain() -> None:
+    """"Penelusuran Gazet Merapi di ..." in the lead: the site writing about its own reporting,
+    though a title may also list names first. Read as the site, and line 1 is flagged."""
+    doc, analysis = reader.explain(
+        "Gazet Merapi, Relawan, Grup Percakapan, dan Dana yang Tak Tercatat. Penelusuran Gazet "
+        f"Merapi di tiga kecamatan menunjukkan hal yang sama.\nLatar Belakang\n{ID_PARA}\n",
+        SOURCE)
+    assert doc.meta.publisher == "Gazet Merapi"
+    assert doc.meta.title == "Relawan, Grup Percakapan, dan Dana yang Tak Tercatat"
+    doubts = [w for w in doc.warnings if isinstance(w, Diagnostic)
+              and w.code == "structure-uncertain" and w.line == 1]
+    assert len(doubts) == 1 and "'title: ...'" in doubts[0].message
+    assert analysis.site_doubt == doubts[0].message
+
+
+@pytest.mark.parametrize("line", [
+    # The name opens the lead: the subject of the story, not a site naming itself.
+    "Bank Indonesia, Rupiah dan Inflasi. Bank Indonesia menahan suku bunga acuan bulan ini.",
+    # A dateline credits the site: sure, not doubtful.
+    "The Straits Ledger, Leaders End Summit. VIENTIANE (The Straits Ledger) - Leaders met in "
+    "Vientiane, The Straits Ledger reported.",
+])
+def test_line_one_is_not_flagged_without_doubt(line: str) -> None:
+    doc, analysis = reader.explain(f"{line}\nLatar Belakang\n{ID_PARA}\n", SOURCE)
+    assert analysis.site_doubt is None
+    assert not any(isinstance(w, Diagnostic) and w.line == 1 for w in doc.warnings)
