@@ -327,8 +327,11 @@ def _band(draw: ImageDraw.ImageDraw, top: int, text: str, stacks: Stacks) -> Non
     font = _chain("sans-bold", 64, stacks)
     label = text.upper()
     x = (WIDTH - font.length(label)) / 2
+    if not lacks_glyphs(label, "sans-bold"):
+        draw.text((x, top + BAND_HEIGHT / 2), label, font=font.primary, fill=PAPER, anchor="lm")
+        return
     # The baseline that puts the middle of the cover font's ascender and descender on the
-    # band's middle (Pillow's anchor "lm"), whatever fonts the label's runs are in.
+    # band's middle (anchor "lm" above), whatever fonts the label's runs are in.
     ascent, descent = font.primary.getmetrics()
     y = top + BAND_HEIGHT / 2 + (ascent - descent) / 2
     font.draw(draw, x, y, label, PAPER, rtl=_rtl(label))
