@@ -189,7 +189,10 @@ def _assemble(identifier: str, meta: Front, parts: EpubParts, css: bytes, cover:
         book.add_author(creator, uid=f"creator{creator_number}")
     if meta.publisher:
         book.add_metadata("DC", "publisher", meta.publisher)
-    book.add_metadata("DC", "date", (meta.date or _utc(modified).date()).isoformat())
+    if meta.date is not None:
+        # The publication date: e-reader libraries show it as such. A source without one
+        # has none (the build's time is dcterms:modified), never the day it was built.
+        book.add_metadata("DC", "date", meta.date.isoformat())
     if meta.source_url:
         book.add_metadata("DC", "source", meta.source_url)
     if meta.description:
