@@ -191,7 +191,8 @@ def discover_sources(arguments: Sequence[str], paths: ProjectPaths,
         if not paths.sources.is_dir():
             raise UsageError(f"no sources given and no {SOURCES_DIR}/ folder in {paths.root}")
         if _inside(Path(os.path.realpath(paths.sources)), output):
-            raise UsageError(f"the output folder {shown(paths.output)} holds the sources "
+            verb = "is" if Path(os.path.realpath(paths.sources)) == output else "holds"
+            raise UsageError(f"the output folder {shown(paths.output)} {verb} the sources "
                              f"folder {shown(paths.sources)}; choose another output folder")
         found = _scanned(_files_in(paths.sources), paths, skipped, recorded)
         if not found:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 from typing import Any
@@ -77,6 +78,16 @@ def test_a_folder_that_cannot_be_listed_is_taken_as_a_source(
     assert [p.relative_to(paths.sources).as_posix() for p in found] == [
         "a.txt", "b.md", "c.html", "sub"]
     assert discover_sources(["sources/sub"], paths, cwd=paths.root) == (paths.sources / "sub",)
+
+
+def test_the_sources_folder_as_output_folder_is_a_usage_error_saying_so(
+        paths: ProjectPaths) -> None:
+    same = dataclasses.replace(paths, output=paths.sources)
+    with pytest.raises(UsageError, match=r"output folder \S+ is the sources folder "):
+        discover_sources([], same, cwd=paths.root)
+    around = dataclasses.replace(paths, output=paths.root)
+    with pytest.raises(UsageError, match=r"output folder \S+ holds the sources folder "):
+        discover_sources([], around, cwd=paths.root)
 
 
 def test_no_sources_folder_is_a_usage_error(tmp_path: Path) -> None:
