@@ -664,8 +664,10 @@ def fix_hint(d: structure.Decision) -> str:
     mark, other, other_mark = (("## ", "subsection", "### ") if wanted == "h2"
                                else ("### ", "section", "## "))
     if d.alternative == "prose":
-        return (f"{mark!r} in front of the line confirms the heading; if it is text, end it "
-                "with a full stop")
+        # A question or an exclamation cannot take a full stop: as text it joins its paragraph.
+        as_text = ("move it to the start of the paragraph after it" if d.text.endswith(("?", "!"))
+                   else "end it with a full stop")
+        return f"{mark!r} in front of the line confirms the heading; if it is text, {as_text}"
     return f"{other_mark!r} in front of the line makes it a {other}; {mark!r} confirms it"
 
 

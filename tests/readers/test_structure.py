@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 from pathlib import Path
@@ -288,3 +289,22 @@ def test_an_explanation_names_each_piece_of_evidence_once() -> None:
     reasons = model.reasons({"open_intro": 1.0, "one_look:open_intro": 0.5,
                              "questions:open_intro": 0.0, "words": 1.0})
     assert reasons == (("open_intro", 2.0), ("words", 0.5))
+
+
+def test_a_question_that_could_be_text_is_told_to_join_its_paragraph() -> None:
+    """A question cannot end with a full stop: the hint for it as text is to start the
+    paragraph after it, and doing so makes it text."""
+    question = "Who benefits the most?"
+    doubt = structure.Decision(index=0, line=4, text=question, label="h2", alternative="prose",
+                               margin=1.0, heading_probability=0.6, section_probability=0.9,
+                               reasons=(), uncertain=True)
+    hint = text.fix_hint(doubt)
+    assert "move it to the start of the paragraph after it" in hint and "full stop" not in hint
+    statement = dataclasses.replace(doubt, text="The case of Oslo")
+    assert "end it with a full stop" in text.fix_hint(statement)
+    paragraph = "Residents of the centre gain quieter streets and cleaner air this year."
+    article = (f"situs.id, Judul Artikel. Paragraf pembuka yang cukup panjang untuk artikel.\n"
+               f"Latar Belakang\n{paragraph}\n")
+    source = SourceInfo(path="a.txt", format="text")
+    joined = text.parse(article.replace(f"{paragraph}", f"{question} {paragraph}"), source)
+    assert question not in [t for _, t in heading_texts(joined.sections)]
