@@ -327,13 +327,18 @@ def scaffold(target: Path, style_name: str = "house") -> tuple[Path, ...]:
     Nothing is written when any of those files already exists.
 
     :returns: the files created, in creation order.
-    :raises UsageError: a file exists already (a dangling symlink counts), ``style_name`` is
-        not a plain folder name, or the packaged example/style is missing.
+    :raises UsageError: a file exists already (a dangling symlink counts), ``target`` is a
+        file or a link to nothing, ``style_name`` is not a plain folder name, or the packaged
+        example/style is missing.
     :raises OutputError: a file or folder cannot be created (``target`` is under a file, the
         file system is read-only...); whatever this call created is removed again.
     """
     if not style_name or Path(style_name).name != style_name or style_name.startswith("."):
         raise UsageError(f"style name must be a plain folder name, got {style_name!r}")
+    if os.path.lexists(target) and not os.path.isdir(target):
+        what = "a link to nothing" if os.path.islink(target) and not os.path.exists(target) \
+            else "not a folder"
+        raise UsageError(f"{shown(target)} is {what}; name a new or existing folder")
     example = example_article()
     style_source = packaged_styles_dir() / DEFAULT_THEME
     if not example.is_file() or not style_source.is_dir():
