@@ -243,3 +243,29 @@ def test_a_brief_and_a_combined_brief_are_planned_alike(
     for entry in entries.values():
         assert {"sha", "clock", "read_ns", "key", "slug", "outputs"} <= entry.keys()
     assert entries["combine:weekly"]["outputs"] == ["weekly.pdf", "weekly.epub"]
+
+
+def test_a_text_too_large_for_the_time_limit_fails_at_once_naming_what_to_do(
+        request_for: Callable[..., BuildRequest], tmp_path: Path) -> None:
+    # The new user's report: a 5 MB text ran into the 120 s limit before failing. A text
+    # source larger than the limit can lay out fails before it is parsed, with the way out;
+    # the others are built; without a limit it is built.
+    big = tmp_path / "sources" / "big.md"
+    sentence = "Words of a long text that goes on. "
+    big.write_text(sentence * (int(build.TEXT_BYTES_PER_SECOND * 1.5) // len(sentence)))
+    request = request_for(sources=(big, tmp_path / "sources" / "a.md"),
+                          limits=Limits(seconds=1, in_process=True))
+    report = build.run(request)
+    by_source = {r.source: r for r in report.results}
+    failed = by_source["sources/big.md"]
+    assert failed.status == "failed" and by_source["sources/a.md"].status == "built"
+    assert failed.error == (
+        f"sources/big.md: {big.stat().st_size // 1000} kB of text cannot be laid out within "
+        "the time limit of 1 s "
+        f"(some {build.TEXT_BYTES_PER_SECOND // 1000} kB a second); split it into several "
+        "sources, or raise the limit (--time-limit 60 or none, time_limit in "
+        "lighthouse.toml); not built")
+    assert not (tmp_path / "out" / "big.pdf").exists()
+    unlimited = build.run(request_for(sources=(big,), limits=Limits(seconds=None,
+                                                                    in_process=True)))
+    assert unlimited.results[0].status == "built"

@@ -161,6 +161,25 @@ def test_a_text_saved_as_one_giant_line_builds_in_paragraphs_with_one_warning(
     assert "w14999." in pdf.pages[-1].extract_text()
 
 
+def test_the_users_5_mb_text_fails_at_once_naming_the_way_out_and_keeps_the_old_output(
+        tmp_path: Path) -> None:
+    (tmp_path / "sources").mkdir()
+    source = tmp_path / "sources" / "dump.txt"
+    source.write_text("Dump\n\nA short first version of the text.\n", encoding="utf-8")
+    assert lighthouse(["build", "--epub", "--jobs", "1"], tmp_path).returncode == 0
+    good = (tmp_path / "output" / "dump.epub").read_bytes()
+    sentence = "Words of a text that was saved without any paragraph breaks. "
+    source.write_text(sentence * (5_000_000 // len(sentence)), encoding="utf-8")
+    result = lighthouse(["build", "--epub", "--pdf", "--jobs", "1"], tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        "lighthouse-docs: failed: sources/dump.txt: 5.0 MB of text cannot be laid out within "
+        "the time limit of 120 s (some 32 kB a second); split it into several sources, or "
+        "raise the limit (--time-limit 180 or none, time_limit in lighthouse.toml); not built")
+    assert (tmp_path / "output" / "dump.epub").read_bytes() == good
+    assert not (tmp_path / "output" / "dump.pdf").exists()
+
+
 def test_the_console_entry_point_leaves_no_font_folder_and_keeps_its_exit_code(
         tmp_path: Path) -> None:
     # cli.main() ends the process without the interpreter's teardown (os._exit): WeasyPrint's
