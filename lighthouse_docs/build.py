@@ -1209,9 +1209,11 @@ def _finish(request: BuildRequest, plan: _Planned, outcome: RenderOutcome) -> So
         plan.entry.update(inputs=_inputs_json(outcome.files),
                           input_stamps=_stamps_json(outcome.files))
     # The requested outputs that were current and not rendered again keep what their own
-    # rendering met (the reader's and the checks' findings are new: the source was parsed).
-    kept = tuple(d for d in _stored_diagnostics(plan)
-                 if d.stage == "render" and d.format in request.formats and d.format not in data)
+    # rendering met (the reader's and the checks' findings are new: the source was parsed);
+    # a source that failed now keeps nothing of an earlier build: it is not that source.
+    kept = () if outcome.error is not None else tuple(
+        d for d in _stored_diagnostics(plan)
+        if d.stage == "render" and d.format in request.formats and d.format not in data)
     # A writer's report of what a reader or check already said is that record's problem.
     found = attribute_repeats((*plan.diagnostics, *outcome.diagnostics, *kept))
     if outcome.error is not None:

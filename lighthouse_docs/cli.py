@@ -10,6 +10,7 @@ import functools
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
@@ -77,8 +78,9 @@ class _Commands(TyperGroup):
             from .project import shown as escaped
 
             message = escaped(str(error)).replace("\n", " ")[:300]
-            typer.echo(f"lighthouse-docs: internal error ({type(error).__name__}: {message}); "
-                       "rerun with --debug for the traceback", err=True)
+            hint = "" if _state["debug"] else "; rerun with --debug for the traceback"
+            typer.echo(f"lighthouse-docs: internal error ({type(error).__name__}: {message})"
+                       f"{hint}", err=True)
             raise typer.Exit(EXIT_SOURCES_FAILED) from None
 
 
@@ -105,13 +107,22 @@ def exit_code_for(error: LighthouseError) -> int:
     return EXIT_SOURCES_FAILED
 
 
+_DEBUG_HINT = re.compile(r"; rerun with --debug(?: for the traceback)?")
+
+
+def _hinted(message: str) -> str:
+    """``message`` without its "rerun with --debug" hint when ``--debug`` was given (the
+    traceback is printed already)."""
+    return _DEBUG_HINT.sub("", message) if _state["debug"] else message
+
+
 def say(error: LighthouseError) -> None:
     """Print ``error`` as one line on stderr (traceback on --debug)."""
     if _state["debug"]:
         import traceback
 
         traceback.print_exception(error)
-    typer.echo(f"lighthouse-docs: {error.category.lower()}: {error}", err=True)
+    typer.echo(f"lighthouse-docs: {error.category.lower()}: {_hinted(str(error))}", err=True)
 
 
 def fail(error: LighthouseError) -> NoReturn:
@@ -258,7 +269,7 @@ def inspect(
 
     if sum((outline_json, model_json, show_key_points)) > 1:
         fail(UsageError("use just one of --outline-json, --json or --key-points"))
-    if source.is_dir():
+    if os.path.isdir(source):  # False when it cannot be looked at: reading it says why
         fail(UsageError(_folder_given(source)))
     try:
         tag = _lang_option(lang)
@@ -668,7 +679,7 @@ def _summary(report: BuildReport, *, quiet: bool, verbose: bool) -> None:
         for path in report.stale:
             out.print(f"  {_shown(path)}", markup=False)
     for result in failed:
-        out.print(f"lighthouse-docs: failed: {result.error}", markup=False)
+        out.print(f"lighthouse-docs: failed: {_hinted(result.error or '')}", markup=False)
 
 
 def _report_json(report: BuildReport) -> dict[str, Any]:

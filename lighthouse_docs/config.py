@@ -180,8 +180,8 @@ def parse_time_limit(value: object, file: Path | None = None,
     except ValueError:
         seconds = -1.0
     if not 0 < seconds <= 86400:
-        raise ConfigError(f"expected seconds between 0 and 86400, or \"none\", got {value!r}",
-                          file=file, key=key)
+        raise ConfigError(f"expected seconds, more than 0 and at most 86400, or \"none\", "
+                          f"got {value!r}", file=file, key=key)
     return seconds
 
 

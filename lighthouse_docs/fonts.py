@@ -183,19 +183,90 @@ def _pinned_fonts() -> Iterator[tuple[str, tuple[tuple[int, int], ...]]]:
             yield family, _cmap_ranges(font.getBestCmap())
 
 
-def _system_fonts() -> Iterator[tuple[str, tuple[tuple[int, int], ...]]]:
+@dataclass(frozen=True, slots=True)
+class Face:
+    """One installed font face, as fontconfig lists it."""
+
+    family: str
+    file: str
+    index: int
+    """The face's index in a collection (``.ttc``)."""
+    weight: int
+    """fontconfig's weight: 80 regular, 180 semibold, 200 bold."""
+    italic: bool
+    ranges: tuple[tuple[int, int], ...]
+    """The code points it has, as sorted inclusive ranges."""
+
+    def has(self, char: str) -> bool:
+        """Whether the face has a glyph for ``char``."""
+        point = ord(char)
+        index = bisect.bisect_right(self.ranges, (point, 0x110000)) - 1
+        return index >= 0 and point <= self.ranges[index][1]
+
+
+def _number(text: str, default: int) -> int:
+    """The first number of a fontconfig value (``200``, or ``[80 200]`` for a variable font)."""
+    match = re.search(r"\d+", text)
+    return int(match.group()) if match else default
+
+
+@lru_cache(maxsize=1)
+def system_faces() -> tuple[Face, ...]:
+    """Every face fontconfig lists (``fc-list``, run once per process), in its order; empty
+    without fontconfig."""
     fc_list = shutil.which("fc-list")
     if fc_list is None:
-        return
+        return ()
     try:
-        run = subprocess.run([fc_list, "--format", "%{family[0]}\t%{charset}\n"],
-                             capture_output=True, text=True, timeout=60, check=False)
+        run = subprocess.run(
+            [fc_list, "--format",
+             "%{family[0]}\t%{file}\t%{index}\t%{weight}\t%{slant}\t%{charset}\n"],
+            capture_output=True, text=True, timeout=60, check=False)
     except (OSError, subprocess.SubprocessError):
-        return
+        return ()
+    faces = []
     for line in run.stdout.splitlines():
-        family, _, charset = line.partition("\t")
-        if family and charset:
-            yield family, parse_charset(charset)
+        fields_ = line.split("\t")
+        if len(fields_) != 6 or not fields_[0] or not fields_[5]:
+            continue
+        family, file, index, weight, slant, charset = fields_
+        faces.append(Face(family=family, file=file, index=_number(index, 0),
+                          weight=_number(weight, 80), italic=_number(slant, 0) > 0,
+                          ranges=parse_charset(charset)))
+    return tuple(faces)
+
+
+def _system_fonts() -> Iterator[tuple[str, tuple[tuple[int, int], ...]]]:
+    for face in system_faces():
+        yield face.family, face.ranges
+
+
+PINNED_FAMILIES = frozenset({"Source Serif Pro", "Source Sans Pro"})
+"""The families of the pinned font packages (the text fonts, never a fallback)."""
+
+
+@lru_cache(maxsize=16)
+def fallback_faces(families: tuple[str, ...], *, weight: int, serif: bool
+                   ) -> tuple[Face, ...]:
+    """Installed faces to draw what the pinned fonts lack, best first, one per family (the
+    upright face nearest ``weight``): the families of ``families`` (a theme's font stack, as
+    :func:`theme_font_stacks` gives it) in order, then every other installed family, Noto's
+    proportional ones first (its serif ones first when ``serif``), else in fontconfig's
+    order -- the fallback the PDF's layout makes through fontconfig."""
+    by_family: dict[str, list[Face]] = {}
+    for face in system_faces():
+        if face.family not in PINNED_FAMILIES:
+            by_family.setdefault(face.family, []).append(face)
+
+    def rank(family: str) -> int:
+        if not family.startswith("Noto ") or " Mono" in family or "Emoji" in family:
+            return 3
+        return 1 if (" Serif" in family) == serif else 2
+
+    wanted = [f for f in dict.fromkeys(families) if f in by_family]
+    others = sorted((f for f in by_family if f not in wanted), key=rank)
+    return tuple(min(by_family[family], key=lambda f: (f.italic, abs(f.weight - weight)))
+                 for family in (*wanted, *others))
 
 
 @lru_cache(maxsize=1)

@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -377,7 +378,17 @@ def _remove_lock_files(output: Path) -> None:
 
 
 def _source_gone(key: str) -> bool:
-    return not key.startswith(COMBINED_KEY_PREFIX) and not os.path.isfile(key)
+    """Whether the source of manifest entry ``key`` is gone: missing or no longer a file. A
+    source that cannot be looked at (its folder is unreadable for now) is not gone: its
+    outputs are not stale, and ``clean`` keeps them."""
+    if key.startswith(COMBINED_KEY_PREFIX):
+        return False
+    try:
+        return not stat.S_ISREG(os.stat(key).st_mode)
+    except PermissionError:
+        return False
+    except (OSError, ValueError):
+        return True
 
 
 def current_outputs(entries: Entries) -> set[str]:

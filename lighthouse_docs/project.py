@@ -122,11 +122,45 @@ def _scanned(found: Iterable[Path], paths: ProjectPaths, skipped: list[str],
 
 
 def _files_in(folder: Path) -> list[Path]:
-    return sorted(
-        p for p in folder.rglob("*")
-        if p.is_file() and p.suffix.lower() in DEFAULT_SOURCE_SUFFIXES
-        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
-    )
+    """The ``.txt``/``.md``/``.html``/``.docx`` files under ``folder`` (not in hidden folders,
+    not through links to folders), sorted; plus every folder that cannot be listed (no read
+    or search permission): taken as a source, it fails with a line naming it and the reason,
+    instead of its articles vanishing from the build without a word."""
+    found: list[Path] = []
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            with os.scandir(current) as listing:
+                entries = list(listing)
+        except (NotADirectoryError, FileNotFoundError):
+            continue  # gone (or replaced by a file) since it was seen
+        except OSError:
+            found.append(current)
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = current / entry.name
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(path)
+                    continue
+                is_file = entry.is_file()
+            except OSError:
+                is_file = True  # cannot be looked at: reading it says why
+            if is_file and path.suffix.lower() in DEFAULT_SOURCE_SUFFIXES:
+                found.append(path)
+    return sorted(found)
+
+
+def _is_dir(path: Path) -> bool:
+    """Whether ``path`` is a folder; False when it cannot be looked at (a folder above it
+    cannot be searched): reading it as a source then fails with the reason."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
 
 def discover_sources(arguments: Sequence[str], paths: ProjectPaths,
@@ -136,7 +170,9 @@ def discover_sources(arguments: Sequence[str], paths: ProjectPaths,
     each once; with no arguments every ``.txt``/``.md``/``.html`` under ``sources/``.
 
     Files are taken as given (an unsupported suffix fails that source later, with its name);
-    folders contribute their ``.txt``, ``.md`` and ``.html`` files in sorted order. A folder
+    folders contribute their ``.txt``, ``.md``, ``.html`` and ``.docx`` files in sorted order,
+    and each folder under them that cannot be listed (it then fails as a source, naming the
+    folder and the reason). A folder
     or glob never contributes a file inside the output folder or recorded as an output in a
     build manifest (of any output folder in the project), nor a symlink leading outside
     the project (those are added to ``skipped``: only a file named on its own is read through
@@ -155,7 +191,8 @@ def discover_sources(arguments: Sequence[str], paths: ProjectPaths,
         if not paths.sources.is_dir():
             raise UsageError(f"no sources given and no {SOURCES_DIR}/ folder in {paths.root}")
         if _inside(Path(os.path.realpath(paths.sources)), output):
-            raise UsageError(f"the output folder {shown(paths.output)} holds the sources "
+            verb = "is" if Path(os.path.realpath(paths.sources)) == output else "holds"
+            raise UsageError(f"the output folder {shown(paths.output)} {verb} the sources "
                              f"folder {shown(paths.sources)}; choose another output folder")
         found = _scanned(_files_in(paths.sources), paths, skipped, recorded)
         if not found:
@@ -163,14 +200,15 @@ def discover_sources(arguments: Sequence[str], paths: ProjectPaths,
     for argument in arguments:
         path = Path(argument).expanduser()
         path = path if path.is_absolute() else base / path
-        if path.is_dir() and path.suffix.lower() not in DEFAULT_SOURCE_SUFFIXES:
+        if _is_dir(path) and path.suffix.lower() not in DEFAULT_SOURCE_SUFFIXES:
             inside = _scanned(_files_in(path), paths, skipped, recorded)
             if not inside:
                 raise UsageError(f"no {_SCANNED} files in {shown(argument)}")
             found.extend(inside)
-        elif not path.exists() and not path.is_symlink() and _GLOB_CHARS & set(argument):
+        elif not os.path.lexists(path) and _GLOB_CHARS & set(argument):
             matches = sorted(Path(m) for m in glob.glob(str(path), recursive=True))
-            files = _scanned([m for m in matches if m.is_file()], paths, skipped, recorded)
+            files = _scanned([m for m in matches if os.path.isfile(m)], paths, skipped,
+                             recorded)
             if not files:
                 raise UsageError(f"no files match {shown(argument)!r}")
             found.extend(files)
@@ -289,13 +327,18 @@ def scaffold(target: Path, style_name: str = "house") -> tuple[Path, ...]:
     Nothing is written when any of those files already exists.
 
     :returns: the files created, in creation order.
-    :raises UsageError: a file exists already (a dangling symlink counts), ``style_name`` is
-        not a plain folder name, or the packaged example/style is missing.
+    :raises UsageError: a file exists already (a dangling symlink counts), ``target`` is a
+        file or a link to nothing, ``style_name`` is not a plain folder name, or the packaged
+        example/style is missing.
     :raises OutputError: a file or folder cannot be created (``target`` is under a file, the
         file system is read-only...); whatever this call created is removed again.
     """
     if not style_name or Path(style_name).name != style_name or style_name.startswith("."):
         raise UsageError(f"style name must be a plain folder name, got {style_name!r}")
+    if os.path.lexists(target) and not os.path.isdir(target):
+        what = "a link to nothing" if os.path.islink(target) and not os.path.exists(target) \
+            else "not a folder"
+        raise UsageError(f"{shown(target)} is {what}; name a new or existing folder")
     example = example_article()
     style_source = packaged_styles_dir() / DEFAULT_THEME
     if not example.is_file() or not style_source.is_dir():

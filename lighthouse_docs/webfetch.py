@@ -192,7 +192,9 @@ def download(url: str, policy: Policy, *, accept: str = "text/html,application/x
                 why = address_refusal(address)
                 if why is not None:
                     via = "" if current == url else f" (redirected to {current})"
-                    raise FetchError(url, f"refused: {host} is a {why}{via}; use "
+                    # "127.0.0.1 is a loopback address", not "... address 127.0.0.1" again.
+                    what = why if host != address else why.removesuffix(f" {address}")
+                    raise FetchError(url, f"refused: {host} is a {what}{via}; use "
                                      "--allow-private to fetch from an intranet")
         cls = _PinnedHTTPSConnection if scheme == "https" else _PinnedHTTPConnection
         conn = cls(host, addresses[0], port, policy.timeout)

@@ -139,3 +139,13 @@ def test_command_line_values_go_through_the_same_validators(tmp_path: Path) -> N
 def test_markings_order_is_read(tmp_path: Path) -> None:
     (tmp_path / "lighthouse.toml").write_text('markings = ["OFFICIAL", "SECRET"]\n')
     assert load_settings(tmp_path).markings == ("OFFICIAL", "SECRET")
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "90000", "soon"])
+def test_a_time_limit_out_of_range_says_the_range_it_excludes(tmp_path: Path,
+                                                               value: str) -> None:
+    # "between 0 and 86400" read as if 0 were allowed ("--time-limit 0" was refused with it).
+    with pytest.raises(ConfigError) as raised:
+        apply(load_settings(tmp_path), {"time_limit": value}, names={"time_limit": "--time-limit"})
+    assert str(raised.value) == (f"--time-limit: expected seconds, more than 0 and at most "
+                                 f"86400, or \"none\", got {value!r}")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -57,6 +60,34 @@ def test_a_missing_named_file_is_kept_so_that_reading_it_names_the_problem(
         paths: ProjectPaths) -> None:
     found = discover_sources(["missing.md"], paths, cwd=paths.root)
     assert found == (paths.root.resolve() / "missing.md",)
+
+
+def test_a_folder_that_cannot_be_listed_is_taken_as_a_source(
+        paths: ProjectPaths, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Reading it then fails that one source with the reason; its articles never vanish from
+    # the build without a word (as root, file modes cannot refuse it: refuse the listing).
+    listing = os.scandir
+
+    def refuse(folder: Path) -> Any:
+        if Path(folder).name == "sub":
+            raise PermissionError(13, "Permission denied", str(folder))
+        return listing(folder)
+
+    monkeypatch.setattr(os, "scandir", refuse)
+    found = discover_sources([], paths, cwd=paths.root)
+    assert [p.relative_to(paths.sources).as_posix() for p in found] == [
+        "a.txt", "b.md", "c.html", "sub"]
+    assert discover_sources(["sources/sub"], paths, cwd=paths.root) == (paths.sources / "sub",)
+
+
+def test_the_sources_folder_as_output_folder_is_a_usage_error_saying_so(
+        paths: ProjectPaths) -> None:
+    same = dataclasses.replace(paths, output=paths.sources)
+    with pytest.raises(UsageError, match=r"output folder \S+ is the sources folder "):
+        discover_sources([], same, cwd=paths.root)
+    around = dataclasses.replace(paths, output=paths.root)
+    with pytest.raises(UsageError, match=r"output folder \S+ holds the sources folder "):
+        discover_sources([], around, cwd=paths.root)
 
 
 def test_no_sources_folder_is_a_usage_error(tmp_path: Path) -> None:

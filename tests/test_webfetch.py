@@ -194,6 +194,7 @@ def test_failures_are_one_line_non_zero_and_write_nothing(
     assert len(lines) == 1, result.stderr
     assert message in lines[0] and route in lines[0]
     assert "Traceback" not in result.stderr
+    assert "127.0.0.1 is a loopback address 127.0.0.1" not in lines[0]  # said once
     _no_files(project)
 
 

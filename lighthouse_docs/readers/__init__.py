@@ -87,6 +87,8 @@ def read_source(path: Path, name: str) -> bytes:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
     except FileNotFoundError:
         raise InputError("no such file", path=name) from None
+    except PermissionError as exc:
+        raise InputError(_refused(path, name, exc), path=name) from None
     except OSError as exc:
         raise InputError(f"cannot be read ({exc.strerror or exc})", path=name) from None
     with os.fdopen(fd, "rb") as handle:
@@ -99,6 +101,30 @@ def read_source(path: Path, name: str) -> bytes:
             return handle.read()
         except OSError as exc:
             raise InputError(f"cannot be read ({exc.strerror or exc})", path=name) from None
+
+
+def _refused(path: Path, name: str, exc: OSError) -> str:
+    """Why opening ``path`` was refused, naming what refused it: the source itself, a folder
+    named as a source (it cannot be listed), or a folder above it that cannot be searched."""
+    reason = exc.strerror or str(exc)
+    if os.path.isdir(path):
+        return f"is a folder that cannot be read ({reason}); the articles in it are not built"
+    absolute = Path(os.path.abspath(path))
+    blocker: Path | None = None
+    for folder in (*reversed(absolute.parents), absolute):
+        try:
+            os.stat(folder)
+        except PermissionError:
+            blocker = folder.parent  # the first thing that cannot be looked up: its folder
+            break
+        except OSError:
+            break
+    if blocker is None:
+        return f"cannot be read ({reason})"
+    depth = len(absolute.relative_to(blocker).parts)
+    parts = Path(name).parts
+    folder_name = Path(*parts[:-depth]).as_posix() if len(parts) > depth else str(blocker)
+    return f"cannot be read: the folder {folder_name} cannot be opened ({reason})"
 
 
 CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -154,9 +180,9 @@ def load(path: Path, *, display_path: str | None = None, lang: str | None = None
     from ._common import bound_document, decode
 
     name = display_path or str(path)
-    fmt = format_of(path)
-    if data is None:
+    if data is None:  # first: a folder or a missing file says so, whatever its suffix
         data = read_source(path, name)
+    fmt = format_of(path)
     source = SourceInfo(path=name, format=fmt, folder=str(path.resolve().parent))
     if fmt == "docx":  # binary: never decoded as text (control bytes are its format)
         from . import docx

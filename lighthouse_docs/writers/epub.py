@@ -42,7 +42,7 @@ from ..render.epub import (
     xml_text,
 )
 from . import Output
-from .cover import cover_png, cover_warnings
+from .cover import Stacks, cover_png, cover_warnings, lacks_glyphs
 from .resources import describe, load_image, refusal, source_folder
 
 _ID_NAMESPACE = uuid.UUID("6f1c1d0e-4b8a-5c2e-9a57-6c1f0c7e2b10")
@@ -189,7 +189,10 @@ def _assemble(identifier: str, meta: Front, parts: EpubParts, css: bytes, cover:
         book.add_author(creator, uid=f"creator{creator_number}")
     if meta.publisher:
         book.add_metadata("DC", "publisher", meta.publisher)
-    book.add_metadata("DC", "date", (meta.date or _utc(modified).date()).isoformat())
+    if meta.date is not None:
+        # The publication date: e-reader libraries show it as such. A source without one
+        # has none (the build's time is dcterms:modified), never the day it was built.
+        book.add_metadata("DC", "date", meta.date.isoformat())
     if meta.source_url:
         book.add_metadata("DC", "source", meta.source_url)
     if meta.description:
@@ -284,6 +287,24 @@ def _collect_embedded(docs: Iterable[Document], images: Sequence[Mapping[str, st
                 yield img
 
 
+def _cover_stacks(options: RenderOptions, lang: str,
+                  texts: Iterable[str | None]) -> Stacks:
+    """The print theme's font stacks for ``lang`` (text, headings), where the cover image looks
+    first for a font that draws what its own fonts lack (as the PDF does); read only for a
+    cover with such characters, empty when the theme's stylesheet cannot be read."""
+    if not any(text and (lacks_glyphs(text, "serif-bold") or lacks_glyphs(text, "sans-regular"))
+               for text in texts):
+        return ()
+    from ..errors import LighthouseError
+    from ..fonts import theme_font_stacks
+
+    try:
+        css = options.theme.read(options.theme.print_css).decode("utf-8", "replace")
+    except LighthouseError:
+        return ()
+    return theme_font_stacks(css, lang)
+
+
 def build_epub(subject: Document | Pack, options: RenderOptions) -> Output:
     """The EPUB 3 of a brief, or of a combined brief (one part per article, in order).
 
@@ -301,10 +322,10 @@ def build_epub(subject: Document | Pack, options: RenderOptions) -> Output:
     images, assets, warnings = _collect_images(docs, options.base_dir, options.image_max_side)
     parts = render_epub(subject, options, images)
     css = options.theme.read(options.theme.epub_css)
-    cover = cover_png(meta.title, meta.publisher, meta.subtitle, date_text, meta.marking,
-                      meta.lang)
-    warnings.extend(cover_warnings(meta.title, meta.publisher, meta.subtitle, date_text,
-                                   meta.marking))
+    texts = (meta.title, meta.publisher, meta.subtitle, date_text, meta.marking)
+    stacks = _cover_stacks(options, meta.lang, texts)
+    cover = cover_png(*texts, meta.lang, stacks)
+    warnings.extend(cover_warnings(*texts, stacks))
     embedded = list(_collect_embedded(docs, images))
     has_images = bool(embedded)
     all_alt = all(img.alt.strip() for img in embedded)

@@ -169,6 +169,8 @@ def test_one_failing_source_does_not_stop_the_others(project: Path) -> None:
     debug = run_fake_cli(["--debug", "build", "sources/bug.md"], project)
     assert debug.returncode == 1
     assert "Traceback" in debug.stderr and "the fake writer exploded" in debug.stderr
+    # The traceback is there already: the failure line does not ask for it again.
+    assert "internal error" in debug.stderr and "rerun with --debug" not in debug.stderr
 
 
 def test_a_source_failing_in_one_format_writes_nothing(cli_in: Invoke, project: Path) -> None:

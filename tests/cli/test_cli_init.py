@@ -46,3 +46,18 @@ def test_init_rejects_odd_style_names(tmp_path: Path, name: str) -> None:
     result = CliRunner().invoke(app, ["init", str(tmp_path), "--style-name", name],
                                 catch_exceptions=False)
     assert result.exit_code == 2
+
+
+@pytest.mark.parametrize("kind", ["dangling link", "file"])
+def test_init_into_something_that_is_no_folder_says_so(tmp_path: Path, kind: str) -> None:
+    target = tmp_path / "briefs"
+    if kind == "file":
+        target.write_text("mine\n")
+    else:
+        target.symlink_to(tmp_path / "nowhere")
+    result = CliRunner().invoke(app, ["init", str(target)], catch_exceptions=False)
+    assert result.exit_code == 2
+    why = "a link to nothing" if kind == "dangling link" else "not a folder"
+    assert result.output.strip() == (f"lighthouse-docs: usage error: {target} is {why}; "
+                                     "name a new or existing folder")
+    assert not (tmp_path / "nowhere").exists()

