@@ -243,17 +243,22 @@ def cover_date(front: Front, options: RenderOptions) -> CoverDate:
                      label=words.compiled, built=True)
 
 
-def is_rtl(inlines: Iterable[Inline]) -> bool:
-    """Whether text starting with ``inlines`` runs right to left: its first strongly
-    directional character is Arabic or Hebrew (Unicode bidi classes AL, R), as the HTML
-    ``dir="auto"`` rule decides (which WeasyPrint does not implement)."""
-    for char in plain_text(inlines):
+def reads_right_to_left(text: str) -> bool:
+    """Whether ``text`` runs right to left: its first strongly directional character is Arabic
+    or Hebrew (Unicode bidi classes AL, R), as the HTML ``dir="auto"`` rule decides (which
+    WeasyPrint does not implement)."""
+    for char in text:
         kind = unicodedata.bidirectional(char)
         if kind in ("R", "AL"):
             return True
         if kind == "L":
             return False
     return False
+
+
+def is_rtl(inlines: Iterable[Inline]) -> bool:
+    """Whether text starting with ``inlines`` runs right to left (:func:`reads_right_to_left`)."""
+    return reads_right_to_left(plain_text(inlines))
 
 
 SMALL_TYPE_COLUMNS = 8

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, features
 
+from ..render import reads_right_to_left
+
 WIDTH, HEIGHT = 1600, 2560
 """A 1:1.6 portrait raster, the size e-book stores ask for."""
 MARGIN = 150
@@ -218,17 +220,6 @@ def _chain(kind: _FontKind, size: int, stacks: Stacks) -> _Chain:
     return _Chain(kind, size, stacks)
 
 
-def _rtl(text: str) -> bool:
-    """Whether ``text`` reads right to left: its first strongly directional character does."""
-    for char in text:
-        direction = unicodedata.bidirectional(char)
-        if direction in ("R", "AL"):
-            return True
-        if direction == "L":
-            return False
-    return False
-
-
 def lacks_glyphs(text: str, kind: _FontKind = "serif-bold") -> bool:
     """Whether the cover font ``kind`` alone cannot draw ``text`` (fallback fonts needed)."""
     covered = _coverage(kind)
@@ -334,7 +325,7 @@ def _band(draw: ImageDraw.ImageDraw, top: int, text: str, stacks: Stacks) -> Non
     # band's middle (anchor "lm" above), whatever fonts the label's runs are in.
     ascent, descent = font.primary.getmetrics()
     y = top + BAND_HEIGHT / 2 + (ascent - descent) / 2
-    font.draw(draw, x, y, label, PAPER, rtl=_rtl(label))
+    font.draw(draw, x, y, label, PAPER, rtl=reads_right_to_left(label))
 
 
 def _lines(draw: ImageDraw.ImageDraw, font: _Chain, lines: Sequence[str], y: float,
@@ -364,24 +355,24 @@ def _draw(title: str, publisher: str | None, subtitle: str | None, date_text: st
         font = _chain("sans-semibold", 60, stacks)
         label = publisher.upper()
         y = _lines(draw, font, _wrap(label, font, text_width)[:2], y, 76, ACCENT,
-                   _rtl(label))
+                   reads_right_to_left(label))
     # The accent rule: the one coloured mark besides the bands, as on the printed cover.
     draw.rectangle((MARGIN, y + 10, MARGIN + 360, y + 28), fill=ACCENT)
     y += 220
 
     title_font, title_lines = _fit_title(title, text_width, 7, stacks)
     y = _lines(draw, title_font, title_lines, y, round(title_font.size * 1.15), INK,
-               _rtl(title))
+               reads_right_to_left(title))
 
     if subtitle:
         y += 40
         font = _chain("sans-regular", 68, stacks)
         _lines(draw, font, _wrap(subtitle, font, text_width)[:4], y, 88, MUTED,
-               _rtl(subtitle))
+               reads_right_to_left(subtitle))
 
     if date_text:
         font = _chain("sans-semibold", 60, stacks)
-        _lines(draw, font, [date_text], bottom - 180, 0, INK, _rtl(date_text))
+        _lines(draw, font, [date_text], bottom - 180, 0, INK, reads_right_to_left(date_text))
     return image
 
 
