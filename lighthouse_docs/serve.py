@@ -30,6 +30,7 @@ import os
 import shutil
 import stat
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
@@ -387,6 +388,16 @@ class _Server(ThreadingHTTPServer):
         self.state = state
         self.paper = paper
         super().__init__((HOST, port), _Handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that goes away mid-request (a browser's preconnect socket, a tab closed
+        while loading) is not a problem; anything else is one log line, with its traceback
+        only under ``--debug`` (socketserver printed the traceback to stderr)."""
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError | TimeoutError):
+            return
+        logger.error("serve: a request from %s failed: %s", client_address[0], error,
+                     exc_info=logger.isEnabledFor(logging.DEBUG))
 
 
 @contextlib.contextmanager

@@ -299,3 +299,30 @@ def test_serve_process_serves_the_project_and_stops_on_ctrl_c(built: Path) -> No
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", int(url.rsplit(":", 1)[1].strip("/"))),
                                  timeout=5).close()
+
+
+def test_a_client_that_goes_away_prints_nothing_and_other_errors_print_one_line(
+        capfd: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture) -> None:
+    """A browser drops preconnect sockets and closed tabs mid-request: socketserver printed a
+    19-line traceback for each (found by the third new-user trial). Now such a client is
+    ignored, and any other failure of one request is one log line, traceback only in debug."""
+    state = serve.PreviewState(output=Path("."))
+    server = serve._Server(0, state, "a4")
+    try:
+        for gone in (ConnectionResetError(104, "Connection reset by peer"), BrokenPipeError()):
+            try:
+                raise gone
+            except OSError:
+                server.handle_error(None, ("127.0.0.1", 50668))
+        with caplog.at_level("WARNING", logger="lighthouse_docs"):
+            try:
+                raise ValueError("bad request line")
+            except ValueError:
+                server.handle_error(None, ("127.0.0.1", 50669))
+    finally:
+        server.server_close()
+    printed = capfd.readouterr()
+    assert "Traceback" not in printed.err + printed.out
+    assert [r.getMessage() for r in caplog.records] == [
+        "serve: a request from 127.0.0.1 failed: bad request line"]
+    assert not caplog.records[0].exc_info
