@@ -107,7 +107,7 @@ def _is_node(value: object) -> TypeGuard[DataclassInstance]:
     return dataclasses.is_dataclass(value) and not isinstance(value, type)
 
 
-def _map_children(value: Any, change: Callable[[Any, Any, str], Any]) -> Any:
+def map_children(value: Any, change: Callable[[Any, Any, str], Any]) -> Any:
     """``value`` (a tuple or a model node) with each child replaced by
     ``change(value, child, field_name)`` (``field_name`` is "" for a tuple's items); the
     children of a node are its fields that hold a node or a tuple. Returns ``value`` itself
@@ -133,7 +133,7 @@ def rewrite(value: Any, kind: type[_Node], change: Callable[[_Node], _Node]) -> 
     into. Nodes with nothing replaced under them are returned as they are."""
     if isinstance(value, kind):
         return change(value)
-    return _map_children(value, lambda _parent, child, _name: rewrite(child, kind, change))
+    return map_children(value, lambda _parent, child, _name: rewrite(child, kind, change))
 
 
 Run: TypeAlias = tuple[model.Inline, ...]
@@ -167,7 +167,7 @@ def rewrite_runs(value: Any, change: Callable[[Run], Run], *, headings: bool = F
             return item if skip else change(item)
         return rewrite_runs(item, change, headings=headings)
 
-    return _map_children(value, child)
+    return map_children(value, child)
 
 
 def iter_sections(sections: Iterable[Section]) -> Iterator[Section]:

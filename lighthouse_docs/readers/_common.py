@@ -20,7 +20,7 @@ from .. import model
 from ..config import FRONT_MATTER_FIELDS
 from ..errors import InputError
 from ..model import Block, Document, Section, Table, Text
-from ..outline import block_text, plain_text
+from ..outline import block_text, map_children, plain_text
 
 # XML 1.0 forbids C0 controls other than TAB, LF and CR, lone surrogates, U+FFFE and U+FFFF.
 # They are dropped at the reader boundary so that no template or writer ever sees them.
@@ -629,25 +629,13 @@ def _break_long_words(text: str) -> str:
 
 def _map_words(value: Any, count: list[int]) -> Any:
     """``value`` (a model object or tuple of them) with long words broken in every text."""
-    if isinstance(value, tuple):
-        items = tuple(_map_words(v, count) for v in value)
-        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
     if isinstance(value, Text | model.Code | model.CodeBlock):
         broken = _break_long_words(value.text)
         if broken == value.text:
             return value
         count[0] += 1
         return dataclasses.replace(value, text=broken)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {}
-        for f in dataclasses.fields(value):
-            child = getattr(value, f.name)
-            if isinstance(child, tuple) or dataclasses.is_dataclass(child):
-                mapped = _map_words(child, count)
-                if mapped is not child:
-                    changes[f.name] = mapped
-        return dataclasses.replace(value, **changes) if changes else value
-    return value
+    return map_children(value, lambda _parent, child, _name: _map_words(child, count))
 
 
 def _break_words(doc: Document) -> tuple[Document, tuple[str, ...]]:
@@ -746,14 +734,8 @@ def _cut_long_paragraphs(value: Any, cut: list[tuple[int | None, int, int]]) -> 
             a is b for a, b in zip(items, value, strict=True)) else tuple(items)
     if isinstance(value, model.Section | model.BlockQuote | model.BulletList
                   | model.OrderedList | model.Footnote):
-        changes = {}
-        for f in dataclasses.fields(value):
-            child = getattr(value, f.name)
-            if isinstance(child, tuple):
-                mapped = _cut_long_paragraphs(child, cut)
-                if mapped is not child:
-                    changes[f.name] = mapped
-        return dataclasses.replace(value, **changes) if changes else value
+        return map_children(value, lambda _parent, child, _name: _cut_long_paragraphs(
+            child, cut) if isinstance(child, tuple) else child)
     return value
 
 
