@@ -1099,33 +1099,38 @@ def watch(
         lighthouse-docs watch --pdf
     """
 
-    from .project import find_root
-
     _configure_logging(quiet=choices.quiet, verbose=False)
     wanted = _NotOutput()
 
-    def build_once() -> list[Path] | None:
-        try:
-            request = _request(choices, jobs=1)
-            wanted.output = request.output
-            _run_watch(request, quiet=choices.quiet)
-        except LighthouseError as error:
-            say(error)
-            return None
+    def build_once() -> list[Path]:
+        request = _request(choices, jobs=1)
+        wanted.output = request.output
+        _run_watch(request, quiet=choices.quiet)
         return _watched(request, choices.sources, request.root)
 
+    def rebuild() -> list[Path] | None:
+        try:
+            return build_once()
+        except LighthouseError as error:  # broken while watching: said, fixed by a save
+            say(error)
+            return None
+
     try:
-        watched = build_once()
-        if watched is None:
-            # Nothing to watch yet (bad configuration): watch the project root.
-            watched = [find_root(Path.cwd())]
+        # What build would refuse (no sources/ folder, a bad option or project file) ends
+        # watch the same way, with the same one line and exit code, before anything is
+        # watched: there is nothing to watch yet, and watching the project root instead
+        # (perhaps $HOME) looped on any log written there.
+        try:
+            watched = build_once()
+        except LighthouseError as error:
+            fail(error)
         announced = False
         # yield_on_timeout: the first (empty) yield means the watcher is live; saves made
         # between the first build and that moment are caught by one more incremental build.
         for changes in _changes(watched, watch_filter=wanted, debounce=debounce, step=50,
                                 rust_timeout=500):
             if changes or not announced:
-                watched = build_once() or watched
+                watched = rebuild() or watched
             if not announced and not choices.quiet:
                 typer.echo(f"watching {', '.join(_shown(p) for p in watched)} "
                            "(Ctrl-C to stop)", err=True)
