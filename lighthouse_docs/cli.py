@@ -624,8 +624,6 @@ def _fit(text: str, width: int) -> str:
 def _table(report: BuildReport) -> Table:
     from rich.table import Table
 
-    from .diagnostics import count
-
     table = Table(title=None, show_edge=False, pad_edge=False)
     for column, justify in (("Source", "left"), ("Outputs", "left"), ("Pages", "right"),
                             ("Size", "right"), ("Time", "right"), ("Warn", "right")):
@@ -637,7 +635,7 @@ def _table(report: BuildReport) -> Table:
         table.add_row(r.source, outputs, "" if r.pages is None else str(r.pages),
                       _size(r.size) if r.status == "built" else "",
                       f"{r.seconds:.1f} s" if r.status != "up to date" else "",
-                      str(count(r.diagnostics, "warning")))
+                      str(r.counted("warning")))
     return table
 
 
@@ -645,27 +643,35 @@ def _summary(report: BuildReport, *, quiet: bool, verbose: bool) -> None:
     """Diagnostics once each, the counts in one line, failures last with their reason.
 
     ``-q``: only the failures. Default: the diagnostics of what was built or failed now (those
-    of up-to-date sources are counted). ``-v``: all of them, and the per-source table.
+    of up-to-date sources are counted). ``-v``: all of them, and the per-source table. Of each
+    kind (code and severity) of problem in one source only the first
+    :data:`~lighthouse_docs.diagnostics.SHOWN_PER_KIND` are listed, then one line with how
+    many more (``inspect`` and ``--report json`` list them all).
     """
     from rich.console import Console
 
-    from .diagnostics import count, merge_formats
+    from .diagnostics import cap, merge_formats, omitted_line
 
     out = Console(stderr=True, highlight=False, soft_wrap=True)
     failed = report.failed
     if not quiet:
         # A failure's own reason is its last line below; everything else once, here.
-        shown = [d for r in report.results
-                 if verbose or r.status != "up to date"
-                 for d in r.diagnostics
-                 if (verbose or d.severity != "info")
-                 and not (r.status == "failed" and r.error == f"{d.location()}: {d.message}")]
-        for item, formats in merge_formats(shown):
-            out.print(diagnostic_line(item, formats), markup=False)
+        for r in report.results:
+            if not verbose and r.status == "up to date":
+                continue
+            shown = [d for d in r.diagnostics
+                     if (verbose or d.severity != "info")
+                     and not (r.status == "failed" and r.error == f"{d.location()}: {d.message}")]
+            listed, more = cap(shown, omitted=(o for o in r.omitted
+                                               if verbose or o.severity != "info"))
+            for item, formats in merge_formats(listed):
+                out.print(diagnostic_line(item, formats), markup=False)
+            for left in more:
+                out.print(omitted_line(left), markup=False)
         if verbose:
             out.print(_table(report))
-        warnings = sum(count(r.diagnostics, "warning") for r in report.results)
-        stale = sum(count(r.diagnostics, "warning") for r in report.results
+        warnings = sum(r.counted("warning") for r in report.results)
+        stale = sum(r.counted("warning") for r in report.results
                     if r.status == "up to date")
         up_to_date = len(report.results) - len(report.built) - len(failed)
         line = (f"{len(report.built)} built, {up_to_date} up to date, {len(failed)} failed; "
@@ -683,9 +689,9 @@ def _summary(report: BuildReport, *, quiet: bool, verbose: bool) -> None:
 
 
 def _report_json(report: BuildReport) -> dict[str, Any]:
-    """The ``--report json`` document: every source with its outputs and diagnostics."""
-    from .diagnostics import count
-
+    """The ``--report json`` document: every source with its outputs and diagnostics (all of
+    them for a source parsed now; for an up-to-date one, what the manifest kept, and in
+    ``omitted`` how many of each kind it only counted)."""
     results = report.results
     return {
         "format": 1,
@@ -694,13 +700,14 @@ def _report_json(report: BuildReport) -> dict[str, Any]:
             "sources": len(results), "built": len(report.built),
             "up_to_date": sum(1 for r in results if r.status == "up to date"),
             "failed": len(report.failed),
-            "errors": sum(count(r.diagnostics, "error") for r in results),
-            "warnings": sum(count(r.diagnostics, "warning") for r in results),
+            "errors": sum(r.counted("error") for r in results),
+            "warnings": sum(r.counted("warning") for r in results),
         },
         "sources": [{
             "source": r.source, "status": r.status,
             "outputs": [_shown(p) for p in r.outputs], "pages": r.pages,
             "error": r.error, "diagnostics": [d.to_json() for d in r.diagnostics],
+            "omitted": [o.to_json() for o in r.omitted],
         } for r in results],
     }
 
