@@ -23,6 +23,7 @@ import logging
 import os
 import time
 import traceback
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -1179,7 +1180,9 @@ def _name(request: BuildRequest, plans: Sequence[_Planned],
 def _claims(request: BuildRequest, plans: Sequence[_Planned],
             manifest: Mapping[str, dict[str, Any]]) -> None:
     """Refuse, before anything is written, a build whose outputs would overwrite a source,
-    each other, or an existing output that another live source or pack owns.
+    each other, or an existing output that another live source or pack owns; names that
+    differ only in letter case (``Case.pdf``, ``case.pdf``) are one file on Mac, Windows and
+    FAT (e-reader) storage, so they count as one claim wherever this build runs.
 
     :raises UsageError: naming the output and both claimants.
     """
@@ -1190,11 +1193,18 @@ def _claims(request: BuildRequest, plans: Sequence[_Planned],
             raise UsageError(f"{shown(source)} is inside the output folder {shown(output)}: "
                              "outputs are never read as sources")
     owner: dict[Path, str] = {}
+    spelled: dict[str, Path] = {}  # folded name -> the first output spelled so
     for plan in plans:
         for path in plan.outputs:
             if path in owner and owner[path] != plan.display:
                 raise UsageError(f"{shown(path)} would be written for both {owner[path]} and "
                                  f"{plan.display}; rename one (or build them apart)")
+            other = spelled.setdefault(_folded(path, request.output), path)
+            if other != path:
+                raise UsageError(
+                    f"{_named(path, request)} ({plan.display}) and {_named(other, request)} "
+                    f"({owner[other]}) differ only in letter case: {_ONE_FILE}; rename one "
+                    "source")
             owner[path] = plan.display
             if Path(os.path.realpath(path)) in sources:
                 raise UsageError(f"{shown(path)} would overwrite a source; choose another "
@@ -1207,18 +1217,48 @@ def _claims(request: BuildRequest, plans: Sequence[_Planned],
         if key in keys or (not combined and request.combine is None
                            and request.names == "title"):
             continue  # title names: assign_names already gave claimed names to their owners
+        if not combined and any(_same_file(key, k) for k in keys
+                                if not k.startswith(COMBINED_KEY_PREFIX)):
+            continue  # a brief of ours under another spelling (a case-insensitive system)
         # An entry claims what it would be called today (an old name is merely stale).
         current = entry.get("slug") if combined or request.names == "title" else \
             output_name(Path(key), sources_dir)
         for name in entry.get("outputs", []):
             path = request.output / name
-            if path in owner and name in live and name.rsplit(".", 1)[0] == current \
+            mine = spelled.get(_folded(path, request.output))
+            if mine is not None and name in live and name.rsplit(".", 1)[0] == current \
                     and path.is_file():
                 what = (f"the combined brief {key.removeprefix(COMBINED_KEY_PREFIX)!r}"
                         if combined else display_path(Path(key), request.root))
+                if mine != path:
+                    raise UsageError(
+                        f"{_named(mine, request)} ({owner[mine]}) and {_named(path, request)} "
+                        f"({what}) differ only in letter case: {_ONE_FILE}; rename one "
+                        "source (or choose another output folder)")
                 raise UsageError(f"{shown(path)} belongs to {what}; {owner[path]} would "
                                  "overwrite it (choose another title or output folder, or "
                                  "delete that file first)")
+
+
+_ONE_FILE = "they are one file on Mac, Windows and e-reader (FAT) storage"
+
+
+def _folded(path: Path, output: Path) -> str:
+    """``path`` in the output folder as a case-insensitive file system compares names."""
+    return unicodedata.normalize("NFC", path.relative_to(output).as_posix()).casefold()
+
+
+def _named(output: Path, request: BuildRequest) -> str:
+    """An output as messages name it: relative to the project root when inside it."""
+    return display_path(output, request.root) if output.is_relative_to(request.root.resolve()) \
+        else shown(output)
+
+
+def _same_file(key: str, source: str) -> bool:
+    try:
+        return os.path.samefile(key, source)
+    except (OSError, ValueError):
+        return False
 
 
 def _finish(request: BuildRequest, plan: _Planned, outcome: RenderOutcome) -> SourceResult:
