@@ -71,3 +71,22 @@ def test_help_and_readme_name_the_types_the_code_reads(cli_in: Callable[..., Res
     assert "every .txt/.md/.html/.docx in sources/" in readme
     for suffix in FORMATS_BY_SUFFIX:  # each accepted suffix is named where inputs are listed
         assert f"`{suffix}`" in readme, suffix
+
+
+def test_a_missing_named_file_and_an_empty_glob_exit_as_the_readme_says(project: Path) -> None:
+    # Trial 3 (F6): exit 1 for a mistyped file name next to exit 2 for a glob matching nothing
+    # looked inconsistent; it is deliberate, and the README's exit-code section says so with
+    # the very lines the CLI prints.
+    missing = run_fake_cli(["build", "sources/nope.md", "sources/alpha.md", "--pdf"], project)
+    assert missing.returncode == 1
+    assert (project / "output" / "alpha.pdf").is_file()  # the other source is still built
+    said = "failed: sources/nope.md: no such file"
+    assert missing.stderr.splitlines()[-1] == f"lighthouse-docs: {said}"
+    empty = run_fake_cli(["build", "sources/*.txt", "--pdf"], project)
+    assert empty.returncode == 2
+    assert empty.stderr.strip() == "lighthouse-docs: usage error: no files match 'sources/*.txt'"
+    exit_codes = " ".join(README.read_text(encoding="utf-8").split(
+        "- **Exit codes:**", 1)[1].split("\n- **", 1)[0].split())
+    assert "A named file that does not exist is a failed source, exit 1" in exit_codes
+    assert said.replace("nope.md", "nope.txt") in exit_codes
+    assert "usage error, exit 2 (`no files match 'sources/*.md'`" in exit_codes
