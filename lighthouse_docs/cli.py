@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, get_type_hints
 
 import typer
+from typer._click.exceptions import NoArgsIsHelpError
+from typer._click.exceptions import UsageError as ClickUsageError
 from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
@@ -57,6 +59,13 @@ class _Commands(TyperGroup):
             args = [a for a in args[:end] if a != DEBUG_FLAG] + args[end:]
         return super().parse_args(ctx, args)
 
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None,
+                     **extra: Any) -> Any:
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except ClickUsageError as error:
+            _usage_failure(error)
+
     def invoke(self, ctx: Any) -> Any:
         """Run the command; no traceback escapes it without ``--debug``.
 
@@ -66,6 +75,8 @@ class _Commands(TyperGroup):
         """
         try:
             return super().invoke(ctx)
+        except ClickUsageError as error:  # a command's options did not parse
+            _usage_failure(error, ctx.invoked_subcommand)
         except (typer.Exit, typer.Abort, TyperException):
             raise
         except LighthouseError as error:
@@ -129,6 +140,23 @@ def fail(error: LighthouseError) -> NoReturn:
     """Print ``error`` as one line on stderr and exit with its code (traceback on --debug)."""
     say(error)
     raise typer.Exit(exit_code_for(error))
+
+
+def _usage_failure(error: ClickUsageError, subcommand: str | None = None) -> NoReturn:
+    """Click's usage error (``--bogus``, ``--port 99999``, a missing argument) as the tool's
+    one line and exit 2, instead of Click's three lines (usage, hint, "Error: ...")."""
+    if isinstance(error, NoArgsIsHelpError):
+        raise error  # "lighthouse-docs" alone prints the help
+    names: list[str] = []
+    ctx = error.ctx
+    while ctx is not None and ctx.parent is not None:
+        names.append(ctx.info_name or "")
+        ctx = ctx.parent
+    if not names and subcommand:  # raised without the command's own context
+        names = [subcommand]
+    command = " ".join(["lighthouse-docs", *reversed(names)])
+    message = error.format_message().rstrip(".")
+    fail(UsageError(f"{message[:1].lower()}{message[1:]} (see {command} --help)"))
 
 
 def _version(value: bool) -> None:
@@ -480,7 +508,16 @@ def _settings(choices: _Choices) -> tuple[Path, Settings]:
     return root, apply(settings, given, file=None, names=names)
 
 
-def _request(choices: _Choices, *, jobs: int | None = None, force: bool = False,
+def _jobs_option(value: str | None) -> int | str | None:
+    """``--jobs`` as the project file's ``jobs`` takes it: a whole number or ``auto`` (checked
+    by the same validator, so ``--jobs 0`` is the same one-line error as ``jobs = 0``)."""
+    if value is None:
+        return None
+    text = value.strip().lower()
+    return int(text) if re.fullmatch(r"[+-]?[0-9]+", text) else text
+
+
+def _request(choices: _Choices, *, jobs: int | str | None = None, force: bool = False,
              combine: str | None = None, sort: str = "given", time_limit: str | None = None,
              memory_limit: str | None = None) -> BuildRequest:
     from .build import BuildRequest
@@ -738,9 +775,10 @@ def _run(request: BuildRequest, *, quiet: bool, verbose: bool) -> BuildReport:
 @_shared_options
 def build(
     choices: _Choices,
-    jobs: Annotated[int | None, typer.Option(
-        "--jobs", "-j", min=1, help="Worker processes. Default: the number of CPUs.",
-        show_default=False)] = None,
+    jobs: Annotated[str | None, typer.Option(
+        "--jobs", "-j", metavar="N|auto",
+        help="Worker processes, or auto (as jobs in lighthouse.toml). Default: the number of "
+             "CPUs.", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force",
                      help="Rebuild even what is up to date.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v",
@@ -795,8 +833,8 @@ def build(
         fail(UsageError("--sort only applies with --combine"))
     _configure_logging(quiet=choices.quiet, verbose=verbose)
     try:
-        request = _request(choices, jobs=jobs, force=force, combine=combine, sort=sort,
-                           time_limit=time_limit, memory_limit=memory_limit)
+        request = _request(choices, jobs=_jobs_option(jobs), force=force, combine=combine,
+                           sort=sort, time_limit=time_limit, memory_limit=memory_limit)
         result = _run(request, quiet=choices.quiet, verbose=verbose)
         if report is not None:
             _write_report(result, report[1])
