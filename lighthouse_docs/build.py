@@ -13,6 +13,7 @@ with nothing to do stays fast.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import functools
@@ -21,9 +22,10 @@ import importlib
 import json
 import logging
 import os
+import signal
 import time
 import traceback
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -1320,6 +1322,21 @@ def _stored_diagnostics(plan: _Planned) -> tuple[Diagnostic, ...]:
     return tuple(d for d in found if d is not None)
 
 
+@contextlib.contextmanager
+def _uninterrupted() -> Iterator[None]:
+    """Ctrl-C (``SIGINT``) held back until the block ends, so that it lands between two
+    sources: each source's outputs and manifest entry are written, and told to the listener,
+    all or not at all."""
+    if not hasattr(signal, "pthread_sigmask"):  # not POSIX
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
 def run(request: BuildRequest, listener: BuildListener | None = None) -> BuildReport:
     """Build ``request.sources`` into ``request.output``.
 
@@ -1378,8 +1395,9 @@ def run(request: BuildRequest, listener: BuildListener | None = None) -> BuildRe
     for outcome in _run_jobs(jobs, workers, request.limits, spent,
                              idle if callable(idle) else None):
         plan = by_key[outcome.key]
-        result = _finish(request, plan, outcome)
-        results[plan.key] = result
-        listener.finished(result)
+        with _uninterrupted():
+            result = _finish(request, plan, outcome)
+            results[plan.key] = result
+            listener.finished(result)
     return BuildReport(tuple(results[p.key] for p in plans),
                        stale=tuple(stale_outputs(request.output)))
