@@ -95,7 +95,10 @@ class Page:
 
 
 def pages(pdf: Path) -> list[Page]:
-    data = pdf.read_bytes()
+    return pages_from_bytes(pdf.read_bytes())
+
+
+def pages_from_bytes(data: bytes) -> list[Page]:
     sizes = [(float(p.mediabox.width), float(p.mediabox.height))
              for p in PdfReader(io.BytesIO(data)).pages]
     document = pdfium.PdfDocument(data)
@@ -192,3 +195,36 @@ def test_the_epub_keeps_the_table_in_its_place_without_print_page_classes(
     at = xhtml.index("Provincial indicators</h")
     for follower in ("<table", "Table 1.", "Source data is at", "Discussion</h"):
         at = xhtml.index(follower, at)
+
+
+def test_a_short_end_after_a_landscape_table_is_not_laid_out_again_in_vain(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One closing line after the table ends the brief on a page of its own; no tighter
+    layout can pull it back onto the landscape page, so none is tried (five more layouts of
+    the whole brief were: 6 instead of the compact try and the full one)."""
+    import datetime as dt
+
+    from lighthouse_docs.readers import load
+    from lighthouse_docs.render import RenderOptions
+    from lighthouse_docs.theme import resolve_theme
+    from lighthouse_docs.writers import pdf
+
+    layouts = []
+    real_html = getattr(pdf, "HTML")  # noqa: B009 (not a name mypy knows: a lazy import)
+
+    def counting_html(*args: Any, **kwargs: Any) -> Any:  # one per layout
+        layouts.append(1)
+        return real_html(*args, **kwargs)
+
+    monkeypatch.setattr(pdf, "HTML", counting_html)
+    source = tmp_path / "closing.md"
+    source.write_text(f"{FRONT}{LEAD}\n\n## Provincial indicators\n\n{table(15)}\n\n"
+                      "All figures are provisional until the annual revision.\n",
+                      encoding="utf-8")
+    options = RenderOptions(theme=resolve_theme(None), base_dir=tmp_path,
+                            modified=dt.datetime(2026, 1, 2, tzinfo=dt.UTC))
+    out = pdf.build_pdf(load(source), options)
+    assert len(layouts) <= 2, len(layouts)
+    last = pages_from_bytes(out.data)[-1]
+    assert not last.landscape and last.lines == [
+        "All figures are provisional until the annual revision."]
