@@ -390,6 +390,14 @@ def announced_count(text: str) -> int | None:
     return found[0] if len(found) == 1 and 0 < found[0] < 10 else None
 
 
+def count_in(text: str) -> int | None:
+    """A number of parts a heading or an intro names in words ("Tiga Kesan Utama", "three
+    other groups could fill the gap"): the last count word of the text, 2 to 7."""
+    words = vocabulary().count_words
+    found = [words[w] for w in _WORD.findall(text.lower()) if 2 <= words.get(w, 0) <= 7]
+    return found[-1] if found else None
+
+
 def inner_sentence(text: str) -> bool:
     for m in _SENTENCE_END.finditer(text):
         token = text[:m.start()].rsplit(" ", 1)[-1].lower().strip("\"'“‘(")
@@ -460,6 +468,8 @@ class Traits:
     lead_in: bool
     counts: bool
     """The text names a number of parts ("Three Pressures", "Dua Sisi", "Several Ways")."""
+    count: int | None
+    """How many, when it says in words (:func:`count_in`)."""
 
 
 def heading_shaped(text: str) -> bool:
@@ -505,7 +515,8 @@ def make_context(items: Sequence[Item]) -> Context:
         signpost=it.kind in ("candidate", "paragraph") and _signposts(it.text),
         announced=announced_count(it.text) if it.text.endswith(":") else None,
         lead_in=it.kind in ("candidate", "paragraph") and it.text.endswith(":"),
-        counts=any(w.lower() in vocab.count_words for w in _WORD.findall(it.text)))
+        counts=any(w.lower() in vocab.count_words for w in _WORD.findall(it.text)),
+        count=count_in(it.text))
         for it in items)
     looks = Counter(t.look for t, it, ok in zip(traits, items, shapes, strict=True)
                     if ok and it.kind == "candidate")
@@ -651,6 +662,8 @@ class OpenSection:
     paragraphs_since: int = 0
     """Paragraphs since the last heading of this section."""
     announced: int | None = None
+    expected: int | None = None
+    """Parts the section's heading or intro names in words ("Tiga Kesan Utama")."""
     last_child: int | None = None
     number: tuple[int, int] | None = None
     child_number: tuple[int, int] | None = None
@@ -727,6 +740,9 @@ def level_features(ctx: Context, i: int, open_: OpenSection | None,
     if open_.announced is not None:
         f["announced_pending"] = float(open_.children < open_.announced)
         f["announced_complete"] = float(open_.children >= open_.announced)
+    if open_.expected is not None and open_.announced is None:
+        f["expected_pending"] = float(open_.children < open_.expected)
+        f["expected_complete"] = float(open_.children >= open_.expected)
     if open_.intro:
         f["intro_overlap"] = _stem_overlap(ctx.words[i], open_.intro)
     f["heading_overlap"] = _stem_overlap(ctx.words[i], ctx.words[open_.index])
@@ -892,6 +908,9 @@ def _advance_open(open_: OpenSection | None, item: Item, ctx: Context) -> OpenSe
     else:
         intro_words = open_.intro_words
     announced = open_.announced
+    expected = open_.expected
+    if open_.children == 0 and is_par:
+        expected = ctx.traits[item.index].count or expected
     if is_par and item.text.endswith(":"):
         count = ctx.traits[item.index].announced
         announced = count if count is not None else announced
@@ -899,6 +918,7 @@ def _advance_open(open_: OpenSection | None, item: Item, ctx: Context) -> OpenSe
         open_, intro=intro, intro_paragraphs=intro_paragraphs, signpost=signpost,
         intro_words=intro_words,
         paragraphs_since=open_.paragraphs_since + int(is_par), announced=announced,
+        expected=expected,
         ends_lead_in=is_par and item.text.endswith(":"))
 
 
@@ -921,8 +941,10 @@ def _after_heading(open_: OpenSection | None, item: Item, label: Label,
     look = ctx.traits[item.index].look
     if label == "h2" or open_ is None:
         if open_ is None:
-            return OpenSection(index=item.index, number=num, h2_looks=(look,))
+            return OpenSection(index=item.index, number=num, h2_looks=(look,),
+                               expected=ctx.traits[item.index].count)
         return OpenSection(index=item.index, number=num, h2_looks=(*open_.h2_looks[-7:], look),
+                           expected=ctx.traits[item.index].count,
                            h3_looks=open_.h3_looks,
                            parents=open_.parents + (open_.children > 0),
                            flats=open_.flats + (open_.children == 0))
