@@ -709,6 +709,17 @@ def level_features(ctx: Context, i: int, open_: OpenSection | None,
     f["after_h3"] = float(prev_label == "h3")
     f["last_heading"] = float(not later_shaped)
     f["words"] = min(item.n_words, 15) / 10
+    following = _next_shaped(ctx, i, 2)
+    if len(following) == 2 and following[1] > i + 1:
+        # Text and then another heading: one short or announcing paragraph there is the intro
+        # of a section that has subsections, seen before any of them is decided.
+        between = [k for k in range(i + 1, following[1])
+                   if ctx.items[k].kind in ("candidate", "paragraph")]
+        f["text_after_then_heading"] = 1.0
+        f["text_after_short"] = float(len(between) == 1)
+        f["text_after_announces"] = float(any(
+            ctx.traits[k].count or ctx.traits[k].signpost or ctx.traits[k].lead_in
+            for k in between))
     num = traits.number
     if num is not None:
         f["number_depth_1"] = float(num[0] == 1)
