@@ -165,6 +165,24 @@ def smarten(text: str, lang: str | None) -> str:
     return "".join(_convert(text, marks_for(lang)))
 
 
+RUNT_LIMIT = 20
+"""The last two words of a short text are kept on one line (:func:`no_runt`) when together
+they are at most this many characters: never so long that the line before runs short."""
+
+
+def no_runt(text: str) -> str:
+    """``text`` with its last two words joined by a no-break space (:data:`RUNT_LIMIT`), so
+    that it does not end on a line holding a single word (a key point of two or three lines
+    whose last line is "besar." reads as a stray word). Text without a space (Thai, Chinese)
+    or ending in a long word (an address) is returned as it is."""
+    stripped = text.rstrip()
+    head, _, last = stripped.rpartition(" ")
+    previous = head.rpartition(" ")[2]
+    if not last or not previous or len(previous) + 1 + len(last) > RUNT_LIMIT:
+        return text
+    return head + NBSP + last + text[len(stripped):]
+
+
 # --------------------------------------------------------------------------- model walking
 
 

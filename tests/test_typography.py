@@ -23,7 +23,7 @@ from lighthouse_docs.model import (
     Text,
 )
 from lighthouse_docs.outline import plain_text
-from lighthouse_docs.typography import NBSP, smarten, typeset
+from lighthouse_docs.typography import NBSP, no_runt, smarten, typeset
 
 
 @pytest.mark.parametrize(("lang", "text", "expected"), [
@@ -91,3 +91,13 @@ def test_text_without_typewriter_punctuation_is_left_alone() -> None:
     para = Paragraph(inlines=(Text(text="Plain words, nothing else."),))
     assert typeset(_doc(para)).sections[0].blocks[0] is not None
     assert typeset(_doc(para)).sections[0].blocks == (para,)
+
+
+def test_no_runt_keeps_the_last_two_words_of_a_short_text_together() -> None:
+    assert no_runt("persen listrik nasional.") == "persen listrik\u00a0nasional."
+    assert no_runt("in skala besar. ") == "in skala\u00a0besar. "
+    # Too long together to be worth it, nothing to join, or no spaces at all: as it is.
+    assert no_runt("see https://example.org/a/long/address") == \
+        "see https://example.org/a/long/address"
+    assert no_runt("one") == "one"
+    assert no_runt("ตัวอย่างภาษาไทย") == "ตัวอย่างภาษาไทย"

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from ..config import Presentation
 from ..i18n import format_date, labels
-from ..model import Document, Footnote, Inline, Link, Pack, Table
+from ..model import Block, Document, Footnote, Inline, Link, Pack, Paragraph, Section, Table
 from ..outline import plain_text
 from ..theme import Theme
 
@@ -291,6 +291,36 @@ def table_class(table: Table) -> str:
     return "wide" if natural <= PORTRAIT_SMALL_CHARACTERS else "wide landscape"
 
 
+LEAD_IN_CHARACTERS = 280
+"""A paragraph of at most this many characters (some four lines) right before a landscape
+table introduces it, and is printed with it on its landscape page (:func:`introduces_landscape`)."""
+
+
+def _landscape(block: Block | None) -> bool:
+    return isinstance(block, Table) and "landscape" in table_class(block).split()
+
+
+def introduces_landscape(block: Block, following: Block | None) -> bool:
+    """Whether ``block``, followed by ``following``, goes on a landscape table's page ahead of
+    it: a short paragraph (:data:`LEAD_IN_CHARACTERS`) right before a landscape table. (The
+    print theme puts a landscape table on a page of its own; its lead-in must not stay behind,
+    alone at the foot of the portrait page.)"""
+    return isinstance(block, Paragraph) and _landscape(following) \
+        and len(plain_text(block.inlines)) <= LEAD_IN_CHARACTERS
+
+
+def opens_with_landscape(section: Section) -> bool:
+    """Whether ``section``'s heading goes on a landscape table's page: the section opens with
+    the table (after at most a short lead-in, :func:`introduces_landscape`), or has no text of
+    its own and its first subsection opens so. A heading is never left alone on the portrait
+    page before the landscape one."""
+    blocks = section.blocks
+    if not blocks:
+        return bool(section.children) and opens_with_landscape(section.children[0])
+    return _landscape(blocks[0]) or (
+        len(blocks) > 1 and introduces_landscape(blocks[0], blocks[1]))
+
+
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     """The project's Jinja2 environment (built once per process; templates cached in memory
@@ -309,6 +339,8 @@ def environment() -> jinja2.Environment:
     )
     env.filters["safe_href"] = safe_href
     env.globals["table_class"] = table_class
+    env.globals["introduces_landscape"] = introduces_landscape
+    env.globals["opens_with_landscape"] = opens_with_landscape
     env.tests["rtl"] = is_rtl
     return env
 

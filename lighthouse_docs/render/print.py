@@ -24,6 +24,7 @@ from ..i18n import Labels, format_date, labels
 from ..links import link_notes, printed_address, shows_address
 from ..model import Document, Footnote, FootnoteRef, Link, Pack, Section
 from ..outline import plain_text, query
+from ..typography import no_runt
 from . import Front, RenderContext, RenderOptions, cover_date, environment, front_of, safe_href
 
 Mode = Literal["print", "screen"]
@@ -184,7 +185,7 @@ def _article_view(doc: Document, options: RenderOptions, prefix: str,
         prefix=prefix,
         labels=labels(doc.meta.lang),
         cover=_cover(front_of(doc), prefix, doc.meta.publisher),
-        key_points=derived.key_points if options.key_points else (),
+        key_points=tuple(map(no_runt, derived.key_points)) if options.key_points else (),
         # At the foot of the page, only the notes nothing calls are left for the end.
         notes=tuple((numbers[n.id], n) for n in doc.footnotes
                     if not foot or n.id not in called),

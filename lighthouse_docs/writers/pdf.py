@@ -330,11 +330,14 @@ def _starts_part(page: Any) -> bool:
 def short_ends(document: Any) -> int:
     """Pages that end a brief or a part of a combined brief with fewer than
     :data:`MIN_END_LINES` lines of text; notes are not counted, so a page holding only notes
-    is short (a page of only a figure or a table has no lines to count and is not)."""
+    is short (a page of only a figure or a table has no lines to count and is not, nor is a
+    page that follows one of another size: its lines cannot go back onto a landscape page)."""
     pages = document.pages
     ends = [i for i in range(2, len(pages)) if i == len(pages) - 1 or _starts_part(pages[i + 1])]
     short = 0
     for i in ends:
+        if pages[i].width != pages[i - 1].width:
+            continue  # the text after a landscape table: no stylesheet pulls it across the turn
         text, notes = _body_lines(pages[i])
         short += bool(text or notes) and text < MIN_END_LINES
     return short
