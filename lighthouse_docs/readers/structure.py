@@ -78,13 +78,16 @@ class Vocabulary:
     """Words that start a byline only as a label before a colon ("Teks: Nama"): without
     the colon they begin headings ("Teks Lengkap Pidato")."""
     byline_places: frozenset[str]
+    """Words that end a byline's names and start where they reported from ("in Manila")."""
     byline_roles: frozenset[str]
     """Words of the role after an author's name ("Urban Mobility Fellow", "Peneliti")."""
-    """Words that end a byline's names and start where they reported from ("in Manila")."""
     source_prefixes: tuple[str, ...]
     connectives: tuple[str, ...]
     question_words: frozenset[str]
     count_words: Mapping[str, int]
+    part_nouns: frozenset[str]
+    """Nouns that a count announces as parts ("three forces", "tiga kesan"), unlike a count of
+    years or wars."""
     function_words: frozenset[str]
     abbreviations: frozenset[str]
     signposts: tuple[str, ...]
@@ -129,6 +132,7 @@ def vocabulary() -> Vocabulary:
         connectives=prefixes("connectives"),
         question_words=frozenset(merged.get("question_words", ())),
         count_words=counts,
+        part_nouns=frozenset(merged.get("part_nouns", ())),
         function_words=frozenset(merged.get("function_words", ())),
         abbreviations=frozenset(merged.get("abbreviations", ())),
         signposts=prefixes("signposts"),
@@ -392,9 +396,13 @@ def announced_count(text: str) -> int | None:
 
 def count_in(text: str) -> int | None:
     """A number of parts a heading or an intro names in words ("Tiga Kesan Utama", "three
-    other groups could fill the gap"): the last count word of the text, 2 to 7."""
-    words = vocabulary().count_words
-    found = [words[w] for w in _WORD.findall(text.lower()) if 2 <= words.get(w, 0) <= 7]
+    other groups could fill the gap"): the last count word, 2 to 7, with a part noun in the
+    three words after it ("survived three wars" counts no parts)."""
+    vocab = vocabulary()
+    tokens = _WORD.findall(text.lower())
+    found = [vocab.count_words[w] for k, w in enumerate(tokens)
+             if 2 <= vocab.count_words.get(w, 0) <= 7
+             and any(t in vocab.part_nouns for t in tokens[k + 1:k + 4])]
     return found[-1] if found else None
 
 

@@ -199,9 +199,9 @@ def test_held_out_figures_do_not_regress() -> None:
 
     figures = report("test")
     assert figures["articles"] == 40
-    assert figures["exact"] >= 31
+    assert figures["exact"] >= 35
     assert figures["wrong_silent"] == 0
-    assert figures["articles_with_prose_promoted"] <= 2
+    assert figures["articles_with_prose_promoted"] <= 1
 
 
 def test_a_superscript_digit_in_a_lead_in_is_not_a_count() -> None:
@@ -316,6 +316,7 @@ def test_a_count_in_words_sets_how_many_subsections_a_section_expects() -> None:
     assert structure.count_in("Tiga Kesan Utama") == 3
     assert structure.count_in("Three forces are pushing chipmakers toward the region.") == 3
     assert structure.count_in("Rents rose 31 percent in 2023.") is None
+    assert structure.count_in("The treaty has survived three wars, but new dams test it.") is None
     ctx = _context("What Is Driving the New Wave\n"
                    "Three forces are pushing chipmakers toward the region, each with its own "
                    "conditions.\n"
