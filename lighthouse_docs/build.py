@@ -13,6 +13,7 @@ with nothing to do stays fast.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import functools
@@ -21,9 +22,10 @@ import importlib
 import json
 import logging
 import os
+import signal
 import time
 import traceback
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -70,6 +72,12 @@ AHEAD: dict[str, str] = {
 ``"module:function"`` of that half, ``(document, options) -> input``, which the writer takes in
 place of the document. Used when one article's formats render side by side (the print HTML
 is rendered while this process still imports WeasyPrint): its modules must be light."""
+BESIDE: dict[str, str] = {
+    "lighthouse_docs.writers.pdf:build_pdf": "lighthouse_docs.writers.pdf:build_pdf_beside",
+}
+"""Writers with a variant for a render process that has a CPU to spare beside it (one
+article's formats side by side, :func:`_run_jobs`): writer -> ``"module:function"`` of the
+variant, which may run part of its work in a process of its own. Same output."""
 SELF_WARMING = frozenset({"epub"})
 """Formats whose render process, when one article's formats render side by side, imports its
 writer itself (ebooklib, the EPUB templates, the cover's fonts: a few hundredths of a second
@@ -621,14 +629,18 @@ def _ahead(job: RenderJob, doc: Document) -> tuple[tuple[str, Any], ...]:
 
 
 def render_formats(job: RenderJob, subject: Document | Pack, formats: Sequence[str],
-                   inputs: Sequence[tuple[str, Any]] = ()) -> tuple[tuple[str, Output], ...]:
+                   inputs: Sequence[tuple[str, Any]] = (), *,
+                   beside: bool = False) -> tuple[tuple[str, Output], ...]:
     """``subject`` in each of ``formats``, one after the other (all of them before anything is
     written, so a source that fails in its EPUB leaves no fresh PDF next to a stale EPUB);
     a format with an input prepared ahead (``inputs``, :data:`AHEAD`) is given that instead.
+    With ``beside`` (a CPU is spare beside this process), writers of :data:`BESIDE` are
+    replaced with their variant.
 
     :raises LighthouseError: a writer's error.
     """
-    writers = dict(job.writers)
+    writers = {fmt: BESIDE.get(ref, ref) if beside and isinstance(ref, str) else ref
+               for fmt, ref in job.writers}
     ready = dict(inputs)
     return tuple((fmt, resolve_writer(writers[fmt])(ready.get(fmt, subject), job.options))
                  for fmt in formats)
@@ -729,7 +741,8 @@ def _run_jobs(jobs: Sequence[RenderJob], workers: int, limits: Limits,
     Side by side (``split``), the parsing process also prepares what the writers can take
     ahead (:data:`AHEAD`: the print HTML), and this process warms only the writers that are
     slow to import (not :data:`SELF_WARMING`): both would otherwise wait on this process's
-    warm-up, which is what the PDF's process waits for.
+    warm-up, which is what the PDF's process waits for. The renderers then use their
+    variant for a spare CPU (:data:`BESIDE`): the EPUB is done long before the PDF.
 
     ``idle`` is called once, the first time a step ends and leaves a worker slot with
     nothing to start (the EPUB done beside the PDF): this process then has a CPU to spare.
@@ -749,7 +762,8 @@ def _run_jobs(jobs: Sequence[RenderJob], workers: int, limits: Limits,
             for stage in reversed(stages):  # each goes first: keep them in format order
                 formats = job.formats if stage == _ALL else (stage,)
                 pool.submit((job.key, stage), functools.partial(
-                    render_formats, job, prepared.subject, formats, prepared.inputs),
+                    render_formats, job, prepared.subject, formats, prepared.inputs,
+                    beside=split and not limits.in_process),
                     spent=budget.get(job.key, 0.0), first=True)
 
         for job in jobs:
@@ -1308,6 +1322,21 @@ def _stored_diagnostics(plan: _Planned) -> tuple[Diagnostic, ...]:
     return tuple(d for d in found if d is not None)
 
 
+@contextlib.contextmanager
+def _uninterrupted() -> Iterator[None]:
+    """Ctrl-C (``SIGINT``) held back until the block ends, so that it lands between two
+    sources: each source's outputs and manifest entry are written, and told to the listener,
+    all or not at all."""
+    if not hasattr(signal, "pthread_sigmask"):  # not POSIX
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
 def run(request: BuildRequest, listener: BuildListener | None = None) -> BuildReport:
     """Build ``request.sources`` into ``request.output``.
 
@@ -1366,8 +1395,9 @@ def run(request: BuildRequest, listener: BuildListener | None = None) -> BuildRe
     for outcome in _run_jobs(jobs, workers, request.limits, spent,
                              idle if callable(idle) else None):
         plan = by_key[outcome.key]
-        result = _finish(request, plan, outcome)
-        results[plan.key] = result
-        listener.finished(result)
+        with _uninterrupted():
+            result = _finish(request, plan, outcome)
+            results[plan.key] = result
+            listener.finished(result)
     return BuildReport(tuple(results[p.key] for p in plans),
                        stale=tuple(stale_outputs(request.output)))

@@ -42,6 +42,8 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_SOURCES_FAILED = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+"""Ctrl-C: 128 + SIGINT, as a shell reports a process ended by it."""
 
 DEBUG_FLAG = "--debug"
 
@@ -554,6 +556,8 @@ class _Reporter:
         self.console = console
         self.progress: Progress | None = None
         self.task: TaskID | None = None
+        self.built = 0
+        """Sources built (outputs written) so far."""
 
     @property
     def err(self) -> Console:
@@ -602,6 +606,7 @@ class _Reporter:
             typer.echo(text, err=True)
 
     def finished(self, result: SourceResult) -> None:
+        self.built += result.status == "built"
         if self.progress is not None and self.task is not None:
             self.progress.update(self.task, advance=1, description=_fit(result.source, 30))
         if self.verbose and result.status == "built":
@@ -715,12 +720,24 @@ def _write_report(report: BuildReport, target: Path) -> None:
     write_atomic(target.expanduser().resolve(), text.encode("utf-8"))
 
 
+def _interrupted(what: str) -> NoReturn:
+    """Ctrl-C: one line saying what was left as it was, exit 130, no traceback."""
+    typer.echo(f"lighthouse-docs: interrupted; {what}", err=True)
+    raise typer.Exit(EXIT_INTERRUPTED)
+
+
 def _run(request: BuildRequest, *, quiet: bool, verbose: bool) -> BuildReport:
     from . import build as build_module
 
     reporter = _Reporter(quiet=quiet, verbose=verbose)
     try:
         report = build_module.run(request, reporter)
+    except KeyboardInterrupt:
+        reporter.close()
+        # The build commits each source whole between two interrupts (build.run): the
+        # sources not counted here kept their outputs as they were.
+        _interrupted(f"{reporter.built} source{'s' * (reporter.built != 1)} built before it, "
+                     "the others' outputs unchanged" if reporter.built else "outputs unchanged")
     finally:
         reporter.close()
     _summary(report, quiet=quiet, verbose=verbose)
@@ -787,6 +804,7 @@ def build(
     if sort == "date" and combine is None:
         fail(UsageError("--sort only applies with --combine"))
     _configure_logging(quiet=choices.quiet, verbose=verbose)
+    result: BuildReport | None = None
     try:
         request = _request(choices, jobs=jobs, force=force, combine=combine, sort=sort,
                            time_limit=time_limit, memory_limit=memory_limit)
@@ -795,6 +813,9 @@ def build(
             _write_report(result, report[1])
     except LighthouseError as error:
         fail(error)
+    except KeyboardInterrupt:  # before the build began, or after it (_run: during it)
+        _interrupted("outputs unchanged" if result is None else
+                     "the build was done, its --report not written")
     if not result.ok:
         raise typer.Exit(EXIT_SOURCES_FAILED)
 

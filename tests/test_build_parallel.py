@@ -313,3 +313,45 @@ def test_the_listener_hears_once_when_a_cpu_is_spare(
     request = request_for("a", writers={"pdf": pdf, "epub": epub})
     assert [r.status for r in build.run(request, listener).results] == ["built"]
     assert listener.events == ["planned", "idle", "finished built"]
+
+
+def plain(subject: Any, options: RenderOptions) -> Output:
+    """A writer (registered in ``build.BESIDE`` with :func:`spare` as its variant)."""
+    return Output(data=f"plain {subject.meta.title}".encode(), pages=1)
+
+
+def spare(subject: Any, options: RenderOptions) -> Output:
+    """The variant of :func:`plain` for a process with a CPU to spare beside it."""
+    return Output(data=f"spare {subject.meta.title}".encode(), pages=1)
+
+
+@pytest.fixture
+def variant(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    writers = {"pdf": f"{__name__}:plain", "epub": f"{__name__}:plain"}
+    monkeypatch.setattr(build, "BESIDE", {f"{__name__}:plain": f"{__name__}:spare"})
+    return writers
+
+
+def test_one_brief_side_by_side_uses_the_writers_variant_for_a_spare_cpu(
+        request_for: Callable[..., BuildRequest], variant: dict[str, str]) -> None:
+    request = request_for("a", writers=variant)
+    assert [r.status for r in build.run(request).results] == ["built"]
+    assert (request.output / "a.pdf").read_text() == "spare A"
+    assert (request.output / "a.epub").read_text() == "spare A"
+
+
+@pytest.mark.parametrize("changes", [{"jobs": 1}, {"limits": Limits(in_process=True)}],
+                         ids=["jobs 1", "in process"])
+def test_one_brief_without_a_spare_cpu_uses_the_writer_itself(
+        request_for: Callable[..., BuildRequest], variant: dict[str, str],
+        changes: dict[str, Any]) -> None:
+    request = request_for("a", writers=variant, **changes)
+    assert [r.status for r in build.run(request).results] == ["built"]
+    assert (request.output / "a.pdf").read_text() == "plain A"
+
+
+def test_a_batch_uses_the_writers_themselves(request_for: Callable[..., BuildRequest],
+                                             variant: dict[str, str]) -> None:
+    request = request_for("a", "b", writers=variant)
+    assert [r.status for r in build.run(request).results] == ["built", "built"]
+    assert {(request.output / f"{n}.pdf").read_text() for n in "ab"} == {"plain A", "plain B"}
