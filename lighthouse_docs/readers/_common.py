@@ -18,6 +18,7 @@ import yaml
 
 from .. import model
 from ..config import FRONT_MATTER_FIELDS
+from ..diagnostics import Diagnostic, diagnostic
 from ..errors import InputError
 from ..model import Block, Document, Section, Table, Text
 from ..outline import block_text, map_children, plain_text
@@ -608,7 +609,10 @@ def _map_tables(blocks: tuple[Block, ...], notes: list[tuple[int | None, int, in
     return tuple(out) if changed else blocks
 
 
-def _split_wide_tables(doc: Document) -> tuple[Document, tuple[str, ...]]:
+def _split_wide_tables(doc: Document) -> tuple[Document, tuple[Diagnostic, ...]]:
+    """``doc`` with tables over :data:`MAX_TABLE_COLUMNS` columns cut into several (a warning:
+    the reader sees other tables than the author made) and a note (``info``: what a wide table
+    is meant to get, so ``--strict`` accepts it) for each printed on landscape pages."""
     notes: list[tuple[int | None, int, int]] = []
 
     def section(s: Section) -> Section:
@@ -623,11 +627,14 @@ def _split_wide_tables(doc: Document) -> tuple[Document, tuple[str, ...]]:
         return doc, ()
     path = doc.meta.source.path
     warnings = tuple(
-        f"{path}: table{f' at line {line}' if line else ''} of {columns} columns is too wide "
-        "for a "
-        + (f"page; split into {parts} tables of at most {MAX_TABLE_COLUMNS} columns, the first "
-           "column repeated in each, printed" if parts > 1 else "portrait page; printed")
-        + " in small type on landscape pages" for line, columns, parts in notes)
+        diagnostic(path, f"table of {columns} columns is too wide for a page; split into {parts} "
+                   f"tables of at most {MAX_TABLE_COLUMNS} columns, the first column repeated in "
+                   "each, printed in small type on landscape pages", line=line, code="table-wide")
+        if parts > 1 else
+        diagnostic(path, f"table of {columns} columns is too wide for a portrait page; printed "
+                   "in small type on a landscape page of its own", line=line,
+                   code="table-wide", severity="info")
+        for line, columns, parts in notes)
     return dataclasses.replace(doc, lead=lead, sections=sections, footnotes=footnotes), warnings
 
 
@@ -788,7 +795,7 @@ def bound_document(doc: Document) -> Document:
     per heading level (:data:`MAX_HEADINGS_PER_LEVEL`); a paragraph too long to lay out is cut
     into several (:data:`MAX_PARAGRAPH_CHARS`)."""
     path = doc.meta.source.path
-    warnings: list[str] = []
+    warnings: list[Diagnostic | str] = []
     meta = doc.meta
     points = meta.key_points
     if len(points) > MAX_AUTHOR_KEY_POINTS:
