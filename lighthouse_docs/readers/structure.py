@@ -78,13 +78,16 @@ class Vocabulary:
     """Words that start a byline only as a label before a colon ("Teks: Nama"): without
     the colon they begin headings ("Teks Lengkap Pidato")."""
     byline_places: frozenset[str]
+    """Words that end a byline's names and start where they reported from ("in Manila")."""
     byline_roles: frozenset[str]
     """Words of the role after an author's name ("Urban Mobility Fellow", "Peneliti")."""
-    """Words that end a byline's names and start where they reported from ("in Manila")."""
     source_prefixes: tuple[str, ...]
     connectives: tuple[str, ...]
     question_words: frozenset[str]
     count_words: Mapping[str, int]
+    part_nouns: frozenset[str]
+    """Nouns that a count announces as parts ("three forces", "tiga kesan"), unlike a count of
+    years or wars."""
     function_words: frozenset[str]
     abbreviations: frozenset[str]
     signposts: tuple[str, ...]
@@ -129,6 +132,7 @@ def vocabulary() -> Vocabulary:
         connectives=prefixes("connectives"),
         question_words=frozenset(merged.get("question_words", ())),
         count_words=counts,
+        part_nouns=frozenset(merged.get("part_nouns", ())),
         function_words=frozenset(merged.get("function_words", ())),
         abbreviations=frozenset(merged.get("abbreviations", ())),
         signposts=prefixes("signposts"),
@@ -390,6 +394,18 @@ def announced_count(text: str) -> int | None:
     return found[0] if len(found) == 1 and 0 < found[0] < 10 else None
 
 
+def count_in(text: str) -> int | None:
+    """A number of parts a heading or an intro names in words ("Tiga Kesan Utama", "three
+    other groups could fill the gap"): the last count word, 2 to 7, with a part noun in the
+    three words after it ("survived three wars" counts no parts)."""
+    vocab = vocabulary()
+    tokens = _WORD.findall(text.lower())
+    found = [vocab.count_words[w] for k, w in enumerate(tokens)
+             if 2 <= vocab.count_words.get(w, 0) <= 7
+             and any(t in vocab.part_nouns for t in tokens[k + 1:k + 4])]
+    return found[-1] if found else None
+
+
 def inner_sentence(text: str) -> bool:
     for m in _SENTENCE_END.finditer(text):
         token = text[:m.start()].rsplit(" ", 1)[-1].lower().strip("\"'“‘(")
@@ -460,6 +476,8 @@ class Traits:
     lead_in: bool
     counts: bool
     """The text names a number of parts ("Three Pressures", "Dua Sisi", "Several Ways")."""
+    count: int | None
+    """How many, when it says in words (:func:`count_in`)."""
 
 
 def heading_shaped(text: str) -> bool:
@@ -505,7 +523,8 @@ def make_context(items: Sequence[Item]) -> Context:
         signpost=it.kind in ("candidate", "paragraph") and _signposts(it.text),
         announced=announced_count(it.text) if it.text.endswith(":") else None,
         lead_in=it.kind in ("candidate", "paragraph") and it.text.endswith(":"),
-        counts=any(w.lower() in vocab.count_words for w in _WORD.findall(it.text)))
+        counts=any(w.lower() in vocab.count_words for w in _WORD.findall(it.text)),
+        count=count_in(it.text))
         for it in items)
     looks = Counter(t.look for t, it, ok in zip(traits, items, shapes, strict=True)
                     if ok and it.kind == "candidate")
@@ -651,6 +670,8 @@ class OpenSection:
     paragraphs_since: int = 0
     """Paragraphs since the last heading of this section."""
     announced: int | None = None
+    expected: int | None = None
+    """Parts the section's heading or intro names in words ("Tiga Kesan Utama")."""
     last_child: int | None = None
     number: tuple[int, int] | None = None
     child_number: tuple[int, int] | None = None
@@ -696,6 +717,17 @@ def level_features(ctx: Context, i: int, open_: OpenSection | None,
     f["after_h3"] = float(prev_label == "h3")
     f["last_heading"] = float(not later_shaped)
     f["words"] = min(item.n_words, 15) / 10
+    following = _next_shaped(ctx, i, 2)
+    if len(following) == 2 and following[1] > i + 1:
+        # Text and then another heading: one short or announcing paragraph there is the intro
+        # of a section that has subsections, seen before any of them is decided.
+        between = [k for k in range(i + 1, following[1])
+                   if ctx.items[k].kind in ("candidate", "paragraph")]
+        f["text_after_then_heading"] = 1.0
+        f["text_after_short"] = float(len(between) == 1)
+        f["text_after_announces"] = float(any(
+            ctx.traits[k].count or ctx.traits[k].signpost or ctx.traits[k].lead_in
+            for k in between))
     num = traits.number
     if num is not None:
         f["number_depth_1"] = float(num[0] == 1)
@@ -727,6 +759,9 @@ def level_features(ctx: Context, i: int, open_: OpenSection | None,
     if open_.announced is not None:
         f["announced_pending"] = float(open_.children < open_.announced)
         f["announced_complete"] = float(open_.children >= open_.announced)
+    if open_.expected is not None and open_.announced is None:
+        f["expected_pending"] = float(open_.children < open_.expected)
+        f["expected_complete"] = float(open_.children >= open_.expected)
     if open_.intro:
         f["intro_overlap"] = _stem_overlap(ctx.words[i], open_.intro)
     f["heading_overlap"] = _stem_overlap(ctx.words[i], ctx.words[open_.index])
@@ -892,6 +927,9 @@ def _advance_open(open_: OpenSection | None, item: Item, ctx: Context) -> OpenSe
     else:
         intro_words = open_.intro_words
     announced = open_.announced
+    expected = open_.expected
+    if open_.children == 0 and is_par:
+        expected = ctx.traits[item.index].count or expected
     if is_par and item.text.endswith(":"):
         count = ctx.traits[item.index].announced
         announced = count if count is not None else announced
@@ -899,6 +937,7 @@ def _advance_open(open_: OpenSection | None, item: Item, ctx: Context) -> OpenSe
         open_, intro=intro, intro_paragraphs=intro_paragraphs, signpost=signpost,
         intro_words=intro_words,
         paragraphs_since=open_.paragraphs_since + int(is_par), announced=announced,
+        expected=expected,
         ends_lead_in=is_par and item.text.endswith(":"))
 
 
@@ -921,8 +960,10 @@ def _after_heading(open_: OpenSection | None, item: Item, label: Label,
     look = ctx.traits[item.index].look
     if label == "h2" or open_ is None:
         if open_ is None:
-            return OpenSection(index=item.index, number=num, h2_looks=(look,))
+            return OpenSection(index=item.index, number=num, h2_looks=(look,),
+                               expected=ctx.traits[item.index].count)
         return OpenSection(index=item.index, number=num, h2_looks=(*open_.h2_looks[-7:], look),
+                           expected=ctx.traits[item.index].count,
                            h3_looks=open_.h3_looks,
                            parents=open_.parents + (open_.children > 0),
                            flats=open_.flats + (open_.children == 0))
