@@ -25,6 +25,7 @@ import os
 import signal
 import time
 import traceback
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -33,7 +34,17 @@ from typing import Any, Literal, Protocol
 
 from . import __version__, installed_version, readers
 from .config import FORMATS, KeyPointsMode, Presentation
-from .diagnostics import Diagnostic, as_diagnostic, attribute_repeats, count, from_json
+from .diagnostics import (
+    Diagnostic,
+    Omitted,
+    Severity,
+    as_diagnostic,
+    attribute_repeats,
+    cap,
+    count,
+    from_json,
+    omitted_from_json,
+)
 from .errors import ConfigError, InputError, LighthouseError, OutputError, RenderError, UsageError
 from .limits import MAX_JOBS_PER_CPU, LimitedPool, Limits, Outcome, cap_jobs, run_limited
 from .model import Document, Pack
@@ -164,7 +175,9 @@ class SourceResult:
     seconds: float = 0.0
     diagnostics: tuple[Diagnostic, ...] = ()
     """Everything met on the way, reader to writer (for an up-to-date source: what was met
-    when it was built, from the manifest)."""
+    when it was built, from the manifest, which keeps the first of each kind)."""
+    omitted: tuple[Omitted, ...] = ()
+    """For an up-to-date source: how many of each kind the manifest did not keep."""
     error: str | None = None
     """One line saying why the source failed."""
     trace: str | None = None
@@ -174,6 +187,11 @@ class SourceResult:
     def warnings(self) -> tuple[Diagnostic, ...]:
         """The diagnostics of severity ``warning``."""
         return tuple(d for d in self.diagnostics if d.severity == "warning")
+
+    def counted(self, severity: Severity) -> int:
+        """How many problems of ``severity`` the source met, each once (the omitted too)."""
+        return count(self.diagnostics, severity) + sum(
+            o.count for o in self.omitted if o.severity == severity)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1066,6 +1084,7 @@ def _plan(request: BuildRequest, manifest: Mapping[str, dict[str, Any]],
                       "previous_input_stamps": old.get("input_stamps"),
                       "previous_pages": old.get("pages"),
                       "previous_diagnostics": old.get("diagnostics"),
+                      "previous_omitted": old.get("omitted"),
                       "previous_outputs": old.get("outputs", []),
                       "previous_stale": old.get("stale", [])}
         if not single:
@@ -1175,7 +1194,9 @@ def _name(request: BuildRequest, plans: Sequence[_Planned],
 def _claims(request: BuildRequest, plans: Sequence[_Planned],
             manifest: Mapping[str, dict[str, Any]]) -> None:
     """Refuse, before anything is written, a build whose outputs would overwrite a source,
-    each other, or an existing output that another live source or pack owns.
+    each other, or an existing output that another live source or pack owns; names that
+    differ only in letter case (``Case.pdf``, ``case.pdf``) are one file on Mac, Windows and
+    FAT (e-reader) storage, so they count as one claim wherever this build runs.
 
     :raises UsageError: naming the output and both claimants.
     """
@@ -1186,11 +1207,18 @@ def _claims(request: BuildRequest, plans: Sequence[_Planned],
             raise UsageError(f"{shown(source)} is inside the output folder {shown(output)}: "
                              "outputs are never read as sources")
     owner: dict[Path, str] = {}
+    spelled: dict[str, Path] = {}  # folded name -> the first output spelled so
     for plan in plans:
         for path in plan.outputs:
             if path in owner and owner[path] != plan.display:
                 raise UsageError(f"{shown(path)} would be written for both {owner[path]} and "
                                  f"{plan.display}; rename one (or build them apart)")
+            other = spelled.setdefault(_folded(path, request.output), path)
+            if other != path:
+                raise UsageError(
+                    f"{_named(path, request)} ({plan.display}) and {_named(other, request)} "
+                    f"({owner[other]}) differ only in letter case: {_ONE_FILE}; rename one "
+                    "source")
             owner[path] = plan.display
             if Path(os.path.realpath(path)) in sources:
                 raise UsageError(f"{shown(path)} would overwrite a source; choose another "
@@ -1203,18 +1231,48 @@ def _claims(request: BuildRequest, plans: Sequence[_Planned],
         if key in keys or (not combined and request.combine is None
                            and request.names == "title"):
             continue  # title names: assign_names already gave claimed names to their owners
+        if not combined and any(_same_file(key, k) for k in keys
+                                if not k.startswith(COMBINED_KEY_PREFIX)):
+            continue  # a brief of ours under another spelling (a case-insensitive system)
         # An entry claims what it would be called today (an old name is merely stale).
         current = entry.get("slug") if combined or request.names == "title" else \
             output_name(Path(key), sources_dir)
         for name in entry.get("outputs", []):
             path = request.output / name
-            if path in owner and name in live and name.rsplit(".", 1)[0] == current \
+            mine = spelled.get(_folded(path, request.output))
+            if mine is not None and name in live and name.rsplit(".", 1)[0] == current \
                     and path.is_file():
                 what = (f"the combined brief {key.removeprefix(COMBINED_KEY_PREFIX)!r}"
                         if combined else display_path(Path(key), request.root))
+                if mine != path:
+                    raise UsageError(
+                        f"{_named(mine, request)} ({owner[mine]}) and {_named(path, request)} "
+                        f"({what}) differ only in letter case: {_ONE_FILE}; rename one "
+                        "source (or choose another output folder)")
                 raise UsageError(f"{shown(path)} belongs to {what}; {owner[path]} would "
                                  "overwrite it (choose another title or output folder, or "
                                  "delete that file first)")
+
+
+_ONE_FILE = "they are one file on Mac, Windows and e-reader (FAT) storage"
+
+
+def _folded(path: Path, output: Path) -> str:
+    """``path`` in the output folder as a case-insensitive file system compares names."""
+    return unicodedata.normalize("NFC", path.relative_to(output).as_posix()).casefold()
+
+
+def _named(output: Path, request: BuildRequest) -> str:
+    """An output as messages name it: relative to the project root when inside it."""
+    return display_path(output, request.root) if output.is_relative_to(request.root.resolve()) \
+        else shown(output)
+
+
+def _same_file(key: str, source: str) -> bool:
+    try:
+        return os.path.samefile(key, source)
+    except (OSError, ValueError):
+        return False
 
 
 def _finish(request: BuildRequest, plan: _Planned, outcome: RenderOutcome) -> SourceResult:
@@ -1225,16 +1283,19 @@ def _finish(request: BuildRequest, plan: _Planned, outcome: RenderOutcome) -> So
     # The requested outputs that were current and not rendered again keep what their own
     # rendering met (the reader's and the checks' findings are new: the source was parsed);
     # a source that failed now keeps nothing of an earlier build: it is not that source.
+    stored, stored_omitted = _stored_diagnostics(plan)
     kept = () if outcome.error is not None else tuple(
-        d for d in _stored_diagnostics(plan)
+        d for d in stored
         if d.stage == "render" and d.format in request.formats and d.format not in data)
+    # Of those kept, the ones the manifest only counted (beyond the first of their kind).
+    omitted = tuple(o for o in stored_omitted if o.stage == "render") if kept else ()
     # A writer's report of what a reader or check already said is that record's problem.
     found = attribute_repeats((*plan.diagnostics, *outcome.diagnostics, *kept))
     if outcome.error is not None:
         message = outcome.error if outcome.located else f"{plan.display}: {outcome.error}"
         return SourceResult(source=plan.display, status="failed", error=message,
                             seconds=outcome.seconds, diagnostics=found, trace=outcome.trace)
-    refused = _strict_failure(request, plan, found, outcome.seconds)
+    refused = _strict_failure(request, plan, found, outcome.seconds, omitted)
     if refused is not None:
         return refused
     pages = outcome.pages
@@ -1242,7 +1303,7 @@ def _finish(request: BuildRequest, plan: _Planned, outcome: RenderOutcome) -> So
         pages = plan.entry.get("previous_pages")  # the current PDF was not made again
     built = SourceResult(source=plan.display, status="built", outputs=plan.outputs,
                          size=sum(len(b) for b in data.values()), pages=pages,
-                         seconds=outcome.seconds, diagnostics=found)
+                         seconds=outcome.seconds, diagnostics=found, omitted=omitted)
     try:
         # Outputs and manifest entry together, compare-and-swap per source (output.commit).
         written = commit(request.output, plan.key, plan.seen,
@@ -1282,9 +1343,14 @@ def _manifest_entry(request: BuildRequest, plan: _Planned, result: SourceResult,
         made = {}  # outputs not made again now were made from other images: out of date
     keys = {name: plan.entry["key"] if name.rsplit(".", 1)[-1] in rendered else made.get(name)
             for name in names}
+    # The first few problems of each kind, the rest counted: a 2 MB text with 1,395 uncertain
+    # headings stored them all (500 KB); --strict and the summary still count every one.
+    diagnostics, omitted = cap(result.diagnostics, omitted=result.omitted)
     entry.update(outputs=names, pages=result.pages, source=plan.display,
                  keys={name: key for name, key in keys.items() if isinstance(key, str)},
-                 diagnostics=[d.to_json() for d in result.diagnostics])
+                 diagnostics=[d.to_json() for d in diagnostics])
+    if omitted:
+        entry["omitted"] = [o.to_json() for o in omitted]
     if stale:
         entry["stale"] = [n for n in stale if n not in names]
     return entry
@@ -1293,33 +1359,38 @@ def _manifest_entry(request: BuildRequest, plan: _Planned, result: SourceResult,
 def _up_to_date_result(request: BuildRequest, plan: _Planned) -> SourceResult:
     """A source whose outputs are current: up to date, or failed under ``--strict`` when its
     build met warnings (the same verdict a rebuild would give, without rendering again)."""
-    stored = _stored_diagnostics(plan)
-    refused = _strict_failure(request, plan, stored)
+    stored, omitted = _stored_diagnostics(plan)
+    refused = _strict_failure(request, plan, stored, omitted=omitted)
     if refused is not None:
         return refused
     return SourceResult(source=plan.display, status="up to date", outputs=plan.outputs,
-                        pages=plan.entry.get("previous_pages"), diagnostics=stored)
+                        pages=plan.entry.get("previous_pages"), diagnostics=stored,
+                        omitted=omitted)
 
 
 def _strict_failure(request: BuildRequest, plan: _Planned, found: Sequence[Diagnostic],
-                    seconds: float = 0.0) -> SourceResult | None:
+                    seconds: float = 0.0, omitted: Sequence[Omitted] = ()
+                    ) -> SourceResult | None:
     """The failure ``--strict`` makes of a source whose build met warnings, or None."""
-    warned = count(found, "warning")  # as the summary counts them: once each
+    failed = SourceResult(source=plan.display, status="failed", seconds=seconds,
+                          diagnostics=tuple(found), omitted=tuple(omitted))
+    warned = failed.counted("warning")  # as the summary counts them: once each, omitted too
     if not (request.strict and warned):
         return None
-    return SourceResult(source=plan.display, status="failed", seconds=seconds,
-                        diagnostics=tuple(found),
-                        error=f"{plan.display}: {warned} warning(s) and --strict; "
-                              "nothing written")
+    return dataclasses.replace(failed, error=f"{plan.display}: {warned} warning(s) and "
+                                             "--strict; nothing written")
 
 
-def _stored_diagnostics(plan: _Planned) -> tuple[Diagnostic, ...]:
-    """What the manifest says was met when an up-to-date source was built."""
-    stored = plan.entry.get("previous_diagnostics")
-    if not isinstance(stored, list):
-        return ()
-    found = (from_json(item) for item in stored if isinstance(item, dict))
-    return tuple(d for d in found if d is not None)
+def _stored_diagnostics(plan: _Planned) -> tuple[tuple[Diagnostic, ...], tuple[Omitted, ...]]:
+    """What the manifest says was met when an up-to-date source was built: the records it
+    kept and how many of each kind it only counted."""
+    stored, left = plan.entry.get("previous_diagnostics"), plan.entry.get("previous_omitted")
+    found = (from_json(item) for item in (stored if isinstance(stored, list) else ())
+             if isinstance(item, dict))
+    omitted = (omitted_from_json(item) for item in (left if isinstance(left, list) else ())
+               if isinstance(item, dict))
+    return (tuple(d for d in found if d is not None),
+            tuple(o for o in omitted if o is not None))
 
 
 @contextlib.contextmanager

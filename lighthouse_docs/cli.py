@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, get_type_hints
 
 import typer
+from typer._click.exceptions import NoArgsIsHelpError
+from typer._click.exceptions import UsageError as ClickUsageError
 from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
@@ -59,6 +61,13 @@ class _Commands(TyperGroup):
             args = [a for a in args[:end] if a != DEBUG_FLAG] + args[end:]
         return super().parse_args(ctx, args)
 
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None,
+                     **extra: Any) -> Any:
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except ClickUsageError as error:
+            _usage_failure(error)
+
     def invoke(self, ctx: Any) -> Any:
         """Run the command; no traceback escapes it without ``--debug``.
 
@@ -68,6 +77,8 @@ class _Commands(TyperGroup):
         """
         try:
             return super().invoke(ctx)
+        except ClickUsageError as error:  # a command's options did not parse
+            _usage_failure(error, ctx.invoked_subcommand)
         except (typer.Exit, typer.Abort, TyperException):
             raise
         except LighthouseError as error:
@@ -131,6 +142,23 @@ def fail(error: LighthouseError) -> NoReturn:
     """Print ``error`` as one line on stderr and exit with its code (traceback on --debug)."""
     say(error)
     raise typer.Exit(exit_code_for(error))
+
+
+def _usage_failure(error: ClickUsageError, subcommand: str | None = None) -> NoReturn:
+    """Click's usage error (``--bogus``, ``--port 99999``, a missing argument) as the tool's
+    one line and exit 2, instead of Click's three lines (usage, hint, "Error: ...")."""
+    if isinstance(error, NoArgsIsHelpError):
+        raise error  # "lighthouse-docs" alone prints the help
+    names: list[str] = []
+    ctx = error.ctx
+    while ctx is not None and ctx.parent is not None:
+        names.append(ctx.info_name or "")
+        ctx = ctx.parent
+    if not names and subcommand:  # raised without the command's own context
+        names = [subcommand]
+    command = " ".join(["lighthouse-docs", *reversed(names)])
+    message = error.format_message().rstrip(".")
+    fail(UsageError(f"{message[:1].lower()}{message[1:]} (see {command} --help)"))
 
 
 def _version(value: bool) -> None:
@@ -482,7 +510,16 @@ def _settings(choices: _Choices) -> tuple[Path, Settings]:
     return root, apply(settings, given, file=None, names=names)
 
 
-def _request(choices: _Choices, *, jobs: int | None = None, force: bool = False,
+def _jobs_option(value: str | None) -> int | str | None:
+    """``--jobs`` as the project file's ``jobs`` takes it: a whole number or ``auto`` (checked
+    by the same validator, so ``--jobs 0`` is the same one-line error as ``jobs = 0``)."""
+    if value is None:
+        return None
+    text = value.strip().lower()
+    return int(text) if re.fullmatch(r"[+-]?[0-9]+", text) else text
+
+
+def _request(choices: _Choices, *, jobs: int | str | None = None, force: bool = False,
              combine: str | None = None, sort: str = "given", time_limit: str | None = None,
              memory_limit: str | None = None) -> BuildRequest:
     from .build import BuildRequest
@@ -629,8 +666,6 @@ def _fit(text: str, width: int) -> str:
 def _table(report: BuildReport) -> Table:
     from rich.table import Table
 
-    from .diagnostics import count
-
     table = Table(title=None, show_edge=False, pad_edge=False)
     for column, justify in (("Source", "left"), ("Outputs", "left"), ("Pages", "right"),
                             ("Size", "right"), ("Time", "right"), ("Warn", "right")):
@@ -642,7 +677,7 @@ def _table(report: BuildReport) -> Table:
         table.add_row(r.source, outputs, "" if r.pages is None else str(r.pages),
                       _size(r.size) if r.status == "built" else "",
                       f"{r.seconds:.1f} s" if r.status != "up to date" else "",
-                      str(count(r.diagnostics, "warning")))
+                      str(r.counted("warning")))
     return table
 
 
@@ -650,27 +685,35 @@ def _summary(report: BuildReport, *, quiet: bool, verbose: bool) -> None:
     """Diagnostics once each, the counts in one line, failures last with their reason.
 
     ``-q``: only the failures. Default: the diagnostics of what was built or failed now (those
-    of up-to-date sources are counted). ``-v``: all of them, and the per-source table.
+    of up-to-date sources are counted). ``-v``: all of them, and the per-source table. Of each
+    kind (code and severity) of problem in one source only the first
+    :data:`~lighthouse_docs.diagnostics.SHOWN_PER_KIND` are listed, then one line with how
+    many more (``inspect`` and ``--report json`` list them all).
     """
     from rich.console import Console
 
-    from .diagnostics import count, merge_formats
+    from .diagnostics import cap, merge_formats, omitted_line
 
     out = Console(stderr=True, highlight=False, soft_wrap=True)
     failed = report.failed
     if not quiet:
         # A failure's own reason is its last line below; everything else once, here.
-        shown = [d for r in report.results
-                 if verbose or r.status != "up to date"
-                 for d in r.diagnostics
-                 if (verbose or d.severity != "info")
-                 and not (r.status == "failed" and r.error == f"{d.location()}: {d.message}")]
-        for item, formats in merge_formats(shown):
-            out.print(diagnostic_line(item, formats), markup=False)
+        for r in report.results:
+            if not verbose and r.status == "up to date":
+                continue
+            shown = [d for d in r.diagnostics
+                     if (verbose or d.severity != "info")
+                     and not (r.status == "failed" and r.error == f"{d.location()}: {d.message}")]
+            listed, more = cap(shown, omitted=(o for o in r.omitted
+                                               if verbose or o.severity != "info"))
+            for item, formats in merge_formats(listed):
+                out.print(diagnostic_line(item, formats), markup=False)
+            for left in more:
+                out.print(omitted_line(left), markup=False)
         if verbose:
             out.print(_table(report))
-        warnings = sum(count(r.diagnostics, "warning") for r in report.results)
-        stale = sum(count(r.diagnostics, "warning") for r in report.results
+        warnings = sum(r.counted("warning") for r in report.results)
+        stale = sum(r.counted("warning") for r in report.results
                     if r.status == "up to date")
         up_to_date = len(report.results) - len(report.built) - len(failed)
         line = (f"{len(report.built)} built, {up_to_date} up to date, {len(failed)} failed; "
@@ -688,9 +731,9 @@ def _summary(report: BuildReport, *, quiet: bool, verbose: bool) -> None:
 
 
 def _report_json(report: BuildReport) -> dict[str, Any]:
-    """The ``--report json`` document: every source with its outputs and diagnostics."""
-    from .diagnostics import count
-
+    """The ``--report json`` document: every source with its outputs and diagnostics (all of
+    them for a source parsed now; for an up-to-date one, what the manifest kept, and in
+    ``omitted`` how many of each kind it only counted)."""
     results = report.results
     return {
         "format": 1,
@@ -699,13 +742,14 @@ def _report_json(report: BuildReport) -> dict[str, Any]:
             "sources": len(results), "built": len(report.built),
             "up_to_date": sum(1 for r in results if r.status == "up to date"),
             "failed": len(report.failed),
-            "errors": sum(count(r.diagnostics, "error") for r in results),
-            "warnings": sum(count(r.diagnostics, "warning") for r in results),
+            "errors": sum(r.counted("error") for r in results),
+            "warnings": sum(r.counted("warning") for r in results),
         },
         "sources": [{
             "source": r.source, "status": r.status,
             "outputs": [_shown(p) for p in r.outputs], "pages": r.pages,
             "error": r.error, "diagnostics": [d.to_json() for d in r.diagnostics],
+            "omitted": [o.to_json() for o in r.omitted],
         } for r in results],
     }
 
@@ -748,9 +792,10 @@ def _run(request: BuildRequest, *, quiet: bool, verbose: bool) -> BuildReport:
 @_shared_options
 def build(
     choices: _Choices,
-    jobs: Annotated[int | None, typer.Option(
-        "--jobs", "-j", min=1, help="Worker processes. Default: the number of CPUs.",
-        show_default=False)] = None,
+    jobs: Annotated[str | None, typer.Option(
+        "--jobs", "-j", metavar="N|auto",
+        help="Worker processes, or auto (as jobs in lighthouse.toml). Default: the number of "
+             "CPUs.", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force",
                      help="Rebuild even what is up to date.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v",
@@ -806,8 +851,8 @@ def build(
     _configure_logging(quiet=choices.quiet, verbose=verbose)
     result: BuildReport | None = None
     try:
-        request = _request(choices, jobs=jobs, force=force, combine=combine, sort=sort,
-                           time_limit=time_limit, memory_limit=memory_limit)
+        request = _request(choices, jobs=_jobs_option(jobs), force=force, combine=combine,
+                           sort=sort, time_limit=time_limit, memory_limit=memory_limit)
         result = _run(request, quiet=choices.quiet, verbose=verbose)
         if report is not None:
             _write_report(result, report[1])
@@ -1120,33 +1165,38 @@ def watch(
         lighthouse-docs watch --pdf
     """
 
-    from .project import find_root
-
     _configure_logging(quiet=choices.quiet, verbose=False)
     wanted = _NotOutput()
 
-    def build_once() -> list[Path] | None:
-        try:
-            request = _request(choices, jobs=1)
-            wanted.output = request.output
-            _run_watch(request, quiet=choices.quiet)
-        except LighthouseError as error:
-            say(error)
-            return None
+    def build_once() -> list[Path]:
+        request = _request(choices, jobs=1)
+        wanted.output = request.output
+        _run_watch(request, quiet=choices.quiet)
         return _watched(request, choices.sources, request.root)
 
+    def rebuild() -> list[Path] | None:
+        try:
+            return build_once()
+        except LighthouseError as error:  # broken while watching: said, fixed by a save
+            say(error)
+            return None
+
     try:
-        watched = build_once()
-        if watched is None:
-            # Nothing to watch yet (bad configuration): watch the project root.
-            watched = [find_root(Path.cwd())]
+        # What build would refuse (no sources/ folder, a bad option or project file) ends
+        # watch the same way, with the same one line and exit code, before anything is
+        # watched: there is nothing to watch yet, and watching the project root instead
+        # (perhaps $HOME) looped on any log written there.
+        try:
+            watched = build_once()
+        except LighthouseError as error:
+            fail(error)
         announced = False
         # yield_on_timeout: the first (empty) yield means the watcher is live; saves made
         # between the first build and that moment are caught by one more incremental build.
         for changes in _changes(watched, watch_filter=wanted, debounce=debounce, step=50,
                                 rust_timeout=500):
             if changes or not announced:
-                watched = build_once() or watched
+                watched = rebuild() or watched
             if not announced and not choices.quiet:
                 typer.echo(f"watching {', '.join(_shown(p) for p in watched)} "
                            "(Ctrl-C to stop)", err=True)

@@ -19,7 +19,7 @@ as the location.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeAlias
 
@@ -136,6 +136,21 @@ def _problem_key(item: Diagnostic) -> tuple[Any, ...]:
     return (item.source, item.severity, item.message)
 
 
+def _problems(items: Sequence[Diagnostic]) -> list[list[tuple[Any, ...]]]:
+    """For each of ``items``, the record keys of the problems it reports: its own, or, for a
+    writer's record without a line that repeats what a reader or a check said, theirs."""
+    said: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
+    for item in items:
+        if item.stage in ("read", "check"):
+            said.setdefault(_problem_key(item), []).append(_record_key(item))
+    keys: list[list[tuple[Any, ...]]] = []
+    for item in items:
+        same = said.get(_problem_key(item))
+        keys.append(same if item.stage == "render" and item.line is None and same
+                    else [_record_key(item)])
+    return keys
+
+
 def merge_formats(items: Iterable[Diagnostic]) -> list[tuple[Diagnostic, tuple[str, ...]]]:
     """Records that differ only in their output format, as one record and the output formats
     it was met in (one missing image is one problem, even when PDF and EPUB both report it).
@@ -143,17 +158,10 @@ def merge_formats(items: Iterable[Diagnostic]) -> list[tuple[Diagnostic, tuple[s
     source (a refused image, at its line or, when the reader knows none, without one) is that
     same problem: its format joins that record."""
     items = list(items)
-    said: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
-    for item in items:
-        if item.stage in ("read", "check"):
-            said.setdefault(_problem_key(item), []).append(_record_key(item))
     merged: dict[tuple[Any, ...], list[str]] = {}
     first: dict[tuple[Any, ...], Diagnostic] = {}
-    for item in items:
-        same = said.get(_problem_key(item))
-        keys = same if item.stage == "render" and item.line is None and same else [
-            _record_key(item)]
-        if keys is not same:
+    for item, keys in zip(items, _problems(items), strict=True):
+        if keys == [_record_key(item)]:  # not a writer's repeat of a located record
             first.setdefault(keys[0], item)
         for key in keys:
             formats = merged.setdefault(key, [])
@@ -185,3 +193,98 @@ def attribute_repeats(items: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
 def count(items: Iterable[Diagnostic], severity: Severity) -> int:
     """How many of ``items`` have ``severity`` (after merging formats)."""
     return sum(1 for item, _ in merge_formats(items) if item.severity == severity)
+
+
+SHOWN_PER_KIND = 10
+"""How many problems of one kind (code and severity) of one source the terminal shows and the
+manifest keeps; the rest are counted (:class:`Omitted`), never dropped from a count."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Omitted:
+    """Problems of one kind in one source left out of a list beyond :data:`SHOWN_PER_KIND`:
+    what kind, how many (each counted once, as :func:`count` counts)."""
+
+    source: str | None
+    code: str
+    severity: Severity
+    stage: Stage
+    """The stage of the first one left out (``read``/``check``: ``inspect`` lists them all)."""
+    count: int
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready mapping (the manifest and ``--report json`` format)."""
+        return {"source": self.source, "code": self.code, "severity": self.severity,
+                "stage": self.stage, "count": self.count}
+
+
+def omitted_from_json(data: Mapping[str, Any]) -> Omitted | None:
+    """The :class:`Omitted` ``data`` describes, or None when malformed."""
+    source, code, severity = data.get("source"), data.get("code"), data.get("severity")
+    stage, number = data.get("stage"), data.get("count")
+    if source is not None and not isinstance(source, str):
+        return None
+    if not isinstance(code, str) or severity not in SEVERITIES or stage not in STAGES:
+        return None
+    if isinstance(number, bool) or not isinstance(number, int) or number < 1:
+        return None
+    return Omitted(source=source, code=code, severity=severity, stage=stage, count=number)
+
+
+def cap(items: Iterable[Diagnostic], limit: int = SHOWN_PER_KIND,
+        omitted: Iterable[Omitted] = ()) -> tuple[tuple[Diagnostic, ...], tuple[Omitted, ...]]:
+    """The first ``limit`` problems of each kind (source, code, severity) of ``items``, in
+    their order (all output formats of a kept problem are kept), and how many of each kind
+    are left out, added to ``omitted`` (what an earlier cap left out already).
+
+    ``count(kept, s) + sum of the omitted counts of severity s == count(items, s)`` plus the
+    earlier ``omitted``: capping never changes a count.
+    """
+    items = list(items)
+    problems = _problems(items)
+    kept_keys: set[tuple[Any, ...]] = set()
+    per_kind: dict[tuple[Any, ...], int] = {}
+    left: dict[tuple[Any, ...], Omitted] = {}
+    for earlier in omitted:
+        kind = (earlier.source, earlier.code, earlier.severity)
+        before = left.get(kind)
+        left[kind] = Omitted(source=earlier.source, code=earlier.code,
+                             severity=earlier.severity,
+                             stage=before.stage if before else earlier.stage,
+                             count=earlier.count + (before.count if before else 0))
+    seen: set[tuple[Any, ...]] = set()
+    for keys in problems:
+        for key in keys:
+            if key in seen:
+                continue
+            seen.add(key)
+            source, _, code, severity, _, stage = key
+            kind = (source, code, severity)
+            if per_kind.get(kind, 0) < limit:
+                per_kind[kind] = per_kind.get(kind, 0) + 1
+                kept_keys.add(key)
+                continue
+            before = left.get(kind)
+            left[kind] = Omitted(source=source, code=code, severity=severity,
+                                 stage=before.stage if before else stage,
+                                 count=1 + (before.count if before else 0))
+    kept = tuple(item for item, keys in zip(items, problems, strict=True)
+                 if any(key in kept_keys for key in keys))
+    return kept, tuple(left.values())
+
+
+_KINDS = {"structure-uncertain": "uncertain headings", "image-refused": "refused images",
+          "footnote-missing": "missing footnotes"}
+"""What the omitted-line calls problems of a code (else "warnings [code]")."""
+
+
+def omitted_line(item: Omitted) -> str:
+    """One line for what :func:`cap` left out, as the terminal shows a diagnostic:
+    ``src: warning: ... and 1,380 more uncertain headings in this source; see `lighthouse-docs
+    inspect src` [structure-uncertain]``."""
+    what = _KINDS.get(item.code, f"{item.severity}s of this kind")
+    where = f"{item.source}: " if item.source else ""
+    see = (f"; see `lighthouse-docs inspect {item.source}`"
+           if item.stage in ("read", "check") and item.source else "")
+    return (f"{where}{item.severity}: ... and {item.count:,} more {what} in this source"
+            f"{see} [{item.code}]")

@@ -209,6 +209,12 @@ def _style_map(styles: _Styles) -> str:
     for name, level in sorted(styles.headings.items()):
         target = f"h{level}:fresh" if level <= HEADING_LEVELS else "p.lh-minor-heading:fresh"
         lines.append(f"p[style-name={_quoted(name)}] => {target}")
+    # Captions: Word's own "Caption" style, pandoc's "Captioned Figure" (the paragraph holding
+    # the image), "Image Caption" and "Table Caption" (see _fold_captions).
+    lines += ["p[style-name='Caption'] => p.lh-caption:fresh",
+              "p[style-name='Captioned Figure'] => p.lh-figure:fresh",
+              "p[style-name='Image Caption'] => p.lh-figure-caption:fresh",
+              "p[style-name='Table Caption'] => p.lh-table-caption:fresh"]
     lines += ["p[style-name='Quote'] => blockquote > p:fresh",
               "p[style-name='Intense Quote'] => blockquote > p:fresh",
               "p[style-name='Quotations'] => blockquote > p:fresh",
@@ -378,6 +384,51 @@ def _infer_headings(root: Any, title: str, source: model.SourceInfo, lang: str |
     return converted
 
 
+def _image_only(el: Any) -> bool:
+    """A paragraph holding one image and no text (Word's picture paragraph)."""
+    return el.tag == "p" and len(el.findall(".//img")) == 1 and not _text_of(el)
+
+
+def _fold_captions(root: Any) -> None:
+    """Caption paragraphs into what they caption, as the HTML reader reads them.
+
+    A caption-style paragraph (``Caption``, pandoc's ``Image Caption``) right after a picture
+    paragraph becomes its ``<figcaption>`` (a written "Figure 2:" is dropped there: figures are
+    numbered again); pandoc's ``Table Caption`` right before or after a table without one its
+    ``<caption>``. Anywhere else a caption paragraph stays text (Word's ``Caption`` next to a
+    table is read by :func:`~lighthouse_docs.readers.captions.attach_captions`, like any
+    "Table 1: ..." line).
+    """
+    for el in list(root):
+        kind = el.get("class") if el.tag == "p" else None
+        if kind in ("lh-caption", "lh-figure-caption"):
+            picture = el.getprevious()
+            if picture is None or not _image_only(picture):
+                continue
+            figure = lxml.html.Element("figure")
+            picture.addprevious(figure)
+            el.tag, el.tail, picture.tail = "figcaption", None, None
+            el.attrib.pop("class")
+            figure.extend([picture, el])
+        elif kind == "lh-table-caption":
+            for table in (el.getnext(), el.getprevious()):
+                if table is not None and table.tag == "table" and table.find("caption") is None:
+                    el.tag, el.tail = "caption", None
+                    el.attrib.pop("class")
+                    table.insert(0, el)
+                    break
+
+
+def _leading_h1(root: Any) -> Any | None:
+    """The document's first block when it is its only Heading 1 (the bookmarks Word and
+    pandoc put before a heading, empty ``<a id>``, do not count), else None."""
+    first = next((el for el in root
+                  if not (el.tag == "a" and len(el) == 0 and not _text_of(el))), None)
+    if first is None or first.tag != "h1" or sum(el.tag == "h1" for el in root) != 1:
+        return None
+    return first
+
+
 # --------------------------------------------------------------------------- model rewrite
 
 
@@ -500,6 +551,7 @@ def parse_bytes(data: bytes, source: model.SourceInfo, *, lang: str | None = Non
                 continue
             date = found
         el.drop_tree()
+    _fold_captions(root)
     for el in root.iter("p"):
         if el.get("class") == "lh-minor-heading":  # Heading 4+: a bold line, not a section
             el.attrib.pop("class")
@@ -510,11 +562,13 @@ def parse_bytes(data: bytes, source: model.SourceInfo, *, lang: str | None = Non
             el.append(bold)
         elif el.get("class"):
             el.attrib.pop("class")
-    if title is None:
-        first: Any = next(iter(root), None)
-        if first is not None and first.tag == "h1" and sum(el.tag == "h1" for el in root) == 1:
-            title = _text_of(first)
-            first.drop_tree()
+    if title is None and (first := _leading_h1(root)) is not None:
+        # As in Markdown, a Heading 1 opening the document is its title when nothing else
+        # gives one (pandoc writes "# Title" so); its bookmarks go with it.
+        title = _text_of(first)
+        while (mark := first.getprevious()) is not None:
+            mark.drop_tree()
+        first.drop_tree()
     if title is None:
         title = _common.fallback_title(path)
     if (not any(el.tag in ("h1", "h2", "h3") for el in root.iter())

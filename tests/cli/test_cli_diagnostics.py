@@ -213,3 +213,62 @@ def test_a_terminal_sees_a_progress_bar_then_only_the_summary(tmp_path: Path) ->
     # ... and was erased (transient): what stays is the one summary line.
     assert "\x1b[2K" in after
     assert after.rsplit("\x1b[2K", 1)[1].strip() == "3 built, 0 up to date, 0 failed; 0 warnings"
+
+
+def _with_uncertain_headings(monkeypatch: pytest.MonkeyPatch, how_many: int) -> None:
+    """Every Markdown source parses with ``how_many`` uncertain headings (lines 3, 4, ...)."""
+    import dataclasses
+
+    real = readers.parse
+
+    def parse(text: str, source: Any, *, lang: str | None = None) -> Any:
+        doc = real(text, source, lang=lang)
+        unsure = tuple(diagnostic(source.path, f"uncertain heading number {n}", line=2 + n,
+                                  code="structure-uncertain") for n in range(1, how_many + 1))
+        return dataclasses.replace(doc, warnings=(*doc.warnings, *unsure))
+
+    monkeypatch.setattr(readers, "parse", parse)
+
+
+def test_many_warnings_of_one_kind_print_the_first_ten_and_one_line_for_the_rest(
+        cli_in: Invoke, project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Trial 3 (F8): a 2 MB text printed 1,395 uncertain-heading lines above its one failure
+    # line, and the manifest stored all of them (503 KB).
+    _with_uncertain_headings(monkeypatch, 1395)
+    result = cli_in("build", "sources/alpha.md", "--pdf", "--report", "json", "report.json")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines == [
+        *(f"sources/alpha.md:{2 + n}: warning: uncertain heading number {n} "
+          "[structure-uncertain]" for n in range(1, 11)),
+        "sources/alpha.md: warning: ... and 1,385 more uncertain headings in this source; "
+        "see `lighthouse-docs inspect sources/alpha.md` [structure-uncertain]",
+        "1 built, 0 up to date, 0 failed; 1395 warnings"]
+    # --report json has every one of them; the manifest keeps ten and counts the rest.
+    report = json.loads((project / "report.json").read_text(encoding="utf-8"))
+    [alpha] = report["sources"]
+    assert len(alpha["diagnostics"]) == 1395 and report["counts"]["warnings"] == 1395
+    manifest = json.loads((project / "output" / ".lighthouse-manifest.json").read_text())
+    [entry] = manifest["entries"].values()
+    assert len(entry["diagnostics"]) == 10
+    assert [(o["code"], o["count"]) for o in entry["omitted"]] == [("structure-uncertain",
+                                                                     1385)]
+    # Up to date: -v replays the same ten and the same count; --strict counts every one.
+    again = cli_in("build", "sources/alpha.md", "--pdf", "-v", "--report", "json", "again.json")
+    assert again.output.splitlines()[:11] == lines[:11]
+    assert again.output.splitlines()[-1] == "0 built, 1 up to date, 0 failed; 1395 warnings"
+    stored = json.loads((project / "again.json").read_text(encoding="utf-8"))
+    assert stored["counts"]["warnings"] == 1395
+    assert stored["sources"][0]["omitted"][0]["count"] == 1385
+    strict = cli_in("build", "sources/alpha.md", "--pdf", "--strict")
+    assert strict.exit_code == 1
+    assert strict.output.splitlines()[-1] == ("lighthouse-docs: failed: sources/alpha.md: "
+                                              "1395 warning(s) and --strict; nothing written")
+
+
+def test_ten_warnings_of_one_kind_are_all_printed(
+        cli_in: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    _with_uncertain_headings(monkeypatch, 10)
+    result = cli_in("build", "sources/alpha.md", "--pdf")
+    assert len(_lines(result.output, "[structure-uncertain]")) == 10
+    assert "more uncertain headings" not in result.output

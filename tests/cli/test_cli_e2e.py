@@ -207,6 +207,6 @@ def test_the_console_entry_point_leaves_no_font_folder_and_keeps_its_exit_code(
     assert "gone.md" in failed.stderr and "1 built" in failed.stderr
     assert list(temp.iterdir()) == []
     usage = run("build", "--no-such-option")
-    assert usage.returncode == 2 and "No such option" in usage.stderr
+    assert usage.returncode == 2 and "no such option" in usage.stderr
     helped = run("--help")
     assert helped.returncode == 0 and "Usage: " in helped.stdout

@@ -71,3 +71,59 @@ def test_help_and_readme_name_the_types_the_code_reads(cli_in: Callable[..., Res
     assert "every .txt/.md/.html/.docx in sources/" in readme
     for suffix in FORMATS_BY_SUFFIX:  # each accepted suffix is named where inputs are listed
         assert f"`{suffix}`" in readme, suffix
+
+
+def test_a_missing_named_file_and_an_empty_glob_exit_as_the_readme_says(project: Path) -> None:
+    # Trial 3 (F6): exit 1 for a mistyped file name next to exit 2 for a glob matching nothing
+    # looked inconsistent; it is deliberate, and the README's exit-code section says so with
+    # the very lines the CLI prints.
+    missing = run_fake_cli(["build", "sources/nope.md", "sources/alpha.md", "--pdf"], project)
+    assert missing.returncode == 1
+    assert (project / "output" / "alpha.pdf").is_file()  # the other source is still built
+    said = "failed: sources/nope.md: no such file"
+    assert missing.stderr.splitlines()[-1] == f"lighthouse-docs: {said}"
+    empty = run_fake_cli(["build", "sources/*.txt", "--pdf"], project)
+    assert empty.returncode == 2
+    assert empty.stderr.strip() == "lighthouse-docs: usage error: no files match 'sources/*.txt'"
+    exit_codes = " ".join(README.read_text(encoding="utf-8").split(
+        "- **Exit codes:**", 1)[1].split("\n- **", 1)[0].split())
+    assert "A named file that does not exist is a failed source, exit 1" in exit_codes
+    assert said.replace("nope.md", "nope.txt") in exit_codes
+    assert "usage error, exit 2 (`no files match 'sources/*.md'`" in exit_codes
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["build", "--jobs", "0"],
+     "lighthouse-docs: configuration error: --jobs: expected a positive integer or \"auto\", "
+     "got 0"),
+    (["build", "--jobs", "two"],
+     "lighthouse-docs: configuration error: --jobs: expected a positive integer or \"auto\", "
+     "got 'two'"),
+    (["build", "--bogus"],
+     "lighthouse-docs: usage error: no such option: --bogus (Possible options: --jobs, "
+     "--verbose) (see lighthouse-docs build --help)"),
+    (["build", "--report"],
+     "lighthouse-docs: usage error: option '--report' requires 2 arguments "
+     "(see lighthouse-docs build --help)"),
+    (["serve", "--port", "99999"],
+     "lighthouse-docs: usage error: invalid value for '--port' / '-p': Input should be less "
+     "than or equal to 65535 (see lighthouse-docs serve --help)"),
+    (["buidl"],
+     "lighthouse-docs: usage error: no such command 'buidl'. Did you mean 'build'? "
+     "(see lighthouse-docs --help)"),
+])
+def test_an_option_click_refuses_is_one_line_in_the_tools_format(
+        cli_in: Callable[..., Result], args: list[str], expected: str) -> None:
+    # Trial 3 (F10): Click printed three lines ("Usage: ...", "Try ...", "Error: ...") where
+    # every other mistake is one "lighthouse-docs: ..." line.
+    result = cli_in(*args)
+    assert (result.exit_code, result.output.splitlines()) == (2, [expected])
+    assert not Path("output").exists()
+
+
+def test_jobs_auto_is_taken_on_the_command_line_as_in_the_project_file(
+        cli_in: Callable[..., Result]) -> None:
+    result = cli_in("build", "--pdf", "--jobs", "auto")
+    assert result.exit_code == 0, result.output
+    assert Path("output/alpha.pdf").is_file()
+    assert cli_in("build", "--pdf", "-j", "AUTO", "--force").exit_code == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,32 @@ def test_watch_quiet_prints_only_the_failures(project: Path) -> None:
     assert lines, "the failure is printed"
     assert set(lines) == {"lighthouse-docs: failed: sources/empty.md: has no body text: "
                           "nothing to build"}, err
+
+
+def test_watch_without_sources_says_the_usage_error_once_and_exits_2(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Trial 3 (F12): watch printed the usage error, then watched "." and went on running
+    # (looping on its own log when that was in "."). It must end as build does.
+    import watchfiles
+    from typer.testing import CliRunner
+
+    from lighthouse_docs.cli import app
+
+    watched: list[tuple[object, ...]] = []
+
+    def fake_watch(*paths: object, **options: object) -> Iterator[set[tuple[object, str]]]:
+        watched.append(paths)  # a stand-in watcher: three quiet rounds, then Ctrl-C
+        for _ in range(3):
+            yield set()
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(watchfiles, "watch", fake_watch)
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    result = CliRunner().invoke(app, ["watch"], catch_exceptions=False)
+    build = CliRunner().invoke(app, ["build"], catch_exceptions=False)
+    assert build.exit_code == 2
+    assert (result.exit_code, result.output) == (2, build.output)
+    assert result.output.count("usage error: no sources given and no sources/ folder") == 1
+    assert watched == []

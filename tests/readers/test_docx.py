@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import shutil
 import sys
 import zipfile
@@ -375,3 +376,83 @@ def test_a_pandoc_made_docx_builds_with_its_authors_not_in_the_text(tmp_path: Pa
     assert ">Jane Roe</dc:creator>" in opf and ">John Poe</dc:creator>" in opf
     assert "<dc:date>2026-03-02" in opf
     assert "Jane Roe" not in text and "harbour dues" in text
+
+
+def _pandoc_budget(tmp_path: Path) -> Any:
+    """What ``pandoc b.md -o budget.docx`` writes for ``# Budget Outlook 2027``, a lead,
+    ``## Revenue`` with ``![Revenue chart](chart.png)`` and ``## Spending``: a bookmark in every
+    heading, no Title paragraph, no core title, the figure in pandoc's "Captioned Figure" and
+    "Image Caption" styles (added here: python-docx has neither)."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml import parse_xml
+
+    def bookmarked(document: Any, text: str, level: int, number: int) -> None:
+        # pandoc puts the bookmark around the heading paragraph, in the body itself.
+        heading = document.add_heading(text, level=level)
+        heading._p.addprevious(parse_xml(
+            f'<w:bookmarkStart xmlns:w="{W}" w:id="{number}" w:name="h{number}"/>'))
+        heading._p.addnext(parse_xml(f'<w:bookmarkEnd xmlns:w="{W}" w:id="{number}"/>'))
+
+    def build(document: Any) -> None:
+        for name in ("Captioned Figure", "Image Caption"):
+            document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        bookmarked(document, "Budget Outlook 2027", 1, 0)
+        document.add_paragraph("The budget grows by four percent next year, the ministry "
+                               "said on Monday.")
+        bookmarked(document, "Revenue", 2, 1)
+        image = tmp_path / "chart.png"
+        image.write_bytes(png_bytes())
+        document.add_picture(str(image))
+        document.paragraphs[-1].style = document.styles["Captioned Figure"]
+        document.add_paragraph("Revenue chart", style="Image Caption")
+        document.add_paragraph("Tax income rises.")
+        bookmarked(document, "Spending", 2, 2)
+        document.add_paragraph("Spending is flat.")
+
+    return _docx(tmp_path, build, "budget.docx")
+
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def test_a_pandoc_docx_is_titled_by_its_leading_heading_1_and_captions_its_figure(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Trial 3 (F5b): the same article as Markdown was titled "Budget Outlook 2027" with
+    # sections Revenue and Spending; as pandoc's .docx it was titled "Budget" (the file
+    # name), everything one level down under "Budget Outlook 2027", and the figure caption
+    # was loose text after two "style is not recognised" warnings.
+    from typer.testing import CliRunner
+
+    from lighthouse_docs.cli import app
+
+    _pandoc_budget(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["inspect", "budget.docx"], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert result.output.splitlines() == [
+        "Budget Outlook 2027  [lang=en-US]", "  Revenue", "  Spending"]
+    model = CliRunner().invoke(app, ["inspect", "budget.docx", "--json"],
+                               catch_exceptions=False)
+    [revenue, _spending] = json.loads(model.output)["sections"]
+    assert [(b["kind"], b.get("caption")) for b in revenue["blocks"]] == [
+        ("image", [{"kind": "text", "text": "Revenue chart"}]),
+        ("paragraph", None)]
+
+
+def test_a_table_caption_paragraph_becomes_the_tables_caption(tmp_path: Path) -> None:
+    from docx.enum.style import WD_STYLE_TYPE
+
+    def build(document: Any) -> None:
+        document.styles.add_style("Table Caption", WD_STYLE_TYPE.PARAGRAPH)
+        document.add_paragraph("Ports", style="Title")
+        document.add_paragraph("Stocks by port", style="Table Caption")
+        table = document.add_table(rows=2, cols=2)
+        table.rows[0].cells[0].text, table.rows[0].cells[1].text = "Port", "Stock"
+        table.rows[1].cells[0].text, table.rows[1].cells[1].text = "Tanjung Priok", "12"
+        document.add_paragraph("Stocks fell.")
+
+    doc = _read(_docx(tmp_path, build))
+    [table] = [b for b in _all_blocks(doc) if isinstance(b, Table)]
+    assert plain_text(table.caption) == "Stocks by port"
+    assert "Stocks by port" not in [block_text(b) for b in _all_blocks(doc)]
+    assert doc.warnings == ()

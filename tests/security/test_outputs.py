@@ -97,6 +97,28 @@ def test_two_outputs_claiming_one_path_is_a_usage_error_before_writing(cli: Invo
     assert not (project / "output").exists() or _visible(project / "output") == []
 
 
+def test_outputs_differing_only_in_letter_case_are_a_usage_error_before_writing(
+        cli: Invoke, project: Path) -> None:
+    # Trial 3 (F7): Case.txt and case.txt built Case.pdf and case.pdf side by side; copied to
+    # a Mac, a Windows share or an e-reader's FAT storage one silently replaces the other.
+    (project / "sources" / "Case.md").write_text("---\ntitle: Upper\n---\n\nUpper.\n")
+    (project / "sources" / "case.md").write_text("---\ntitle: Lower\n---\n\nLower.\n")
+    result = cli("build", "--pdf")
+    assert result.exit_code == 2, result.output
+    assert result.output.strip() == (
+        "lighthouse-docs: usage error: output/case.pdf (sources/case.md) and output/Case.pdf "
+        "(sources/Case.md) differ only in letter case: they are one file on Mac, Windows and "
+        "e-reader (FAT) storage; rename one source")
+    assert not (project / "output").exists() or _visible(project / "output") == []
+    # Built one at a time, the second is refused the same way (the first owns its name).
+    assert cli("build", "sources/Case.md", "--pdf").exit_code == 0
+    apart = cli("build", "sources/case.md", "--pdf")
+    assert apart.exit_code == 2, apart.output
+    assert "differ only in letter case" in apart.output
+    assert _visible(project / "output") == ["Case.pdf"]
+    assert (project / "output" / "Case.pdf").read_bytes() == b"single:Upper"
+
+
 def test_an_output_never_overwrites_a_source(cli: Invoke, project: Path) -> None:
     (project / "notes").mkdir()
     (project / "notes" / "foo.html").write_text("<title>Foo</title><p>Foo body.</p>")
