@@ -775,11 +775,14 @@ def _cut_paragraphs(doc: Document) -> tuple[Document, tuple[str, ...]]:
     if not cut:
         return doc, ()
     path = doc.meta.source.path
+    # In plain text one line is one paragraph; elsewhere a blank line (or Enter) ends one.
+    fix = ("put each paragraph on a line of its own" if doc.meta.source.format == "text"
+           else "put a blank line between the paragraphs")
     return changed, tuple(
         (f"{path}:{line}: " if line is not None else f"{path}: ")
         + f"a paragraph of {chars:,} characters without a break is cut into {pieces:,} "
         f"paragraphs of at most {PARAGRAPH_PIECE_CHARS:,} characters at sentence ends "
-        "(it could not be laid out in time); put a blank line between the paragraphs"
+        f"(it could not be laid out in time); {fix}"
         for line, chars, pieces in cut)
 
 

@@ -13,6 +13,7 @@ from lighthouse_docs.diagnostics import Diagnostic
 from lighthouse_docs.errors import InputError
 from lighthouse_docs.model import BlockQuote, Paragraph, SourceInfo, Table
 from lighthouse_docs.outline import plain_text
+from lighthouse_docs.readers import text as text_reader
 from lighthouse_docs.readers._common import (
     MAX_AUTHOR_KEY_POINTS,
     MAX_COMBINING_MARKS,
@@ -22,6 +23,7 @@ from lighthouse_docs.readers._common import (
     MAX_TABLE_COLUMNS,
     PARAGRAPH_PIECE_CHARS,
     WORD_CHUNK_CHARS,
+    bound_document,
     clean_text,
     decode,
     detect_language,
@@ -272,6 +274,12 @@ def test_a_paragraph_too_long_to_lay_out_is_cut_at_sentence_ends_with_a_warning(
     [warning] = [w for w in doc.warnings if "paragraph of" in w]
     assert warning.startswith(f"a.md:7: a paragraph of {len(run) + 11:,} characters without "
                               "a break is cut into"), warning
+    assert warning.endswith("put a blank line between the paragraphs")
+    # In plain text one line is one paragraph: the fix says so (fourth new-user trial).
+    flat = bound_document(text_reader.parse(f"kabar.id, Judul. Lead.\n{run}\n",
+                                            SourceInfo(path="a.txt", format="text")))
+    [advice] = [w for w in flat.warnings if isinstance(w, str) and "paragraph of" in w]
+    assert advice.endswith("put each paragraph on a line of its own"), advice
     # The same text broken into lines (a poem, an address, <br>-separated runs) or into
     # paragraphs is left alone; so is a long paragraph in a quote, cut like any other.
     lines = "  \n".join([sentence.strip()] * (MAX_PARAGRAPH_CHARS // len(sentence) + 1))
