@@ -152,7 +152,7 @@ def test_a_text_saved_as_one_giant_line_builds_in_paragraphs_with_one_warning(
     assert result.returncode == 0, result.stderr
     [warning] = [line for line in result.stderr.splitlines() if "dump.txt" in line]
     assert warning.startswith("sources/dump.txt:1: warning: a paragraph of "), warning
-    assert "put a blank line between the paragraphs" in warning
+    assert "put each paragraph on a line of its own" in warning
     with zipfile.ZipFile(tmp_path / "output" / "dump.epub") as book:
         body = " ".join(book.read(n).decode("utf-8") for n in book.namelist()
                         if n.endswith(".xhtml"))
