@@ -1167,12 +1167,18 @@ def watch(
 
     _configure_logging(quiet=choices.quiet, verbose=False)
     wanted = _NotOutput()
+    shown: dict[Path, str] = {}  # how the banner names a watched path
 
     def build_once() -> list[Path]:
         request = _request(choices, jobs=1)
         wanted.output = request.output
         _run_watch(request, quiet=choices.quiet)
-        return _watched(request, choices.sources, request.root)
+        paths = _watched(request, choices.sources, request.root)
+        theme = request.theme
+        if not theme.root.resolve().is_relative_to(request.root.resolve()):
+            # A packaged style: its path is the tool's install folder, not the user's.
+            shown[theme.root] = f"the {theme.name} style"
+        return paths
 
     def rebuild() -> list[Path] | None:
         try:
@@ -1198,8 +1204,9 @@ def watch(
             if changes or not announced:
                 watched = rebuild() or watched
             if not announced and not choices.quiet:
-                typer.echo(f"watching {', '.join(_shown(p) for p in watched)} "
-                           "(Ctrl-C to stop)", err=True)
+                names = [*(_shown(p) for p in watched if p not in shown),
+                         *(shown[p] for p in watched if p in shown)]
+                typer.echo(f"watching {', '.join(names)} (Ctrl-C to stop)", err=True)
             announced = True
     except KeyboardInterrupt:
         if not choices.quiet:
