@@ -198,10 +198,10 @@ def test_held_out_figures_do_not_regress() -> None:
     from tools.structure_eval import report
 
     figures = report("test")
-    assert figures["articles"] == 40
-    assert figures["exact"] >= 35
+    assert figures["articles"] == 80
+    assert figures["exact"] >= 70
     assert figures["wrong_silent"] == 0
-    assert figures["articles_with_prose_promoted"] <= 1
+    assert figures["articles_with_prose_promoted"] <= 2
 
 
 def test_a_superscript_digit_in_a_lead_in_is_not_a_count() -> None:
