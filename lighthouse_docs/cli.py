@@ -226,7 +226,8 @@ def _print_analysis(analysis: object, *, explain: bool) -> None:
                f"{margins['text']:g} for text that could be a heading, "
                f"{margins['level']:g} for section or subsection):")
     for d in analysis.decisions:
-        if d.label == "prose" and d.heading_probability < 0.1:
+        if (d.label == "prose" and d.heading_probability < 0.1
+                and not structure.heading_shaped(d.text)):
             continue  # plainly a paragraph: not a heading-shaped line
         margin = "explicit" if d.margin == float("inf") else f"{d.margin:.2f}"
         flag = "?" if d.uncertain else " "

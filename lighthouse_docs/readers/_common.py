@@ -120,9 +120,29 @@ def _utf16_by_bom(data: bytes) -> str | None:
     return None
 
 
+_HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+_LONE_HIGH_BYTE = re.compile(rb"(?<![\x80-\xff])[\x80-\xff](?![\x80-\xff])")
+
+
+def _western_single_byte(data: bytes) -> bool:
+    """Whether the bytes above ASCII stand alone, between ASCII bytes, as the accented letters
+    and curly quotes of a Western 8-bit text do ("Minist\xe8re", "\x93Around"), and not in
+    the runs of two or more that a multi-byte legacy encoding writes every character with."""
+    high = len(_HIGH_BYTE.findall(data))
+    return high > 0 and len(_LONE_HIGH_BYTE.findall(data)) >= 0.8 * high
+
+
 def _decode_by_detection(data: bytes, path: str) -> tuple[str, str]:
     from charset_normalizer import from_bytes
 
+    # Every language lighthouse-docs serves is written in Western Latin script, and a text
+    # saved by Windows in it is Windows-1252 (or Latin-1, its subset): a detector asked about
+    # a few accents in much English can answer Baltic cp775 or Chinese Big5.
+    if _western_single_byte(data):
+        try:
+            return data.decode("cp1252"), "windows-1252"
+        except UnicodeDecodeError:
+            pass
     best = from_bytes(data).best()
     # Every language lighthouse-docs serves is written in Western Latin script, where
     # detectors often pick cp1250 or latin-1 for what is really Windows-1252 ("élčves" for

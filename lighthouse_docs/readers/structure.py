@@ -196,6 +196,18 @@ def leftover_kind(text: str, *, after_lead: bool = False) -> LeftoverKind | None
     return None
 
 
+def links_on_next_line(text: str) -> bool:
+    """A leftover label alone on its line before a colon ("Baca juga:", "Read more:"): the
+    headline it links to was copied onto the next line ("ADVERTISEMENT" links nothing)."""
+    lower = text.lower().strip()
+    return lower.endswith(":") and lower[:-1].rstrip() in vocabulary().drop_prefixes
+
+
+def headline_shaped(text: str) -> bool:
+    """Short and not a sentence: the title of a linked article."""
+    return len(text.split()) <= 14 and not text.endswith((".", "!"))
+
+
 def _credits(text: str) -> list[str]:
     """The credits of a line: ``(Reporting by A; Editing by B)`` -> two, a plain line -> one."""
     inner = text.strip()
@@ -481,10 +493,12 @@ class Traits:
 
 
 def heading_shaped(text: str) -> bool:
-    """Short, no sentence-final punctuation, not starting in lower case, one sentence."""
+    """Short, no sentence-final punctuation, not starting in lower case, one sentence, some
+    letters, not a row of a pasted table ("| Q1 | 120 |", "|---|---|")."""
     body = _strip_number(text) or text
     words = body.split()
-    if not words or len(words) > 20 or len(body) > 200:
+    if (not words or len(words) > 20 or len(body) > 200 or not any(c.isalpha() for c in body)
+            or body.startswith("|") or body.endswith("|")):
         return False
     if body[-1] in ".!,;…:" and not (body.endswith(".") and len(words) <= 3
                                       and vocab_hit(body, vocabulary().closing)):

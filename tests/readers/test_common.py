@@ -42,6 +42,38 @@ def test_decode_cp1252_by_detection_with_a_warning() -> None:
     assert len(warnings) == 1 and "a.txt" in warnings[0] and "not UTF-8" in warnings[0]
 
 
+ENCODINGS = Path(__file__).resolve().parents[1] / "fixtures" / "encodings"
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("latin1-en.bytes", "Power Prices and the Ministère's Next Move"),
+    ("cp1252-en.bytes", "“Around 40 million” people"),
+])
+def test_western_8bit_text_is_read_as_windows_1252_not_as_a_detectors_guess(
+        name: str, expected: str) -> None:
+    """Articles saved by Windows in a Western 8-bit encoding (found by the fourth new-user
+    trial): a detector took these for Chinese Big5 ("Minist鋨e") and Baltic cp775
+    ("ōAround 40 millionö"); accents and quotes standing alone between ASCII letters are
+    Windows-1252."""
+    text, warnings = decode((ENCODINGS / name).read_bytes(), "a.txt")
+    assert expected in text
+    assert warnings == ("a.txt: not UTF-8; decoded as windows-1252",)
+
+
+SAMPLES = {
+    "big5": "經濟部表示，今年出口成長率預計將達百分之五，主要受惠於半導體需求。",
+    "cp1251": "Министерство экономики сообщило, что рост экспорта составит пять процентов.",
+    "shift_jis": "経済産業省は、今年の輸出の伸びが五パーセントに達すると発表した。",
+}
+
+
+@pytest.mark.parametrize("encoding", sorted(SAMPLES))
+def test_a_text_in_a_multibyte_or_non_latin_encoding_is_still_detected(encoding: str) -> None:
+    sample = SAMPLES[encoding]
+    text, _ = decode((sample * 4).encode(encoding), "a.txt")
+    assert sample in text
+
+
 @pytest.mark.parametrize(("data", "message"), [
     (b"", "empty"), (b" \n\t\r\n", "empty"), (b"\xef\xbb\xbf", "empty"),
     (b"GIF89a\x00\x01\x02", "binary"),

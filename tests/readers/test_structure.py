@@ -356,3 +356,70 @@ def test_an_announcing_paragraph_after_a_heading_is_seen_before_its_subsections(
     assert intro["text_after_short"] == intro["text_after_announces"] == 1.0
     assert part["text_after_short"] == part["text_after_announces"] == 0.0
     assert "text_after_then_heading" not in last
+
+
+def test_a_table_rule_pasted_into_text_is_never_a_heading() -> None:
+    """A Markdown table pasted into a .txt (fourth new-user trial): its rule line became a
+    section in the contents, the bookmarks and the EPUB's chapters."""
+    assert not structure.heading_shaped("|---|---|---|---|")
+    assert not structure.heading_shaped("| :--- | ---: |")
+    assert not structure.heading_shaped("| Kuartal | Penerimaan |")
+    assert structure.heading_shaped("2.1 Harga Pangan")
+    article = ("kabar.id, Pajak Digital. Pemerintah menyiapkan aturan pajak baru tahun depan.\n"
+               "Isi Rancangan Aturan\n"
+               "Aturan ini mengatur tiga hal yang selama ini belum jelas bagi platform asing.\n"
+               "| Kuartal | Penerimaan |\n|---|---|\n| Q1 | 120 |\n"
+               "Reaksi Pelaku Usaha\n"
+               "Pelaku usaha meminta masa transisi yang cukup sebelum aturan ini berlaku.\n")
+    doc = text.parse(article, SourceInfo(path="a.txt", format="text"))
+    assert heading_texts(doc.sections) == [(2, "Isi Rancangan Aturan"),
+                                           (2, "Reaksi Pelaku Usaha")]
+
+
+def test_the_headline_after_a_bare_read_also_label_is_dropped_with_it() -> None:
+    """News pages put "Baca juga:" on its own line above the linked headline (fourth new-user
+    trial: the headline became the brief's last section). "ADVERTISEMENT" links nothing: the
+    heading after it stays."""
+    article = ("kabar.id, Harga Beras Naik. JAKARTA — Harga beras naik lagi pekan ini di pasar.\n"
+               "Langkah Pemerintah\n"
+               "Pemerintah menyiapkan operasi pasar di lima ratus titik mulai pekan depan.\n"
+               "ADVERTISEMENT\n"
+               "Suara Pedagang\n"
+               "Pedagang mengaku penjualan turun karena konsumen mengurangi pembelian.\n"
+               "Baca juga:\n"
+               "Stok Beras Bulog Dipastikan Aman Hingga Akhir Tahun\n")
+    doc, analysis = text.explain(article, SourceInfo(path="a.txt", format="text"))
+    assert heading_texts(doc.sections) == [(2, "Langkah Pemerintah"), (2, "Suara Pedagang")]
+    assert [(lo.line, lo.kind) for lo in analysis.leftovers] == [
+        (4, "drop"), (7, "drop"), (8, "drop")]
+
+
+def test_explain_lists_a_heading_shaped_line_it_kept_as_text(tmp_path: Path) -> None:
+    """``--explain`` promises every rejected heading-shaped line: a question line the model
+    is sure is text (fourth new-user trial: it was missing from the list) is shown, so a
+    user can see it and overrule it with ``## ``."""
+    source = tmp_path / "a.txt"
+    source.write_text(
+        "kabar.id, Harga Beras Naik Lagi, Pemerintah Siapkan Operasi Pasar. JAKARTA — Harga "
+        "beras medium di pasar tradisional naik lagi pekan ini.\n"
+        "Langkah Pemerintah\n"
+        "Pemerintah menyiapkan tiga langkah untuk menahan laju kenaikan harga:\n"
+        "1. operasi pasar beras medium di 500 titik;\n"
+        "2. bantuan pangan beras 10 kilogram kepada 22 juta keluarga;\n"
+        "3. pengawasan distribusi bersama Satgas Pangan.\n"
+        "Operasi pasar akan berlangsung selama dua bulan dan dapat diperpanjang bila harga "
+        "belum turun.\n"
+        "Apakah operasi pasar cukup untuk menurunkan harga?\n"
+        "Sejumlah ekonom meragukannya. Menurut peneliti pangan, operasi pasar hanya menahan "
+        "harga sementara.\n"
+        "Suara Pedagang\n"
+        "Pedagang di Pasar Induk Beras Cipinang mengaku penjualan turun karena konsumen "
+        "mengurangi pembelian.\n", encoding="utf-8")
+    _, analysis = text.explain(source.read_text(encoding="utf-8"),
+                               SourceInfo(path="a.txt", format="text"))
+    question = next(d for d in analysis.decisions if d.line == 8)
+    assert question.label == "prose" and question.heading_probability < 0.1
+    result = cli("inspect", str(source), "--explain")
+    assert result.returncode == 0, result.stderr
+    assert any(line.lstrip("? ").startswith("line 8 ") and " text " in line
+               and "Apakah operasi pasar" in line for line in result.stdout.splitlines())
