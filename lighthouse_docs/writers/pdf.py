@@ -363,7 +363,8 @@ def html_to_pdf(html: str, options: RenderOptions,
         rendered with ``marking_band=True``).
     :param beside: a CPU is spare beside this process (:func:`build_pdf_beside`): a
         ``plan.compact`` brief has its full layout made in a process of its own while this
-        one tries the compact one, instead of after it. The same PDF either way.
+        one tries the compact one, instead of after it, if no other work is waiting for the
+        CPUs right then (:func:`cpu_to_spare`). The same PDF either way.
     :raises RenderError: the theme is unreadable or WeasyPrint fails on the document.
     """
     sheets, sheet_warnings = stylesheets(options.theme, options.paper)
@@ -413,13 +414,30 @@ def html_to_pdf(html: str, options: RenderOptions,
     base = BANDED_CSS if plan.banded and not marking_band else ""
     if not plan.compact:
         return full()
-    if beside:
+    if beside and cpu_to_spare():
         return _compact_beside(lambda: lay_out(base, COMPACT_CSS), full, finish,
                                base + COMPACT_CSS, (sheet_warnings, fetcher.warnings))
     document, logged = lay_out(base, COMPACT_CSS)
     if len(document.pages) > 1 + COMPACT_MAX_PAGES:
         return full()
     return finish(document, logged, base + COMPACT_CSS)
+
+
+LOADAVG = Path("/proc/loadavg")
+
+
+def cpu_to_spare(loadavg: Path = LOADAVG) -> bool:
+    """Whether a second process would get a CPU of its own now: no more tasks are runnable on
+    the machine (the fourth field of ``/proc/loadavg``, this process and the build's other
+    renderer included) than the CPUs this process may run on. A second process on a machine
+    whose CPUs are all taken only adds CPU time (its first layout loads the fonts again).
+    Without ``/proc``: yes."""
+    try:
+        runnable = int(loadavg.read_text(encoding="ascii").split()[3].partition("/")[0])
+        cpus = len(os.sched_getaffinity(0))
+    except (OSError, ValueError, IndexError, AttributeError):
+        return True
+    return runnable <= cpus
 
 
 def _compact_beside(compact: Callable[[], tuple[Any, list[str]]], full: Callable[[], Output],
@@ -489,7 +507,9 @@ def build_pdf_beside(subject: Document | Pack | PrintInput, options: RenderOptio
     """:func:`build_pdf` for a process with a CPU to spare beside it (one article's formats
     rendered side by side, ``build.BESIDE``): a short brief that may fit the compact layout
     (``LayoutPlan.compact``) has it tried while its full layout is made in a second process,
-    not after it (the example: 0.15 s of CPU off the PDF's time). The same PDF, bytes and
-    warnings, as :func:`build_pdf`; more CPU in all when the compact layout fits (the full
-    one is dropped half done), so a batch, whose CPUs are busy, does not use it."""
+    not after it (the example: its second layout, 0.15-0.2 s of CPU, off the PDF's time),
+    when a CPU is free right then (:func:`cpu_to_spare`). The same PDF, bytes and warnings,
+    as :func:`build_pdf`. It costs CPU (the second process loads the fonts into Pango again:
+    ~0.05-0.1 s; when the compact layout fits, the full one is dropped half done), so a
+    batch, whose CPUs are busy, does not use it."""
     return build_pdf(subject, options, beside=True)

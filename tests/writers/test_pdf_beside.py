@@ -47,6 +47,7 @@ class _Layouts:
 @pytest.mark.parametrize("fits", [False, True])
 def test_the_same_pdf_as_build_pdf_with_one_layout_here_when_compact_does_not_fit(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fits: bool) -> None:
+    monkeypatch.setattr(pdf, "cpu_to_spare", lambda: True)
     if fits:
         source = tmp_path / "short.md"
         source.write_text(SHORT, encoding="utf-8")
@@ -112,3 +113,29 @@ def test_a_full_layout_whose_process_dies_is_made_here() -> None:
 
     out = _compact_beside(lambda: (_Doc(4), []), full, _finish, "used", ((), ()))
     assert out.data == b"made here"
+
+
+@pytest.mark.slow
+def test_without_a_cpu_to_spare_both_layouts_are_made_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pdf, "cpu_to_spare", lambda: False)
+    doc = load(EXAMPLE)
+    layouts = _Layouts(monkeypatch)
+    beside = build_pdf_beside(doc, _options(EXAMPLE.parent))
+    assert layouts.count >= 2  # compact, then full, as build_pdf does
+    assert beside.pages == 5
+
+
+@pytest.mark.parametrize(("loadavg", "cpus", "spare"), [
+    ("0.50 0.40 0.30 2/136 1888\n", 2, True),  # this renderer and the EPUB's
+    ("4.15 5.07 6.27 3/136 1888\n", 2, False),  # and one more task waiting for a CPU
+    ("4.15 5.07 6.27 3/136 1888\n", 4, True),
+    ("garbled\n", 2, True),
+])
+def test_a_cpu_is_spare_when_no_more_tasks_are_runnable_than_cpus(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, loadavg: str, cpus: int,
+        spare: bool) -> None:
+    path = tmp_path / "loadavg"
+    path.write_text(loadavg, encoding="ascii")
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cpus)))
+    assert pdf.cpu_to_spare(path) is spare
+    assert pdf.cpu_to_spare(tmp_path / "missing") is True
