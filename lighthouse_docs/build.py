@@ -1346,7 +1346,11 @@ def _manifest_entry(request: BuildRequest, plan: _Planned, result: SourceResult,
     # The first few problems of each kind, the rest counted: a 2 MB text with 1,395 uncertain
     # headings stored them all (500 KB); --strict and the summary still count every one.
     diagnostics, omitted = cap(result.diagnostics, omitted=result.omitted)
-    entry.update(outputs=names, pages=result.pages, source=plan.display,
+    pages = result.pages
+    if pages is None and any(name.endswith(".pdf") for name in names):
+        # Another format alone was made (build --html): the PDF kept is as many pages as before.
+        pages = plan.entry.get("previous_pages")
+    entry.update(outputs=names, pages=pages, source=plan.display,
                  keys={name: key for name, key in keys.items() if isinstance(key, str)},
                  diagnostics=[d.to_json() for d in diagnostics])
     if omitted:

@@ -1168,12 +1168,19 @@ def watch(
 
     _configure_logging(quiet=choices.quiet, verbose=False)
     wanted = _NotOutput()
+    shown: dict[Path, str] = {}  # how the banner names a watched path
+    stale_seen: set[Path] = set()  # stale outputs already listed
 
     def build_once() -> list[Path]:
         request = _request(choices, jobs=1)
         wanted.output = request.output
-        _run_watch(request, quiet=choices.quiet)
-        return _watched(request, choices.sources, request.root)
+        _run_watch(request, quiet=choices.quiet, stale_seen=stale_seen)
+        paths = _watched(request, choices.sources, request.root)
+        theme = request.theme
+        if not theme.root.resolve().is_relative_to(request.root.resolve()):
+            # A packaged style: its path is the tool's install folder, not the user's.
+            shown[theme.root] = f"the {theme.name} style"
+        return paths
 
     def rebuild() -> list[Path] | None:
         try:
@@ -1199,8 +1206,9 @@ def watch(
             if changes or not announced:
                 watched = rebuild() or watched
             if not announced and not choices.quiet:
-                typer.echo(f"watching {', '.join(_shown(p) for p in watched)} "
-                           "(Ctrl-C to stop)", err=True)
+                names = [*(_shown(p) for p in watched if p not in shown),
+                         *(shown[p] for p in watched if p in shown)]
+                typer.echo(f"watching {', '.join(names)} (Ctrl-C to stop)", err=True)
             announced = True
     except KeyboardInterrupt:
         if not choices.quiet:
@@ -1283,9 +1291,12 @@ def serve(
     raise typer.Exit(EXIT_OK)
 
 
-def _run_watch(request: BuildRequest, *, quiet: bool) -> BuildReport:
+def _run_watch(request: BuildRequest, *, quiet: bool,
+               stale_seen: set[Path] | None = None) -> BuildReport:
     # In watch mode only what happens is interesting: what was built or failed now, and its
-    # diagnostics; no table, no progress bar, nothing about up-to-date sources.
+    # diagnostics; no table, no progress bar, nothing about up-to-date sources. With
+    # ``stale_seen`` (watch), outputs that became stale (a source renamed or deleted) are
+    # listed once each, as build lists them.
     from rich.console import Console
 
     from . import build as build_module
@@ -1300,11 +1311,17 @@ def _run_watch(request: BuildRequest, *, quiet: bool) -> BuildReport:
         report = build_module.run(request, reporter)
     finally:
         reporter.close()
-    changed = build_module.BuildReport(tuple(r for r in report.results if r.status != "up to date"))
+    new_stale: tuple[Path, ...] = ()
+    if stale_seen is not None:
+        new_stale = tuple(p for p in report.stale if p not in stale_seen)
+        stale_seen.clear()
+        stale_seen.update(report.stale)
+    changed = build_module.BuildReport(
+        tuple(r for r in report.results if r.status != "up to date"), stale=new_stale)
     for result in () if quiet else changed.built:  # -q: only the failures
         typer.echo(f"built {result.source} -> "
                    f"{', '.join(_shown(p) for p in result.outputs)}", err=True)
-    if changed.results:
+    if changed.results or new_stale:
         _summary(changed, quiet=quiet, verbose=False)
     return report
 

@@ -272,3 +272,13 @@ def test_ten_warnings_of_one_kind_are_all_printed(
     result = cli_in("build", "sources/alpha.md", "--pdf")
     assert len(_lines(result.output, "[structure-uncertain]")) == 10
     assert "more uncertain headings" not in result.output
+
+
+def test_the_pdfs_pages_survive_a_build_of_another_format(cli_in: Invoke) -> None:
+    # Trial 3 (F10): `build -v` after `build --html sources/x` showed an empty Pages cell for
+    # x, whose PDF had not changed.
+    assert cli_in("build", "--pdf").exit_code == 0
+    assert cli_in("build", "--html", "sources/alpha.md").exit_code == 0
+    table = cli_in("build", "--pdf", "-v").output
+    [row] = [line for line in table.splitlines() if line.startswith("sources/alpha.md")]
+    assert row.split("│")[2].strip() == "3", table

@@ -95,3 +95,55 @@ def test_watch_without_sources_says_the_usage_error_once_and_exits_2(
     assert (result.exit_code, result.output) == (2, build.output)
     assert result.output.count("usage error: no sources given and no sources/ folder") == 1
     assert watched == []
+
+
+def test_watch_names_a_packaged_style_not_the_tools_install_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fakes: None) -> None:
+    # Trial 3 (F10): in a project without styles of its own, watch announced
+    # "watching /tmp/trial3/lighthouse-docs/styles/default, sources": the install checkout.
+    import watchfiles
+    from typer.testing import CliRunner
+
+    from lighthouse_docs.cli import app
+
+    def fake_watch(*paths: object, **options: object) -> Iterator[set[tuple[object, str]]]:
+        yield set()  # the watcher is live: watch announces what it watches
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(watchfiles, "watch", fake_watch)
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "a.md").write_text("---\ntitle: A\n---\n\nText.\n")
+    (tmp_path / "lighthouse.toml").write_text("jobs = 1\n")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["watch", "--pdf"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    [banner] = [line for line in result.output.splitlines() if line.startswith("watching")]
+    assert banner == "watching lighthouse.toml, sources, the default style (Ctrl-C to stop)"
+
+
+def test_watch_lists_the_outputs_a_rename_leaves_stale_once(
+        project: Path, monkeypatch: pytest.MonkeyPatch, fakes: None) -> None:
+    # Trial 3 (F10): after a source was renamed during watch its old outputs stayed and watch
+    # said nothing (only the next build listed them).
+    import watchfiles
+    from typer.testing import CliRunner
+
+    from lighthouse_docs.cli import app
+
+    def fake_watch(*paths: object, **options: object) -> Iterator[set[tuple[object, str]]]:
+        yield set()  # live
+        old = project / "sources" / "alpha.md"
+        old.rename(project / "sources" / "alpha-renamed.md")
+        yield {(watchfiles.Change.deleted, str(old))}
+        yield {(watchfiles.Change.modified, str(project / "sources" / "beta.md"))}
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(watchfiles, "watch", fake_watch)
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(app, ["watch", "--pdf"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines.count("1 stale output(s) of deleted or renamed sources (lighthouse-docs "
+                       "clean removes them):") == 1, result.output
+    assert lines.count("  output/alpha.pdf") == 1
+    assert "built sources/alpha-renamed.md -> output/alpha-renamed.pdf" in lines
