@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import importlib.util
 import io
-import os
 import re
 import subprocess
 import sys
@@ -24,6 +23,7 @@ from typing import Any
 
 import pypdf
 import pytest
+from e2e_support import run_checkout_cli
 from lxml import etree
 from PIL import Image
 
@@ -123,9 +123,7 @@ def _load_epubcheck() -> ModuleType:
 
 
 def lighthouse(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
-    result = subprocess.run([sys.executable, "-m", "lighthouse_docs.cli", *args], cwd=cwd,
-                            env=env, capture_output=True, text=True, timeout=600, check=False)
+    result = run_checkout_cli(args, cwd, epoch=EPOCH)
     assert result.returncode == 0, result.stdout + result.stderr
     return result
 

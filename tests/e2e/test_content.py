@@ -26,6 +26,7 @@ from typing import Any
 
 import pypdf
 import pytest
+from e2e_support import run_checkout_cli
 from lxml import etree
 
 pytestmark = pytest.mark.slow
@@ -67,9 +68,7 @@ def _load_helper(name: str) -> ModuleType:
 
 def lighthouse(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     """The checkout's own CLI (``python -m lighthouse_docs``), at a fixed build time."""
-    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
-    result = subprocess.run([sys.executable, "-m", "lighthouse_docs", *args], cwd=cwd, env=env,
-                            capture_output=True, text=True, timeout=900, check=False)
+    result = run_checkout_cli(args, cwd, epoch=EPOCH, timeout=900)
     assert result.returncode == 0, result.stdout + result.stderr
     return result
 

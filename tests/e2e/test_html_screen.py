@@ -10,16 +10,15 @@ from __future__ import annotations
 import base64
 import io
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pypdfium2 as pdfium
 import pytest
+from e2e_support import run_checkout_cli
 from fontTools.ttLib import TTFont
 
 pytestmark = [pytest.mark.slow,
@@ -83,9 +82,7 @@ window.addEventListener("load", async () => {
 
 
 def lighthouse(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
-    return subprocess.run([sys.executable, "-m", "lighthouse_docs.cli", *args], cwd=cwd,
-                          env=env, capture_output=True, text=True, timeout=300, check=False)
+    return run_checkout_cli(args, cwd, epoch=EPOCH)
 
 
 def chromium(*args: str) -> subprocess.CompletedProcess[str]:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import base64
 import io
-import os
 import re
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
+from e2e_support import run_checkout_cli
 from PIL import Image
 from pypdf import PdfReader
 
@@ -35,9 +34,7 @@ Some text after the photo.
 
 
 def lighthouse(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
-    return subprocess.run([sys.executable, "-m", "lighthouse_docs.cli", *args], cwd=cwd,
-                          env=env, capture_output=True, text=True, timeout=300, check=False)
+    return run_checkout_cli(args, cwd, epoch=EPOCH)
 
 
 def camera_photo() -> bytes:

@@ -10,16 +10,15 @@ block (the running head and the footer left out).
 from __future__ import annotations
 
 import io
-import os
 import re
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import pypdfium2 as pdfium
 import pytest
+from e2e_support import run_checkout_cli
 from pypdf import PdfReader
 
 pytestmark = pytest.mark.slow
@@ -63,9 +62,7 @@ SOURCES = {
 
 
 def lighthouse(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "1767312000"}
-    return subprocess.run([sys.executable, "-m", "lighthouse_docs", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=600, check=False)
+    return run_checkout_cli(args, cwd, epoch="1767312000")
 
 
 @pytest.fixture(scope="module")

@@ -3,14 +3,13 @@ preview printed from a browser carries it on every page (real writers, real CLI)
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
+from e2e_support import run_checkout_cli
 from pypdf import PdfReader
 
 EPOCH = "1767225600"
@@ -27,9 +26,7 @@ body { font-family: serif; }
 
 
 def _cli(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
-    return subprocess.run([sys.executable, "-m", "lighthouse_docs", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=300, check=False)
+    return run_checkout_cli(args, cwd, epoch=EPOCH)
 
 
 @pytest.fixture(scope="module")

@@ -6,15 +6,14 @@ Needs Debian's fonts-noto-core and fonts-noto-cjk (``.ci/run`` installs them).
 from __future__ import annotations
 
 import io
-import os
 import re
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
+from e2e_support import run_checkout_cli
 from pypdf import PdfReader
 
 pytestmark = pytest.mark.slow
@@ -65,9 +64,7 @@ fill the whole measure of the text block from its left edge to its right edge tw
 
 
 def lighthouse(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
-    return subprocess.run([sys.executable, "-m", "lighthouse_docs.cli", *args], cwd=cwd,
-                          env=env, capture_output=True, text=True, timeout=300, check=False)
+    return run_checkout_cli(args, cwd, epoch=EPOCH)
 
 
 @pytest.fixture(scope="module")
