@@ -1,0 +1,38 @@
+"""The contents page sets its entries as the headings they stand for: never hyphenated (the
+fourth new-user trial found "Internasi- / onal" there, while the heading itself is whole)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pypdf
+from e2e_support import run_checkout_cli
+
+PARAGRAPH = ("Pemerintah tengah menyiapkan aturan baru pajak atas transaksi digital lintas negara "
+             "yang selama ini sulit dipungut karena perusahaan tersebut tidak memiliki kantor di "
+             "Indonesia. ") * 3
+HEADINGS = [
+    "Latar Belakang Kebijakan Pajak Digital dan Perkembangan Perundingan Internasional "
+    "Mengenai Pemajakan Perusahaan Multinasional Berbasis Teknologi",
+    "Isi Rancangan Aturan",
+    "Reaksi Pelaku Usaha",
+    "Pertanggungjawaban Penyelenggaraan Administrasi Perpajakan Internasional Berkelanjutan",
+    "Penutup",
+]
+
+
+def test_contents_entries_are_never_hyphenated(tmp_path: Path) -> None:
+    lines = ["ekonomiplus.co.id, Pajak Ekonomi Digital: Antara Penerimaan Negara dan Daya "
+             "Saing. " + PARAGRAPH]
+    for heading in HEADINGS:
+        lines += [heading, *[PARAGRAPH] * 4]
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "pajak.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_checkout_cli(["build", "--pdf"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    reader = pypdf.PdfReader(tmp_path / "output" / "pajak.pdf")
+    pages = [page.extract_text() for page in reader.pages]
+    contents = next(text for text in pages if "DAFTAR ISI" in text)
+    entries = contents.split("DAFTAR ISI", 1)[1].splitlines()
+    assert "Isi Rancangan Aturan" in contents  # the page is the contents
+    assert not [line for line in entries if line.rstrip().endswith("-")], entries
