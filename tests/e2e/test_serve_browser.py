@@ -18,7 +18,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -59,6 +59,22 @@ def _until(check: Callable[[], bool], what: str) -> None:
             pass
         time.sleep(0.05)
     pytest.fail(f"not seen within {CAP:g} s: {what}")
+
+
+T = TypeVar("T")
+
+
+def _read(value: Callable[[], T]) -> T:
+    """``value()`` read again while the page reloads under it (an element found before a
+    reload is stale after it): the value itself, not a condition on it."""
+    deadline = time.monotonic() + CAP
+    while True:
+        try:
+            return value()
+        except Exception:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.05)
 
 
 @pytest.fixture
@@ -119,17 +135,17 @@ def test_a_save_shows_in_the_page_and_a_broken_one_as_a_banner(
         source.write_text("---\ntitle: Harbour Note\n---\n\nA second, saved lead.\n\n"
                           "## Berths\n\nShips wait.\n", encoding="utf-8")
         _until(lambda: "A second, saved lead." in live_text(), "the saved text")
-        assert banner() == ""
+        assert _read(banner) == ""
 
         source.write_text("", encoding="utf-8")  # an empty source fails
         _until(lambda: "Build error" in banner(), "the error banner")
-        assert "sources/note.md" in banner()
+        assert "sources/note.md" in _read(banner)
 
         source.write_text("---\ntitle: Harbour Note\n---\n\nThe third lead, fixed.\n",
                           encoding="utf-8")
         _until(lambda: "The third lead, fixed." in live_text() and banner() == "",
                "the fixed text without the banner")
-        pdf = driver.find_element(By.ID, "lh-pdf").get_attribute("href")
+        pdf = _read(lambda: str(driver.find_element(By.ID, "lh-pdf").get_attribute("href")))
         assert pdf.endswith("/output/note.pdf")
     finally:
         driver.quit()
