@@ -180,8 +180,7 @@ def leftover_kind(text: str, *, after_lead: bool = False) -> LeftoverKind | None
     if hit is not None:
         rest = lower[len(hit):].lstrip()
         # "Baca juga: <headline>", "ADVERTISEMENT", "Simak video ..." - never a sentence.
-        if not rest or rest[0] in ":—–-|»>" or (
-                len(words) <= 14 and not text.endswith((".", "!"))):
+        if not rest or rest[0] in ":—–-|»>" or headline_shaped(text):
             return "drop"
     if len(words) > 24 or (text.endswith((".", "?", "!")) and len(words) > 12):
         return None
@@ -464,6 +463,11 @@ class Context:
     """Heading-shaped lines in all."""
     paragraphs_after: tuple[int, ...]
     """Per item: paragraphs between it and the next heading-shaped item."""
+    next_shaped: tuple[int | None, ...]
+    """Per item: the index of the next heading-shaped item, if any."""
+    announces_after: tuple[bool, ...]
+    """Per item: a paragraph between it and the next heading-shaped item counts, signposts
+    or leads in."""
     traits: tuple[Traits, ...]
     """Per item: what the level features ask of its text, computed once."""
     heading_numbers: frozenset[tuple[int, int]]
@@ -522,14 +526,6 @@ def make_context(items: Sequence[Item]) -> Context:
     share = {s: shaped_styles.count(s) / len(shaped_styles) for s in set(shaped_styles)}
     questions = sum(1 for it, ok in zip(items, shapes, strict=True)
                     if ok and it.text.endswith("?"))
-    after = [0] * len(items)
-    running = 0
-    for k in range(len(items) - 1, -1, -1):
-        after[k] = running
-        if shapes[k]:
-            running = 0
-        else:
-            running += items[k].kind in ("candidate", "paragraph")
     vocab = vocabulary()
     traits = tuple(Traits(
         closing=vocab_hit(it.text, vocab.closing), opening=vocab_hit(it.text, vocab.opening),
@@ -540,10 +536,24 @@ def make_context(items: Sequence[Item]) -> Context:
         counts=any(w.lower() in vocab.count_words for w in _WORD.findall(it.text)),
         count=count_in(it.text))
         for it in items)
+    # What lies between each item and the next heading-shaped one, in one pass from the end.
+    after = [0] * len(items)
+    following: list[int | None] = [None] * len(items)
+    announcing = [False] * len(items)
+    running, next_index, announces = 0, None, False
+    for k in range(len(items) - 1, -1, -1):
+        after[k], following[k], announcing[k] = running, next_index, announces
+        if shapes[k]:
+            running, next_index, announces = 0, k, False
+        elif items[k].kind in ("candidate", "paragraph"):
+            running += 1
+            t = traits[k]
+            announces = announces or bool(t.count or t.signpost or t.lead_in)
     looks = Counter(t.look for t, it, ok in zip(traits, items, shapes, strict=True)
                     if ok and it.kind == "candidate")
     return Context(tuple(items), shapes, styles, words, float(lengths[len(lengths) // 2]),
-                   share, questions, sum(shapes), tuple(after), traits,
+                   share, questions, sum(shapes), tuple(after), tuple(following),
+                   tuple(announcing), traits,
                    frozenset(t.number for t, ok in zip(traits, shapes, strict=True)
                              if ok and t.number is not None),
                    one_look=max(looks.values()) / looks.total() if looks else 0.0,
@@ -731,17 +741,13 @@ def level_features(ctx: Context, i: int, open_: OpenSection | None,
     f["after_h3"] = float(prev_label == "h3")
     f["last_heading"] = float(not later_shaped)
     f["words"] = min(item.n_words, 15) / 10
-    following = _next_shaped(ctx, i, 2)
-    if len(following) == 2 and following[1] > i + 1:
+    next_heading = ctx.next_shaped[i]
+    if next_heading is not None and i + 1 < next_heading < i + 60:
         # Text and then another heading: one short or announcing paragraph there is the intro
         # of a section that has subsections, seen before any of them is decided.
-        between = [k for k in range(i + 1, following[1])
-                   if ctx.items[k].kind in ("candidate", "paragraph")]
         f["text_after_then_heading"] = 1.0
-        f["text_after_short"] = float(len(between) == 1)
-        f["text_after_announces"] = float(any(
-            ctx.traits[k].count or ctx.traits[k].signpost or ctx.traits[k].lead_in
-            for k in between))
+        f["text_after_short"] = float(ctx.paragraphs_after[i] == 1)
+        f["text_after_announces"] = float(ctx.announces_after[i])
     num = traits.number
     if num is not None:
         f["number_depth_1"] = float(num[0] == 1)
