@@ -1171,10 +1171,18 @@ def watch(
     shown: dict[Path, str] = {}  # how the banner names a watched path
     stale_seen: set[Path] = set()  # stale outputs already listed
 
+    # Sources of the last build; emptied once a build before the watcher went live built or
+    # failed anything (it said so itself).
+    current: list[int] = []
+    fresh = [True]
+
     def build_once() -> list[Path]:
         request = _request(choices, jobs=1)
         wanted.output = request.output
-        _run_watch(request, quiet=choices.quiet, stale_seen=stale_seen)
+        report = _run_watch(request, quiet=choices.quiet, stale_seen=stale_seen)
+        fresh[0] = fresh[0] and bool(report.results) and all(
+            r.status == "up to date" for r in report.results)
+        current[:] = [len(request.sources)] if fresh[0] else []
         paths = _watched(request, choices.sources, request.root)
         theme = request.theme
         if not theme.root.resolve().is_relative_to(request.root.resolve()):
@@ -1186,6 +1194,8 @@ def watch(
         try:
             return build_once()
         except LighthouseError as error:  # broken while watching: said, fixed by a save
+            fresh[0] = False
+            current.clear()
             say(error)
             return None
 
@@ -1208,6 +1218,10 @@ def watch(
             if not announced and not choices.quiet:
                 names = [*(_shown(p) for p in watched if p not in shown),
                          *(shown[p] for p in watched if p in shown)]
+                # Trial 4 (F15): when every output was already current, nothing else says so.
+                # A line of its own: scripts wait for the line starting "watching".
+                for n in current:
+                    typer.echo(f"up to date: {n} source{'s' * (n != 1)}", err=True)
                 typer.echo(f"watching {', '.join(names)} (Ctrl-C to stop)", err=True)
             announced = True
     except KeyboardInterrupt:
