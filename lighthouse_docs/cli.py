@@ -522,7 +522,7 @@ def _jobs_option(value: str | None) -> int | str | None:
 
 def _request(choices: _Choices, *, jobs: int | str | None = None, force: bool = False,
              combine: str | None = None, sort: str = "given", time_limit: str | None = None,
-             memory_limit: str | None = None) -> BuildRequest:
+             memory_limit: str | None = None, pack_lang: str | None = None) -> BuildRequest:
     from .build import BuildRequest
     from .config import apply
     from .diagnostics import diagnostic
@@ -532,10 +532,12 @@ def _request(choices: _Choices, *, jobs: int | str | None = None, force: bool = 
 
     root, settings = _settings(choices)
     given = {key: value for key, value in (("jobs", jobs), ("time_limit", time_limit),
-                                           ("memory_limit", memory_limit)) if value is not None}
+                                           ("memory_limit", memory_limit),
+                                           ("pack_language", pack_lang)) if value is not None}
     if given:
         settings = apply(settings, given, names={"jobs": "--jobs", "time_limit": "--time-limit",
-                                                 "memory_limit": "--memory-limit"})
+                                                 "memory_limit": "--memory-limit",
+                                                 "pack_language": "--pack-lang"})
     paths = ProjectPaths.for_root(root, settings)
     skipped: list[str] = []
     files = discover_sources(choices.sources or [], paths, skipped=skipped)
@@ -804,11 +806,18 @@ def build(
                        "source.")] = False,
     combine: Annotated[str | None, typer.Option(
         "--combine", metavar="TITLE",
-        help="Build one combined brief titled TITLE from all sources, in the order given.")]
+        help="Build one combined brief titled TITLE from all sources, in the order given. "
+             "Its cover, contents and page labels are in the language of most of its "
+             "articles (--pack-lang chooses).")]
     = None,
     sort: Annotated[str, typer.Option(
         "--sort", metavar="given|date",
         help="Order of the sources in a combined brief: as given, or by date.")] = "given",
+    pack_lang: Annotated[str | None, typer.Option(
+        "--pack-lang", metavar="TAG",
+        help="Language of a combined brief's own cover, contents and page labels (as "
+             "pack_language in lighthouse.toml); the articles keep theirs. Default: --lang, "
+             "else the language of most of its articles.", show_default=False)] = None,
     report: Annotated[tuple[str, Path] | None, typer.Option(
         "--report", metavar="json FILE",
         help="Also write every source's outputs, warnings and errors as JSON to FILE "
@@ -849,11 +858,14 @@ def build(
                         f"FILE), got {report[0]!r}"))
     if sort == "date" and combine is None:
         fail(UsageError("--sort only applies with --combine"))
+    if pack_lang is not None and combine is None:
+        fail(UsageError("--pack-lang only applies with --combine"))
     _configure_logging(quiet=choices.quiet, verbose=verbose)
     result: BuildReport | None = None
     try:
         request = _request(choices, jobs=_jobs_option(jobs), force=force, combine=combine,
-                           sort=sort, time_limit=time_limit, memory_limit=memory_limit)
+                           sort=sort, time_limit=time_limit, memory_limit=memory_limit,
+                           pack_lang=pack_lang)
         result = _run(request, quiet=choices.quiet, verbose=verbose)
         if report is not None:
             _write_report(result, report[1])

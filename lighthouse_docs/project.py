@@ -315,6 +315,7 @@ style = "{style_name}"          # a folder under styles/, or a packaged theme na
 # reference = "ND-014/2026"     #   prepared_for
 # pdf_variant = "pdf/ua-1"      # a WeasyPrint PDF variant, or "none"
 # output_names = "source"      # "source": sources/x.txt -> output/x.pdf; "title": by title
+# pack_language = "en"          # a combined brief's labels (default: most of its articles')
 """
 
 
