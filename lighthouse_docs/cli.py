@@ -580,10 +580,11 @@ def _shown(path: Path) -> str:
 
 
 def diagnostic_line(item: Diagnostic, formats: tuple[str, ...] = ()) -> str:
-    """One diagnostic as the terminal shows it: ``path:line: severity: message [code]``."""
-    where = f"{item.location()}: " if item.location() else ""
-    also = f" ({', '.join(formats)})" if formats else ""
-    return f"{where}{item.severity}: {item.message} [{item.code}]{also}"
+    """One diagnostic as the terminal shows it: ``path:line: severity: message [code]``
+    (:func:`.diagnostics.diagnostic_line`, which ``serve`` shares)."""
+    from .diagnostics import diagnostic_line as line
+
+    return line(item, formats)
 
 
 class _Reporter:
