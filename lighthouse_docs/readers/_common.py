@@ -12,11 +12,11 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Any
+from typing import Any, TypeAlias
 
 import yaml
 
-from .. import model
+from .. import model, tables
 from ..config import FRONT_MATTER_FIELDS
 from ..diagnostics import Diagnostic, diagnostic
 from ..errors import InputError
@@ -552,10 +552,10 @@ def _cap_headings(doc: Document) -> tuple[Document, tuple[str, ...]]:
 
 
 MAX_TABLE_COLUMNS = 20
-"""Widest table kept as one: a wider one is cut into tables of at most this many columns
-(the first column repeated in each as the row labels). Print sets tables of more than
-:data:`WIDE_TABLE_COLUMNS` in small type on a landscape page."""
-WIDE_TABLE_COLUMNS = 12
+"""Widest table kept as one: a wider one is cut into as few tables of at most this many
+columns as will do, of even widths (the first column repeated in each as the row labels).
+Print sets a table on landscape pages only when the portrait page cannot hold it
+(:func:`lighthouse_docs.tables.print_class`)."""
 
 
 def _columns(table: Table) -> int:
@@ -568,32 +568,46 @@ def _pick(row: model.TableRow, columns: tuple[int, ...]) -> model.TableRow:
 
 
 def _split_table(table: Table) -> tuple[Table, ...]:
+    """``table`` cut into as few parts of at most :data:`MAX_TABLE_COLUMNS` columns as will
+    do, of as even widths as can be (23 columns: 12 and 12, not 20 and 4), each part after
+    the first repeating the first column; every part keeps the caption and knows its place
+    (:class:`model.TableSplit`), so each says what it is."""
     width = _columns(table)
-    step = MAX_TABLE_COLUMNS - 1
+    rest = width - 1  # the first column goes into every part
+    count = -(-rest // (MAX_TABLE_COLUMNS - 1))
+    sizes = [rest // count + (1 if n < rest % count else 0) for n in range(count)]
     parts: list[Table] = []
-    for start in range(1, width, step):
-        columns = (0, *range(start, min(start + step, width)))
+    start = 1
+    for number, size in enumerate(sizes, start=1):
+        columns = (0, *range(start, start + size))
         align = tuple(table.align[i] if i < len(table.align) else table.align[-1]
                       for i in columns) if table.align else ()
+        split = model.TableSplit(part=number, parts=count, first=1 if number == 1 else start + 1,
+                                 last=start + size, columns=width)
         parts.append(dataclasses.replace(
             table, head=tuple(_pick(r, columns) for r in table.head),
-            body=tuple(_pick(r, columns) for r in table.body), align=align,
-            caption=table.caption if start == 1 else ()))
+            body=tuple(_pick(r, columns) for r in table.body), align=align, split=split,
+            source=table.source if number == count else ()))
+        start += size
     return tuple(parts)
 
 
-def _map_tables(blocks: tuple[Block, ...], notes: list[tuple[int | None, int, int]]
+_TableNote: TypeAlias = tuple[int | None, int, tuple[Table, ...]]
+"""A wide table's line, its column count and the tables it became (itself when not split)."""
+
+
+def _map_tables(blocks: tuple[Block, ...], notes: list[_TableNote]
                 ) -> tuple[Block, ...]:
     out: list[Block] = []
     changed = False
     for block in blocks:
-        if isinstance(block, Table) and WIDE_TABLE_COLUMNS < _columns(block) <= \
-                MAX_TABLE_COLUMNS:
-            notes.append((block.line, _columns(block), 1))
+        if isinstance(block, Table) and _columns(block) <= MAX_TABLE_COLUMNS:
+            if tables.landscape(block):
+                notes.append((block.line, _columns(block), (block,)))
             out.append(block)
-        elif isinstance(block, Table) and _columns(block) > MAX_TABLE_COLUMNS:
+        elif isinstance(block, Table):
             parts = _split_table(block)
-            notes.append((block.line, _columns(block), len(parts)))
+            notes.append((block.line, _columns(block), parts))
             out.extend(parts)
             changed = True
         elif isinstance(block, model.BulletList | model.OrderedList):
@@ -613,7 +627,7 @@ def _split_wide_tables(doc: Document) -> tuple[Document, tuple[Diagnostic, ...]]
     """``doc`` with tables over :data:`MAX_TABLE_COLUMNS` columns cut into several (a warning:
     the reader sees other tables than the author made) and a note (``info``: what a wide table
     is meant to get, so ``--strict`` accepts it) for each printed on landscape pages."""
-    notes: list[tuple[int | None, int, int]] = []
+    notes: list[_TableNote] = []
 
     def section(s: Section) -> Section:
         return dataclasses.replace(s, blocks=_map_tables(s.blocks, notes),
@@ -627,10 +641,14 @@ def _split_wide_tables(doc: Document) -> tuple[Document, tuple[Diagnostic, ...]]
         return doc, ()
     path = doc.meta.source.path
     warnings = tuple(
-        diagnostic(path, f"table of {columns} columns is too wide for a page; split into {parts} "
-                   f"tables of at most {MAX_TABLE_COLUMNS} columns, the first column repeated in "
-                   "each, printed in small type on landscape pages", line=line, code="table-wide")
-        if parts > 1 else
+        diagnostic(path, f"table of {columns} columns is too wide for a page; split into "
+                   f"{len(parts)} tables (columns " + ", ".join(
+                       f"{t.split.first}–{t.split.last}" for t in parts if t.split)
+                   + "), the first column repeated in each" + (
+                       ", printed in small type on landscape pages"
+                       if any(tables.landscape(t) for t in parts) else ""),
+                   line=line, code="table-wide")
+        if len(parts) > 1 else
         diagnostic(path, f"table of {columns} columns is too wide for a portrait page; printed "
                    "in small type on a landscape page of its own", line=line,
                    code="table-wide", severity="info")

@@ -11,7 +11,7 @@ import pytest
 
 from lighthouse_docs.diagnostics import Diagnostic
 from lighthouse_docs.errors import InputError
-from lighthouse_docs.model import BlockQuote, Paragraph, SourceInfo, Table
+from lighthouse_docs.model import BlockQuote, Paragraph, SourceInfo, Table, TableSplit
 from lighthouse_docs.outline import plain_text
 from lighthouse_docs.readers import text as text_reader
 from lighthouse_docs.readers._common import (
@@ -242,13 +242,20 @@ def test_wide_tables_are_split_and_keep_every_cell() -> None:
              + "| " + " | ".join(f"c{i}" for i in range(cols)) + " |\n")
     doc = _parsed(f"---\ntitle: T\n---\n\nLead.\n\n## S\n\n{table}")
     tables = [b for b in doc.sections[0].blocks if isinstance(b, Table)]
-    assert [len(t.head[0].cells) for t in tables] == [MAX_TABLE_COLUMNS] * 2 + [7]
+    # As few parts as will do, of even widths (not 20 + 20 + 7), each knowing its place.
+    assert [len(t.head[0].cells) for t in tables] == [16, 16, 15]
+    assert all(len(t.head[0].cells) <= MAX_TABLE_COLUMNS for t in tables)
+    assert [t.split for t in tables] == [
+        TableSplit(part=1, parts=3, first=1, last=16, columns=45),
+        TableSplit(part=2, parts=3, first=17, last=31, columns=45),
+        TableSplit(part=3, parts=3, first=32, last=45, columns=45)]
     cells = [plain_text(c.inlines) for t in tables for c in t.body[0].cells[1:]]
     assert cells == [f"c{i}" for i in range(1, cols)]
     assert all(plain_text(t.body[0].cells[0].inlines) == "c0" for t in tables)
     split = [w for w in doc.warnings if isinstance(w, Diagnostic) and w.code == "table-wide"]
     assert [(w.line, w.severity) for w in split] == [(9, "warning")]
-    assert "table of 45 columns is too wide for a page; split into 3 tables" in split[0].message
+    assert ("table of 45 columns is too wide for a page; split into 3 tables (columns 1–16, "
+            "17–31, 32–45), the first column repeated in each") in split[0].message
 
 
 def test_long_words_get_break_opportunities() -> None:
