@@ -171,6 +171,7 @@ TABLES["ms"] = Labels(
     by="Oleh", start_of_content="Permulaan kandungan", landmarks="Mercu tanda",
     untitled="Tanpa tajuk",
     figure="Rajah", table="Jadual",
+    continued="sambungan", table_columns="lajur {first}–{last} daripada {total}",
     compiled="Disusun", reference="Rujukan", version="Versi",
     prepared_for="Disediakan untuk", accessibility_summary=(
         "Penerbitan ini mempunyai kandungan yang boleh dilayari, tajuk dalam susunan yang "
