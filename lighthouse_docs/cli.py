@@ -546,7 +546,7 @@ def _request(choices: _Choices, *, jobs: int | str | None = None, force: bool = 
     from .config import apply
     from .diagnostics import diagnostic
     from .limits import Limits
-    from .project import ProjectPaths, discover_sources
+    from .project import ProjectPaths, Skipped, discover_sources
     from .theme import resolve_theme
 
     root, settings = _settings(choices)
@@ -556,14 +556,12 @@ def _request(choices: _Choices, *, jobs: int | str | None = None, force: bool = 
         settings = apply(settings, given, names={"jobs": "--jobs", "time_limit": "--time-limit",
                                                  "memory_limit": "--memory-limit"})
     paths = ProjectPaths.for_root(root, settings)
-    skipped: list[str] = []
+    skipped: list[Skipped] = []
     files = discover_sources(choices.sources or [], paths, skipped=skipped)
     if not choices.quiet:
-        for name in skipped:
-            typer.echo(diagnostic_line(diagnostic(
-                name, "a symbolic link leading outside the project; not built (name the file "
-                "on the command line to build it)", code="source-link-outside", stage="build")),
-                err=True)
+        for item in skipped:
+            typer.echo(diagnostic_line(diagnostic(item.name, item.reason, code=item.code,
+                                                  stage="build")), err=True)
     if combine is not None and not combine.strip():
         raise UsageError("--combine needs a title")
     return BuildRequest(
