@@ -677,6 +677,10 @@ class _Reporter:
             self.progress = None
 
 
+_UNWRAPPED = 10_000
+"""The width the ``-v`` table may take when stderr is not a terminal (it takes what it needs)."""
+
+
 def _fit(text: str, width: int) -> str:
     return text if len(text) <= width else "..." + text[-(width - 3):]
 
@@ -729,7 +733,11 @@ def _summary(report: BuildReport, *, quiet: bool, verbose: bool) -> None:
             for left in more:
                 out.print(omitted_line(left), markup=False)
         if verbose:
-            out.print(_table(report))
+            # Off a terminal (a log, a pipe) the table is as wide as its longest row: Rich's
+            # default of 80 columns would fold source names in two.
+            wide = out if out.is_terminal else Console(stderr=True, highlight=False,
+                                                       width=_UNWRAPPED)
+            wide.print(_table(report))
         warnings = sum(r.counted("warning") for r in report.results)
         stale = sum(r.counted("warning") for r in report.results
                     if r.status == "up to date")
