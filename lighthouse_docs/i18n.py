@@ -160,7 +160,24 @@ TABLES: dict[str, Labels] = {
         ),
     ),
 }
-TABLES["ms"] = TABLES["id"]
+TABLES["ms"] = Labels(
+    # Malay as written in Malaysia and Brunei: close to Indonesian, but its own words
+    # ("Kandungan", "daripada", "minit", "Rajah", "Jadual") and month names (Babel's "ms":
+    # "Disember", "Ogos").
+    lang="ms", babel_locale="ms", contents="Kandungan", key_points="Perkara Utama",
+    page="Halaman", of="daripada", source="Sumber", published="Diterbitkan",
+    minutes_read="{n} minit bacaan", notes="Nota", cover="Kulit",
+    title_page="Halaman Tajuk", summary="Ringkasan", marking="Klasifikasi", part="Bahagian",
+    by="Oleh", start_of_content="Permulaan kandungan", landmarks="Mercu tanda",
+    untitled="Tanpa tajuk",
+    figure="Rajah", table="Jadual",
+    continued="sambungan", table_columns="lajur {first}–{last} daripada {total}",
+    compiled="Disusun", reference="Rujukan", version="Versi",
+    prepared_for="Disediakan untuk", accessibility_summary=(
+        "Penerbitan ini mempunyai kandungan yang boleh dilayari, tajuk dalam susunan yang "
+        "logik dan teks alternatif bagi imejnya; tiada bahaya yang diketahui."
+    ),
+)
 
 FALLBACK = "en"
 
