@@ -22,6 +22,7 @@ from lighthouse_docs.readers._common import (
     MAX_PARAGRAPH_CHARS,
     MAX_TABLE_COLUMNS,
     PARAGRAPH_PIECE_CHARS,
+    SHORT_TABLE_ROWS,
     WORD_CHUNK_CHARS,
     bound_document,
     clean_text,
@@ -257,6 +258,25 @@ def test_wide_tables_are_split_and_keep_every_cell() -> None:
     assert [(w.line, w.severity) for w in split] == [(9, "warning")]
     assert ("table of 45 columns is too wide for a page; split into 3 tables (columns 1–16, "
             "17–31, 32–45), the first column repeated in each") in split[0].message
+
+
+def test_a_short_table_too_wide_for_the_portrait_page_is_cut_into_parts_that_fit_it() -> None:
+    def markdown(rows: int) -> str:
+        head = "| Region | " + " | ".join(f"Q{k}-26" for k in range(1, 16)) + " |"
+        body = "\n".join("| Region " + str(n) + " | " + " | ".join(
+            f"-{n * 100 + k}.75 %" for k in range(1, 16)) + " |" for n in range(rows))
+        return f"---\ntitle: T\n---\n\nLead.\n\n## S\n\n{head}\n|{'---|' * 16}\n{body}\n"
+
+    doc = _parsed(markdown(SHORT_TABLE_ROWS))
+    tables = [b for b in doc.sections[0].blocks if isinstance(b, Table)]
+    assert [len(t.head[0].cells) for t in tables] == [9, 8]
+    [note] = [w for w in doc.warnings if isinstance(w, Diagnostic) and w.code == "table-wide"]
+    assert note.severity == "info" and "split into 2 tables (columns 1–9, 10–16)" in note.message
+    # A longer table keeps its rows whole, on landscape pages.
+    doc = _parsed(markdown(SHORT_TABLE_ROWS + 1))
+    assert len([b for b in doc.sections[0].blocks if isinstance(b, Table)]) == 1
+    [note] = [w for w in doc.warnings if isinstance(w, Diagnostic) and w.code == "table-wide"]
+    assert note.severity == "info" and "landscape page of its own" in note.message
 
 
 def test_long_words_get_break_opportunities() -> None:
