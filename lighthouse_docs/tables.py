@@ -193,18 +193,25 @@ def needed_width(table: Table, size_pt: float) -> float:
 
 def print_class(table: Table) -> str:
     """The print classes of ``table``: ``""``; ``"wide"`` (small type) from
-    :data:`SMALL_TYPE_COLUMNS` + 1 columns; for more than :data:`LANDSCAPE_COLUMNS`, ``"wide"``
-    while it fits the portrait text block in :data:`SMALL_PT` type, ``"wide tight"`` while it
-    fits in :data:`TIGHT_PT`, else ``"wide landscape"``: a landscape page of its own only when
-    the portrait page cannot hold it at a readable size."""
+    :data:`SMALL_TYPE_COLUMNS` + 1 columns and for every part of a table cut by columns; for
+    more than :data:`LANDSCAPE_COLUMNS`, ``"wide"`` while it fits the portrait text block in
+    :data:`SMALL_PT` type, ``"wide tight"`` while it fits in :data:`TIGHT_PT`, else ``"wide
+    landscape"``: a landscape page of its own only when the portrait page cannot hold it at a
+    readable size (the readers cut a short one into parts that fit instead)."""
     width = columns(table)
-    if width <= SMALL_TYPE_COLUMNS:
+    if width <= SMALL_TYPE_COLUMNS and table.split is None:  # the parts of one: one size
         return ""
     if width <= LANDSCAPE_COLUMNS or needed_width(table, SMALL_PT) <= TEXT_BLOCK_PT:
         return "wide"
     if needed_width(table, TIGHT_PT) <= TEXT_BLOCK_PT:
         return "wide tight"
     return "wide landscape"
+
+
+def fits_portrait(table: Table) -> bool:
+    """Whether ``table`` fits the portrait text block in :data:`SMALL_PT` type (a part of a
+    short table cut to stay off a landscape page, :func:`print_class` ``"wide"``)."""
+    return needed_width(table, SMALL_PT) <= TEXT_BLOCK_PT
 
 
 def landscape(table: Table) -> bool:

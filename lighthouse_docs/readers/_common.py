@@ -291,6 +291,58 @@ def _impossible_date(raw: str) -> tuple[int, str] | None:
     return None
 
 
+_MONTH_NAMES: dict[str, int] = {}
+for _number, _names in enumerate((
+        "january jan januari", "february feb februari", "march mar maret mac",
+        "april apr", "may mei", "june jun juni", "july jul juli julai",
+        "august aug agustus agu ogos ogo", "september sep sept", "october oct oktober okt",
+        "november nov", "december dec desember des disember dis"), start=1):
+    _MONTH_NAMES.update(dict.fromkeys(_names.split(), _number))
+"""Month names and abbreviations in English, Indonesian and Malay, lower case."""
+_ORDINAL = r"(\d{1,2})(?:st|nd|rd|th)?\.?"
+_WRITTEN_DATES = (
+    (re.compile(rf"{_ORDINAL}\s+([^\W\d_]+)\.?,?\s+(\d{{4}})"), (1, 2, 3)),  # 17 July 2006
+    (re.compile(rf"([^\W\d_]+)\.?\s+{_ORDINAL},?\s+(\d{{4}})"), (2, 1, 3)),  # July 17, 2006
+    (re.compile(r"([^\W\d_]+)\.?,?\s+(\d{4})"), (0, 1, 2)),  # July 2006: its first day
+)
+_ISO_LIKE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
+WRITTEN_DATE_FORMS = "2006-07-17, 17 July 2006 or July 17, 2006"
+"""The date forms :func:`written_date` reads, as messages name them."""
+
+
+def written_date(text: str) -> dt.date | None:
+    """The date ``text`` writes in a common form, else None: ISO ``2006-07-17`` (a time after
+    it is ignored; also ``2006/07/17``), ``17 July 2006``, ``July 17, 2006``, ``Jul 17th
+    2006``, ``Monday, July 17, 2006``, ``July 2006`` (its first day), with English, Indonesian
+    or Malay month names ("17 Agustus 2006", "17 Ogos 2006"). ``07/08/2006`` is refused: day
+    and month cannot be told apart."""
+    value = " ".join(text.split()).strip()
+    iso = _ISO_LIKE.match(value)
+    if iso is not None:
+        return _date_or_none(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+    candidates = [value]
+    weekday, comma, rest = value.partition(",")
+    if comma and weekday.isalpha():  # "Monday, July 17, 2006", "Senin, 17 Juli 2006"
+        candidates.append(rest.strip())
+    for candidate in candidates:
+        for pattern, (day, month, year) in _WRITTEN_DATES:
+            found = pattern.fullmatch(candidate)
+            if found is None:
+                continue
+            number = _MONTH_NAMES.get(found.group(month).lower())
+            if number is not None:
+                return _date_or_none(int(found.group(year)), number,
+                                     int(found.group(day)) if day else 1)
+    return None
+
+
+def _date_or_none(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
 def _kind(value: Any) -> str:
     """What YAML made of an unquoted value, as a message says it."""
     if isinstance(value, bool):
@@ -567,14 +619,23 @@ def _pick(row: model.TableRow, columns: tuple[int, ...]) -> model.TableRow:
         row.cells[i] if i < len(row.cells) else model.TableCell(inlines=()) for i in columns))
 
 
-def _split_table(table: Table) -> tuple[Table, ...]:
-    """``table`` cut into as few parts of at most :data:`MAX_TABLE_COLUMNS` columns as will
-    do, of as even widths as can be (23 columns: 12 and 12, not 20 and 4), each part after
-    the first repeating the first column; every part keeps the caption and knows its place
-    (:class:`model.TableSplit`), so each says what it is."""
+SHORT_TABLE_ROWS = 8
+"""A table of at most this many body rows that would need a landscape page is cut into two or
+three parts that fit the portrait page instead (:func:`_portrait_parts`): stacked on the page
+they take less paper than a landscape page of their own, mostly blank, and the reader does
+not turn the paper. A longer table keeps its rows whole across landscape pages."""
+MAX_PORTRAIT_PARTS = 3
+
+
+def _split_table(table: Table, count: int | None = None) -> tuple[Table, ...]:
+    """``table`` cut into ``count`` parts (by default as few of at most
+    :data:`MAX_TABLE_COLUMNS` columns as will do), of as even widths as can be (23 columns:
+    12 and 12, not 20 and 4), each part after the first repeating the first column; every
+    part keeps the caption and knows its place (:class:`model.TableSplit`), so each says
+    what it is."""
     width = _columns(table)
     rest = width - 1  # the first column goes into every part
-    count = -(-rest // (MAX_TABLE_COLUMNS - 1))
+    count = count or -(-rest // (MAX_TABLE_COLUMNS - 1))
     sizes = [rest // count + (1 if n < rest % count else 0) for n in range(count)]
     parts: list[Table] = []
     start = 1
@@ -592,6 +653,18 @@ def _split_table(table: Table) -> tuple[Table, ...]:
     return tuple(parts)
 
 
+def _portrait_parts(table: Table) -> tuple[Table, ...] | None:
+    """``table``, short (:data:`SHORT_TABLE_ROWS`) but too wide for the portrait page, cut
+    into the fewest parts that each fit it in small type; None when none do."""
+    if len(table.body) > SHORT_TABLE_ROWS:
+        return None
+    for count in range(2, min(MAX_PORTRAIT_PARTS, _columns(table) - 1) + 1):
+        parts = _split_table(table, count)
+        if all(tables.fits_portrait(part) for part in parts):
+            return parts
+    return None
+
+
 _TableNote: TypeAlias = tuple[int | None, int, tuple[Table, ...]]
 """A wide table's line, its column count and the tables it became (itself when not split)."""
 
@@ -602,9 +675,11 @@ def _map_tables(blocks: tuple[Block, ...], notes: list[_TableNote]
     changed = False
     for block in blocks:
         if isinstance(block, Table) and _columns(block) <= MAX_TABLE_COLUMNS:
+            parts = _portrait_parts(block) if tables.landscape(block) else None
             if tables.landscape(block):
-                notes.append((block.line, _columns(block), (block,)))
-            out.append(block)
+                notes.append((block.line, _columns(block), parts or (block,)))
+            out.extend(parts or (block,))
+            changed |= parts is not None
         elif isinstance(block, Table):
             parts = _split_table(block)
             notes.append((block.line, _columns(block), parts))
@@ -640,14 +715,23 @@ def _split_wide_tables(doc: Document) -> tuple[Document, tuple[Diagnostic, ...]]
     if not notes:
         return doc, ()
     path = doc.meta.source.path
+    def split(parts: tuple[Table, ...]) -> str:
+        return (f"split into {len(parts)} tables (columns "
+                + ", ".join(f"{t.split.first}–{t.split.last}" for t in parts if t.split)
+                + "), the first column repeated in each")
+
+    # Cut because no page holds it: a warning (the reader sees other tables than the author
+    # made). Set as print sets a wide table (landscape, or short and cut to fit the portrait
+    # page): a note, so --strict accepts it.
     warnings = tuple(
-        diagnostic(path, f"table of {columns} columns is too wide for a page; split into "
-                   f"{len(parts)} tables (columns " + ", ".join(
-                       f"{t.split.first}–{t.split.last}" for t in parts if t.split)
-                   + "), the first column repeated in each" + (
-                       ", printed in small type on landscape pages"
-                       if any(tables.landscape(t) for t in parts) else ""),
+        diagnostic(path, f"table of {columns} columns is too wide for a page; {split(parts)}"
+                   + (", printed in small type on landscape pages"
+                      if any(tables.landscape(t) for t in parts) else ""),
                    line=line, code="table-wide")
+        if columns > MAX_TABLE_COLUMNS else
+        diagnostic(path, f"table of {columns} columns is too wide for a portrait page; "
+                   f"{split(parts)}, in small type on the portrait page", line=line,
+                   code="table-wide", severity="info")
         if len(parts) > 1 else
         diagnostic(path, f"table of {columns} columns is too wide for a portrait page; printed "
                    "in small type on a landscape page of its own", line=line,

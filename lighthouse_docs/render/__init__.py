@@ -289,6 +289,14 @@ def introduces_landscape(block: Block, following: Block | None) -> bool:
         and len(plain_text(block.inlines)) <= LEAD_IN_CHARACTERS
 
 
+def continues_landscape(following: Block | None) -> bool:
+    """Whether ``following``, the block after a landscape table, is a later part of the same
+    table cut by columns (:class:`lighthouse_docs.model.TableSplit`) that goes on landscape
+    pages too: it follows on the same landscape page, the pages turn back only after it."""
+    return _landscape(following) and isinstance(following, Table) \
+        and following.split is not None and following.split.part > 1
+
+
 def opens_with_landscape(section: Section) -> bool:
     """Whether ``section``'s heading goes on a landscape table's page: the section opens with
     the table (after at most a short lead-in, :func:`introduces_landscape`), or has no text of
@@ -323,6 +331,7 @@ def environment() -> jinja2.Environment:
     env.globals["print_cells"] = tables.print_cells
     env.globals["introduces_landscape"] = introduces_landscape
     env.globals["opens_with_landscape"] = opens_with_landscape
+    env.globals["continues_landscape"] = continues_landscape
     env.tests["rtl"] = is_rtl
     return env
 

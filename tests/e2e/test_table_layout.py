@@ -82,8 +82,20 @@ def poverty(lang: str, caption: str, *, decimal: str = ".") -> str:
         "After the table, the text continues with analysis of the trends. " * 6, ""])
 
 
+# 16 columns of wide numbers in five rows: too wide for the portrait page even in 6.5pt.
+SHORT = "\n".join([
+    "---", "title: Regional change", "lang: en", "---", "",
+    "Regions changed at very different speeds over the year. " * 8, "",
+    "## Indicators", "", "Table: Regional change, per cent", "",
+    "| Region | " + " | ".join(f"Q{k}-26" for k in range(1, 16)) + " |", "|" + "---|" * 16,
+    *("| " + f"Region number {n} | " + " | ".join(f"-{n * 100 + k * 37}.{k}5 %"
+                                                  for k in range(1, 16)) + " |"
+      for n in range(1, 6)),
+    "", "After the table the text continues. " * 6, ""])
+
 SOURCES = {
     "pajak": PAJAK,
+    "short": SHORT,
     "poverty": poverty("en", "Headcount poverty rate by province, per cent"),
     "kemiskinan": poverty("id", "Tingkat kemiskinan per provinsi, persen", decimal=","),
 }
@@ -152,6 +164,20 @@ def test_a_short_wide_table_of_numbers_stays_on_the_portrait_page(output: Path) 
     assert total.right <= width - outer + 1, (total.right, width - outer)
 
 
+def test_a_short_table_too_wide_for_the_portrait_page_is_cut_to_fit_it(output: Path) -> None:
+    pdf = output / "short.pdf"
+    assert all(width < height for width, height in sizes(pdf))  # no landscape page
+    text = " ".join(page_texts(pdf))
+    assert "Table 1. Regional change, per cent (columns 1–9 of 16)" in text
+    assert "Table 1 (continued). Regional change, per cent (columns 10–16 of 16)" in text
+    [last] = find(pdf, "\u22121055.155")  # the last cell of the second part
+    [label] = find(pdf, "continued")
+    assert last.page == label.page == find(pdf, "After")[0].page
+    width, _ = sizes(pdf)[last.page]
+    outer = 55 * MM if last.page % 2 == 0 else 30 * MM
+    assert last.right <= width - outer + 1, (last.right, width - outer)
+
+
 def test_numbers_are_right_aligned_with_a_real_minus_sign(output: Path) -> None:
     pdf = output / "pajak.pdf"
     text = " ".join(page_texts(pdf))
@@ -213,6 +239,6 @@ def test_the_table_books_pass_epubcheck(output: Path) -> None:
     if reason:
         pytest.skip(f"EPUBCheck cannot run: {reason}")
     books = sorted(output.glob("*.epub"))
-    assert len(books) == 3
+    assert len(books) == len(SOURCES)
     for path, report in epubcheck.check(books).items():
         assert report.ok, f"{path.name}: {report.summary}\n" + "\n".join(report.messages)

@@ -22,6 +22,7 @@ from lighthouse_docs.readers._common import (
     MAX_PARAGRAPH_CHARS,
     MAX_TABLE_COLUMNS,
     PARAGRAPH_PIECE_CHARS,
+    SHORT_TABLE_ROWS,
     WORD_CHUNK_CHARS,
     bound_document,
     clean_text,
@@ -29,6 +30,7 @@ from lighthouse_docs.readers._common import (
     detect_language,
     metadata_fields,
     split_front_matter,
+    written_date,
 )
 
 
@@ -258,6 +260,25 @@ def test_wide_tables_are_split_and_keep_every_cell() -> None:
             "17–31, 32–45), the first column repeated in each") in split[0].message
 
 
+def test_a_short_table_too_wide_for_the_portrait_page_is_cut_into_parts_that_fit_it() -> None:
+    def markdown(rows: int) -> str:
+        head = "| Region | " + " | ".join(f"Q{k}-26" for k in range(1, 16)) + " |"
+        body = "\n".join("| Region " + str(n) + " | " + " | ".join(
+            f"-{n * 100 + k}.75 %" for k in range(1, 16)) + " |" for n in range(rows))
+        return f"---\ntitle: T\n---\n\nLead.\n\n## S\n\n{head}\n|{'---|' * 16}\n{body}\n"
+
+    doc = _parsed(markdown(SHORT_TABLE_ROWS))
+    tables = [b for b in doc.sections[0].blocks if isinstance(b, Table)]
+    assert [len(t.head[0].cells) for t in tables] == [9, 8]
+    [note] = [w for w in doc.warnings if isinstance(w, Diagnostic) and w.code == "table-wide"]
+    assert note.severity == "info" and "split into 2 tables (columns 1–9, 10–16)" in note.message
+    # A longer table keeps its rows whole, on landscape pages.
+    doc = _parsed(markdown(SHORT_TABLE_ROWS + 1))
+    assert len([b for b in doc.sections[0].blocks if isinstance(b, Table)]) == 1
+    [note] = [w for w in doc.warnings if isinstance(w, Diagnostic) and w.code == "table-wide"]
+    assert note.severity == "info" and "landscape page of its own" in note.message
+
+
 def test_long_words_get_break_opportunities() -> None:
     word = "x" * 1000
     doc = _parsed(f"---\ntitle: T\n---\n\nLead {word} end. `{word}`\n")
@@ -332,3 +353,23 @@ def test_articles_without_a_title_are_named_after_their_file_alike_in_every_form
                                 SourceInfo(path=f"{name}.docx", format="docx")),
     ]
     assert [doc.meta.title for doc in docs] == ["Korut rusia 2"] * 3
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2006-07-17", dt.date(2006, 7, 17)),
+    ("2006-07-17T10:00:00Z", dt.date(2006, 7, 17)),
+    ("2006/07/17", dt.date(2006, 7, 17)),
+    ("July 17, 2006", dt.date(2006, 7, 17)),
+    ("Jul 17th 2006", dt.date(2006, 7, 17)),
+    ("17 July 2006", dt.date(2006, 7, 17)),
+    ("Monday, July 17, 2006", dt.date(2006, 7, 17)),
+    ("Senin, 17 Agustus 2026", dt.date(2026, 8, 17)),
+    ("1 Disember 2026", dt.date(2026, 12, 1)),
+    ("March 2026", dt.date(2026, 3, 1)),
+    ("07/08/2006", None),  # day and month cannot be told apart
+    ("February 30, 2006", None),
+    ("Summer 2006", None),
+    ("soon", None),
+])
+def test_written_date_reads_common_forms(text: str, expected: dt.date | None) -> None:
+    assert written_date(text) == expected
