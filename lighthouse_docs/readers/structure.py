@@ -19,6 +19,7 @@ line's confidence; every decision carries the features that weighed most, so ``i
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import math
 import re
@@ -98,6 +99,14 @@ class Vocabulary:
     """Words that point back to what was just said ("that", "itu"): a line using one
     continues the text ("Who pays for that?") rather than naming a part."""
     first_person: frozenset[str]
+    boilerplate: tuple[str, ...] = ()
+    """Starts of page-footer lines dropped whatever follows ("All rights reserved", "Hak cipta
+    terpelihara", "Simak breaking news")."""
+    editor_labels: tuple[str, ...] = ()
+    """Byline labels of editors, who are not authors ("Editor:", "Editing by")."""
+    date_labels: tuple[str, ...] = ()
+    weekdays: tuple[str, ...] = ()
+    months: Mapping[str, int] = field(default_factory=dict)
 
 
 @cache
@@ -105,6 +114,7 @@ def vocabulary() -> Vocabulary:
     """The merged vocabulary of every language shipped in ``lighthouse_docs/vocab``."""
     merged: dict[str, set[str]] = {}
     counts: dict[str, int] = {}
+    months: dict[str, int] = {}
     folder = resources.files("lighthouse_docs") / "vocab"
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".json"):
@@ -113,6 +123,8 @@ def vocabulary() -> Vocabulary:
         for key, value in data.items():
             if key == "count_words":
                 counts.update({k.lower(): int(v) for k, v in value.items()})
+            elif key == "months":
+                months.update({k.lower(): int(v) for k, v in value.items()})
             else:
                 merged.setdefault(key, set()).update(v.lower() for v in value)
 
@@ -139,12 +151,17 @@ def vocabulary() -> Vocabulary:
         auxiliaries=frozenset(merged.get("auxiliaries", ())),
         back_references=frozenset(merged.get("back_references", ())),
         first_person=frozenset(merged.get("first_person", ())),
+        boilerplate=prefixes("boilerplate"),
+        editor_labels=prefixes("editor_labels"),
+        date_labels=prefixes("date_labels"),
+        weekdays=prefixes("weekdays"),
+        months=months,
     )
 
 
 # --------------------------------------------------------------------------- web leftovers
 
-LeftoverKind = Literal["drop", "byline"]
+LeftoverKind = Literal["drop", "byline", "dateline"]
 
 
 def _prefix_hit(lower: str, prefixes: Iterable[str]) -> str | None:
@@ -176,6 +193,11 @@ def leftover_kind(text: str, *, after_lead: bool = False) -> LeftoverKind | None
         return None
     lower = text.lower().strip()
     vocab = vocabulary()
+    if len(words) <= 20 and (_prefix_hit(lower, vocab.boilerplate) is not None
+                             or _COPYRIGHT.match(lower)):
+        return "drop"
+    if dateline_date(text) is not None:
+        return "dateline"
     hit = _prefix_hit(lower, vocab.drop_prefixes)
     if hit is not None:
         rest = lower[len(hit):].lstrip()
@@ -193,6 +215,56 @@ def leftover_kind(text: str, *, after_lead: bool = False) -> LeftoverKind | None
     if after_lead and _names_with_role(text):
         return "byline"
     return None
+
+
+_COPYRIGHT = re.compile(r"(?:copyright|\(c\))\s*(?:©\s*)?(?:19|20)\d\d\b")
+
+
+@cache
+def _dateline_pattern() -> re.Pattern[str]:
+    vocab = vocabulary()
+
+    def alternatives(words: Iterable[str]) -> str:
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+    month = alternatives(vocab.months)
+    day, year = r"\d{1,2}", r"(?:19|20)\d\d"
+    date = (rf"(?P<numeric>{day}[/.-]{day}[/.-]{year})|(?P<iso>{year}-\d\d-\d\d)"
+            rf"|(?P<dmy>{day}\s+(?:{month})\.?,?\s+{year})"
+            rf"|(?P<mdy>(?:{month})\.?\s+{day},?\s+{year})")
+    return re.compile(
+        r"(?:[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3},\s*)?"  # the place: "Jakarta, "
+        rf"(?i:(?:(?:{alternatives(vocab.date_labels)})(?:\s+(?:on|pada))?\s*:?\s*)?"
+        rf"(?:(?:{alternatives(vocab.weekdays)})\.?\s*,?\s*)?"
+        rf"\(?(?:{date})\)?"
+        r"(?:\s*[,|·–-]?\s*(?:at|pukul|jam)?\s*\d{1,2}[:.]\d\d"
+        r"(?:\s*(?:am|pm|wib|wita|wit|myt|sgt|utc|gmt))?)?)\.?\s*")
+
+
+def dateline_date(text: str) -> dt.date | None:
+    """The date of a line that gives only a date, with at most a place, a label, a weekday and
+    a time around it: "Jakarta, Kamis (26/11/2026)", "Published 14 November 2026", "Updated:
+    March 3, 2025 at 2:30 pm". Day-first for numeric dates, unless the second number cannot be a
+    month."""
+    match = _dateline_pattern().fullmatch(text.strip())
+    if match is None:
+        return None
+    months = vocabulary().months
+    numbers = [int(n) for n in re.findall(r"\d+", match.group("numeric") or match.group("iso")
+                                           or "")]
+    try:
+        if match.group("iso"):
+            return dt.date(numbers[0], numbers[1], numbers[2])
+        if match.group("numeric"):
+            first, second, year = numbers
+            return (dt.date(year, first, second) if second > 12
+                    else dt.date(year, second, first))
+        part = match.group("dmy") or match.group("mdy")
+        words = re.findall(r"[^\W\d_]+", part)
+        digits = [int(n) for n in re.findall(r"\d+", part)]
+        return dt.date(digits[-1], months[words[0].lower()], digits[0])
+    except (ValueError, KeyError):
+        return None
 
 
 def links_on_next_line(text: str) -> bool:
@@ -302,6 +374,16 @@ def byline_names(text: str) -> tuple[str, ...]:
     rest = _names_part(re.split(r"\s*[|/(]\s*", rest)[0])
     parts = re.split(r"\s*(?:,|;|&|\band\b|\bdan\b)\s*", rest)
     return tuple(p.strip() for p in parts if p.strip())
+
+
+def author_names(text: str) -> tuple[str, ...]:
+    """The authors a byline names: :func:`byline_names` without the editors ("Editor: Bambang",
+    "(Reporting by A; Editing by B)" -> ("A",)): an editor is credited, not an author."""
+    labels = vocabulary().editor_labels
+    credits = _credits(text) or [text]
+    return tuple(dict.fromkeys(
+        name for part in credits if _prefix_hit(part.lower(), labels) is None
+        for name in byline_names(part)))
 
 
 # --------------------------------------------------------------------------- line traits
