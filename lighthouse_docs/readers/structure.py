@@ -287,8 +287,17 @@ def _credits(text: str) -> list[str]:
     return [part.strip() for part in inner.split(";") if part.strip()]
 
 
+_DEGREES = re.compile(r"(?:,\s*(?:[A-Z][a-z]{0,3}\.){1,3})+\s*$")
+"""Academic degrees after a name: ", S.H., M.H.", ", M.Si.", ", Ph.D."."""
+
+
+def _without_degrees(text: str) -> str:
+    return _DEGREES.sub("", text)
+
+
 def _prefixed_byline(text: str) -> bool:
     """``Penulis: Rina``, ``By Jane Doe``, ``Teks: Nama``: a byline label, then names."""
+    text = _without_degrees(text)
     lower = text.lower()
     vocab = vocabulary()
     hit = _prefix_hit(lower, vocab.byline_prefixes) or _label_hit(lower, vocab.byline_labels)
@@ -366,7 +375,7 @@ def byline_names(text: str) -> tuple[str, ...]:
     credits = _credits(text)
     if len(credits) > 1:
         return tuple(dict.fromkeys(name for part in credits for name in byline_names(part)))
-    text = credits[0] if credits else text
+    text = _without_degrees(credits[0] if credits else text)
     lower = text.lower()
     vocab = vocabulary()
     hit = _prefix_hit(lower, vocab.byline_prefixes) or _label_hit(lower, vocab.byline_labels) or ""
@@ -559,6 +568,10 @@ class Context:
     near 1 when sections and subsections look alike, so the look cannot tell them apart."""
     question_share: float = 0.0
     """Share of the heading-shaped lines that are questions."""
+    paragraphs_before: tuple[int, ...] = ()
+    """Per item: paragraphs between the previous heading-shaped item and it."""
+    median_gap: float = 2.0
+    """Median number of paragraphs between two heading-shaped items."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -631,6 +644,17 @@ def make_context(items: Sequence[Item]) -> Context:
             running += 1
             t = traits[k]
             announces = announces or bool(t.count or t.signpost or t.lead_in)
+    before = [0] * len(items)
+    running = 0
+    gaps: list[int] = []
+    for k, it in enumerate(items):
+        before[k] = running
+        if shapes[k]:
+            gaps.append(running)
+            running = 0
+        elif it.kind in ("candidate", "paragraph"):
+            running += 1
+    gaps = sorted(gaps[1:] + [running]) if gaps else [running]
     looks = Counter(t.look for t, it, ok in zip(traits, items, shapes, strict=True)
                     if ok and it.kind == "candidate")
     return Context(tuple(items), shapes, styles, words, float(lengths[len(lengths) // 2]),
@@ -639,7 +663,9 @@ def make_context(items: Sequence[Item]) -> Context:
                    frozenset(t.number for t, ok in zip(traits, shapes, strict=True)
                              if ok and t.number is not None),
                    one_look=max(looks.values()) / looks.total() if looks else 0.0,
-                   question_share=questions / sum(shapes) if any(shapes) else 0.0)
+                   question_share=questions / sum(shapes) if any(shapes) else 0.0,
+                   paragraphs_before=tuple(before),
+                   median_gap=float(max(gaps[len(gaps) // 2], 1)))
 
 
 def by_regime(ctx: Context, features: dict[str, float]) -> dict[str, float]:
@@ -745,6 +771,11 @@ def heading_features(ctx: Context, i: int) -> dict[str, float]:
         f["next_overlap"] = _stem_overlap(ctx.words[i], ctx.words[i + 1])
     f["last_item"] = float(i == len(ctx.items) - 1)
     f["first_item"] = float(i == 0)
+    before, after = ctx.paragraphs_before[i], ctx.paragraphs_after[i]
+    f["gap_before"] = min(before, 4) / 4
+    f["gap_after"] = min(after, 4) / 4
+    f["merged_vs_median"] = min((before + after + 1) / ctx.median_gap, 3.0) / 3
+    f["both_sides_short"] = float(before <= 1 and after <= 1 and ctx.median_gap >= 2)
     return by_regime(ctx, f)
 
 
@@ -791,6 +822,9 @@ class OpenSection:
     """Earlier sections that had subsections."""
     flats: int = 0
     """Earlier sections that had none."""
+    intro_list: bool = False
+    """A list stands between the H2 and its first subsection: the lead-in before it announced
+    the list's items, not subsections."""
 
 
 def _next_shaped(ctx: Context, i: int, count: int) -> list[int]:
@@ -850,6 +884,7 @@ def level_features(ctx: Context, i: int, open_: OpenSection | None,
         # or asks why/how announces parts.
         f["intro_short"] = float(0 < open_.intro_words <= 25)
         f["intro_long"] = float(open_.intro_words > 90)
+        f["intro_has_list"] = float(open_.intro_list)
         head_traits = ctx.traits[open_.index]
         f["section_heading_counts"] = float(head_traits.counts)
         f["section_heading_asks"] = float(ctx.items[open_.index].text.endswith("?"))
@@ -1032,14 +1067,19 @@ def _advance_open(open_: OpenSection | None, item: Item, ctx: Context) -> OpenSe
     expected = open_.expected
     if open_.children == 0 and is_par:
         expected = ctx.traits[item.index].count or expected
+    intro_list = open_.intro_list or (open_.children == 0 and item.kind == "list")
     if is_par and item.text.endswith(":"):
         count = ctx.traits[item.index].announced
         announced = count if count is not None else announced
+    if item.kind == "list" and open_.ends_lead_in:
+        # The lead-in's count was of the list's items, not of subsections.
+        announced = None
+        expected = None
     return dataclasses.replace(
         open_, intro=intro, intro_paragraphs=intro_paragraphs, signpost=signpost,
         intro_words=intro_words,
         paragraphs_since=open_.paragraphs_since + int(is_par), announced=announced,
-        expected=expected,
+        expected=expected, intro_list=intro_list,
         ends_lead_in=is_par and item.text.endswith(":"))
 
 
