@@ -654,7 +654,7 @@ def make_context(items: Sequence[Item]) -> Context:
             running = 0
         elif it.kind in ("candidate", "paragraph"):
             running += 1
-    gaps = sorted(gaps[1:] + [running]) if gaps else [running]
+    gaps = sorted([*gaps[1:], running]) if gaps else [running]
     looks = Counter(t.look for t, it, ok in zip(traits, items, shapes, strict=True)
                     if ok and it.kind == "candidate")
     return Context(tuple(items), shapes, styles, words, float(lengths[len(lengths) // 2]),
