@@ -1412,12 +1412,29 @@ def _uninterrupted() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
+_theme_warnings_said: set[str] = set()
+"""Theme warnings this process printed already (``watch`` says each once, not per save)."""
+
+
+def _check_theme(theme: Theme) -> None:
+    """Check the theme's stylesheets once, before any source is rendered (:mod:`.theme_check`):
+    a refused ``@import`` or ``@font-face`` is one configuration error, not one failure per
+    source; a block left open is one warning naming the file and line."""
+    from .theme_check import check_theme
+
+    for warning in check_theme(theme):
+        if warning not in _theme_warnings_said:
+            _theme_warnings_said.add(warning)
+            logger.warning("%s", warning)
+
+
 def run(request: BuildRequest, listener: BuildListener | None = None) -> BuildReport:
     """Build ``request.sources`` into ``request.output``.
 
     :returns: one result per source (one in all with ``combine``), in source order, and the
         stale outputs of sources that are gone or renamed.
-    :raises ConfigError: ``SOURCE_DATE_EPOCH`` is malformed or out of range.
+    :raises ConfigError: ``SOURCE_DATE_EPOCH`` is malformed or out of range, or a theme
+        stylesheet imports or loads a font from where the renderer may not read.
     :raises UsageError: two outputs claim the same path, or an output would overwrite a
         source or another source's output; nothing is written then.
     :raises OutputError: the output folder's manifest cannot be written.
@@ -1439,6 +1456,9 @@ def run(request: BuildRequest, listener: BuildListener | None = None) -> BuildRe
     options_fp = _options_digest(request, theme_fingerprint(request.theme))
     plans = _plan(request, manifest, options_fp)
     _claims(request, plans, manifest)
+    jobs = [p.job for p in plans if p.job is not None]
+    if jobs:
+        _check_theme(request.theme)
     if request.output.is_dir():
         # Only temporary files of outputs the manifest records or this build writes: a
         # user's own hidden .tmp file is never taken for one of ours.
@@ -1449,7 +1469,6 @@ def run(request: BuildRequest, listener: BuildListener | None = None) -> BuildRe
         with locked(request.output / LOCK_NAME):
             for temp in remove_stale_temp_files(request.output, ours):
                 logger.info("removed %s, left by a build that was killed", temp)
-    jobs = [p.job for p in plans if p.job is not None]
     listener.planned(len(plans), len(jobs))
     results: dict[str, SourceResult] = {}
     for plan in plans:

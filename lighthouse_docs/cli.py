@@ -6,6 +6,7 @@ Exit codes: 0 all went well; 1 some sources failed (the others were still done);
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import logging
@@ -46,6 +47,9 @@ EXIT_SOURCES_FAILED = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 """Ctrl-C: 128 + SIGINT, as a shell reports a process ended by it."""
+EXIT_BROKEN_PIPE = 141
+"""The reader of our output went away (``inspect FILE | head``): 128 + SIGPIPE, as a shell
+reports ``seq 100000 | head`` and other Unix tools ended by a closed pipe, with no message."""
 
 DEBUG_FLAG = "--debug"
 
@@ -83,6 +87,8 @@ class _Commands(TyperGroup):
             raise
         except LighthouseError as error:
             fail(error)
+        except BrokenPipeError:
+            _quiet_broken_pipe()
         except Exception as error:
             if _state["debug"]:
                 import traceback
@@ -95,6 +101,19 @@ class _Commands(TyperGroup):
             typer.echo(f"lighthouse-docs: internal error ({type(error).__name__}: {message})"
                        f"{hint}", err=True)
             raise typer.Exit(EXIT_SOURCES_FAILED) from None
+
+
+def _quiet_broken_pipe() -> NoReturn:
+    """End quietly, as Unix tools do, when whoever reads stdout or stderr closed it (``| head``).
+
+    What is still buffered for the closed pipe goes to ``/dev/null``, so the flush at exit
+    raises no second ``BrokenPipeError`` (the Python documentation's recipe, "Note on SIGPIPE").
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a stream without a descriptor
+            os.dup2(devnull, stream.fileno())
+    raise typer.Exit(EXIT_BROKEN_PIPE)
 
 
 app = typer.Typer(
@@ -1363,7 +1382,9 @@ def _end_process(code: object) -> NoReturn:
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
-        except (OSError, ValueError):  # a closed pipe (``| head``): as Python reports it
+        except BrokenPipeError:  # a closed pipe (``| head``) met only at the last flush
+            status = status or EXIT_BROKEN_PIPE
+        except (OSError, ValueError):  # as Python reports a failed flush at exit
             status = status or 120
     os._exit(status)
 

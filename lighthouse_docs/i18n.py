@@ -44,6 +44,11 @@ class Labels:
     """The word before a figure's number: "Figure 1"."""
     table: str
     """The word before a table's number: "Table 1"."""
+    continued: str
+    """After the number of a split table's later parts: "Table 1 (continued)"."""
+    table_columns: str
+    """A format string with ``{first}``, ``{last}`` and ``{total}``: which columns of a table
+    cut by columns a part holds, "columns 13–23 of 23"."""
     compiled: str
     """Labels the build date on a cover when the source gives no date of its own."""
     reference: str
@@ -55,6 +60,10 @@ class Labels:
     def reading_time(self, minutes: int) -> str:
         """``"7 min read"`` in this language."""
         return self.minutes_read.format(n=minutes)
+
+    def columns_of(self, first: int, last: int, total: int) -> str:
+        """``"columns 13–23 of 23"`` in this language (a part of a table cut by columns)."""
+        return self.table_columns.format(first=first, last=last, total=total)
 
     def page_x_of_y(self, page: int, pages: int) -> str:
         """``"Page 3 of 7"`` in this language (the PDF builds the same text from CSS counters)."""
@@ -69,6 +78,7 @@ TABLES: dict[str, Labels] = {
         summary="Summary", marking="Marking", part="Part", by="By",
         start_of_content="Start of content", landmarks="Landmarks", untitled="Untitled",
         figure="Figure", table="Table",
+        continued="continued", table_columns="columns {first}–{last} of {total}",
         compiled="Compiled", reference="Reference", version="Version",
         prepared_for="Prepared for", accessibility_summary=(
             "This publication has a navigable table of contents, headings in a logical "
@@ -82,6 +92,7 @@ TABLES: dict[str, Labels] = {
         title_page="Halaman Judul", summary="Ringkasan", marking="Klasifikasi", part="Bagian",
         by="Oleh", start_of_content="Awal isi", landmarks="Penanda", untitled="Tanpa judul",
         figure="Gambar", table="Tabel",
+        continued="lanjutan", table_columns="kolom {first}–{last} dari {total}",
         compiled="Disusun", reference="Nomor", version="Versi",
         prepared_for="Disiapkan untuk", accessibility_summary=(
             "Publikasi ini memiliki daftar isi yang dapat dinavigasi, judul bagian dalam urutan "
@@ -96,6 +107,7 @@ TABLES: dict[str, Labels] = {
         by="Von", start_of_content="Beginn des Inhalts", landmarks="Orientierungspunkte",
         untitled="Ohne Titel",
         figure="Abbildung", table="Tabelle",
+        continued="Fortsetzung", table_columns="Spalten {first}–{last} von {total}",
         compiled="Erstellt", reference="Aktenzeichen", version="Version",
         prepared_for="Erstellt für", accessibility_summary=(
             "Diese Publikation hat ein navigierbares Inhaltsverzeichnis, logisch geordnete "
@@ -110,6 +122,7 @@ TABLES: dict[str, Labels] = {
         by="Par", start_of_content="Début du contenu", landmarks="Repères",
         untitled="Sans titre",
         figure="Figure", table="Tableau",
+        continued="suite", table_columns="colonnes {first} à {last} sur {total}",
         compiled="Compilé le", reference="Référence", version="Version",
         prepared_for="Préparé pour", accessibility_summary=(
             "Cette publication comporte une table des matières navigable, des titres dans un "
@@ -124,6 +137,7 @@ TABLES: dict[str, Labels] = {
         by="Por", start_of_content="Inicio del contenido", landmarks="Puntos de referencia",
         untitled="Sin título",
         figure="Figura", table="Tabla",
+        continued="continuación", table_columns="columnas {first}–{last} de {total}",
         compiled="Compilado", reference="Referencia", version="Versión",
         prepared_for="Preparado para", accessibility_summary=(
             "Esta publicación tiene un índice navegable, encabezados en orden lógico y textos "
@@ -138,6 +152,7 @@ TABLES: dict[str, Labels] = {
         by="Door", start_of_content="Begin van de inhoud", landmarks="Oriëntatiepunten",
         untitled="Zonder titel",
         figure="Figuur", table="Tabel",
+        continued="vervolg", table_columns="kolommen {first}–{last} van {total}",
         compiled="Samengesteld", reference="Kenmerk", version="Versie",
         prepared_for="Opgesteld voor", accessibility_summary=(
             "Deze publicatie heeft een navigeerbare inhoudsopgave, koppen in logische volgorde "
@@ -145,7 +160,24 @@ TABLES: dict[str, Labels] = {
         ),
     ),
 }
-TABLES["ms"] = TABLES["id"]
+TABLES["ms"] = Labels(
+    # Malay as written in Malaysia and Brunei: close to Indonesian, but its own words
+    # ("Kandungan", "daripada", "minit", "Rajah", "Jadual") and month names (Babel's "ms":
+    # "Disember", "Ogos").
+    lang="ms", babel_locale="ms", contents="Kandungan", key_points="Perkara Utama",
+    page="Halaman", of="daripada", source="Sumber", published="Diterbitkan",
+    minutes_read="{n} minit bacaan", notes="Nota", cover="Kulit",
+    title_page="Halaman Tajuk", summary="Ringkasan", marking="Klasifikasi", part="Bahagian",
+    by="Oleh", start_of_content="Permulaan kandungan", landmarks="Mercu tanda",
+    untitled="Tanpa tajuk",
+    figure="Rajah", table="Jadual",
+    continued="sambungan", table_columns="lajur {first}–{last} daripada {total}",
+    compiled="Disusun", reference="Rujukan", version="Versi",
+    prepared_for="Disediakan untuk", accessibility_summary=(
+        "Penerbitan ini mempunyai kandungan yang boleh dilayari, tajuk dalam susunan yang "
+        "logik dan teks alternatif bagi imejnya; tiada bahaya yang diketahui."
+    ),
+)
 
 FALLBACK = "en"
 

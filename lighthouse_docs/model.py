@@ -184,6 +184,19 @@ class TableRow:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class TableSplit:
+    """Where one part of a table cut by columns (too wide for a page) stands in the whole:
+    the part holds the whole's columns ``first`` to ``last`` (1-based, of ``columns``), and
+    every part after the first repeats the whole's first column as its row labels."""
+
+    part: int
+    parts: int
+    first: int
+    last: int
+    columns: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Table:
     """A table with optional header rows; ``align`` has one entry per column."""
 
@@ -195,7 +208,11 @@ class Table:
     source: tuple[Inline, ...] = ()
     """Where the data come from, as the article says it ("Sumber: BPS")."""
     label: str | None = None
-    """The caption's number as shown ("Table 1", "Tabel 1"); see :attr:`Image.label`."""
+    """The caption's number as shown ("Table 1", "Tabel 1"); see :attr:`Image.label`. Every
+    part of a split table has the number of the whole."""
+    split: TableSplit | None = None
+    """Set on each part of a table cut by columns (the readers cut tables too wide for a
+    page); the outputs say so in its caption ("Table 1 (continued)... (columns 13-23 of 23)")."""
     line: int | None = None
 
 

@@ -49,8 +49,19 @@ def test_indonesian_and_english_words() -> None:
     assert (labels("en").contents, labels("en").key_points) == ("Contents", "Key points")
 
 
+def test_malay_has_its_own_words_not_indonesian() -> None:
+    """Malay writes "daripada", "minit", "Kandungan" and "Disember" (trial 5: it got Indonesian)."""
+    ms = labels("ms")
+    assert ms is not labels("id")
+    assert ms.page_x_of_y(2, 3) == "Halaman 2 daripada 3"
+    assert ms.reading_time(2) == "2 minit bacaan"
+    assert (ms.contents, ms.figure, ms.table) == ("Kandungan", "Rajah", "Jadual")
+    assert format_date(dt.date(2026, 12, 1), "ms") == "1 Disember 2026"
+    assert format_date(dt.date(2026, 8, 17), "ms-MY") == "17 Ogos 2026"
+
+
 @pytest.mark.parametrize(("tag", "expected"), [
-    ("id", "id"), ("id-ID", "id"), ("ID_id", "id"), ("en-US", "en"), ("ms", "id"),
+    ("id", "id"), ("id-ID", "id"), ("ID_id", "id"), ("en-US", "en"), ("ms", "ms"), ("ms-MY", "ms"),
     ("pt", "en"), ("", "en"), (None, "en"), ("zz-Latn", "en"), ("de-AT", "de"),
 ])
 def test_language_choice_falls_back_to_english(tag: str | None, expected: str) -> None:

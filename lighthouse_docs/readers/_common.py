@@ -12,11 +12,11 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Any
+from typing import Any, TypeAlias
 
 import yaml
 
-from .. import model
+from .. import model, tables
 from ..config import FRONT_MATTER_FIELDS
 from ..diagnostics import Diagnostic, diagnostic
 from ..errors import InputError
@@ -552,10 +552,10 @@ def _cap_headings(doc: Document) -> tuple[Document, tuple[str, ...]]:
 
 
 MAX_TABLE_COLUMNS = 20
-"""Widest table kept as one: a wider one is cut into tables of at most this many columns
-(the first column repeated in each as the row labels). Print sets tables of more than
-:data:`WIDE_TABLE_COLUMNS` in small type on a landscape page."""
-WIDE_TABLE_COLUMNS = 12
+"""Widest table kept as one: a wider one is cut into as few tables of at most this many
+columns as will do, of even widths (the first column repeated in each as the row labels).
+Print sets a table on landscape pages only when the portrait page cannot hold it
+(:func:`lighthouse_docs.tables.print_class`)."""
 
 
 def _columns(table: Table) -> int:
@@ -567,33 +567,70 @@ def _pick(row: model.TableRow, columns: tuple[int, ...]) -> model.TableRow:
         row.cells[i] if i < len(row.cells) else model.TableCell(inlines=()) for i in columns))
 
 
-def _split_table(table: Table) -> tuple[Table, ...]:
+SHORT_TABLE_ROWS = 8
+"""A table of at most this many body rows that would need a landscape page is cut into two or
+three parts that fit the portrait page instead (:func:`_portrait_parts`): stacked on the page
+they take less paper than a landscape page of their own, mostly blank, and the reader does
+not turn the paper. A longer table keeps its rows whole across landscape pages."""
+MAX_PORTRAIT_PARTS = 3
+
+
+def _split_table(table: Table, count: int | None = None) -> tuple[Table, ...]:
+    """``table`` cut into ``count`` parts (by default as few of at most
+    :data:`MAX_TABLE_COLUMNS` columns as will do), of as even widths as can be (23 columns:
+    12 and 12, not 20 and 4), each part after the first repeating the first column; every
+    part keeps the caption and knows its place (:class:`model.TableSplit`), so each says
+    what it is."""
     width = _columns(table)
-    step = MAX_TABLE_COLUMNS - 1
+    rest = width - 1  # the first column goes into every part
+    count = count or -(-rest // (MAX_TABLE_COLUMNS - 1))
+    sizes = [rest // count + (1 if n < rest % count else 0) for n in range(count)]
     parts: list[Table] = []
-    for start in range(1, width, step):
-        columns = (0, *range(start, min(start + step, width)))
+    start = 1
+    for number, size in enumerate(sizes, start=1):
+        columns = (0, *range(start, start + size))
         align = tuple(table.align[i] if i < len(table.align) else table.align[-1]
                       for i in columns) if table.align else ()
+        split = model.TableSplit(part=number, parts=count, first=1 if number == 1 else start + 1,
+                                 last=start + size, columns=width)
         parts.append(dataclasses.replace(
             table, head=tuple(_pick(r, columns) for r in table.head),
-            body=tuple(_pick(r, columns) for r in table.body), align=align,
-            caption=table.caption if start == 1 else ()))
+            body=tuple(_pick(r, columns) for r in table.body), align=align, split=split,
+            source=table.source if number == count else ()))
+        start += size
     return tuple(parts)
 
 
-def _map_tables(blocks: tuple[Block, ...], notes: list[tuple[int | None, int, int]]
+def _portrait_parts(table: Table) -> tuple[Table, ...] | None:
+    """``table``, short (:data:`SHORT_TABLE_ROWS`) but too wide for the portrait page, cut
+    into the fewest parts that each fit it in small type; None when none do."""
+    if len(table.body) > SHORT_TABLE_ROWS:
+        return None
+    for count in range(2, min(MAX_PORTRAIT_PARTS, _columns(table) - 1) + 1):
+        parts = _split_table(table, count)
+        if all(tables.fits_portrait(part) for part in parts):
+            return parts
+    return None
+
+
+_TableNote: TypeAlias = tuple[int | None, int, tuple[Table, ...]]
+"""A wide table's line, its column count and the tables it became (itself when not split)."""
+
+
+def _map_tables(blocks: tuple[Block, ...], notes: list[_TableNote]
                 ) -> tuple[Block, ...]:
     out: list[Block] = []
     changed = False
     for block in blocks:
-        if isinstance(block, Table) and WIDE_TABLE_COLUMNS < _columns(block) <= \
-                MAX_TABLE_COLUMNS:
-            notes.append((block.line, _columns(block), 1))
-            out.append(block)
-        elif isinstance(block, Table) and _columns(block) > MAX_TABLE_COLUMNS:
+        if isinstance(block, Table) and _columns(block) <= MAX_TABLE_COLUMNS:
+            parts = _portrait_parts(block) if tables.landscape(block) else None
+            if tables.landscape(block):
+                notes.append((block.line, _columns(block), parts or (block,)))
+            out.extend(parts or (block,))
+            changed |= parts is not None
+        elif isinstance(block, Table):
             parts = _split_table(block)
-            notes.append((block.line, _columns(block), len(parts)))
+            notes.append((block.line, _columns(block), parts))
             out.extend(parts)
             changed = True
         elif isinstance(block, model.BulletList | model.OrderedList):
@@ -613,7 +650,7 @@ def _split_wide_tables(doc: Document) -> tuple[Document, tuple[Diagnostic, ...]]
     """``doc`` with tables over :data:`MAX_TABLE_COLUMNS` columns cut into several (a warning:
     the reader sees other tables than the author made) and a note (``info``: what a wide table
     is meant to get, so ``--strict`` accepts it) for each printed on landscape pages."""
-    notes: list[tuple[int | None, int, int]] = []
+    notes: list[_TableNote] = []
 
     def section(s: Section) -> Section:
         return dataclasses.replace(s, blocks=_map_tables(s.blocks, notes),
@@ -626,11 +663,24 @@ def _split_wide_tables(doc: Document) -> tuple[Document, tuple[Diagnostic, ...]]
     if not notes:
         return doc, ()
     path = doc.meta.source.path
+    def split(parts: tuple[Table, ...]) -> str:
+        return (f"split into {len(parts)} tables (columns "
+                + ", ".join(f"{t.split.first}–{t.split.last}" for t in parts if t.split)
+                + "), the first column repeated in each")
+
+    # Cut because no page holds it: a warning (the reader sees other tables than the author
+    # made). Set as print sets a wide table (landscape, or short and cut to fit the portrait
+    # page): a note, so --strict accepts it.
     warnings = tuple(
-        diagnostic(path, f"table of {columns} columns is too wide for a page; split into {parts} "
-                   f"tables of at most {MAX_TABLE_COLUMNS} columns, the first column repeated in "
-                   "each, printed in small type on landscape pages", line=line, code="table-wide")
-        if parts > 1 else
+        diagnostic(path, f"table of {columns} columns is too wide for a page; {split(parts)}"
+                   + (", printed in small type on landscape pages"
+                      if any(tables.landscape(t) for t in parts) else ""),
+                   line=line, code="table-wide")
+        if columns > MAX_TABLE_COLUMNS else
+        diagnostic(path, f"table of {columns} columns is too wide for a portrait page; "
+                   f"{split(parts)}, in small type on the portrait page", line=line,
+                   code="table-wide", severity="info")
+        if len(parts) > 1 else
         diagnostic(path, f"table of {columns} columns is too wide for a portrait page; printed "
                    "in small type on a landscape page of its own", line=line,
                    code="table-wide", severity="info")

@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
+from .. import tables
 from ..config import Presentation
-from ..i18n import format_date, labels
+from ..i18n import Labels, format_date, labels
 from ..model import Block, Document, Footnote, Inline, Link, Pack, Paragraph, Section, Table
 from ..outline import plain_text
 from ..theme import Theme
@@ -98,6 +99,9 @@ class RenderContext:
     foot_note: Callable[[str], Footnote | None] = lambda note_id: None
     """Footnote id -> the note to set at the foot of the page at this call (``notes =
     "foot"`` in the PDF; only at a note's first call), or None for an endnote."""
+    labels: Labels = field(default_factory=lambda: labels(None))
+    """The words of the article's language that blocks show ("(continued)" on a part of a
+    split table)."""
 
 
 def cache_dir(name: str = "jinja2") -> Path | None:
@@ -261,34 +265,10 @@ def is_rtl(inlines: Iterable[Inline]) -> bool:
     return reads_right_to_left(plain_text(inlines))
 
 
-SMALL_TYPE_COLUMNS = 8
-"""Tables of more columns are set in small type."""
-LANDSCAPE_COLUMNS = 12
-"""Tables of more columns get a landscape page, unless their cells are short enough to fit
-the portrait text block in small type (:data:`PORTRAIT_SMALL_CHARACTERS`)."""
-PORTRAIT_SMALL_CHARACTERS = 100
-"""Characters of small type (7pt) that fit across the portrait text block, cell padding
-included: A4 and Letter both hold ~120; the margin keeps ragged estimates on the page."""
-
-
 def table_class(table: Table) -> str:
-    """The print classes of ``table``: ``"wide landscape"``, ``"wide"`` or ``""``.
-
-    By column count, except that a table of more than :data:`LANDSCAPE_COLUMNS` columns whose
-    longest cells add up to what the portrait page holds in small type stays on it (a grid of
-    14 single digits does not need a page of its own)."""
-    rows = (*table.head, *table.body)
-    columns = max((len(row.cells) for row in rows), default=0)
-    if columns <= SMALL_TYPE_COLUMNS:
-        return ""
-    if columns <= LANDSCAPE_COLUMNS:
-        return "wide"
-    longest = [0] * columns
-    for row in rows:
-        for k, cell in enumerate(row.cells):
-            longest[k] = max(longest[k], len(plain_text(cell.inlines)))
-    natural = sum(width + 2 for width in longest)  # two characters of padding per cell
-    return "wide" if natural <= PORTRAIT_SMALL_CHARACTERS else "wide landscape"
+    """The print classes of ``table``: ``""``, ``"wide"``, ``"wide tight"`` or ``"wide
+    landscape"`` (:func:`lighthouse_docs.tables.print_class`)."""
+    return tables.print_class(table)
 
 
 LEAD_IN_CHARACTERS = 280
@@ -297,7 +277,7 @@ table introduces it, and is printed with it on its landscape page (:func:`introd
 
 
 def _landscape(block: Block | None) -> bool:
-    return isinstance(block, Table) and "landscape" in table_class(block).split()
+    return isinstance(block, Table) and tables.landscape(block)
 
 
 def introduces_landscape(block: Block, following: Block | None) -> bool:
@@ -307,6 +287,14 @@ def introduces_landscape(block: Block, following: Block | None) -> bool:
     alone at the foot of the portrait page.)"""
     return isinstance(block, Paragraph) and _landscape(following) \
         and len(plain_text(block.inlines)) <= LEAD_IN_CHARACTERS
+
+
+def continues_landscape(following: Block | None) -> bool:
+    """Whether ``following``, the block after a landscape table, is a later part of the same
+    table cut by columns (:class:`lighthouse_docs.model.TableSplit`) that goes on landscape
+    pages too: it follows on the same landscape page, the pages turn back only after it."""
+    return _landscape(following) and isinstance(following, Table) \
+        and following.split is not None and following.split.part > 1
 
 
 def opens_with_landscape(section: Section) -> bool:
@@ -339,8 +327,11 @@ def environment() -> jinja2.Environment:
     )
     env.filters["safe_href"] = safe_href
     env.globals["table_class"] = table_class
+    env.globals["table_layout"] = tables.layout
+    env.globals["print_cells"] = tables.print_cells
     env.globals["introduces_landscape"] = introduces_landscape
     env.globals["opens_with_landscape"] = opens_with_landscape
+    env.globals["continues_landscape"] = continues_landscape
     env.tests["rtl"] = is_rtl
     return env
 

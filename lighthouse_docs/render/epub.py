@@ -247,6 +247,7 @@ def _article(doc: Document, options: RenderOptions, images: Mapping[str, str], *
         note_href=lambda ref: f"{note_file[ref_to_note[ref]]}#fn-{ref_to_note[ref]}",
         image_url=lambda src: images.get(src),
         link_href=link_href,
+        labels=words,
     )
 
     def note(note_id: str) -> _Note:

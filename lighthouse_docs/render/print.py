@@ -174,6 +174,7 @@ def _article_view(doc: Document, options: RenderOptions, prefix: str,
         image_url=image_url,
         id_prefix=prefix,
         link_href=prefixed_link(prefix),
+        labels=labels(doc.meta.lang),
     )
     if paper and policy.links == "inline":
         ctx = dataclasses.replace(ctx, link_address=_link_address)

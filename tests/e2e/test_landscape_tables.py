@@ -58,6 +58,8 @@ SOURCES = {
     "nested": f"{FRONT}{LEAD}\n\n## Annex\n\n### Provincial indicators\n\n{table(15)}\n\n{AFTER}",
     # Ten columns: small type on the portrait page, no landscape page.
     "moderate": f"{FRONT}{LEAD}\n\n## Provincial indicators\n\n{table(10)}\n\n{AFTER}",
+    # 31 columns: cut into two parts of 16 and 15, both too wide for the portrait page.
+    "split": f"{FRONT}{LEAD}\n\n## Provincial indicators\n\n{table(31)}\n\n{AFTER}",
 }
 
 
@@ -180,6 +182,21 @@ def test_a_moderately_wide_table_stays_in_the_portrait_text(output: Path) -> Non
     rest = " ".join(p.text for p in found[page:])
     table_at = rest.index("Table 1.")
     assert table_at < rest.index("Source data is at", table_at) < rest.index("Discussion")
+
+
+def test_the_parts_of_a_split_table_share_their_landscape_pages(output: Path) -> None:
+    found = pages(output / "split.pdf")
+    turned = landscape_pages(found)
+    assert turned == list(range(turned[0], turned[0] + len(turned))), turned  # one run
+    first = found[turned[0]].text
+    # The second part goes on under the first, on the same landscape page (not one of its own).
+    assert first.index("Table 1. Provincial indicators for 2026, indexed (columns 1–16 of 31)") \
+        < first.index("Table 1 (continued). Provincial indicators for 2026, indexed (columns "
+                      "17–31 of 31)")
+    text = " ".join(found[n].text for n in turned)
+    assert text.count(f"Province number {ROWS} with a") == 2
+    assert "Source data" not in text
+    assert found[turned[-1] + 1].lines[0].startswith("Source data is at")
 
 
 def test_the_epub_keeps_the_table_in_its_place_without_print_page_classes(

@@ -41,6 +41,6 @@ def test_each_part_head_is_labelled_in_its_articles_language(tmp_path: Path) -> 
     lines = [line.strip() for line in text.splitlines()]
     # The pack is English (two English articles out of four); each part in its own words.
     assert "PART 1" in lines and "PART 2" in lines
-    assert "BAGIAN 3" in lines and "BAGIAN 4" in lines
+    assert "BAGIAN 3" in lines and "BAHAGIAN 4" in lines  # Indonesian, Malay
     assert "PART 3" not in lines and "PART 4" not in lines
-    assert text.index("BAGIAN 3") < text.index("SUMBER") < text.index("BAGIAN 4")
+    assert text.index("BAGIAN 3") < text.index("SUMBER") < text.index("BAHAGIAN 4")

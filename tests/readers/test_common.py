@@ -11,7 +11,7 @@ import pytest
 
 from lighthouse_docs.diagnostics import Diagnostic
 from lighthouse_docs.errors import InputError
-from lighthouse_docs.model import BlockQuote, Paragraph, SourceInfo, Table
+from lighthouse_docs.model import BlockQuote, Paragraph, SourceInfo, Table, TableSplit
 from lighthouse_docs.outline import plain_text
 from lighthouse_docs.readers import text as text_reader
 from lighthouse_docs.readers._common import (
@@ -22,6 +22,7 @@ from lighthouse_docs.readers._common import (
     MAX_PARAGRAPH_CHARS,
     MAX_TABLE_COLUMNS,
     PARAGRAPH_PIECE_CHARS,
+    SHORT_TABLE_ROWS,
     WORD_CHUNK_CHARS,
     bound_document,
     clean_text,
@@ -242,13 +243,39 @@ def test_wide_tables_are_split_and_keep_every_cell() -> None:
              + "| " + " | ".join(f"c{i}" for i in range(cols)) + " |\n")
     doc = _parsed(f"---\ntitle: T\n---\n\nLead.\n\n## S\n\n{table}")
     tables = [b for b in doc.sections[0].blocks if isinstance(b, Table)]
-    assert [len(t.head[0].cells) for t in tables] == [MAX_TABLE_COLUMNS] * 2 + [7]
+    # As few parts as will do, of even widths (not 20 + 20 + 7), each knowing its place.
+    assert [len(t.head[0].cells) for t in tables] == [16, 16, 15]
+    assert all(len(t.head[0].cells) <= MAX_TABLE_COLUMNS for t in tables)
+    assert [t.split for t in tables] == [
+        TableSplit(part=1, parts=3, first=1, last=16, columns=45),
+        TableSplit(part=2, parts=3, first=17, last=31, columns=45),
+        TableSplit(part=3, parts=3, first=32, last=45, columns=45)]
     cells = [plain_text(c.inlines) for t in tables for c in t.body[0].cells[1:]]
     assert cells == [f"c{i}" for i in range(1, cols)]
     assert all(plain_text(t.body[0].cells[0].inlines) == "c0" for t in tables)
     split = [w for w in doc.warnings if isinstance(w, Diagnostic) and w.code == "table-wide"]
     assert [(w.line, w.severity) for w in split] == [(9, "warning")]
-    assert "table of 45 columns is too wide for a page; split into 3 tables" in split[0].message
+    assert ("table of 45 columns is too wide for a page; split into 3 tables (columns 1–16, "
+            "17–31, 32–45), the first column repeated in each") in split[0].message
+
+
+def test_a_short_table_too_wide_for_the_portrait_page_is_cut_into_parts_that_fit_it() -> None:
+    def markdown(rows: int) -> str:
+        head = "| Region | " + " | ".join(f"Q{k}-26" for k in range(1, 16)) + " |"
+        body = "\n".join("| Region " + str(n) + " | " + " | ".join(
+            f"-{n * 100 + k}.75 %" for k in range(1, 16)) + " |" for n in range(rows))
+        return f"---\ntitle: T\n---\n\nLead.\n\n## S\n\n{head}\n|{'---|' * 16}\n{body}\n"
+
+    doc = _parsed(markdown(SHORT_TABLE_ROWS))
+    tables = [b for b in doc.sections[0].blocks if isinstance(b, Table)]
+    assert [len(t.head[0].cells) for t in tables] == [9, 8]
+    [note] = [w for w in doc.warnings if isinstance(w, Diagnostic) and w.code == "table-wide"]
+    assert note.severity == "info" and "split into 2 tables (columns 1–9, 10–16)" in note.message
+    # A longer table keeps its rows whole, on landscape pages.
+    doc = _parsed(markdown(SHORT_TABLE_ROWS + 1))
+    assert len([b for b in doc.sections[0].blocks if isinstance(b, Table)]) == 1
+    [note] = [w for w in doc.warnings if isinstance(w, Diagnostic) and w.code == "table-wide"]
+    assert note.severity == "info" and "landscape page of its own" in note.message
 
 
 def test_long_words_get_break_opportunities() -> None:
