@@ -59,7 +59,16 @@ from .output import (
     remove_stale_temp_files,
     stale_outputs,
 )
-from .project import SOURCES_DIR, assign_names, display_path, output_name, shown, title_slug
+from .project import (
+    SOURCES_DIR,
+    assign_names,
+    check_output_folder,
+    display_path,
+    make_output_folder,
+    output_name,
+    shown,
+    title_slug,
+)
 from .render import RenderOptions, warm_templates
 from .theme import PACKAGE_DIR, Theme
 from .writers import Output
@@ -1435,8 +1444,9 @@ def run(request: BuildRequest, listener: BuildListener | None = None) -> BuildRe
         stale outputs of sources that are gone or renamed.
     :raises ConfigError: ``SOURCE_DATE_EPOCH`` is malformed or out of range, or a theme
         stylesheet imports or loads a font from where the renderer may not read.
-    :raises UsageError: two outputs claim the same path, or an output would overwrite a
-        source or another source's output; nothing is written then.
+    :raises UsageError: the output folder is a file or cannot be created; two outputs claim
+        the same path, or an output would overwrite a source or another source's output;
+        nothing is written then.
     :raises OutputError: the output folder's manifest cannot be written.
     """
     listener = listener or _Silent()
@@ -1452,6 +1462,7 @@ def run(request: BuildRequest, listener: BuildListener | None = None) -> BuildRe
         for warning in too_long:
             logger.warning("%s", warning)
         request = dataclasses.replace(request, marking=marking)
+    check_output_folder(request.output)
     manifest = read_manifest(request.output)
     options_fp = _options_digest(request, theme_fingerprint(request.theme))
     plans = _plan(request, manifest, options_fp)
@@ -1459,6 +1470,7 @@ def run(request: BuildRequest, listener: BuildListener | None = None) -> BuildRe
     jobs = [p.job for p in plans if p.job is not None]
     if jobs:
         _check_theme(request.theme)
+        make_output_folder(request.output)
     if request.output.is_dir():
         # Only temporary files of outputs the manifest records or this build writes: a
         # user's own hidden .tmp file is never taken for one of ours.

@@ -86,10 +86,24 @@ def _top_blocks(doc: Document) -> Iterable[Block]:
         yield from section.blocks
 
 
+TITLE_WORDS_AT_MOST = 40
+"""A plain-text title longer than this was not meant as one: the text itself went into it."""
+
+
 def body(doc: Document) -> list[Diagnostic]:
-    """A document without a word of body text (error: it would be built as an empty brief)."""
+    """A document without a word of body text (error: it would be built as an empty brief).
+
+    When a plain-text file's first line took the whole text as its title (a text saved as one
+    line, whose lead has no sentence end after the title), the message says so and how to
+    give the text lines of its own."""
     if any(block_text(b).strip() for b in _top_blocks(doc)):
         return []
+    words = len(doc.meta.title.split())
+    if doc.meta.source.format == "text" and words > TITLE_WORDS_AT_MOST:
+        return [_check(doc, f"has no body text: all {words:,} words of its first line were "
+                       "read as the title (one line with no sentence end after the title); "
+                       "put the title on a line of its own and the text on the lines after "
+                       "it", "empty-body", severity="error")]
     return [_check(doc, "has no body text: nothing to build", "empty-body", severity="error")]
 
 

@@ -546,7 +546,7 @@ def _request(choices: _Choices, *, jobs: int | str | None = None, force: bool = 
     from .config import apply
     from .diagnostics import diagnostic
     from .limits import Limits
-    from .project import ProjectPaths, discover_sources
+    from .project import ProjectPaths, Skipped, discover_sources
     from .theme import resolve_theme
 
     root, settings = _settings(choices)
@@ -556,14 +556,12 @@ def _request(choices: _Choices, *, jobs: int | str | None = None, force: bool = 
         settings = apply(settings, given, names={"jobs": "--jobs", "time_limit": "--time-limit",
                                                  "memory_limit": "--memory-limit"})
     paths = ProjectPaths.for_root(root, settings)
-    skipped: list[str] = []
+    skipped: list[Skipped] = []
     files = discover_sources(choices.sources or [], paths, skipped=skipped)
     if not choices.quiet:
-        for name in skipped:
-            typer.echo(diagnostic_line(diagnostic(
-                name, "a symbolic link leading outside the project; not built (name the file "
-                "on the command line to build it)", code="source-link-outside", stage="build")),
-                err=True)
+        for item in skipped:
+            typer.echo(diagnostic_line(diagnostic(item.name, item.reason, code=item.code,
+                                                  stage="build")), err=True)
     if combine is not None and not combine.strip():
         raise UsageError("--combine needs a title")
     return BuildRequest(
@@ -679,6 +677,10 @@ class _Reporter:
             self.progress = None
 
 
+_UNWRAPPED = 10_000
+"""The width the ``-v`` table may take when stderr is not a terminal (it takes what it needs)."""
+
+
 def _fit(text: str, width: int) -> str:
     return text if len(text) <= width else "..." + text[-(width - 3):]
 
@@ -731,7 +733,11 @@ def _summary(report: BuildReport, *, quiet: bool, verbose: bool) -> None:
             for left in more:
                 out.print(omitted_line(left), markup=False)
         if verbose:
-            out.print(_table(report))
+            # Off a terminal (a log, a pipe) the table is as wide as its longest row: Rich's
+            # default of 80 columns would fold source names in two.
+            wide = out if out.is_terminal else Console(stderr=True, highlight=False,
+                                                       width=_UNWRAPPED)
+            wide.print(_table(report))
         warnings = sum(r.counted("warning") for r in report.results)
         stale = sum(r.counted("warning") for r in report.results
                     if r.status == "up to date")

@@ -8,6 +8,7 @@ into files, names outputs after document titles, and scaffolds new projects (``i
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import glob
 import os
 from collections.abc import Iterable, Mapping, Sequence
@@ -48,6 +49,54 @@ class ProjectPaths:
         output = settings.output if settings.output.is_absolute() else root / settings.output
         return cls(root=root, sources=root / SOURCES_DIR, styles=root / STYLES_DIR,
                    output=output)
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """An entry a folder or glob scan met and did not take as a source: one warning each."""
+
+    name: str
+    """The entry as messages name it."""
+    reason: str
+    code: str
+
+
+LINK_OUTSIDE = ("a symbolic link leading outside the project; not built (name the file on the "
+                "command line to build it)", "source-link-outside")
+
+
+def check_output_folder(output: Path) -> None:
+    """Refuse an output folder that is a file, or that cannot be made because a folder above
+    it is a file, before anything is read or written.
+
+    :raises UsageError: naming the folder and what is in the way.
+    """
+    for folder in (output, *output.parents):
+        if not os.path.lexists(folder):
+            continue
+        if os.path.isdir(folder):
+            return
+        what = ("is a file" if folder == output else
+                f"cannot be made: {shown(folder)} is a file")
+        if not os.path.exists(folder):
+            what = ("is a broken symbolic link" if folder == output else
+                    f"cannot be made: {shown(folder)} is a broken symbolic link")
+        raise UsageError(f"the output folder {shown(output)} {what}; choose a folder with "
+                         "-o (or output = in lighthouse.toml)")
+
+
+def make_output_folder(output: Path) -> None:
+    """Create ``output`` (and the folders above it) if it does not exist yet.
+
+    :raises UsageError: it cannot be created (``-o /proc/nope``, no permission), naming it
+        and the reason.
+    """
+    check_output_folder(output)
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot create the output folder {shown(output)} "
+                         f"({exc.strerror or exc}); choose another with -o") from None
 
 
 def find_root(start: Path) -> Path:
@@ -101,7 +150,7 @@ class _RecordedOutputs:
         return None
 
 
-def _scanned(found: Iterable[Path], paths: ProjectPaths, skipped: list[str],
+def _scanned(found: Iterable[Path], paths: ProjectPaths, skipped: list[Skipped],
              recorded: _RecordedOutputs) -> list[Path]:
     """``found`` without what a scan (folder or glob) must never take as a source: anything
     in the output folder or recorded as an output of an earlier build, and symlinks that lead
@@ -115,17 +164,22 @@ def _scanned(found: Iterable[Path], paths: ProjectPaths, skipped: list[str],
                 or recorded.manifest_of(path) is not None:
             continue  # our own outputs (an output folder inside sources/) are never read
         if not _inside(real, root):
-            skipped.append(shown(path))
+            skipped.append(Skipped(display_path(path, paths.root), *LINK_OUTSIDE))
             continue
         kept.append(path)
     return kept
 
 
-def _files_in(folder: Path) -> list[Path]:
+def _files_in(folder: Path, odd: list[tuple[Path, Skipped]] | None = None) -> list[Path]:
     """The ``.txt``/``.md``/``.html``/``.docx`` files under ``folder`` (not in hidden folders,
     not through links to folders), sorted; plus every folder that cannot be listed (no read
     or search permission): taken as a source, it fails with a line naming it and the reason,
-    instead of its articles vanishing from the build without a word."""
+    instead of its articles vanishing from the build without a word.
+
+    Entries named like a source that are not a file to read go to ``odd`` with the reason, so
+    that none is passed over without a word: a symbolic link to nothing, a folder called
+    ``x.txt`` (its own files are scanned), a pipe, socket or device."""
+    odd = [] if odd is None else odd
     found: list[Path] = []
     pending = [folder]
     while pending:
@@ -142,16 +196,42 @@ def _files_in(folder: Path) -> list[Path]:
             if entry.name.startswith("."):
                 continue
             path = current / entry.name
+            named_like_source = path.suffix.lower() in DEFAULT_SOURCE_SUFFIXES
             try:
                 if entry.is_dir(follow_symlinks=False):
                     pending.append(path)
+                    if named_like_source:
+                        odd.append((path, Skipped(shown(path), "a folder, not a source file; "
+                                                  "only the files in it are built",
+                                                  "source-not-file")))
                     continue
                 is_file = entry.is_file()
             except OSError:
                 is_file = True  # cannot be looked at: reading it says why
-            if is_file and path.suffix.lower() in DEFAULT_SOURCE_SUFFIXES:
+            if is_file and named_like_source:
                 found.append(path)
+            elif named_like_source:
+                odd.append((path, _not_a_file(path, entry.is_symlink())))
+    odd.sort()
     return sorted(found)
+
+
+def _not_a_file(path: Path, link: bool) -> Skipped:
+    if link and not os.path.exists(path):
+        try:
+            target = f" to {shown(os.readlink(path))}"
+        except OSError:
+            target = ""
+        return Skipped(shown(path), f"a symbolic link{target}, which does not exist; not "
+                       "built", "source-link-dangling")
+    if link:  # to a folder: folders are scanned only where they really are
+        return Skipped(shown(path), "a symbolic link to a folder, not a source file; not "
+                       "built", "source-not-file")
+    if os.path.isdir(path):  # met by a glob, which takes files only
+        return Skipped(shown(path), "a folder, not a source file; not built",
+                       "source-not-file")
+    return Skipped(shown(path), "not a regular file (a pipe, socket or device); not built",
+                   "source-not-file")
 
 
 def _is_dir(path: Path) -> bool:
@@ -165,7 +245,7 @@ def _is_dir(path: Path) -> bool:
 
 def discover_sources(arguments: Sequence[str], paths: ProjectPaths,
                      cwd: Path | None = None,
-                     skipped: list[str] | None = None) -> tuple[Path, ...]:
+                     skipped: list[Skipped] | None = None) -> tuple[Path, ...]:
     """The source files named by ``arguments`` (files, folders or globs), in the order given,
     each once; with no arguments every ``.txt``/``.md``/``.html`` under ``sources/``.
 
@@ -176,7 +256,8 @@ def discover_sources(arguments: Sequence[str], paths: ProjectPaths,
     or glob never contributes a file inside the output folder or recorded as an output in a
     build manifest (of any output folder in the project), nor a symlink leading outside
     the project (those are added to ``skipped``: only a file named on its own is read through
-    such a link).
+    such a link). Entries of a scanned folder named like a source that are not files to read
+    (a dangling link, a folder ``x.txt``, a pipe) are added to ``skipped`` too, with why.
 
     :raises UsageError: a folder or glob that holds no sources, no sources at all, or the
         output folder is (or holds) the sources folder or a named source, or a named source
@@ -194,14 +275,18 @@ def discover_sources(arguments: Sequence[str], paths: ProjectPaths,
             verb = "is" if Path(os.path.realpath(paths.sources)) == output else "holds"
             raise UsageError(f"the output folder {shown(paths.output)} {verb} the sources "
                              f"folder {shown(paths.sources)}; choose another output folder")
-        found = _scanned(_files_in(paths.sources), paths, skipped, recorded)
+        odd: list[tuple[Path, Skipped]] = []
+        found = _scanned(_files_in(paths.sources, odd), paths, skipped, recorded)
+        skipped.extend(_outside_output(odd, paths))
         if not found:
             raise UsageError(f"no {_SCANNED} files in {shown(paths.sources)}")
     for argument in arguments:
         path = Path(argument).expanduser()
         path = path if path.is_absolute() else base / path
         if _is_dir(path) and path.suffix.lower() not in DEFAULT_SOURCE_SUFFIXES:
-            inside = _scanned(_files_in(path), paths, skipped, recorded)
+            odd = []
+            inside = _scanned(_files_in(path, odd), paths, skipped, recorded)
+            skipped.extend(_outside_output(odd, paths))
             if not inside:
                 raise UsageError(f"no {_SCANNED} files in {shown(argument)}")
             found.extend(inside)
@@ -212,6 +297,10 @@ def discover_sources(arguments: Sequence[str], paths: ProjectPaths,
             if not files:
                 raise UsageError(f"no files match {shown(argument)!r}")
             found.extend(files)
+            skipped.extend(_outside_output(
+                [(m, _not_a_file(m, m.is_symlink())) for m in matches
+                 if not os.path.isfile(m) and m.suffix.lower() in DEFAULT_SOURCE_SUFFIXES],
+                paths))
         else:
             # A file, or a named source that is not one (missing, a dangling link, a folder
             # called "x.md"): reading it fails that one source with a line naming it (exit 1),
@@ -231,6 +320,15 @@ def discover_sources(arguments: Sequence[str], paths: ProjectPaths,
     if not unique:
         raise UsageError("no sources to build")
     return tuple(unique.values())
+
+
+def _outside_output(odd: list[tuple[Path, Skipped]], paths: ProjectPaths) -> list[Skipped]:
+    """``odd`` without what lies in the output folder (never scanned for sources)."""
+    output = Path(os.path.realpath(paths.output))
+    return [dataclasses.replace(item, name=display_path(path, paths.root))
+            for path, item in odd
+            if not _inside(Path(os.path.normpath(path)), paths.output)
+            and not _inside(Path(os.path.realpath(path)), output)]
 
 
 def display_path(path: Path, root: Path) -> str:

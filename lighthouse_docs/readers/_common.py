@@ -291,6 +291,58 @@ def _impossible_date(raw: str) -> tuple[int, str] | None:
     return None
 
 
+_MONTH_NAMES: dict[str, int] = {}
+for _number, _names in enumerate((
+        "january jan januari", "february feb februari", "march mar maret mac",
+        "april apr", "may mei", "june jun juni", "july jul juli julai",
+        "august aug agustus agu ogos ogo", "september sep sept", "october oct oktober okt",
+        "november nov", "december dec desember des disember dis"), start=1):
+    _MONTH_NAMES.update(dict.fromkeys(_names.split(), _number))
+"""Month names and abbreviations in English, Indonesian and Malay, lower case."""
+_ORDINAL = r"(\d{1,2})(?:st|nd|rd|th)?\.?"
+_WRITTEN_DATES = (
+    (re.compile(rf"{_ORDINAL}\s+([^\W\d_]+)\.?,?\s+(\d{{4}})"), (1, 2, 3)),  # 17 July 2006
+    (re.compile(rf"([^\W\d_]+)\.?\s+{_ORDINAL},?\s+(\d{{4}})"), (2, 1, 3)),  # July 17, 2006
+    (re.compile(r"([^\W\d_]+)\.?,?\s+(\d{4})"), (0, 1, 2)),  # July 2006: its first day
+)
+_ISO_LIKE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
+WRITTEN_DATE_FORMS = "2006-07-17, 17 July 2006 or July 17, 2006"
+"""The date forms :func:`written_date` reads, as messages name them."""
+
+
+def written_date(text: str) -> dt.date | None:
+    """The date ``text`` writes in a common form, else None: ISO ``2006-07-17`` (a time after
+    it is ignored; also ``2006/07/17``), ``17 July 2006``, ``July 17, 2006``, ``Jul 17th
+    2006``, ``Monday, July 17, 2006``, ``July 2006`` (its first day), with English, Indonesian
+    or Malay month names ("17 Agustus 2006", "17 Ogos 2006"). ``07/08/2006`` is refused: day
+    and month cannot be told apart."""
+    value = " ".join(text.split()).strip()
+    iso = _ISO_LIKE.match(value)
+    if iso is not None:
+        return _date_or_none(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+    candidates = [value]
+    weekday, comma, rest = value.partition(",")
+    if comma and weekday.isalpha():  # "Monday, July 17, 2006", "Senin, 17 Juli 2006"
+        candidates.append(rest.strip())
+    for candidate in candidates:
+        for pattern, (day, month, year) in _WRITTEN_DATES:
+            found = pattern.fullmatch(candidate)
+            if found is None:
+                continue
+            number = _MONTH_NAMES.get(found.group(month).lower())
+            if number is not None:
+                return _date_or_none(int(found.group(year)), number,
+                                     int(found.group(day)) if day else 1)
+    return None
+
+
+def _date_or_none(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
 def _kind(value: Any) -> str:
     """What YAML made of an unquoted value, as a message says it."""
     if isinstance(value, bool):

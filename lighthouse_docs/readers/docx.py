@@ -22,7 +22,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import dataclasses
-import datetime as dt
 import io
 import re
 import zipfile
@@ -61,7 +60,6 @@ _SUBTITLE_NAMES = frozenset({"subtitle", "untertitel", "sous-titre", "subtítulo
                              "sottotitolo", "subjudul", "ondertitel", "undertittel"})
 _AUTHOR_NAMES = frozenset({"author", "autor", "auteur", "penulis"})
 _DATE_NAMES = frozenset({"date", "datum", "tanggal", "fecha"})
-_DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%B %Y")
 # Styles every word processor uses for ordinary text: no warning when the style map lacks them.
 _ORDINARY_STYLES = frozenset(
     s.casefold() for s in (
@@ -544,7 +542,7 @@ def parse_bytes(data: bytes, source: model.SourceInfo, *, lang: str | None = Non
     for el in [el for el in root.iter("p") if el.get("class") in ("lh-doc-author",
                                                                     "lh-doc-date")]:
         if el.get("class") == "lh-doc-date":
-            found = _written_date(_text_of(el))
+            found = _common.written_date(_text_of(el))
             if found is None:
                 warnings.append(f"{path}: the Date paragraph {_text_of(el)[:40]!r} is not a "
                                 "date (such as 2026-03-02 or 2 March 2026); kept as text")
@@ -595,18 +593,6 @@ def parse_bytes(data: bytes, source: model.SourceInfo, *, lang: str | None = Non
         keywords=core.get("keywords", ()), summary=core.get("subject"))
     return Document(meta=metadata, lead=lead, sections=sections, footnotes=footnotes,
                     warnings=tuple(warnings))
-
-
-def _written_date(text: str) -> dt.date | None:
-    """The date a Date paragraph gives: ISO (2026-03-02), or "2 March 2026", "March 2, 2026"."""
-    try:
-        return dt.date.fromisoformat(text.strip()[:10])
-    except ValueError:
-        pass
-    for pattern in _DATE_FORMATS:
-        with contextlib.suppress(ValueError):
-            return dt.datetime.strptime(text.strip(), pattern).date()
-    return None
 
 
 def _referenced_notes(flow: Iterable[FlowItem]) -> set[str]:

@@ -21,7 +21,6 @@ title block give none, and the remaining levels are shifted so the highest is 2.
 
 from __future__ import annotations
 
-import datetime as dt
 import html as html_lib
 import re
 from collections.abc import Iterator, Sequence
@@ -484,10 +483,12 @@ def _pandoc_title_block(body: str, path: str) -> _TitleBlock:
     if len(values) > 1 and values[1]:
         fields["authors"] = tuple(a.strip() for a in values[1].split(";") if a.strip())
     if len(values) > 2 and values[2]:
-        try:
-            fields["date"] = dt.date.fromisoformat(values[2][:10])
-        except ValueError:
-            warnings.append(f"{path}: title block date {values[2]!r} is not YYYY-MM-DD; ignored")
+        date = _common.written_date(values[2])
+        if date is not None:
+            fields["date"] = date
+        else:
+            warnings.append(f"{path}: title block date {values[2]!r} is not a date "
+                            f"({_common.WRITTEN_DATE_FORMS}); ignored")
     return _TitleBlock(fields, "\n".join(lines[n:]), n, tuple(warnings))
 
 

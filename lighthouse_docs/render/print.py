@@ -195,9 +195,20 @@ def _article_view(doc: Document, options: RenderOptions, prefix: str,
     )
 
 
-def _toc(view: ArticleView, sections: tuple[Section, ...], depth: int) -> tuple[TocEntry, ...]:
+TOC_LEVELS = 2
+"""Heading levels an article's entries in the printed contents go down to: its sections and
+their subsections (BRIEF-DESIGN: "H2 entries and indented H3 entries"). Deeper headings (a
+Markdown ``####``) are in the PDF bookmarks and the EPUB navigation, not on the contents page,
+where they stood flush left among the sections."""
+
+
+def _toc(view: ArticleView, sections: tuple[Section, ...], depth: int,
+         last: int) -> tuple[TocEntry, ...]:
+    """Entries for ``sections`` at ``depth`` and their subsections down to depth ``last``."""
+    if depth > last:
+        return ()
     return tuple(TocEntry(href=f"#{view.sid(s)}", text=view.text(s), depth=depth,
-                          children=_toc(view, s.children, depth + 1)) for s in sections)
+                          children=_toc(view, s.children, depth + 1, last)) for s in sections)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -269,10 +280,11 @@ def render_print_html(subject: Document | Pack, options: RenderOptions, *,
     )
     if front.parts:
         toc = tuple(TocEntry(href=f"#{a.prefix}title", text=a.doc.meta.title, depth=1,
-                             part=True, children=_toc(a, a.doc.sections, 2))
+                             part=True, children=_toc(a, a.doc.sections, 2, 1 + TOC_LEVELS))
                     for a in articles)
     else:
-        toc = tuple(entry for a in articles for entry in _toc(a, a.doc.sections, 1))
+        toc = tuple(entry for a in articles
+                    for entry in _toc(a, a.doc.sections, 1, TOC_LEVELS))
     return environment().get_template("print/brief.html.j2").render(
         head=_head(front, options), cover=_cover(front, "", None if front.parts else
                                                  front.publisher, options),

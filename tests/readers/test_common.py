@@ -30,6 +30,7 @@ from lighthouse_docs.readers._common import (
     detect_language,
     metadata_fields,
     split_front_matter,
+    written_date,
 )
 
 
@@ -352,3 +353,23 @@ def test_articles_without_a_title_are_named_after_their_file_alike_in_every_form
                                 SourceInfo(path=f"{name}.docx", format="docx")),
     ]
     assert [doc.meta.title for doc in docs] == ["Korut rusia 2"] * 3
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2006-07-17", dt.date(2006, 7, 17)),
+    ("2006-07-17T10:00:00Z", dt.date(2006, 7, 17)),
+    ("2006/07/17", dt.date(2006, 7, 17)),
+    ("July 17, 2006", dt.date(2006, 7, 17)),
+    ("Jul 17th 2006", dt.date(2006, 7, 17)),
+    ("17 July 2006", dt.date(2006, 7, 17)),
+    ("Monday, July 17, 2006", dt.date(2006, 7, 17)),
+    ("Senin, 17 Agustus 2026", dt.date(2026, 8, 17)),
+    ("1 Disember 2026", dt.date(2026, 12, 1)),
+    ("March 2026", dt.date(2026, 3, 1)),
+    ("07/08/2006", None),  # day and month cannot be told apart
+    ("February 30, 2006", None),
+    ("Summer 2006", None),
+    ("soon", None),
+])
+def test_written_date_reads_common_forms(text: str, expected: dt.date | None) -> None:
+    assert written_date(text) == expected

@@ -10,7 +10,7 @@ import pytest
 from lighthouse_docs import project, readers
 from lighthouse_docs.config import Settings
 from lighthouse_docs.errors import InputError, OutputError, UsageError
-from lighthouse_docs.project import ProjectPaths, discover_sources, scaffold
+from lighthouse_docs.project import ProjectPaths, Skipped, discover_sources, scaffold
 
 from .conftest import run_cli
 
@@ -65,10 +65,10 @@ def test_scanned_sources_never_follow_a_symlink_out_of_the_project(tmp_path: Pat
     outside = tmp_path / "private.md"
     outside.write_text("# Private\n\nNot for the brief.\n", encoding="utf-8")
     (paths.sources / "leak.md").symlink_to(outside)
-    skipped: list[str] = []
+    skipped: list[Skipped] = []
     found = discover_sources([], paths, cwd=paths.root, skipped=skipped)
     assert [p.name for p in found] == ["a.txt"]
-    assert skipped and "leak.md" in skipped[0]
+    assert skipped and "leak.md" in skipped[0].name
     # A glob is a scan too; only the file named on its own is read through the link.
     assert [p.name for p in discover_sources(["sources/*"], paths,
                                              cwd=paths.root)] == ["a.txt"]
