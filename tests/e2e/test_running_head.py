@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pypdf
-from e2e_support import run_checkout_cli
+from e2e_support import build_pdf_pages
 
 PARAGRAPH = ("Sistem amaran awal banjir di Kelantan bergantung kepada mesej ringkas dan siren, "
              "tetapi banyak kampung di hulu sungai masih tidak menerimanya tepat pada "
@@ -20,12 +19,8 @@ def test_a_long_title_gives_way_to_the_section_in_the_running_head(tmp_path: Pat
     for heading in ("Apa yang Berlaku Minggu Lalu", "Langkah ke Hadapan untuk Pihak Berkuasa",
                     "Kesimpulan"):
         lines += [heading, *[PARAGRAPH] * 6]
-    (tmp_path / "sources").mkdir()
-    (tmp_path / "sources" / "banjir.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = run_checkout_cli(["build", "--pdf"], tmp_path)
-    assert result.returncode == 0, result.stderr
-    reader = pypdf.PdfReader(tmp_path / "output" / "banjir.pdf")
-    pages = [" ".join(page.extract_text().split()) for page in reader.pages]
+    pages = [" ".join(text.split())
+             for text in build_pdf_pages(tmp_path, "banjir.txt", "\n".join(lines) + "\n")]
     heads = [text for text in pages if "Langkah ke Hadapan" in text]
     # The page that opens in that section carries its whole name beside the short title.
     assert any("Banjir Kelantan · Langkah ke Hadapan untuk Pihak Berkuasa" in text
