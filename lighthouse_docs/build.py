@@ -13,7 +13,6 @@ with nothing to do stays fast.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
 import functools
@@ -22,11 +21,10 @@ import importlib
 import json
 import logging
 import os
-import signal
 import time
 import traceback
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -46,7 +44,15 @@ from .diagnostics import (
     omitted_from_json,
 )
 from .errors import ConfigError, InputError, LighthouseError, OutputError, RenderError, UsageError
-from .limits import MAX_JOBS_PER_CPU, LimitedPool, Limits, Outcome, cap_jobs, run_limited
+from .limits import (
+    MAX_JOBS_PER_CPU,
+    LimitedPool,
+    Limits,
+    Outcome,
+    cap_jobs,
+    interrupt_held,
+    run_limited,
+)
 from .model import Document, Pack
 from .output import (
     COMBINED_KEY_PREFIX,
@@ -1407,21 +1413,6 @@ def _stored_diagnostics(plan: _Planned) -> tuple[tuple[Diagnostic, ...], tuple[O
             tuple(o for o in omitted if o is not None))
 
 
-@contextlib.contextmanager
-def _uninterrupted() -> Iterator[None]:
-    """Ctrl-C (``SIGINT``) held back until the block ends, so that it lands between two
-    sources: each source's outputs and manifest entry are written, and told to the listener,
-    all or not at all."""
-    if not hasattr(signal, "pthread_sigmask"):  # not POSIX
-        yield
-        return
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
-
-
 _theme_warnings_said: set[str] = set()
 """Theme warnings this process printed already (``watch`` says each once, not per save)."""
 
@@ -1502,7 +1493,9 @@ def run(request: BuildRequest, listener: BuildListener | None = None) -> BuildRe
     for outcome in _run_jobs(jobs, workers, request.limits, spent,
                              idle if callable(idle) else None):
         plan = by_key[outcome.key]
-        with _uninterrupted():
+        # Ctrl-C lands between two sources: each source's outputs and manifest entry are
+        # written, and told to the listener, all or not at all.
+        with interrupt_held():
             result = _finish(request, plan, outcome)
             results[plan.key] = result
             listener.finished(result)

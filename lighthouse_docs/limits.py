@@ -166,8 +166,10 @@ def _child(parent: int, write_fd: int, limits: Limits, call: Callable[[], object
 
 
 @contextlib.contextmanager
-def _interrupt_held() -> Iterator[None]:
-    """Ctrl-C (``SIGINT``) held back, pending, while a child is forked and recorded. Arriving
+def interrupt_held() -> Iterator[None]:
+    """Ctrl-C (``SIGINT``) held back, pending, until the block ends; then it is raised. Used
+    while a child is forked and recorded, and (``build``) while a source's outputs are
+    committed. Arriving
     during ``fork()``, it was raised in the interpreter's at-fork hooks (logging's lock
     release), where Python prints "Exception ignored" and drops it: the build went on (and
     waited for a render that never ends). Arriving between the fork and the recording, it
@@ -310,7 +312,7 @@ class LimitedPool(Generic[K, T]):
             deadline = None
             if self.limits.seconds is not None:
                 deadline = now + max(0.0, self.limits.seconds - spent)
-            with _interrupt_held():
+            with interrupt_held():
                 pid, fd = _fork(self.limits, call)
                 self._running[fd] = _Running(key, pid, fd, now, deadline, [])
                 self._selector.register(fd, selectors.EVENT_READ)
