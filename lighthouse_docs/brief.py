@@ -371,10 +371,15 @@ def reading_minutes(doc: Document) -> int:
 
 
 def short_title(title: str, limit: int = SHORT_TITLE_CHARS) -> str:
-    """The title as the running head shows it: whole when short, else cut at a word."""
+    """The title as the running head shows it: whole when short; else its part before a colon
+    ("Banjir Kelantan: Mengapa Amaran Awal ..." -> "Banjir Kelantan"), so the section name
+    beside it is not the part cut off; else cut at a word."""
     title = " ".join(title.split())
     if len(title) <= limit:
         return title
+    head, colon, _ = title.partition(": ")
+    if colon and len(head.split()) >= 2 and len(head) <= limit:
+        return head
     cut = title[:limit].rsplit(" ", 1)[0].rstrip(",;:-–—")
     return f"{cut}…"
 

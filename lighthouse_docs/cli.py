@@ -234,7 +234,10 @@ def _print_analysis(analysis: object, *, explain: bool) -> None:
         if d.label == "prose" and d.uncertain:
             typer.echo(f"? line {d.line}: kept as text: {d.text[:70]!r}    [{fix_hint(d)}]")
     for lo in analysis.leftovers:
-        what = "dropped (web leftover)" if lo.kind == "drop" else "byline -> authors"
+        what = {"drop": "dropped (web leftover)", "byline": "byline -> authors",
+                "dateline": "dateline -> date"}[lo.kind]
+        if lo.kind == "byline" and not structure.author_names(lo.text):
+            what = "byline (an editor, not an author)"
         typer.echo(f"- line {lo.line}: {what}: {lo.text[:70]!r}")
     if not explain:
         return

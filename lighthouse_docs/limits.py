@@ -141,6 +141,8 @@ def _child(parent: int, write_fd: int, limits: Limits, call: Callable[[], object
     # nothing. 10-15 % of a warm render's CPU time (bench: a batch's render processes).
     gc.freeze()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # held by the parent
     _die_with_parent(parent)
     _quiet_logging()
     payload: tuple[object, ...]
@@ -161,6 +163,23 @@ def _child(parent: int, write_fd: int, limits: Limits, call: Callable[[], object
         data = pickle.dumps(("crash", f"result cannot be sent back ({error})", None))
     with os.fdopen(write_fd, "wb") as pipe:
         pipe.write(data)
+
+
+@contextlib.contextmanager
+def _interrupt_held() -> Iterator[None]:
+    """Ctrl-C (``SIGINT``) held back, pending, while a child is forked and recorded. Arriving
+    during ``fork()``, it was raised in the interpreter's at-fork hooks (logging's lock
+    release), where Python prints "Exception ignored" and drops it: the build went on (and
+    waited for a render that never ends). Arriving between the fork and the recording, it
+    would leave a child the pool does not know of. Released, it is raised right after."""
+    if not hasattr(signal, "pthread_sigmask"):  # not POSIX
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def _fork(limits: Limits, call: Callable[[], object]) -> tuple[int, int]:
@@ -291,9 +310,10 @@ class LimitedPool(Generic[K, T]):
             deadline = None
             if self.limits.seconds is not None:
                 deadline = now + max(0.0, self.limits.seconds - spent)
-            pid, fd = _fork(self.limits, call)
-            self._running[fd] = _Running(key, pid, fd, now, deadline, [])
-            self._selector.register(fd, selectors.EVENT_READ)
+            with _interrupt_held():
+                pid, fd = _fork(self.limits, call)
+                self._running[fd] = _Running(key, pid, fd, now, deadline, [])
+                self._selector.register(fd, selectors.EVENT_READ)
 
     def results(self) -> Iterator[tuple[K, Outcome[T]]]:
         """``(key, outcome)`` pairs as the calls finish, until nothing is queued or running

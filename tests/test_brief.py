@@ -11,6 +11,7 @@ from lighthouse_docs.brief import (
     choose_key_points,
     key_points,
     reading_minutes,
+    short_title,
     split_sentences,
     word_count,
 )
@@ -227,3 +228,12 @@ def test_extracted_points_are_few_in_reading_order_and_deterministic() -> None:
     assert choose_key_points(doc) == choice
     # The central, heading-rich opening claim of the first section is chosen.
     assert choice.points[0].startswith("Budget reform raised")
+
+
+def test_short_title_is_the_part_before_a_colon_when_the_title_is_long() -> None:
+    assert short_title("Banjir Kelantan: Mengapa Amaran Awal Masih Gagal Sampai ke Kampung") == (
+        "Banjir Kelantan")
+    assert short_title("Rice Prices: A Short Title") == "Rice Prices: A Short Title"
+    # One word before the colon names no brief: cut at a word instead.
+    long = "Explainer: How the Bank's New Rules on Deposit Insurance Will Work in Practice"
+    assert short_title(long).startswith("Explainer: How") and short_title(long).endswith("…")

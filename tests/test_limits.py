@@ -116,6 +116,35 @@ def test_children_die_with_a_killed_parent(tmp_path: Path) -> None:
     assert not any(_alive(pid) for pid in children)
 
 
+def test_ctrl_c_during_a_fork_is_raised_after_it_not_lost(tmp_path: Path) -> None:
+    """SIGINT arriving while ``fork()`` runs the interpreter's at-fork hooks (here: one of
+    them sends it) is raised once the child is forked and recorded; it was raised in the
+    hook, printed as "Exception ignored" and lost, and the build went on."""
+    script = tmp_path / "parent.py"
+    script.write_text(textwrap.dedent("""
+        import os, signal, time
+        from lighthouse_docs.limits import LimitedPool, Limits
+
+        def child():
+            time.sleep(3600)
+
+        os.register_at_fork(after_in_parent=lambda: os.kill(os.getpid(), signal.SIGINT))
+        pool = LimitedPool(Limits(seconds=3600))
+        pool.submit(1, child)
+        try:
+            pool.start()
+            print("not interrupted", flush=True)
+        except KeyboardInterrupt:
+            print("interrupted", len(pool._running), flush=True)
+        finally:
+            pool.close()
+    """))
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                         timeout=300, check=False)
+    assert (run.stdout, run.returncode) == ("interrupted 1\n", 0), run.stderr
+    assert "Exception ignored" not in run.stderr
+
+
 @pytest.mark.parametrize("value", ["none", "2GB", "512", 4096])
 def test_memory_limit_values(value: object) -> None:
     from lighthouse_docs.config import parse_memory_limit

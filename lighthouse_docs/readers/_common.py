@@ -22,6 +22,7 @@ from ..diagnostics import Diagnostic, diagnostic
 from ..errors import InputError
 from ..model import Block, Document, Section, Table, Text
 from ..outline import block_text, map_children, plain_text
+from .structure import vocabulary
 
 # XML 1.0 forbids C0 controls other than TAB, LF and CR, lone surrogates, U+FFFE and U+FFFF.
 # They are dropped at the reader boundary so that no template or writer ever sees them.
@@ -291,14 +292,6 @@ def _impossible_date(raw: str) -> tuple[int, str] | None:
     return None
 
 
-_MONTH_NAMES: dict[str, int] = {}
-for _number, _names in enumerate((
-        "january jan januari", "february feb februari", "march mar maret mac",
-        "april apr", "may mei", "june jun juni", "july jul juli julai",
-        "august aug agustus agu ogos ogo", "september sep sept", "october oct oktober okt",
-        "november nov", "december dec desember des disember dis"), start=1):
-    _MONTH_NAMES.update(dict.fromkeys(_names.split(), _number))
-"""Month names and abbreviations in English, Indonesian and Malay, lower case."""
 _ORDINAL = r"(\d{1,2})(?:st|nd|rd|th)?\.?"
 _WRITTEN_DATES = (
     (re.compile(rf"{_ORDINAL}\s+([^\W\d_]+)\.?,?\s+(\d{{4}})"), (1, 2, 3)),  # 17 July 2006
@@ -313,8 +306,8 @@ WRITTEN_DATE_FORMS = "2006-07-17, 17 July 2006 or July 17, 2006"
 def written_date(text: str) -> dt.date | None:
     """The date ``text`` writes in a common form, else None: ISO ``2006-07-17`` (a time after
     it is ignored; also ``2006/07/17``), ``17 July 2006``, ``July 17, 2006``, ``Jul 17th
-    2006``, ``Monday, July 17, 2006``, ``July 2006`` (its first day), with English, Indonesian
-    or Malay month names ("17 Agustus 2006", "17 Ogos 2006"). ``07/08/2006`` is refused: day
+    2006``, ``Monday, July 17, 2006``, ``July 2006`` (its first day), with the month names of
+    ``vocab/<lang>.json`` ("17 Agustus 2006", "17 Ogos 2006"). ``07/08/2006`` is refused: day
     and month cannot be told apart."""
     value = " ".join(text.split()).strip()
     iso = _ISO_LIKE.match(value)
@@ -329,7 +322,7 @@ def written_date(text: str) -> dt.date | None:
             found = pattern.fullmatch(candidate)
             if found is None:
                 continue
-            number = _MONTH_NAMES.get(found.group(month).lower())
+            number = vocabulary().months.get(found.group(month).lower())
             if number is not None:
                 return _date_or_none(int(found.group(year)), number,
                                      int(found.group(day)) if day else 1)

@@ -19,6 +19,7 @@ line's confidence; every decision carries the features that weighed most, so ``i
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import math
 import re
@@ -98,6 +99,14 @@ class Vocabulary:
     """Words that point back to what was just said ("that", "itu"): a line using one
     continues the text ("Who pays for that?") rather than naming a part."""
     first_person: frozenset[str]
+    boilerplate: tuple[str, ...] = ()
+    """Starts of page-footer lines dropped whatever follows ("All rights reserved", "Hak cipta
+    terpelihara", "Simak breaking news")."""
+    editor_labels: tuple[str, ...] = ()
+    """Byline labels of editors, who are not authors ("Editor:", "Editing by")."""
+    date_labels: tuple[str, ...] = ()
+    weekdays: tuple[str, ...] = ()
+    months: Mapping[str, int] = field(default_factory=dict)
 
 
 @cache
@@ -105,6 +114,7 @@ def vocabulary() -> Vocabulary:
     """The merged vocabulary of every language shipped in ``lighthouse_docs/vocab``."""
     merged: dict[str, set[str]] = {}
     counts: dict[str, int] = {}
+    months: dict[str, int] = {}
     folder = resources.files("lighthouse_docs") / "vocab"
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".json"):
@@ -113,6 +123,8 @@ def vocabulary() -> Vocabulary:
         for key, value in data.items():
             if key == "count_words":
                 counts.update({k.lower(): int(v) for k, v in value.items()})
+            elif key == "months":
+                months.update({k.lower(): int(v) for k, v in value.items()})
             else:
                 merged.setdefault(key, set()).update(v.lower() for v in value)
 
@@ -139,12 +151,17 @@ def vocabulary() -> Vocabulary:
         auxiliaries=frozenset(merged.get("auxiliaries", ())),
         back_references=frozenset(merged.get("back_references", ())),
         first_person=frozenset(merged.get("first_person", ())),
+        boilerplate=prefixes("boilerplate"),
+        editor_labels=prefixes("editor_labels"),
+        date_labels=prefixes("date_labels"),
+        weekdays=prefixes("weekdays"),
+        months=months,
     )
 
 
 # --------------------------------------------------------------------------- web leftovers
 
-LeftoverKind = Literal["drop", "byline"]
+LeftoverKind = Literal["drop", "byline", "dateline"]
 
 
 def _prefix_hit(lower: str, prefixes: Iterable[str]) -> str | None:
@@ -176,6 +193,11 @@ def leftover_kind(text: str, *, after_lead: bool = False) -> LeftoverKind | None
         return None
     lower = text.lower().strip()
     vocab = vocabulary()
+    if len(words) <= 20 and (_prefix_hit(lower, vocab.boilerplate) is not None
+                             or _COPYRIGHT.match(lower)):
+        return "drop"
+    if dateline_date(text) is not None:
+        return "dateline"
     hit = _prefix_hit(lower, vocab.drop_prefixes)
     if hit is not None:
         rest = lower[len(hit):].lstrip()
@@ -193,6 +215,56 @@ def leftover_kind(text: str, *, after_lead: bool = False) -> LeftoverKind | None
     if after_lead and _names_with_role(text):
         return "byline"
     return None
+
+
+_COPYRIGHT = re.compile(r"(?:copyright|\(c\))\s*(?:©\s*)?(?:19|20)\d\d\b")
+
+
+@cache
+def _dateline_pattern() -> re.Pattern[str]:
+    vocab = vocabulary()
+
+    def alternatives(words: Iterable[str]) -> str:
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+    month = alternatives(vocab.months)
+    day, year = r"\d{1,2}", r"(?:19|20)\d\d"
+    date = (rf"(?P<numeric>{day}[/.-]{day}[/.-]{year})|(?P<iso>{year}-\d\d-\d\d)"
+            rf"|(?P<dmy>{day}\s+(?:{month})\.?,?\s+{year})"
+            rf"|(?P<mdy>(?:{month})\.?\s+{day},?\s+{year})")
+    return re.compile(
+        r"(?:[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3},\s*)?"  # the place: "Jakarta, "
+        rf"(?i:(?:(?:{alternatives(vocab.date_labels)})(?:\s+(?:on|pada))?\s*:?\s*)?"
+        rf"(?:(?:{alternatives(vocab.weekdays)})\.?\s*,?\s*)?"
+        rf"\(?(?:{date})\)?"
+        r"(?:\s*[,|·–-]?\s*(?:at|pukul|jam)?\s*\d{1,2}[:.]\d\d"
+        r"(?:\s*(?:am|pm|wib|wita|wit|myt|sgt|utc|gmt))?)?)\.?\s*")
+
+
+def dateline_date(text: str) -> dt.date | None:
+    """The date of a line that gives only a date, with at most a place, a label, a weekday and
+    a time around it: "Jakarta, Kamis (26/11/2026)", "Published 14 November 2026", "Updated:
+    March 3, 2025 at 2:30 pm". Day-first for numeric dates, unless the second number cannot be a
+    month."""
+    match = _dateline_pattern().fullmatch(text.strip())
+    if match is None:
+        return None
+    months = vocabulary().months
+    numbers = [int(n) for n in re.findall(r"\d+", match.group("numeric") or match.group("iso")
+                                           or "")]
+    try:
+        if match.group("iso"):
+            return dt.date(numbers[0], numbers[1], numbers[2])
+        if match.group("numeric"):
+            first, second, year = numbers
+            return (dt.date(year, first, second) if second > 12
+                    else dt.date(year, second, first))
+        part = match.group("dmy") or match.group("mdy")
+        words = re.findall(r"[^\W\d_]+", part)
+        digits = [int(n) for n in re.findall(r"\d+", part)]
+        return dt.date(digits[-1], months[words[0].lower()], digits[0])
+    except (ValueError, KeyError):
+        return None
 
 
 def links_on_next_line(text: str) -> bool:
@@ -215,8 +287,17 @@ def _credits(text: str) -> list[str]:
     return [part.strip() for part in inner.split(";") if part.strip()]
 
 
+_DEGREES = re.compile(r"(?:,\s*(?:[A-Z][a-z]{0,3}\.){1,3})+\s*$")
+"""Academic degrees after a name: ", S.H., M.H.", ", M.Si.", ", Ph.D."."""
+
+
+def _without_degrees(text: str) -> str:
+    return _DEGREES.sub("", text)
+
+
 def _prefixed_byline(text: str) -> bool:
     """``Penulis: Rina``, ``By Jane Doe``, ``Teks: Nama``: a byline label, then names."""
+    text = _without_degrees(text)
     lower = text.lower()
     vocab = vocabulary()
     hit = _prefix_hit(lower, vocab.byline_prefixes) or _label_hit(lower, vocab.byline_labels)
@@ -294,7 +375,7 @@ def byline_names(text: str) -> tuple[str, ...]:
     credits = _credits(text)
     if len(credits) > 1:
         return tuple(dict.fromkeys(name for part in credits for name in byline_names(part)))
-    text = credits[0] if credits else text
+    text = _without_degrees(credits[0] if credits else text)
     lower = text.lower()
     vocab = vocabulary()
     hit = _prefix_hit(lower, vocab.byline_prefixes) or _label_hit(lower, vocab.byline_labels) or ""
@@ -302,6 +383,16 @@ def byline_names(text: str) -> tuple[str, ...]:
     rest = _names_part(re.split(r"\s*[|/(]\s*", rest)[0])
     parts = re.split(r"\s*(?:,|;|&|\band\b|\bdan\b)\s*", rest)
     return tuple(p.strip() for p in parts if p.strip())
+
+
+def author_names(text: str) -> tuple[str, ...]:
+    """The authors a byline names: :func:`byline_names` without the editors ("Editor: Bambang",
+    "(Reporting by A; Editing by B)" -> ("A",)): an editor is credited, not an author."""
+    labels = vocabulary().editor_labels
+    credits = _credits(text) or [text]
+    return tuple(dict.fromkeys(
+        name for part in credits if _prefix_hit(part.lower(), labels) is None
+        for name in byline_names(part)))
 
 
 # --------------------------------------------------------------------------- line traits
@@ -477,6 +568,10 @@ class Context:
     near 1 when sections and subsections look alike, so the look cannot tell them apart."""
     question_share: float = 0.0
     """Share of the heading-shaped lines that are questions."""
+    paragraphs_before: tuple[int, ...] = ()
+    """Per item: paragraphs between the previous heading-shaped item and it."""
+    median_gap: float = 2.0
+    """Median number of paragraphs between two heading-shaped items."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -549,6 +644,17 @@ def make_context(items: Sequence[Item]) -> Context:
             running += 1
             t = traits[k]
             announces = announces or bool(t.count or t.signpost or t.lead_in)
+    before = [0] * len(items)
+    running = 0
+    gaps: list[int] = []
+    for k, it in enumerate(items):
+        before[k] = running
+        if shapes[k]:
+            gaps.append(running)
+            running = 0
+        elif it.kind in ("candidate", "paragraph"):
+            running += 1
+    gaps = sorted([*gaps[1:], running]) if gaps else [running]
     looks = Counter(t.look for t, it, ok in zip(traits, items, shapes, strict=True)
                     if ok and it.kind == "candidate")
     return Context(tuple(items), shapes, styles, words, float(lengths[len(lengths) // 2]),
@@ -557,7 +663,9 @@ def make_context(items: Sequence[Item]) -> Context:
                    frozenset(t.number for t, ok in zip(traits, shapes, strict=True)
                              if ok and t.number is not None),
                    one_look=max(looks.values()) / looks.total() if looks else 0.0,
-                   question_share=questions / sum(shapes) if any(shapes) else 0.0)
+                   question_share=questions / sum(shapes) if any(shapes) else 0.0,
+                   paragraphs_before=tuple(before),
+                   median_gap=float(max(gaps[len(gaps) // 2], 1)))
 
 
 def by_regime(ctx: Context, features: dict[str, float]) -> dict[str, float]:
@@ -663,6 +771,11 @@ def heading_features(ctx: Context, i: int) -> dict[str, float]:
         f["next_overlap"] = _stem_overlap(ctx.words[i], ctx.words[i + 1])
     f["last_item"] = float(i == len(ctx.items) - 1)
     f["first_item"] = float(i == 0)
+    before, after = ctx.paragraphs_before[i], ctx.paragraphs_after[i]
+    f["gap_before"] = min(before, 4) / 4
+    f["gap_after"] = min(after, 4) / 4
+    f["merged_vs_median"] = min((before + after + 1) / ctx.median_gap, 3.0) / 3
+    f["both_sides_short"] = float(before <= 1 and after <= 1 and ctx.median_gap >= 2)
     return by_regime(ctx, f)
 
 
@@ -709,6 +822,9 @@ class OpenSection:
     """Earlier sections that had subsections."""
     flats: int = 0
     """Earlier sections that had none."""
+    intro_list: bool = False
+    """A list stands between the H2 and its first subsection: the lead-in before it announced
+    the list's items, not subsections."""
 
 
 def _next_shaped(ctx: Context, i: int, count: int) -> list[int]:
@@ -768,6 +884,7 @@ def level_features(ctx: Context, i: int, open_: OpenSection | None,
         # or asks why/how announces parts.
         f["intro_short"] = float(0 < open_.intro_words <= 25)
         f["intro_long"] = float(open_.intro_words > 90)
+        f["intro_has_list"] = float(open_.intro_list)
         head_traits = ctx.traits[open_.index]
         f["section_heading_counts"] = float(head_traits.counts)
         f["section_heading_asks"] = float(ctx.items[open_.index].text.endswith("?"))
@@ -950,14 +1067,19 @@ def _advance_open(open_: OpenSection | None, item: Item, ctx: Context) -> OpenSe
     expected = open_.expected
     if open_.children == 0 and is_par:
         expected = ctx.traits[item.index].count or expected
+    intro_list = open_.intro_list or (open_.children == 0 and item.kind == "list")
     if is_par and item.text.endswith(":"):
         count = ctx.traits[item.index].announced
         announced = count if count is not None else announced
+    if item.kind == "list" and open_.ends_lead_in:
+        # The lead-in's count was of the list's items, not of subsections.
+        announced = None
+        expected = None
     return dataclasses.replace(
         open_, intro=intro, intro_paragraphs=intro_paragraphs, signpost=signpost,
         intro_words=intro_words,
         paragraphs_since=open_.paragraphs_since + int(is_par), announced=announced,
-        expected=expected,
+        expected=expected, intro_list=intro_list,
         ends_lead_in=is_par and item.text.endswith(":"))
 
 

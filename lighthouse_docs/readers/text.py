@@ -153,7 +153,8 @@ def explain(text: str, source: SourceInfo, *, lang: str | None = None,
     elif first.kind != "explicit" and first.kind != "break":
         hint = _next_text(body, 1)
         # Line 1 is the title line whatever its shape: a "1." or "-" there is part of the text.
-        parsed = split_title_line(first.raw, hint, known_title=title)
+        parsed = split_title_line(first.raw, hint, known_title=title,
+                                  known_site=fields.get("publisher"))
         if parsed is not None:
             body.pop(0)
             publisher, line_title, lead = parsed
@@ -167,6 +168,12 @@ def explain(text: str, source: SourceInfo, *, lang: str | None = None,
                               "names it; it could be the first words of the title); if it is "
                               "part of the title, give the whole title in front matter "
                               "('title: ...')")
+            elif publisher is None and not fields.get("publisher") and (
+                    named := doubtful_site(first.raw, hint)):
+                site_doubt = (f"uncertain title (read {named!r} as the start of the title: the "
+                              "lead uses its words); if it is the site, give it in front matter "
+                              f"('publisher: {named}')")
+            if site_doubt is not None:
                 warnings.append(Diagnostic(message=site_doubt, code="structure-uncertain",
                                            source=source.path, line=first.number,
                                            format="text"))
@@ -180,9 +187,13 @@ def explain(text: str, source: SourceInfo, *, lang: str | None = None,
     warnings.extend(uncertainty_warnings(source.path, decisions))
     lead_blocks, sections = sectionize(stream)
     authors = tuple(dict.fromkeys(name for lo in leftovers if lo.kind == "byline"
-                                  for name in structure.byline_names(lo.text)))
+                                  for name in structure.author_names(lo.text)))
     if authors and not fields.get("authors"):
         fields["authors"] = authors
+    dated = next((d for lo in leftovers if lo.kind == "dateline"
+                  and (d := structure.dateline_date(lo.text)) is not None), None)
+    if dated is not None and not fields.get("date"):
+        fields["date"] = dated
 
     url = fields.pop("url", None)
     given_lang = fields.pop("lang", None)
@@ -314,7 +325,8 @@ def _next_text(lines: Sequence[Line], start: int) -> str | None:
 
 
 def split_title_line(
-    line: str, next_line: str | None = None, *, known_title: str | None = None
+    line: str, next_line: str | None = None, *, known_title: str | None = None,
+    known_site: str | None = None,
 ) -> tuple[str | None, str, str] | None:
     """``<site>, <Title>. <lead>`` -> ``(publisher, title, lead)``; lead may be "".
 
@@ -323,7 +335,13 @@ def split_title_line(
     at the first sentence end that is not an abbreviation ("U.S.", "No. 5", "Dr.") and is
     followed by a capital. With ``known_title`` (front matter) the line is consumed only when it
     repeats that title; otherwise ``None`` is returned and the line is ordinary text.
+    With ``known_site`` (front matter), a line that starts with that name and a comma has it as
+    its site.
     """
+    if known_site and known_title is None and line.startswith(f"{known_site}, "):
+        title, lead = split_title(line[len(known_site) + 2:].lstrip())
+        if title:
+            return known_site, title, lead
     if known_title is not None:
         for site, rest in ((s, r) for s, r in [_comma_split(line), (None, line)] if r):
             if rest.startswith(known_title):
@@ -403,7 +421,10 @@ def names_itself(site: str, lead: str) -> bool:
     return len(site.split()) >= 2 and lead.find(site, 1, 400) > 0
 
 
-def _is_site(site: str, rest: str, title: str, lead: str) -> bool:
+def _is_site(site: str, rest: str, title: str, lead: str, *,
+             common_words_check: bool = True) -> bool:
+    """Whether ``site`` (before line 1's first comma) names the site; without
+    ``common_words_check``, whether it could, judged by its form alone."""
     if _DOMAIN.fullmatch(site):
         return True
     words = site.split()
@@ -432,12 +453,43 @@ def _is_site(site: str, rest: str, title: str, lead: str) -> bool:
     names = [w for w in names if w not in _NAME_CONNECTORS]
     if len(names) <= 1:
         return not any(w in context for w in names)
-    # Words the article itself writes in lower case are its common words, not a name: "Harga
-    # Kopi Robusta Melonjak, Petani ..." followed by "Harga kopi robusta ... harga biji kopi".
-    lowered = {w for w in _WORD.findall(f"{title} {lead[:400]}") if w.islower()}
-    if sum(w in lowered for w in names) * 2 > len(names):
+    if not common_words_check:
+        return True
+    if _written_as_common_words(names, f"{title} {lead[:400]}"):
         return False
     return not all(w in context for w in names)
+
+
+def _written_as_common_words(names: Sequence[str], text: str) -> bool:
+    """Most of the name's words come back in lower case, two of them in a row: the article's
+    own phrase, not a name ("Harga Kopi Robusta Melonjak, Petani ..." followed by "Harga kopi
+    robusta ... harga biji kopi"). Scattered words do not count: "Energy Policy Watch, ..."
+    before "... which risks policy makers should watch" is still a site."""
+    words = _WORD.findall(text)
+    lowered = {w for w in words if w.islower()}
+    if sum(w in lowered for w in names) * 2 <= len(names):
+        return False
+    pairs = set(pairwise(words))
+    return any(pair in pairs for pair in pairwise(names))
+
+
+def doubtful_site(line: str, next_line: str | None = None) -> str | None:
+    """A name of two words or more before line 1's first comma that has the form of a site but
+    was read as the start of the title because the article uses its words ("Foreign Policy,
+    ..." before "Indonesia's foreign policy"): the user should be told."""
+    site, rest = _comma_split(line)
+    if site is None or not rest:
+        return None
+    title, lead = split_title(rest)
+    context = lead or next_line or ""
+    if (not title or len(site.split()) < 2 or _is_site(site, rest, title, context)
+            or not _is_site(site, rest, title, context, common_words_check=False)):
+        return None
+    # Only when the article writes the name's words in lower case: "Bank Indonesia, ..." before
+    # "Bank Indonesia menahan ..." is the story's subject, named as a name.
+    lowered = {w for w in _WORD.findall(f"{title} {context[:400]}") if w.islower()}
+    names = [w.lower() for w in _WORD.findall(site) if len(w) >= 3]
+    return site if sum(w in lowered for w in names) * 2 > len(names) else None
 
 
 # --------------------------------------------------------------------------- units

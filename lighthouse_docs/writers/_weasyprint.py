@@ -7,15 +7,25 @@ half of WeasyPrint's 0.5 s import. While WeasyPrint is imported, those look-ups 
 from one reading of the linker cache instead. The last name WeasyPrint tries for each library
 is its full soname, which is opened directly, so a look-up this misses still loads.
 
+WeasyPrint's PDF writer also imports two parts of fontTools it uses only in rare cases: the
+subsetter (``fontTools.subset``, when HarfBuzz cannot subset a font) and the variable-font
+instancer (``fontTools.varLib.instancer``, for a font with variation axes). With their own
+imports (``otTables``, ``varLib``...) they are ~0.08 s of the ~0.3 s of CPU the import
+costs, paid by every build that makes a PDF, on its critical path. They are handed to
+WeasyPrint as stand-ins (:class:`_OnFirstUse`) that import the real module when first used:
+same calls, same output; the import system itself is left as it was once WeasyPrint is in.
+
 Every module that needs WeasyPrint imports it from here, never directly.
 """
 
 from __future__ import annotations
 
 import ctypes.util
+import importlib
 import re
 import subprocess
 import sys
+import types
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -217,7 +227,58 @@ def _contents_laid_out_once_more_at_most(collector_class: Any, version: str) -> 
     collector_class.collect_missing_counters = collect_missing_counters
 
 
-with _library_lookup_from_linker_cache():
+class _OnFirstUse(types.ModuleType):
+    """Stands in for the module ``name`` until one of its attributes is asked for: then the
+    real module is imported (if it is not yet) and answers, and this one forwards to it. Its
+    own dunder attributes are never forwarded: the import system asks for ``__path__`` and
+    ``__spec__`` when it meets a module, and must not load the real one by asking."""
+
+    def __getattr__(self, attr: str) -> Any:
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        return getattr(self._real(), attr)
+
+    def _real(self) -> types.ModuleType:
+        name = self.__name__
+        if sys.modules.get(name) is self:
+            del sys.modules[name]
+        return importlib.import_module(name)
+
+
+_DEFERRED = {"fontTools.subset": (), "fontTools.varLib.instancer": ("instantiateVariableFont",)}
+"""Modules WeasyPrint's PDF writer imports and seldom uses -> the names it imports from them
+(``from fontTools.varLib.instancer import instantiateVariableFont``: a function that imports
+the module when called stands in for it)."""
+
+
+def _forwarder(stand_in: _OnFirstUse, name: str) -> Callable[..., Any]:
+    def forward(*args: Any, **kwargs: Any) -> Any:
+        return getattr(stand_in._real(), name)(*args, **kwargs)
+
+    forward.__name__ = forward.__qualname__ = name
+    return forward
+
+
+@contextmanager
+def _rarely_used_modules_on_first_use() -> Iterator[None]:
+    installed: dict[str, types.ModuleType] = {}
+    for name, imported in _DEFERRED.items():
+        if name in sys.modules:
+            continue  # already imported by someone else: WeasyPrint takes it as it is
+        stand_in = _OnFirstUse(name)
+        for function in imported:
+            setattr(stand_in, function, _forwarder(stand_in, function))
+        installed[name] = stand_in
+        sys.modules[name] = stand_in
+    try:
+        yield
+    finally:
+        for name, module in installed.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]  # later imports get the real module
+
+
+with _library_lookup_from_linker_cache(), _rarely_used_modules_on_first_use():
     from weasyprint import CSS, HTML
     from weasyprint import __version__ as WEASYPRINT_VERSION
     from weasyprint.css.targets import TargetCollector

@@ -506,10 +506,10 @@ def build_pdf(subject: Document | Pack | PrintInput, options: RenderOptions, *,
 def build_pdf_beside(subject: Document | Pack | PrintInput, options: RenderOptions) -> Output:
     """:func:`build_pdf` for a process with a CPU to spare beside it (one article's formats
     rendered side by side, ``build.BESIDE``): a short brief that may fit the compact layout
-    (``LayoutPlan.compact``) has it tried while its full layout is made in a second process,
-    not after it (the example: its second layout, 0.15-0.2 s of CPU, off the PDF's time),
-    when a CPU is free right then (:func:`cpu_to_spare`). The same PDF, bytes and warnings,
-    as :func:`build_pdf`. It costs CPU (the second process loads the fonts into Pango again:
-    ~0.05-0.1 s; when the compact layout fits, the full one is dropped half done), so a
-    batch, whose CPUs are busy, does not use it."""
+    (``LayoutPlan.compact``: short, and not sure not to fit, :mod:`.fit`) has it tried while
+    its full layout is made in a second process, not after it (its second layout, 0.15-0.2 s
+    of CPU, off the PDF's time), when a CPU is free right then (:func:`cpu_to_spare`). The
+    same PDF, bytes and warnings, as :func:`build_pdf`. It costs CPU (the second process
+    loads the fonts into Pango again: ~0.05-0.1 s; when the compact layout fits, the full
+    one is dropped half done), so a batch, whose CPUs are busy, does not use it."""
     return build_pdf(subject, options, beside=True)

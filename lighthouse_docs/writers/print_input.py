@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
@@ -22,6 +22,7 @@ from ..outline import query
 from ..render import RenderOptions, front_of
 from ..render.print import render_print_html
 from ..theme import Theme
+from .fit import cannot_fit
 from .resources import load_image, refusal, source_folder
 
 LONG_MARKING = 12
@@ -41,7 +42,9 @@ class LayoutPlan:
     """How a brief's pages may be arranged (see :func:`.pdf.html_to_pdf`)."""
 
     compact: bool = False
-    """Try the brief without contents first (cover + at most :data:`COMPACT_MAX_PAGES`)."""
+    """Try the brief without contents first (cover + at most :data:`COMPACT_MAX_PAGES`):
+    at most :data:`COMPACT_MAX_WORDS` words and, once its HTML is rendered, not sure not to
+    fit (:func:`.fit.cannot_fit`)."""
     banded: bool = False
     """The marking is long: bands of its own on every page after the cover."""
     fix_ends: bool = True
@@ -159,6 +162,9 @@ def print_input(subject: Document | Pack, options: RenderOptions) -> PrintInput:
     band = bool(front.marking) and not theme_places_marking(options.theme)
     html = render_print_html(subject, options, marking_band=band, image_url_for=lambda doc:
                              _image_url(source_folder(doc, base_dir), base_dir, warnings))
+    plan = plan_for(subject)
+    if plan.compact and cannot_fit(html, options.theme, options.paper, COMPACT_MAX_PAGES):
+        plan = replace(plan, compact=False)  # the try would fail: the same PDF without it
     return PrintInput(html=html, source_dirs=folders or (base_dir,), marking_band=band,
-                      plan=plan_for(subject), warnings=tuple(warnings),
+                      plan=plan, warnings=tuple(warnings),
                       langs=tuple(sorted({front.lang, *(d.meta.lang for d in front.documents)})))

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pypdf
-from e2e_support import run_checkout_cli
+from e2e_support import build_pdf_pages, run_checkout_cli
 
 PARAGRAPH = ("Pemerintah tengah menyiapkan aturan baru pajak atas transaksi digital lintas negara "
              "yang selama ini sulit dipungut karena perusahaan tersebut tidak memiliki kantor di "
@@ -27,12 +27,7 @@ def test_contents_entries_are_never_hyphenated(tmp_path: Path) -> None:
              "Saing. " + PARAGRAPH]
     for heading in HEADINGS:
         lines += [heading, *[PARAGRAPH] * 4]
-    (tmp_path / "sources").mkdir()
-    (tmp_path / "sources" / "pajak.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = run_checkout_cli(["build", "--pdf"], tmp_path)
-    assert result.returncode == 0, result.stderr
-    reader = pypdf.PdfReader(tmp_path / "output" / "pajak.pdf")
-    pages = [page.extract_text() for page in reader.pages]
+    pages = build_pdf_pages(tmp_path, "pajak.txt", "\n".join(lines) + "\n")
     contents = next(text for text in pages if "DAFTAR ISI" in text)
     entries = contents.split("DAFTAR ISI", 1)[1].splitlines()
     assert "Isi Rancangan Aturan" in contents  # the page is the contents

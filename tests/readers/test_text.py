@@ -515,3 +515,35 @@ def test_line_one_is_not_flagged_without_doubt(line: str) -> None:
     doc, analysis = reader.explain(f"{line}\nLatar Belakang\n{ID_PARA}\n", SOURCE)
     assert analysis.site_doubt is None
     assert not any(isinstance(w, Diagnostic) and w.line == 1 for w in doc.warnings)
+
+
+def test_a_site_whose_words_the_lead_uses_apart_is_still_the_site() -> None:
+    """Fifth new-user trial: "... which risks policy makers should watch" in the lead made
+    "Energy Policy Watch" part of the title; only the name's words in a row, in lower case,
+    are the article's own phrase ("Harga kopi robusta ...")."""
+    doc = parse("Energy Policy Watch, Batteries Before Pylons: How Storage Is Rewriting Power "
+                "Plans. Utilities are buying batteries. This analysis looks at which risks "
+                f"policy makers should watch.\nWhy Storage Now\n{EN_PARA}\n")
+    assert doc.meta.publisher == "Energy Policy Watch"
+    assert doc.meta.title == "Batteries Before Pylons: How Storage Is Rewriting Power Plans"
+
+
+def test_a_name_read_as_the_start_of_the_title_is_reported() -> None:
+    doc, analysis = reader.explain(
+        "Foreign Policy, Jakarta's New Balancing Act. Indonesia's foreign policy has long "
+        f"rested on a free and active doctrine.\nWhy It Matters\n{EN_PARA}\n", SOURCE)
+    assert doc.meta.publisher is None
+    doubts = [w for w in doc.warnings if isinstance(w, Diagnostic) and w.line == 1]
+    assert len(doubts) == 1 and "'publisher: Foreign Policy'" in doubts[0].message
+    assert analysis.site_doubt == doubts[0].message
+
+
+def test_a_publisher_given_in_front_matter_is_taken_off_line_one() -> None:
+    """Fifth new-user trial: with ``publisher:`` in front matter the title still began with
+    the site's name, so the cover showed it twice."""
+    doc = parse("---\npublisher: Foreign Policy\n---\nForeign Policy, Jakarta's New Balancing "
+                f"Act. Indonesia's foreign policy has long rested on a doctrine.\nWhy It Matters\n"
+                f"{EN_PARA}\n")
+    assert doc.meta.publisher == "Foreign Policy"
+    assert doc.meta.title == "Jakarta's New Balancing Act"
+    assert not any(isinstance(w, Diagnostic) and w.line == 1 for w in doc.warnings)

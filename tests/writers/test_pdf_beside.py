@@ -14,7 +14,7 @@ from lighthouse_docs.errors import RenderError
 from lighthouse_docs.readers import load
 from lighthouse_docs.render import RenderOptions
 from lighthouse_docs.theme import resolve_theme
-from lighthouse_docs.writers import Output, pdf
+from lighthouse_docs.writers import Output, pdf, print_input
 from lighthouse_docs.writers.pdf import _compact_beside, build_pdf, build_pdf_beside
 from lighthouse_docs.writers.print_input import plan_for
 
@@ -23,6 +23,12 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "sources" / "korut-rusia.txt"
 SHORT = ("---\ntitle: Rice Prices Ease\nlang: en\n---\n\nRice prices eased again.\n\n"
          "## Markets\n\nTraders reported lower prices for medium-grade rice.\n\n"
          "## Outlook\n\nThe harvest is expected to be larger than last year's.\n")
+
+
+def _always_tried(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The example is sure not to fit the compact layout (``writers.fit``), so its try is
+    skipped; these tests are about the try and the full layout side by side: tried here."""
+    monkeypatch.setattr(print_input, "cannot_fit", lambda *args: False)
 
 
 def _options(base_dir: Path) -> RenderOptions:
@@ -48,6 +54,7 @@ class _Layouts:
 def test_the_same_pdf_as_build_pdf_with_one_layout_here_when_compact_does_not_fit(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fits: bool) -> None:
     monkeypatch.setattr(pdf, "cpu_to_spare", lambda: True)
+    _always_tried(monkeypatch)
     if fits:
         source = tmp_path / "short.md"
         source.write_text(SHORT, encoding="utf-8")
@@ -118,6 +125,7 @@ def test_a_full_layout_whose_process_dies_is_made_here() -> None:
 @pytest.mark.slow
 def test_without_a_cpu_to_spare_both_layouts_are_made_here(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pdf, "cpu_to_spare", lambda: False)
+    _always_tried(monkeypatch)
     doc = load(EXAMPLE)
     layouts = _Layouts(monkeypatch)
     beside = build_pdf_beside(doc, _options(EXAMPLE.parent))

@@ -167,3 +167,68 @@ def test_only_contents_entries_without_local_counters_are_corrected(
     from lighthouse_docs.writers._weasyprint import _only_target_counters
 
     assert _only_target_counters(content) is expected
+
+
+RARELY_USED = ("fontTools.subset", "fontTools.varLib", "fontTools.varLib.instancer",
+               "fontTools.ttLib.tables.otTables")
+
+
+def _run_python(code: str) -> list[str]:
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=False, timeout=300)
+    assert run.returncode == 0, run.stderr
+    return run.stdout.splitlines()
+
+
+@pytest.mark.slow
+def test_fonttools_subsetter_and_instancer_are_imported_only_when_used() -> None:
+    """Not by the import, nor by a PDF that HarfBuzz subsets; the first use imports them."""
+    lines = _run_python(f"""
+import datetime as dt, sys, tempfile
+from pathlib import Path
+RARE = {RARELY_USED!r}
+import lighthouse_docs.writers._weasyprint
+print([m for m in RARE if m in sys.modules])
+from lighthouse_docs.readers import load
+from lighthouse_docs.render import RenderOptions
+from lighthouse_docs.theme import resolve_theme
+from lighthouse_docs.writers.pdf import build_pdf
+source = Path(tempfile.mkdtemp()) / "rice.md"
+source.write_text("---\\ntitle: Rice\\nlang: en\\n---\\n\\nRice prices eased again.\\n")
+doc = load(source)
+options = RenderOptions(theme=resolve_theme(None), base_dir=source.parent,
+                        modified=dt.datetime(2026, 1, 2, tzinfo=dt.UTC))
+print(build_pdf(doc, options).data[:5], [m for m in RARE if m in sys.modules])
+import weasyprint.pdf.fonts as fonts
+options = fonts.subset.Options()  # first use: the real subsetter
+import fontTools.subset
+real = fontTools.subset
+print(type(options) is real.Options, sys.modules["fontTools.subset"] is real)
+import fontTools.varLib.instancer as instancer
+instancer.instantiateVariableFont = lambda *args, **kwargs: ("called", args, kwargs)
+print(fonts.instantiateVariableFont(1, static=True))
+""")
+    assert lines == ["[]", "b'%PDF-' []", "True True", "('called', (1,), {'static': True})"]
+
+
+@pytest.mark.slow
+def test_a_font_harfbuzz_cannot_subset_is_subset_by_fonttools_through_the_stand_in() -> None:
+    lines = _run_python("""
+import datetime as dt, sys, tempfile
+from pathlib import Path
+import lighthouse_docs.writers._weasyprint
+import weasyprint.pdf.fonts as fonts
+fonts.harfbuzz_subset = None  # as with a HarfBuzz older than 4.1: fontTools subsets
+from lighthouse_docs.readers import load
+from lighthouse_docs.render import RenderOptions
+from lighthouse_docs.theme import resolve_theme
+from lighthouse_docs.writers.pdf import build_pdf
+source = Path(tempfile.mkdtemp()) / "rice.md"
+source.write_text("---\\ntitle: Rice\\nlang: en\\n---\\n\\nRice prices eased again.\\n")
+doc = load(source)
+options = RenderOptions(theme=resolve_theme(None), base_dir=source.parent,
+                        modified=dt.datetime(2026, 1, 2, tzinfo=dt.UTC))
+out = build_pdf(doc, options)
+print(out.data[:5], out.pages, "fontTools.subset" in sys.modules)
+""")
+    assert lines == ["b'%PDF-' 2 True"]
