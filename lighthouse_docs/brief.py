@@ -145,7 +145,7 @@ MAX_POINT_WORDS = 45
 """Extracted points are informative sentences: shorter ones are fragments or lead-ins, longer
 ones are run-ons that do not read as one point."""
 WEIGHTS: Mapping[str, float] = {
-    "position": 0.25, "centrality": 0.40, "headings": 0.20, "length": 0.15,
+    "position": 0.20, "centrality": 0.35, "headings": 0.15, "length": 0.10, "substance": 0.20,
 }
 """How the scorer weighs its features (each in 0..1); the score is their weighted sum."""
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
@@ -189,33 +189,174 @@ class KeyPointChoice:
     """Words of running text the extraction saw."""
 
 
-def _paragraphs(doc: Document) -> list[Paragraph]:
-    """Running-text paragraphs in reading order (lead, then sections depth first); lists,
+def _paragraphs(doc: Document) -> list[tuple[Paragraph, bool]]:
+    """Running-text paragraphs in reading order (lead, then sections depth first), each
+    with whether it stands in a closing section ("Conclusion", "Rekomendasi"); lists,
     quotes, tables and notes are not where an article states its points."""
-    paragraphs = [b for b in doc.lead if isinstance(b, Paragraph)]
+    paragraphs = [(b, False) for b in doc.lead if isinstance(b, Paragraph)]
     for section in iter_sections(doc.sections):
-        paragraphs.extend(b for b in section.blocks if isinstance(b, Paragraph))
-    return [p for p in paragraphs if plain_text(p.inlines).strip()]
+        closing = _is_closing(plain_text(section.heading))
+        paragraphs.extend((b, closing) for b in section.blocks if isinstance(b, Paragraph))
+    return [(p, c) for p, c in paragraphs if plain_text(p.inlines).strip()]
+
+
+def _is_closing(heading: str) -> bool:
+    """Whether a heading names the article's conclusion: its first words are one of the
+    ``conclusion_headings`` ("Conclusion", "Recommendations for policymakers", "Kesimpulan")."""
+    joined = f" {' '.join(_tokens(heading))} "
+    return any(joined.startswith(f" {p} ") for p in _phrases("conclusion_headings"))
+
+
+@cache
+def _phrases(key: str) -> tuple[str, ...]:
+    """A vocabulary list as word sequences: punctuation dropped, as :func:`_tokens` does."""
+    return tuple(dict.fromkeys(" ".join(_WORD.findall(w)) for w in wordlists.words(key)))
+
+
+def _tokens(sentence: str) -> list[str]:
+    return _WORD.findall(sentence.lower())
+
+
+def _has_phrase(joined: str, phrases: Iterable[str]) -> bool:
+    """Whether ``joined`` (tokens joined by single spaces, padded with a space on both
+    sides) holds one of ``phrases`` as whole words."""
+    return any(f" {p} " in joined for p in phrases if p)
+
+
+def _covered(tokens: list[str], phrases: Iterable[str]) -> set[int]:
+    """Indices of ``tokens`` inside an occurrence of one of ``phrases`` ("this year")."""
+    covered: set[int] = set()
+    for phrase in phrases:
+        words = phrase.split()
+        for i in range(len(tokens) - len(words) + 1):
+            if tokens[i:i + len(words)] == words:
+                covered.update(range(i, i + len(words)))
+    return covered
+
+
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+_DIGIT = re.compile(r"\d")
+_LABEL_NUMBER = re.compile(r"\d+[a-z]?")
+ANAPHOR_WINDOW = 4
+"""An "early anaphor" ("these", "tersebut") among this many first words points back."""
+
+
+def _needs_previous(tokens: list[str], text: str) -> bool:
+    """Whether the sentence leans on the one before it: it opens with a connective
+    ("However", "Namun", "This means"), a pronoun or demonstrative ("They", "Itu"), has one
+    among its first words ("Families in those zones", "Kebijakan ini") or an interjected
+    connective (", however,")."""
+    if not tokens:
+        return False
+    joined = f" {' '.join(tokens)} "
+    if any(joined.startswith(f" {p} ") for p in _phrases("dangling_openers")):
+        return True
+    in_time = _covered(tokens[:ANAPHOR_WINDOW + 2], _phrases("time_deictics"))
+    openers, early = _phrases("anaphor_openers"), _phrases("early_anaphors")
+    for i, token in enumerate(tokens[:ANAPHOR_WINDOW]):
+        if (token in early or (i == 0 and token in openers)) and i not in in_time:
+            return True
+    lower = text.lower()
+    return any(re.search(rf"[,;]\s*{re.escape(c)}\s*[,.;]", lower)
+               for c in wordlists.words("interjected_connectives"))
+
+
+def _points_at_layout(tokens: list[str]) -> bool:
+    """Whether the sentence refers to a table or figure by number or place: "see Figure 2",
+    "Tabel 3", "the following table", "After the table", "The table below", "Tabel
+    berikut". The brief's key points stand apart from the article's layout. A label that
+    also means a number ("figure") points at the layout before a place word only after a
+    determiner ("the figure below", not "a figure above 5 percent")."""
+    labels = set(_phrases("table_labels")) | set(_phrases("figure_labels"))
+    pointers, determiners = _phrases("layout_pointers"), _phrases("layout_determiners")
+    ambiguous = _phrases("ambiguous_labels")
+    for i, token in enumerate(tokens):
+        if token not in labels:
+            continue
+        if i + 1 < len(tokens) and _LABEL_NUMBER.fullmatch(tokens[i + 1]):
+            return True
+        before = f" {' '.join(tokens[max(0, i - 3):i])} "
+        if any(before.endswith(f" {p} ") or any(before.endswith(f" {p} {d} ")
+                                                for d in determiners) for p in pointers):
+            return True
+        after = f" {' '.join(tokens[i + 1:i + 4])} "
+        determined = i == 0 or tokens[i - 1] in determiners
+        if any(after.startswith(f" {p} ") for p in pointers) and (
+                token not in ambiguous or determined):
+            return True
+    return False
+
+
+@cache
+def _caption_line() -> re.Pattern[str]:
+    words = {*wordlists.words("table_labels"), *wordlists.words("figure_labels"),
+             *wordlists.words("source_prefixes"), *wordlists.words("photo_prefixes")}
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+    return re.compile(
+        rf"[\"'“‘(\[]*(?:{alternatives})\s*(?:\d+[a-z]?)?\s*[:.\-–—|](?=\s|$)")
 
 
 def _rejection(sentence: str, words: int, lead: set[str]) -> str | None:
     announcers = wordlists.words("structure_announcers")
     text = sentence.rstrip(" \"'”’»)]")
-    lower = f" {' '.join(_WORD.findall(sentence.lower()))} "
+    tokens = _tokens(sentence)
+    lower = f" {' '.join(tokens)} "
     if text.endswith("?"):
         return "question"
     if text.endswith((":", ";", ",", "-", "–", "—")):
         return "lead-in"
     if any(f" {a} " in lower for a in announcers):
         return "announces structure"
+    if _caption_line().match(sentence.lower()):
+        return "caption or source line"
+    if _points_at_layout(tokens):
+        return "points at a table or figure"
+    if not _is_prose(sentence, tokens):
+        return "not a sentence"
     if words < MIN_POINT_WORDS:
         return "too short"
     if words > MAX_POINT_WORDS:
         return "too long"
+    if _has_phrase(lower, _phrases("pronoun_attributions")):
+        return "said by a pronoun"
+    if _needs_previous(tokens, sentence):
+        return "needs the sentence before"
     content = set(_content_words(sentence))
     if sentence in lead or any(_similar(content, set(_content_words(s))) for s in lead):
         return "repeats the lead"
     return None
+
+
+_FULL_STOP = re.compile(r"[.!…][\"'”’»)\]]*$")
+
+
+def _is_prose(sentence: str, tokens: list[str]) -> bool:
+    """Whether ``sentence`` is a sentence of running text: it ends with a full stop and
+    is made of words (not a table row pasted as text, a label or a run of numbers)."""
+    if not _FULL_STOP.search(sentence.rstrip()) or sentence.count("|") >= 2:
+        return False
+    letters = sum(1 for t in tokens if not t[:1].isdigit())
+    return letters * 2 > len(tokens)
+
+
+def _substance(sentence: str) -> float:
+    """0..1: half for a figure (a number that is not a year, "persen", "million"), half for
+    a claim ("should", "akan", "found that"): what a reader of a brief takes away."""
+    tokens = f" {' '.join(_tokens(sentence))} "
+    figure = bool(_DIGIT.search(_YEAR.sub("", sentence))) or _has_phrase(
+        tokens, _phrases("quantity_words"))
+    claim = _has_phrase(tokens, _phrases("claim_markers"))
+    return 0.5 * figure + 0.5 * claim
+
+
+def _as_point(sentence: str) -> str:
+    """The sentence as a key point: an enumerator that opens it ("Second, ", "Ketiga, ")
+    means nothing out of its list and is dropped."""
+    match = re.match(r"\s*([^\W\d_]+)\s*,\s*", sentence)
+    if match and match.group(1).lower() in _phrases("enumerators"):
+        rest = sentence[match.end():]
+        return _shorten(rest[:1].upper() + rest[1:])
+    return _shorten(sentence)
 
 
 NEAR_DUPLICATE = 0.5
@@ -248,24 +389,28 @@ def _wanted(words: int) -> int:
 def extract_key_points(doc: Document, limit: int = MAX_KEY_POINTS) -> KeyPointChoice:
     """Key points extracted from ``doc`` (deterministic), with every sentence's score.
 
-    Each sentence of the running text is scored on its position (earlier in the article
-    and first in its paragraph is better), its centrality (tf-idf cosine with the rest of the
-    article), its overlap with the title and headings and an informative length. Questions,
-    lead-ins ending in ":", sentences announcing the article's structure and sentences
-    repeating the lead (the first paragraph, which the reader sees anyway) are never chosen,
-    nor near-duplicates of a point already chosen. The best 3-5 (more for longer articles)
-    are returned in reading order; none when the article has fewer than
-    :data:`MIN_ARTICLE_WORDS` words of running text.
+    Each sentence of the running text is scored on its position (earlier in the article,
+    or in its conclusion, and first in its paragraph is better), its centrality (tf-idf
+    cosine with the rest of the article), its overlap with the title and headings, an
+    informative length and its substance (a figure, a claim). Sentences that cannot stand
+    alone in a brief are never chosen (:func:`_rejection`: questions, lead-ins, structure
+    announcers, captions, layout pointers, sentences leaning on the one before, pronoun-
+    attributed quotes, repeats of the lead), nor near-duplicates of a point already chosen.
+    The best eligible sentence of a conclusion section is always one of the points. The
+    best 3-5 (more for longer articles) are returned in reading order; none when the article
+    has fewer than :data:`MIN_ARTICLE_WORDS` words of running text.
     """
     paragraphs = _paragraphs(doc)
     sentences: list[tuple[str, bool]] = []  # (sentence, first of its paragraph)
-    for paragraph in paragraphs:
+    closing: list[bool] = []
+    for paragraph, in_closing in paragraphs:
         for n, sentence in enumerate(split_sentences(plain_text(paragraph.inlines))):
             sentences.append((sentence, n == 0))
+            closing.append(in_closing)
     total_words = sum(len(s.split()) for s, _ in sentences)
     if not sentences or total_words < MIN_ARTICLE_WORDS:
         return KeyPointChoice(points=(), origin="none", words=total_words)
-    lead = set(split_sentences(plain_text(paragraphs[0].inlines)))
+    lead = set(split_sentences(plain_text(paragraphs[0][0].inlines)))
 
     bags = [Counter(_content_words(s)) for s, _ in sentences]
     df: Counter[str] = Counter(w for bag in bags for w in bag)
@@ -278,21 +423,25 @@ def extract_key_points(doc: Document, limit: int = MAX_KEY_POINTS) -> KeyPointCh
     heading_words = set(_content_words(" ".join(
         [doc.meta.title, *(plain_text(s.heading) for s in iter_sections(doc.sections))])))
 
-    raw: list[tuple[float, float, float, float]] = []
+    raw: list[tuple[float, float, float, float, float]] = []
     for index, ((sentence, first), vector) in enumerate(zip(sentences, vectors, strict=True)):
         rest = whole.copy()
         rest.subtract(vector)
         centrality = _cosine(vector, +rest)
-        position = 0.6 * (1 - index / n) + (0.4 if first else 0.0)
+        # An article states its points at its start and in its conclusion.
+        place = 1.0 if closing[index] else 1 - index / n
+        position = 0.6 * place + (0.4 if first else 0.0)
         content = set(bags[index])
         headings = len(content & heading_words) / len(content) if content else 0.0
-        raw.append((position, centrality, headings, _length_score(len(sentence.split()))))
+        raw.append((position, centrality, headings, _length_score(len(sentence.split())),
+                    _substance(sentence)))
     top = max((r[1] for r in raw), default=0.0) or 1.0
 
     candidates: list[Candidate] = []
     for index, ((sentence, _first), values) in enumerate(zip(sentences, raw, strict=True)):
         features = {"position": values[0], "centrality": values[1] / top,
-                    "headings": min(1.0, 2 * values[2]), "length": values[3]}
+                    "headings": min(1.0, 2 * values[2]), "length": values[3],
+                    "substance": values[4]}
         score = sum(WEIGHTS[k] * v for k, v in features.items())
         candidates.append(Candidate(
             text=sentence, index=index, score=round(score, 4),
@@ -300,11 +449,14 @@ def extract_key_points(doc: Document, limit: int = MAX_KEY_POINTS) -> KeyPointCh
             rejected=_rejection(sentence, len(sentence.split()), lead)))
 
     wanted = min(limit, _wanted(total_words))
-    chosen: list[Candidate] = []
-    for candidate in sorted(candidates, key=lambda c: (-c.score, c.index)):
+    ranked = sorted(candidates, key=lambda c: (-c.score, c.index))
+    # The best eligible sentence of the conclusion is always one of the points: a brief
+    # carries the article's conclusion or recommendation, not only its background.
+    chosen = [c for c in ranked if closing[c.index] and not c.rejected][:1]
+    for candidate in ranked:
         if len(chosen) == wanted:
             break
-        if candidate.rejected:
+        if candidate.rejected or candidate in chosen:
             continue
         words = set(_content_words(candidate.text))
         if any(_similar(words, set(_content_words(c.text))) for c in chosen):
@@ -313,7 +465,7 @@ def extract_key_points(doc: Document, limit: int = MAX_KEY_POINTS) -> KeyPointCh
     picked = {c.index for c in chosen}
     candidates = [dataclasses.replace(c, chosen=True) if c.index in picked else c
                   for c in candidates]
-    points = tuple(_shorten(c.text) for c in sorted(chosen, key=lambda c: c.index))
+    points = tuple(_as_point(c.text) for c in sorted(chosen, key=lambda c: c.index))
     return KeyPointChoice(points=points, origin="extracted" if points else "none",
                           candidates=tuple(candidates), words=total_words)
 

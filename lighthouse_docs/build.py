@@ -1166,7 +1166,8 @@ def _plan(request: BuildRequest, manifest: Mapping[str, dict[str, Any]],
                 loaded.sort(key=_sort_key)
             from .brief import make_pack
 
-            subject = make_pack(plan.display, loaded, lang=request.lang,
+            subject = make_pack(plan.display, loaded,
+                                lang=request.presentation.pack_language or request.lang,
                                 markings=request.markings, date=request.presentation.date)
             base_dir = Path(os.path.commonpath([s.resolve().parent for s in sources]))
         plan.job = RenderJob(

@@ -544,7 +544,7 @@ def _jobs_option(value: str | None) -> int | str | None:
 
 def _request(choices: _Choices, *, jobs: int | str | None = None, force: bool = False,
              combine: str | None = None, sort: str = "given", time_limit: str | None = None,
-             memory_limit: str | None = None) -> BuildRequest:
+             memory_limit: str | None = None, pack_lang: str | None = None) -> BuildRequest:
     from .build import BuildRequest
     from .config import apply
     from .diagnostics import diagnostic
@@ -554,10 +554,12 @@ def _request(choices: _Choices, *, jobs: int | str | None = None, force: bool = 
 
     root, settings = _settings(choices)
     given = {key: value for key, value in (("jobs", jobs), ("time_limit", time_limit),
-                                           ("memory_limit", memory_limit)) if value is not None}
+                                           ("memory_limit", memory_limit),
+                                           ("pack_language", pack_lang)) if value is not None}
     if given:
         settings = apply(settings, given, names={"jobs": "--jobs", "time_limit": "--time-limit",
-                                                 "memory_limit": "--memory-limit"})
+                                                 "memory_limit": "--memory-limit",
+                                                 "pack_language": "--pack-lang"})
     paths = ProjectPaths.for_root(root, settings)
     skipped: list[Skipped] = []
     files = discover_sources(choices.sources or [], paths, skipped=skipped)
@@ -598,10 +600,11 @@ def _shown(path: Path) -> str:
 
 
 def diagnostic_line(item: Diagnostic, formats: tuple[str, ...] = ()) -> str:
-    """One diagnostic as the terminal shows it: ``path:line: severity: message [code]``."""
-    where = f"{item.location()}: " if item.location() else ""
-    also = f" ({', '.join(formats)})" if formats else ""
-    return f"{where}{item.severity}: {item.message} [{item.code}]{also}"
+    """One diagnostic as the terminal shows it: ``path:line: severity: message [code]``
+    (:func:`.diagnostics.diagnostic_line`, which ``serve`` shares)."""
+    from .diagnostics import diagnostic_line as line
+
+    return line(item, formats)
 
 
 class _Reporter:
@@ -832,11 +835,18 @@ def build(
                        "source.")] = False,
     combine: Annotated[str | None, typer.Option(
         "--combine", metavar="TITLE",
-        help="Build one combined brief titled TITLE from all sources, in the order given.")]
+        help="Build one combined brief titled TITLE from all sources, in the order given. "
+             "Its cover, contents and page labels are in the language of most of its "
+             "articles (--pack-lang chooses).")]
     = None,
     sort: Annotated[str, typer.Option(
         "--sort", metavar="given|date",
         help="Order of the sources in a combined brief: as given, or by date.")] = "given",
+    pack_lang: Annotated[str | None, typer.Option(
+        "--pack-lang", metavar="TAG",
+        help="Language of a combined brief's own cover, contents and page labels (as "
+             "pack_language in lighthouse.toml); the articles keep theirs. Default: --lang, "
+             "else the language of most of its articles.", show_default=False)] = None,
     report: Annotated[tuple[str, Path] | None, typer.Option(
         "--report", metavar="json FILE",
         help="Also write every source's outputs, warnings and errors as JSON to FILE "
@@ -877,11 +887,14 @@ def build(
                         f"FILE), got {report[0]!r}"))
     if sort == "date" and combine is None:
         fail(UsageError("--sort only applies with --combine"))
+    if pack_lang is not None and combine is None:
+        fail(UsageError("--pack-lang only applies with --combine"))
     _configure_logging(quiet=choices.quiet, verbose=verbose)
     result: BuildReport | None = None
     try:
         request = _request(choices, jobs=_jobs_option(jobs), force=force, combine=combine,
-                           sort=sort, time_limit=time_limit, memory_limit=memory_limit)
+                           sort=sort, time_limit=time_limit, memory_limit=memory_limit,
+                           pack_lang=pack_lang)
         result = _run(request, quiet=choices.quiet, verbose=verbose)
         if report is not None:
             _write_report(result, report[1])
@@ -1199,10 +1212,18 @@ def watch(
     shown: dict[Path, str] = {}  # how the banner names a watched path
     stale_seen: set[Path] = set()  # stale outputs already listed
 
+    # Sources of the last build; emptied once a build before the watcher went live built or
+    # failed anything (it said so itself).
+    current: list[int] = []
+    fresh = [True]
+
     def build_once() -> list[Path]:
         request = _request(choices, jobs=1)
         wanted.output = request.output
-        _run_watch(request, quiet=choices.quiet, stale_seen=stale_seen)
+        report = _run_watch(request, quiet=choices.quiet, stale_seen=stale_seen)
+        fresh[0] = fresh[0] and bool(report.results) and all(
+            r.status == "up to date" for r in report.results)
+        current[:] = [len(request.sources)] if fresh[0] else []
         paths = _watched(request, choices.sources, request.root)
         theme = request.theme
         if not theme.root.resolve().is_relative_to(request.root.resolve()):
@@ -1214,6 +1235,8 @@ def watch(
         try:
             return build_once()
         except LighthouseError as error:  # broken while watching: said, fixed by a save
+            fresh[0] = False
+            current.clear()
             say(error)
             return None
 
@@ -1236,6 +1259,10 @@ def watch(
             if not announced and not choices.quiet:
                 names = [*(_shown(p) for p in watched if p not in shown),
                          *(shown[p] for p in watched if p in shown)]
+                # Trial 4 (F15): when every output was already current, nothing else says so.
+                # A line of its own: scripts wait for the line starting "watching".
+                for n in current:
+                    typer.echo(f"up to date: {n} source{'s' * (n != 1)}", err=True)
                 typer.echo(f"watching {', '.join(names)} (Ctrl-C to stop)", err=True)
             announced = True
     except KeyboardInterrupt:

@@ -85,6 +85,10 @@ class Presentation:
     """Who the brief is for ("Minister of Energy")."""
     date: dt.date | None = None
     """The date of a combined brief (default: the build date)."""
+    pack_language: str | None = None
+    """The language of a combined brief's own title page, labels and page numbers (the
+    articles keep theirs); None = ``language`` if set, else the language of most of its
+    articles."""
     logo: CoverLogo | None = None
     """An image on the cover, above the organisation (``logo = "path"``, relative to the
     project file)."""
@@ -344,7 +348,7 @@ KNOWN_KEYS: tuple[str, ...] = ("paper", "style", "language", "marking", "marking
                                "formats", "jobs", "key_points", "pdf_variant", "output_names",
                                "time_limit", "memory_limit", "notes", "links", "organisation",
                                "reference", "version", "prepared_for", "date", "logo",
-                               "image_max_side", "image_dpi")
+                               "image_max_side", "image_dpi", "pack_language")
 """The one list of what a project file (or the command line, through :func:`apply`) may set."""
 
 
@@ -393,6 +397,7 @@ def apply(base: Settings, table: Mapping[str, object], *, file: Path | None = No
             version=pick("version", _expect_str, base.presentation.version),
             prepared_for=pick("prepared_for", _expect_str, base.presentation.prepared_for),
             date=pick("date", _date, base.presentation.date),
+            pack_language=pick("pack_language", _language, base.presentation.pack_language),
             logo=pick("logo", _logo, base.presentation.logo)),
         file=file if file is not None else base.file,
     )

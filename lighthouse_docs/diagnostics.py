@@ -288,3 +288,21 @@ def omitted_line(item: Omitted) -> str:
            if item.stage in ("read", "check") and item.source else "")
     return (f"{where}{item.severity}: ... and {item.count:,} more {what} in this source"
             f"{see} [{item.code}]")
+
+
+def diagnostic_line(item: Diagnostic, formats: tuple[str, ...] = ()) -> str:
+    """One diagnostic as the terminal shows it: ``path:line: severity: message [code]``,
+    with the output formats that met it (``(pdf, epub)``) when given."""
+    where = f"{item.location()}: " if item.location() else ""
+    also = f" ({', '.join(formats)})" if formats else ""
+    return f"{where}{item.severity}: {item.message} [{item.code}]{also}"
+
+
+def source_lines(items: Iterable[Diagnostic], omitted: Iterable[Omitted] = (), *,
+                 severities: tuple[Severity, ...] = ("warning", "error")) -> tuple[str, ...]:
+    """The lines the terminal would print for one source's ``items`` of ``severities``:
+    formats merged, capped per kind (:func:`cap`), then a line per kind left out."""
+    wanted = [item for item in items if item.severity in severities]
+    listed, more = cap(wanted, omitted=(o for o in omitted if o.severity in severities))
+    return (*(diagnostic_line(item, formats) for item, formats in merge_formats(listed)),
+            *(omitted_line(left) for left in more))

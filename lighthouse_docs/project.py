@@ -333,14 +333,18 @@ def _outside_output(odd: list[tuple[Path, Skipped]], paths: ProjectPaths) -> lis
 
 def display_path(path: Path, root: Path) -> str:
     """How messages and document metadata name ``path``: relative to the project root when
-    inside it, else the bare file name — never something that depends on the working folder."""
+    inside it, else its absolute path (``failed: /tmp/drafts/e.txt: is empty``: the bare name
+    left a user searching for the file) — never something that depends on the working
+    folder."""
     # The folder is resolved, the name is not: a linked source keeps the name it was given.
     try:
-        return shown((path.parent.resolve() / path.name).relative_to(root.resolve()).as_posix())
-    except ValueError:
-        return shown(path.name)
+        located = path.parent.resolve() / path.name
     except OSError:
         return shown(path)
+    try:
+        return shown(located.relative_to(root.resolve()).as_posix())
+    except ValueError:
+        return shown(located.as_posix())
 
 
 def output_name(source: Path, sources_dir: Path) -> str:
@@ -409,6 +413,7 @@ style = "{style_name}"          # a folder under styles/, or a packaged theme na
 # reference = "ND-014/2026"     #   prepared_for
 # pdf_variant = "pdf/ua-1"      # a WeasyPrint PDF variant, or "none"
 # output_names = "source"      # "source": sources/x.txt -> output/x.pdf; "title": by title
+# pack_language = "en"          # a combined brief's labels (default: most of its articles')
 """
 
 

@@ -86,6 +86,9 @@ class Brief:
     """SHA-256 of the bytes the text view was rendered from."""
     inputs: tuple[tuple[str, str, str, str], ...] = ()
     """The images the text view pulled in, as they were then (:func:`.build.local_inputs`)."""
+    warnings: tuple[str, ...] = ()
+    """The last build's warnings, as the terminal prints them (capped per kind)."""
+    warning_count: int = 0
 
 
 @dataclass(slots=True)
@@ -500,18 +503,27 @@ def refresh(state: PreviewState, request: BuildRequest, *, force: bool = False) 
 
 
 def record(state: PreviewState, request: BuildRequest, results: Iterable[SourceResult]) -> None:
-    """Take in what a build did: each brief's outputs and pages, or why it failed."""
+    """Take in what a build did: each brief's outputs, pages and warnings, or why it failed."""
+    from .diagnostics import source_lines
+
     for result in results:
         if state.brief(result.source) is None:
             continue
         outputs = tuple(p.relative_to(request.output).as_posix() for p in result.outputs
                         if p.is_relative_to(request.output))
+        # The warnings the terminal prints, for the page's collapsible note (fourth trial,
+        # F9: the preview showed errors only). An up-to-date source has the manifest's.
+        notes = {"warnings": source_lines(result.diagnostics, result.omitted,
+                                          severities=("warning",)),
+                 "warning_count": result.counted("warning")}
         if result.status == "failed":
-            state.change(result.source, error=result.error)
+            state.change(result.source, error=result.error, **notes)
         elif result.status == "built":
             state.change(result.source, outputs=outputs, pages=result.pages,
-                         built_at=time.time())
+                         built_at=time.time(), **notes)
         else:
             known = state.brief(result.source)
             if known is not None and (known.outputs, known.pages) != (outputs, result.pages):
-                state.change(result.source, outputs=outputs, pages=result.pages)
+                state.change(result.source, outputs=outputs, pages=result.pages, **notes)
+            else:
+                state.change(result.source, **notes)

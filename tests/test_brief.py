@@ -207,6 +207,80 @@ def test_questions_lead_ins_and_announcements_are_never_points(bad: str) -> None
     assert candidate.rejected is not None and not candidate.chosen
 
 
+# Sentences that do not stand alone in a brief (fourth new user's trial, F7), each written to
+# score well: first in the first section and full of its heading words.
+NOT_STANDALONE = [
+    # needs the sentence before it
+    "However, the budget reform of the provinces changed how schools and clinics are funded.",
+    "Namun, reformasi anggaran provinsi mengubah cara sekolah dan klinik dibiayai sejak 2020.",
+    "This means the budget reform changed how provinces fund their schools and clinics.",
+    "Itu sebabnya reformasi anggaran provinsi mengubah pembiayaan sekolah dan klinik.",
+    "They changed how the budget reform of the provinces funds schools and clinics.",
+    "Families in those provinces saw the budget reform change how schools are funded.",
+    "Kebijakan ini mengubah reformasi anggaran provinsi untuk sekolah dan klinik.",
+    "Its cost, however, falls on the provinces that reformed budgets for schools and clinics.",
+    # a quote or claim attributed only by a pronoun
+    "“The budget reform changed how provinces fund schools and clinics,” he said on Monday.",
+    "“Reformasi anggaran provinsi mengubah pembiayaan sekolah dan klinik,” ujarnya di Jakarta.",
+    # pointing at the layout
+    "The table below shows budget reform spending on schools and clinics by province.",
+    "Tabel berikut merangkum reformasi anggaran provinsi untuk sekolah dan klinik per tahun.",
+    "As Figure 2 shows, the budget reform raised provincial spending on schools and clinics.",
+    "After the table, the budget reform of provincial schools and clinics is discussed again.",
+    # captions, source lines and table rows pasted as text
+    "Table: Budget reform spending on schools and clinics by province, 2019-2024 (USD million)",
+    "Sumber: Kementerian Keuangan, reformasi anggaran provinsi untuk sekolah dan klinik 2024.",
+    "| Budget reform | schools | 120 | 130 | 140 | clinics | 150 | 160 | 170 | provinces |",
+]
+
+
+@pytest.mark.parametrize("bad", NOT_STANDALONE)
+def test_sentences_that_do_not_stand_alone_are_never_points(bad: str) -> None:
+    choice = choose_key_points(_long_doc(bad))
+    assert bad not in choice.points
+    [candidate] = [c for c in choice.candidates if c.text == bad]
+    assert candidate.rejected is not None and not candidate.chosen, candidate
+
+
+@pytest.mark.parametrize("good", [
+    "This year the budget reform raised provincial spending on schools and clinics by 12 percent.",
+    "Pemerintah tahun ini menaikkan belanja reformasi anggaran provinsi untuk sekolah dan klinik.",
+    "Budget reform was a figure above the average for schools and clinics in the provinces.",
+    "Provinces said they would extend the budget reform to schools and clinics next year.",
+])
+def test_self_contained_sentences_with_the_same_words_stay_eligible(good: str) -> None:
+    [candidate] = [c for c in choose_key_points(_long_doc(good)).candidates if c.text == good]
+    assert candidate.rejected is None, candidate
+
+
+def test_figures_and_claims_count_and_the_conclusion_is_a_point() -> None:
+    doc = _long_doc()
+    conclusion = Section(id="kesimpulan", level=2, heading=(Text(text="Conclusion"),), blocks=(
+        _p("Reporting rules differ between the provinces and their ministries."),
+        _p("The reform succeeded where provinces paired earlier transfers with audits of "
+           "district spending on schools and clinics.")))
+    doc = Document(meta=doc.meta, lead=doc.lead, sections=(*doc.sections, conclusion))
+    choice = choose_key_points(doc)
+    by_text = {c.text: c for c in choice.candidates}
+    # A figure and a claim, a figure alone, neither.
+    assert by_text["Vaccination rates in those districts rose from sixty to eighty percent in "
+                   "two years."].features["substance"] == 0.5
+    assert by_text["Officials expect the reform to be extended to every province by the end "
+                   "of the decade, starting with health programmes."].features["substance"] == 0
+    assert any(p.startswith("The reform succeeded where provinces") for p in choice.points)
+
+
+def test_an_opening_enumerator_is_dropped_from_the_point() -> None:
+    first = ("First, provinces should publish their budget reform plans for schools and "
+             "clinics before each fiscal year.")
+    conclusion = Section(id="rec", level=2, heading=(Text(text="Recommendations"),),
+                         blocks=(_p(first),))
+    doc = _long_doc()
+    doc = Document(meta=doc.meta, lead=doc.lead, sections=(*doc.sections, conclusion))
+    assert ("Provinces should publish their budget reform plans for schools and clinics "
+            "before each fiscal year.") in choose_key_points(doc).points
+
+
 def test_the_lead_is_not_repeated_and_points_are_distinct() -> None:
     doc = _long_doc()
     choice = choose_key_points(doc)

@@ -101,9 +101,13 @@ def test_root_is_the_nearest_folder_with_a_config(tmp_path: Path) -> None:
     assert find_root(tmp_path / "a" / "b") == tmp_path.resolve()
 
 
-def test_display_path_is_relative_to_the_root_or_the_bare_name(tmp_path: Path) -> None:
+def test_display_path_is_relative_to_the_root_or_absolute(tmp_path: Path) -> None:
     assert display_path(tmp_path / "sources" / "x.md", tmp_path) == "sources/x.md"
-    assert display_path(Path("/elsewhere/y.md"), tmp_path) == "y.md"
+    # Outside the project: a path the user can find the file by (fourth trial, F15), not
+    # the bare name, and the same from any working folder.
+    assert display_path(Path("/elsewhere/y.md"), tmp_path) == "/elsewhere/y.md"
+    assert display_path(tmp_path / "sources" / ".." / ".." / "z.md", tmp_path) == \
+        (tmp_path.parent.resolve() / "z.md").as_posix()
 
 
 @pytest.mark.parametrize(

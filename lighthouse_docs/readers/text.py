@@ -449,8 +449,7 @@ def _is_site(site: str, rest: str, title: str, lead: str, *,
     if names_itself(site, lead):
         return True
     context = {w.lower() for w in _WORD.findall(f"{title} {lead[:400]}")}
-    names = [w.lower() for w in _WORD.findall(site) if len(w) >= 3]
-    names = [w for w in names if w not in _NAME_CONNECTORS]
+    names = _name_words(site)
     if len(names) <= 1:
         return not any(w in context for w in names)
     if not common_words_check:
@@ -465,12 +464,22 @@ def _written_as_common_words(names: Sequence[str], text: str) -> bool:
     own phrase, not a name ("Harga Kopi Robusta Melonjak, Petani ..." followed by "Harga kopi
     robusta ... harga biji kopi"). Scattered words do not count: "Energy Policy Watch, ..."
     before "... which risks policy makers should watch" is still a site."""
-    words = _WORD.findall(text)
-    lowered = {w for w in words if w.islower()}
-    if sum(w in lowered for w in names) * 2 <= len(names):
+    if not _mostly_lowered(names, text):
         return False
-    pairs = set(pairwise(words))
+    pairs = set(pairwise(_WORD.findall(text)))
     return any(pair in pairs for pair in pairwise(names))
+
+
+def _name_words(site: str) -> list[str]:
+    """The words of a site's name that can tell it apart, lower-cased ("of", "the" cannot)."""
+    return [w for w in (m.lower() for m in _WORD.findall(site))
+            if len(w) >= 3 and w not in _NAME_CONNECTORS]
+
+
+def _mostly_lowered(names: Sequence[str], text: str) -> bool:
+    """More than half of ``names`` come back in ``text`` written in lower case."""
+    lowered = {w for w in _WORD.findall(text) if w.islower()}
+    return sum(w in lowered for w in names) * 2 > len(names)
 
 
 def doubtful_site(line: str, next_line: str | None = None) -> str | None:
@@ -487,9 +496,7 @@ def doubtful_site(line: str, next_line: str | None = None) -> str | None:
         return None
     # Only when the article writes the name's words in lower case: "Bank Indonesia, ..." before
     # "Bank Indonesia menahan ..." is the story's subject, named as a name.
-    lowered = {w for w in _WORD.findall(f"{title} {context[:400]}") if w.islower()}
-    names = [w.lower() for w in _WORD.findall(site) if len(w) >= 3]
-    return site if sum(w in lowered for w in names) * 2 > len(names) else None
+    return site if _mostly_lowered(_name_words(site), f"{title} {context[:400]}") else None
 
 
 # --------------------------------------------------------------------------- units

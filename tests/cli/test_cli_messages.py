@@ -93,6 +93,33 @@ def test_a_missing_named_file_and_an_empty_glob_exit_as_the_readme_says(project:
 
 
 @pytest.mark.parametrize(("args", "expected"), [
+    (["build", "--pack-lang", "en"],
+     "lighthouse-docs: usage error: --pack-lang only applies with --combine"),
+    (["build", "--combine", "W", "--pack-lang", "klingon"],
+     "lighthouse-docs: configuration error: --pack-lang: expected a language tag such as id, "
+     "en, en-US or pt-BR (BCP 47), got 'klingon'"),
+])
+def test_a_bad_pack_language_is_one_line_and_exits_2(
+        cli_in: Callable[..., Result], args: list[str], expected: str) -> None:
+    result = cli_in(*args)
+    assert (result.exit_code, result.output.splitlines()) == (2, [expected])
+    assert not Path("output").exists()
+
+
+def test_a_failing_file_outside_the_project_is_named_by_its_full_path(project: Path) -> None:
+    # Trial 4 (F15): `build /tmp/trial4/e.txt` said "failed: e.txt: is empty", naming a file
+    # the user could not find from the project; inspect showed the full path.
+    elsewhere = project.parent / "drafts"
+    elsewhere.mkdir()
+    (elsewhere / "e.txt").write_bytes(b"")
+    result = run_fake_cli(["build", "../drafts/e.txt", "--pdf"], project)
+    assert result.returncode == 1
+    full = (elsewhere / "e.txt").resolve().as_posix()
+    assert result.stderr.splitlines()[-1] == \
+        f"lighthouse-docs: failed: {full}: is empty: nothing to build"
+
+
+@pytest.mark.parametrize(("args", "expected"), [
     (["build", "--jobs", "0"],
      "lighthouse-docs: configuration error: --jobs: expected a positive integer or \"auto\", "
      "got 0"),

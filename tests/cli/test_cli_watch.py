@@ -147,3 +147,44 @@ def test_watch_lists_the_outputs_a_rename_leaves_stale_once(
                        "clean removes them):") == 1, result.output
     assert lines.count("  output/alpha.pdf") == 1
     assert "built sources/alpha-renamed.md -> output/alpha-renamed.pdf" in lines
+
+
+def _watch_once(project: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The lines `watch --pdf` prints up to the moment its watcher is live (in-process, the
+    watcher faked: it is live at once, then Ctrl-C)."""
+    import watchfiles
+    from typer.testing import CliRunner
+
+    from lighthouse_docs.cli import app
+
+    def fake_watch(*paths: object, **options: object) -> Iterator[set[tuple[object, str]]]:
+        yield set()
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(watchfiles, "watch", fake_watch)
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(app, ["watch", "--pdf"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output.splitlines()
+
+
+def test_watch_says_once_that_everything_is_up_to_date(
+        project: Path, monkeypatch: pytest.MonkeyPatch, fakes: None) -> None:
+    # Trial 4 (F15): on a built project watch printed only "watching ...", nothing to say
+    # the outputs were current.
+    first = _watch_once(project, monkeypatch)
+    assert sum(line.startswith("built ") for line in first) == 3
+    assert not any(line.startswith("up to date") for line in first)  # the summary said it
+    lines = _watch_once(project, monkeypatch)
+    assert [line for line in lines if not line.startswith("watching")] == \
+        ["up to date: 3 sources", "stopped"]
+    assert lines[1].startswith("watching ")  # scripts wait for the line starting "watching"
+
+
+def test_watch_does_not_say_up_to_date_when_a_source_failed(
+        project: Path, monkeypatch: pytest.MonkeyPatch, fakes: None) -> None:
+    (project / "sources" / "empty.md").write_text("---\ntitle: Nothing\n---\n")
+    _watch_once(project, monkeypatch)
+    lines = _watch_once(project, monkeypatch)
+    assert not any(line.startswith("up to date") for line in lines), lines
+    assert any("empty.md" in line for line in lines)

@@ -149,3 +149,55 @@ def test_a_save_shows_in_the_page_and_a_broken_one_as_a_banner(
         assert pdf.endswith("/output/note.pdf")
     finally:
         driver.quit()
+
+
+@pytest.mark.slow
+def test_warnings_show_in_a_collapsed_note_escaped_and_on_the_index(
+        served: tuple[str, Path]) -> None:
+    # Fourth trial (F9): the preview showed build errors as a banner but never a warning, so
+    # a writer working in it did not see the uncertain headings and their fixes.
+    from selenium.webdriver.common.by import By
+
+    url, source = served
+    driver = _browser()
+    try:
+        page = f"{url}brief?src=sources%2Fnote.md"
+        driver.get(page)
+
+        def note() -> Any:
+            driver.switch_to.default_content()
+            found = driver.find_elements(By.ID, "lh-warnings")
+            return found[0] if found else None
+
+        _until(lambda: bool(driver.find_elements(By.ID, "lh-pdf")), "the first build")
+        assert _read(note) is None  # no warning, no note
+
+        # An unknown front matter key is a warning naming it: markup in it stays text.
+        source.write_text("---\ntitle: Harbour Note\n<b>colour</b>: blue\n---\n\n"
+                          "The first lead.\n\n## Berths\n\nShips wait.\n", encoding="utf-8")
+        _until(lambda: note() is not None, "the warnings note")
+        driver.get(page)  # a page that is not reloading under the test
+        _until(lambda: note() is not None, "the warnings note after a reload")
+        assert _read(lambda: note().get_attribute("open")) is None  # collapsed: no clutter
+        assert _read(lambda: str(note().find_element(By.TAG_NAME, "summary").text)) == \
+            "1 warning"
+        assert _read(lambda: str(note().find_element(By.TAG_NAME, "ul").text)) == ""  # hidden
+        _read(lambda: note().find_element(By.TAG_NAME, "summary").click())
+        _until(lambda: note().get_attribute("open") is not None, "the note opened")
+        line = _read(lambda: str(note().find_element(By.TAG_NAME, "li").text))
+        assert line == ("sources/note.md:3: warning: unknown front matter key "
+                        "'<b>colour</b>' ignored [front-matter-unknown]")
+        assert _read(lambda: note().find_elements(By.TAG_NAME, "b")) == []
+        assert _read(lambda: driver.find_elements(By.ID, "lh-error")) == []  # not an error
+
+        driver.get(url)
+        _until(lambda: "1 warning" in str(driver.find_element(By.TAG_NAME, "table").text),
+               "the warning count on the index")
+
+        # Fixed: the note goes.
+        source.write_text("---\ntitle: Harbour Note\n---\n\nThe first lead, fixed.\n\n"
+                          "## Berths\n\nShips wait.\n", encoding="utf-8")
+        driver.get(page)
+        _until(lambda: note() is None, "the note gone after the fix")
+    finally:
+        driver.quit()
