@@ -3,6 +3,10 @@ line, and how the summary merges them with the writers' own reports."""
 
 from __future__ import annotations
 
+import struct
+import subprocess
+import sys
+import zlib
 from pathlib import Path
 
 from lighthouse_docs import readers
@@ -27,11 +31,23 @@ Lead with an inline ![icon](icon.png) picture.
 """
 
 
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def _png(width: int, height: int) -> bytes:
+    """A 1-bit PNG of ``width`` x ``height`` white pixels (small on disk, whatever its size)."""
+    rows = bytes((1 + (width + 7) // 8) * height)
+    return (b"\x89PNG\r\n\x1a\n"
+            + _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0))
+            + _chunk(b"IDAT", zlib.compress(rows, 9)) + _chunk(b"IEND", b""))
+
+
 def test_every_refused_image_is_reported_at_the_line_of_its_block(tmp_path: Path) -> None:
     source = tmp_path / "sources" / "maps.md"
     source.parent.mkdir()
     source.write_text(ARTICLE, encoding="utf-8")
-    (source.parent / "here.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (source.parent / "here.png").write_bytes(_png(2, 2))
     doc = readers.load(source, display_path="sources/maps.md")
     found = [(d.line, d.code, d.message) for d in check_document(doc, image_refusal=image_refusal)]
     assert found == [
@@ -88,3 +104,24 @@ def test_merging_does_not_depend_on_the_order_records_arrive_in() -> None:
                           stage="render", format="pdf")
     assert merge_formats([*by_writer, repeated, checked, repeated]) == [
         (checked, ("epub", "pdf")), (repeated, ("pdf",))]
+
+
+def test_an_image_refused_for_its_content_is_reported_at_its_line(tmp_path: Path) -> None:
+    """Over 50 MP (by its header) or not an image at all: the writers refuse it by content;
+    the check says so at its line (fifth new-user trial: the 50 MP warning had no line)."""
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "big.png").write_bytes(_png(9000, 9000))
+    (tmp_path / "sources" / "fake.png").write_text("not an image\n", encoding="utf-8")
+    (tmp_path / "sources" / "note.md").write_text(
+        "# Note\n\nLead text.\n\n## Chart\n\n![Oversized](big.png)\n\n![Fake](fake.png)\n",
+        encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "lighthouse_docs", "build", "--html"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                            check=False)
+    assert result.returncode == 0, result.stderr
+    said = [line for line in result.stderr.splitlines() if "refused resource" in line]
+    assert said == [
+        "sources/note.md:7: warning: refused resource big.png: 9000x9000 pixels (81 MP), more "
+        "than 50 MP [image-refused] (html)",
+        "sources/note.md:9: warning: refused resource fake.png: not an image Pillow can "
+        "identify [image-refused] (html)"]

@@ -41,6 +41,8 @@ def test_references_are_imports_and_font_face_sources_with_lines() -> None:
     assert [(r.what, r.url, r.line) for r in references(css)] == [
         ("@import", "a.css", 1), ("@import", "b.css", 2),
         ("@font-face", "f.woff2", 6), ("@font-face", "g.ttf", 6)]
+    assert [r.url for r in references("@\\69mport url(x.css);\n")] == ["x.css"]  # escaped
+    assert references("a { color: red }\n") == []
 
 
 def _theme(tmp_path: Path, print_css: str) -> Path:

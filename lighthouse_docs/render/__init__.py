@@ -271,6 +271,18 @@ def table_class(table: Table) -> str:
     return tables.print_class(table)
 
 
+KEEP_WHOLE_ROWS = 8
+"""A table of at most this many body rows prints whole, on one page (:func:`keeps_whole`)."""
+
+
+def keeps_whole(table: Table) -> bool:
+    """Whether print keeps ``table`` on one page (class ``keep``): a short one, which, split,
+    left a row or two on the next page under the repeated header while the page before had
+    room (the short-last-page rebalancing moves whole blocks, not table rows). Long tables
+    break between rows and repeat their header."""
+    return len(table.body) <= KEEP_WHOLE_ROWS
+
+
 LEAD_IN_CHARACTERS = 280
 """A paragraph of at most this many characters (some four lines) right before a landscape
 table introduces it, and is printed with it on its landscape page (:func:`introduces_landscape`)."""
@@ -327,6 +339,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["safe_href"] = safe_href
     env.globals["table_class"] = table_class
+    env.globals["keeps_whole"] = keeps_whole
     env.globals["table_layout"] = tables.layout
     env.globals["print_cells"] = tables.print_cells
     env.globals["introduces_landscape"] = introduces_landscape

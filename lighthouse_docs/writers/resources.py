@@ -224,12 +224,26 @@ def _data_image(src: str) -> ImageBytes | Reason:
 
 def image_refusal(src: str, folder: Path) -> str | None:
     """The message every writer gives when it refuses the image ``src`` of an article in
-    ``folder`` (:func:`refusal`), or None when the file may be read. ``data:`` URIs are
-    decoded and judged by the writers only."""
+    ``folder``, or None when they will show it: the file may not be read (:func:`refusal`),
+    or its content is refused (:func:`lighthouse_docs.images.vet`: not an image, over 50
+    megapixels by its header, an SVG that cannot be made safe), in the writers' words, so
+    the check that reports it at its line and the writers' reports are one problem.
+    ``data:`` URIs are decoded and judged by the writers only."""
     if src.strip().lower().startswith("data:"):
         return None
     found = resolve_image(src, folder)
-    return None if found.ok else refusal(src, found.reason or "outside")
+    if not found.ok:
+        return refusal(src, found.reason or "outside")
+    image = load_image(src, folder)
+    if isinstance(image, str):
+        return refusal(src, image)
+    from ..images import ImageRefused, vet
+
+    try:
+        vet(image.data)
+    except ImageRefused as error:
+        return f"refused resource {describe(src)}: {error}"
+    return None
 
 
 def load_image(src: str, folder: Path) -> ImageBytes | Reason:
