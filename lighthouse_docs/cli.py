@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
     from .build import BuildReport, BuildRequest, SourceResult
     from .config import Settings
-    from .diagnostics import Diagnostic
+    from .diagnostics import Diagnostic, Severity
 
 # Everything else is imported where it is used: `lighthouse-docs --help`, `inspect` and a
 # build with nothing to do must not pay for WeasyPrint, Rich or the readers they do not use
@@ -720,24 +720,21 @@ def _summary(report: BuildReport, *, quiet: bool, verbose: bool) -> None:
     """
     from rich.console import Console
 
-    from .diagnostics import cap, merge_formats, omitted_line
+    from .diagnostics import source_lines
 
     out = Console(stderr=True, highlight=False, soft_wrap=True)
     failed = report.failed
     if not quiet:
+        severities: tuple[Severity, ...] = (("info", "warning", "error") if verbose
+                                            else ("warning", "error"))
         # A failure's own reason is its last line below; everything else once, here.
         for r in report.results:
             if not verbose and r.status == "up to date":
                 continue
-            shown = [d for d in r.diagnostics
-                     if (verbose or d.severity != "info")
-                     and not (r.status == "failed" and r.error == f"{d.location()}: {d.message}")]
-            listed, more = cap(shown, omitted=(o for o in r.omitted
-                                               if verbose or o.severity != "info"))
-            for item, formats in merge_formats(listed):
-                out.print(diagnostic_line(item, formats), markup=False)
-            for left in more:
-                out.print(omitted_line(left), markup=False)
+            own = [d for d in r.diagnostics
+                   if not (r.status == "failed" and r.error == f"{d.location()}: {d.message}")]
+            for line in source_lines(own, r.omitted, severities=severities):
+                out.print(line, markup=False)
         if verbose:
             # Off a terminal (a log, a pipe) the table is as wide as its longest row: Rich's
             # default of 80 columns would fold source names in two.
