@@ -269,3 +269,7 @@ def test_a_text_too_large_for_the_time_limit_fails_at_once_naming_what_to_do(
     unlimited = build.run(request_for(sources=(big,), limits=Limits(seconds=None,
                                                                     in_process=True)))
     assert unlimited.results[0].status == "built"
+    # The rate is the PDF layout's: an EPUB alone is not refused by it (trial 6).
+    epub_only = build.run(request_for(sources=(big,), formats=("epub",), output=tmp_path / "e",
+                                      limits=Limits(seconds=1, in_process=True)))
+    assert epub_only.results[0].status == "built"
