@@ -389,7 +389,9 @@ def split_title(text: str) -> tuple[str, str]:
 
 
 def _title_case_clause(text: str) -> bool:
-    return len(text.split()) <= 8 and structure.case_style(text) in ("title", "caps")
+    # Subtitles run to a dozen words ("Who Owns the Aquifer? Groundwater, Cities and the
+    # Limits of Permits in Southeast Asia. From Jakarta ..."); a lead's sentence is not title-cased.
+    return len(text.split()) <= 12 and structure.case_style(text) in ("title", "caps")
 
 
 def _is_sentence_end(text: str, mark: int, end: int) -> bool:
