@@ -301,7 +301,10 @@ def _prefixed_byline(text: str) -> bool:
     lower = text.lower()
     vocab = vocabulary()
     hit = _prefix_hit(lower, vocab.byline_prefixes) or _label_hit(lower, vocab.byline_labels)
-    if hit is None or len(text.split()) > 10 or text.endswith((".", "?", "!")):
+    # "Penulis: Nurul Hidayati dan Gede Artawan, Tim Analisis Kesehatan ...": after a label
+    # and a colon, the names may carry a team or a role.
+    longest = 16 if hit is not None and lower[len(hit):].lstrip()[:1] == ":" else 10
+    if hit is None or len(text.split()) > longest or text.endswith((".", "?", "!")):
         return False
     rest = text[len(hit):].lstrip(" :")
     if rest.startswith(":"):
