@@ -107,6 +107,8 @@ class Vocabulary:
     date_labels: tuple[str, ...] = ()
     weekdays: tuple[str, ...] = ()
     months: Mapping[str, int] = field(default_factory=dict)
+    interview_labels: tuple[str, ...] = ()
+    """Labels of an interview's questions and answers ("Q:", "Tanya:"): text, not headings."""
 
 
 @cache
@@ -156,6 +158,7 @@ def vocabulary() -> Vocabulary:
         date_labels=prefixes("date_labels"),
         weekdays=prefixes("weekdays"),
         months=months,
+        interview_labels=prefixes("interview_labels"),
     )
 
 
@@ -575,6 +578,8 @@ class Context:
     """Per item: paragraphs between the previous heading-shaped item and it."""
     median_gap: float = 2.0
     """Median number of paragraphs between two heading-shaped items."""
+    interrupts_numbering: tuple[bool, ...] = ()
+    """Per item: see :func:`_interrupting_numbering`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -668,7 +673,8 @@ def make_context(items: Sequence[Item]) -> Context:
                    one_look=max(looks.values()) / looks.total() if looks else 0.0,
                    question_share=questions / sum(shapes) if any(shapes) else 0.0,
                    paragraphs_before=tuple(before),
-                   median_gap=float(max(gaps[len(gaps) // 2], 1)))
+                   median_gap=float(max(gaps[len(gaps) // 2], 1)),
+                   interrupts_numbering=_interrupting_numbering(traits, shapes))
 
 
 def by_regime(ctx: Context, features: dict[str, float]) -> dict[str, float]:
@@ -750,6 +756,8 @@ def heading_features(ctx: Context, i: int) -> dict[str, float]:
         f["question_lonely"] = float(asked / others < 0.25)
     f["numbered"] = float(numbering(text) is not None)
     f["numbered_in_sequence"] = float(_numbered_in_sequence(ctx, i))
+    f["interview_label"] = float(_label_hit(text.lower(), vocab.interview_labels) is not None)
+    f["interrupts_numbering"] = float(ctx.interrupts_numbering[i])
     f["closing_word"] = float(vocab_hit(text, vocab.closing))
     f["opening_word"] = float(vocab_hit(text, vocab.opening))
     first_word = (_LETTER_WORD.findall(body) or [""])[0].lower()
@@ -791,6 +799,26 @@ def _numbered_in_sequence(ctx: Context, i: int) -> bool:
         return False
     depth, n = num
     return (depth, n - 1) in ctx.heading_numbers or (depth, n + 1) in ctx.heading_numbers
+
+
+def _interrupting_numbering(traits: Sequence[Traits], shapes: Sequence[bool]) -> tuple[bool, ...]:
+    """Per item: unnumbered, between two numbered heading-shaped lines of one depth whose numbers
+    follow each other ("3. Open Questions" ... it ... "4. A Middle Way"): not a section of that
+    scheme."""
+    numbers = [t.number if ok else None for t, ok in zip(traits, shapes, strict=True)]
+    before: list[tuple[int, int] | None] = []
+    last: tuple[int, int] | None = None
+    for number in numbers:
+        before.append(last)
+        last = number or last
+    out = [False] * len(numbers)
+    last = None
+    for k in range(len(numbers) - 1, -1, -1):
+        prev = before[k]
+        out[k] = (traits[k].number is None and prev is not None and last is not None
+                  and prev[0] == last[0] and last[1] == prev[1] + 1)
+        last = numbers[k] or last
+    return tuple(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -868,6 +896,7 @@ def level_features(ctx: Context, i: int, open_: OpenSection | None,
         f["text_after_short"] = float(ctx.paragraphs_after[i] == 1)
         f["text_after_announces"] = float(ctx.announces_after[i])
     num = traits.number
+    f["interrupts_numbering"] = float(ctx.interrupts_numbering[i])
     if num is not None:
         f["number_depth_1"] = float(num[0] == 1)
         f["number_depth_2"] = float(num[0] >= 2)
