@@ -780,6 +780,11 @@ def heading_features(ctx: Context, i: int) -> dict[str, float]:
     f[f"prev_{prev}"] = 1.0
     if nxt == "prose":
         f["next_overlap"] = _stem_overlap(ctx.words[i], ctx.words[i + 1])
+        if last == "?":
+            # "Is that changing?" / "Slowly, she says.": a question answered in a word or
+            # three is asked by the text, not by a heading.
+            answer = re.split(r"(?<=[.!?])\s", ctx.items[i + 1].text, maxsplit=1)[0]
+            f["answered_at_once"] = float(len(answer.split()) <= 3)
     f["last_item"] = float(i == len(ctx.items) - 1)
     f["first_item"] = float(i == 0)
     before, after = ctx.paragraphs_before[i], ctx.paragraphs_after[i]
