@@ -205,3 +205,30 @@ def test_without_a_cache_the_coverage_is_computed(tmp_path: Path,
     assert _fresh_coverage() == FontCoverage.of((*fonts._pinned_fonts(),
                                                  *fonts._system_fonts()))
     fonts.installed_coverage.cache_clear()
+
+
+def test_a_font_files_code_points_are_kept_and_read_back_equal(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fontTools import ttLib
+
+    monkeypatch.setenv("LIGHTHOUSE_DOCS_CACHE", str(tmp_path / "cache"))
+    font = tmp_path / "SourceSerifPro-Regular.ttf"
+    font.write_bytes((font_dirs()[0] / font.name).read_bytes())
+    with ttLib.TTFont(font, lazy=True) as opened:
+        expected = frozenset(opened.getBestCmap())
+    fonts.font_file_points.cache_clear()
+    assert fonts.font_file_points(font) == expected
+    fonts.font_file_points.cache_clear()
+
+    def not_read(*args: object, **kwargs: object) -> None:
+        raise AssertionError("read again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(ttLib, "TTFont", not_read)
+        assert fonts.font_file_points(font) == expected  # from the cache folder
+    fonts.font_file_points.cache_clear()
+    entries = list((tmp_path / "cache" / "font-coverage").iterdir())
+    assert len(entries) == 1
+    entries[0].write_bytes(b"damaged")
+    assert fonts.font_file_points(font) == expected
+    fonts.font_file_points.cache_clear()
