@@ -1,0 +1,144 @@
+"""HTML written by pandoc, by Word ("Save as Web Page") and by hand, built with the checkout's
+CLI: what a reader of the PDF and the EPUB sees of their notes, spanned table cells, titles,
+lists and dates (trial 6, findings 1-4)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pypdf
+import pytest
+from e2e_support import run_checkout_cli
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "html_authoring"
+NAMES = ("pandoc_notes", "word_saved", "handwritten_notes")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory
+          ) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    project = tmp_path_factory.mktemp("authoring")
+    (project / "sources").mkdir()
+    for name in NAMES:
+        shutil.copy(FIXTURES / f"{name}.html", project / "sources")
+    result = run_checkout_cli(["build", "--pdf", "--epub"], project)
+    assert result.returncode == 0, result.stderr
+    return project / "output", result
+
+
+def plain(text: str) -> str:
+    """``text`` as words: straight quotes, single spaces."""
+    for curly, straight in (("“", '"'), ("”", '"'), ("’", "'")):
+        text = text.replace(curly, straight)
+    return " ".join(text.split())
+
+
+def pdf_text(output: Path, name: str) -> str:
+    reader = pypdf.PdfReader(output / f"{name}.pdf")
+    return plain(" ".join(page.extract_text() for page in reader.pages))
+
+
+def epub(output: Path, name: str) -> dict[str, str]:
+    with zipfile.ZipFile(output / f"{name}.epub") as book:
+        return {n: book.read(n).decode() for n in book.namelist()
+                if n.endswith((".xhtml", ".opf"))}
+
+
+def epub_text(files: dict[str, str]) -> str:
+    return plain(" ".join(re.sub(r"<[^>]+>", "", text)
+                          for name, text in sorted(files.items()) if name.endswith(".xhtml")))
+
+
+@pytest.mark.parametrize(("name", "notes"), [
+    ("pandoc_notes", ("Secretariat press release, 18 October 2025.",
+                      "Agreement on Electronic Commerce, signed 22 January 2019.")),
+    ("word_saved", ("World Bank, Economic Monitor, May 2025.",)),
+    ("handwritten_notes", ("River Commission, State of the Basin Report 2023.",
+                           'Kondolf et al., "Changing sediment budget", 2014.')),
+])
+def test_html_notes_are_the_briefs_own_notes(built: tuple[Path, object], name: str,
+                                             notes: tuple[str, ...]) -> None:
+    output, _ = built
+    files = epub(output, name)
+    calls = [m for text in files.values()
+             for m in re.findall(r'<a class="noteref" epub:type="noteref"[^>]*>(\d+)</a>', text)]
+    assert calls == [str(n) for n in range(1, len(notes) + 1)]
+    endnotes = " ".join(re.findall(r'<li class="note".*?</li>', "".join(files.values()), re.S))
+    text = pdf_text(output, name)
+    for note in notes:
+        assert note in plain(re.sub(r"<[^>]+>", "", endnotes))
+        assert note in text
+    # The call is a note reference, not a number run into the text ("since 1992.2"), and
+    # the page's own back links are gone with its notes list.
+    if name == "handwritten_notes":
+        assert re.search(r'since 1992\.<a class="noteref"[^>]*>2</a>', "".join(files.values()))
+    assert "↩" not in text and "↩" not in epub_text(files)
+
+
+def test_a_note_call_without_its_note_is_a_warning_at_its_line(
+        built: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    output, result = built
+    assert ("sources/pandoc_notes.html:10: warning: note call [9] links to #fn9, which is no "
+            "note in the page; printed as [9] [footnote-missing]") in result.stderr
+    assert "sources/handwritten_notes.html:13: warning: note call [7]" in result.stderr
+    assert "agreed last, after two extra rounds.[9] Its panels" in pdf_text(output, "pandoc_notes")
+    assert "No anchor" not in result.stderr  # no WeasyPrint message about a dead link
+
+
+def test_spanned_cells_keep_their_columns(built: tuple[Path, object]) -> None:
+    output, _ = built
+    tables = re.findall(r"<tbody>.*?</tbody>", "".join(epub(output, "pandoc_notes").values()),
+                        re.S)
+    assert [re.sub(r"\s+", "", t) for t in tables] == [
+        '<tbody><tr><tdrowspan="2">Indonesia</td><td>Yes</td><td>No</td></tr>'
+        '<tr><tdcolspan="2">Parliamentreviewunderway</td></tr>'
+        "<tr><td>Malaysia</td><td>Yes</td><td>Yes</td></tr></tbody>"]
+    hand = "".join(epub(output, "handwritten_notes").values())
+    assert re.search(r'<tr><th scope="row">Downstream</th><td colspan="2">Year-round \(both\)'
+                     r'</td><td[^>]*>n/a</td></tr>', hand)
+    # In print, "n/a" stands in the last column, right of the two-column cell.
+    reader = pypdf.PdfReader(output / "handwritten_notes.pdf")
+    spans: dict[str, float] = {}
+
+    def visit(text: str, cm: object, tm: list[float], font: object, size: object) -> None:
+        if text.strip():
+            spans.setdefault(text.strip(), tm[4])
+
+    for page in reader.pages:
+        page.extract_text(visitor_text=visit)
+    assert spans["n/a"] > spans["Year-round (both)"] and spans["n/a"] >= spans["Dam operations"] - 1
+
+
+def test_word_saved_page_keeps_title_lead_list_and_note(built: tuple[Path, object]) -> None:
+    output, _ = built
+    text = pdf_text(output, "word_saved")
+    book = epub(output, "word_saved")
+    opf = next(v for k, v in book.items() if k.endswith(".opf"))
+    assert "<dc:title" in opf and "River Debt and Hydropower Lending</dc:title>" in opf
+    for words in ("Public debt reached about 108 percent of GDP in 2024",
+                  "Support the fund's engagement through regional channels.",
+                  "Through the central bank swap line.",
+                  "Offer technical assistance on debt management."):
+        assert words in text, words
+        assert words in epub_text(book), words
+    nav = next(v for k, v in book.items() if k.endswith("nav.xhtml"))
+    assert re.findall(r"<a [^>]*>([^<]+)</a>", nav.split('epub:type="landmarks"')[0])[-3:] == [
+        "Debt profile", "Options", "Conclusion"]
+    # The list markers Word typed are not text: the list numbers its items itself.
+    assert "1.   Support" not in text and "·" not in epub_text(book)
+
+
+def test_a_page_without_a_date_is_dated_when_built(built: tuple[Path, object]) -> None:
+    output, _ = built
+    # "2021 and 2022" in its text are no date: no dc:date, the cover says "Compiled".
+    opf = next(v for k, v in epub(output, "word_saved").items() if k.endswith(".opf"))
+    assert "<dc:date" not in opf
+    assert "COMPILED 1 January 2026" in pdf_text(output, "word_saved")
+    assert "PUBLISHED 1 September 2026" in pdf_text(output, "pandoc_notes")
+    # pandoc's title block is the cover's: its date and author are not body text too.
+    assert pdf_text(output, "pandoc_notes").count("2026-09-01") == 0
+    assert "A note for the trade desk" in pdf_text(output, "pandoc_notes")
