@@ -83,3 +83,41 @@ def sample_document(lang: str = "en") -> Document:
                     date=dt.date(2024, 1, 1), authors=("Writer",),
                     source=SourceInfo(path="warm-up.md", format="markdown"))
     return Document(meta=meta, lead=(para,), sections=sections)
+
+
+_SAMPLE_LINES = (
+    "example.org, Warm-up brief: a sample. A lead paragraph of ordinary words, long enough "
+    "for the language of the text to be detected, with a date (1 January 2024) and 12 %.",
+    "First section",
+    "Warm-up paragraph with enough ordinary words to be read as running text, a link to "
+    "https://example.org/page and a second sentence that ends the paragraph.",
+    "- First point of a list.",
+    "- Second point of a list.",
+    "Conclusion",
+    "A closing paragraph: the last words of the sample, said in one sentence.",
+)
+"""A short article in the corpus's plain-text form (line 1 ``<site>, <Title>. <lead>``)."""
+
+
+def sample_source(fmt: str) -> bytes | None:
+    """A small source in ``fmt`` (text, markdown or html) that a build parses and checks in
+    its own process before it forks the processes that parse the real sources
+    (:func:`lighthouse_docs.build.warm_readers`): what parsing loads on first use (the
+    language registry, the structure model's patterns, the key-point and typography rules)
+    is then inherited instead of loaded again in each. None for a format with no sample
+    (docx: a binary container)."""
+    if fmt == "text":
+        return "\n".join(_SAMPLE_LINES).encode()
+    if fmt == "markdown":
+        lead, first, para, item1, item2, last, closing = _SAMPLE_LINES
+        return "\n\n".join((f"# {lead.split('. ', 1)[0]}", lead.split(". ", 1)[1],
+                            f"## {first}", para, f"{item1}\n{item2}", f"## {last}",
+                            closing)).encode()
+    if fmt == "html":
+        lead, first, para, item1, item2, last, closing = _SAMPLE_LINES
+        items = "".join(f"<li>{item[2:]}</li>" for item in (item1, item2))
+        return (f"<!DOCTYPE html><html lang=\"en\"><head><title>Warm-up brief</title></head>"
+                f"<body><article><h1>Warm-up brief</h1><p>{lead}</p><h2>{first}</h2>"
+                f"<p>{para}</p><ul>{items}</ul><h2>{last}</h2><p>{closing}</p></article>"
+                f"</body></html>").encode()
+    return None

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from lighthouse_docs import lang
 from lighthouse_docs.config import settings_from_mapping
 from lighthouse_docs.errors import ConfigError
 from lighthouse_docs.lang import declared_or_detected, detect_confident, normalize_tag
@@ -29,6 +30,26 @@ ID_TEXT = ("Pemerintah Indonesia menyatakan bahwa kerja sama pertahanan dengan n
 ])
 def test_normalize_tag(given: str, expected: str | None) -> None:
     assert normalize_tag(given) == expected
+
+
+@pytest.mark.parametrize("tag", sorted(lang._CANONICAL))
+def test_a_tag_taken_as_it_is_is_what_langcodes_makes_of_it(tag: str) -> None:
+    """The tags normalize_tag returns without asking langcodes are registered and canonical:
+    langcodes' own answer for each is the tag itself."""
+    import langcodes
+
+    assert str(langcodes.standardize_tag(tag)) == tag
+    assert langcodes.tag_is_valid(tag)
+
+
+def test_a_common_language_is_normalised_without_loading_the_registry() -> None:
+    """Parsing an Indonesian source (detected, then normalised) does not import langcodes."""
+    code = ("import sys; from lighthouse_docs.lang import normalize_tag; "
+            "assert normalize_tag('id') == 'id' and normalize_tag('en-GB') == 'en-GB'; "
+            "print('langcodes' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                         text=True).stdout
+    assert out.strip() == "False"
 
 
 def test_confident_detection_needs_enough_text() -> None:
