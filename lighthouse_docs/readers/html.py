@@ -49,7 +49,7 @@ from ._common import (
     trim_inlines,
 )
 from .captions import attach_captions, strip_figure_label
-from .html_markup import LINE_ATTRIBUTE, NOTE_HREF, line_of
+from .html_markup import EMBED_HREF, LINE_ATTRIBUTE, NOTE_HREF, line_of
 
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _INLINE_TAGS = frozenset(
@@ -349,6 +349,8 @@ def _inline(el: Any, depth: int = 0) -> list[Inline]:
         href = (el.get("href") or "").strip()
         if href.startswith(NOTE_HREF):  # a note call html_markup.take_notes marked
             return [model.FootnoteRef(id=href[len(NOTE_HREF):])]
+        if href.startswith(EMBED_HREF):  # where a frame or player stood (parse warns)
+            return []
         if not href:  # a javascript: link arrives here without href: keep only its words
             return list(children)
         title = el.get("title")
@@ -1151,9 +1153,11 @@ def _read_page(raw: str, path: str, extractor: Extractor) -> tuple[
     html_markup.word_lists(page)
     notes, note_warnings = html_markup.take_notes(page, path)
     warnings.extend(note_warnings)
+    embeds = html_markup.mark_embeds(page)
     meta = _page_metadata(page)
     meta["title_block"] = block
     meta["notes"] = notes
+    meta["embeds"] = embeds
     if _meta_content(page, "generator") == FETCHED_GENERATOR:
         body_markup = _body_markup(page, raw)
         return meta, body_markup, body_markup, warnings
@@ -1186,12 +1190,36 @@ def article_markup(text: str, *, title: str, extractor: Extractor | None = None)
     What ``lighthouse-docs fetch`` saves: the same content :func:`parse` builds from.
     """
     raw = _XML_DECLARATION.sub("", clean_text(text))
-    _, content, _, _ = _read_page(raw, "page", extractor or EXTRACTOR)
+    meta, content, _, _ = _read_page(raw, "page", extractor or EXTRACTOR)
     root = _fragment(content)
     for h1 in list(root.iter("h1")):
         if " ".join(str(h1.text_content()).split()).casefold() == title.casefold():
             h1.drop_tree()
             break
+    # Notes go back in pandoc's form, which the reader takes again when the page is built;
+    # source lines are the fetched page's, not the saved file's.
+    notes = {note.id: note for note in meta.get("notes", [])}
+    called: list[html_markup.Note] = []
+    for a in list(root.iter("a")):
+        href = a.get("href") or ""
+        if href.startswith(NOTE_HREF) and (note := notes.get(href[len(NOTE_HREF):])):
+            call = lxml.html.fromstring(
+                f'<a href="#{note.id}" class="footnote-ref" role="doc-noteref"><sup></sup></a>')
+            call[0].text = note.label
+            call.tail = a.tail
+            a.getparent().replace(a, call)
+            called.append(note)
+    if called:
+        section = lxml.html.fromstring(
+            '<section class="footnotes" role="doc-endnotes"><ol></ol></section>')
+        for note in called:
+            item = lxml.etree.SubElement(section[0], "li", id=note.id)
+            for child in _fragment(sanitize(note.markup)):
+                item.append(child)
+        root.append(section)
+    for el in root.iter():
+        if isinstance(el.tag, str):
+            el.attrib.pop(LINE_ATTRIBUTE, None)
     return "".join(lxml.html.tostring(child, encoding="unicode") for child in root) or ""
 
 
@@ -1234,6 +1262,15 @@ def parse(text: str, source: model.SourceInfo, *, lang: str | None = None,
                                        source.path, lang_warnings)
     warnings.extend(lang_warnings)
     footnotes = _footnotes(flow, meta.get("notes", []), source.path, warnings)
+    embeds: list[html_markup.Embed] = meta.get("embeds", [])
+    for index in sorted({int(n) for n in re.findall(
+            rf'href="{re.escape(EMBED_HREF)}(\d+)"', content) if int(n) < len(embeds)}):
+        embed = embeds[index]
+        where = f" from {embed.host}" if embed.host else ""
+        warnings.append(diagnostic(
+            source.path, f"embedded <{embed.tag}>{where} left out: a brief cannot show it, "
+            "and text that points at it points at nothing", line=embed.line,
+            code="embed-dropped", format="html"))
     date, subtitle, authors = meta.get("date"), None, meta.get("authors", ())
     if block is not None:
         subtitle = _plain(block.subtitle) if block.subtitle else None

@@ -29,7 +29,7 @@ import copy
 import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 import lxml.etree
 import lxml.html
@@ -454,3 +454,42 @@ def take_title_block(page: Any) -> TitleBlock | None:
     if subtitle_el is not None:
         subtitle_el.drop_tree()
     return block
+
+
+# --------------------------------------------------------------------------- embeds
+
+EMBED_HREF = "#lh-embed-"
+"""The ``href`` prefix of the marker :func:`mark_embeds` leaves where embedded media stood."""
+EMBEDDED = ("iframe", "video", "audio", "embed", "object")
+"""Embedded media a brief cannot show (the sanitiser drops them with their content)."""
+_HOST = re.compile(r"[^\w.:-]")
+
+
+@dataclass(frozen=True, slots=True)
+class Embed:
+    """Embedded media taken out of the page: its element, its host (when it names one) and
+    its source line."""
+
+    tag: str
+    host: str
+    line: int | None
+
+
+def mark_embeds(page: Any) -> list[Embed]:
+    """Replace each embedded player or frame in ``page`` by an empty marker link
+    (:data:`EMBED_HREF` + its index), so that the reader can tell whether it stood in the
+    article (a warning: the text may point at it) or in page chrome the extractor removed."""
+    for a in page.iter("a"):  # the page's own links may not pose as markers
+        if (a.get("href") or "").strip().startswith(EMBED_HREF):
+            del a.attrib["href"]
+    found: list[Embed] = []
+    for el in list(page.iter(*EMBEDDED)):
+        if el.getparent() is None or any(a.tag in EMBEDDED for a in el.iterancestors()):
+            continue
+        src = el.get("src") or el.get("data") or next(
+            (s.get("src") for s in el.iter("source") if s.get("src")), "")
+        host = _HOST.sub("", urlsplit(src.strip()).netloc)[:80] if src else ""
+        marker = lxml.html.Element("a", href=f"{EMBED_HREF}{len(found)}")
+        found.append(Embed(tag=el.tag, host=host, line=el.sourceline))
+        _replace(el, marker)
+    return found

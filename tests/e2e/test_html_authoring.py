@@ -89,6 +89,54 @@ def test_a_note_call_without_its_note_is_a_warning_at_its_line(
     assert "No anchor" not in result.stderr  # no WeasyPrint message about a dead link
 
 
+def test_what_an_html_source_loses_is_said_at_its_line(
+        built: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    _, result = built
+    lines = [line for line in result.stderr.splitlines() if "handwritten_notes" in line]
+    assert "sources/handwritten_notes.html:14: warning: embedded <iframe> from " \
+        "video.example.org left out: a brief cannot show it, and text that points at it " \
+        "points at nothing [embed-dropped]" in lines
+    assert "sources/handwritten_notes.html:16: warning: refused resource missing-chart.png: " \
+        "file not found [image-refused] (pdf, epub)" in lines
+    assert len(lines) == 3  # and the note call [7]
+
+
+SVG = (b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+       b'width="40" height="20"><script>alert(1)</script><image xlink:href="https://evil.'
+       b'example/x.png" width="10" height="10"/><rect width="40" height="20" fill="#c33" '
+       b'onload="alert(2)"/></svg>')
+
+
+def test_an_svg_cleaned_for_both_outputs_is_reported_once(tmp_path: Path) -> None:
+    # A page saved by a browser: its images in "<name>_files", referenced percent-escaped.
+    (tmp_path / "sources" / "Laos debt_files").mkdir(parents=True)
+    (tmp_path / "sources" / "Laos debt_files" / "banner.svg").write_bytes(SVG)
+    (tmp_path / "sources" / "Laos debt.html").write_text(
+        "<html><head><title>Debt</title></head><body><h1>Debt</h1><p>Public debt rose again "
+        "this year, and most of it is owed abroad.</p><p><img src='Laos%20debt_files/"
+        "banner.svg' alt='Banner'></p></body></html>", encoding="utf-8")
+    result = run_checkout_cli(["build", "--pdf", "--epub"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert [line for line in result.stderr.splitlines() if ": warning: " in line] == [
+        f"sources/Laos debt.html: warning: image Laos debt_files/banner.svg: removed {what} "
+        "from SVG [writer] (pdf, epub)"
+        for what in ("<script> elements", "event handlers", "external or data: references")]
+
+
+def test_the_pdf_subject_is_the_subtitle_of_a_brief_without_a_lead(tmp_path: Path) -> None:
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "sub.html").write_text(
+        "<html><head><title>Corridors</title></head><body><header id='title-block-header'>"
+        "<h1 class='title'>Corridors</h1><p class='subtitle'>Briefing for the Director</p>"
+        "</header><h2>Background</h2><p>Shipping through the straits grew by a tenth this "
+        "year, and the ports are full.</p></body></html>", encoding="utf-8")
+    result = run_checkout_cli(["build", "--pdf", "--marking", "OFFICIAL"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    metadata = pypdf.PdfReader(tmp_path / "output" / "sub.pdf").metadata
+    assert metadata is not None
+    assert metadata.get("/Subject") == "[OFFICIAL] Briefing for the Director"
+
+
 def test_spanned_cells_keep_their_columns(built: tuple[Path, object]) -> None:
     output, _ = built
     tables = re.findall(r"<tbody>.*?</tbody>", "".join(epub(output, "pandoc_notes").values()),

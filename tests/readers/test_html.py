@@ -442,3 +442,16 @@ def test_a_page_cannot_forge_a_note_call() -> None:
     doc = page("<h1>T</h1><p>Text<a href='#lh-note-fn1'>1</a> and more text here.</p>")
     assert not doc.footnotes
     assert all(not isinstance(i, Link) for i in doc.lead[0].inlines)  # type: ignore[union-attr]
+
+
+def test_a_fetched_page_keeps_its_notes_when_built() -> None:
+    from lighthouse_docs.readers.html import FETCHED_GENERATOR, article_markup
+
+    text = (FIXTURES.parent / "html_authoring" / "handwritten_notes.html").read_text("utf-8")
+    saved = article_markup(text, title="Water Data Sharing on the River")
+    assert "data-lh-line" not in saved and "lh-note" not in saved
+    doc = html(f"<html><head><meta name='generator' content='{FETCHED_GENERATOR}'>"
+               f"<title>Water</title></head><body>{saved}</body></html>")
+    assert [plain_text(n.blocks[0].inlines) for n in doc.footnotes] == [  # type: ignore[union-attr]
+        "River Commission, State of the Basin Report 2023.",
+        'Kondolf et al., "Changing sediment budget", 2014.']
