@@ -1150,7 +1150,13 @@ def _read_page(raw: str, path: str, extractor: Extractor) -> tuple[
     # extractor throw those away (html_markup's docstring).
     html_markup.mark_lines(page)
     block = html_markup.take_title_block(page)
-    html_markup.word_lists(page)
+    lists = html_markup.word_lists(page)
+    comments, comments_line = html_markup.take_word_comments(page)
+    if comments:
+        warnings.append(diagnostic(
+            path, f"{comments} Word review comment{'s' if comments > 1 else ''} left out "
+            "(notes between authors, not text of the brief)", line=comments_line,
+            code="word-comments", format="html"))
     notes, note_warnings = html_markup.take_notes(page, path)
     warnings.extend(note_warnings)
     embeds = html_markup.mark_embeds(page)
@@ -1158,6 +1164,11 @@ def _read_page(raw: str, path: str, extractor: Extractor) -> tuple[
     meta["title_block"] = block
     meta["notes"] = notes
     meta["embeds"] = embeds
+    # A document saved as HTML by a word processor or pandoc has no page chrome: whatever the
+    # extraction leaves out of it is said (_dropped_text).
+    meta["authored"] = bool(
+        _AUTHORING_TOOL.search(_meta_content(page, "generator") or "") or lists or comments
+        or block is not None or "urn:schemas-microsoft-com:office" in raw[:2000])
     if _meta_content(page, "generator") == FETCHED_GENERATOR:
         body_markup = _body_markup(page, raw)
         return meta, body_markup, body_markup, warnings
@@ -1178,6 +1189,40 @@ def _read_page(raw: str, path: str, extractor: Extractor) -> tuple[
     content = _main_content(lxml.html.tostring(page, encoding="unicode"), body_markup,
                             extractor)
     return meta, content, body_markup, warnings
+
+
+_AUTHORING_TOOL = re.compile(r"microsoft word|libreoffice|openoffice|pandoc|google docs|"
+                            r"pages|writer|textedit", re.IGNORECASE)
+
+
+def _paragraph_texts(items: Sequence[FlowItem | Block]) -> Iterator[tuple[str, int | None]]:
+    """The text and line of every paragraph in ``items``, in lists and quotes too."""
+    for item in items:
+        if isinstance(item, Paragraph):
+            yield " ".join(plain_text(item.inlines).split()), item.line
+        elif isinstance(item, model.BlockQuote):
+            yield from _paragraph_texts(item.blocks)
+        elif isinstance(item, model.BulletList | model.OrderedList):
+            for blocks in item.items:
+                yield from _paragraph_texts(blocks)
+
+
+def _dropped_text(flow: Sequence[FlowItem], page_flow: Sequence[FlowItem], path: str
+                  ) -> Diagnostic | None:
+    """A warning naming what the extraction left out of an authored document's body: its
+    paragraphs of at least a few words that are not in ``flow``."""
+    kept = {text for text, _ in _paragraph_texts(flow)}
+    dropped = [(text, line) for text, line in _paragraph_texts(page_flow)
+               if len(text.split()) >= _SENTENCE_WORDS and text not in kept]
+    if not dropped:
+        return None
+    words = sum(len(text.split()) for text, _ in dropped)
+    first = dropped[0][0] if len(dropped[0][0]) <= 60 else dropped[0][0][:59] + "…"
+    many = len(dropped) > 1
+    return diagnostic(path, f"the main-content extraction left out {len(dropped)} "
+                      f"paragraph{'s' if many else ''} ({words} words) of this document as page "
+                      f"chrome{', the first' if many else ''}: “{first}”", line=dropped[0][1],
+                      code="extraction-dropped", format="html")
 
 
 FETCHED_GENERATOR = "lighthouse-docs fetch"
@@ -1257,6 +1302,9 @@ def parse(text: str, source: model.SourceInfo, *, lang: str | None = None,
     if not any(isinstance(item, Block) for item in flow) or not _holds_article(page_flow):
         raise InputError("no article found: the page has little or no running text, only "
                          "links, tables, menus or short lines", path=source.path)
+    if meta.get("authored") and content is not body_markup and (
+            dropped := _dropped_text(flow, page_flow, source.path)) is not None:
+        warnings.append(dropped)
     lang_warnings: list[str] = []
     doc_lang = lang or choose_language(meta.get("lang"), language_sample(title, flow),
                                        source.path, lang_warnings)

@@ -117,6 +117,7 @@ _NOTE_CLASS = re.compile(r"(?:^|\s)(?:footnote-?ref|noteref|footnote-reference|f
                          re.IGNORECASE)
 _WORD_NOTE_STYLE = re.compile(r"mso-(?:foot|end)note-id", re.IGNORECASE)
 _WORD_NOTE_HREF = re.compile(r"^_(?:ftn|edn)\d+$")
+_WORD_BACKLINK = re.compile(r"^_(?:ftn|edn)ref\d+$")
 _CALL_TEXT = re.compile(r"^[\[(]?(?:\d{1,3}|[*†‡§¶]{1,3}|[a-z])[\])]?$")
 _BACKLINK_CLASS = re.compile(r"footnote-?back|backref|fnref|reversefootnote", re.IGNORECASE)
 _BACKLINK_TEXT = re.compile(r"^[\s↩︎↑^⤴]*$")
@@ -236,8 +237,8 @@ def take_notes(page: Any, path: str) -> tuple[list[Note], list[Diagnostic]]:
         if len(href) < 2 or not href.startswith("#") or a.getparent() is None:
             continue
         target_id = unquote(href[1:])
-        if not _is_call(a, target_id):
-            continue
+        if _WORD_BACKLINK.match(target_id) or not _is_call(a, target_id):
+            continue  # a Word note's own number, linking back to its call
         if any(a in c.iter() for c in containers):
             continue  # a call inside a note already taken (its back link)
         label = _call_text(a).strip("[]()") or "?"
@@ -493,3 +494,29 @@ def mark_embeds(page: Any) -> list[Embed]:
         found.append(Embed(tag=el.tag, host=host, line=el.sourceline))
         _replace(el, marker)
     return found
+
+
+# --------------------------------------------------------------------------- Word comments
+
+_COMMENT_STYLE = re.compile(r"mso-element:\s*comment-list|mso-comment-reference", re.IGNORECASE)
+
+
+def take_word_comments(page: Any) -> tuple[int, int | None]:
+    """Remove Word's review comments (``mso-element:comment-list``) and their ``[A1]`` marks
+    from ``page``: they are notes between authors, not text. Returns how many comments there
+    were and the line of the first mark (or of the list)."""
+    count, line = 0, None
+    for el in list(page.iter()):
+        if not isinstance(el.tag, str) or el.getparent() is None:
+            continue
+        style = el.get("style") or ""
+        if "MsoCommentReference" in (el.get("class") or "").split() or \
+                (_COMMENT_STYLE.search(style) and "comment-list" not in style):
+            line = line or _line_near(el)
+            el.drop_tree()
+        elif _COMMENT_STYLE.search(style):
+            count += sum(1 for c in el.iter() if isinstance(c.tag, str) and re.search(
+                r"mso-element:\s*comment(?!-)", c.get("style") or "", re.IGNORECASE))
+            line = line or _line_near(el)
+            el.drop_tree()
+    return count, line

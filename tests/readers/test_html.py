@@ -26,6 +26,7 @@ from lighthouse_docs.model import (
     Strikethrough,
     Strong,
     Table,
+    Text,
     ThematicBreak,
 )
 from lighthouse_docs.outline import (
@@ -455,3 +456,29 @@ def test_a_fetched_page_keeps_its_notes_when_built() -> None:
     assert [plain_text(n.blocks[0].inlines) for n in doc.footnotes] == [  # type: ignore[union-attr]
         "River Commission, State of the Basin Report 2023.",
         'Kondolf et al., "Changing sediment budget", 2014.']
+
+
+def test_what_the_extraction_leaves_out_of_an_authored_document_is_said() -> None:
+    from lighthouse_docs.readers.html import _dropped_text
+
+    kept = Paragraph(inlines=(Text(text="The lead of the document stays in."),), line=3)
+    lost = Paragraph(inlines=(Text(text="A recommendation the extractor took for chrome."),),
+                     line=9)
+    short = Paragraph(inlines=(Text(text="Share this"),), line=12)
+    warning = _dropped_text([kept], [kept, lost, short], "doc.html")
+    assert warning is not None and (warning.line, warning.code) == (9, "extraction-dropped")
+    assert warning.message == ("the main-content extraction left out 1 paragraph (7 words) of "
+                               "this document as page chrome: “A recommendation the extractor "
+                               "took for chrome.”")
+    assert _dropped_text([kept, lost], [kept, lost, short], "doc.html") is None
+
+
+def test_word_review_comments_are_left_out_with_a_warning() -> None:
+    doc = page("<p class=MsoTitle>Grain</p><p class=MsoNormal>Stocks fell for the third year"
+               "<a style='mso-comment-reference:AB_1'>[AB1]</a> running.</p>"
+               "<div style='mso-element:comment-list'><div style='mso-element:comment'>"
+               "<p class=MsoCommentText>Check this figure with the desk.</p></div></div>")
+    assert all_text(doc) == "Grain Stocks fell for the third year running."
+    assert [(w.code, w.message) for w in doc.warnings if not isinstance(w, str)] == [
+        ("word-comments", "1 Word review comment left out (notes between authors, not text "
+                          "of the brief)")]
