@@ -1294,9 +1294,15 @@ def parse(text: str, source: model.SourceInfo, *, lang: str | None = None,
     if content is not body_markup:
         flow = _restore_heading_ids(flow, page_flow)
     block: html_markup.TitleBlock | None = meta.get("title_block")
+    h1s = [_heading_text(i) for i in page_flow if isinstance(i, Heading) and i.level == 1]
     if block is not None and block.title:
         title = _plain(block.title)
         flow = _without_heading(flow, title)
+    elif meta.get("authored") and meta.get("html_title") and len(h1s) > 1 and not any(
+            _same(h, meta["html_title"]) for h in h1s):
+        # A word processor's Heading 1s are its sections; its <title> is the document's
+        # title (Word writes the document's Title property there).
+        title = meta["html_title"]
     else:
         title, flow = _title(flow, page_flow, meta, source.path)
     if not any(isinstance(item, Block) for item in flow) or not _holds_article(page_flow):

@@ -482,3 +482,11 @@ def test_word_review_comments_are_left_out_with_a_warning() -> None:
     assert [(w.code, w.message) for w in doc.warnings if not isinstance(w, str)] == [
         ("word-comments", "1 Word review comment left out (notes between authors, not text "
                           "of the brief)")]
+
+
+def test_a_word_page_without_a_title_paragraph_takes_its_title_tag() -> None:
+    doc = html((FIXTURES.parent / "html_authoring" / "word_saved.html").read_text("cp1252")
+               .replace("<p class=MsoTitle>River Debt and Hydropower Lending</p>", ""))
+    assert doc.meta.title == "River Debt and Hydropower Lending"
+    assert [text for _, text in heading_texts(doc.sections)] == [
+        "Debt profile", "Options", "Conclusion"]
