@@ -4,7 +4,8 @@
 becomes “x” in English and Indonesian, „x“ in German and « x » in French (with no-break
 spaces inside the guillemets and before ``: ; ! ?``); ``'`` becomes an apostrophe or a single
 quote, ``--``/``---`` an en/em dash, a hyphen between spaces an en dash and ``...`` an
-ellipsis. Code, code blocks and addresses (URLs, e-mail) are never touched.
+ellipsis; a number and its unit ("2.8 km", "Rp 4,8 triliun") are joined by a no-break space.
+Code, code blocks and addresses (URLs, e-mail) are never touched.
 
 It runs once per document between reading and rendering (next to ``brief.attach``), so every
 output (PDF, EPUB, HTML) sets the same text while ``inspect`` and the outline JSON still show
@@ -55,6 +56,18 @@ it reads like a letter, so a quote after it closes."""
 _PROTECTED = re.compile(
     r"(?:[a-z][a-z0-9+.\-]*://|www\.|mailto:)[^\s<>\"“”«»]+|[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+",
     re.IGNORECASE)
+UNITS = (
+    "km²", "km2", "km/h", "km", "m²", "m³", "m2", "m3", "cm", "mm", "nm", "m", "mi", "ft",
+    "kg", "mg", "g", "t", "ha", "ml", "l", "L", "°C", "°F", "%", "kW", "MW", "GW", "kWh", "MWh",
+    "GWh", "TWh", "Mt", "bpd", "knots", "kn", "mph", "kph", "juta", "miliar", "triliun",
+    "million", "billion", "trillion", "per cent", "percent", "persen",
+)
+"""Units and magnitudes that stay on the line of the number before them ("2.8 km",
+"Rp 4,8 triliun", "12 %"): the space between is set as a no-break space."""
+_UNIT_SPACE = re.compile(
+    r"(?<![\w.,])\d(?:[\d.,]*\d)? (?=(?:"
+    + "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+    + r")(?![\w²³]))")
 _OPENING_CONTEXT = frozenset("([{/-–—\u201c\u2018\u201e\u201a«‹" + NBSP)
 
 
@@ -77,6 +90,9 @@ def _convert(text: str, marks: Marks) -> list[str]:
     for match in _PROTECTED.finditer(text):
         protected[match.start():match.end()] = b"\x01" * (match.end() - match.start())
     opened: set[int] = set()
+    for match in _UNIT_SPACE.finditer(text):
+        if not protected[match.end() - 1]:
+            out[match.end() - 1] = NBSP
 
     def at(i: int) -> str:
         return _at(text, i)

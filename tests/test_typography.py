@@ -101,3 +101,14 @@ def test_no_runt_keeps_the_last_two_words_of_a_short_text_together() -> None:
         "see https://example.org/a/long/address"
     assert no_runt("one") == "one"
     assert no_runt("ตัวอย่างภาษาไทย") == "ตัวอย่างภาษาไทย"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("only 2.8 km wide", "only 2.8\u00a0km wide"),
+    ("Rp 4,8 triliun", "Rp 4,8\u00a0triliun"),
+    ("12 % and 300 MW", "12\u00a0% and 300\u00a0MW"),
+    ("in 2025 many more", "in 2025 many more"),
+    ("5 mice and 3 men", "5 mice and 3 men"),
+])
+def test_a_number_and_its_unit_are_joined_by_a_no_break_space(text: str, expected: str) -> None:
+    assert smarten(text, "en") == expected

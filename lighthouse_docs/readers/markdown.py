@@ -16,7 +16,8 @@ Other mappings worth knowing: a paragraph holding only an image becomes an :clas
 for it and both kinds of item hold paragraphs; a definition list becomes a bold term paragraph
 followed by its definitions; headings inside lists or quotes become bold paragraphs, since only
 top-level headings open sections; the first ``#`` heading is the title when front matter and a
-title block give none, and the remaining levels are shifted so the highest is 2.
+title block give none (and is dropped when it repeats the title they give), and the remaining
+levels are shifted so the highest is 2.
 """
 
 from __future__ import annotations
@@ -547,6 +548,34 @@ def _plain_flow(body: str, first_line: int) -> list[FlowItem]:
     return flow
 
 
+def _same_title(text: str) -> str:
+    """``text`` as compared with a title: case, spacing and closing punctuation aside."""
+    return " ".join(text.split()).casefold().rstrip(" .:;!?")
+
+
+def _drop_title_heading(flow: list[FlowItem], title: str, subtitle: object) -> None:
+    """Take out a first ``# H1`` that repeats the title given by front matter or a title block.
+
+    Many Markdown files give the title twice, in front matter and as the ``#`` heading that
+    opens the body; pandoc's templates show it once, as the title. Kept, it would be an extra
+    top level over every real section (contents, running head, EPUB chapters). Only an H1
+    that is the document's first heading and says the title (or "title: subtitle") goes;
+    any other H1 stays a section."""
+    first = next((i for i, item in enumerate(flow) if isinstance(item, Heading)), None)
+    if first is None:
+        return
+    heading = flow[first]
+    assert isinstance(heading, Heading)
+    if heading.level != 1:
+        return
+    said = _same_title(plain_text(heading.inlines))
+    forms = {_same_title(title)}
+    if isinstance(subtitle, str) and subtitle.strip():
+        forms |= {_same_title(f"{title}: {subtitle}"), _same_title(f"{title} {subtitle}")}
+    if said in forms:
+        del flow[first]
+
+
 def _byline(flow: list[FlowItem], body: str, first_line: int) -> tuple[str, ...]:
     """The names of a byline (``By Ahmad Yani``, ``Oleh: Budi``, ``Penulis: Rina``) that opens
     the body as a one-line paragraph, before any other body text (the plain-text reader's
@@ -596,7 +625,9 @@ def parse(text: str, source: model.SourceInfo, *, lang: str | None = None) -> mo
     flow, footnotes = read
 
     title = fields.pop("title", None)
-    if not title:
+    if title:
+        _drop_title_heading(flow, title, fields.get("subtitle"))
+    else:
         first_h1 = next((i for i, item in enumerate(flow)
                          if isinstance(item, Heading) and item.level == 1), None)
         if first_h1 is not None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import stat
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
@@ -25,7 +26,18 @@ from urllib.parse import urlsplit
 from .. import tables
 from ..config import Presentation
 from ..i18n import Labels, format_date, labels
-from ..model import Block, Document, Footnote, Inline, Link, Pack, Paragraph, Section, Table
+from ..model import (
+    Block,
+    Document,
+    Footnote,
+    Inline,
+    Link,
+    Pack,
+    Paragraph,
+    Section,
+    Table,
+    Text,
+)
 from ..outline import plain_text
 from ..theme import Theme
 
@@ -102,6 +114,9 @@ class RenderContext:
     labels: Labels = field(default_factory=lambda: labels(None))
     """The words of the article's language that blocks show ("(continued)" on a part of a
     split table)."""
+    paper: bool = False
+    """Set for paper (the PDF): code and written-out addresses are cut into pieces a line
+    may break between (:func:`break_pieces`)."""
 
 
 def cache_dir(name: str = "jinja2") -> Path | None:
@@ -265,6 +280,76 @@ def is_rtl(inlines: Iterable[Inline]) -> bool:
     return reads_right_to_left(plain_text(inlines))
 
 
+LONG_WORD = 12
+"""A word of code or an address longer than this many characters gets break opportunities
+(:func:`break_pieces`); a shorter one is never broken."""
+MAX_PIECE = 18
+"""The longest piece :func:`break_pieces` leaves without a break opportunity."""
+_SPACES = re.compile(r"(\s+)")
+_AFTER = frozenset("/_.,:;=&?#|\\@")
+"""Characters a long code word or address may break after (Chicago: at the punctuation of
+an address; never at a hyphen, which would read as part of it)."""
+_OPEN_ONLY = re.compile(r"^[\w]+$")
+
+
+def break_pieces(text: str) -> tuple[tuple[str, str], ...]:
+    """``text`` (inline code, a web address) cut for print as ``(kind, text)`` items:
+    ``"space"`` (a run of white space, a line may break there), ``"word"`` (a piece no line
+    may break inside, nor hyphenate: ``--from``, ``+EXTENSION``) and ``"break"`` (a break
+    opportunity inside a word, without a hyphen). A word of plain letters and digits no
+    longer than :data:`LONG_WORD` is a ``"text"`` item left to the layout as it is.
+
+    A long identifier or address may break after its punctuation (``mrc_`` / ``gauges_``,
+    ``wiki/`` / ``Office_Open_XML``) and every :data:`MAX_PIECE` characters otherwise, so a
+    justified line never has to be stretched to push it whole onto the next line; a piece is
+    shorter than 3 characters only where a longer one would exceed :data:`MAX_PIECE`."""
+    out: list[tuple[str, str]] = []
+    for part in _SPACES.split(text):
+        if not part:
+            continue
+        if part.isspace():
+            out.append(("space", part))
+        elif len(part) <= LONG_WORD and _OPEN_ONLY.match(part):
+            out.append(("text", part))
+        elif len(part) <= LONG_WORD:
+            out.append(("word", part))
+        else:
+            for n, piece in enumerate(_word_pieces(part)):
+                if n:
+                    out.append(("break", ""))
+                out.append(("word", piece))
+    return tuple(out)
+
+
+def _word_pieces(word: str) -> list[str]:
+    pieces: list[str] = []
+    current = ""
+    for n, char in enumerate(word):
+        current += char
+        following = word[n + 1] if n + 1 < len(word) else ""
+        at_mark = char in _AFTER and following and following not in _AFTER
+        if (at_mark and len(current) >= 3) or len(current) >= MAX_PIECE:
+            pieces.append(current)
+            current = ""
+    if current:
+        if pieces and len(current) < 3 and len(pieces[-1]) + len(current) <= MAX_PIECE:
+            pieces[-1] += current
+        else:
+            pieces.append(current)
+    return pieces
+
+
+def looks_like_address(inlines: Iterable[Inline]) -> bool:
+    """Whether ``inlines`` are a web or mail address written out (a bare link's text)."""
+    items = tuple(inlines)
+    return (len(items) == 1 and isinstance(items[0], Text)
+            and _ADDRESS.fullmatch(items[0].text.strip()) is not None)
+
+
+_ADDRESS = re.compile(r"(?:[a-z][a-z0-9+.\-]*://|www\.|mailto:)\S+|[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+",
+                      re.IGNORECASE)
+
+
 def table_class(table: Table) -> str:
     """The print classes of ``table``: ``""``, ``"wide"``, ``"wide tight"`` or ``"wide
     landscape"`` (:func:`lighthouse_docs.tables.print_class`)."""
@@ -345,7 +430,9 @@ def environment() -> jinja2.Environment:
     env.globals["introduces_landscape"] = introduces_landscape
     env.globals["opens_with_landscape"] = opens_with_landscape
     env.globals["continues_landscape"] = continues_landscape
+    env.globals["break_pieces"] = break_pieces
     env.tests["rtl"] = is_rtl
+    env.tests["address"] = looks_like_address
     return env
 
 

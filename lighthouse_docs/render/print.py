@@ -175,6 +175,7 @@ def _article_view(doc: Document, options: RenderOptions, prefix: str,
         id_prefix=prefix,
         link_href=prefixed_link(prefix),
         labels=labels(doc.meta.lang),
+        paper=paper,
     )
     if paper and policy.links == "inline":
         ctx = dataclasses.replace(ctx, link_address=_link_address)

@@ -69,6 +69,21 @@ def test_front_matter_title_keeps_h1_as_top_sections() -> None:
     assert heading_texts(doc.sections) == [(2, "Bab Satu"), (3, "Sub"), (2, "Bab Dua")]
 
 
+@pytest.mark.parametrize("h1", ["# Maritime Corridors: Who Holds Them?",
+                                "# maritime corridors:  who holds them",
+                                "# Maritime Corridors: Who Holds Them? Briefing for the Desk"])
+def test_an_h1_repeating_the_given_title_is_dropped_and_levels_kept(h1: str) -> None:
+    doc = md('---\ntitle: "Maritime Corridors: Who Holds Them?"\nsubtitle: Briefing for the Desk'
+             f"\n---\n\n{h1}\n\nLead.\n\n## Background\n\nText.\n\n### Actors\n\nMore.\n")
+    assert heading_texts(doc.sections) == [(2, "Background"), (3, "Actors")]
+    assert block_text(doc.lead[0]) == "Lead."
+
+
+def test_an_h1_repeating_a_title_block_is_dropped_but_a_later_one_stays() -> None:
+    doc = md("% The Title\n\n# The Title\n\nLead.\n\n# Part\n\n## Sub\n\n# The Title\n")
+    assert heading_texts(doc.sections) == [(2, "Part"), (3, "Sub"), (2, "The Title")]
+
+
 def test_lang_argument_beats_front_matter() -> None:
     assert md("---\nlang: id\n---\nText here.\n", lang="en").meta.lang == "en"
 
