@@ -202,6 +202,26 @@ BYLINE_MAX_WORDS = 16
 """A byline or date line longer than this is text, not a byline."""
 
 
+BYLINE_MAX_CHARS = 200
+BYLINE_MAX_ELEMENTS = 40
+
+
+def _short_text(el: Any, limit: int) -> str | None:
+    """``el``'s text when it has at most ``limit`` characters, else None (read lazily: a
+    page's wrapper with a date class costs no more than a byline)."""
+    for count, _ in enumerate(el.iter()):
+        if count > BYLINE_MAX_ELEMENTS:
+            return None
+    pieces: list[str] = []
+    size = 0
+    for piece in el.itertext():
+        size += len(piece)
+        if size > limit:
+            return None
+        pieces.append(str(piece))
+    return _plain("".join(pieces))
+
+
 def _byline_date(page: Any) -> dt.date | None:
     """A full written date (day, month and year) in a short byline or date element
     ("Published 14 November 2026", "By A. Writer, 3 March 2025"), else None. A bare year or a
@@ -210,8 +230,8 @@ def _byline_date(page: Any) -> dt.date | None:
         if not isinstance(el.tag, str) or not _DATE_CLASS.search(
                 f"{el.get('class') or ''} {el.get('id') or ''}"):
             continue
-        text = _plain(str(el.text_content()))
-        if 0 < len(text.split()) <= BYLINE_MAX_WORDS and (
+        text = _short_text(el, BYLINE_MAX_CHARS)
+        if text is not None and 0 < len(text.split()) <= BYLINE_MAX_WORDS and (
                 date := _common.full_date_in(text)) is not None:
             return date
     return None

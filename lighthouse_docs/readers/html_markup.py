@@ -50,7 +50,8 @@ _LINED_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "l
 # Word's downlevel-revealed conditional comments: a browser that is not Internet Explorer
 # shows what lies between them, and so do we, except a list paragraph's typed marker ("1.",
 # "·"): the list is rebuilt from the paragraphs' class.
-_LIST_MARKER = re.compile(r"<!\[if !supportLists\]>(.*?)<!\[endif\]>", re.DOTALL | re.IGNORECASE)
+_LIST_MARKER = re.compile(r"<!\[if !supportLists\]>(.{0,2000}?)<!\[endif\]>",
+                          re.DOTALL | re.IGNORECASE)
 _REVEALED = re.compile(r"<!\[(?:if [^\]]*|endif)\]>", re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]*>")
 
@@ -232,6 +233,7 @@ def take_notes(page: Any, path: str) -> tuple[list[Note], list[Diagnostic]]:
     warnings: list[Diagnostic] = []
     taken: dict[Any, Note] = {}
     containers: list[Any] = []
+    inside: set[Any] = set()
     for a in list(page.iter("a")):
         href = (a.get("href") or "").strip()
         if len(href) < 2 or not href.startswith("#") or a.getparent() is None:
@@ -239,7 +241,7 @@ def take_notes(page: Any, path: str) -> tuple[list[Note], list[Diagnostic]]:
         target_id = unquote(href[1:])
         if _WORD_BACKLINK.match(target_id) or not _is_call(a, target_id):
             continue  # a Word note's own number, linking back to its call
-        if any(a in c.iter() for c in containers):
+        if any(anc in inside for anc in a.iterancestors()):
             continue  # a call inside a note already taken (its back link)
         label = _call_text(a).strip("[]()") or "?"
         target = index.get(target_id)
@@ -275,6 +277,7 @@ def take_notes(page: Any, path: str) -> tuple[list[Note], list[Diagnostic]]:
         notes.append(note)
         taken[container] = note
         containers.append(container)
+        inside.add(container)
         marker = lxml.html.Element("a", href=NOTE_HREF + note.id)
         marker.text = label
         _replace(call, marker)
@@ -492,7 +495,13 @@ def mark_embeds(page: Any) -> list[Embed]:
         host = _HOST.sub("", urlsplit(src.strip()).netloc)[:80] if src else ""
         marker = lxml.html.Element("a", href=f"{EMBED_HREF}{len(found)}")
         found.append(Embed(tag=el.tag, host=host, line=el.sourceline))
-        _replace(el, marker)
+        if el.tag == "embed":
+            # <embed> is void, but libxml2 does not know it and nests what follows inside
+            # it: that stays, in place (only an <iframe>'s or a <video>'s fallback goes).
+            el.addprevious(marker)
+            el.drop_tag()
+        else:
+            _replace(el, marker)
     return found
 
 
