@@ -190,3 +190,26 @@ def test_a_page_without_a_date_is_dated_when_built(built: tuple[Path, object]) -
     # pandoc's title block is the cover's: its date and author are not body text too.
     assert pdf_text(output, "pandoc_notes").count("2026-09-01") == 0
     assert "A note for the trade desk" in pdf_text(output, "pandoc_notes")
+
+
+def test_merged_word_cells_keep_their_spans_in_the_epub(tmp_path: Path) -> None:
+    import docx  # python-docx, a test dependency
+
+    document = docx.Document()
+    document.add_paragraph("Merged Cells", style="Title")
+    document.add_paragraph("A short report with one table whose cells are merged in Word.")
+    table = document.add_table(rows=3, cols=3)
+    for r in range(3):
+        for c in range(3):
+            table.cell(r, c).text = f"{'abc'[r]}{'xyz'[c]}"
+    table.cell(1, 0).merge(table.cell(2, 0)).text = "down"
+    table.cell(1, 1).merge(table.cell(1, 2)).text = "right"
+    (tmp_path / "sources").mkdir()
+    document.save(str(tmp_path / "sources" / "merged.docx"))
+    result = run_checkout_cli(["build", "--epub"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    body = re.findall(r"<tbody>.*?</tbody>", "".join(epub(tmp_path / "output", "merged")
+                                                     .values()), re.S)
+    assert [re.sub(r"\s+", "", b) for b in body] == [
+        '<tbody><tr><td>ax</td><td>ay</td><td>az</td></tr><tr><tdrowspan="2">down</td>'
+        '<tdcolspan="2">right</td></tr><tr><td>cy</td><td>cz</td></tr></tbody>']
