@@ -1340,11 +1340,11 @@ def parse(text: str, source: model.SourceInfo, *, lang: str | None = None,
     for index in sorted({int(n) for n in re.findall(
             rf'href="{re.escape(EMBED_HREF)}(\d+)"', content) if int(n) < len(embeds)}):
         embed = embeds[index]
-        where = f" from {embed.host}" if embed.host else ""
+        # The message names no address: a page's URLs are not echoed (tests/readers, hostile).
         warnings.append(diagnostic(
-            source.path, f"embedded <{embed.tag}>{where} left out: a brief cannot show it, "
-            "and text that points at it points at nothing", line=embed.line,
-            code="embed-dropped", format="html"))
+            source.path, f"embedded {embed.tag} left out: a brief cannot show it, and text "
+            "that points at it points at nothing", line=embed.line, code="embed-dropped",
+            format="html"))
     date, subtitle, authors = meta.get("date"), None, meta.get("authors", ())
     if block is not None:
         subtitle = _plain(block.subtitle) if block.subtitle else None

@@ -29,7 +29,7 @@ import copy
 import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 import lxml.etree
 import lxml.html
@@ -466,16 +466,13 @@ EMBED_HREF = "#lh-embed-"
 """The ``href`` prefix of the marker :func:`mark_embeds` leaves where embedded media stood."""
 EMBEDDED = ("iframe", "video", "audio", "embed", "object")
 """Embedded media a brief cannot show (the sanitiser drops them with their content)."""
-_HOST = re.compile(r"[^\w.:-]")
 
 
 @dataclass(frozen=True, slots=True)
 class Embed:
-    """Embedded media taken out of the page: its element, its host (when it names one) and
-    its source line."""
+    """Embedded media taken out of the page: its element and its source line."""
 
     tag: str
-    host: str
     line: int | None
 
 
@@ -490,11 +487,8 @@ def mark_embeds(page: Any) -> list[Embed]:
     for el in list(page.iter(*EMBEDDED)):
         if el.getparent() is None or any(a.tag in EMBEDDED for a in el.iterancestors()):
             continue
-        src = el.get("src") or el.get("data") or next(
-            (s.get("src") for s in el.iter("source") if s.get("src")), "")
-        host = _HOST.sub("", urlsplit(src.strip()).netloc)[:80] if src else ""
         marker = lxml.html.Element("a", href=f"{EMBED_HREF}{len(found)}")
-        found.append(Embed(tag=el.tag, host=host, line=el.sourceline))
+        found.append(Embed(tag=el.tag, line=el.sourceline))
         if el.tag == "embed":
             # <embed> is void, but libxml2 does not know it and nests what follows inside
             # it: that stays, in place (only an <iframe>'s or a <video>'s fallback goes).

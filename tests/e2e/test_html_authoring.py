@@ -93,9 +93,8 @@ def test_what_an_html_source_loses_is_said_at_its_line(
         built: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
     _, result = built
     lines = [line for line in result.stderr.splitlines() if "handwritten_notes" in line]
-    assert "sources/handwritten_notes.html:14: warning: embedded <iframe> from " \
-        "video.example.org left out: a brief cannot show it, and text that points at it " \
-        "points at nothing [embed-dropped]" in lines
+    assert "sources/handwritten_notes.html:14: warning: embedded iframe left out: a brief " \
+        "cannot show it, and text that points at it points at nothing [embed-dropped]" in lines
     assert "sources/handwritten_notes.html:16: warning: refused resource missing-chart.png: " \
         "file not found [image-refused] (pdf, epub)" in lines
     assert len(lines) == 3  # and the note call [7]
