@@ -11,13 +11,17 @@ as literal text; the contents of ``<script>``, ``<style>`` and similar elements,
 are dropped with their tags. So ``<span>Hi</span>`` reads as "Hi" and ``<script>x()</script>``
 reads as nothing.
 
-Other mappings worth knowing: a paragraph holding only an image becomes an :class:`Image` block
-(alt text kept, no caption invented); list tightness is not kept, because the model has no field
-for it and both kinds of item hold paragraphs; a definition list becomes a bold term paragraph
+Other mappings worth knowing: a paragraph holding only an image becomes an :class:`Image` block,
+captioned by its title (or, when the title is a "Source: ..." line, with that source line), else
+by a caption line under it, else by its alt text, as pandoc's ``implicit_figures`` does; list
+tightness is not kept, because the model has no field for it and both kinds of item hold
+paragraphs; a definition list becomes a bold term paragraph
 followed by its definitions; headings inside lists or quotes become bold paragraphs, since only
 top-level headings open sections; the first ``#`` heading is the title when front matter and a
 title block give none (and is dropped when it repeats the title they give), and the remaining
-levels are shifted so the highest is 2.
+levels are shifted so the highest is 2. Section ids are pandoc's (``auto_identifiers``,
+:class:`~lighthouse_docs.outline.PandocSlugs`), and ``[Heading text]`` links to its heading as
+pandoc's ``implicit_header_references`` make it.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from typing import Any
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import normalizeReference
 from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
@@ -37,7 +42,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from .. import model
 from ..model import Block, FlowItem, Heading, Inline, Paragraph, Strong, Text
-from ..outline import plain_text, sectionize
+from ..outline import PandocSlugs, SlugRegistry, plain_text, rewrite, sectionize
 from . import _common, structure
 from ._common import (
     MAX_CONTAINER_DEPTH,
@@ -236,11 +241,35 @@ def _figure(children: list[Token], line: int | None) -> list[FlowItem] | None:
             source = found
         elif inlines:
             caption.extend([Text(text=" "), *inlines] if caption else inlines)
-    if not caption and image.title:
-        caption = [Text(text=image.title)]
-    return [model.Image(src=image.src, alt=image.alt,
-                        caption=strip_figure_label(_merge_text(caption)), source=source,
-                        line=line)]
+    figure = _titled_figure(image, line)
+    if caption:
+        figure = replace(figure, caption=strip_figure_label(_merge_text(caption)))
+    return [replace(figure, source=source or figure.source)]
+
+
+def _titled_figure(image: model.InlineImage, line: int | None) -> model.Image:
+    """The figure of an image alone in its paragraph, ``![alt](src "title")``: its title is
+    its caption, or its source line when it says so ("Source: ...", "Figure source: ...");
+    an image without a title gets its alt text as caption later (:func:`_alt_captions`),
+    once caption lines under it had their turn."""
+    title = (Text(text=image.title),) if image.title else ()
+    figure = model.Image(src=image.src, alt=image.alt, line=line)
+    if title and source_line(Paragraph(inlines=title)) is not None:
+        return replace(figure, source=title)
+    return replace(figure, caption=strip_figure_label(title))
+
+
+def _alt_captions(flow: list[FlowItem]) -> list[FlowItem]:
+    """Figures left without a caption take their alt text as one, as pandoc's
+    ``implicit_figures`` does: ``![Mekong sub-region overview](map.jpg)`` is numbered and
+    captioned "Figure 1. Mekong sub-region overview"."""
+    def caption(image: model.Image) -> model.Image:
+        if image.caption or not image.alt.strip():
+            return image
+        return replace(image, caption=(Text(text=" ".join(image.alt.split())),))
+
+    changed: tuple[FlowItem, ...] = rewrite(tuple(flow), model.Image, caption)
+    return list(changed)
 
 
 # --------------------------------------------------------------------------- blocks
@@ -368,10 +397,7 @@ class _Reader:
     def paragraph(self, inlines: tuple[Inline, ...], line: int | None) -> list[FlowItem]:
         content = [i for i in inlines if not _is_blank(i)]
         if len(content) == 1 and isinstance(content[0], model.InlineImage):
-            # ![alt](src "Title"): the title is the figure's caption.
-            img = content[0]
-            caption = strip_figure_label((Text(text=img.title),)) if img.title else ()
-            return [model.Image(src=img.src, alt=img.alt, caption=caption, line=line)]
+            return [_titled_figure(content[0], line)]
         if not content:
             return []
         return [Paragraph(inlines=trim_inlines(inlines), line=line)]
@@ -496,11 +522,13 @@ def _pandoc_title_block(body: str, path: str) -> _TitleBlock:
 # --------------------------------------------------------------------------- reading
 
 
-def _read_markdown(body: str, first_line: int
+def _read_markdown(body: str, first_line: int, env: dict[str, Any] | None = None
                    ) -> tuple[list[FlowItem], list[model.Footnote]] | None:
-    """The flow and footnotes of ``body``; None when it nests deeper than markdown-it reads."""
+    """The flow and footnotes of ``body``; None when it nests deeper than markdown-it reads.
+    ``env`` is markdown-it's: the link reference definitions it holds are known to links
+    (:func:`_header_references`), and it collects the source's own."""
     try:
-        tokens = _MD.parse(body, {})
+        tokens = _MD.parse(body, {} if env is None else env)
         # markdown-it silently drops what lies below maxNesting (the rest of that container).
         if any(t.nesting == 1 and t.level >= MAX_NESTING - 1 for t in tokens):
             return None
@@ -548,12 +576,46 @@ def _plain_flow(body: str, first_line: int) -> list[FlowItem]:
     return flow
 
 
+_RAW_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}(?:[ \t]+|$)")
+
+
+def _heading_ids(flow: Sequence[FlowItem], slugs: SlugRegistry) -> list[tuple[Heading, str]]:
+    """The top-level headings of ``flow`` with the ids :func:`sectionize` gives them."""
+    return [(item, slugs.claim_id(item.id, plain_text(item.inlines)))
+            for item in flow if isinstance(item, Heading)]
+
+
+def _header_references(flow: Sequence[FlowItem], body: str, first_line: int
+                       ) -> dict[str, dict[str, str]]:
+    """pandoc's ``implicit_header_references``: each heading is a link reference definition
+    of its own text, so ``[Heading text]``, ``[Heading text][]`` and ``[see
+    this][Heading text]`` link to it (the first heading of a text wins). Both the heading's
+    text as written (with its markup: ``Extension: `auto_identifiers```) and as read count.
+    Only the references that ``body`` seems to use are returned (none: nothing to read again).
+    """
+    lines = body.split("\n")
+    folded = normalizeReference(body)
+    found: dict[str, dict[str, str]] = {}
+    for heading, ident in _heading_ids(flow, PandocSlugs()):
+        labels = [plain_text(heading.inlines)]
+        index = (heading.line or 0) - first_line
+        if 0 <= index < len(lines):
+            raw = _RAW_HEADING.sub("", lines[index])
+            raw = _HEADING_ATTRS.sub("", _CLOSING_HASHES.sub("", raw)).strip()
+            labels.append(raw)
+        for label in labels:
+            key = normalizeReference(label)
+            if key and key not in found and f"[{key}]" in folded:
+                found[key] = {"href": f"#{ident}", "title": ""}
+    return found
+
+
 def _same_title(text: str) -> str:
     """``text`` as compared with a title: case, spacing and closing punctuation aside."""
     return " ".join(text.split()).casefold().rstrip(" .:;!?")
 
 
-def _drop_title_heading(flow: list[FlowItem], title: str, subtitle: object) -> None:
+def _drop_title_heading(flow: list[FlowItem], title: str, subtitle: object) -> Heading | None:
     """Take out a first ``# H1`` that repeats the title given by front matter or a title block.
 
     Many Markdown files give the title twice, in front matter and as the ``#`` heading that
@@ -563,17 +625,19 @@ def _drop_title_heading(flow: list[FlowItem], title: str, subtitle: object) -> N
     any other H1 stays a section."""
     first = next((i for i, item in enumerate(flow) if isinstance(item, Heading)), None)
     if first is None:
-        return
+        return None
     heading = flow[first]
     assert isinstance(heading, Heading)
     if heading.level != 1:
-        return
+        return None
     said = _same_title(plain_text(heading.inlines))
     forms = {_same_title(title)}
     if isinstance(subtitle, str) and subtitle.strip():
         forms |= {_same_title(f"{title}: {subtitle}"), _same_title(f"{title} {subtitle}")}
-    if said in forms:
-        del flow[first]
+    if said not in forms:
+        return None
+    del flow[first]
+    return heading
 
 
 def _byline(flow: list[FlowItem], body: str, first_line: int) -> tuple[str, ...]:
@@ -618,15 +682,27 @@ def parse(text: str, source: model.SourceInfo, *, lang: str | None = None) -> mo
         fields = {**block.fields, **fields}
         body, first_line = block.body, first_line + block.consumed_lines
         warnings.extend(block.warnings)
-    read = _read_markdown(body, first_line)
+    env: dict[str, Any] = {}
+    read = _read_markdown(body, first_line, env)
+    if read is not None:
+        # Links to headings by their text, as pandoc resolves them: read again knowing them
+        # (the source's own reference definitions win).
+        implicit = _header_references(read[0], body, first_line)
+        if implicit:
+            again = _read_markdown(
+                body, first_line, {"references": {**implicit, **env.get("references", {})}})
+            read = again if again is not None else read
     if read is None:
         warnings.append(f"{source.path}: nested too deeply for Markdown; read as plain text")
         read = _plain_flow(body, first_line), []
     flow, footnotes = read
+    slugs = PandocSlugs()
 
     title = fields.pop("title", None)
     if title:
-        _drop_title_heading(flow, title, fields.get("subtitle"))
+        dropped = _drop_title_heading(flow, title, fields.get("subtitle"))
+        if dropped is not None:  # it keeps its id, as in pandoc: "## Title" gets "title-1"
+            slugs.claim_id(dropped.id, plain_text(dropped.inlines))
     else:
         first_h1 = next((i for i, item in enumerate(flow)
                          if isinstance(item, Heading) and item.level == 1), None)
@@ -634,6 +710,8 @@ def parse(text: str, source: model.SourceInfo, *, lang: str | None = None) -> mo
             heading = flow.pop(first_h1)
             assert isinstance(heading, Heading)
             title = " ".join(plain_text(heading.inlines).split())
+            if first_h1 == 0 or all(not isinstance(i, Heading) for i in flow[:first_h1]):
+                slugs.claim_id(heading.id, plain_text(heading.inlines))
     if not title:
         title = _common.fallback_title(source.path)
         warnings.append(f"{source.path}: no title in front matter or a '#' heading; "
@@ -649,7 +727,7 @@ def parse(text: str, source: model.SourceInfo, *, lang: str | None = None) -> mo
     url = fields.pop("url", None) or source.url
     doc_lang = lang or fields.pop("lang", None) or detect_language(language_sample(title, flow))
     fields.pop("lang", None)
-    lead, sections = sectionize(attach_captions(flow))
+    lead, sections = sectionize(_alt_captions(attach_captions(flow)), slugs=slugs)
     meta = model.Metadata(title=title, source=replace(source, url=url), lang=doc_lang, **fields)
     return model.Document(meta=meta, lead=lead, sections=sections,
                           footnotes=tuple(footnotes), warnings=tuple(warnings))
