@@ -47,7 +47,8 @@ def plain_text(inlines: Iterable[model.Inline]) -> str:
     for inline in inlines:
         if isinstance(inline, model.Text | model.Code):
             parts.append(inline.text)
-        elif isinstance(inline, model.Emphasis | model.Strong | model.Strikethrough | model.Link):
+        elif isinstance(inline, model.Emphasis | model.Strong | model.Strikethrough
+                        | model.Superscript | model.Subscript | model.Link):
             parts.append(plain_text(inline.children))
         elif isinstance(inline, model.InlineImage):
             parts.append(inline.alt)

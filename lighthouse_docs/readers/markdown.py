@@ -1,10 +1,12 @@
 """The Markdown reader: markdown-it-py tokens -> a flat block stream -> :class:`Document`.
 
 Dialect: CommonMark plus pipe tables, ``~~strikethrough~~``, footnotes (``[^1]`` and
-``^[inline]``) and definition lists, with YAML front matter (or a pandoc ``% title`` block) for
-metadata. Two pandoc habits common in real documents are tolerated rather than shown as
-literal junk: heading attributes (``# Intro {#intro .unnumbered}`` gives the id ``intro``) and
-fenced-div fence lines (``::: note`` / ``:::``), whose content is read as ordinary Markdown.
+``^[inline]``), definition lists, pandoc's ``H~2~O`` and ``2^10^`` and task lists (``- [x]``),
+with YAML front matter (or a pandoc ``% title`` block) for metadata. Two pandoc habits common
+in real documents are tolerated rather than shown as literal junk: heading attributes (``# Intro
+{#intro .unnumbered}`` gives the id ``intro``) and fenced-div fence lines (``::: note`` /
+``:::``), whose content is read as ordinary Markdown. A pipe table whose separator row does not
+match its header is printed as text, as in pandoc, with a warning at its line.
 
 Raw HTML is never passed through as markup. Tags are dropped and the text between them is kept
 as literal text; the contents of ``<script>``, ``<style>`` and similar elements, and comments,
@@ -39,8 +41,11 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.subscript import sub_plugin
+from mdit_py_plugins.superscript import superscript_plugin
 
 from .. import model
+from ..diagnostics import Diagnostic, diagnostic
 from ..model import Block, FlowItem, Heading, Inline, Paragraph, Strong, Text
 from ..outline import PandocSlugs, SlugRegistry, plain_text, rewrite, sectionize
 from . import _common, structure
@@ -101,6 +106,8 @@ def _markdown_it() -> MarkdownIt:
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
     md.use(deflist_plugin)
+    md.use(sub_plugin)
+    md.use(superscript_plugin)
     md.block.ruler.before(
         "fence", "pandoc_div_fence", _div_fence_rule,
         {"alt": ["paragraph", "reference", "blockquote", "list"]},
@@ -152,13 +159,17 @@ def _close(frame: _Frame) -> Inline | None:
         return Strong(children=children)
     if kind == "s_open":
         return model.Strikethrough(children=children)
+    if kind == "sup_open":
+        return model.Superscript(children=children)
+    if kind == "sub_open":
+        return model.Subscript(children=children)
     href = str(frame.opener.attrs.get("href", ""))
     title = frame.opener.attrs.get("title")
     return model.Link(children=children, href=clean_text(href),
                       title=clean_text(str(title)) if title else None)
 
 
-_CLOSERS = {"em_close", "strong_close", "s_close", "link_close"}
+_CLOSERS = {"em_close", "strong_close", "s_close", "sup_close", "sub_close", "link_close"}
 # Block openers that nest the model (or the reader's recursion) one level deeper.
 _CONTAINERS = frozenset({"bullet_list_open", "ordered_list_open", "blockquote_open", "dl_open"})
 
@@ -169,7 +180,7 @@ def _inlines(tokens: Sequence[Token] | None) -> tuple[Inline, ...]:
     stack = [root]
     for tok in tokens or ():
         kind = tok.type
-        if kind in ("em_open", "strong_open", "s_open", "link_open"):
+        if kind in ("em_open", "strong_open", "s_open", "sup_open", "sub_open", "link_open"):
             if len(stack) > MAX_INLINE_DEPTH:
                 stack.append(_Frame(opener=tok, children=stack[-1].children, transparent=True))
             else:
@@ -281,7 +292,11 @@ class _Reader:
 
     tokens: list[Token]
     line_offset: int
+    path: str = ""
+    source_lines: list[str] = field(default_factory=list)
+    """The lines of the text read, for what markdown-it turned into a paragraph unsaid."""
     footnotes: list[model.Footnote] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
     pos: int = 0
     depth: int = 0
     """How many lists, quotes and definitions enclose the current token in the model.
@@ -356,6 +371,7 @@ class _Reader:
         if kind in _CONTAINERS and self.depth >= MAX_CONTAINER_DEPTH:
             return []  # too deep to nest further: what follows joins the enclosing container
         if kind == "paragraph_open":
+            self.check_table(tok)
             children = self.children_at("paragraph_close")
             return _figure(children, line) or self.paragraph(_inlines(children), line)
         if kind == "heading_open":
@@ -394,6 +410,25 @@ class _Reader:
             return self.paragraph(_inlines(tok.children), line)
         return []  # closers of constructs we do not model, footnote anchors
 
+    def check_table(self, tok: Token) -> None:
+        """Warn about a pipe table markdown-it read as a paragraph because its separator row
+        has another number of cells than its header (``|a|b|c|`` over ``|---|---|``)."""
+        if not tok.map or not self.source_lines:
+            return
+        lines = [_QUOTE_MARKS.sub("", line) for line in
+                 self.source_lines[tok.map[0]:tok.map[1]]]
+        for n in range(len(lines) - 1):
+            header, rule = lines[n], lines[n + 1]
+            if "|" not in header or not _TABLE_RULE.fullmatch(rule) or "-" not in rule:
+                continue
+            cells, columns = _pipe_cells(header), _pipe_cells(rule)
+            if cells != columns:
+                self.warnings.append(diagnostic(
+                    self.path, f"table header has {cells} cells but its separator row "
+                    f"{columns}; printed as text", line=tok.map[0] + n + 1 + self.line_offset,
+                    code="table-malformed", format="markdown"))
+            return
+
     def paragraph(self, inlines: tuple[Inline, ...], line: int | None) -> list[FlowItem]:
         content = [i for i in inlines if not _is_blank(i)]
         if len(content) == 1 and isinstance(content[0], model.InlineImage):
@@ -413,7 +448,7 @@ class _Reader:
         items: list[tuple[Block, ...]] = []
         for tok in self.tokens_to(closer, level):
             if tok.type == "list_item_open":
-                items.append(self.blocks_until("list_item_close", tok.level))
+                items.append(_task_item(self.blocks_until("list_item_close", tok.level)))
         return tuple(items)
 
     def table(self, line: int | None) -> model.Table:
@@ -455,6 +490,39 @@ class _Reader:
             if tok.type == "footnote_open":
                 blocks = self.blocks_until("footnote_close", tok.level)
                 self.footnotes.append(model.Footnote(id=_footnote_id(tok.meta), blocks=blocks))
+
+
+_QUOTE_MARKS = re.compile(r"^(?:[ \t]*>)*[ \t]*")
+_TABLE_RULE = re.compile(r"\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*")
+
+
+def _pipe_cells(line: str) -> int:
+    """How many cells a pipe-table row has (escaped ``\\|`` and outer pipes aside)."""
+    inner = line.strip()
+    inner = inner[1:] if inner.startswith("|") else inner
+    inner = inner[:-1] if inner.endswith("|") and not inner.endswith("\\|") else inner
+    return len(re.split(r"(?<!\\)\|", inner))
+
+
+_TASK = re.compile(r"\[([ xX])\][ \t]+")
+
+
+def _task_item(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+    """A task-list item (pandoc's ``task_lists``: ``- [ ] to do``, ``- [x] done``) with its
+    box as a ballot box, ☐ or ☒, as pandoc writes it in plain text; any other as it is."""
+    first = blocks[0] if blocks else None
+    if not isinstance(first, Paragraph) or not first.inlines:
+        return blocks
+    head = first.inlines[0]
+    if not isinstance(head, Text):
+        return blocks
+    match = _TASK.match(head.text)
+    if match is None:
+        return blocks
+    box = "☐ " if match.group(1) == " " else "☒ "
+    rest = head.text[match.end():]
+    inlines = (Text(text=box + rest), *first.inlines[1:])
+    return (replace(first, inlines=inlines), *blocks[1:])
 
 
 def _split_heading_attrs(inlines: tuple[Inline, ...]) -> tuple[tuple[Inline, ...], str | None]:
@@ -522,8 +590,9 @@ def _pandoc_title_block(body: str, path: str) -> _TitleBlock:
 # --------------------------------------------------------------------------- reading
 
 
-def _read_markdown(body: str, first_line: int, env: dict[str, Any] | None = None
-                   ) -> tuple[list[FlowItem], list[model.Footnote]] | None:
+def _read_markdown(body: str, first_line: int, env: dict[str, Any] | None = None,
+                   path: str = ""
+                   ) -> tuple[list[FlowItem], list[model.Footnote], list[Diagnostic]] | None:
     """The flow and footnotes of ``body``; None when it nests deeper than markdown-it reads.
     ``env`` is markdown-it's: the link reference definitions it holds are known to links
     (:func:`_header_references`), and it collects the source's own."""
@@ -532,13 +601,14 @@ def _read_markdown(body: str, first_line: int, env: dict[str, Any] | None = None
         # markdown-it silently drops what lies below maxNesting (the rest of that container).
         if any(t.nesting == 1 and t.level >= MAX_NESTING - 1 for t in tokens):
             return None
-        reader = _Reader(tokens=tokens, line_offset=first_line - 1)
+        reader = _Reader(tokens=tokens, line_offset=first_line - 1, path=path,
+                         source_lines=body.split("\n"))
         flow: list[FlowItem] = []
         while reader.pos < len(reader.tokens):
             flow.extend(reader.item())
     except RecursionError:
         return None
-    return flow, reader.footnotes
+    return flow, reader.footnotes, reader.warnings
 
 
 def _plain_flow(body: str, first_line: int) -> list[FlowItem]:
@@ -676,26 +746,27 @@ def parse(text: str, source: model.SourceInfo, *, lang: str | None = None) -> mo
     front = split_front_matter(text, source.path)
     fields = metadata_fields(front.data, source.path)
     body, first_line = front.body, front.body_first_line
-    warnings: list[str] = []
+    warnings: list[Diagnostic | str] = []
     if not front.data:
         block = _pandoc_title_block(body, source.path)
         fields = {**block.fields, **fields}
         body, first_line = block.body, first_line + block.consumed_lines
         warnings.extend(block.warnings)
     env: dict[str, Any] = {}
-    read = _read_markdown(body, first_line, env)
+    read = _read_markdown(body, first_line, env, source.path)
     if read is not None:
         # Links to headings by their text, as pandoc resolves them: read again knowing them
         # (the source's own reference definitions win).
         implicit = _header_references(read[0], body, first_line)
         if implicit:
             again = _read_markdown(
-                body, first_line, {"references": {**implicit, **env.get("references", {})}})
+                body, first_line, {"references": {**implicit, **env.get("references", {})}},
+                source.path)
             read = again if again is not None else read
     if read is None:
         warnings.append(f"{source.path}: nested too deeply for Markdown; read as plain text")
-        read = _plain_flow(body, first_line), []
-    flow, footnotes = read
+        read = _plain_flow(body, first_line), [], []
+    flow, footnotes, found = read
     slugs = PandocSlugs()
 
     title = fields.pop("title", None)
@@ -730,4 +801,4 @@ def parse(text: str, source: model.SourceInfo, *, lang: str | None = None) -> mo
     lead, sections = sectionize(_alt_captions(attach_captions(flow)), slugs=slugs)
     meta = model.Metadata(title=title, source=replace(source, url=url), lang=doc_lang, **fields)
     return model.Document(meta=meta, lead=lead, sections=sections,
-                          footnotes=tuple(footnotes), warnings=tuple(warnings))
+                          footnotes=tuple(footnotes), warnings=(*warnings, *found))

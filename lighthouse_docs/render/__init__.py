@@ -342,6 +342,18 @@ def block_language(inlines: Iterable[Inline], lang: str) -> str | None:
     return None if group == own or not counts[group] else _run_lang(group, "")
 
 
+TASK_BOXES = ("☐ ", "☒ ")
+"""How the Markdown reader writes a task-list item's box (pandoc's plain-text ballot boxes)."""
+
+
+def is_task_list(block: Block) -> bool:
+    """Whether every item of a bullet list opens with a task box: set without bullets."""
+    items = getattr(block, "items", ())
+    return bool(items) and all(
+        item and isinstance(item[0], Paragraph) and plain_text(item[0].inlines).startswith(
+            TASK_BOXES) for item in items)
+
+
 def quote_is_rtl(blocks: Iterable[Block]) -> bool:
     """Whether a block quote is set right to left (its rule on the right): it holds
     paragraphs, and every one of them is (:func:`is_rtl`)."""
@@ -598,6 +610,7 @@ def environment() -> jinja2.Environment:
     env.globals["break_pieces"] = break_pieces
     env.tests["rtl"] = is_rtl
     env.tests["rtl_quote"] = quote_is_rtl
+    env.tests["task_list"] = is_task_list
     env.globals["block_language"] = block_language
     env.tests["address"] = looks_like_address
     return env

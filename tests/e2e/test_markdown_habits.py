@@ -59,7 +59,14 @@ Ids as pandoc makes them. Unlike [the missing part](#nowhere-at-all).
 
 ### Reader options
 
-Again.
+Again: water is H~2~O and 2^10^ is 1024.
+
+- [x] Coalition agreement signed
+- [ ] Budget passed
+
+| Province | 2024 | 2025 | Spent
+|---|---|---
+| Papua | 2.1 | 2.3 | 81% |
 """
 
 
@@ -202,3 +209,21 @@ def test_epubcheck_accepts_the_language_and_direction_markup(built: Built) -> No
         pytest.skip(f"EPUBCheck cannot run: {reason}")
     report = epubcheck.check([built.epub_path])[built.epub_path]
     assert report.ok, f"{report.summary}\n" + "\n".join(report.messages)
+
+
+def test_pandoc_extensions_are_set_not_printed_as_written(built: Built) -> None:
+    # Trial 6, finding 17: task lists, H~2~O and 2^10^ were printed as typed.
+    page = built.epub_text("s02.xhtml")
+    assert "H<sub>2</sub>O" in page and "2<sup>10</sup> is 1024" in page
+    assert "<ul class=\"task-list\">\n<li>☒ Coalition agreement signed</li>" in page
+    assert "<li>☐ Budget passed</li>" in page
+    text = " ".join(" ".join(p.extract_text().split()) for p in built.pdf.pages)
+    assert "~" not in text and "^" not in text and "[x]" not in text and "[ ]" not in text
+
+
+def test_a_broken_table_is_a_warning_at_its_line(built: Built) -> None:
+    # Trial 6, finding 12: a separator row shorter than the header made a paragraph of pipes
+    # without a word, and --strict passed.
+    line = SOURCE.splitlines().index("| Province | 2024 | 2025 | Spent") + 1
+    assert (f"sources/habits.md:{line}: warning: table header has 4 cells but its separator "
+            "row 3; printed as text [table-malformed]") in built.stderr

@@ -27,6 +27,8 @@ from lighthouse_docs.model import (
     SourceInfo,
     Strikethrough,
     Strong,
+    Subscript,
+    Superscript,
     Table,
     Text,
     ThematicBreak,
@@ -249,6 +251,31 @@ def test_lists_keep_start_numbers_and_nesting() -> None:
     assert block_text(ordered.items[1][1]) == "inner"
     assert isinstance(bullets, BulletList)
     assert [block_text(b) for item in bullets.items for b in item] == ["loose", "list"]
+
+
+def test_pandoc_sub_and_superscript_and_task_lists() -> None:
+    doc = md("# T\n\nH~2~O, 2^10^, ~~x~~ and a note^[here].\n\n"
+             "- [x] Done\n- [ ] To do\n- [y] no\n")
+    para, tasks = doc.lead
+    assert isinstance(para, Paragraph) and isinstance(tasks, BulletList)
+    assert para.inlines[:4] == (Text(text="H"), Subscript(children=(Text(text="2"),)),
+                                Text(text="O, 2"), Superscript(children=(Text(text="10"),)))
+    assert [block_text(item[0]) for item in tasks.items] == ["☒ Done", "☐ To do", "[y] no"]
+    assert len(doc.footnotes) == 1
+
+
+@pytest.mark.parametrize(("table", "cells"), [
+    ("| a | b | c | d\n|---|---|---\n| 1 | 2 | 3 | 4 |\n", (4, 3)),
+    ("> | a | b |\n> |---|\n", (2, 1)),
+])
+def test_a_table_whose_separator_does_not_match_its_header_is_a_warning(
+        table: str, cells: tuple[int, int]) -> None:
+    doc = md(f"# T\n\nText.\n\n{table}")
+    (found,) = [w for w in doc.warnings if not isinstance(w, str)]
+    assert (found.line, found.code) == (5, "table-malformed")
+    assert found.message == (f"table header has {cells[0]} cells but its separator row "
+                             f"{cells[1]}; printed as text")
+    assert not md("# T\n\n| a | b |\n|---|---|\n| 1 | 2 |\n").warnings
 
 
 def test_table_keeps_header_body_and_alignment() -> None:
