@@ -156,3 +156,79 @@ def test_web_font_subsets_are_cached_as_the_bytes_subsetting_makes(
     monkeypatch.setenv("LIGHTHOUSE_DOCS_CACHE", "none")
     woff2(0, plain)
     assert len(made) == 6 and len(list(folder.iterdir())) == 4
+
+
+def _fresh_coverage() -> FontCoverage:
+    fonts.installed_coverage.cache_clear()
+    return fonts.installed_coverage()
+
+
+def test_the_coverage_is_kept_for_the_next_build_and_read_back_equal(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LIGHTHOUSE_DOCS_CACHE", str(tmp_path))
+    computed = _fresh_coverage()
+    assert computed == FontCoverage.of((*fonts._pinned_fonts(), *fonts._system_fonts()))
+    assert len(list((tmp_path / "font-coverage").iterdir())) == 1
+
+    def not_again() -> FontCoverage:
+        raise AssertionError("computed again")
+
+    monkeypatch.setattr(fonts, "_pinned_fonts", not_again)
+    assert _fresh_coverage() == computed
+    fonts.installed_coverage.cache_clear()
+
+
+def test_another_font_listing_or_a_damaged_entry_is_computed_afresh(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LIGHTHOUSE_DOCS_CACHE", str(tmp_path))
+    listing = "Serif\t/x/serif.ttf\t0\t80\t0\t20-7e\nHangul\t/x/h.ttf\t0\t80\t0\tac00-d7a3\n"
+    monkeypatch.setattr(fonts, "_fc_listing", lambda: listing)
+    fonts.system_faces.cache_clear()
+    first = _fresh_coverage()
+    assert first.covers("\uac00")
+    # A font installed since: fontconfig's answer differs, so does the key.
+    monkeypatch.setattr(fonts, "_fc_listing", lambda: listing.replace("ac00-d7a3", "600-6ff"))
+    fonts.system_faces.cache_clear()
+    second = _fresh_coverage()
+    assert not second.covers("\uac00") and second.covers("\u0627")
+    assert len(list((tmp_path / "font-coverage").iterdir())) == 2
+    for entry in (tmp_path / "font-coverage").iterdir():
+        entry.write_bytes(b"\x00damaged")
+    assert _fresh_coverage() == second
+    fonts.system_faces.cache_clear()
+    fonts.installed_coverage.cache_clear()
+
+
+def test_without_a_cache_the_coverage_is_computed(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LIGHTHOUSE_DOCS_CACHE", "none")
+    assert _fresh_coverage() == FontCoverage.of((*fonts._pinned_fonts(),
+                                                 *fonts._system_fonts()))
+    fonts.installed_coverage.cache_clear()
+
+
+def test_a_font_files_code_points_are_kept_and_read_back_equal(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fontTools import ttLib
+
+    monkeypatch.setenv("LIGHTHOUSE_DOCS_CACHE", str(tmp_path / "cache"))
+    font = tmp_path / "SourceSerifPro-Regular.ttf"
+    font.write_bytes((font_dirs()[0] / font.name).read_bytes())
+    with ttLib.TTFont(font, lazy=True) as opened:
+        expected = frozenset(opened.getBestCmap())
+    fonts.font_file_points.cache_clear()
+    assert fonts.font_file_points(font) == expected
+    fonts.font_file_points.cache_clear()
+
+    def not_read(*args: object, **kwargs: object) -> None:
+        raise AssertionError("read again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(ttLib, "TTFont", not_read)
+        assert fonts.font_file_points(font) == expected  # from the cache folder
+    fonts.font_file_points.cache_clear()
+    entries = list((tmp_path / "cache" / "font-coverage").iterdir())
+    assert len(entries) == 1
+    entries[0].write_bytes(b"damaged")
+    assert fonts.font_file_points(font) == expected
+    fonts.font_file_points.cache_clear()

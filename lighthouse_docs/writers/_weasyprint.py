@@ -278,7 +278,105 @@ def _rarely_used_modules_on_first_use() -> Iterator[None]:
                 del sys.modules[name]  # later imports get the real module
 
 
-with _library_lookup_from_linker_cache(), _rarely_used_modules_on_first_use():
+_PARSER_STATE = ("_declarations", "_included_declarations", "_anonymous_counter", "_options",
+                 "_int_constants", "_recomplete", "_uses_new_feature", "_inside_extern_python")
+"""What cffi's ``Parser`` keeps of a parsed ``cdef`` (all of its state but the syntax-tree
+map ``_structnode2type``, which only a later parse of the same source would use)."""
+
+
+class _ParserOnFirstUse(_OnFirstUse):
+    """A stand-in for pycparser (see :func:`_declarations_from_cache`); cffi's parser also
+    asks the module for its ``__version__``."""
+
+    def __getattr__(self, attr: str) -> Any:
+        if attr == "__version__":
+            return getattr(self._real(), attr)
+        return super().__getattr__(attr)
+
+
+def _cdef_cache_file(csource: str) -> Any:
+    """Where the parsed declarations of ``csource`` are kept, or None (no cache folder)."""
+    import hashlib
+
+    import cffi
+
+    from ..render import private_cache
+
+    folder = private_cache("cffi")
+    if folder is None:
+        return None
+    key = "\0".join((csource, cffi.__version__, sys.version, "1"))
+    return folder / f"{hashlib.sha256(key.encode()).hexdigest()[:40]}.pickle"
+
+
+def _cached_cdef(stock: Callable[..., None]) -> Callable[..., None]:
+    """``FFI.cdef`` that restores the declarations of a source parsed before from the cache
+    folder instead of parsing it again with pycparser, and keeps them after a first parse."""
+    import pickle
+
+    def cdef(ffi: Any, csource: Any, override: bool = False, packed: bool = False,
+             pack: Any = None) -> None:
+        plain = (isinstance(csource, str) and not (override or packed or pack)
+                 and not ffi._cdefsources and not ffi._parser._declarations)
+        file = _cdef_cache_file(csource) if plain else None
+        state = None
+        if file is not None:
+            try:
+                state = pickle.loads(file.read_bytes())  # noqa: S301  # our folder (0700)
+            except Exception:  # missing, damaged or from another cffi: parsed again
+                state = None
+        if not (isinstance(state, dict) and set(state) == set(_PARSER_STATE)
+                and not state["_recomplete"]):
+            stock(ffi, csource, override=override, packed=packed, pack=pack)
+            if file is not None and not ffi._parser._recomplete:
+                from ..render import store_in_cache
+
+                try:
+                    data = pickle.dumps({name: getattr(ffi._parser, name)
+                                         for name in _PARSER_STATE})
+                except Exception:  # a declaration that cannot be pickled: no cache
+                    return
+                store_in_cache(file, data)
+            return
+        with ffi._lock:  # what FFI._cdef does around the parse
+            ffi._cdef_version = object()
+            ffi._parser.__dict__.update(state)
+            ffi._cdefsources.append(csource)
+
+    cdef.stock = stock  # type: ignore[attr-defined]
+    return cdef
+
+
+@contextmanager
+def _declarations_from_cache() -> Iterator[None]:
+    """While WeasyPrint is imported, its C declarations (``ffi.cdef``, 16 KB of C) are read
+    from the ``cffi`` cache folder (:func:`lighthouse_docs.render.private_cache`) when they
+    were parsed before with this cffi and this Python, and pycparser is a stand-in imported
+    when first used (a declaration parsed for the first time, a C type string cffi must
+    parse): its import and the parse were ~0.05 s of CPU of every build's own process. The
+    declarations restored are the ones cffi's parser made (tests/writers/
+    test_weasyprint_import.py); the C types, the libraries and the PDFs are the same."""
+    try:
+        import cffi
+    except ImportError:  # WeasyPrint will say so itself
+        yield
+        return
+    stand_in = None
+    if "pycparser" not in sys.modules and "cffi.cparser" not in sys.modules:
+        stand_in = _ParserOnFirstUse("pycparser")
+        sys.modules["pycparser"] = stand_in
+    stock = cffi.FFI.cdef
+    cffi.FFI.cdef = _cached_cdef(stock)
+    try:
+        yield
+    finally:
+        cffi.FFI.cdef = stock
+        if stand_in is not None and sys.modules.get("pycparser") is stand_in:
+            del sys.modules["pycparser"]  # later imports get the real module
+
+
+with _library_lookup_from_linker_cache(), _rarely_used_modules_on_first_use(), \
+        _declarations_from_cache():
     from weasyprint import CSS, HTML
     from weasyprint import __version__ as WEASYPRINT_VERSION
     from weasyprint.css.targets import TargetCollector

@@ -53,10 +53,9 @@ def _font(kind: _FontKind, size: int) -> ImageFont.FreeTypeFont:
 @lru_cache(maxsize=8)
 def _coverage(kind: _FontKind) -> frozenset[int]:
     """The code points the cover font ``kind`` has glyphs for."""
-    from fontTools.ttLib import TTFont
+    from ..fonts import font_file_points
 
-    with TTFont(str(_font_file(kind)), lazy=True) as font:
-        return frozenset(font.getBestCmap())
+    return font_file_points(_font_file(kind))
 
 
 Stacks = tuple[tuple[str, ...], ...]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes.util
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -232,3 +233,42 @@ out = build_pdf(doc, options)
 print(out.data[:5], out.pages, "fontTools.subset" in sys.modules)
 """)
     assert lines == ["b'%PDF-' 2 True"]
+
+
+_DECLARATIONS = """
+import hashlib, sys
+from lighthouse_docs.writers._weasyprint import _ffi as ffi
+parser = ffi._parser
+seen = sorted((name, str(tp), quals) for name, (tp, quals) in parser._declarations.items())
+print(hashlib.sha256(repr((seen, sorted(parser._int_constants.items()))).encode()).hexdigest())
+print(len(seen), "pycparser" in sys.modules)
+print(ffi.sizeof("PangoRectangle"), ffi.typeof("PangoRectangle *").cname)
+"""
+
+
+def _import_in(cache: object) -> list[str]:
+    import os
+
+    env = {**os.environ, "LIGHTHOUSE_DOCS_CACHE": str(cache)}
+    run = subprocess.run([sys.executable, "-c", _DECLARATIONS], capture_output=True,
+                         text=True, check=True, env=env)
+    return run.stdout.split("\n")
+
+
+def test_weasyprints_c_declarations_are_parsed_once_and_then_read_back_the_same(
+        tmp_path: Path) -> None:
+    """The first import parses WeasyPrint's cdef (pycparser imported) and keeps what cffi's
+    parser made; the next reads it back, without pycparser: the same declarations, the same C
+    types."""
+    cache = tmp_path
+    parsed = _import_in(cache)
+    kept = list((cache / "cffi").iterdir())
+    assert len(kept) == 1
+    restored = _import_in(cache)
+    assert restored[0] == parsed[0]
+    assert parsed[1].endswith("True") and restored[1].endswith("False")
+    assert int(parsed[1].split()[0]) > 100
+    assert restored[2] == parsed[2] == "16 PangoRectangle *"
+    kept[0].write_bytes(b"damaged")  # parsed again, and kept again
+    assert _import_in(cache)[:2] == parsed[:2]
+    assert _import_in("none")[:2] == parsed[:2]  # no cache folder at all: parsed
