@@ -223,11 +223,16 @@ def _paragraphs(doc: Document) -> list[_Text]:
 
 
 def _item_sentence(item: tuple[Block, ...]) -> str:
-    """A list item's first paragraph as a sentence (a full stop added where it has none)."""
+    """A list item's first paragraph as a sentence (a full stop for a closing ``;`` or none),
+    or "" for an item that only goes on with the sentence that introduced the list (it opens
+    in lower case: "- menetapkan target ...;"): that is no point of its own."""
     assert isinstance(item[0], Paragraph)
     text = " ".join(plain_text(item[0].inlines).split())
-    return text if not text or _FULL_STOP.search(text) or text.endswith(("?", ":")) \
-        else f"{text}."
+    if not text or not (text[0].isupper() or text[0].isdigit()):
+        return ""
+    if _FULL_STOP.search(text) or text.endswith(("?", ":")):
+        return text
+    return text.rstrip(" ;,") + "."
 
 
 def _is_closing(heading: str) -> bool:
