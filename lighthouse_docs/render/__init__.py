@@ -460,14 +460,17 @@ _AFTER = frozenset("/_.,:;=&?#|\\@")
 """Characters a long code word or address may break after (Chicago: at the punctuation of
 an address; never at a hyphen, which would read as part of it)."""
 _OPEN_ONLY = re.compile(r"^[\w]+$")
+_BREAKS_INSIDE = re.compile(r"[-‐/?!](?=.)")
+"""A piece the line breaker could break inside (after a hyphen or a slash that is not its
+last character, UAX #14): it is set in a ``.nobr`` span; any other needs no markup."""
 
 
 def break_pieces(text: str) -> tuple[tuple[str, str], ...]:
     """``text`` (inline code, a web address) cut for print as ``(kind, text)`` items:
     ``"space"`` (a run of white space, a line may break there), ``"word"`` (a piece no line
-    may break inside, nor hyphenate: ``--from``, ``+EXTENSION``) and ``"break"`` (a break
-    opportunity inside a word, without a hyphen). A word of plain letters and digits no
-    longer than :data:`LONG_WORD` is a ``"text"`` item left to the layout as it is.
+    may break inside: ``--from``, ``cgi-bin/``), ``"text"`` (a piece the line breaker would
+    not break anyway: ``+EXTENSION``, ``gauges_``) and ``"break"`` (a break opportunity inside
+    a word, without a hyphen). Code and addresses are never hyphenated (the print theme).
 
     A long identifier or address may break after its punctuation (``mrc_`` / ``gauges_``,
     ``wiki/`` / ``Office_Open_XML``), a run without punctuation longer than :data:`MAX_PIECE`
@@ -480,15 +483,13 @@ def break_pieces(text: str) -> tuple[tuple[str, str], ...]:
             continue
         if part.isspace():
             out.append(("space", part))
-        elif len(part) <= LONG_WORD and _OPEN_ONLY.match(part):
-            out.append(("text", part))
         elif len(part) <= LONG_WORD:
-            out.append(("word", part))
+            out.append(("word" if _BREAKS_INSIDE.search(part) else "text", part))
         else:
             for n, piece in enumerate(_word_pieces(part)):
                 if n:
                     out.append(("break", ""))
-                out.append(("word", piece))
+                out.append(("word" if _BREAKS_INSIDE.search(piece) else "text", piece))
     return tuple(out)
 
 
