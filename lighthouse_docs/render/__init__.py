@@ -133,6 +133,12 @@ class RenderContext:
         """This context inside a block set right to left."""
         return dataclasses.replace(self, rtl=True)
 
+    def in_heading(self) -> RenderContext:
+        """This context for a heading: its code is not cut into pieces (a heading is set
+        ragged, and its text becomes the PDF bookmark and the running head, which must not
+        carry the pieces' zero-width spaces)."""
+        return dataclasses.replace(self, paper=False) if self.paper else self
+
 
 def cache_dir(name: str = "jinja2") -> Path | None:
     """The cache folder ``name`` (``jinja2``: compiled templates; ``webfonts``: the HTML
