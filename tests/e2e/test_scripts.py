@@ -125,7 +125,7 @@ def test_right_to_left_paragraphs_get_dir_rtl(built: subprocess.CompletedProcess
     html = (out / "rtl.html").read_text(encoding="utf-8")
     # An Arabic paragraph in an English brief carries its language too (trial 6, finding 18).
     assert re.findall(r'<p dir="rtl" lang="ar">قال', html)
-    assert html.count('dir="rtl"') == 1
+    assert html.split("<body", 1)[1].count('dir="rtl"') == 1  # (the theme's CSS names it too)
     with zipfile.ZipFile(out / "rtl.epub") as epub:
         xhtml = "".join(epub.read(n).decode() for n in epub.namelist() if n.endswith(".xhtml"))
     assert '<p dir="rtl" lang="ar">قال' in xhtml
