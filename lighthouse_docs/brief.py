@@ -584,8 +584,11 @@ def _lead_text(blocks: tuple[Block, ...]) -> str:
 
 
 def description(doc: Document) -> str | None:
-    """The summary, else the lead, shortened at a word; None when there is neither."""
-    text = " ".join((doc.meta.summary or _lead_text(doc.lead)).split())
+    """The summary, else the lead, else the subtitle, shortened at a word; None when there is
+    none of them (the PDF /Subject and ``dc:description``: a brief whose text opens with a
+    section still describes itself, by its subtitle, rather than by its marking alone)."""
+    text = " ".join((doc.meta.summary or _lead_text(doc.lead) or doc.meta.subtitle
+                     or "").split())
     if not text:
         return None
     if len(text) > DESCRIPTION_CHARS:

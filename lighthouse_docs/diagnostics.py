@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeAlias
+from urllib.parse import unquote
 
 Severity: TypeAlias = Literal["info", "warning", "error"]
 Stage: TypeAlias = Literal["read", "check", "render", "build"]
@@ -125,15 +126,22 @@ def from_json(data: Mapping[str, Any]) -> Diagnostic | None:
                       line=line, source=source, format=fmt)
 
 
+def _said(message: str) -> str:
+    """``message`` as compared: a path percent-escaped or not is one path (the PDF writer names
+    ``Laos debt_files/x.svg`` what the EPUB writer, given the ``src``, names
+    ``Laos%20debt_files/x.svg``)."""
+    return unquote(message)
+
+
 def _record_key(item: Diagnostic) -> tuple[Any, ...]:
     """What makes two records one record, whatever output format met it."""
-    return (item.source, item.line, item.code, item.severity, item.message, item.stage)
+    return (item.source, item.line, item.code, item.severity, _said(item.message), item.stage)
 
 
 def _problem_key(item: Diagnostic) -> tuple[Any, ...]:
     """What a writer's record without a line shares with a reader's or a check's record of
     the same problem (the writer knows neither the line nor the reader's code)."""
-    return (item.source, item.severity, item.message)
+    return (item.source, item.severity, _said(item.message))
 
 
 def _problems(items: Sequence[Diagnostic]) -> list[list[tuple[Any, ...]]]:
@@ -179,10 +187,10 @@ def attribute_repeats(items: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
     origin: dict[tuple[str, str], str] = {}
     for item in items:
         if item.stage in ("read", "check") and item.source is not None:
-            origin.setdefault((item.severity, item.message), item.source)
+            origin.setdefault((item.severity, _said(item.message)), item.source)
     moved: list[Diagnostic] = []
     for item in items:
-        source = origin.get((item.severity, item.message))
+        source = origin.get((item.severity, _said(item.message)))
         if (item.stage == "render" and item.line is None and source is not None
                 and source != item.source):
             item = Diagnostic(**{**_fields(item), "source": source})

@@ -309,6 +309,10 @@ def sanitize_svg(data: bytes) -> tuple[bytes, tuple[str, ...]]:
                 notes.add(f"<{_local_name(element.tag)}> elements")
             continue
         _clean_element(element, notes)
+        if _local_name(element.tag) in ("image", "feImage") and element.get("href") is None \
+                and element.get(_XLINK_HREF) is None and element.getparent() is not None:
+            # Nothing left to draw; WeasyPrint would log an AttributeError loading "None".
+            element.getparent().remove(element)
     expanded = _expanded_size(root)
     if expanded > MAX_SVG_ELEMENTS:
         raise ImageRefused(f"SVG expands to more than {MAX_SVG_ELEMENTS} elements through "

@@ -188,9 +188,17 @@ Alignment: TypeAlias = Literal["left", "center", "right"] | None
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TableCell:
-    """One cell of a table."""
+    """One cell of a table. A table's rows are a grid: a cell that spans columns or rows
+    (HTML ``colspan``/``rowspan``) stands at its first position, and every other position it
+    covers holds a ``covered`` cell, so ``row.cells[k]`` is always column ``k``."""
 
     inlines: tuple[Inline, ...]
+    colspan: int = 1
+    """How many columns this cell spans (the outputs' ``colspan``)."""
+    rowspan: int = 1
+    """How many rows this cell spans, within its head or body (the outputs' ``rowspan``)."""
+    covered: bool = False
+    """A position another cell's span covers: empty, not rendered."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -219,3 +219,56 @@ def fits_portrait(table: Table) -> bool:
 def landscape(table: Table) -> bool:
     """Whether print sets ``table`` on landscape pages of its own (:func:`print_class`)."""
     return "landscape" in print_class(table).split()
+
+
+def _origins(rows: Sequence[TableRow]) -> dict[tuple[int, int], tuple[int, int]]:
+    """Each position a span covers -> the (row, column) of the cell that spans it."""
+    found: dict[tuple[int, int], tuple[int, int]] = {}
+    for r, row in enumerate(rows):
+        for k, cell in enumerate(row.cells):
+            if cell.covered or (cell.colspan == 1 and cell.rowspan == 1):
+                continue
+            for dr in range(cell.rowspan):
+                for dk in range(cell.colspan):
+                    if dr or dk:
+                        found[(r + dr, k + dk)] = (r, k)
+    return found
+
+
+def pick_columns(rows: Sequence[TableRow], columns: Sequence[int]) -> tuple[TableRow, ...]:
+    """``rows`` (a head or a body) with only ``columns`` (ascending), spans kept where they
+    stay inside the part: a span is cut to the columns it keeps, and a span whose first
+    column is not kept starts again, with its text, at its first kept column."""
+    origins = _origins(rows)
+    kept = set(columns)
+    out: list[TableRow] = []
+    for r, row in enumerate(rows):
+        cells: list[TableCell] = []
+        for p, k in enumerate(columns):
+            if k >= len(row.cells):
+                cells.append(TableCell(inlines=()))
+                continue
+            cell = row.cells[k]
+            if not cell.covered:
+                if cell.colspan > 1:
+                    width = sum(1 for j in range(k, k + cell.colspan) if j in kept)
+                    cell = dataclasses.replace(cell, colspan=width)
+                cells.append(cell)
+                continue
+            origin = origins.get((r, k))
+            if origin is None or origin[1] in kept:
+                cells.append(cell)
+                continue
+            # The span's own cell is cut off: it starts again here, unless it already did
+            # left of here (same row) or above (same column).
+            left = p > 0 and origins.get((r, columns[p - 1])) == origin
+            above = r > 0 and origin[0] < r and origins.get((r - 1, k)) == origin
+            if left or above:
+                cells.append(cell)
+                continue
+            source = rows[origin[0]].cells[origin[1]]
+            width = sum(1 for j in range(k, origin[1] + source.colspan) if j in kept)
+            cells.append(dataclasses.replace(source, colspan=width,
+                                             rowspan=origin[0] + source.rowspan - r))
+        out.append(TableRow(cells=tuple(cells)))
+    return tuple(out)

@@ -329,6 +329,24 @@ def written_date(text: str) -> dt.date | None:
     return None
 
 
+_DAY = re.compile(r"\d{1,2}(?:st|nd|rd|th)?[.,]?")
+
+
+def full_date_in(text: str) -> dt.date | None:
+    """The first full date (with its day) that ``text`` writes in a form :func:`written_date`
+    reads, looked for at every word ("Published 14 November 2026 | 5 min read"); a month and
+    year alone ("July 2006") or a bare year is none."""
+    words = text.replace("|", " ").replace("·", " ").split()
+    for start in range(len(words)):
+        for end in range(min(len(words), start + 5), start, -1):
+            candidate = " ".join(words[start:end]).strip(",.;:()")
+            date = written_date(candidate)
+            if date is not None and (_ISO_LIKE.match(candidate) or any(
+                    _DAY.fullmatch(word) for word in candidate.split())):
+                return date
+    return None
+
+
 def _date_or_none(year: int, month: int, day: int) -> dt.date | None:
     try:
         return dt.date(year, month, day)
@@ -607,11 +625,6 @@ def _columns(table: Table) -> int:
     return max((len(r.cells) for r in (*table.head, *table.body)), default=0)
 
 
-def _pick(row: model.TableRow, columns: tuple[int, ...]) -> model.TableRow:
-    return model.TableRow(cells=tuple(
-        row.cells[i] if i < len(row.cells) else model.TableCell(inlines=()) for i in columns))
-
-
 SHORT_TABLE_ROWS = 8
 """A table of at most this many body rows that would need a landscape page is cut into two or
 three parts that fit the portrait page instead (:func:`_portrait_parts`): stacked on the page
@@ -639,8 +652,8 @@ def _split_table(table: Table, count: int | None = None) -> tuple[Table, ...]:
         split = model.TableSplit(part=number, parts=count, first=1 if number == 1 else start + 1,
                                  last=start + size, columns=width)
         parts.append(dataclasses.replace(
-            table, head=tuple(_pick(r, columns) for r in table.head),
-            body=tuple(_pick(r, columns) for r in table.body), align=align, split=split,
+            table, head=tables.pick_columns(table.head, columns),
+            body=tables.pick_columns(table.body, columns), align=align, split=split,
             source=table.source if number == count else ()))
         start += size
     return tuple(parts)

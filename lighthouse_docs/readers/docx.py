@@ -469,7 +469,8 @@ def _rewrite_block(block: Block, images: dict[str, str]) -> Block | None:
     if isinstance(block, model.Table):
         def rows(items: tuple[model.TableRow, ...]) -> tuple[model.TableRow, ...]:
             return tuple(model.TableRow(cells=tuple(
-                model.TableCell(inlines=_rewrite_inlines(c.inlines, images)) for c in r.cells))
+                dataclasses.replace(c, inlines=_rewrite_inlines(c.inlines, images))
+                for c in r.cells))
                 for r in items)
         return dataclasses.replace(block, head=rows(block.head), body=rows(block.body),
                                    caption=_rewrite_inlines(block.caption, images))

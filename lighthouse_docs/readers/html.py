@@ -19,6 +19,7 @@ transparent, and inline markup past ``MAX_INLINE_DEPTH`` keeps only its text.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html as html_lib
 import re
@@ -33,11 +34,12 @@ from readability import Document as ReadabilityDocument
 from readability.readability import Unparseable
 
 from .. import model
+from ..diagnostics import Diagnostic, diagnostic
 from ..errors import InputError
 from ..lang import declared_or_detected, describe_invalid, normalize_tag
 from ..model import Block, FlowItem, Heading, Inline, Paragraph, Strong, TableRow, Text
 from ..outline import plain_text, sectionize
-from . import _common
+from . import _common, html_markup
 from ._common import (
     MAX_CONTAINER_DEPTH,
     MAX_INLINE_DEPTH,
@@ -47,6 +49,7 @@ from ._common import (
     trim_inlines,
 )
 from .captions import attach_captions, strip_figure_label
+from .html_markup import EMBED_HREF, LINE_ATTRIBUTE, NOTE_HREF, line_of
 
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _INLINE_TAGS = frozenset(
@@ -76,11 +79,12 @@ DROPPED_WITH_CONTENT: frozenset[str] = frozenset(
 """Active content and page chrome: removed together with everything inside them."""
 
 _ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
+    "*": {LINE_ATTRIBUTE},
     "a": {"href", "title"},
     "img": {"src", "alt", "title"},
     "ol": {"start"},
-    "th": {"align"},
-    "td": {"align"},
+    "th": {"align", "colspan", "rowspan"},
+    "td": {"align", "colspan", "rowspan"},
     "pre": {"class"},
     "code": {"class"},
     **{h: {"id"} for h in _HEADINGS},
@@ -192,6 +196,47 @@ def _parse_date(value: str | None) -> dt.date | None:
         return None
 
 
+_DATE_CLASS = re.compile(r"date|byline|dateline|published|posted|timestamp|meta",
+                         re.IGNORECASE)
+BYLINE_MAX_WORDS = 16
+"""A byline or date line longer than this is text, not a byline."""
+
+
+BYLINE_MAX_CHARS = 200
+BYLINE_MAX_ELEMENTS = 40
+
+
+def _short_text(el: Any, limit: int) -> str | None:
+    """``el``'s text when it has at most ``limit`` characters, else None (read lazily: a
+    page's wrapper with a date class costs no more than a byline)."""
+    for count, _ in enumerate(el.iter()):
+        if count > BYLINE_MAX_ELEMENTS:
+            return None
+    pieces: list[str] = []
+    size = 0
+    for piece in el.itertext():
+        size += len(piece)
+        if size > limit:
+            return None
+        pieces.append(str(piece))
+    return _plain("".join(pieces))
+
+
+def _byline_date(page: Any) -> dt.date | None:
+    """A full written date (day, month and year) in a short byline or date element
+    ("Published 14 November 2026", "By A. Writer, 3 March 2025"), else None. A bare year or a
+    month in the text is no date."""
+    for el in page.iter():
+        if not isinstance(el.tag, str) or not _DATE_CLASS.search(
+                f"{el.get('class') or ''} {el.get('id') or ''}"):
+            continue
+        text = _short_text(el, BYLINE_MAX_CHARS)
+        if text is not None and 0 < len(text.split()) <= BYLINE_MAX_WORDS and (
+                date := _common.full_date_in(text)) is not None:
+            return date
+    return None
+
+
 def _page_metadata(page: Any) -> dict[str, Any]:
     """What the page says about itself, before any content is read."""
     fields: dict[str, Any] = {}
@@ -218,6 +263,8 @@ def _page_metadata(page: Any) -> dict[str, Any]:
     if date is None:
         date = next((d for t in page.iter("time") if (d := _parse_date(t.get("datetime")))),
                     None)
+    if date is None:
+        date = _byline_date(page)
     fields["date"] = date
     canonical = next((el.get("href") for el in page.iter("link")
                       if "canonical" in (el.get("rel") or "").lower().split()), None)
@@ -320,6 +367,10 @@ def _inline(el: Any, depth: int = 0) -> list[Inline]:
     if tag == "a":
         children = _merge(_inline_children(el, depth))
         href = (el.get("href") or "").strip()
+        if href.startswith(NOTE_HREF):  # a note call html_markup.take_notes marked
+            return [model.FootnoteRef(id=href[len(NOTE_HREF):])]
+        if href.startswith(EMBED_HREF):  # where a frame or player stood (parse warns)
+            return []
         if not href:  # a javascript: link arrives here without href: keep only its words
             return list(children)
         title = el.get("title")
@@ -333,33 +384,95 @@ def _inline(el: Any, depth: int = 0) -> list[Inline]:
 # --------------------------------------------------------------------------- blocks
 
 
-def _paragraph(inlines: list[Inline]) -> list[Block]:
+def _paragraph(inlines: list[Inline], line: int | None = None) -> list[Block]:
     content = trim_inlines(_merge(inlines))
     if not content:
         return []
     if len(content) == 1 and isinstance(content[0], model.InlineImage):
         img = content[0]
-        return [model.Image(src=img.src, alt=img.alt, title=img.title)]
-    return [Paragraph(inlines=content)]
+        return [model.Image(src=img.src, alt=img.alt, title=img.title, line=line)]
+    return [Paragraph(inlines=content, line=line)]
 
 
-def _cells(row: Any) -> tuple[tuple[model.TableCell, ...], tuple[model.Alignment, ...], bool]:
-    cells: list[model.TableCell] = []
-    align: list[model.Alignment] = []
+MAX_SPAN = 100
+"""The widest ``colspan`` read (wider ones are cut to it: tables of more than 20 columns are
+cut into parts anyway); a ``rowspan`` never reaches past its head or body."""
+
+
+def _span(cell: Any, name: str) -> int:
+    try:
+        value = int((cell.get(name) or "1").strip())
+    except ValueError:
+        return 1
+    return max(1, min(value, MAX_SPAN))
+
+
+_RawCell = tuple[model.TableCell, model.Alignment, int]
+"""A cell as written (its rowspan aside), its alignment and its rowspan."""
+
+
+def _cells(row: Any) -> tuple[list[_RawCell], bool]:
+    cells: list[_RawCell] = []
     all_th = True
     for cell in row:
         if cell.tag not in ("td", "th"):
             continue
         all_th = all_th and cell.tag == "th"
-        cells.append(model.TableCell(inlines=trim_inlines(_merge(_inline_children(cell)))))
         value = (cell.get("align") or "").lower()
-        align.append(value if value in ("left", "center", "right") else None)  # type: ignore[arg-type]
-    return tuple(cells), tuple(align), all_th and bool(cells)
+        align: model.Alignment = value if value in ("left", "center", "right") else None  # type: ignore[assignment]
+        cells.append((model.TableCell(inlines=trim_inlines(_merge(_inline_children(cell))),
+                                      colspan=_span(cell, "colspan")),
+                      align, _span(cell, "rowspan")))
+    return cells, all_th and bool(cells)
+
+
+def _cover_carried(cells: list[model.TableCell], align: list[model.Alignment],
+                   carried: dict[int, int], below: dict[int, int]) -> None:
+    """Append a covered cell for each column from here on that a rowspan from above holds."""
+    while carried.get(len(cells), 0) > 0:
+        column = len(cells)
+        if carried[column] > 1:
+            below[column] = carried[column] - 1
+        cells.append(model.TableCell(inlines=(), covered=True))
+        align.append(None)
+
+
+def _grid(rows: list[list[_RawCell]]) -> list[tuple[tuple[model.TableCell, ...],
+                                                     tuple[model.Alignment, ...]]]:
+    """One group of rows (a table's head or body) laid on the grid: every position another
+    cell's ``colspan`` or ``rowspan`` covers gets a ``covered`` cell, so no cell moves into a
+    column it does not stand in (``model.TableCell``)."""
+    out: list[tuple[tuple[model.TableCell, ...], tuple[model.Alignment, ...]]] = []
+    carried: dict[int, int] = {}  # column -> rows still covered by a rowspan from above
+    for index, raw in enumerate(rows):
+        left = len(rows) - index  # rows of the group from this one on
+        cells: list[model.TableCell] = []
+        align: list[model.Alignment] = []
+        below: dict[int, int] = {}
+        for cell, cell_align, rowspan in raw:
+            _cover_carried(cells, align, carried, below)
+            rowspan = min(rowspan, left)
+            column = len(cells)
+            cells.append(replace(cell, rowspan=rowspan))
+            align.append(cell_align)
+            for k in range(cell.colspan):
+                if k:
+                    cells.append(model.TableCell(inlines=(), covered=True))
+                    align.append(None)
+                if rowspan > 1:
+                    below[column + k] = rowspan - 1
+        while any(column >= len(cells) and n > 0 for column, n in carried.items()):
+            if carried.get(len(cells), 0) > 0:
+                _cover_carried(cells, align, carried, below)
+            else:  # a row too short to reach a span from above: an empty cell before it
+                cells.append(model.TableCell(inlines=()))
+                align.append(None)
+        carried = below
+        out.append((tuple(cells), tuple(align)))
+    return out
 
 
 def _table(el: Any) -> model.Table:
-    head: list[TableRow] = []
-    body: list[TableRow] = []
     align: tuple[model.Alignment, ...] = ()
     caption: tuple[Inline, ...] = ()
 
@@ -375,17 +488,24 @@ def _table(el: Any) -> model.Table:
     for child in el:
         if child.tag == "caption":
             caption = trim_inlines(_merge(_inline_children(child)))
+    head_rows: list[list[_RawCell]] = []
+    body_rows: list[list[_RawCell]] = []
     for row, in_thead in rows():
-        cells, row_align, all_th = _cells(row)
+        cells, all_th = _cells(row)
         if not cells:
             continue
-        if in_thead or (all_th and not body):
-            head.append(TableRow(cells=cells))
+        if in_thead or (all_th and not body_rows):
+            head_rows.append(cells)
         else:
-            body.append(TableRow(cells=cells))
+            body_rows.append(cells)
+    head = _grid(head_rows)
+    body = _grid(body_rows)
+    for _, row_align in (*head, *body):
         if len(row_align) > len(align):
             align = row_align
-    return model.Table(head=tuple(head), body=tuple(body), align=align, caption=caption)
+    return model.Table(head=tuple(TableRow(cells=cells) for cells, _ in head),
+                       body=tuple(TableRow(cells=cells) for cells, _ in body),
+                       align=align, caption=caption)
 
 
 def _list_items(el: Any, depth: int) -> tuple[tuple[Block, ...], ...]:
@@ -426,37 +546,38 @@ def _block(el: Any, depth: int = 0) -> list[FlowItem]:
     tag = el.tag
     if tag not in _MAPPED_TAGS or (tag in _NESTING_TAGS and depth >= MAX_CONTAINER_DEPTH):
         return _flow(el, depth)  # div, section, li outside a list, a too-deep list...
+    line = line_of(el)
     if tag in _HEADINGS:
         inlines = trim_inlines(_merge(_inline_children(el)))
         if not plain_text(inlines).strip():  # an empty heading would be an untitled section
             return []
         explicit = (el.get("id") or "").strip() or None
-        return [Heading(level=int(tag[1]), inlines=inlines, id=explicit)]
+        return [Heading(level=int(tag[1]), inlines=inlines, id=explicit, line=line)]
     if tag == "p":
-        return list(_paragraph(_inline_children(el)))
+        return list(_paragraph(_inline_children(el), line))
     if tag == "ul":
         items = _list_items(el, depth + 1)
-        return [model.BulletList(items=items)] if items else []
+        return [model.BulletList(items=items, line=line)] if items else []
     if tag == "ol":
         items = _list_items(el, depth + 1)
-        return [model.OrderedList(items=items, start=_start(el))] if items else []
+        return [model.OrderedList(items=items, start=_start(el), line=line)] if items else []
     if tag == "blockquote":
         blocks = _contained(el, depth + 1)
-        return [model.BlockQuote(blocks=blocks)] if blocks else []
+        return [model.BlockQuote(blocks=blocks, line=line)] if blocks else []
     if tag == "pre":
         classes = " ".join(filter(None, [el.get("class"),
                                          *(c.get("class") for c in el.iter("code"))]))
         match = _CODE_LANGUAGE.search(classes)
         text = clean_text(str(el.text_content())).strip("\n")
         language = match.group(1) if match else None
-        return [model.CodeBlock(text=text, language=language)] if text else []
+        return [model.CodeBlock(text=text, language=language, line=line)] if text else []
     if tag == "hr":
-        return [model.ThematicBreak()]
+        return [model.ThematicBreak(line=line)]
     if tag == "table":
-        table = _table(el)
+        table = replace(_table(el), line=line)
         return [table] if table.head or table.body else []
     if tag == "img":
-        return list(_paragraph(_inline(el)))
+        return list(_paragraph(_inline(el), line))
     if tag == "figure":
         return _figure(el, depth + 1)
     if tag == "dl":
@@ -480,7 +601,8 @@ def _figure(el: Any, depth: int) -> list[FlowItem]:
     if len(images) == 1:
         image = _image(images[0])
         assert image is not None
-        return [model.Image(src=image.src, alt=image.alt, title=image.title, caption=caption)]
+        return [model.Image(src=image.src, alt=image.alt, title=image.title, caption=caption,
+                            line=line_of(el) or line_of(images[0]))]
     flow = [item for child in el if child.tag != "figcaption"
             for item in _block_or_inline(child, depth)]
     return [*flow, *_paragraph(list(caption))]
@@ -506,6 +628,7 @@ def _flow(el: Any, depth: int = 0) -> list[FlowItem]:
     """
     out: list[FlowItem] = []
     pending: list[Inline] = _text(el.text)
+    line = None  # of the first element in a loose inline run (an <img> between blocks)
     stack: list[tuple[Any, Iterator[Any]]] = [(el, iter(el))]
     while stack:
         container, children = stack[-1]
@@ -513,23 +636,25 @@ def _flow(el: Any, depth: int = 0) -> list[FlowItem]:
         if child is None:
             stack.pop()
             if stack:  # a nested transparent container ends; its tail runs on outside it
-                out.extend(_paragraph(pending))
-                pending = _text(container.tail)
+                out.extend(_paragraph(pending, line))
+                pending, line = _text(container.tail), None
             continue
         tag = child.tag if isinstance(child.tag, str) else ""
         if _transparent(tag, depth):
-            out.extend(_paragraph(pending))
-            pending = _text(child.text)
+            out.extend(_paragraph(pending, line))
+            pending, line = _text(child.text), None
             stack.append((child, iter(child)))
             continue
         if tag in _BLOCK_TAGS:
-            out.extend(_paragraph(pending))
-            pending = []
+            out.extend(_paragraph(pending, line))
+            pending, line = [], None
             out.extend(_block(child, depth))
         else:
+            if line is None and tag:
+                line = line_of(child)
             pending.extend(_inline(child))
         pending.extend(_text(child.tail))
-    out.extend(_paragraph(pending))
+    out.extend(_paragraph(pending, line))
     return out
 
 
@@ -709,7 +834,10 @@ def _trafilatura_metadata(page: Any) -> dict[str, Any]:
 
     fields: dict[str, Any] = {}
     try:
-        found = trafilatura.extract_metadata(page)
+        # Not htmldate's extensive search: it reads a bare year in the text ("since 2022") as
+        # 1 January of it, and a brief would be dated by it (trial 6). What remains are real
+        # dates: meta tags, JSON-LD, <time>, date classes and the URL.
+        found = trafilatura.extract_metadata(page, extensive=False)
     except (ValueError, TypeError, lxml.etree.LxmlError):
         return fields
     if found is None:
@@ -1022,7 +1150,7 @@ def choose_language(declared: str | None, sample: str, path: str, warnings: list
 
 
 def _read_page(raw: str, path: str, extractor: Extractor) -> tuple[
-        dict[str, Any], str, str, list[str]]:
+        dict[str, Any], str, str, list[str | Diagnostic]]:
     """``(metadata, content markup, body markup, warnings)`` of a page.
 
     Ads and read-also boxes are dropped before either extractor sees the page; a page saved by
@@ -1030,14 +1158,37 @@ def _read_page(raw: str, path: str, extractor: Extractor) -> tuple[
     """
     parser = _parser()
     try:
-        page = lxml.html.document_fromstring(raw, parser=parser)
+        page = lxml.html.document_fromstring(html_markup.resolve_conditionals(raw),
+                                             parser=parser)
     except (lxml.etree.LxmlError, ValueError):
         raise InputError("is not an HTML document lxml can read", path=path) from None
-    warnings: list[str] = []
+    warnings: list[str | Diagnostic] = []
     if _too_deep(parser):
         warnings.append(f"{path}: elements nested more than 2048 deep; "
                         "the text below that depth and after it is lost")
+    # What pandoc and Word mean by classes, ids and styles, read before the sanitiser and the
+    # extractor throw those away (html_markup's docstring).
+    html_markup.mark_lines(page)
+    block = html_markup.take_title_block(page)
+    lists = html_markup.word_lists(page)
+    comments, comments_line = html_markup.take_word_comments(page)
+    if comments:
+        warnings.append(diagnostic(
+            path, f"{comments} Word review comment{'s' if comments > 1 else ''} left out "
+            "(notes between authors, not text of the brief)", line=comments_line,
+            code="word-comments", format="html"))
+    notes, note_warnings = html_markup.take_notes(page, path)
+    warnings.extend(note_warnings)
+    embeds = html_markup.mark_embeds(page)
     meta = _page_metadata(page)
+    meta["title_block"] = block
+    meta["notes"] = notes
+    meta["embeds"] = embeds
+    # A document saved as HTML by a word processor or pandoc has no page chrome: whatever the
+    # extraction leaves out of it is said (_dropped_text).
+    meta["authored"] = bool(
+        _AUTHORING_TOOL.search(_meta_content(page, "generator") or "") or lists or comments
+        or block is not None or "urn:schemas-microsoft-com:office" in raw[:2000])
     if _meta_content(page, "generator") == FETCHED_GENERATOR:
         body_markup = _body_markup(page, raw)
         return meta, body_markup, body_markup, warnings
@@ -1060,6 +1211,40 @@ def _read_page(raw: str, path: str, extractor: Extractor) -> tuple[
     return meta, content, body_markup, warnings
 
 
+_AUTHORING_TOOL = re.compile(r"microsoft word|libreoffice|openoffice|pandoc|google docs|"
+                            r"pages|writer|textedit", re.IGNORECASE)
+
+
+def _paragraph_texts(items: Sequence[FlowItem | Block]) -> Iterator[tuple[str, int | None]]:
+    """The text and line of every paragraph in ``items``, in lists and quotes too."""
+    for item in items:
+        if isinstance(item, Paragraph):
+            yield " ".join(plain_text(item.inlines).split()), item.line
+        elif isinstance(item, model.BlockQuote):
+            yield from _paragraph_texts(item.blocks)
+        elif isinstance(item, model.BulletList | model.OrderedList):
+            for blocks in item.items:
+                yield from _paragraph_texts(blocks)
+
+
+def _dropped_text(flow: Sequence[FlowItem], page_flow: Sequence[FlowItem], path: str
+                  ) -> Diagnostic | None:
+    """A warning naming what the extraction left out of an authored document's body: its
+    paragraphs of at least a few words that are not in ``flow``."""
+    kept = {text for text, _ in _paragraph_texts(flow)}
+    dropped = [(text, line) for text, line in _paragraph_texts(page_flow)
+               if len(text.split()) >= _SENTENCE_WORDS and text not in kept]
+    if not dropped:
+        return None
+    words = sum(len(text.split()) for text, _ in dropped)
+    first = dropped[0][0] if len(dropped[0][0]) <= 60 else dropped[0][0][:59] + "…"
+    many = len(dropped) > 1
+    return diagnostic(path, f"the main-content extraction left out {len(dropped)} "
+                      f"paragraph{'s' if many else ''} ({words} words) of this document as page "
+                      f"chrome{', the first' if many else ''}: “{first}”", line=dropped[0][1],
+                      code="extraction-dropped", format="html")
+
+
 FETCHED_GENERATOR = "lighthouse-docs fetch"
 """``<meta name="generator">`` of pages ``lighthouse-docs fetch`` saved (already extracted)."""
 
@@ -1070,12 +1255,36 @@ def article_markup(text: str, *, title: str, extractor: Extractor | None = None)
     What ``lighthouse-docs fetch`` saves: the same content :func:`parse` builds from.
     """
     raw = _XML_DECLARATION.sub("", clean_text(text))
-    _, content, _, _ = _read_page(raw, "page", extractor or EXTRACTOR)
+    meta, content, _, _ = _read_page(raw, "page", extractor or EXTRACTOR)
     root = _fragment(content)
     for h1 in list(root.iter("h1")):
         if " ".join(str(h1.text_content()).split()).casefold() == title.casefold():
             h1.drop_tree()
             break
+    # Notes go back in pandoc's form, which the reader takes again when the page is built;
+    # source lines are the fetched page's, not the saved file's.
+    notes = {note.id: note for note in meta.get("notes", [])}
+    called: list[html_markup.Note] = []
+    for a in list(root.iter("a")):
+        href = a.get("href") or ""
+        if href.startswith(NOTE_HREF) and (note := notes.get(href[len(NOTE_HREF):])):
+            call = lxml.html.fromstring(
+                f'<a href="#{note.id}" class="footnote-ref" role="doc-noteref"><sup></sup></a>')
+            call[0].text = note.label
+            call.tail = a.tail
+            a.getparent().replace(a, call)
+            called.append(note)
+    if called:
+        section = lxml.html.fromstring(
+            '<section class="footnotes" role="doc-endnotes"><ol></ol></section>')
+        for note in called:
+            item = lxml.etree.SubElement(section[0], "li", id=note.id)
+            for child in _fragment(sanitize(note.markup)):
+                item.append(child)
+        root.append(section)
+    for el in root.iter():
+        if isinstance(el.tag, str):
+            el.attrib.pop(LINE_ATTRIBUTE, None)
     return "".join(lxml.html.tostring(child, encoding="unicode") for child in root) or ""
 
 
@@ -1104,21 +1313,93 @@ def parse(text: str, source: model.SourceInfo, *, lang: str | None = None,
 
     if content is not body_markup:
         flow = _restore_heading_ids(flow, page_flow)
-    title, flow = _title(flow, page_flow, meta, source.path)
+    block: html_markup.TitleBlock | None = meta.get("title_block")
+    h1s = [_heading_text(i) for i in page_flow if isinstance(i, Heading) and i.level == 1]
+    if block is not None and block.title:
+        title = _plain(block.title)
+        flow = _without_heading(flow, title)
+    elif meta.get("authored") and meta.get("html_title") and len(h1s) > 1 and not any(
+            _same(h, meta["html_title"]) for h in h1s):
+        # A word processor's Heading 1s are its sections; its <title> is the document's
+        # title (Word writes the document's Title property there).
+        title = meta["html_title"]
+    else:
+        title, flow = _title(flow, page_flow, meta, source.path)
     if not any(isinstance(item, Block) for item in flow) or not _holds_article(page_flow):
         raise InputError("no article found: the page has little or no running text, only "
                          "links, tables, menus or short lines", path=source.path)
+    if meta.get("authored") and content is not body_markup and (
+            dropped := _dropped_text(flow, page_flow, source.path)) is not None:
+        warnings.append(dropped)
+    lang_warnings: list[str] = []
     doc_lang = lang or choose_language(meta.get("lang"), language_sample(title, flow),
-                                       source.path, warnings)
+                                       source.path, lang_warnings)
+    warnings.extend(lang_warnings)
+    footnotes = _footnotes(flow, meta.get("notes", []), source.path, warnings)
+    embeds: list[html_markup.Embed] = meta.get("embeds", [])
+    for index in sorted({int(n) for n in re.findall(
+            rf'href="{re.escape(EMBED_HREF)}(\d+)"', content) if int(n) < len(embeds)}):
+        embed = embeds[index]
+        # The message names no address: a page's URLs are not echoed (tests/readers, hostile).
+        warnings.append(diagnostic(
+            source.path, f"embedded {embed.tag} left out: a brief cannot show it, and text "
+            "that points at it points at nothing", line=embed.line, code="embed-dropped",
+            format="html"))
+    date, subtitle, authors = meta.get("date"), None, meta.get("authors", ())
+    if block is not None:
+        subtitle = _plain(block.subtitle) if block.subtitle else None
+        authors = tuple(_plain(a) for a in block.authors) or authors
+        if date is None and block.date:
+            date = _common.written_date(_plain(block.date))
+            if date is None:
+                warnings.append(diagnostic(
+                    source.path, f"the title block's date {_plain(block.date)!r} is not a "
+                    f"date ({_common.WRITTEN_DATE_FORMS}); the brief is dated when it is "
+                    "built", line=block.line, code="date-unreadable", format="html"))
     lead, sections = sectionize(attach_captions(flow))
     metadata = model.Metadata(
         title=title,
+        subtitle=subtitle,
         source=replace(source, url=meta.get("url") or source.url),
         lang=doc_lang,
         publisher=meta.get("publisher"),
-        authors=meta.get("authors", ()),
-        date=meta.get("date"),
+        authors=authors,
+        date=date,
         summary=meta.get("summary"),
         keywords=meta.get("keywords", ()),
     )
-    return model.Document(meta=metadata, lead=lead, sections=sections, warnings=tuple(warnings))
+    return model.Document(meta=metadata, lead=lead, sections=sections, footnotes=footnotes,
+                          warnings=tuple(warnings))
+
+
+def _note_refs(value: object) -> Iterator[str]:
+    """The ids of the note calls in and under ``value`` (flow items, inlines), in order."""
+    if isinstance(value, model.FootnoteRef):
+        yield value.id
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _note_refs(item)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            yield from _note_refs(getattr(value, f.name))
+
+
+def _footnotes(flow: list[FlowItem], notes: Sequence[html_markup.Note], path: str,
+               warnings: list[str | Diagnostic]) -> tuple[model.Footnote, ...]:
+    """The model's notes for the calls left in ``flow`` (the extractor may have dropped a
+    call with the text around it: its note goes too, with a warning at the call's line)."""
+    called = set(_note_refs(flow))
+    out: list[model.Footnote] = []
+    for note in notes:
+        if note.id not in called:
+            warnings.append(diagnostic(
+                path, f"note [{note.label}] dropped: the text that calls it is not part of "
+                "the article (page chrome removed by the extraction)", line=note.line,
+                code="footnote-dropped", format="html"))
+            continue
+        blocks = tuple(b for b in _contained(_fragment(sanitize(note.markup)), 1)
+                       if not isinstance(b, Heading))
+        if not blocks:
+            blocks = (Paragraph(inlines=(Text(text=note.label),)),)
+        out.append(model.Footnote(id=note.id, blocks=blocks))
+    return tuple(out)

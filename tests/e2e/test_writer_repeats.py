@@ -35,7 +35,7 @@ def test_a_refused_network_image_is_reported_once(tmp_path: Path) -> None:
                     "--report", "json", "report.json")
     assert result.returncode == 0, result.stderr
     assert [line for line in result.stderr.splitlines() if "evil.example" in line] == [
-        "t.html: warning: refused resource http://evil.example/x.png: only local files are "
+        "t.html:1: warning: refused resource http://evil.example/x.png: only local files are "
         "read, never the network [image-refused] (pdf, epub)"]
     assert result.stderr.splitlines()[-1] == "1 built, 0 up to date, 0 failed; 1 warning"
     report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ from lighthouse_docs.model import (
     Strikethrough,
     Strong,
     Table,
+    Text,
     ThematicBreak,
 )
 from lighthouse_docs.outline import (
@@ -161,10 +163,10 @@ def test_elements_map_to_the_model() -> None:
     assert isinstance(ordered, OrderedList) and ordered.start == 4
     assert isinstance(ordered.items[0][1], BulletList)
     assert isinstance(quote, BlockQuote) and block_text(quote) == "quoted"
-    assert code == CodeBlock(text="x = 1", language="py")
+    assert replace(code, line=None) == CodeBlock(text="x = 1", language="py")
     assert isinstance(rule, ThematicBreak)
     assert isinstance(figure, Image) and plain_text(figure.caption) == "Caption here"
-    assert lone == Image(src="only.png", alt="Only")
+    assert replace(lone, line=None) == Image(src="only.png", alt="Only")
 
 
 def test_headings_are_normalised_under_the_title() -> None:
@@ -363,3 +365,128 @@ def test_pandoc_manual_as_html_keeps_every_heading() -> None:
     assert doc.meta.title == "Pandoc User’s Guide"
     assert [(level - 1, text) for level, text in heading_texts(doc.sections)] == [
         (h["level"], h["text"]) for h in expected]
+
+
+# --------------------------------------------------------------------------- trial 6
+
+
+def cells(table: Table) -> list[list[tuple[str, int, int, bool]]]:
+    return [[(plain_text(c.inlines), c.colspan, c.rowspan, c.covered) for c in row.cells]
+            for row in (*table.head, *table.body)]
+
+
+def test_spans_lay_cells_on_the_grid() -> None:
+    doc = page("<p>Intro text of the table page.</p><table><thead><tr><th colspan='2'>A</th>"
+               "<th>B</th></tr></thead><tbody><tr><td rowspan='9'>x</td><td>1</td><td>2</td>"
+               "</tr><tr><td colspan='x'>3</td></tr><tr><td>4</td><td rowspan='2'>5</td></tr>"
+               "<tr><td>6</td></tr></tbody></table>")
+    table = next(b for b in all_blocks(doc) if isinstance(b, Table))
+    assert cells(table) == [
+        [("A", 2, 1, False), ("", 1, 1, True), ("B", 1, 1, False)],
+        # A rowspan stops at the end of its body (9 -> 4); a bad colspan is 1.
+        [("x", 1, 4, False), ("1", 1, 1, False), ("2", 1, 1, False)],
+        [("", 1, 1, True), ("3", 1, 1, False)],
+        [("", 1, 1, True), ("4", 1, 1, False), ("5", 1, 2, False)],
+        # A row too short to reach the span from above gets an empty cell before it.
+        [("", 1, 1, True), ("6", 1, 1, False), ("", 1, 1, True)],
+    ]
+
+
+def test_a_table_cut_by_columns_restarts_a_cut_span() -> None:
+    from lighthouse_docs.tables import pick_columns
+
+    table = page("<table><tr><td>r</td><td colspan='3'>wide</td><td>z</td></tr>"
+                 "<tr><td>s</td><td>1</td><td>2</td><td>3</td><td>4</td></tr></table>"
+                 "<p>Some words after the table to read.</p>").lead[0]
+    assert isinstance(table, Table)
+    part = replace(table, head=(), body=pick_columns(table.body, (0, 3, 4)))
+    assert cells(part) == [[("r", 1, 1, False), ("wide", 1, 1, False), ("z", 1, 1, False)],
+                           [("s", 1, 1, False), ("3", 1, 1, False), ("4", 1, 1, False)]]
+    part = replace(table, head=(), body=pick_columns(table.body, (0, 1, 2)))
+    assert cells(part)[0] == [("r", 1, 1, False), ("wide", 2, 1, False), ("", 1, 1, True)]
+
+
+def test_bare_years_in_the_text_are_no_date() -> None:
+    doc = page("<h1>Border Trade After the 2021 Coup</h1><p>Trade fell after February 2021 and "
+               "has since moved to informal crossings; by 2024 the share was below a quarter.</p>",
+               head="<title>Border Trade After the 2021 Coup</title>")
+    assert doc.meta.date is None
+
+
+@pytest.mark.parametrize(("byline", "date"), [
+    ("<p class='byline'>By A. Writer | Published 14 November 2026</p>", "2026-11-14"),
+    ("<div class='post-date'>March 3, 2025</div>", "2025-03-03"),
+    ("<p class='byline'>By A. Writer, July 2025</p>", None),
+])
+def test_a_full_written_date_in_the_byline_is_the_date(byline: str, date: str | None) -> None:
+    doc = page(f"<article><h1>Title of the piece</h1>{byline}<p>Body text of the article "
+               "written in 2019 and revised in 2020 for this page.</p></article>")
+    assert (doc.meta.date.isoformat() if doc.meta.date else None) == date
+
+
+def test_an_unreadable_title_block_date_is_a_warning() -> None:
+    doc = page("<header id='title-block-header'><h1 class='title'>T</h1>"
+               "<p class='date'>sometime soon</p></header><p>Body text of the article.</p>")
+    assert doc.meta.title == "T" and doc.meta.date is None
+    assert [w.code for w in doc.warnings if not isinstance(w, str)] == ["date-unreadable"]
+    assert "sometime soon" not in all_text(doc).replace("T", "", 1)
+
+
+def test_a_superscript_link_to_a_section_is_not_a_note() -> None:
+    doc = page("<h1>T</h1><p>See part<sup><a href='#two'>2</a></sup> below.</p>"
+               "<h2 id='two'>Two</h2><p>" + "Words of the second part. " * 200 + "</p>")
+    assert not doc.footnotes and not doc.warnings
+    assert any(isinstance(i, Link) for i in doc.lead[0].inlines)  # type: ignore[union-attr]
+
+
+def test_a_page_cannot_forge_a_note_call() -> None:
+    doc = page("<h1>T</h1><p>Text<a href='#lh-note-fn1'>1</a> and more text here.</p>")
+    assert not doc.footnotes
+    assert all(not isinstance(i, Link) for i in doc.lead[0].inlines)  # type: ignore[union-attr]
+
+
+def test_a_fetched_page_keeps_its_notes_when_built() -> None:
+    from lighthouse_docs.readers.html import FETCHED_GENERATOR, article_markup
+
+    text = (FIXTURES.parent / "html_authoring" / "handwritten_notes.html").read_text("utf-8")
+    saved = article_markup(text, title="Water Data Sharing on the River")
+    assert "data-lh-line" not in saved and "lh-note" not in saved
+    doc = html(f"<html><head><meta name='generator' content='{FETCHED_GENERATOR}'>"
+               f"<title>Water</title></head><body>{saved}</body></html>")
+    assert [plain_text(n.blocks[0].inlines) for n in doc.footnotes] == [  # type: ignore[union-attr]
+        "River Commission, State of the Basin Report 2023.",
+        'Kondolf et al., "Changing sediment budget", 2014.']
+
+
+def test_what_the_extraction_leaves_out_of_an_authored_document_is_said() -> None:
+    from lighthouse_docs.readers.html import _dropped_text
+
+    kept = Paragraph(inlines=(Text(text="The lead of the document stays in."),), line=3)
+    lost = Paragraph(inlines=(Text(text="A recommendation the extractor took for chrome."),),
+                     line=9)
+    short = Paragraph(inlines=(Text(text="Share this"),), line=12)
+    warning = _dropped_text([kept], [kept, lost, short], "doc.html")
+    assert warning is not None and (warning.line, warning.code) == (9, "extraction-dropped")
+    assert warning.message == ("the main-content extraction left out 1 paragraph (7 words) of "
+                               "this document as page chrome: “A recommendation the extractor "
+                               "took for chrome.”")
+    assert _dropped_text([kept, lost], [kept, lost, short], "doc.html") is None
+
+
+def test_word_review_comments_are_left_out_with_a_warning() -> None:
+    doc = page("<p class=MsoTitle>Grain</p><p class=MsoNormal>Stocks fell for the third year"
+               "<a style='mso-comment-reference:AB_1'>[AB1]</a> running.</p>"
+               "<div style='mso-element:comment-list'><div style='mso-element:comment'>"
+               "<p class=MsoCommentText>Check this figure with the desk.</p></div></div>")
+    assert all_text(doc) == "Grain Stocks fell for the third year running."
+    assert [(w.code, w.message) for w in doc.warnings if not isinstance(w, str)] == [
+        ("word-comments", "1 Word review comment left out (notes between authors, not text "
+                          "of the brief)")]
+
+
+def test_a_word_page_without_a_title_paragraph_takes_its_title_tag() -> None:
+    doc = html((FIXTURES.parent / "html_authoring" / "word_saved.html").read_text("cp1252")
+               .replace("<p class=MsoTitle>River Debt and Hydropower Lending</p>", ""))
+    assert doc.meta.title == "River Debt and Hydropower Lending"
+    assert [text for _, text in heading_texts(doc.sections)] == [
+        "Debt profile", "Options", "Conclusion"]
