@@ -24,7 +24,7 @@ import datetime as dt
 import html as html_lib
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import lxml.etree
@@ -873,6 +873,9 @@ _AD_LABEL = re.compile(r"^\W*(?:advertisement|iklan|sponsored(?:\s+content)?|pro
                        r"(?:\s+scroll\s+to\s+continue(?:\s+with\s+content)?)?\W*$",
                        re.IGNORECASE)
 INSERT_MAX_WORDS = 40
+INSERT_MAX_ELEMENTS = 500
+"""...and holds at most this many elements (a box of a few words in thousands of nested
+elements is no read-also box, and reading each of them would cost the square of the nesting)."""
 """A block whose text starts like a read-also box or an ad is dropped only when this short."""
 _INSERT_BLOCKS = frozenset({"p", "div", "aside", "section", "table", "blockquote", "ul", "ol",
                             "li", "figure", "span", "strong", "b", "center", "dl"})
@@ -891,6 +894,49 @@ def _is_insert_by_class(tokens: set[str]) -> bool:
     return any((a, b) in _INSERT_PAIRS for a in ordered for b in ordered if a != b)
 
 
+@dataclass(frozen=True, slots=True)
+class _Words:
+    """How many ``\\w+`` words a run of text holds, and whether it starts and ends inside a
+    word: enough to count the words of two runs joined (a word across the seam is one)."""
+
+    words: int = 0
+    starts: bool = False
+    ends: bool = False
+    empty: bool = True
+    elements: int = 0
+    """Elements under the run's element, itself included (0 for a bare run of text)."""
+
+    @staticmethod
+    def of(text: str | None) -> _Words:
+        if not text:
+            return _Words()
+        return _Words(words=len(_WORDS.findall(text)), starts=bool(_WORDS.match(text[0])),
+                      ends=bool(_WORDS.match(text[-1])), empty=False)
+
+    def __add__(self, other: _Words) -> _Words:
+        if self.empty:
+            return replace(other, elements=self.elements + other.elements)
+        if other.empty:
+            return replace(self, elements=self.elements + other.elements)
+        return _Words(words=self.words + other.words - (self.ends and other.starts),
+                      starts=self.starts, ends=other.ends, empty=False,
+                      elements=self.elements + other.elements)
+
+
+def _word_counts(root: Any) -> dict[Any, _Words]:
+    """The words of every element's ``text_content()`` under ``root``, counted in one pass
+    (counting each element's own ``text_content()`` costs its size, so a deeply nested page
+    cost the square of its size)."""
+    counts: dict[Any, _Words] = {}
+    for _, el in lxml.etree.iterwalk(root, events=("end",)):
+        # A comment's or processing instruction's own text is not text content; tails are.
+        total = _Words.of(el.text) if isinstance(el.tag, str) else _Words()
+        for child in el:  # (iterwalk passes over comments: one node, no text content)
+            total = total + counts.get(child, _Words(elements=1)) + _Words.of(child.tail)
+        counts[el] = replace(total, elements=total.elements + 1)
+    return counts
+
+
 def _drop_inserts(page: Any) -> int:
     """Remove inline ads, promotions, consent banners and "Baca juga"/"Read also" boxes.
 
@@ -902,20 +948,24 @@ def _drop_inserts(page: Any) -> int:
     Never a block holding much of the page's text. Returns how many blocks went.
     """
     body = next(iter(page.iter("body")), page)
-    total = max(len(_WORDS.findall(str(body.text_content()))), 1)
+    counts = _word_counts(body)
+    total = max(counts[body].words, 1)
     doomed: list[Any] = []
+    gone: set[Any] = set()
     for el in body.iter():
         if not isinstance(el.tag, str) or el.tag in ("html", "body", "article", "main"):
             continue
-        if any(d in el.iterancestors() for d in doomed):
+        if any(a in gone for a in el.iterancestors()):
             continue
-        words = len(_WORDS.findall(str(el.text_content())))
+        words = counts[el].words
         if words > total // 3 and words > INSERT_MAX_WORDS:
             continue  # a wrapper of the article itself, whatever its class says
         if _is_insert_by_class(_class_tokens(el)):
             doomed.append(el)
+            gone.add(el)
             continue
-        if el.tag not in _INSERT_BLOCKS or words > INSERT_MAX_WORDS:
+        if el.tag not in _INSERT_BLOCKS or words > INSERT_MAX_WORDS \
+                or counts[el].elements > INSERT_MAX_ELEMENTS:
             continue
         text = " ".join(str(el.text_content()).split())
         # Inline shapes count only as a whole "Baca juga: <a>...</a>" in running text.
@@ -924,6 +974,7 @@ def _drop_inserts(page: Any) -> int:
             and not _AD_LABEL.match(text))
         if _INSERT_TEXT.match(text) and inline_box:
             doomed.append(el)
+            gone.add(el)
             if _AD_LABEL.match(text):
                 follower = el.getnext()
                 if follower is not None and _link_made(follower):

@@ -490,3 +490,37 @@ def test_a_word_page_without_a_title_paragraph_takes_its_title_tag() -> None:
     assert doc.meta.title == "River Debt and Hydropower Lending"
     assert [text for _, text in heading_texts(doc.sections)] == [
         "Debt profile", "Options", "Conclusion"]
+
+
+def test_insert_filter_counts_words_once_however_deep_the_page(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import lxml.html
+
+    from lighthouse_docs.readers.html import (
+        _WORDS,
+        INSERT_MAX_ELEMENTS,
+        _drop_inserts,
+        _parser,
+        _word_counts,
+    )
+
+    page = lxml.html.document_fromstring(
+        "<html><body><p>" + "w " * 2000 + "</p>" + "<div class='meta'>" * 1500 +
+        "<p>Read also: <b>bold</b>word, and<!-- a comment --> more.</p>" + "</div>" * 1500 +
+        "</body></html>", parser=_parser())
+    counts = _word_counts(page)
+    assert all(counts[el].words == len(_WORDS.findall(str(el.text_content())))
+               and counts[el].elements == sum(1 for _ in el.iter())
+               for el in page.iter() if isinstance(el.tag, str))
+    read: list[int] = []
+    original = lxml.html.HtmlMixin.text_content
+
+    def counting(self: lxml.html.HtmlMixin) -> str:
+        read.append(sum(1 for _ in self.iter()))  # type: ignore[attr-defined]
+        return original(self)
+
+    monkeypatch.setattr(lxml.html.HtmlMixin, "text_content", counting)
+    assert _drop_inserts(page) == 1  # the read-also box
+    # No element's whole subtree is read to count its words (once each: 1,500 wrappers of
+    # 1,500 nested elements); only short candidate boxes are read, each bounded.
+    assert read and max(read) <= INSERT_MAX_ELEMENTS
