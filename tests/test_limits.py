@@ -139,8 +139,11 @@ def test_ctrl_c_during_a_fork_is_raised_after_it_not_lost(tmp_path: Path) -> Non
         finally:
             pool.close()
     """))
+    # A suite started in the background (``cmd &``) has SIGINT ignored, and so would the
+    # script: Python then installs no KeyboardInterrupt handler.
     run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
-                         timeout=300, check=False)
+                         timeout=300, check=False,
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert (run.stdout, run.returncode) == ("interrupted 1\n", 0), run.stderr
     assert "Exception ignored" not in run.stderr
 
