@@ -20,7 +20,7 @@ from . import wordlists
 from .checks import pack_marking
 from .config import KeyPointsMode
 from .i18n import pack_language
-from .model import Block, Brief, Document, Pack, Paragraph
+from .model import Block, Brief, BulletList, Document, OrderedList, Pack, Paragraph
 from .outline import block_text, iter_sections, plain_text
 
 SHORT_TITLE_CHARS = 60
@@ -189,15 +189,50 @@ class KeyPointChoice:
     """Words of running text the extraction saw."""
 
 
-def _paragraphs(doc: Document) -> list[tuple[Paragraph, bool]]:
+@dataclass(frozen=True, slots=True)
+class _Text:
+    """A run of text the key points are chosen from."""
+
+    text: str
+    closing: bool
+    """It stands in a closing section ("Conclusion", "Rekomendasi")."""
+    before_list: bool = False
+    """A paragraph right before a list: its last sentence introduces the list."""
+    item: bool = False
+    """An item of a list in a closing section (a recommendation)."""
+
+
+def _paragraphs(doc: Document) -> list[_Text]:
     """Running-text paragraphs in reading order (lead, then sections depth first), each
-    with whether it stands in a closing section ("Conclusion", "Rekomendasi"); lists,
-    quotes, tables and notes are not where an article states its points."""
-    paragraphs = [(b, False) for b in doc.lead if isinstance(b, Paragraph)]
+    with whether it stands in a closing section ("Conclusion", "Rekomendasi"), and the items
+    of a closing section's lists (its recommendations); other lists, quotes, tables and
+    notes are not where an article states its points."""
+    found = [_Text(plain_text(b.inlines), False) for b in doc.lead if isinstance(b, Paragraph)]
     for section in iter_sections(doc.sections):
         closing = _is_closing(plain_text(section.heading))
-        paragraphs.extend((b, closing) for b in section.blocks if isinstance(b, Paragraph))
-    return [(p, c) for p, c in paragraphs if plain_text(p.inlines).strip()]
+        blocks = section.blocks
+        for n, block in enumerate(blocks):
+            following = blocks[n + 1] if n + 1 < len(blocks) else None
+            if isinstance(block, Paragraph):
+                found.append(_Text(plain_text(block.inlines), closing, before_list=isinstance(
+                    following, BulletList | OrderedList)))
+            elif closing and isinstance(block, BulletList | OrderedList):
+                found.extend(_Text(_item_sentence(item), True, item=True)
+                             for item in block.items if item and isinstance(item[0], Paragraph))
+    return [t for t in found if t.text.strip()]
+
+
+def _item_sentence(item: tuple[Block, ...]) -> str:
+    """A list item's first paragraph as a sentence (a full stop for a closing ``;`` or none),
+    or "" for an item that only goes on with the sentence that introduced the list (it opens
+    in lower case: "- menetapkan target ...;"): that is no point of its own."""
+    assert isinstance(item[0], Paragraph)
+    text = " ".join(plain_text(item[0].inlines).split())
+    if not text or not (text[0].isupper() or text[0].isdigit()):
+        return ""
+    if _FULL_STOP.search(text) or text.endswith(("?", ":")):
+        return text
+    return text.rstrip(" ;,") + "."
 
 
 def _is_closing(heading: str) -> bool:
@@ -395,7 +430,10 @@ def extract_key_points(doc: Document, limit: int = MAX_KEY_POINTS) -> KeyPointCh
     informative length and its substance (a figure, a claim). Sentences that cannot stand
     alone in a brief are never chosen (:func:`_rejection`: questions, lead-ins, structure
     announcers, captions, layout pointers, sentences leaning on the one before, pronoun-
-    attributed quotes, repeats of the lead), nor near-duplicates of a point already chosen.
+    attributed quotes, repeats of the lead; and the sentence that introduces a list, "can
+    take three steps:", whose points are the list's), nor near-duplicates of a point
+    already chosen. The items of a list in a closing section (its recommendations) are
+    candidates like sentences.
     The best eligible sentence of a conclusion section is always one of the points. The
     best 3-5 (more for longer articles) are returned in reading order; none when the article
     has fewer than :data:`MIN_ARTICLE_WORDS` words of running text.
@@ -403,14 +441,18 @@ def extract_key_points(doc: Document, limit: int = MAX_KEY_POINTS) -> KeyPointCh
     paragraphs = _paragraphs(doc)
     sentences: list[tuple[str, bool]] = []  # (sentence, first of its paragraph)
     closing: list[bool] = []
-    for paragraph, in_closing in paragraphs:
-        for n, sentence in enumerate(split_sentences(plain_text(paragraph.inlines))):
+    introduces: set[int] = set()  # sentences that introduce the list after them
+    for run in paragraphs:
+        found = split_sentences(run.text)
+        for n, sentence in enumerate(found):
+            if run.before_list and n == len(found) - 1:
+                introduces.add(len(sentences))
             sentences.append((sentence, n == 0))
-            closing.append(in_closing)
+            closing.append(run.closing)
     total_words = sum(len(s.split()) for s, _ in sentences)
     if not sentences or total_words < MIN_ARTICLE_WORDS:
         return KeyPointChoice(points=(), origin="none", words=total_words)
-    lead = set(split_sentences(plain_text(paragraphs[0][0].inlines)))
+    lead = set(split_sentences(paragraphs[0].text))
 
     bags = [Counter(_content_words(s)) for s, _ in sentences]
     df: Counter[str] = Counter(w for bag in bags for w in bag)
@@ -446,7 +488,8 @@ def extract_key_points(doc: Document, limit: int = MAX_KEY_POINTS) -> KeyPointCh
         candidates.append(Candidate(
             text=sentence, index=index, score=round(score, 4),
             features={k: round(v, 3) for k, v in features.items()},
-            rejected=_rejection(sentence, len(sentence.split()), lead)))
+            rejected=("introduces the list below" if index in introduces
+                      else _rejection(sentence, len(sentence.split()), lead))))
 
     wanted = min(limit, _wanted(total_words))
     ranked = sorted(candidates, key=lambda c: (-c.score, c.index))

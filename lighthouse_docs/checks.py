@@ -3,6 +3,7 @@
 Pure functions over the model that return :class:`~lighthouse_docs.diagnostics.Diagnostic`
 records (stage ``check``): front-matter keys against the one schema in ``config``, handling
 markings (fail-closed), a source with no body text, footnote references without a note,
+links to a heading the text does not have,
 images the writers will refuse (at their line), characters no installed font can draw (one
 warning per script, given the fonts' coverage).
 An ``error`` record fails the source; warnings fail it under ``--strict``.
@@ -19,7 +20,7 @@ from pathlib import Path
 from .config import FRONT_MATTER_FIELDS, MARKING_KEYS
 from .diagnostics import Diagnostic, diagnostic
 from .fonts import FontCoverage, document_text, install_hint, missing_by_script, script_name
-from .model import Block, Document, FootnoteRef, Image, InlineImage, Text
+from .model import Block, Document, FootnoteRef, Image, InlineImage, Link, Text
 from .outline import block_text, iter_sections, query
 
 _LITERAL_NOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
@@ -127,6 +128,26 @@ def footnotes(doc: Document) -> list[Diagnostic]:
     return found
 
 
+def links(doc: Document) -> list[Diagnostic]:
+    """Links inside the article (``#id``) to no section of it, once per target at its first
+    line: the outputs show their text without a link (the EPUB drops it, the PDF too rather
+    than leave a link to nowhere)."""
+    targets = {section.id for section in iter_sections(doc.sections)}
+    found: list[Diagnostic] = []
+    seen: set[str] = set()
+    blocks = [*_top_blocks(doc), *(b for note in doc.footnotes for b in note.blocks)]
+    for block in blocks:
+        for link in query(block, Link):
+            target = link.href.strip()
+            if not target.startswith("#") or target[1:] in targets or target in seen:
+                continue
+            seen.add(target)
+            found.append(_check(doc, f"link to {target} points to no heading of this text; "
+                                "printed without a link", "link-target-missing",
+                                line=getattr(block, "line", None)))
+    return found
+
+
 GLYPH_SAMPLE = 8
 """Characters quoted in a missing-glyph warning."""
 
@@ -192,6 +213,7 @@ def check_document(doc: Document, *, markings: Sequence[str] = (),
     ``coverage``, see :func:`lighthouse_docs.fonts.installed_coverage`; the image check
     only given the writers' ``image_refusal``)."""
     return (*front_matter(doc), *marking(doc, markings), *body(doc), *footnotes(doc),
+            *links(doc),
             *(images(doc, image_refusal) if image_refusal is not None else ()),
             *(glyphs(doc, coverage) if coverage is not None else ()))
 

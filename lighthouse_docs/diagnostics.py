@@ -282,7 +282,8 @@ def cap(items: Iterable[Diagnostic], limit: int = SHOWN_PER_KIND,
 
 
 _KINDS = {"structure-uncertain": "uncertain headings", "image-refused": "refused images",
-          "footnote-missing": "missing footnotes"}
+          "footnote-missing": "missing footnotes",
+          "link-target-missing": "links to missing headings"}
 """What the omitted-line calls problems of a code (else "warnings [code]")."""
 
 

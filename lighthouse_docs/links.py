@@ -75,7 +75,8 @@ def linkify_inlines(items: tuple[Inline, ...]) -> tuple[Inline, ...]:
             parts = _split(item.text)
             changed = changed or parts != [item]
             result.extend(parts)
-        elif isinstance(item, model.Emphasis | model.Strong | model.Strikethrough):
+        elif isinstance(item, model.Emphasis | model.Strong | model.Strikethrough
+                          | model.Superscript | model.Subscript):
             children = linkify_inlines(item.children)
             changed = changed or children is not item.children
             result.append(item if children is item.children
@@ -130,7 +131,8 @@ def link_notes(doc: Document) -> Document:
                     added.append(model.Footnote(id=note_id, blocks=(Paragraph(inlines=(
                         Link(children=(Text(text=address),), href=item.href),)),)))
                     result.append(FootnoteRef(id=note_id))
-            elif isinstance(item, model.Emphasis | model.Strong | model.Strikethrough):
+            elif isinstance(item, model.Emphasis | model.Strong | model.Strikethrough
+                          | model.Superscript | model.Subscript):
                 result.append(dataclasses.replace(item, children=run(item.children)))
             else:
                 result.append(item)

@@ -52,6 +52,22 @@ class Strikethrough:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Superscript:
+    """Raised text (pandoc's ``2^10^``, HTML ``<sup>``)."""
+
+    kind: ClassVar[str] = "superscript"
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Subscript:
+    """Lowered text (pandoc's ``H~2~O``, HTML ``<sub>``)."""
+
+    kind: ClassVar[str] = "subscript"
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Code:
     """Inline code, set in a monospaced face."""
 
@@ -95,7 +111,8 @@ class LineBreak:
 
 
 Inline: TypeAlias = (
-    Text | Emphasis | Strong | Strikethrough | Code | Link | InlineImage | FootnoteRef | LineBreak
+    Text | Emphasis | Strong | Strikethrough | Superscript | Subscript | Code | Link
+    | InlineImage | FootnoteRef | LineBreak
 )
 
 # --------------------------------------------------------------------------- blocks

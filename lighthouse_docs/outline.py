@@ -47,7 +47,8 @@ def plain_text(inlines: Iterable[model.Inline]) -> str:
     for inline in inlines:
         if isinstance(inline, model.Text | model.Code):
             parts.append(inline.text)
-        elif isinstance(inline, model.Emphasis | model.Strong | model.Strikethrough | model.Link):
+        elif isinstance(inline, model.Emphasis | model.Strong | model.Strikethrough
+                        | model.Superscript | model.Subscript | model.Link):
             parts.append(plain_text(inline.children))
         elif isinstance(inline, model.InlineImage):
             parts.append(inline.alt)
@@ -185,6 +186,10 @@ class SlugRegistry:
         # Next suffix to try per base, so that a thousand "Summary" headings cost linear time.
         self._next_suffix: dict[str, int] = {}
 
+    def claim_id(self, explicit: str | None, text: str) -> str:
+        """The id of a heading: from its ``explicit`` id when it has one, else its ``text``."""
+        return self.claim(explicit or text)
+
     def claim(self, text: str, *, fallback: str = "section") -> str:
         """A new id derived from ``text``, valid in HTML and XML, never handed out before."""
         base = slugify(text, max_length=60, word_boundary=True) or fallback
@@ -199,6 +204,45 @@ class SlugRegistry:
         self._next_suffix[base] = n + 1
         self._used.add(candidate)
         return candidate
+
+
+class PandocSlugs(SlugRegistry):
+    """Ids as pandoc's ``auto_identifiers`` makes them, so that links written for pandoc
+    (``#extension-auto_identifiers``, ``#reader-options-1``) find their section: the
+    heading's text in lower case, spaces as hyphens, every character that is not a letter,
+    digit, ``_``, ``-`` or ``.`` dropped, everything before the first letter dropped
+    ("section" when nothing is left); a repeated id gets ``-1``, ``-2``... An explicit id
+    (``{#intro}``) is kept as written when it is a valid one nobody has yet. Ids the
+    templates use (:data:`RESERVED_IDS` and their families) are never handed out."""
+
+    def claim_id(self, explicit: str | None, text: str) -> str:
+        if explicit and _PANDOC_EXPLICIT.fullmatch(explicit) and explicit not in self._used \
+                and not _RESERVED_ID_PATTERN.match(explicit):
+            self._used.add(explicit)
+            return explicit
+        base = pandoc_identifier(text)
+        if _RESERVED_ID_PATTERN.match(base):
+            base = f"s-{base}"
+        candidate, n = base, self._next_suffix.get(base, 0)
+        if n:
+            candidate = f"{base}-{n}"
+        while candidate in self._used:
+            n += 1
+            candidate = f"{base}-{n}"
+        self._next_suffix[base] = n + 1
+        self._used.add(candidate)
+        return candidate
+
+
+_PANDOC_EXPLICIT = re.compile(r"[^\W\d_][\w.\-]*")
+_PANDOC_DROPPED = re.compile(r"[^\w\s.\-]")
+
+
+def pandoc_identifier(text: str) -> str:
+    """The identifier pandoc's ``auto_identifiers`` derives from a heading's plain text."""
+    ident = "-".join(_PANDOC_DROPPED.sub("", text.lower()).split())
+    start = next((i for i, c in enumerate(ident) if c.isalpha()), len(ident))
+    return ident[start:] or "section"
 
 
 @dataclasses.dataclass(slots=True)
@@ -246,7 +290,7 @@ def sectionize(
                 close_top_of_stack()
             level = stack[-1].level + 1 if stack else 2
             explicit = item.id if item.id and item.id not in RESERVED_IDS else None
-            section_id = registry.claim(explicit or plain_text(item.inlines))
+            section_id = registry.claim_id(explicit, plain_text(item.inlines))
             stack.append(_OpenSection(heading=item, level=level, id=section_id))
         elif stack:
             stack[-1].blocks.append(item)

@@ -24,6 +24,8 @@ from .model import (
     Link,
     Strikethrough,
     Strong,
+    Subscript,
+    Superscript,
     Table,
     TableCell,
     TableRow,
@@ -102,7 +104,7 @@ def _with_minus(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
             if text == inline.text:
                 return inlines
             return (*inlines[:n], dataclasses.replace(inline, text=text), *inlines[n + 1:])
-        if isinstance(inline, Emphasis | Strong | Strikethrough | Link):
+        if isinstance(inline, Emphasis | Strong | Strikethrough | Superscript | Subscript | Link):
             changed = _with_minus(inline.children)
             return inlines if changed is inline.children else (
                 *inlines[:n], dataclasses.replace(inline, children=changed), *inlines[n + 1:])

@@ -207,7 +207,8 @@ def _texts(items: tuple[Inline, ...]) -> Iterator[str | None]:
     for item in items:
         if isinstance(item, Text):
             yield item.text
-        elif isinstance(item, model.Emphasis | model.Strong | model.Strikethrough | model.Link):
+        elif isinstance(item, model.Emphasis | model.Strong | model.Strikethrough
+                          | model.Superscript | model.Subscript | model.Link):
             yield from _texts(item.children)
         else:
             yield None
@@ -219,7 +220,8 @@ def _rebuild(items: tuple[Inline, ...], new: Iterator[str | None]) -> tuple[Inli
         if isinstance(item, Text):
             text = next(new)
             result.append(item if text == item.text or text is None else Text(text=text))
-        elif isinstance(item, model.Emphasis | model.Strong | model.Strikethrough | model.Link):
+        elif isinstance(item, model.Emphasis | model.Strong | model.Strikethrough
+                          | model.Superscript | model.Subscript | model.Link):
             result.append(dataclasses.replace(item, children=_rebuild(item.children, new)))
         else:
             next(new)

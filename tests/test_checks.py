@@ -125,3 +125,14 @@ def test_an_image_refused_for_its_content_is_reported_at_its_line(tmp_path: Path
         "than 50 MP [image-refused] (html)",
         "sources/note.md:9: warning: refused resource fake.png: not an image Pillow can "
         "identify [image-refused] (html)"]
+
+
+def test_a_link_to_no_heading_is_reported_once_at_its_first_line() -> None:
+    from lighthouse_docs.model import SourceInfo
+    from lighthouse_docs.readers.markdown import parse
+
+    text = "# T\n\n[a](#gone) and [b](#here)\n\n## Here\n\n[c](#gone), [d](https://x.org)\n"
+    doc = parse(text, SourceInfo(path="a.md", format="markdown"))
+    found = [d for d in check_document(doc) if d.code == "link-target-missing"]
+    assert [(d.line, d.message) for d in found] == [
+        (3, "link to #gone points to no heading of this text; printed without a link")]

@@ -39,8 +39,10 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     table = re.compile(
         rf"\s*(?:(?:{_alternation('table_labels')})(?:\s*\d+(?:[.\-]\d+)*)?\s*[:.\-–—]|:)\s+",
         re.IGNORECASE)
+    # "Source:", "Foto:", and with a figure's or table's label first ("Figure source:").
     source = re.compile(
-        rf"\s*\(?(?:{_alternation('source_prefixes')}|{_alternation('photo_prefixes')})"
+        rf"\s*\(?(?:(?:{_alternation('figure_labels')}|{_alternation('table_labels')})\s+)?"
+        rf"(?:{_alternation('source_prefixes')}|{_alternation('photo_prefixes')})"
         r"\s*:\s*", re.IGNORECASE)
     return figure, table, source
 

@@ -1,23 +1,29 @@
 """The Markdown reader: markdown-it-py tokens -> a flat block stream -> :class:`Document`.
 
 Dialect: CommonMark plus pipe tables, ``~~strikethrough~~``, footnotes (``[^1]`` and
-``^[inline]``) and definition lists, with YAML front matter (or a pandoc ``% title`` block) for
-metadata. Two pandoc habits common in real documents are tolerated rather than shown as
-literal junk: heading attributes (``# Intro {#intro .unnumbered}`` gives the id ``intro``) and
-fenced-div fence lines (``::: note`` / ``:::``), whose content is read as ordinary Markdown.
+``^[inline]``), definition lists, pandoc's ``H~2~O`` and ``2^10^`` and task lists (``- [x]``),
+with YAML front matter (or a pandoc ``% title`` block) for metadata. Two pandoc habits common
+in real documents are tolerated rather than shown as literal junk: heading attributes (``# Intro
+{#intro .unnumbered}`` gives the id ``intro``) and fenced-div fence lines (``::: note`` /
+``:::``), whose content is read as ordinary Markdown. A pipe table whose separator row does not
+match its header is printed as text, as in pandoc, with a warning at its line.
 
 Raw HTML is never passed through as markup. Tags are dropped and the text between them is kept
 as literal text; the contents of ``<script>``, ``<style>`` and similar elements, and comments,
 are dropped with their tags. So ``<span>Hi</span>`` reads as "Hi" and ``<script>x()</script>``
 reads as nothing.
 
-Other mappings worth knowing: a paragraph holding only an image becomes an :class:`Image` block
-(alt text kept, no caption invented); list tightness is not kept, because the model has no field
-for it and both kinds of item hold paragraphs; a definition list becomes a bold term paragraph
+Other mappings worth knowing: a paragraph holding only an image becomes an :class:`Image` block,
+captioned by its title (or, when the title is a "Source: ..." line, with that source line), else
+by a caption line under it, else by its alt text, as pandoc's ``implicit_figures`` does; list
+tightness is not kept, because the model has no field for it and both kinds of item hold
+paragraphs; a definition list becomes a bold term paragraph
 followed by its definitions; headings inside lists or quotes become bold paragraphs, since only
 top-level headings open sections; the first ``#`` heading is the title when front matter and a
 title block give none (and is dropped when it repeats the title they give), and the remaining
-levels are shifted so the highest is 2.
+levels are shifted so the highest is 2. Section ids are pandoc's (``auto_identifiers``,
+:class:`~lighthouse_docs.outline.PandocSlugs`), and ``[Heading text]`` links to its heading as
+pandoc's ``implicit_header_references`` make it.
 """
 
 from __future__ import annotations
@@ -30,14 +36,18 @@ from typing import Any
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import normalizeReference
 from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.subscript import sub_plugin
+from mdit_py_plugins.superscript import superscript_plugin
 
 from .. import model
+from ..diagnostics import Diagnostic, diagnostic
 from ..model import Block, FlowItem, Heading, Inline, Paragraph, Strong, Text
-from ..outline import plain_text, sectionize
+from ..outline import PandocSlugs, SlugRegistry, plain_text, rewrite, sectionize
 from . import _common, structure
 from ._common import (
     MAX_CONTAINER_DEPTH,
@@ -96,6 +106,8 @@ def _markdown_it() -> MarkdownIt:
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
     md.use(deflist_plugin)
+    md.use(sub_plugin)
+    md.use(superscript_plugin)
     md.block.ruler.before(
         "fence", "pandoc_div_fence", _div_fence_rule,
         {"alt": ["paragraph", "reference", "blockquote", "list"]},
@@ -147,13 +159,17 @@ def _close(frame: _Frame) -> Inline | None:
         return Strong(children=children)
     if kind == "s_open":
         return model.Strikethrough(children=children)
+    if kind == "sup_open":
+        return model.Superscript(children=children)
+    if kind == "sub_open":
+        return model.Subscript(children=children)
     href = str(frame.opener.attrs.get("href", ""))
     title = frame.opener.attrs.get("title")
     return model.Link(children=children, href=clean_text(href),
                       title=clean_text(str(title)) if title else None)
 
 
-_CLOSERS = {"em_close", "strong_close", "s_close", "link_close"}
+_CLOSERS = {"em_close", "strong_close", "s_close", "sup_close", "sub_close", "link_close"}
 # Block openers that nest the model (or the reader's recursion) one level deeper.
 _CONTAINERS = frozenset({"bullet_list_open", "ordered_list_open", "blockquote_open", "dl_open"})
 
@@ -164,7 +180,7 @@ def _inlines(tokens: Sequence[Token] | None) -> tuple[Inline, ...]:
     stack = [root]
     for tok in tokens or ():
         kind = tok.type
-        if kind in ("em_open", "strong_open", "s_open", "link_open"):
+        if kind in ("em_open", "strong_open", "s_open", "sup_open", "sub_open", "link_open"):
             if len(stack) > MAX_INLINE_DEPTH:
                 stack.append(_Frame(opener=tok, children=stack[-1].children, transparent=True))
             else:
@@ -236,11 +252,35 @@ def _figure(children: list[Token], line: int | None) -> list[FlowItem] | None:
             source = found
         elif inlines:
             caption.extend([Text(text=" "), *inlines] if caption else inlines)
-    if not caption and image.title:
-        caption = [Text(text=image.title)]
-    return [model.Image(src=image.src, alt=image.alt,
-                        caption=strip_figure_label(_merge_text(caption)), source=source,
-                        line=line)]
+    figure = _titled_figure(image, line)
+    if caption:
+        figure = replace(figure, caption=strip_figure_label(_merge_text(caption)))
+    return [replace(figure, source=source or figure.source)]
+
+
+def _titled_figure(image: model.InlineImage, line: int | None) -> model.Image:
+    """The figure of an image alone in its paragraph, ``![alt](src "title")``: its title is
+    its caption, or its source line when it says so ("Source: ...", "Figure source: ...");
+    an image without a title gets its alt text as caption later (:func:`_alt_captions`),
+    once caption lines under it had their turn."""
+    title = (Text(text=image.title),) if image.title else ()
+    figure = model.Image(src=image.src, alt=image.alt, line=line)
+    if title and source_line(Paragraph(inlines=title)) is not None:
+        return replace(figure, source=title)
+    return replace(figure, caption=strip_figure_label(title))
+
+
+def _alt_captions(flow: list[FlowItem]) -> list[FlowItem]:
+    """Figures left without a caption take their alt text as one, as pandoc's
+    ``implicit_figures`` does: ``![Mekong sub-region overview](map.jpg)`` is numbered and
+    captioned "Figure 1. Mekong sub-region overview"."""
+    def caption(image: model.Image) -> model.Image:
+        if image.caption or not image.alt.strip():
+            return image
+        return replace(image, caption=(Text(text=" ".join(image.alt.split())),))
+
+    changed: tuple[FlowItem, ...] = rewrite(tuple(flow), model.Image, caption)
+    return list(changed)
 
 
 # --------------------------------------------------------------------------- blocks
@@ -252,7 +292,11 @@ class _Reader:
 
     tokens: list[Token]
     line_offset: int
+    path: str = ""
+    source_lines: list[str] = field(default_factory=list)
+    """The lines of the text read, for what markdown-it turned into a paragraph unsaid."""
     footnotes: list[model.Footnote] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
     pos: int = 0
     depth: int = 0
     """How many lists, quotes and definitions enclose the current token in the model.
@@ -327,6 +371,7 @@ class _Reader:
         if kind in _CONTAINERS and self.depth >= MAX_CONTAINER_DEPTH:
             return []  # too deep to nest further: what follows joins the enclosing container
         if kind == "paragraph_open":
+            self.check_table(tok)
             children = self.children_at("paragraph_close")
             return _figure(children, line) or self.paragraph(_inlines(children), line)
         if kind == "heading_open":
@@ -365,13 +410,29 @@ class _Reader:
             return self.paragraph(_inlines(tok.children), line)
         return []  # closers of constructs we do not model, footnote anchors
 
+    def check_table(self, tok: Token) -> None:
+        """Warn about a pipe table markdown-it read as a paragraph because its separator row
+        has another number of cells than its header (``|a|b|c|`` over ``|---|---|``)."""
+        if not tok.map or not self.source_lines:
+            return
+        lines = [_QUOTE_MARKS.sub("", line) for line in
+                 self.source_lines[tok.map[0]:tok.map[1]]]
+        for n in range(len(lines) - 1):
+            header, rule = lines[n], lines[n + 1]
+            if "|" not in header or not _TABLE_RULE.fullmatch(rule) or "-" not in rule:
+                continue
+            cells, columns = _pipe_cells(header), _pipe_cells(rule)
+            if cells != columns:
+                self.warnings.append(diagnostic(
+                    self.path, f"table header has {cells} cells but its separator row "
+                    f"{columns}; printed as text", line=tok.map[0] + n + 1 + self.line_offset,
+                    code="table-malformed", format="markdown"))
+            return
+
     def paragraph(self, inlines: tuple[Inline, ...], line: int | None) -> list[FlowItem]:
         content = [i for i in inlines if not _is_blank(i)]
         if len(content) == 1 and isinstance(content[0], model.InlineImage):
-            # ![alt](src "Title"): the title is the figure's caption.
-            img = content[0]
-            caption = strip_figure_label((Text(text=img.title),)) if img.title else ()
-            return [model.Image(src=img.src, alt=img.alt, caption=caption, line=line)]
+            return [_titled_figure(content[0], line)]
         if not content:
             return []
         return [Paragraph(inlines=trim_inlines(inlines), line=line)]
@@ -387,7 +448,7 @@ class _Reader:
         items: list[tuple[Block, ...]] = []
         for tok in self.tokens_to(closer, level):
             if tok.type == "list_item_open":
-                items.append(self.blocks_until("list_item_close", tok.level))
+                items.append(_task_item(self.blocks_until("list_item_close", tok.level)))
         return tuple(items)
 
     def table(self, line: int | None) -> model.Table:
@@ -429,6 +490,39 @@ class _Reader:
             if tok.type == "footnote_open":
                 blocks = self.blocks_until("footnote_close", tok.level)
                 self.footnotes.append(model.Footnote(id=_footnote_id(tok.meta), blocks=blocks))
+
+
+_QUOTE_MARKS = re.compile(r"^(?:[ \t]*>)*[ \t]*")
+_TABLE_RULE = re.compile(r"\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*")
+
+
+def _pipe_cells(line: str) -> int:
+    """How many cells a pipe-table row has (escaped ``\\|`` and outer pipes aside)."""
+    inner = line.strip()
+    inner = inner[1:] if inner.startswith("|") else inner
+    inner = inner[:-1] if inner.endswith("|") and not inner.endswith("\\|") else inner
+    return len(re.split(r"(?<!\\)\|", inner))
+
+
+_TASK = re.compile(r"\[([ xX])\][ \t]+")
+
+
+def _task_item(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+    """A task-list item (pandoc's ``task_lists``: ``- [ ] to do``, ``- [x] done``) with its
+    box as a ballot box, ☐ or ☒, as pandoc writes it in plain text; any other as it is."""
+    first = blocks[0] if blocks else None
+    if not isinstance(first, Paragraph) or not first.inlines:
+        return blocks
+    head = first.inlines[0]
+    if not isinstance(head, Text):
+        return blocks
+    match = _TASK.match(head.text)
+    if match is None:
+        return blocks
+    box = "☐ " if match.group(1) == " " else "☒ "
+    rest = head.text[match.end():]
+    inlines = (Text(text=box + rest), *first.inlines[1:])
+    return (replace(first, inlines=inlines), *blocks[1:])
 
 
 def _split_heading_attrs(inlines: tuple[Inline, ...]) -> tuple[tuple[Inline, ...], str | None]:
@@ -496,21 +590,25 @@ def _pandoc_title_block(body: str, path: str) -> _TitleBlock:
 # --------------------------------------------------------------------------- reading
 
 
-def _read_markdown(body: str, first_line: int
-                   ) -> tuple[list[FlowItem], list[model.Footnote]] | None:
-    """The flow and footnotes of ``body``; None when it nests deeper than markdown-it reads."""
+def _read_markdown(body: str, first_line: int, env: dict[str, Any] | None = None,
+                   path: str = ""
+                   ) -> tuple[list[FlowItem], list[model.Footnote], list[Diagnostic]] | None:
+    """The flow and footnotes of ``body``; None when it nests deeper than markdown-it reads.
+    ``env`` is markdown-it's: the link reference definitions it holds are known to links
+    (:func:`_header_references`), and it collects the source's own."""
     try:
-        tokens = _MD.parse(body, {})
+        tokens = _MD.parse(body, {} if env is None else env)
         # markdown-it silently drops what lies below maxNesting (the rest of that container).
         if any(t.nesting == 1 and t.level >= MAX_NESTING - 1 for t in tokens):
             return None
-        reader = _Reader(tokens=tokens, line_offset=first_line - 1)
+        reader = _Reader(tokens=tokens, line_offset=first_line - 1, path=path,
+                         source_lines=body.split("\n"))
         flow: list[FlowItem] = []
         while reader.pos < len(reader.tokens):
             flow.extend(reader.item())
     except RecursionError:
         return None
-    return flow, reader.footnotes
+    return flow, reader.footnotes, reader.warnings
 
 
 def _plain_flow(body: str, first_line: int) -> list[FlowItem]:
@@ -548,12 +646,46 @@ def _plain_flow(body: str, first_line: int) -> list[FlowItem]:
     return flow
 
 
+_RAW_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}(?:[ \t]+|$)")
+
+
+def _heading_ids(flow: Sequence[FlowItem], slugs: SlugRegistry) -> list[tuple[Heading, str]]:
+    """The top-level headings of ``flow`` with the ids :func:`sectionize` gives them."""
+    return [(item, slugs.claim_id(item.id, plain_text(item.inlines)))
+            for item in flow if isinstance(item, Heading)]
+
+
+def _header_references(flow: Sequence[FlowItem], body: str, first_line: int
+                       ) -> dict[str, dict[str, str]]:
+    """pandoc's ``implicit_header_references``: each heading is a link reference definition
+    of its own text, so ``[Heading text]``, ``[Heading text][]`` and ``[see
+    this][Heading text]`` link to it (the first heading of a text wins). Both the heading's
+    text as written (with its markup: ``Extension: `auto_identifiers```) and as read count.
+    Only the references that ``body`` seems to use are returned (none: nothing to read again).
+    """
+    lines = body.split("\n")
+    folded = normalizeReference(body)
+    found: dict[str, dict[str, str]] = {}
+    for heading, ident in _heading_ids(flow, PandocSlugs()):
+        labels = [plain_text(heading.inlines)]
+        index = (heading.line or 0) - first_line
+        if 0 <= index < len(lines):
+            raw = _RAW_HEADING.sub("", lines[index])
+            raw = _HEADING_ATTRS.sub("", _CLOSING_HASHES.sub("", raw)).strip()
+            labels.append(raw)
+        for label in labels:
+            key = normalizeReference(label)
+            if key and key not in found and f"[{key}]" in folded:
+                found[key] = {"href": f"#{ident}", "title": ""}
+    return found
+
+
 def _same_title(text: str) -> str:
     """``text`` as compared with a title: case, spacing and closing punctuation aside."""
     return " ".join(text.split()).casefold().rstrip(" .:;!?")
 
 
-def _drop_title_heading(flow: list[FlowItem], title: str, subtitle: object) -> None:
+def _drop_title_heading(flow: list[FlowItem], title: str, subtitle: object) -> Heading | None:
     """Take out a first ``# H1`` that repeats the title given by front matter or a title block.
 
     Many Markdown files give the title twice, in front matter and as the ``#`` heading that
@@ -563,17 +695,19 @@ def _drop_title_heading(flow: list[FlowItem], title: str, subtitle: object) -> N
     any other H1 stays a section."""
     first = next((i for i, item in enumerate(flow) if isinstance(item, Heading)), None)
     if first is None:
-        return
+        return None
     heading = flow[first]
     assert isinstance(heading, Heading)
     if heading.level != 1:
-        return
+        return None
     said = _same_title(plain_text(heading.inlines))
     forms = {_same_title(title)}
     if isinstance(subtitle, str) and subtitle.strip():
         forms |= {_same_title(f"{title}: {subtitle}"), _same_title(f"{title} {subtitle}")}
-    if said in forms:
-        del flow[first]
+    if said not in forms:
+        return None
+    del flow[first]
+    return heading
 
 
 def _byline(flow: list[FlowItem], body: str, first_line: int) -> tuple[str, ...]:
@@ -612,21 +746,34 @@ def parse(text: str, source: model.SourceInfo, *, lang: str | None = None) -> mo
     front = split_front_matter(text, source.path)
     fields = metadata_fields(front.data, source.path)
     body, first_line = front.body, front.body_first_line
-    warnings: list[str] = []
+    warnings: list[Diagnostic | str] = []
     if not front.data:
         block = _pandoc_title_block(body, source.path)
         fields = {**block.fields, **fields}
         body, first_line = block.body, first_line + block.consumed_lines
         warnings.extend(block.warnings)
-    read = _read_markdown(body, first_line)
+    env: dict[str, Any] = {}
+    read = _read_markdown(body, first_line, env, source.path)
+    if read is not None:
+        # Links to headings by their text, as pandoc resolves them: read again knowing them
+        # (the source's own reference definitions win).
+        implicit = _header_references(read[0], body, first_line)
+        if implicit:
+            again = _read_markdown(
+                body, first_line, {"references": {**implicit, **env.get("references", {})}},
+                source.path)
+            read = again if again is not None else read
     if read is None:
         warnings.append(f"{source.path}: nested too deeply for Markdown; read as plain text")
-        read = _plain_flow(body, first_line), []
-    flow, footnotes = read
+        read = _plain_flow(body, first_line), [], []
+    flow, footnotes, found = read
+    slugs = PandocSlugs()
 
     title = fields.pop("title", None)
     if title:
-        _drop_title_heading(flow, title, fields.get("subtitle"))
+        dropped = _drop_title_heading(flow, title, fields.get("subtitle"))
+        if dropped is not None:  # it keeps its id, as in pandoc: "## Title" gets "title-1"
+            slugs.claim_id(dropped.id, plain_text(dropped.inlines))
     else:
         first_h1 = next((i for i, item in enumerate(flow)
                          if isinstance(item, Heading) and item.level == 1), None)
@@ -634,6 +781,8 @@ def parse(text: str, source: model.SourceInfo, *, lang: str | None = None) -> mo
             heading = flow.pop(first_h1)
             assert isinstance(heading, Heading)
             title = " ".join(plain_text(heading.inlines).split())
+            if first_h1 == 0 or all(not isinstance(i, Heading) for i in flow[:first_h1]):
+                slugs.claim_id(heading.id, plain_text(heading.inlines))
     if not title:
         title = _common.fallback_title(source.path)
         warnings.append(f"{source.path}: no title in front matter or a '#' heading; "
@@ -649,7 +798,7 @@ def parse(text: str, source: model.SourceInfo, *, lang: str | None = None) -> mo
     url = fields.pop("url", None) or source.url
     doc_lang = lang or fields.pop("lang", None) or detect_language(language_sample(title, flow))
     fields.pop("lang", None)
-    lead, sections = sectionize(attach_captions(flow))
+    lead, sections = sectionize(_alt_captions(attach_captions(flow)), slugs=slugs)
     meta = model.Metadata(title=title, source=replace(source, url=url), lang=doc_lang, **fields)
     return model.Document(meta=meta, lead=lead, sections=sections,
-                          footnotes=tuple(footnotes), warnings=tuple(warnings))
+                          footnotes=tuple(footnotes), warnings=(*warnings, *found))

@@ -11,6 +11,8 @@ that says how footnote references and image sources resolve in their output.
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -20,7 +22,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypeAlias
 from urllib.parse import urlsplit
 
 from .. import tables
@@ -117,6 +119,25 @@ class RenderContext:
     paper: bool = False
     """Set for paper (the PDF): code and written-out addresses are cut into pieces a line
     may break between (:func:`break_pieces`)."""
+    lang: str = ""
+    """The document's language: runs of text in another script are tagged with theirs
+    (:func:`script_runs`)."""
+    rtl: bool = False
+    """The enclosing block is set right to left (a paragraph of mostly Arabic)."""
+
+    def runs(self, text: str) -> tuple[ScriptRun, ...] | None:
+        """``text``'s runs of other scripts (:func:`script_runs`); None: plain text."""
+        return script_runs(text, self.lang, self.rtl)
+
+    def right_to_left(self) -> RenderContext:
+        """This context inside a block set right to left."""
+        return dataclasses.replace(self, rtl=True)
+
+    def in_heading(self) -> RenderContext:
+        """This context for a heading: its code is not cut into pieces (a heading is set
+        ragged, and its text becomes the PDF bookmark and the running head, which must not
+        carry the pieces' zero-width spaces)."""
+        return dataclasses.replace(self, paper=False) if self.paper else self
 
 
 def cache_dir(name: str = "jinja2") -> Path | None:
@@ -276,48 +297,205 @@ def reads_right_to_left(text: str) -> bool:
 
 
 def is_rtl(inlines: Iterable[Inline]) -> bool:
-    """Whether text starting with ``inlines`` runs right to left (:func:`reads_right_to_left`)."""
-    return reads_right_to_left(plain_text(inlines))
+    """Whether the text of ``inlines`` is set right to left as a whole: most of its letters
+    are Arabic or Hebrew (Unicode bidi classes AL, R). A paragraph that mixes an Arabic quote
+    with an English translation of it reads left to right, the Arabic in a right-to-left run
+    of its own (:func:`script_runs`); setting all of it right to left sends the English
+    words' punctuation to the wrong end of the lines."""
+    rtl = ltr = 0
+    for char in plain_text(inlines):
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            rtl += 1
+        elif kind == "L":
+            ltr += 1
+    return rtl > ltr
+
+
+# Scripts whose runs are tagged with a language inside text of another one, by code point.
+_SCRIPT_RANGES: tuple[tuple[int, int, str], ...] = (
+    (0x0590, 0x05FF, "Hebr"), (0x0600, 0x06FF, "Arab"), (0x0750, 0x077F, "Arab"),
+    (0x0870, 0x08FF, "Arab"), (0x0E00, 0x0E7F, "Thai"), (0x1100, 0x11FF, "Hang"),
+    (0x3040, 0x30FF, "Kana"), (0x3130, 0x318F, "Hang"), (0x31F0, 0x31FF, "Kana"),
+    (0x3400, 0x4DBF, "Hani"), (0x4E00, 0x9FFF, "Hani"), (0xAC00, 0xD7AF, "Hang"),
+    (0xF900, 0xFAFF, "Hani"), (0xFB1D, 0xFB4F, "Hebr"), (0xFB50, 0xFDFF, "Arab"),
+    (0xFE70, 0xFEFC, "Arab"), (0x20000, 0x2FA1F, "Hani"),
+)
+_SCRIPT_STARTS = tuple(start for start, _, _ in _SCRIPT_RANGES)
+_TAGGED_SCRIPT = re.compile(
+    "[" + "".join(f"{chr(a)}-{chr(b)}" for a, b, _ in _SCRIPT_RANGES) + "]")
+_RTL_SCRIPTS = frozenset({"Arab", "Hebr"})
+_SCRIPT_OF_LANGUAGE = {
+    "ar": "Arab", "fa": "Arab", "ur": "Arab", "ps": "Arab", "ug": "Arab", "sd": "Arab",
+    "ckb": "Arab", "he": "Hebr", "yi": "Hebr", "th": "Thai", "zh": "CJK", "ja": "CJK",
+    "ko": "CJK",
+}
+"""The script group a language is written in, where it is one :func:`script_runs` tags."""
+ScriptRun: TypeAlias = tuple[str, str | None, str | None]
+"""``(text, lang, dir)`` of a run of one script; lang and dir None: plain text."""
+
+
+def block_language(inlines: Iterable[Inline], lang: str) -> str | None:
+    """The ``lang`` to set on a block set right to left (:func:`is_rtl`) in a document whose
+    language is not written in its script: ``"ar"`` or ``"he"``; else None."""
+    own = _SCRIPT_OF_LANGUAGE.get(lang.split("-")[0].lower(), "")
+    counts = {"Arab": 0, "Hebr": 0}
+    for char in plain_text(inlines):
+        group = _script_group(char)
+        if group in counts:
+            counts[group] += 1
+    group = max(counts, key=lambda g: counts[g])
+    return None if group == own or not counts[group] else _run_lang(group, "")
+
+
+TASK_BOXES = ("☐ ", "☒ ")
+"""How the Markdown reader writes a task-list item's box (pandoc's plain-text ballot boxes)."""
+
+
+def is_task_list(block: Block) -> bool:
+    """Whether every item of a bullet list opens with a task box: set without bullets."""
+    items = getattr(block, "items", ())
+    return bool(items) and all(
+        item and isinstance(item[0], Paragraph) and plain_text(item[0].inlines).startswith(
+            TASK_BOXES) for item in items)
+
+
+def quote_is_rtl(blocks: Iterable[Block]) -> bool:
+    """Whether a block quote is set right to left (its rule on the right): it holds
+    paragraphs, and every one of them is (:func:`is_rtl`)."""
+    paragraphs = [b for b in blocks if isinstance(b, Paragraph)]
+    return bool(paragraphs) and all(is_rtl(p.inlines) for p in paragraphs)
+
+
+def _script_group(char: str) -> str | None:
+    """The tagged script group of ``char`` ("Arab", "Hebr", "Thai", "CJK"), "" for a letter
+    of any other script, None for a character of none (space, punctuation, digit)."""
+    if unicodedata.category(char)[0] not in "LM":
+        return None
+    code = ord(char)
+    i = bisect.bisect_right(_SCRIPT_STARTS, code) - 1
+    if i >= 0 and code <= _SCRIPT_RANGES[i][1]:
+        kind = _SCRIPT_RANGES[i][2]
+        return "CJK" if kind in ("Hani", "Kana", "Hang") else kind
+    return ""
+
+
+def _run_lang(group: str, text: str) -> str:
+    if group == "CJK":
+        if any(0x3040 <= ord(c) <= 0x30FF or 0x31F0 <= ord(c) <= 0x31FF for c in text):
+            return "ja"
+        if any(0xAC00 <= ord(c) <= 0xD7AF or 0x1100 <= ord(c) <= 0x11FF
+               or 0x3130 <= ord(c) <= 0x318F for c in text):
+            return "ko"
+        return "zh"
+    return {"Arab": "ar", "Hebr": "he", "Thai": "th"}[group]
+
+
+def script_runs(text: str, lang: str, rtl: bool = False) -> tuple[ScriptRun, ...] | None:
+    """``text`` cut into runs of one script, each with the ``lang`` and ``dir`` to set on it,
+    or None when all of it is in the script of its block (the common case: no markup).
+
+    ``lang`` is the document's language, ``rtl`` whether the block is set right to left
+    (:func:`is_rtl`). A run of Arabic or Hebrew letters in a left-to-right block gets
+    ``dir="rtl"`` (an isolated run: the English around it keeps its order), and
+    ``lang="ar"``/``"he"``; a run of Thai gets ``lang="th"``, one of Chinese characters
+    ``"zh"`` (``"ja"`` with kana, ``"ko"`` with Hangul), unless the document is written in
+    that script; a run of other letters in a right-to-left block gets ``dir="ltr"`` (and the
+    document's language, when it is not written in a script tagged here). Spaces and
+    punctuation between two letters of one script belong to its run; any other, to the
+    block's text. A screen reader then reads each run in its own voice, and the PDF's
+    structure tree carries the language of each."""
+    own = _SCRIPT_OF_LANGUAGE.get(lang.split("-")[0].lower(), "")
+    if not rtl and not _TAGGED_SCRIPT.search(text):
+        return None
+    groups = [_script_group(c) for c in text]
+    strong = [i for i, g in enumerate(groups) if g is not None]
+    if rtl:
+        counts: dict[str, int] = {}
+        for i in strong:
+            if groups[i] in _RTL_SCRIPTS:
+                counts[groups[i] or ""] = counts.get(groups[i] or "", 0) + 1
+        base = max(counts, key=lambda g: counts[g]) if counts else own
+    else:
+        base = own if own not in _RTL_SCRIPTS else ""
+    if all(groups[i] == base for i in strong):
+        return None
+    # Each character's run: a strong one its own group's; neutral ones between two strong
+    # characters of one group that group's, else the block's.
+    owner: list[str] = [base] * len(text)
+    for n, i in enumerate(strong):
+        owner[i] = groups[i] or ""
+        if n + 1 < len(strong):
+            j = strong[n + 1]
+            if groups[j] == groups[i]:
+                owner[i + 1:j] = [groups[i] or ""] * (j - i - 1)
+    runs: list[ScriptRun] = []
+    start = 0
+    for k in range(1, len(text) + 1):
+        if k == len(text) or owner[k] != owner[start]:
+            run = _run(text[start:k], owner[start], base, own, lang)
+            if runs and runs[-1][1:] == run[1:]:
+                runs[-1] = (runs[-1][0] + run[0], *run[1:])
+            else:
+                runs.append(run)
+            start = k
+    return tuple(runs) if any(r[1] or r[2] for r in runs) else None
+
+
+def _run(text: str, group: str, base: str, own: str, lang: str) -> ScriptRun:
+    if group == base:
+        return (text, None, None)
+    if group == "":
+        if base not in _RTL_SCRIPTS:
+            return (text, None, None)
+        return (text, lang if own == "" else None, "ltr")
+    tag = None if group == own else _run_lang(group, text)
+    if group in _RTL_SCRIPTS:
+        return (text, tag, "rtl")
+    return (text, tag, "ltr" if base in _RTL_SCRIPTS else None)
 
 
 LONG_WORD = 12
 """A word of code or an address longer than this many characters gets break opportunities
 (:func:`break_pieces`); a shorter one is never broken."""
-MAX_PIECE = 18
-"""The longest piece :func:`break_pieces` leaves without a break opportunity."""
+MAX_PIECE = 24
+"""The longest piece :func:`break_pieces` leaves without a break opportunity; a longer run
+without punctuation is cut into even parts no longer than this."""
 _SPACES = re.compile(r"(\s+)")
 _AFTER = frozenset("/_.,:;=&?#|\\@")
 """Characters a long code word or address may break after (Chicago: at the punctuation of
 an address; never at a hyphen, which would read as part of it)."""
 _OPEN_ONLY = re.compile(r"^[\w]+$")
+_BREAKS_INSIDE = re.compile(r"[-‐/?!](?=.)")
+"""A piece the line breaker could break inside (after a hyphen or a slash that is not its
+last character, UAX #14): it is set in a ``.nobr`` span; any other needs no markup."""
 
 
 def break_pieces(text: str) -> tuple[tuple[str, str], ...]:
     """``text`` (inline code, a web address) cut for print as ``(kind, text)`` items:
     ``"space"`` (a run of white space, a line may break there), ``"word"`` (a piece no line
-    may break inside, nor hyphenate: ``--from``, ``+EXTENSION``) and ``"break"`` (a break
-    opportunity inside a word, without a hyphen). A word of plain letters and digits no
-    longer than :data:`LONG_WORD` is a ``"text"`` item left to the layout as it is.
+    may break inside: ``--from``, ``cgi-bin/``), ``"text"`` (a piece the line breaker would
+    not break anyway: ``+EXTENSION``, ``gauges_``) and ``"break"`` (a break opportunity inside
+    a word, without a hyphen). Code and addresses are never hyphenated (the print theme).
 
     A long identifier or address may break after its punctuation (``mrc_`` / ``gauges_``,
-    ``wiki/`` / ``Office_Open_XML``) and every :data:`MAX_PIECE` characters otherwise, so a
-    justified line never has to be stretched to push it whole onto the next line; a piece is
-    shorter than 3 characters only where a longer one would exceed :data:`MAX_PIECE`."""
+    ``wiki/`` / ``Office_Open_XML``), a run without punctuation longer than :data:`MAX_PIECE`
+    characters in even parts, so a justified line never has to be stretched to push it whole
+    onto the next line; a piece is shorter than 3 characters only where a longer one would
+    exceed :data:`MAX_PIECE`."""
     out: list[tuple[str, str]] = []
     for part in _SPACES.split(text):
         if not part:
             continue
         if part.isspace():
             out.append(("space", part))
-        elif len(part) <= LONG_WORD and _OPEN_ONLY.match(part):
-            out.append(("text", part))
         elif len(part) <= LONG_WORD:
-            out.append(("word", part))
+            out.append(("word" if _BREAKS_INSIDE.search(part) else "text", part))
         else:
             for n, piece in enumerate(_word_pieces(part)):
                 if n:
                     out.append(("break", ""))
-                out.append(("word", piece))
+                out.append(("word" if _BREAKS_INSIDE.search(piece) else "text", piece))
     return tuple(out)
 
 
@@ -327,8 +505,7 @@ def _word_pieces(word: str) -> list[str]:
     for n, char in enumerate(word):
         current += char
         following = word[n + 1] if n + 1 < len(word) else ""
-        at_mark = char in _AFTER and following and following not in _AFTER
-        if (at_mark and len(current) >= 3) or len(current) >= MAX_PIECE:
+        if char in _AFTER and following and following not in _AFTER and len(current) >= 3:
             pieces.append(current)
             current = ""
     if current:
@@ -336,7 +513,14 @@ def _word_pieces(word: str) -> list[str]:
             pieces[-1] += current
         else:
             pieces.append(current)
-    return pieces
+    # A long run without punctuation is cut into even parts ("TextFormattingRules" whole,
+    # not "TextFormattingRule" / "s").
+    even: list[str] = []
+    for piece in pieces:
+        parts = -(-len(piece) // MAX_PIECE)
+        size = -(-len(piece) // parts)
+        even.extend(piece[i:i + size] for i in range(0, len(piece), size))
+    return even
 
 
 def looks_like_address(inlines: Iterable[Inline]) -> bool:
@@ -432,6 +616,9 @@ def environment() -> jinja2.Environment:
     env.globals["continues_landscape"] = continues_landscape
     env.globals["break_pieces"] = break_pieces
     env.tests["rtl"] = is_rtl
+    env.tests["rtl_quote"] = quote_is_rtl
+    env.tests["task_list"] = is_task_list
+    env.globals["block_language"] = block_language
     env.tests["address"] = looks_like_address
     return env
 

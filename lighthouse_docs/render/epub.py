@@ -248,6 +248,7 @@ def _article(doc: Document, options: RenderOptions, images: Mapping[str, str], *
         image_url=lambda src: images.get(src),
         link_href=link_href,
         labels=words,
+        lang=doc.meta.lang,
     )
 
     def note(note_id: str) -> _Note:

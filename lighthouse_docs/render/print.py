@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -23,7 +23,7 @@ from ..config import Presentation
 from ..i18n import Labels, format_date, labels
 from ..links import link_notes, printed_address, shows_address
 from ..model import Document, Footnote, FootnoteRef, Link, Pack, Section
-from ..outline import plain_text, query
+from ..outline import iter_sections, plain_text, query
 from ..typography import no_runt
 from . import Front, RenderContext, RenderOptions, cover_date, environment, front_of, safe_href
 
@@ -106,12 +106,17 @@ def _keep_src(src: str) -> str | None:
     return src
 
 
-def prefixed_link(prefix: str) -> Callable[[str], str | None]:
-    """Link mapping for an article whose ids carry ``prefix``: ``#x`` -> ``#<prefix>x``."""
+def prefixed_link(prefix: str, targets: Collection[str] | None = None
+                  ) -> Callable[[str], str | None]:
+    """Link mapping for an article whose ids carry ``prefix``: ``#x`` -> ``#<prefix>x``; when
+    ``targets`` are given, a link to any other ``#x`` is shown as its text (the check
+    ``link-target-missing`` has said so at its line), as in the EPUB."""
 
     def link_href(href: str) -> str | None:
         href = href.strip()
         if href.startswith("#") and len(href) > 1:
+            if targets is not None and href[1:] not in targets:
+                return None
             return f"#{prefix}{href[1:]}"
         return safe_href(href)
 
@@ -173,9 +178,11 @@ def _article_view(doc: Document, options: RenderOptions, prefix: str,
         note_href=lambda note_id: f"#{prefix}fn-{note_id}",
         image_url=image_url,
         id_prefix=prefix,
-        link_href=prefixed_link(prefix),
+        link_href=prefixed_link(prefix, {s.id for s in iter_sections(doc.sections)}
+                                | {f"fn-{note.id}" for note in doc.footnotes}),
         labels=labels(doc.meta.lang),
         paper=paper,
+        lang=doc.meta.lang,
     )
     if paper and policy.links == "inline":
         ctx = dataclasses.replace(ctx, link_address=_link_address)

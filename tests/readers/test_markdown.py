@@ -27,6 +27,8 @@ from lighthouse_docs.model import (
     SourceInfo,
     Strikethrough,
     Strong,
+    Subscript,
+    Superscript,
     Table,
     Text,
     ThematicBreak,
@@ -116,6 +118,40 @@ def test_heading_attributes_give_the_id_and_leave_the_text() -> None:
         ("opts", "Options"), ("set-x-here", "Set {x} here"), ("ext", "Ext")]
 
 
+def test_section_ids_are_pandocs_auto_identifiers() -> None:
+    doc = md("# T\n\n## Reader options\n\n### Extension: `auto_identifiers`\n\n"
+             "## Reader options\n\n## 1. Dogs?--in *my* house?\n\n## Ünïcode 2.0\n\n## 42\n")
+    assert [s.id for s in iter_sections(doc.sections)] == [
+        "reader-options", "extension-auto_identifiers", "reader-options-1",
+        "dogs--in-my-house", "ünïcode-2.0", "section"]
+
+
+def test_a_heading_repeating_the_dropped_title_counts_it_as_pandoc_does() -> None:
+    doc = md("---\ntitle: Overview\n---\n# Overview\n\nLead.\n\n## Overview\n\nText.\n")
+    assert [s.id for s in iter_sections(doc.sections)] == ["overview-1"]
+
+
+def test_implicit_header_references_link_to_their_headings() -> None:
+    doc = md("# T\n\nSee [Reader options], [Reader options][], [these][reader OPTIONS] and "
+             "[the ids][Extension: `auto_identifiers`], not [Nothing here].\n\n"
+             "## Reader options\n\n## Extension: `auto_identifiers`\n\n"
+             "[these]: https://example.org/own\n")
+    (para,) = doc.lead
+    assert isinstance(para, Paragraph)
+    links = [(plain_text(i.children), i.href) for i in para.inlines if isinstance(i, Link)]
+    assert links == [("Reader options", "#reader-options"), ("Reader options", "#reader-options"),
+                     ("these", "#reader-options"),
+                     ("the ids", "#extension-auto_identifiers")]
+    assert "[Nothing here]" in plain_text(para.inlines)
+
+
+def test_the_sources_own_reference_definitions_win_over_headings() -> None:
+    doc = md("# T\n\nSee [Options].\n\n## Options\n\n[Options]: https://example.org/o\n")
+    (para,) = doc.lead
+    assert isinstance(para, Paragraph)
+    assert [i.href for i in para.inlines if isinstance(i, Link)] == ["https://example.org/o"]
+
+
 def test_hash_lines_inside_code_are_not_headings() -> None:
     doc = md("# T\n\n```\n# not a heading\n```\n\n    # nor this\n")
     assert doc.sections == ()
@@ -173,8 +209,25 @@ def test_a_caption_paragraph_after_an_image_becomes_its_caption(after: str) -> N
 def test_an_ordinary_paragraph_after_an_image_stays_body_text() -> None:
     doc = md("# T\n\n![Grafik](g.png)\n\nFigures 2 and 3 show the trend.\n")
     image, body = doc.lead
-    assert isinstance(image, Image) and image.caption == ()
+    assert isinstance(image, Image) and image.caption == (Text(text="Grafik"),)  # its alt
     assert isinstance(body, Paragraph)
+
+
+def test_an_image_with_only_alt_text_is_captioned_by_it_as_pandoc_does() -> None:
+    doc = md("# T\n\n![Mekong sub-region overview](map.jpg)\n\n![](bare.png)\n")
+    captioned, bare = doc.lead
+    assert isinstance(captioned, Image) and isinstance(bare, Image)
+    assert captioned.caption == (Text(text="Mekong sub-region overview"),)
+    assert bare.caption == ()
+
+
+@pytest.mark.parametrize("title", ["Figure source: MPA Singapore", "Source: MPA Singapore"])
+def test_a_title_that_names_the_source_is_the_source_and_the_alt_the_caption(title: str) -> None:
+    doc = md(f'# T\n\n![Trade volumes through the Straits](t.png "{title}")\n')
+    (image,) = doc.lead
+    assert isinstance(image, Image)
+    assert image.caption == (Text(text="Trade volumes through the Straits"),)
+    assert image.source == (Text(text=title),)
 
 
 @pytest.mark.parametrize("text", [
@@ -198,6 +251,31 @@ def test_lists_keep_start_numbers_and_nesting() -> None:
     assert block_text(ordered.items[1][1]) == "inner"
     assert isinstance(bullets, BulletList)
     assert [block_text(b) for item in bullets.items for b in item] == ["loose", "list"]
+
+
+def test_pandoc_sub_and_superscript_and_task_lists() -> None:
+    doc = md("# T\n\nH~2~O, 2^10^, ~~x~~ and a note^[here].\n\n"
+             "- [x] Done\n- [ ] To do\n- [y] no\n")
+    para, tasks = doc.lead
+    assert isinstance(para, Paragraph) and isinstance(tasks, BulletList)
+    assert para.inlines[:4] == (Text(text="H"), Subscript(children=(Text(text="2"),)),
+                                Text(text="O, 2"), Superscript(children=(Text(text="10"),)))
+    assert [block_text(item[0]) for item in tasks.items] == ["☒ Done", "☐ To do", "[y] no"]
+    assert len(doc.footnotes) == 1
+
+
+@pytest.mark.parametrize(("table", "cells"), [
+    ("| a | b | c | d\n|---|---|---\n| 1 | 2 | 3 | 4 |\n", (4, 3)),
+    ("> | a | b |\n> |---|\n", (2, 1)),
+])
+def test_a_table_whose_separator_does_not_match_its_header_is_a_warning(
+        table: str, cells: tuple[int, int]) -> None:
+    doc = md(f"# T\n\nText.\n\n{table}")
+    (found,) = [w for w in doc.warnings if not isinstance(w, str)]
+    assert (found.line, found.code) == (5, "table-malformed")
+    assert found.message == (f"table header has {cells[0]} cells but its separator row "
+                             f"{cells[1]}; printed as text")
+    assert not md("# T\n\n| a | b |\n|---|---|\n| 1 | 2 |\n").warnings
 
 
 def test_table_keeps_header_body_and_alignment() -> None:

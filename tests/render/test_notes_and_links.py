@@ -49,8 +49,8 @@ def test_inline_addresses_follow_outside_links_whose_text_does_not_say_them(
         tmp_path: Path) -> None:
     html = _html(tmp_path, links="inline")
     # The address may break after its punctuation, never inside a piece (render.break_pieces).
-    assert ('the data</a><span class="link-address"> (<span class="nobr">https://</span><wbr/>'
-            '<span class="nobr">x.org/d</span>)</span>') in html
+    assert ('the data</a><span class="link-address"> (<span class="nobr">https://</span>'
+            '&#8203;<span class="nobr">x.org/d</span>)</span>') in html
     assert html.count('class="link-address"') == 1  # "x.org/raw" already says its address
 
 
