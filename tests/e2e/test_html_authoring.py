@@ -238,3 +238,19 @@ def test_the_books_with_notes_and_spans_pass_epubcheck(built: tuple[Path, object
     reports = epubcheck.check([output / f"{name}.epub" for name in NAMES])
     assert {path.name: report.summary for path, report in reports.items()} == {
         f"{name}.epub": "Messages: 0 fatals / 0 errors / 0 warnings" for name in NAMES}
+
+
+def test_a_word_note_without_its_call_is_not_lost_silently(tmp_path: Path) -> None:
+    # The trial's cut-down Word page: the call is gone, the note is still at the end; the
+    # extraction takes it for page chrome, and says so at its line.
+    text = (FIXTURES / "word_saved.html").read_bytes().decode("cp1252")
+    text, calls = re.subn(r"<a style='mso-footnote-id:ftn1' href=\"#_ftn1\".*?</a>", "", text,
+                          flags=re.S)
+    assert calls == 1
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "nocall.html").write_bytes(text.encode("cp1252"))
+    result = run_checkout_cli(["build", "--epub"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert ("sources/nocall.html:20: warning: the main-content extraction left out 1 paragraph "
+            "(7 words) of this document as page chrome: “[1] World Bank, Economic Monitor, May "
+            "2025.” [extraction-dropped]") in result.stderr.splitlines()
