@@ -517,7 +517,8 @@ def test_an_unnumbered_line_inside_a_numbered_run_is_not_one_of_its_sections() -
                    "2. Apa yang ditawarkan\nParagraf yang cukup panjang untuk dibaca sebagai isi.\n"
                    "Bagaimana dengan simpanan hari tua?\n"
                    "Paragraf yang cukup panjang untuk dibaca sebagai isi.\n"
-                   "3. Menimbang jalan tengah\nParagraf yang cukup panjang untuk dibaca sebagai isi.\n"
+                   "3. Menimbang jalan tengah\n"
+                   "Paragraf yang cukup panjang untuk dibaca sebagai isi.\n"
                    "Catatan penutup\nParagraf yang cukup panjang untuk dibaca sebagai isi.\n")
     flagged = {ctx.items[i].text for i, hit in enumerate(ctx.interrupts_numbering) if hit}
     # Between 2 and 3, not after the run ended (no numbered heading after "Catatan penutup").
