@@ -195,9 +195,13 @@ class SlugRegistry:
         base = slugify(text, max_length=60, word_boundary=True) or fallback
         if not _XML_ID_START.match(base) or _RESERVED_ID_PATTERN.match(base):
             base = f"s-{base}"
-        candidate, n = base, self._next_suffix.get(base, 1)
-        if n > 1:
-            candidate = f"{base}-{n}"
+        return self._unique(base, first_suffix=1)
+
+    def _unique(self, base: str, *, first_suffix: int) -> str:
+        """``base`` the first time, then ``base-N`` counting on from ``first_suffix + 1``
+        (``intro-2`` here, pandoc's ``intro-1``), skipping ids already used."""
+        n = self._next_suffix.get(base, first_suffix)
+        candidate = base if n == first_suffix else f"{base}-{n}"
         while candidate in self._used:
             n += 1
             candidate = f"{base}-{n}"
@@ -223,15 +227,7 @@ class PandocSlugs(SlugRegistry):
         base = pandoc_identifier(text)
         if _RESERVED_ID_PATTERN.match(base):
             base = f"s-{base}"
-        candidate, n = base, self._next_suffix.get(base, 0)
-        if n:
-            candidate = f"{base}-{n}"
-        while candidate in self._used:
-            n += 1
-            candidate = f"{base}-{n}"
-        self._next_suffix[base] = n + 1
-        self._used.add(candidate)
-        return candidate
+        return self._unique(base, first_suffix=0)
 
 
 _PANDOC_EXPLICIT = re.compile(r"[^\W\d_][\w.\-]*")
