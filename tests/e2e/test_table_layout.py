@@ -9,33 +9,22 @@ and pypdfium2 (text and where each character is).
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 import zipfile
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pypdfium2 as pdfium
 import pytest
-from e2e_support import run_checkout_cli
+from e2e_support import load_epubcheck, run_checkout_cli
 from pypdf import PdfReader
 
 pytestmark = pytest.mark.slow
 MM = 72 / 25.4
 
 
-def _module(name: str, path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
 
-
-epubcheck = _module("lighthouse_epubcheck_tables", Path(__file__).with_name("epubcheck.py"))
+epubcheck = load_epubcheck()
 
 LEAD = "Pemerintah tengah menyiapkan aturan baru pajak atas transaksi digital lintas negara. " * 3
 # The trial's table (pajak-tabel.md): 14 columns, 5 rows, cells of at most 20 characters.
