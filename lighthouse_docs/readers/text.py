@@ -292,11 +292,11 @@ WRAP_SOFT_SHARE = 0.9
 def join_continuations(lines: Sequence[Line]) -> list[Line]:
     """Join hard-wrapped lines into the paragraph or list item they continue.
 
-    A text that :func:`hard_wrap` finds hard-wrapped is put back together as it says. Otherwise
-    (the rules of a text written one paragraph a line), a line continues the one right above it (no blank line between, no final punctuation
-    above) when it starts in lower case, or when the text is hard-wrapped (blank lines separate
-    blocks, no line is longer than :data:`WRAP_MAX`) and the line above fills the measure:
-    a heading never does.
+    A text that :func:`hard_wrap` finds hard-wrapped is put back together as it says.
+    Otherwise a line continues the one right above it (no blank line between, no final
+    punctuation above) when it starts in lower case, or when the text is hard-wrapped (blank
+    lines separate blocks, no line is longer than :data:`WRAP_MAX`) and the line above fills
+    the measure: a heading never does.
     """
     wrapped = hard_wrap(lines)
     if wrapped is not None:
