@@ -604,7 +604,7 @@ def _unmarked_lists(units: list[Unit]) -> list[Unit]:
             while (j < len(units) and units[j].kind in ("candidate", "paragraph")
                    and units[j].lines[0].kind == "text"
                    and structure.list_item_shaped(units[j].text)
-                   and not (j - i >= 2 and _opens_subsections(units, j))):
+                   and not (j - i >= 2 and _opens_subsections(units, i, j))):
                 j += 1
             if j - i < 2:
                 j = _sentence_items_end(units, i)
@@ -633,14 +633,18 @@ def _sentence_items_end(units: Sequence[Unit], i: int) -> int:
     return j if j - i >= SENTENCE_ITEMS_MIN else i
 
 
-def _opens_subsections(units: Sequence[Unit], j: int) -> bool:
+def _opens_subsections(units: Sequence[Unit], i: int, j: int) -> bool:
     """Units ``j`` and ``j + 1`` are heading-shaped and a long paragraph follows: a section
-    heading and its first subsection, which end a list rather than continue it."""
+    heading and its first subsection, which end the list of items ``i`` to ``j`` rather than
+    continue it. A list's items share one look ("Masjid Al-Ikhlas, Bandarharjo", "SD Negeri
+    Tanjung Mas 2"): a line that looks like them is one more item, whatever follows it."""
     if j + 2 >= len(units):
         return False
     first, second, body = units[j], units[j + 1], units[j + 2]
+    items_look = {structure.signature(unit.text) for unit in units[i:j]}
     return (structure.heading_shaped(first.text) and structure.heading_shaped(second.text)
-            and body.kind == "paragraph" and len(body.text.split()) > 15)
+            and body.kind == "paragraph" and len(body.text.split()) > 15
+            and structure.signature(first.text) not in items_look)
 
 
 def _display_text(unit: Unit) -> str:

@@ -295,6 +295,32 @@ def test_unmarked_items_after_a_lead_in_are_a_list() -> None:
     assert isinstance(doc.sections[0].blocks[1], BulletList)
 
 
+def test_items_that_look_alike_stay_one_list_before_a_long_paragraph() -> None:
+    # The last two items followed by a long paragraph are shaped like a section heading and
+    # its first subsection, but they share the items' look: the list goes on (a corpus miss).
+    items = ["Pembangunan toilet baru di Kawah Sikidang", "Penataan lahan parkir di bahu jalan",
+             "Perbaikan jalur pejalan kaki menuju candi", "Penambahan petugas kebersihan akhir pekan"]
+    doc = parse("\n".join([
+        "Judul Artikel Ini", ID_PARA, "UNTUK APA DANANYA", "Prioritas penggunaan dananya:",
+        *items, ID_PARA, "SUARA WARGA", ID_PARA,
+    ]))
+    assert outline(doc) == [(2, "UNTUK APA DANANYA"), (2, "SUARA WARGA")]
+    blocks = doc.sections[0].blocks
+    assert [type(b) for b in blocks] == [Paragraph, BulletList, Paragraph]
+    assert [plain_text(i[0].inlines) for i in blocks[1].items] == items  # type: ignore[union-attr]
+
+
+def test_a_section_and_subsection_in_another_look_end_an_unmarked_list() -> None:
+    doc = parse("\n".join([
+        "Judul Artikel Ini", ID_PARA, "SIAPA YANG BISA MENDAFTAR", "Persyaratan dasarnya meliputi:",
+        "Nomor induk berusaha yang masih aktif", "Daftar bahan baku dan pemasoknya",
+        "CERITA DARI PELAKU USAHA", "Sambal Kemasan dari Kudus", ID_PARA,
+        "Kopi Bubuk dari Temanggung", ID_PARA,
+    ]))
+    assert outline(doc) == [(2, "SIAPA YANG BISA MENDAFTAR"), (2, "CERITA DARI PELAKU USAHA"),
+                            (3, "Sambal Kemasan dari Kudus"), (3, "Kopi Bubuk dari Temanggung")]
+
+
 def test_one_sentence_lines_after_a_lead_in_are_list_items() -> None:
     lessons = ["Laws that need another country's help work only when it sees a benefit.",
                "Pressure through markets has done more than prosecution.",
