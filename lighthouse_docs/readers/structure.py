@@ -61,7 +61,7 @@ _WORD = re.compile(r"\w+")
 _LETTER_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _SENTENCE_END = re.compile(r"[.?!][\"'’”»)\]]*\s+(?=[\"'“‘«(\[]?[A-Z0-9])")
 _HEADING_NUMBER = re.compile(
-    r"^(?:(\d{1,3})(?:\.(\d{1,3}))*[.)]?|([IVXLC]{1,6})[.)]|([A-H])[.)])[ \t]+(?=\S)")
+    r"^(?:(\d{1,3})(?:\.(\d{1,3}))*[.)]?|((?![CL][.)])[IVXLC]{1,6})[.)]|([A-H])[.)])[ \t]+(?=\S)")
 _QUOTES_OPEN = "\"“‘«„'"
 _QUOTES_CLOSE = "\"”’»“'"
 _DASHES = "—–-"

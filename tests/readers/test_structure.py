@@ -566,3 +566,10 @@ def test_a_section_closing_short_of_the_parts_it_named_costs_the_outline() -> No
     # A flat section that named parts (its list had them) is not short of subsections.
     assert structure._closing_section_cost(dataclasses.replace(named, children=0)) == 0.0
     assert structure._closing_section_cost(dataclasses.replace(named, expected=None)) == 0.0
+
+
+def test_lettered_headings_count_c_as_the_third_letter_not_roman_one_hundred() -> None:
+    # "A.", "B.", "C." number sections; "C." is not the Roman numeral 100 there.
+    assert structure.numbering("C. Rekomendasi") == (1, 3)
+    assert structure.numbering("III. Scope") == (1, 3)
+    assert structure.numbering("XL. Annex") == (1, 40)
