@@ -948,6 +948,10 @@ def level_features(ctx: Context, i: int, open_: OpenSection | None,
         f["same_style_as_sibling"] = float(ctx.styles[i] == ctx.styles[open_.last_child])
         sibling = ctx.items[open_.last_child]
         f["sibling_question_match"] = float(text.endswith("?") == sibling.text.endswith("?"))
+        to_section = abs(item.n_words - head.n_words)
+        to_sibling = abs(item.n_words - sibling.n_words)
+        f["length_nearer_section"] = float(to_section + 1 < to_sibling)
+        f["length_nearer_sibling"] = float(to_sibling + 1 < to_section)
     f["section_question_match"] = float(text.endswith("?") == head.text.endswith("?"))
     earlier = open_.parents + open_.flats + 1
     has_children = open_.children > 0
