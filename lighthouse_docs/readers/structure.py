@@ -454,6 +454,18 @@ def numbering(text: str) -> tuple[int, int] | None:
     return len(parts), int(parts[-1])
 
 
+def number_path(text: str) -> tuple[int, ...] | None:
+    """Every number of a numbered heading: "2.1 Scope" -> (2, 1), "IV. X" -> (4,), "C. Y" -> (3,)."""
+    m = _HEADING_NUMBER.match(text)
+    if m is None:
+        return None
+    if m.group(3):
+        return (_roman(m.group(3)),)
+    if m.group(4):
+        return (ord(m.group(4)) - ord("A") + 1,)
+    return tuple(int(part) for part in re.findall(r"\d+", m.group(0)))
+
+
 def _roman(numeral: str) -> int:
     values = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
     total = 0
@@ -593,6 +605,7 @@ class Traits:
     closing: bool
     opening: bool
     number: tuple[int, int] | None
+    number_path: tuple[int, ...] | None
     look: str
     signpost: bool
     announced: int | None
@@ -636,7 +649,7 @@ def make_context(items: Sequence[Item]) -> Context:
     vocab = vocabulary()
     traits = tuple(Traits(
         closing=vocab_hit(it.text, vocab.closing), opening=vocab_hit(it.text, vocab.opening),
-        number=numbering(it.text), look=signature(it.text),
+        number=numbering(it.text), number_path=number_path(it.text), look=signature(it.text),
         signpost=it.kind in ("candidate", "paragraph") and _signposts(it.text),
         announced=announced_count(it.text) if it.text.endswith(":") else None,
         lead_in=it.kind in ("candidate", "paragraph") and it.text.endswith(":"),
@@ -852,6 +865,9 @@ class OpenSection:
     last_child: int | None = None
     number: tuple[int, int] | None = None
     child_number: tuple[int, int] | None = None
+    section_path: tuple[int, ...] | None = None
+    """The numbers of the last numbered section, this one or an earlier one ("2." stays the
+    last while an unnumbered section is open)."""
     ends_lead_in: bool = False
     """The last paragraph before the current position ends with ":"."""
     h2_looks: tuple[str, ...] = ()
@@ -973,6 +989,15 @@ def level_features(ctx: Context, i: int, open_: OpenSection | None,
             f["continues_subsection_number"] = float(num[1] == open_.child_number[1] + 1)
         if num[0] == 1 and open_.number is None and open_.child_number is None:
             f["number_first"] = float(num[1] == 1)
+        path, section = traits.number_path, open_.section_path
+        if path is not None and section is not None:
+            # "1.1" under "1.": a subsection; "2." after "1.", even with an unnumbered section
+            # read between them: a section.
+            f["extends_section_number"] = float(
+                len(path) == len(section) + 1 and path[:-1] == section)
+            f["next_section_number"] = float(
+                len(path) == len(section) and path[:-1] == section[:-1]
+                and path[-1] == section[-1] + 1)
     return by_regime(ctx, f)
 
 
@@ -1148,8 +1173,10 @@ def _after_heading(open_: OpenSection | None, item: Item, label: Label,
     if label == "h2" or open_ is None:
         if open_ is None:
             return OpenSection(index=item.index, number=num, h2_looks=(look,),
-                               expected=ctx.traits[item.index].count)
+                               expected=ctx.traits[item.index].count,
+                               section_path=ctx.traits[item.index].number_path)
         return OpenSection(index=item.index, number=num, h2_looks=(*open_.h2_looks[-7:], look),
+                           section_path=ctx.traits[item.index].number_path or open_.section_path,
                            expected=ctx.traits[item.index].count,
                            h3_looks=open_.h3_looks,
                            parents=open_.parents + (open_.children > 0),
@@ -1219,7 +1246,9 @@ def _score_lines(items: Sequence[Item], model: StructureModel) -> _Scored:
 def _options(it: Item, scored: _Scored) -> tuple[Label, ...]:
     if it.kind == "explicit":
         return ("h2",) if it.explicit_level == 2 else ("h3",)
-    if it.kind != "candidate":
+    if it.kind != "candidate" or it.index == len(scored.ctx.items) - 1:
+        # A heading needs something under it: the article's last line is text ("Change Size",
+        # a widget's label left by the copy) whatever its shape.
         return ("prose",)
     z = scored.head_logit[it.index]
     if z < -_SURE:

@@ -216,6 +216,47 @@ def test_numbered_headings_use_their_numbers() -> None:
     ]
 
 
+def test_decimal_numbers_put_subsections_under_their_section() -> None:
+    # "1.1" and "1.2" belong under "1.", not beside it (trial 7: read as sections).
+    doc = parse("\n".join([
+        "Judul Artikel Ini", ID_PARA, "1. Latar Belakang Kenaikan Subsidi", ID_PARA, ID_PARA,
+        "1.1 Asumsi Makro yang Dipakai", ID_PARA, ID_PARA, "1.2 Konsumsi yang Terus Tumbuh",
+        ID_PARA, "2. Siapa yang Menikmati Subsidi?", ID_PARA, ID_PARA, "2.1 Subsidi LPG 3 Kilogram",
+        ID_PARA, "2.2 Subsidi Listrik", ID_PARA, "3. Pilihan Kebijakan", ID_PARA, "Kesimpulan",
+        ID_PARA,
+    ]))
+    assert outline(doc) == [
+        (2, "1. Latar Belakang Kenaikan Subsidi"), (3, "1.1 Asumsi Makro yang Dipakai"),
+        (3, "1.2 Konsumsi yang Terus Tumbuh"), (2, "2. Siapa yang Menikmati Subsidi?"),
+        (3, "2.1 Subsidi LPG 3 Kilogram"), (3, "2.2 Subsidi Listrik"),
+        (2, "3. Pilihan Kebijakan"), (2, "Kesimpulan")]
+
+
+def test_numbered_sections_stay_siblings_around_unnumbered_subsections() -> None:
+    # "2." follows "1." as a section even though an unnumbered heading stands between them
+    # (trial 7: "2.", "3." and "4." were read as subsections of "Who pays?").
+    doc = parse("\n".join([
+        "Title Line Here", EN_PARA, "1. The fleet is young and contracted", EN_PARA, EN_PARA,
+        "Who pays?", EN_PARA, "2. The money has been slow to arrive", EN_PARA, EN_PARA,
+        "3. The grid is not ready", EN_PARA, EN_PARA, "Storage and flexibility", EN_PARA,
+        "4. Captive coal is outside the target", EN_PARA, EN_PARA, "5. Politics at home", EN_PARA,
+        EN_PARA, "What comes next", EN_PARA,
+    ]))
+    sections = [text for level, text in outline(doc) if level == 2]
+    assert sections[:5] == ["1. The fleet is young and contracted",
+                            "2. The money has been slow to arrive", "3. The grid is not ready",
+                            "4. Captive coal is outside the target", "5. Politics at home"]
+
+
+def test_the_last_line_is_never_a_heading() -> None:
+    doc = parse("\n".join([
+        "Title Line Here", EN_PARA, "What Changed", EN_PARA, "What Comes Next", EN_PARA,
+        "Change Size",
+    ]))
+    assert outline(doc) == [(2, "What Changed"), (2, "What Comes Next")]
+    assert plain_text(doc.sections[-1].blocks[-1].inlines) == "Change Size"  # type: ignore[union-attr]
+
+
 def test_numbered_subsections_continue_their_own_sequence() -> None:
     doc = parse("\n".join([
         "Title Line Here", EN_PARA, "Main Reasons", "1. Energy Security", EN_PARA,
