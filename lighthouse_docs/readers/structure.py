@@ -455,7 +455,8 @@ def numbering(text: str) -> tuple[int, int] | None:
 
 
 def number_path(text: str) -> tuple[int, ...] | None:
-    """Every number of a numbered heading: "2.1 Scope" -> (2, 1), "IV. X" -> (4,), "C. Y" -> (3,)."""
+    """Every number of a numbered heading: "2.1 Scope" -> (2, 1), "IV. X" -> (4,),
+    "C. Y" -> (3,)."""
     m = _HEADING_NUMBER.match(text)
     if m is None:
         return None

@@ -340,7 +340,8 @@ def test_items_that_look_alike_stay_one_list_before_a_long_paragraph() -> None:
     # The last two items followed by a long paragraph are shaped like a section heading and
     # its first subsection, but they share the items' look: the list goes on (a corpus miss).
     items = ["Pembangunan toilet baru di Kawah Sikidang", "Penataan lahan parkir di bahu jalan",
-             "Perbaikan jalur pejalan kaki menuju candi", "Penambahan petugas kebersihan akhir pekan"]
+             "Perbaikan jalur pejalan kaki menuju candi",
+             "Penambahan petugas kebersihan akhir pekan"]
     doc = parse("\n".join([
         "Judul Artikel Ini", ID_PARA, "UNTUK APA DANANYA", "Prioritas penggunaan dananya:",
         *items, ID_PARA, "SUARA WARGA", ID_PARA,
