@@ -736,7 +736,8 @@ def fix_hint(d: structure.Decision) -> str:
         # A question or an exclamation cannot take a full stop: as text it joins its paragraph.
         as_text = ("move it to the start of the paragraph after it" if d.text.endswith(("?", "!"))
                    else "end it with a full stop")
-        return f"{mark!r} in front of the line confirms the heading; if it is text, {as_text}"
+        return (f"{mark!r} in front of the line confirms the heading; if it is text, {as_text}; "
+                "if it was left over from the web page, delete the line")
     return f"{other_mark!r} in front of the line makes it a {other}; {mark!r} confirms it"
 
 

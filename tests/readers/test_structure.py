@@ -307,6 +307,8 @@ def test_a_question_that_could_be_text_is_told_to_join_its_paragraph() -> None:
     assert "move it to the start of the paragraph after it" in hint and "full stop" not in hint
     statement = dataclasses.replace(doubt, text="The case of Oslo")
     assert "end it with a full stop" in text.fix_hint(statement)
+    # Page furniture copied with the article ("Change Size", "Related coverage") is deleted.
+    assert "if it was left over from the web page, delete the line" in text.fix_hint(statement)
     paragraph = "Residents of the centre gain quieter streets and cleaner air this year."
     article = (f"situs.id, Judul Artikel. Paragraf pembuka yang cukup panjang untuk artikel.\n"
                f"Latar Belakang\n{paragraph}\n")
