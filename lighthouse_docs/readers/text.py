@@ -86,8 +86,10 @@ _OPENERS = frozenset(
 )
 """First words that start a clause, never a site name ("However, ...", "Namun, ...")."""
 
-_CONJUNCTIONS = frozenset("but and or yet so tapi tetapi namun dan atau".split())
-"""A title never starts with one: "Inflation Cools, But Risks Remain" has no site."""
+_CONJUNCTIONS = frozenset(
+    "but and or yet so not nor tapi tetapi namun dan atau bukan melainkan".split())
+"""A title never starts with one: "Inflation Cools, But Risks Remain", "Kota Butuh Trotoar, Bukan
+Flyover" have no site."""
 
 _NAME_CONNECTORS = frozenset("of the and & de di dan la le du des van der von for on al el".split())
 
@@ -458,7 +460,13 @@ def _is_site(site: str, rest: str, title: str, lead: str, *,
         return True
     if _written_as_common_words(names, f"{title} {lead[:400]}"):
         return False
-    return not all(w in context for w in names)
+    return not all(_comes_back(w, context) for w in names)
+
+
+def _comes_back(word: str, context: set[str]) -> bool:
+    """``word`` is among ``context``, or inside one of its words with affixes around it
+    ("guncang" in "mengguncang", "banjir" in "kebanjiran")."""
+    return word in context or (len(word) >= 5 and any(word in w for w in context))
 
 
 def _written_as_common_words(names: Sequence[str], text: str) -> bool:

@@ -79,6 +79,13 @@ EN_PARA = ("The two governments have deepened their cooperation over the past fe
         # ... but a site that shares one word with the article's common words stays a site.
         ("Energy Monitor Asia, Grids Strain in the Heat. Power demand and energy prices rose.",
          "Energy Monitor Asia", "Grids Strain in the Heat", "Power demand"),
+        # Every word of the clause comes back in the lead, one of them with affixes.
+        ("Gempa M5,1 Guncang Sumedang, Ratusan Rumah Rusak. SUMEDANG — Gempa bermagnitudo 5,1 "
+         "mengguncang Kabupaten Sumedang pada Minggu malam.",
+         None, "Gempa M5,1 Guncang Sumedang, Ratusan Rumah Rusak", "SUMEDANG"),
+        # "Bukan" ("not") opens the second half of a contrast, never a title after a site.
+        ("Kota Kita Butuh Trotoar, Bukan Flyover Baru. Setiap pagi pejalan kaki berebut ruang.",
+         None, "Kota Kita Butuh Trotoar, Bukan Flyover Baru", "Setiap pagi"),
     ],
 )
 def test_line_one_splits_into_publisher_title_and_lead(
