@@ -326,6 +326,8 @@ def _names_with_role(text: str) -> bool:
     if len(text.split()) > 14 or text.endswith((".", "?", "!", ":")):
         return False
     names = _names_part(text)
+    if ":" in names:
+        return False  # "Produksi: Naik Tipis, Didominasi Kapal Besar": a labelled heading
     role = text[len(names):].strip(" ,")
     words = [w for w in _LETTER_WORD.findall(names) if w.lower() not in _NAME_PARTICLES]
     return (bool(role) and _is_role(role) and 2 <= len(words) <= 8

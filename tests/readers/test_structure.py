@@ -575,3 +575,11 @@ def test_lettered_headings_count_c_as_the_third_letter_not_roman_one_hundred() -
     assert structure.numbering("C. Rekomendasi") == (1, 3)
     assert structure.numbering("III. Scope") == (1, 3)
     assert structure.numbering("XL. Annex") == (1, 40)
+
+
+def test_a_labelled_heading_after_the_lead_is_not_names_with_a_role() -> None:
+    # "Besar" is a role word ("Duta Besar"), but names never carry a label and a colon.
+    line = "Produksi: Naik Tipis, Didominasi Kapal Besar"
+    assert structure.leftover_kind(line, after_lead=True) is None
+    assert structure.leftover_kind("Natthaya Chaiyasit, Urban Mobility Fellow",
+                                   after_lead=True) == "byline"
