@@ -53,6 +53,10 @@ close call towards no heading at all, but never make a heading out of a line of 
 SHORT_OF_NAMED_PARTS_PENALTY = 3.0
 """Log-odds against closing a section with some subsections but fewer than it named (chosen on
 cross-validation: 2748 -> 2753 exact of 3 x 1073 with three fold assignments)."""
+NUMBERING_BREAK_PENALTY = 6.0
+"""Log-odds against a level that breaks the article's numbering: "2." after the section "1."
+read as a subsection (of an unnumbered heading between them), "1.1" beside "1." read as a
+section."""
 
 _SURE = 4.0
 """A line whose heading logit is beyond +-_SURE is not branched on by the decoder."""
@@ -1300,6 +1304,8 @@ def _beam(items: Sequence[Item], scored: _Scored, model: StructureModel, width: 
                     score -= _ADJACENT_PENALTY
                 if label == "h2" and hyp.open_ is not None:
                     score -= _closing_section_cost(hyp.open_)
+                if hyp.open_ is not None and it.kind != "explicit":
+                    score -= _numbering_break_cost(ctx, it.index, hyp.open_, label)
                 new_open = scored.after(it.index, hyp.open_, label)
                 if it.kind == "explicit":
                     grown.append(_Hyp(score, label, hyp, new_open, label))
@@ -1323,6 +1329,25 @@ def _closing_section_cost(open_: OpenSection) -> float:
     if promised is not None and 0 < open_.children < promised:
         cost += SHORT_OF_NAMED_PARTS_PENALTY
     return cost
+
+
+def _numbering_break_cost(ctx: Context, i: int, open_: OpenSection, label: Label) -> float:
+    """The prior against a level that breaks the numbering of the last numbered section:
+    its successor ("2." after "1.") as a subsection, unless it goes on with the open section's
+    own numbered subsections ("1.", "2." under an unnumbered "Main Reasons"), or its child
+    ("1.1" under "1.") as a section."""
+    path, section = ctx.traits[i].number_path, open_.section_path
+    if path is None or section is None:
+        return 0.0
+    if label == "h2":
+        extends = len(path) == len(section) + 1 and path[:-1] == section
+        return NUMBERING_BREAK_PENALTY if extends else 0.0
+    follows = (len(path) == len(section) and path[:-1] == section[:-1]
+               and path[-1] == section[-1] + 1)
+    num, child = ctx.traits[i].number, open_.child_number
+    own_run = (child is not None and num is not None and child[0] == num[0]
+               and num[1] == child[1] + 1)
+    return NUMBERING_BREAK_PENALTY if follows and not own_run else 0.0
 
 
 def _closing_cost(open_: OpenSection | None) -> float:
