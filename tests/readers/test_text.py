@@ -257,12 +257,14 @@ def test_numbered_sections_stay_siblings_around_unnumbered_subsections() -> None
 
 
 def test_the_last_line_is_never_a_heading() -> None:
+    # A heading needs something under it: a heading-shaped last line stays text.
     doc = parse("\n".join([
         "Title Line Here", EN_PARA, "What Changed", EN_PARA, "What Comes Next", EN_PARA,
-        "Change Size",
+        "Questions for the Next Budget",
     ]))
     assert outline(doc) == [(2, "What Changed"), (2, "What Comes Next")]
-    assert plain_text(doc.sections[-1].blocks[-1].inlines) == "Change Size"  # type: ignore[union-attr]
+    last = doc.sections[-1].blocks[-1]
+    assert plain_text(last.inlines) == "Questions for the Next Budget"  # type: ignore[union-attr]
 
 
 def test_numbered_subsections_continue_their_own_sequence() -> None:
