@@ -136,6 +136,10 @@ class Vocabulary:
     """A newsroom credited as a team before its name ("Tim Redaksi Tempo.co")."""
     byline_team_suffixes: tuple[str, ...] = ()
     """A newsroom credited as a team after its name ("CNA Staff")."""
+    photo_agencies: frozenset[str] = frozenset()
+    """Agencies a photo credit names before the photographer ("REUTERS/Willy Kurniawan")."""
+    time_ago: tuple[str, ...] = ()
+    """What follows the number in a relative time stamp ("2 hours ago", "3 jam yang lalu")."""
     credit_notes: tuple[str, ...] = ()
     """Editorial notes among a byline's credits ("Interview by A; edited for length")."""
 
@@ -200,6 +204,8 @@ def vocabulary() -> Vocabulary:
         byline_team_prefixes=prefixes("byline_team_prefixes"),
         byline_team_suffixes=prefixes("byline_team_suffixes"),
         credit_notes=prefixes("credit_notes"),
+        photo_agencies=frozenset(merged.get("photo_agencies", ())),
+        time_ago=prefixes("time_ago"),
     )
 
 
@@ -349,14 +355,37 @@ def photo_credit(text: str) -> bool:
     if len(text.split()) > 24:
         return False
     for prefix in vocab.photo_prefixes:
-        if lower.startswith(prefix) and lower[len(prefix):].lstrip()[:1] in (":", "/"):
+        after = lower[len(prefix):].lstrip()[:1]
+        # "Foto: ANTARA/...", and BBC's "Image source, Getty Images"
+        if lower.startswith(prefix) and (after in (":", "/") or (after == "," and " " in prefix)):
             return True
+    if _agency_credit(text):
+        return True
     hit = _prefix_hit(lower, vocab.photo_credit_by)
     if hit is None:
         return False
     rest = text.strip()[len(hit):].strip()
     return (0 < len(rest.split()) <= 8 and rest[:1].isupper()
             and not rest.endswith(("?", "!", ":")) and not _SENTENCE_END.search(rest))
+
+
+def _agency_credit(text: str) -> bool:
+    """A credit line naming the agency, then the photographer: "REUTERS/Willy Kurniawan",
+    "ANTARA FOTO/Aprillio Akbar/nym", "AFP/Getty Images"."""
+    parts = [p.strip() for p in text.strip().split("/")]
+    if len(parts) < 2 or len(text.split()) > 8 or not all(parts):
+        return False
+    agency = re.sub(r"\s+(?:foto|photo)$", "", parts[0].lower())
+    return agency in vocabulary().photo_agencies and all(
+        _person_shaped(p) or re.fullmatch(r"[a-z]{2,5}", p) for p in parts[1:])
+
+
+def _person_shaped(text: str) -> bool:
+    """A photographer's name: "Willy Kurniawan", "WILLY KURNIAWAN", "Getty Images"; not "NORC
+    Survey" or "Ipsos Poll Shows Support"."""
+    words = text.split()
+    return (1 <= len(words) <= 3 and all(w[:1].isupper() for w in words)
+            and (text.isupper() or not any(w.isupper() and len(w) > 1 for w in words)))
 
 
 def _credit_opens_caption(text: str) -> bool:
@@ -383,7 +412,8 @@ def _page_furniture(text: str) -> bool:
         rest = lower[len(label):].lstrip()[1:].strip()
         if not rest or (headline_shaped(rest) and len(rest.split()) <= 16):
             return True
-    if _reading_time_pattern().fullmatch(bare) or _pagination(bare):
+    if (_reading_time_pattern().fullmatch(bare) or _time_ago_pattern().fullmatch(bare)
+            or _pagination(bare)):
         return True
     if (m := _EMBED.fullmatch(lower)) and m.group(1).strip() in vocab.embed_tags:
         return True
@@ -402,6 +432,15 @@ _EDITOR_INITIALS = re.compile(r"\((?:[a-z]{2,6}(?:/[a-z]{2,6}){0,3}|\*+)\)")
 def _reading_time_pattern() -> re.Pattern[str]:
     tails = "|".join(re.escape(t) for t in vocabulary().reading_time)
     return re.compile(rf"\d{{1,3}}\s*(?:{tails})")
+
+
+@cache
+def _time_ago_pattern() -> re.Pattern[str]:
+    """A relative time stamp: "updated 2 hours ago", "3 jam yang lalu"."""
+    vocab = vocabulary()
+    labels = "|".join(re.escape(t) for t in vocab.date_labels)
+    tails = "|".join(re.escape(t) for t in vocab.time_ago)
+    return re.compile(rf"(?:(?:{labels})\s*:?\s*)?\d{{1,3}}\s*(?:{tails})")
 
 
 def _pagination(bare: str) -> bool:
@@ -509,7 +548,7 @@ def _dateline_pattern() -> re.Pattern[str]:
         rf"(?i:(?:(?:{alternatives(vocab.date_labels)})(?:\s+(?:on|pada))?\s*:?\s*)?"
         rf"(?:(?:{alternatives(vocab.weekdays)})\.?\s*,?\s*)?"
         rf"\(?(?:{date})\)?"
-        r"(?:\s*[,|·–-]?\s*(?:at|pukul|jam)?\s*\d{1,2}[:.]\d\d"
+        r"(?:\s*[,|·•●/–—-]?\s*(?:at|pukul|jam)?\s*\d{1,2}[:.]\d\d"
         r"(?:\s*(?:am|pm|wib|wita|wit|myt|sgt|utc|gmt))?)?)\.?\s*")
 
 
