@@ -115,6 +115,31 @@ class Vocabulary:
     months: Mapping[str, int] = field(default_factory=dict)
     interview_labels: tuple[str, ...] = ()
     """Labels of an interview's questions and answers ("Q:", "Tanya:"): text, not headings."""
+    drop_labels: tuple[str, ...] = ()
+    """Leftover labels only before a colon ("BACA: ...", "Topics: ...", "Pilihan editor: ..."):
+    without the colon they may begin a heading ("Baca Tulis di Sekolah")."""
+    drop_lines: frozenset[str] = frozenset()
+    """Page widgets that are the whole line ("Change Size", "Cetak", "Listen to this article")."""
+    link_lists: frozenset[str] = frozenset()
+    """Labels alone on their line above a list of linked headlines ("Related coverage")."""
+    reading_time: tuple[str, ...] = ()
+    """What follows the number in a reading-time line ("3 minute read", "5 menit baca")."""
+    photo_credit_by: tuple[str, ...] = ()
+    """Credits that name the photographer without a colon ("Photo by Getty Images")."""
+    pagination: tuple[str, ...] = ()
+    """Words that open a page-number bar ("Halaman: 1 2 3", "Page 2 of 3")."""
+    pagination_words: frozenset[str] = frozenset()
+    """Other words of a page-number bar ("of", "selanjutnya", "»")."""
+    embed_tags: frozenset[str] = frozenset()
+    """Tags of an embed placeholder left in square brackets ("[Gambas:Video CNBC]")."""
+    cta_tails: tuple[str, ...] = ()
+    """Ends of a call to action ("... di Google News, klik di sini.")."""
+    byline_team_prefixes: tuple[str, ...] = ()
+    """A newsroom credited as a team before its name ("Tim Redaksi Tempo.co")."""
+    byline_team_suffixes: tuple[str, ...] = ()
+    """A newsroom credited as a team after its name ("CNA Staff")."""
+    credit_notes: tuple[str, ...] = ()
+    """Editorial notes among a byline's credits ("Interview by A; edited for length")."""
 
 
 @cache
@@ -165,6 +190,18 @@ def vocabulary() -> Vocabulary:
         weekdays=prefixes("weekdays"),
         months=months,
         interview_labels=prefixes("interview_labels"),
+        drop_labels=prefixes("drop_labels"),
+        drop_lines=frozenset(merged.get("drop_lines", ())),
+        link_lists=frozenset(merged.get("link_lists", ())),
+        reading_time=prefixes("reading_time"),
+        photo_credit_by=prefixes("photo_credit_by"),
+        pagination=prefixes("pagination"),
+        pagination_words=frozenset(merged.get("pagination_words", ())),
+        embed_tags=frozenset(merged.get("embed_tags", ())),
+        cta_tails=prefixes("cta_tails"),
+        byline_team_prefixes=prefixes("byline_team_prefixes"),
+        byline_team_suffixes=prefixes("byline_team_suffixes"),
+        credit_notes=prefixes("credit_notes"),
     )
 
 
@@ -191,14 +228,21 @@ _NAME_PARTICLES = frozenset(
 def leftover_kind(text: str, *, after_lead: bool = False) -> LeftoverKind | None:
     """Whether a line is a web-page leftover to drop or a byline to move into the metadata.
 
-    ``Baca juga: ...``, ``Read more: ...``, ``ADVERTISEMENT``, ``Scroll to continue``, a bare
-    photo credit ``Foto: ANTARA/...`` -> "drop"; ``Penulis: ...``, ``Editor: ...``, ``By Jane
-    Doe`` -> "byline"; and, on the line right after the lead (``after_lead``), names followed
-    by a role (``Priya Raman and Joost de Vries, Energy Transition Programme``) -> "byline".
-    Source notes (``Sumber: ...``) stay in the text.
+    ``Baca juga: ...``, ``BACA: ...``, ``Read more: ...``, ``ADVERTISEMENT``, ``Scroll to
+    continue``, ``3 minute read``, ``Halaman: 1 2 3``, ``[Gambas:Video CNBC]``, ``Change Size``,
+    a bare photo credit ``Foto: ANTARA/...`` or ``Photo by Getty Images``, a caption opened by
+    its credit ``(Photo: AFP/...) ...`` -> "drop"; ``Penulis: ...``, ``Editor: ...``, ``By Jane
+    Doe`` -> "byline"; and, on the lines right after the lead (``after_lead``), names followed
+    by a role (``Priya Raman and Joost de Vries, Energy Transition Programme``) or by their
+    outlet in brackets (``Dian Septiari (The Jakarta Post)``), or a newsroom credited as a team
+    (``Tim Redaksi Tempo.co``) -> "byline". Source notes (``Sumber: ...``) stay in the text.
     """
     words = text.split()
-    if not words or len(words) > 30:
+    if not words:
+        return None
+    if len(words) <= 60 and _credit_opens_caption(text):
+        return "drop"
+    if len(words) > 30:
         return None
     lower = text.lower().strip()
     vocab = vocabulary()
@@ -213,17 +257,237 @@ def leftover_kind(text: str, *, after_lead: bool = False) -> LeftoverKind | None
         # "Baca juga: <headline>", "ADVERTISEMENT", "Simak video ..." - never a sentence.
         if not rest or rest[0] in ":—–-|»>" or headline_shaped(text):
             return "drop"
+    if len(words) <= 25 and _page_furniture(text):
+        return "drop"
     if len(words) > 24 or (text.endswith((".", "?", "!")) and len(words) > 12):
         return None
-    for prefix in vocab.photo_prefixes:
-        if lower.startswith(prefix) and lower[len(prefix):].lstrip()[:1] in (":", "/"):
-            return "drop"
+    if photo_credit(text):
+        return "drop"
     credits = _credits(text)
     if credits and all(_prefixed_byline(part) for part in credits):
         return "byline"
-    if after_lead and _names_with_role(text):
+    if _team_byline(text, anywhere=not after_lead):
+        return "byline"
+    if after_lead and (_names_with_role(text) or _names_with_outlet(text)):
         return "byline"
     return None
+
+
+def leftover_kinds(lines: Sequence[str | None]) -> list[LeftoverKind | None]:
+    """:func:`leftover_kind` of each line of an article's body (``None`` for a line that is
+    not plain text: a list item, an explicit heading), in order, with what the lines before
+    tell: a byline or a dateline may follow the lead after other leftovers ("Kuala Lumpur ●
+    Wed, November 25, 2026", then "Dian Septiari (The Jakarta Post)"); the headlines under a
+    label alone on its line ("Baca juga:", "Related coverage") are links, dropped with it; and
+    the caption under a bare photo credit ("Foto: ANTARA/..." then "Antrean kendaraan di SPBU,
+    Senin (23/11/2026).") goes with the credit."""
+    kinds: list[LeftoverKind | None] = []
+    kept = False
+    links: list[str] = []  # the headlines dropped under the current link label
+    link_label = caption_may_follow = False
+    for text in lines:
+        kind: LeftoverKind | None = None
+        if text is not None:
+            kind = leftover_kind(text, after_lead=not kept)
+            if kind is None and link_label and _link_shaped(text, links):
+                kind = "drop"
+                links.append(text)
+            elif kind is None and caption_may_follow and _caption_shaped(text):
+                kind = "drop"
+        if kind is None:
+            kept = True
+            links, link_label = [], False
+        elif text is not None and (links_on_next_line(text) or _links_under(text)):
+            links, link_label = [], True
+        elif not links:
+            link_label = False
+        caption_may_follow = (kind == "drop" and text is not None and photo_credit(text))
+        kinds.append(kind)
+    return kinds
+
+
+MAX_LINKS = 3
+"""Headlines a link label may have under it ("Related coverage" lists two or three)."""
+
+
+def _link_shaped(text: str, links: Sequence[str]) -> bool:
+    """Whether a line under a link label is one more linked headline. The first headline-shaped
+    line always is; after it, only a line shaped like the first (as long as a headline, at
+    least seven words, the same case) is, since a section heading can follow the links."""
+    if not headline_shaped(text) or len(links) >= MAX_LINKS:
+        return False
+    if not links:
+        return True
+    return len(text.split()) >= 7 and case_style(text) == case_style(links[0])
+
+
+def _links_under(text: str) -> bool:
+    """A link-list label alone on its line ("Related coverage", "Berita Terkait")."""
+    return _bare(text) in vocabulary().link_lists
+
+
+def _bare(text: str) -> str:
+    """The line in lower case without the punctuation a widget label may end with."""
+    return " ".join(text.lower().split()).rstrip(" .:·|»>")
+
+
+_PAREN = re.compile(r"\(([^()]{1,80})\)")
+_CAPTION_END = re.compile(
+    r"(?:\(\d{1,2}/\d{1,2}(?:/\d{2,4})?\)"                  # "... Senin (23/11/2026)."
+    r"|\([^()]*[A-Z][\w.]*\s*/\s*[A-Z][^()]*\))\.?$")      # "... (ANTARA FOTO/Aji/nym)"
+
+
+def _caption_shaped(text: str) -> bool:
+    """A photo caption: short, ending with the date the photo was taken or its credit in
+    brackets ("Antrean kendaraan di sebuah SPBU, Senin (23/11/2026).", "... (ANTARA/Aji)")."""
+    return len(text.split()) <= 30 and _CAPTION_END.search(text) is not None
+
+
+def photo_credit(text: str) -> bool:
+    """A bare photo credit: ``Foto: ANTARA/Aji``, ``(Foto: Dok. Humas)``, ``Photo by Getty
+    Images``, ``Sumber foto: ANTARA``."""
+    lower = text.lower().strip()
+    vocab = vocabulary()
+    if len(text.split()) > 24:
+        return False
+    for prefix in vocab.photo_prefixes:
+        if lower.startswith(prefix) and lower[len(prefix):].lstrip()[:1] in (":", "/"):
+            return True
+    hit = _prefix_hit(lower, vocab.photo_credit_by)
+    if hit is None:
+        return False
+    rest = text.strip()[len(hit):].strip()
+    return (0 < len(rest.split()) <= 8 and rest[:1].isupper()
+            and not rest.endswith(("?", "!", ":")) and not _SENTENCE_END.search(rest))
+
+
+def _credit_opens_caption(text: str) -> bool:
+    """A caption paragraph opened by its photo credit in brackets: ``(Photo: AFP/Mohd Rasfan)
+    Malaysian Prime Minister Anwar Ibrahim (center) speaks ...``."""
+    stripped = text.strip()
+    if not stripped.startswith("("):
+        return False
+    close = stripped.find(")")
+    return close > 0 and photo_credit(stripped[1:close]) and bool(stripped[close + 1:].strip())
+
+
+def _page_furniture(text: str) -> bool:
+    """Page widgets and furniture that are never the article's text: "Change Size",
+    "BACA: <headline>", "Topics : ASEAN, Myanmar", "3 minute read", "Halaman: 1 2 3",
+    "[Gambas:Video CNBC]", "(ant/rhm)", "... di Google News, klik di sini."."""
+    vocab = vocabulary()
+    lower = " ".join(text.lower().split())
+    bare = _bare(text)
+    if bare in vocab.drop_lines:
+        return True
+    label = _label_hit(lower, vocab.drop_labels)
+    if label is not None:
+        rest = lower[len(label):].lstrip()[1:].strip()
+        if not rest or (headline_shaped(rest) and len(rest.split()) <= 16):
+            return True
+    if _reading_time_pattern().fullmatch(bare) or _pagination(bare):
+        return True
+    if (m := _EMBED.fullmatch(lower)) and m.group(1).strip() in vocab.embed_tags:
+        return True
+    if _EDITOR_INITIALS.fullmatch(lower):
+        return True
+    return any(lower.rstrip(" .!").endswith(tail) for tail in vocab.cta_tails)
+
+
+_EMBED = re.compile(r"\[\s*([^\]:]{1,20})(?::[^\]]*)?\]")
+"""An embed placeholder: "[Gambas:Video CNBC]", "[video]"."""
+_EDITOR_INITIALS = re.compile(r"\((?:[a-z]{2,6}(?:/[a-z]{2,6}){0,3}|\*+)\)")
+"""The desk's initials closing an Indonesian news story: "(ant/rhm)", "(mdk)", "(*)"."""
+
+
+@cache
+def _reading_time_pattern() -> re.Pattern[str]:
+    tails = "|".join(re.escape(t) for t in vocabulary().reading_time)
+    return re.compile(rf"\d{{1,3}}\s*(?:{tails})")
+
+
+def _pagination(bare: str) -> bool:
+    """A page-number bar: "halaman: 1 2 3", "page 2 of 3", "1 2 3 selanjutnya"."""
+    vocab = vocabulary()
+    tokens = re.findall(r"[^\s,:|/-]+", bare)
+    numbers = sum(t.isdigit() for t in tokens)
+    opener = bool(tokens) and tokens[0] in vocab.pagination
+    return numbers >= 1 and (opener or numbers >= 2) and all(
+        t.isdigit() or t in vocab.pagination_words or (k == 0 and opener)
+        for k, t in enumerate(tokens)) and (opener or any(
+            t in vocab.pagination_words for t in tokens))
+
+
+def _team_byline(text: str, *, anywhere: bool) -> bool:
+    """A newsroom credited as a team: "Tim Redaksi Tempo.co", "Redaksi", "CNA Staff". Away
+    from the lead (``anywhere``) only with a web address in it ("Tim Liputan6.com")."""
+    words = text.split()
+    if len(words) > 6 or text.endswith((".", "?", "!", ":")):
+        return False
+    lower = text.lower()
+    vocab = vocabulary()
+    outlet = ""
+    if (hit := _prefix_hit(lower, vocab.byline_team_prefixes)) is not None:
+        outlet = text[len(hit):].strip()
+        if hit not in ("tim redaksi", "redaksi") and not _WEB_NAME.search(outlet):
+            return False  # "Tim Riset Temukan Bukti" is a heading; "Tim Kompas.com" a byline
+    else:
+        tail = next((t for t in vocab.byline_team_suffixes
+                     if lower.endswith(" " + t)), None)
+        if tail is None:
+            return False
+        outlet = text[:len(text) - len(tail)].strip()
+        if not (_WEB_NAME.search(outlet) or re.fullmatch(r"[A-Z]{2,6}", outlet)):
+            return False  # "CNA Staff", not "Hospital Staff"
+    if anywhere and not _WEB_NAME.search(outlet):
+        return False
+    return all(w[:1].isupper() or _WEB_NAME.search(w) for w in outlet.split())
+
+
+_WEB_NAME = re.compile(r"\w\.(?:com|co|id|my|net|org|or\.id|co\.id|sg|ph|th|vn)\b|\w+com\b",
+                       re.IGNORECASE)
+"""A newsroom's web name: "Tempo.co", "Liputan6.com", "detikcom"."""
+
+
+def _names_with_outlet(text: str) -> bool:
+    """``Dian Septiari (The Jakarta Post)``, ``Ratna W. (peneliti) dan Fadli R. (analis),
+    Pelabuhan Gagasan``: names, each followed by its outlet or its role in brackets."""
+    if len(text.split()) > 24 or text.endswith((".", "?", "!", ":")):
+        return False
+    groups = _PAREN.findall(text)
+    if not groups or (not text.rstrip().endswith(")") and "," not in text.rsplit(")", 1)[1]):
+        return False
+    if not all(_outlet_shaped(g) or _is_role(g) for g in groups):
+        return False
+    rest = _PAREN.sub(" ", text)
+    names, _, org = rest.partition(",")
+    words = [w for w in _LETTER_WORD.findall(names) if w.lower() not in _NAME_PARTICLES]
+    org_words = _LETTER_WORD.findall(org)
+    vocab = vocabulary()
+    common = vocab.opening | vocab.closing | vocab.part_nouns | vocab.function_words
+    if names.isupper() or vocab_hit(names, common) or any(w.lower() in common for w in words):
+        return False  # "KUALA LUMPUR (Reuters)", "Latar Belakang (Konteks)"
+    return (2 <= len(words) <= 8 and all(w[:1].isupper() for w in words)
+            and len(org_words) <= 6 and all(w[:1].isupper() for w in org_words)
+            and not any(g.isupper() and _initials_of(g, names) for g in groups))
+
+
+def _outlet_shaped(text: str) -> bool:
+    """A news outlet's name: "The Jakarta Post", "Antara", "AFP", "Tempo.co"."""
+    words = text.split()
+    if _WEB_NAME.search(text):
+        return len(words) <= 3
+    if not 1 <= len(words) <= 4 or any(c.isdigit() for c in text):
+        return False
+    if len(words) > 1 and words[0].lower() != "the":
+        return False
+    return all(w[:1].isupper() for w in words)
+
+
+def _initials_of(acronym: str, words: str) -> bool:
+    """"BI" in "Bank Indonesia (BI)": an acronym spelled by the words before it."""
+    initials = "".join(w[:1] for w in words.split()).upper()
+    return len(acronym) > 1 and acronym in initials
 
 
 _COPYRIGHT = re.compile(r"(?:copyright|\(c\))\s*(?:©\s*)?(?:19|20)\d\d\b")
@@ -242,7 +506,8 @@ def _dateline_pattern() -> re.Pattern[str]:
             rf"|(?P<dmy>{day}\s+(?:{month})\.?,?\s+{year})"
             rf"|(?P<mdy>(?:{month})\.?\s+{day},?\s+{year})")
     return re.compile(
-        r"(?:[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3},\s*)?"  # the place: "Jakarta, "
+        # the place: "Jakarta, ", "Kuala Lumpur ● ", "Kuala Lumpur | "
+        r"(?:[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}(?:,|\s*[●•·|–—-])\s*)?"
         rf"(?i:(?:(?:{alternatives(vocab.date_labels)})(?:\s+(?:on|pada))?\s*:?\s*)?"
         rf"(?:(?:{alternatives(vocab.weekdays)})\.?\s*,?\s*)?"
         rf"\(?(?:{date})\)?"
@@ -293,7 +558,9 @@ def _credits(text: str) -> list[str]:
     inner = text.strip()
     if inner.startswith("(") and inner.endswith(")"):
         inner = inner[1:-1]
-    return [part.strip() for part in inner.split(";") if part.strip()]
+    notes = vocabulary().credit_notes
+    return [part.strip() for part in inner.split(";")
+            if part.strip() and _prefix_hit(part.strip().lower(), notes) is None]
 
 
 _DEGREES = re.compile(r"(?:,\s*(?:[A-Z][a-z]{0,3}\.){1,3})+\s*$")
@@ -392,6 +659,13 @@ def byline_names(text: str) -> tuple[str, ...]:
     vocab = vocabulary()
     hit = _prefix_hit(lower, vocab.byline_prefixes) or _label_hit(lower, vocab.byline_labels) or ""
     rest = text[len(hit):].strip().lstrip(":").strip()
+    if "(" in rest[1:]:
+        # "A (peneliti) dan B (analis), Outlet": the brackets give roles or outlets, the part
+        # after the last one the organisation, not names.
+        last = rest.rfind(")")
+        if rest[last + 1:].lstrip().startswith(","):
+            rest = rest[:last + 1]
+        rest = " ".join(_PAREN.sub(" ", rest).split())
     rest = _names_part(re.split(r"\s*[|/(]\s*", rest)[0])
     parts = re.split(r"\s*(?:,|;|&|\band\b|\bdan\b)\s*", rest)
     return tuple(p.strip() for p in parts if p.strip())

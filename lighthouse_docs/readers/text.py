@@ -216,13 +216,9 @@ def split_leftovers(lines: Sequence[Line]) -> tuple[list[Line], list[structure.L
     """Take web leftovers (dropped) and bylines (moved to the metadata) out of the body."""
     kept: list[Line] = []
     removed: list[structure.Leftover] = []
-    link_follows = False
-    for index, line in enumerate(lines):
-        kind = (structure.leftover_kind(line.raw, after_lead=index == 0)
-                if line.kind == "text" else None)
-        if kind is None and link_follows and structure.headline_shaped(line.raw):
-            kind = "drop"  # the headline a bare "Baca juga:" links to
-        link_follows = kind == "drop" and structure.links_on_next_line(line.raw)
+    kinds = structure.leftover_kinds([line.raw if line.kind == "text" else None
+                                      for line in lines])
+    for line, kind in zip(lines, kinds, strict=True):
         if kind is None:
             kept.append(line)
         else:

@@ -566,3 +566,123 @@ def test_a_section_closing_short_of_the_parts_it_named_costs_the_outline() -> No
     # A flat section that named parts (its list had them) is not short of subsections.
     assert structure._closing_section_cost(dataclasses.replace(named, children=0)) == 0.0
     assert structure._closing_section_cost(dataclasses.replace(named, expected=None)) == 0.0
+
+
+# --------------------------------------------------------------------------- seventh trial
+
+LEFTOVERS = ROOT / "tests" / "fixtures" / "text" / "leftovers"
+
+TEAM_BYLINE = LEFTOVERS / "team-byline-title-alone.txt"
+
+
+def test_a_team_byline_under_a_title_alone_is_the_author_not_a_section() -> None:
+    """Seventh new-user trial (B1): on a page copied from Tempo, the title stands alone on
+    line 1 and "Tim Redaksi Tempo.co" was the first section, silently; "Pilihan editor: ..."
+    was the last, with the Google News footer as its text."""
+    article = TEAM_BYLINE.read_text(encoding="utf-8")
+    doc = text.parse(article, SourceInfo(path="pemilu.txt", format="text"))
+    assert heading_texts(doc.sections) == [(2, "Alasan Pendukung"), (2, "Alasan Penolak")]
+    assert doc.meta.authors == ("Tim Redaksi Tempo.co",)
+    assert doc.meta.date == dt.date(2026, 11, 23)
+    shown = cli("inspect", str(TEAM_BYLINE))
+    assert shown.returncode == 0, shown.stderr
+    assert "- line 2: byline -> authors: 'Tim Redaksi Tempo.co'" in shown.stdout
+    assert "- line 12: dropped (web leftover): 'Pilihan editor:" in shown.stdout
+    assert "- line 13: dropped (web leftover): 'Ikuti berita terkini" in shown.stdout
+    # The heading right after the linked headline is the article's, not a second link.
+    assert "  Alasan Pendukung" in shown.stdout.splitlines()
+
+
+OUTLET_BYLINE = LEFTOVERS / "outlet-byline-dateline.txt"
+
+
+def test_a_name_with_its_outlet_and_a_place_day_date_line_are_byline_and_date() -> None:
+    """Seventh new-user trial (B1, A2, A3): "Dian Septiari (The Jakarta Post)" was a section and
+    "Kuala Lumpur ● Wed, November 25, 2026" its subsection, the cover showed the build date,
+    the caption kept its credit, and the brief ended on an empty "Change Size" section."""
+    article = OUTLET_BYLINE.read_text(encoding="utf-8")
+    doc, analysis = text.explain(article, SourceInfo(path="a.txt", format="text"))
+    assert heading_texts(doc.sections) == [(2, "What the new plan says"), (2, "Indonesia's role")]
+    assert doc.meta.authors == ("Dian Septiari",)
+    assert doc.meta.date == dt.date(2026, 11, 25)
+    assert [(lo.line, lo.kind) for lo in analysis.leftovers] == [
+        (3, "byline"), (5, "dateline"), (9, "drop"), (19, "drop"), (21, "drop"), (23, "drop")]
+    piped = article.replace("Dian Septiari (The Jakarta Post)\n", "").replace(" ● ", " | ")
+    doc = text.parse(piped, SourceInfo(path="a.txt", format="text"))
+    assert heading_texts(doc.sections) == [(2, "What the new plan says"), (2, "Indonesia's role")]
+    assert doc.meta.date == dt.date(2026, 11, 25)
+
+
+@pytest.mark.parametrize("line", [
+    "BACA: Harga cabai naik lagi di pasar induk",
+    "Photo by Getty Images",
+    "Sumber foto: ANTARA",
+    "[Gambas:Video CNBC]",
+    "Halaman: 1 2 3",
+    "Page 2 of 3",
+    "Baca berita selengkapnya di sini",
+    "Ikuti berita terkini dari Tempo di Google News, klik di sini.",
+    "Pilihan editor: Mendagri Tanggapi Usulan Pilkada Lewat DPRD",
+    "3 minute read",
+    "5 menit baca",
+    "Our Standards: The Thomson Reuters Trust Principles.",
+    "Topics : ASEAN, Myanmar, Indonesia, diplomacy",
+    "Tags: subsidi, BBM",
+    "Change Size",
+    "Listen to this article",
+    "(ant/rhm)",
+    "(Foto: ANTARA/Aji Styawan) Petugas memeriksa beras di gudang Bulog, Senin (23/11/2026).",
+])
+def test_site_furniture_of_every_kind_is_dropped(line: str) -> None:
+    """Seventh new-user trial (B1, A2, A3, and 6 of the 23 label styles of its probe)."""
+    assert structure.leftover_kind(line) == "drop"
+    assert structure.leftover_kind(line, after_lead=True) == "drop"
+
+
+@pytest.mark.parametrize("line", [
+    "Baca Tulis Al-Quran di Sekolah Dasar", "Halaman Belakang yang Hilang", "Topik Utama Pekan Ini",
+    "Print Media in Crisis", "Photo Finish for the Election", "Photographs by the River",
+    "Sumber Foto Lama", "Tim Sukses Bergerak", "Tim Riset Temukan Bukti Baru", "Hospital Staff",
+    "Bank Indonesia (BI)", "Latar Belakang (Konteks)", "Three Minutes to Midnight",
+    "Komisi II DPR (2024-2029)",
+    "Untuk mendaftar, warga cukup membawa KTP ke kantor kelurahan terdekat (Perpres 12/2025).",
+])
+def test_headings_and_prose_near_the_furniture_stay(line: str) -> None:
+    assert structure.leftover_kind(line) is None
+    assert structure.leftover_kind(line, after_lead=True) is None
+
+
+def test_a_byline_names_people_with_their_outlet_role_or_team() -> None:
+    assert structure.leftover_kind("Dian Septiari (The Jakarta Post)", after_lead=True) == "byline"
+    # Away from the lead, a name with something in brackets may be a heading.
+    assert structure.leftover_kind("Dian Septiari (The Jakarta Post)") is None
+    assert structure.leftover_kind("CNA Staff", after_lead=True) == "byline"
+    assert structure.leftover_kind("Tim Liputan6.com") == "byline"
+    line = ("Ratna Wijayanti (peneliti kebijakan) dan Fadli Rahman (analis data), "
+            "Pelabuhan Gagasan")
+    assert structure.leftover_kind(line, after_lead=True) == "byline"
+    assert structure.author_names(line) == ("Ratna Wijayanti", "Fadli Rahman")
+    credit = "Interview by Rachel Simanjuntak; edited for length and clarity"
+    assert structure.leftover_kind(credit) == "byline"
+    assert structure.author_names(credit) == ("Rachel Simanjuntak",)
+
+
+def test_the_headlines_under_related_coverage_go_with_it_and_the_caption_with_its_credit() -> None:
+    """Seventh new-user trial (A2): "Related coverage" was dropped but its two headlines stayed
+    as paragraphs; the caption under "Foto: ANTARA/..." became a paragraph of the section."""
+    texts = ["Farmers' groups criticised the move, saying cheaper imports would depress prices.",
+             "Related coverage",
+             "Vietnam rice exports hit record as Philippine demand surges",
+             "Thailand cuts 2027 rice export forecast on drought concerns",
+             "The department said it would also expand a loan programme for farmers.",
+             "Foto: ANTARA/Aditya Pradana Putra",
+             "Antrean kendaraan di sebuah SPBU di Jakarta Selatan, Senin (23/11/2026).",
+             "Foto: ANTARA/Aditya Pradana Putra",
+             "Konsumsi Pertalite naik lagi tahun ini (Perpres 12/2025).",
+             "Read also:",
+             "Vietnam rice exports hit record as Philippine demand surges",
+             "What the tariff cut changes",
+             "A paragraph under the heading that is long enough to be body text."]
+    assert structure.leftover_kinds(texts) == [
+        None, "drop", "drop", "drop", None, "drop", "drop", "drop", None, "drop", "drop", None,
+        None]
