@@ -55,6 +55,10 @@ close call towards no heading at all, but never make a heading out of a line of 
 SHORT_OF_NAMED_PARTS_PENALTY = 3.0
 """Log-odds against closing a section with some subsections but fewer than it named (chosen on
 cross-validation: 2748 -> 2753 exact of 3 x 1073 with three fold assignments)."""
+NUMBERING_BREAK_PENALTY = 6.0
+"""Log-odds against a level that breaks the article's numbering: "2." after the section "1."
+read as a subsection (of an unnumbered heading between them), "1.1" beside "1." read as a
+section."""
 
 _SURE = 4.0
 """A line whose heading logit is beyond +-_SURE is not branched on by the decoder."""
@@ -63,7 +67,7 @@ _WORD = re.compile(r"\w+")
 _LETTER_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _SENTENCE_END = re.compile(r"[.?!][\"'’”»)\]]*\s+(?=[\"'“‘«(\[]?[A-Z0-9])")
 _HEADING_NUMBER = re.compile(
-    r"^(?:(\d{1,3})(?:\.(\d{1,3}))*[.)]?|([IVXLC]{1,6})[.)]|([A-H])[.)])[ \t]+(?=\S)")
+    r"^(?:(\d{1,3})(?:\.(\d{1,3}))*[.)]?|((?![CL][.)])[IVXLC]{1,6})[.)]|([A-H])[.)])[ \t]+(?=\S)")
 _QUOTES_OPEN = "\"“‘«„'"
 _QUOTES_CLOSE = "\"”’»“'"
 _DASHES = "—–-"
@@ -595,6 +599,8 @@ def _names_with_role(text: str) -> bool:
     if len(text.split()) > 14 or text.endswith((".", "?", "!", ":")):
         return False
     names = _names_part(text)
+    if ":" in names:
+        return False  # "Produksi: Naik Tipis, Didominasi Kapal Besar": a labelled heading
     role = text[len(names):].strip(" ,")
     words = [w for w in _LETTER_WORD.findall(names) if w.lower() not in _NAME_PARTICLES]
     return (bool(role) and _is_role(role) and 2 <= len(words) <= 8
@@ -728,6 +734,19 @@ def numbering(text: str) -> tuple[int, int] | None:
         return 1, ord(m.group(4)) - ord("A") + 1
     parts = re.findall(r"\d+", m.group(0))
     return len(parts), int(parts[-1])
+
+
+def number_path(text: str) -> tuple[int, ...] | None:
+    """Every number of a numbered heading: "2.1 Scope" -> (2, 1), "IV. X" -> (4,),
+    "C. Y" -> (3,)."""
+    m = _HEADING_NUMBER.match(text)
+    if m is None:
+        return None
+    if m.group(3):
+        return (_roman(m.group(3)),)
+    if m.group(4):
+        return (ord(m.group(4)) - ord("A") + 1,)
+    return tuple(int(part) for part in re.findall(r"\d+", m.group(0)))
 
 
 def _roman(numeral: str) -> int:
@@ -876,6 +895,7 @@ class Traits:
     closing: bool
     opening: bool
     number: tuple[int, int] | None
+    number_path: tuple[int, ...] | None
     look: str
     signpost: bool
     announced: int | None
@@ -919,7 +939,7 @@ def make_context(items: Sequence[Item]) -> Context:
     vocab = vocabulary()
     traits = tuple(Traits(
         closing=vocab_hit(it.text, vocab.closing), opening=vocab_hit(it.text, vocab.opening),
-        number=numbering(it.text), look=signature(it.text),
+        number=numbering(it.text), number_path=number_path(it.text), look=signature(it.text),
         signpost=it.kind in ("candidate", "paragraph") and _signposts(it.text),
         announced=announced_count(it.text) if it.text.endswith(":") else None,
         lead_in=it.kind in ("candidate", "paragraph") and it.text.endswith(":"),
@@ -1135,6 +1155,9 @@ class OpenSection:
     last_child: int | None = None
     number: tuple[int, int] | None = None
     child_number: tuple[int, int] | None = None
+    section_path: tuple[int, ...] | None = None
+    """The numbers of the last numbered section, this one or an earlier one ("2." stays the
+    last while an unnumbered section is open)."""
     ends_lead_in: bool = False
     """The last paragraph before the current position ends with ":"."""
     h2_looks: tuple[str, ...] = ()
@@ -1246,6 +1269,10 @@ def level_features(ctx: Context, i: int, open_: OpenSection | None,
         f["same_style_as_sibling"] = float(ctx.styles[i] == ctx.styles[open_.last_child])
         sibling = ctx.items[open_.last_child]
         f["sibling_question_match"] = float(text.endswith("?") == sibling.text.endswith("?"))
+        to_section = abs(item.n_words - head.n_words)
+        to_sibling = abs(item.n_words - sibling.n_words)
+        f["length_nearer_section"] = float(to_section + 1 < to_sibling)
+        f["length_nearer_sibling"] = float(to_sibling + 1 < to_section)
     f["section_question_match"] = float(text.endswith("?") == head.text.endswith("?"))
     earlier = open_.parents + open_.flats + 1
     has_children = open_.children > 0
@@ -1267,6 +1294,15 @@ def level_features(ctx: Context, i: int, open_: OpenSection | None,
             f["continues_subsection_number"] = float(num[1] == open_.child_number[1] + 1)
         if num[0] == 1 and open_.number is None and open_.child_number is None:
             f["number_first"] = float(num[1] == 1)
+        path, section = traits.number_path, open_.section_path
+        if path is not None and section is not None:
+            # "1.1" under "1.": a subsection; "2." after "1.", even with an unnumbered section
+            # read between them: a section.
+            f["extends_section_number"] = float(
+                len(path) == len(section) + 1 and path[:-1] == section)
+            f["next_section_number"] = float(
+                len(path) == len(section) and path[:-1] == section[:-1]
+                and path[-1] == section[-1] + 1)
     return by_regime(ctx, f)
 
 
@@ -1448,8 +1484,10 @@ def _after_heading(open_: OpenSection | None, item: Item, label: Label,
     if label == "h2" or open_ is None:
         if open_ is None:
             return OpenSection(index=item.index, number=num, h2_looks=(look,),
-                               expected=ctx.traits[item.index].count)
+                               expected=ctx.traits[item.index].count,
+                               section_path=ctx.traits[item.index].number_path)
         return OpenSection(index=item.index, number=num, h2_looks=(*open_.h2_looks[-7:], look),
+                           section_path=ctx.traits[item.index].number_path or open_.section_path,
                            expected=ctx.traits[item.index].count,
                            h3_looks=open_.h3_looks,
                            parents=open_.parents + (open_.children > 0),
@@ -1554,7 +1592,9 @@ def _score_lines(items: Sequence[Item], model: StructureModel) -> _Scored:
 def _options(it: Item, scored: _Scored) -> tuple[Label, ...]:
     if it.kind == "explicit":
         return ("h2",) if it.explicit_level == 2 else ("h3",)
-    if it.kind != "candidate":
+    if it.kind != "candidate" or it.index == len(scored.ctx.items) - 1:
+        # A heading needs something under it: the article's last line is text ("Change Size",
+        # a widget's label left by the copy) whatever its shape.
         return ("prose",)
     z = scored.head_logit[it.index]
     if z < -_SURE:
@@ -1616,6 +1656,8 @@ def _beam(items: Sequence[Item], scored: _Scored, model: StructureModel, width: 
                     score -= _ADJACENT_PENALTY
                 if label == "h2" and open_ is not None:
                     score -= _closing_section_cost(open_)
+                if open_ is not None and kind != "explicit":
+                    score -= _numbering_break_cost(ctx, index, open_, label)
                 new_open = step.after.get(label, _UNSEEN)
                 if new_open is _UNSEEN:
                     new_open = scored.after(step, index, open_, label)
@@ -1649,6 +1691,25 @@ def _closing_section_cost(open_: OpenSection) -> float:
     if promised is not None and 0 < open_.children < promised:
         cost += SHORT_OF_NAMED_PARTS_PENALTY
     return cost
+
+
+def _numbering_break_cost(ctx: Context, i: int, open_: OpenSection, label: Label) -> float:
+    """The prior against a level that breaks the numbering of the last numbered section:
+    its successor ("2." after "1.") as a subsection, unless it goes on with the open section's
+    own numbered subsections ("1.", "2." under an unnumbered "Main Reasons"), or its child
+    ("1.1" under "1.") as a section."""
+    path, section = ctx.traits[i].number_path, open_.section_path
+    if path is None or section is None:
+        return 0.0
+    if label == "h2":
+        extends = len(path) == len(section) + 1 and path[:-1] == section
+        return NUMBERING_BREAK_PENALTY if extends else 0.0
+    follows = (len(path) == len(section) and path[:-1] == section[:-1]
+               and path[-1] == section[-1] + 1)
+    num, child = ctx.traits[i].number, open_.child_number
+    own_run = (child is not None and num is not None and child[0] == num[0]
+               and num[1] == child[1] + 1)
+    return NUMBERING_BREAK_PENALTY if follows and not own_run else 0.0
 
 
 def _closing_cost(open_: OpenSection | None) -> float:

@@ -86,8 +86,10 @@ _OPENERS = frozenset(
 )
 """First words that start a clause, never a site name ("However, ...", "Namun, ...")."""
 
-_CONJUNCTIONS = frozenset("but and or yet so tapi tetapi namun dan atau".split())
-"""A title never starts with one: "Inflation Cools, But Risks Remain" has no site."""
+_CONJUNCTIONS = frozenset(
+    "but and or yet so not nor tapi tetapi namun dan atau bukan melainkan".split())
+"""A title never starts with one: "Inflation Cools, But Risks Remain", "Kota Butuh Trotoar, Bukan
+Flyover" have no site."""
 
 _NAME_CONNECTORS = frozenset("of the and & de di dan la le du des van der von for on al el".split())
 
@@ -454,7 +456,13 @@ def _is_site(site: str, rest: str, title: str, lead: str, *,
         return True
     if _written_as_common_words(names, f"{title} {lead[:400]}"):
         return False
-    return not all(w in context for w in names)
+    return not all(_comes_back(w, context) for w in names)
+
+
+def _comes_back(word: str, context: set[str]) -> bool:
+    """``word`` is among ``context``, or inside one of its words with affixes around it
+    ("guncang" in "mengguncang", "banjir" in "kebanjiran")."""
+    return word in context or (len(word) >= 5 and any(word in w for w in context))
 
 
 def _written_as_common_words(names: Sequence[str], text: str) -> bool:
@@ -600,7 +608,7 @@ def _unmarked_lists(units: list[Unit]) -> list[Unit]:
             while (j < len(units) and units[j].kind in ("candidate", "paragraph")
                    and units[j].lines[0].kind == "text"
                    and structure.list_item_shaped(units[j].text)
-                   and not (j - i >= 2 and _opens_subsections(units, j))):
+                   and not (j - i >= 2 and _opens_subsections(units, i, j))):
                 j += 1
             if j - i < 2:
                 j = _sentence_items_end(units, i)
@@ -629,14 +637,18 @@ def _sentence_items_end(units: Sequence[Unit], i: int) -> int:
     return j if j - i >= SENTENCE_ITEMS_MIN else i
 
 
-def _opens_subsections(units: Sequence[Unit], j: int) -> bool:
+def _opens_subsections(units: Sequence[Unit], i: int, j: int) -> bool:
     """Units ``j`` and ``j + 1`` are heading-shaped and a long paragraph follows: a section
-    heading and its first subsection, which end a list rather than continue it."""
+    heading and its first subsection, which end the list of items ``i`` to ``j`` rather than
+    continue it. A list's items share one look ("Masjid Al-Ikhlas, Bandarharjo", "SD Negeri
+    Tanjung Mas 2"): a line that looks like them is one more item, whatever follows it."""
     if j + 2 >= len(units):
         return False
     first, second, body = units[j], units[j + 1], units[j + 2]
+    items_look = {structure.signature(unit.text) for unit in units[i:j]}
     return (structure.heading_shaped(first.text) and structure.heading_shaped(second.text)
-            and body.kind == "paragraph" and len(body.text.split()) > 15)
+            and body.kind == "paragraph" and len(body.text.split()) > 15
+            and structure.signature(first.text) not in items_look)
 
 
 def _display_text(unit: Unit) -> str:
@@ -728,7 +740,8 @@ def fix_hint(d: structure.Decision) -> str:
         # A question or an exclamation cannot take a full stop: as text it joins its paragraph.
         as_text = ("move it to the start of the paragraph after it" if d.text.endswith(("?", "!"))
                    else "end it with a full stop")
-        return f"{mark!r} in front of the line confirms the heading; if it is text, {as_text}"
+        return (f"{mark!r} in front of the line confirms the heading; if it is text, {as_text}; "
+                "if it was left over from the web page, delete the line")
     return f"{other_mark!r} in front of the line makes it a {other}; {mark!r} confirms it"
 
 
