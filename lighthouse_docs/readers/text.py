@@ -170,6 +170,12 @@ def explain(text: str, source: SourceInfo, *, lang: str | None = None,
                               "names it; it could be the first words of the title); if it is "
                               "part of the title, give the whole title in front matter "
                               "('title: ...')")
+            elif (publisher is not None and dateline_repeats_site(publisher, context)
+                    and f"({publisher})" not in context[:300]):
+                site_doubt = (f"uncertain site (read {publisher!r} as the publisher: the lead "
+                              "opens with its first words, as a dateline names a place; it "
+                              "could be the first words of the title); if it is part of the "
+                              "title, give the whole title in front matter ('title: ...')")
             elif publisher is None and not fields.get("publisher") and (
                     named := doubtful_site(first.raw, hint)):
                 site_doubt = (f"uncertain title (read {named!r} as the start of the title: the "
@@ -419,6 +425,15 @@ def names_itself(site: str, lead: str) -> bool:
     kecamatan"): a site writing about its own reporting. Read as the site, and reported as
     uncertain: it may also be the first entry of a title that lists names."""
     return len(site.split()) >= 2 and lead.find(site, 1, 400) > 0
+
+
+def dateline_repeats_site(site: str, lead: str) -> bool:
+    """The lead opens with the first two words of a name of three words or more ("Labuan Bajo
+    Kebanjiran Turis, ..." then "LABUAN BAJO — ..."): the place a title names, more often than
+    a site named after a place. Read as the site, and reported as uncertain."""
+    words = [w.lower() for w in _WORD.findall(site)]
+    opening = [w.lower() for w in _WORD.findall(lead)[:6]]
+    return len(words) >= 3 and (words[0], words[1]) in set(pairwise(opening))
 
 
 def _is_site(site: str, rest: str, title: str, lead: str, *,

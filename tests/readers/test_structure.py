@@ -202,11 +202,11 @@ def test_held_out_figures_do_not_regress() -> None:
 
     figures = report("test")
     assert figures["articles"] == 160
-    # The twenty-third to twenty-sixth splits: 141 exact and 3 silent as measured, 143 and 1
-    # after their misses were read (two line-1 and one byline fix: README, Evaluation); the
-    # issue's targets are 0 silent and 0 promoted.
+    # The twenty-third to twenty-sixth splits: 141 exact and 3 silent as measured, 143 and 0
+    # after their misses were read (two line-1 fixes, one byline fix, one line-1 doubt
+    # reported: README, Evaluation); the targets are 0 silent and 0 promoted.
     assert figures["exact"] >= 143
-    assert figures["wrong_silent"] <= 1
+    assert figures["wrong_silent"] == 0
     assert figures["articles_with_prose_promoted"] <= 2
 
 

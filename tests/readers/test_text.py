@@ -582,6 +582,19 @@ def test_a_site_named_again_in_its_lead_is_the_site_and_reported_uncertain() -> 
     assert analysis.site_doubt == doubts[0].message
 
 
+def test_a_site_whose_first_words_open_the_lead_as_a_dateline_is_reported() -> None:
+    """Split 23's one silent miss: "Labuan Bajo Kebanjiran Turis" before the comma and
+    "LABUAN BAJO —" opening the lead: the title's place more likely than a site's name. Still
+    read as the site, but line 1 is flagged with the front-matter fix."""
+    doc, analysis = reader.explain(
+        "Labuan Bajo Kebanjiran Turis, Warga Masih Antre Air. LABUAN BAJO — Jumlah wisatawan "
+        f"yang datang ke kota itu kembali memecahkan rekor.\nLatar Belakang\n{ID_PARA}\n", SOURCE)
+    doubts = [w for w in doc.warnings if isinstance(w, Diagnostic)
+              and w.code == "structure-uncertain" and w.line == 1]
+    assert len(doubts) == 1 and "'title: ...'" in doubts[0].message
+    assert analysis.site_doubt == doubts[0].message
+
+
 @pytest.mark.parametrize("line", [
     # The name opens the lead: the subject of the story, not a site naming itself.
     "Bank Indonesia, Rupiah dan Inflasi. Bank Indonesia menahan suku bunga acuan bulan ini.",
