@@ -25,6 +25,7 @@ from ..diagnostics import Diagnostic
 from ..errors import InputError
 from ..model import (
     Block,
+    BlockQuote,
     BulletList,
     Document,
     FlowItem,
@@ -545,11 +546,12 @@ class Unit:
 
 def _candidate_or_paragraph(line: Line) -> Unit:
     """A line the model is asked about (heading-shaped, or a short question), else a paragraph:
-    a sentence ending in ".", a lead-in ending in ":" or a quotation is never a heading."""
+    a sentence ending in ".", a lead-in ending in ":", a quotation or an attribution opening
+    with a dash ("— A senior official") is never a heading."""
     text = line.text
     asked = (structure.heading_shaped(text) or (
         text.endswith("?") and len(text.split()) <= structure.CANDIDATE_MAX_WORDS)
-    ) and not structure.is_source_note(text)
+    ) and not structure.is_source_note(text) and text[:2] not in ("— ", "– ")
     return Unit("candidate" if asked else "paragraph", [line])
 
 
@@ -728,7 +730,45 @@ def build_stream(units: Sequence[Unit],
             stream.append(Heading(level=3, inlines=(Text(text=unit.text),), line=unit.number))
         else:
             stream.append(_list(unit))
-    return stream
+    return _attributed_quotes(stream)
+
+
+ATTRIBUTION_MAX_WORDS = 20
+
+
+def _attributed_quotes(stream: list[FlowItem]) -> list[FlowItem]:
+    """A paragraph wholly in quotation marks followed by a short line that opens with a dash
+    ("“Smelters follow cheap power.”" then "— A senior official at the ministry") is a quotation
+    and its attribution: one block quote, as a pull quote is set."""
+    out: list[FlowItem] = []
+    i = 0
+    while i < len(stream):
+        item = stream[i]
+        nxt = stream[i + 1] if i + 1 < len(stream) else None
+        if (isinstance(item, Paragraph) and isinstance(nxt, Paragraph)
+                and _wholly_quoted(_paragraph_text(item))
+                and _attribution(_paragraph_text(nxt))):
+            out.append(BlockQuote(blocks=(item, nxt), line=item.line))
+            i += 2
+            continue
+        out.append(item)
+        i += 1
+    return out
+
+
+def _paragraph_text(paragraph: Paragraph) -> str:
+    return "".join(inline.text for inline in paragraph.inlines if isinstance(inline, Text))
+
+
+def _wholly_quoted(text: str) -> bool:
+    body = text.rstrip(".,")
+    return (len(body) > 2 and body[0] in "“«„\"" and body[-1] in "”»\""
+            and not any(mark in body[1:-1] for mark in "“”«»„\""))
+
+
+def _attribution(text: str) -> bool:
+    return (text[:2] in ("— ", "– ", "--") and len(text.split()) <= ATTRIBUTION_MAX_WORDS
+            and not text.rstrip(".").count(". "))
 
 
 def uncertainty_warnings(path: str, decisions: Mapping[int, structure.Decision]

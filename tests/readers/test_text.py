@@ -10,6 +10,7 @@ import pytest
 from lighthouse_docs.diagnostics import Diagnostic
 from lighthouse_docs.errors import InputError
 from lighthouse_docs.model import (
+    BlockQuote,
     BulletList,
     Document,
     OrderedList,
@@ -638,3 +639,26 @@ def test_a_publisher_given_in_front_matter_is_taken_off_line_one() -> None:
     assert doc.meta.publisher == "Foreign Policy"
     assert doc.meta.title == "Jakarta's New Balancing Act"
     assert not any(isinstance(w, Diagnostic) and w.line == 1 for w in doc.warnings)
+
+
+def test_a_quotation_with_a_dash_attribution_is_a_block_quote() -> None:
+    # Trial 7: the pull quote and its "— name" line printed as two plain paragraphs (and a
+    # dash line on its own could be read as a heading).
+    quote = "“Smelters follow cheap power, and cheap power here means coal.”"
+    source = "— A senior official at the energy ministry"
+    doc = parse("\n".join([
+        "Title Line Here", EN_PARA, "Why Prices Fell", EN_PARA, quote, source, EN_PARA,
+        "What Comes Next", EN_PARA,
+    ]))
+    assert outline(doc) == [(2, "Why Prices Fell"), (2, "What Comes Next")]
+    blocks = doc.sections[0].blocks
+    assert [type(b) for b in blocks] == [Paragraph, BlockQuote, Paragraph]
+    quoted = blocks[1]
+    assert isinstance(quoted, BlockQuote)
+    assert [plain_text(p.inlines) for p in quoted.blocks] == [quote, source]  # type: ignore[union-attr]
+
+
+def test_a_quotation_without_an_attribution_line_stays_a_paragraph() -> None:
+    quote = "“Kami tidak keberatan asal fasilitasnya benar-benar diperbaiki.”"
+    doc = parse("\n".join(["Judul Artikel Ini", ID_PARA, "Suara Warga", ID_PARA, quote, ID_PARA]))
+    assert [type(b) for b in doc.sections[0].blocks] == [Paragraph, Paragraph, Paragraph]
