@@ -25,6 +25,7 @@ from ..diagnostics import Diagnostic
 from ..errors import InputError
 from ..model import (
     Block,
+    BlockQuote,
     BulletList,
     Document,
     FlowItem,
@@ -86,8 +87,10 @@ _OPENERS = frozenset(
 )
 """First words that start a clause, never a site name ("However, ...", "Namun, ...")."""
 
-_CONJUNCTIONS = frozenset("but and or yet so tapi tetapi namun dan atau".split())
-"""A title never starts with one: "Inflation Cools, But Risks Remain" has no site."""
+_CONJUNCTIONS = frozenset(
+    "but and or yet so not nor tapi tetapi namun dan atau bukan melainkan".split())
+"""A title never starts with one: "Inflation Cools, But Risks Remain", "Kota Butuh Trotoar, Bukan
+Flyover" have no site."""
 
 _NAME_CONNECTORS = frozenset("of the and & de di dan la le du des van der von for on al el".split())
 
@@ -168,6 +171,12 @@ def explain(text: str, source: SourceInfo, *, lang: str | None = None,
                               "names it; it could be the first words of the title); if it is "
                               "part of the title, give the whole title in front matter "
                               "('title: ...')")
+            elif (publisher is not None and dateline_repeats_site(publisher, context)
+                    and f"({publisher})" not in context[:300]):
+                site_doubt = (f"uncertain site (read {publisher!r} as the publisher: the lead "
+                              "opens with its first words, as a dateline names a place; it "
+                              "could be the first words of the title); if it is part of the "
+                              "title, give the whole title in front matter ('title: ...')")
             elif publisher is None and not fields.get("publisher") and (
                     named := doubtful_site(first.raw, hint)):
                 site_doubt = (f"uncertain title (read {named!r} as the start of the title: the "
@@ -419,6 +428,15 @@ def names_itself(site: str, lead: str) -> bool:
     return len(site.split()) >= 2 and lead.find(site, 1, 400) > 0
 
 
+def dateline_repeats_site(site: str, lead: str) -> bool:
+    """The lead opens with the first two words of a name of three words or more ("Labuan Bajo
+    Kebanjiran Turis, ..." then "LABUAN BAJO — ..."): the place a title names, more often than
+    a site named after a place. Read as the site, and reported as uncertain."""
+    words = [w.lower() for w in _WORD.findall(site)]
+    opening = [w.lower() for w in _WORD.findall(lead)[:6]]
+    return len(words) >= 3 and (words[0], words[1]) in set(pairwise(opening))
+
+
 def _is_site(site: str, rest: str, title: str, lead: str, *,
              common_words_check: bool = True) -> bool:
     """Whether ``site`` (before line 1's first comma) names the site; without
@@ -454,7 +472,13 @@ def _is_site(site: str, rest: str, title: str, lead: str, *,
         return True
     if _written_as_common_words(names, f"{title} {lead[:400]}"):
         return False
-    return not all(w in context for w in names)
+    return not all(_comes_back(w, context) for w in names)
+
+
+def _comes_back(word: str, context: set[str]) -> bool:
+    """``word`` is among ``context``, or inside one of its words with affixes around it
+    ("guncang" in "mengguncang", "banjir" in "kebanjiran")."""
+    return word in context or (len(word) >= 5 and any(word in w for w in context))
 
 
 def _written_as_common_words(names: Sequence[str], text: str) -> bool:
@@ -522,11 +546,12 @@ class Unit:
 
 def _candidate_or_paragraph(line: Line) -> Unit:
     """A line the model is asked about (heading-shaped, or a short question), else a paragraph:
-    a sentence ending in ".", a lead-in ending in ":" or a quotation is never a heading."""
+    a sentence ending in ".", a lead-in ending in ":", a quotation or an attribution opening
+    with a dash ("— A senior official") is never a heading."""
     text = line.text
     asked = (structure.heading_shaped(text) or (
         text.endswith("?") and len(text.split()) <= structure.CANDIDATE_MAX_WORDS)
-    ) and not structure.is_source_note(text)
+    ) and not structure.is_source_note(text) and text[:2] not in ("— ", "– ")
     return Unit("candidate" if asked else "paragraph", [line])
 
 
@@ -600,7 +625,7 @@ def _unmarked_lists(units: list[Unit]) -> list[Unit]:
             while (j < len(units) and units[j].kind in ("candidate", "paragraph")
                    and units[j].lines[0].kind == "text"
                    and structure.list_item_shaped(units[j].text)
-                   and not (j - i >= 2 and _opens_subsections(units, j))):
+                   and not (j - i >= 2 and _opens_subsections(units, i, j))):
                 j += 1
             if j - i < 2:
                 j = _sentence_items_end(units, i)
@@ -629,14 +654,18 @@ def _sentence_items_end(units: Sequence[Unit], i: int) -> int:
     return j if j - i >= SENTENCE_ITEMS_MIN else i
 
 
-def _opens_subsections(units: Sequence[Unit], j: int) -> bool:
+def _opens_subsections(units: Sequence[Unit], i: int, j: int) -> bool:
     """Units ``j`` and ``j + 1`` are heading-shaped and a long paragraph follows: a section
-    heading and its first subsection, which end a list rather than continue it."""
+    heading and its first subsection, which end the list of items ``i`` to ``j`` rather than
+    continue it. A list's items share one look ("Masjid Al-Ikhlas, Bandarharjo", "SD Negeri
+    Tanjung Mas 2"): a line that looks like them is one more item, whatever follows it."""
     if j + 2 >= len(units):
         return False
     first, second, body = units[j], units[j + 1], units[j + 2]
+    items_look = {structure.signature(unit.text) for unit in units[i:j]}
     return (structure.heading_shaped(first.text) and structure.heading_shaped(second.text)
-            and body.kind == "paragraph" and len(body.text.split()) > 15)
+            and body.kind == "paragraph" and len(body.text.split()) > 15
+            and structure.signature(first.text) not in items_look)
 
 
 def _display_text(unit: Unit) -> str:
@@ -701,7 +730,45 @@ def build_stream(units: Sequence[Unit],
             stream.append(Heading(level=3, inlines=(Text(text=unit.text),), line=unit.number))
         else:
             stream.append(_list(unit))
-    return stream
+    return _attributed_quotes(stream)
+
+
+ATTRIBUTION_MAX_WORDS = 20
+
+
+def _attributed_quotes(stream: list[FlowItem]) -> list[FlowItem]:
+    """A paragraph wholly in quotation marks followed by a short line that opens with a dash
+    ("“Smelters follow cheap power.”" then "— A senior official at the ministry") is a quotation
+    and its attribution: one block quote, as a pull quote is set."""
+    out: list[FlowItem] = []
+    i = 0
+    while i < len(stream):
+        item = stream[i]
+        nxt = stream[i + 1] if i + 1 < len(stream) else None
+        if (isinstance(item, Paragraph) and isinstance(nxt, Paragraph)
+                and _wholly_quoted(_paragraph_text(item))
+                and _attribution(_paragraph_text(nxt))):
+            out.append(BlockQuote(blocks=(item, nxt), line=item.line))
+            i += 2
+            continue
+        out.append(item)
+        i += 1
+    return out
+
+
+def _paragraph_text(paragraph: Paragraph) -> str:
+    return "".join(inline.text for inline in paragraph.inlines if isinstance(inline, Text))
+
+
+def _wholly_quoted(text: str) -> bool:
+    body = text.rstrip(".,")
+    return (len(body) > 2 and body[0] in "“«„\"" and body[-1] in "”»\""
+            and not any(mark in body[1:-1] for mark in "“”«»„\""))
+
+
+def _attribution(text: str) -> bool:
+    return (text[:2] in ("— ", "– ", "--") and len(text.split()) <= ATTRIBUTION_MAX_WORDS
+            and not text.rstrip(".").count(". "))
 
 
 def uncertainty_warnings(path: str, decisions: Mapping[int, structure.Decision]
@@ -728,7 +795,8 @@ def fix_hint(d: structure.Decision) -> str:
         # A question or an exclamation cannot take a full stop: as text it joins its paragraph.
         as_text = ("move it to the start of the paragraph after it" if d.text.endswith(("?", "!"))
                    else "end it with a full stop")
-        return f"{mark!r} in front of the line confirms the heading; if it is text, {as_text}"
+        return (f"{mark!r} in front of the line confirms the heading; if it is text, {as_text}; "
+                "if it was left over from the web page, delete the line")
     return f"{other_mark!r} in front of the line makes it a {other}; {mark!r} confirms it"
 
 

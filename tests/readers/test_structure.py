@@ -202,10 +202,11 @@ def test_held_out_figures_do_not_regress() -> None:
 
     figures = report("test")
     assert figures["articles"] == 160
-    assert figures["exact"] >= 139
-    # As measured on the nineteenth to twenty-second splits; the targets are 0 silent
-    # and 0 promoted (README, Evaluation).
-    assert figures["wrong_silent"] <= 3
+    # The twenty-third to twenty-sixth splits: 141 exact and 3 silent as measured, 143 and 0
+    # after their misses were read (two line-1 fixes, one byline fix, one line-1 doubt
+    # reported: README, Evaluation); the targets are 0 silent and 0 promoted.
+    assert figures["exact"] >= 143
+    assert figures["wrong_silent"] == 0
     assert figures["articles_with_prose_promoted"] <= 2
 
 
@@ -307,6 +308,8 @@ def test_a_question_that_could_be_text_is_told_to_join_its_paragraph() -> None:
     assert "move it to the start of the paragraph after it" in hint and "full stop" not in hint
     statement = dataclasses.replace(doubt, text="The case of Oslo")
     assert "end it with a full stop" in text.fix_hint(statement)
+    # Page furniture copied with the article ("Change Size", "Related coverage") is deleted.
+    assert "if it was left over from the web page, delete the line" in text.fix_hint(statement)
     paragraph = "Residents of the centre gain quieter streets and cleaner air this year."
     article = (f"situs.id, Judul Artikel. Paragraf pembuka yang cukup panjang untuk artikel.\n"
                f"Latar Belakang\n{paragraph}\n")
@@ -566,6 +569,21 @@ def test_a_section_closing_short_of_the_parts_it_named_costs_the_outline() -> No
     # A flat section that named parts (its list had them) is not short of subsections.
     assert structure._closing_section_cost(dataclasses.replace(named, children=0)) == 0.0
     assert structure._closing_section_cost(dataclasses.replace(named, expected=None)) == 0.0
+
+
+def test_lettered_headings_count_c_as_the_third_letter_not_roman_one_hundred() -> None:
+    # "A.", "B.", "C." number sections; "C." is not the Roman numeral 100 there.
+    assert structure.numbering("C. Rekomendasi") == (1, 3)
+    assert structure.numbering("III. Scope") == (1, 3)
+    assert structure.numbering("XL. Annex") == (1, 40)
+
+
+def test_a_labelled_heading_after_the_lead_is_not_names_with_a_role() -> None:
+    # "Besar" is a role word ("Duta Besar"), but names never carry a label and a colon.
+    line = "Produksi: Naik Tipis, Didominasi Kapal Besar"
+    assert structure.leftover_kind(line, after_lead=True) is None
+    assert structure.leftover_kind("Natthaya Chaiyasit, Urban Mobility Fellow",
+                                   after_lead=True) == "byline"
 
 
 # --------------------------------------------------------------------------- seventh trial
