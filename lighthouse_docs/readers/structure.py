@@ -26,8 +26,10 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
+from itertools import repeat
+from operator import attrgetter, itemgetter, mul
 from typing import Literal
 
 Label = Literal["prose", "h2", "h3"]
@@ -140,6 +142,10 @@ class Vocabulary:
     """A newsroom credited as a team before its name ("Tim Redaksi Tempo.co")."""
     byline_team_suffixes: tuple[str, ...] = ()
     """A newsroom credited as a team after its name ("CNA Staff")."""
+    photo_agencies: frozenset[str] = frozenset()
+    """Agencies a photo credit names before the photographer ("REUTERS/Willy Kurniawan")."""
+    time_ago: tuple[str, ...] = ()
+    """What follows the number in a relative time stamp ("2 hours ago", "3 jam yang lalu")."""
     credit_notes: tuple[str, ...] = ()
     """Editorial notes among a byline's credits ("Interview by A; edited for length")."""
 
@@ -204,6 +210,8 @@ def vocabulary() -> Vocabulary:
         byline_team_prefixes=prefixes("byline_team_prefixes"),
         byline_team_suffixes=prefixes("byline_team_suffixes"),
         credit_notes=prefixes("credit_notes"),
+        photo_agencies=frozenset(merged.get("photo_agencies", ())),
+        time_ago=prefixes("time_ago"),
     )
 
 
@@ -353,14 +361,37 @@ def photo_credit(text: str) -> bool:
     if len(text.split()) > 24:
         return False
     for prefix in vocab.photo_prefixes:
-        if lower.startswith(prefix) and lower[len(prefix):].lstrip()[:1] in (":", "/"):
+        after = lower[len(prefix):].lstrip()[:1]
+        # "Foto: ANTARA/...", and BBC's "Image source, Getty Images"
+        if lower.startswith(prefix) and (after in (":", "/") or (after == "," and " " in prefix)):
             return True
+    if _agency_credit(text):
+        return True
     hit = _prefix_hit(lower, vocab.photo_credit_by)
     if hit is None:
         return False
     rest = text.strip()[len(hit):].strip()
     return (0 < len(rest.split()) <= 8 and rest[:1].isupper()
             and not rest.endswith(("?", "!", ":")) and not _SENTENCE_END.search(rest))
+
+
+def _agency_credit(text: str) -> bool:
+    """A credit line naming the agency, then the photographer: "REUTERS/Willy Kurniawan",
+    "ANTARA FOTO/Aprillio Akbar/nym", "AFP/Getty Images"."""
+    parts = [p.strip() for p in text.strip().split("/")]
+    if len(parts) < 2 or len(text.split()) > 8 or not all(parts):
+        return False
+    agency = re.sub(r"\s+(?:foto|photo)$", "", parts[0].lower())
+    return agency in vocabulary().photo_agencies and all(
+        _person_shaped(p) or re.fullmatch(r"[a-z]{2,5}", p) for p in parts[1:])
+
+
+def _person_shaped(text: str) -> bool:
+    """A photographer's name: "Willy Kurniawan", "WILLY KURNIAWAN", "Getty Images"; not "NORC
+    Survey" or "Ipsos Poll Shows Support"."""
+    words = text.split()
+    return (1 <= len(words) <= 3 and all(w[:1].isupper() for w in words)
+            and (text.isupper() or not any(w.isupper() and len(w) > 1 for w in words)))
 
 
 def _credit_opens_caption(text: str) -> bool:
@@ -387,7 +418,8 @@ def _page_furniture(text: str) -> bool:
         rest = lower[len(label):].lstrip()[1:].strip()
         if not rest or (headline_shaped(rest) and len(rest.split()) <= 16):
             return True
-    if _reading_time_pattern().fullmatch(bare) or _pagination(bare):
+    if (_reading_time_pattern().fullmatch(bare) or _time_ago_pattern().fullmatch(bare)
+            or _pagination(bare)):
         return True
     if (m := _EMBED.fullmatch(lower)) and m.group(1).strip() in vocab.embed_tags:
         return True
@@ -406,6 +438,15 @@ _EDITOR_INITIALS = re.compile(r"\((?:[a-z]{2,6}(?:/[a-z]{2,6}){0,3}|\*+)\)")
 def _reading_time_pattern() -> re.Pattern[str]:
     tails = "|".join(re.escape(t) for t in vocabulary().reading_time)
     return re.compile(rf"\d{{1,3}}\s*(?:{tails})")
+
+
+@cache
+def _time_ago_pattern() -> re.Pattern[str]:
+    """A relative time stamp: "updated 2 hours ago", "3 jam yang lalu"."""
+    vocab = vocabulary()
+    labels = "|".join(re.escape(t) for t in vocab.date_labels)
+    tails = "|".join(re.escape(t) for t in vocab.time_ago)
+    return re.compile(rf"(?:(?:{labels})\s*:?\s*)?\d{{1,3}}\s*(?:{tails})")
 
 
 def _pagination(bare: str) -> bool:
@@ -513,7 +554,7 @@ def _dateline_pattern() -> re.Pattern[str]:
         rf"(?i:(?:(?:{alternatives(vocab.date_labels)})(?:\s+(?:on|pada))?\s*:?\s*)?"
         rf"(?:(?:{alternatives(vocab.weekdays)})\.?\s*,?\s*)?"
         rf"\(?(?:{date})\)?"
-        r"(?:\s*[,|·–-]?\s*(?:at|pukul|jam)?\s*\d{1,2}[:.]\d\d"
+        r"(?:\s*[,|·•●/–—-]?\s*(?:at|pukul|jam)?\s*\d{1,2}[:.]\d\d"
         r"(?:\s*(?:am|pm|wib|wita|wit|myt|sgt|utc|gmt))?)?)\.?\s*")
 
 
@@ -786,6 +827,13 @@ def _stem_overlap(a: frozenset[str], b: frozenset[str]) -> float:
     """Share of ``a``'s words that appear in ``b`` (prefix match of 5 letters, for inflections)."""
     if not a:
         return 0.0
+    return _overlap_of(a, b)
+
+
+@lru_cache(maxsize=4096)
+def _overlap_of(a: frozenset[str], b: frozenset[str]) -> float:
+    # The decoder asks about the same few word sets again and again (an open section's intro
+    # against the next headings, per hypothesis): frozensets keep their hash, so a hit is cheap.
     stems = {w[:5] for w in b}
     return sum(w[:5] in stems for w in a) / len(a)
 
@@ -1164,6 +1212,21 @@ class OpenSection:
     the list's items, not subsections."""
 
 
+_OPEN_FIELDS = tuple(f.name for f in dataclasses.fields(OpenSection))
+_OPEN_VALUES = attrgetter(*_OPEN_FIELDS)
+_OPEN_POSITION = {name: k for k, name in enumerate(_OPEN_FIELDS)}
+
+
+def _replace_open(open_: OpenSection, **changes: object) -> OpenSection:
+    """``dataclasses.replace(open_, **changes)``, ~1.4x as fast (the decoder makes tens of
+    thousands per article): every field is read at once, and the class is called with them in
+    order."""
+    values = list(_OPEN_VALUES(open_))
+    for name, value in changes.items():
+        values[_OPEN_POSITION[name]] = value
+    return OpenSection(*values)
+
+
 def _next_shaped(ctx: Context, i: int, count: int) -> list[int]:
     """Item ``i`` and up to ``count - 1`` heading-shaped items after it (within 60 items)."""
     found = [i]
@@ -1293,8 +1356,11 @@ class LogisticModel:
     weights: Mapping[str, float]
 
     def logit(self, features: Mapping[str, float]) -> float:
-        w = self.weights
-        return self.bias + sum(w.get(k, 0.0) * v for k, v in features.items())
+        # sum(weight * value) in the features' order, as a generator would, without one
+        # Python frame per feature (the decoder asks ~100 features per heading hypothesis).
+        products = map(mul, map(self.weights.get, features, repeat(0.0)), features.values())
+        total: float = sum(products)
+        return self.bias + total
 
     def reasons(self, features: Mapping[str, float], top: int = 4) -> tuple[tuple[str, float], ...]:
         """The features that weighed most, each with its regime copies (:func:`by_regime`)
@@ -1378,9 +1444,12 @@ class Decision:
     """Every alternative label that was decoded, with its margin."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class _Hyp:
-    """One partial outline in the beam; labels are kept as a linked list (parent pointers)."""
+    """One partial outline in the beam; labels are kept as a linked list (parent pointers).
+
+    Never changed once made (not frozen only because a frozen dataclass is several times
+    slower to build, and the decoder makes thousands per article)."""
 
     score: float
     label: Label | None
@@ -1426,7 +1495,7 @@ def _advance_open(open_: OpenSection | None, item: Item, ctx: Context) -> OpenSe
         # The lead-in's count was of the list's items, not of subsections.
         announced = None
         expected = None
-    return dataclasses.replace(
+    return _replace_open(
         open_, intro=intro, intro_paragraphs=intro_paragraphs, signpost=signpost,
         intro_words=intro_words,
         paragraphs_since=open_.paragraphs_since + int(is_par), announced=announced,
@@ -1462,10 +1531,38 @@ def _after_heading(open_: OpenSection | None, item: Item, label: Label,
                            h3_looks=open_.h3_looks,
                            parents=open_.parents + (open_.children > 0),
                            flats=open_.flats + (open_.children == 0))
-    return dataclasses.replace(
+    return _replace_open(
         open_, children=open_.children + 1, paragraphs_since=0, last_child=item.index,
         child_number=num or open_.child_number, ends_lead_in=False,
         h3_looks=(*open_.h3_looks[-7:], look))
+
+
+_UNSEEN = OpenSection(-1)
+"""Marks a transition not computed yet (None is a state: no section open)."""
+
+
+@dataclass(slots=True, eq=False)
+class _Step:
+    """What the decoder has worked out about one item met in one state (memo, filled as
+    asked): the confidence re-decodes meet the same states at the same items again and
+    again."""
+
+    after: dict[Label | None, OpenSection | None] = field(default_factory=dict)
+    """The open section after the item read as text (None) or as a heading."""
+    level: dict[Label | None, _Level] = field(default_factory=dict)
+    """Per previous label: the level model's answer for the item as a heading."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Level:
+    """The level model's answer for one heading in one state, and its log-probabilities."""
+
+    logit: float
+    features: Mapping[str, float]
+    log_section: float
+    """``log P(section)``."""
+    log_subsection: float
+    p_section: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -1476,34 +1573,41 @@ class _Scored:
     head_logit: Mapping[int, float]
     head_reasons: Mapping[int, tuple[tuple[str, float], ...]]
     later_shaped: Sequence[bool]
-    level_memo: dict[tuple[int, OpenSection | None, Label | None],
-                     tuple[float, Mapping[str, float]]] = dataclasses.field(default_factory=dict)
-    """Level logit and features per (item, open section, previous label): the confidence
-    re-decodes meet the same states again and again."""
+    steps: dict[tuple[int, OpenSection | None], _Step] = field(default_factory=dict)
+    """Per (item, open section before it)."""
+    states: dict[OpenSection, OpenSection] = field(default_factory=dict)
+    """One instance of each open section met: equal states are then the same object, and a
+    memo lookup compares them by identity instead of field by field."""
 
-    transitions: dict[tuple[int, OpenSection | None, Label | None],
-                      OpenSection | None] = dataclasses.field(default_factory=dict)
-    """The open section after item ``i`` read as text (None) or as a heading, per open section
-    before it: the same states meet the same items in every re-decode."""
+    def step(self, i: int, open_: OpenSection | None) -> _Step:
+        key = (i, open_)
+        found = self.steps.get(key)
+        if found is None:
+            found = self.steps[key] = _Step()
+        return found
 
-    def after(self, i: int, open_: OpenSection | None, label: Label | None
+    def after(self, step: _Step, i: int, open_: OpenSection | None, label: Label | None
               ) -> OpenSection | None:
-        key = (i, open_, label)
-        if key in self.transitions:
-            return self.transitions[key]
+        """The open section after item ``i`` (met in ``open_``, whose ``step`` this is)."""
+        found = step.after.get(label, _UNSEEN)
+        if found is not _UNSEEN:
+            return found
         item = self.ctx.items[i]
         found = (_advance_open(open_, item, self.ctx) if label is None
                  else _after_heading(open_, item, label, self.ctx))
-        self.transitions[key] = found
+        if found is not None:
+            found = self.states.setdefault(found, found)
+        step.after[label] = found
         return found
 
-    def level(self, model: StructureModel, i: int, open_: OpenSection | None,
-              prev_label: Label | None) -> tuple[float, Mapping[str, float]]:
-        key = (i, open_, prev_label)
-        found = self.level_memo.get(key)
+    def level(self, model: StructureModel, step: _Step, i: int, open_: OpenSection | None,
+              prev_label: Label | None) -> _Level:
+        found = step.level.get(prev_label)
         if found is None:
             feats = level_features(self.ctx, i, open_, prev_label, self.later_shaped[i + 1])
-            found = self.level_memo[key] = (model.level.logit(feats), feats)
+            zl = model.level.logit(feats)
+            found = step.level[prev_label] = _Level(
+                zl, feats, _log_sigmoid(zl), _log_sigmoid(-zl), _sigmoid(zl))
         return found
 
 
@@ -1552,47 +1656,70 @@ def _beam(items: Sequence[Item], scored: _Scored, model: StructureModel, width: 
     if beams and forced is not None:
         start = forced[0]
         beam = beams[start]
+    steps = scored.steps
     for it in items[start:]:
         if beams is not None and forced is None:
             beams.append(beam)
+        index, kind = it.index, it.kind
         options = _options(it, scored)
-        if forced is not None and forced[0] == it.index:
+        if forced is not None and forced[0] == index:
             options = (forced[1],)
-        grown: list[_Hyp] = []
+        if kind == "candidate":
+            z = scored.head_logit[index]
+            as_text, as_heading = _log_sigmoid(-z), _log_sigmoid(z)
+        # An explicit heading here or just before: two headings in a row are then the
+        # author's, not an empty section.
+        explicit_near = kind == "explicit" or ctx.items[index - 1].kind == "explicit"
+        # (score, label, parent, open section, P(section), level features): a _Hyp is made
+        # only for those that stay in the beam.
+        grown: list[tuple[float, Label | None, _Hyp, OpenSection | None, float | None,
+                          Mapping[str, float] | None]] = []
         for hyp in beam:
+            open_, prev = hyp.open_, hyp.prev_label
+            step = steps.get((index, open_)) or scored.step(index, open_)
             for label in options:
                 score = hyp.score
-                if it.kind == "candidate":
-                    z = scored.head_logit[it.index]
-                    score += _log_sigmoid(-z) if label == "prose" else _log_sigmoid(z)
+                if kind == "candidate":
+                    score += as_text if label == "prose" else as_heading
                 if label == "prose":
-                    grown.append(_Hyp(score, None, hyp, scored.after(it.index, hyp.open_, None),
-                                      None))
+                    new_open = step.after.get(None, _UNSEEN)
+                    if new_open is _UNSEEN:
+                        new_open = scored.after(step, index, open_, None)
+                    grown.append((score, None, hyp, new_open, None, None))
                     continue
-                if label == "h3" and hyp.open_ is None and it.kind != "explicit":
+                if label == "h3" and open_ is None and kind != "explicit":
                     continue  # an H3 needs an open H2
-                if (hyp.prev_label == "h3" or (hyp.prev_label == "h2" and label == "h2")) and (
-                        it.kind != "explicit" and ctx.items[it.index - 1].kind != "explicit"):
+                if (prev == "h3" or (prev == "h2" and label == "h2")) and not explicit_near:
                     # A heading directly under another is a section opening its first
                     # subsection (the format's one sure sign), not an empty section.
                     score -= _ADJACENT_PENALTY
-                if label == "h2" and hyp.open_ is not None:
-                    score -= _closing_section_cost(hyp.open_)
-                if hyp.open_ is not None and it.kind != "explicit":
-                    score -= _numbering_break_cost(ctx, it.index, hyp.open_, label)
-                new_open = scored.after(it.index, hyp.open_, label)
-                if it.kind == "explicit":
-                    grown.append(_Hyp(score, label, hyp, new_open, label))
+                if label == "h2" and open_ is not None:
+                    score -= _closing_section_cost(open_)
+                if open_ is not None and kind != "explicit":
+                    score -= _numbering_break_cost(ctx, index, open_, label)
+                new_open = step.after.get(label, _UNSEEN)
+                if new_open is _UNSEEN:
+                    new_open = scored.after(step, index, open_, label)
+                if kind == "explicit":
+                    grown.append((score, label, hyp, new_open, None, None))
                     continue
-                zl, feats = scored.level(model, it.index, hyp.open_, hyp.prev_label)
-                score += _log_sigmoid(zl) if label == "h2" else _log_sigmoid(-zl)
-                grown.append(_Hyp(score, label, hyp, new_open, label, _sigmoid(zl), feats))
+                lv = step.level.get(prev) or scored.level(model, step, index, open_, prev)
+                score += lv.log_section if label == "h2" else lv.log_subsection
+                grown.append((score, label, hyp, new_open, lv.p_section, lv.features))
         if not grown:
             return None
-        grown.sort(key=lambda h: -h.score)
-        beam = grown[:width]
-    final = [dataclasses.replace(h, score=h.score - _closing_cost(h.open_)) for h in beam]
-    return max(final, key=lambda h: h.score)
+        # Highest score first; equal scores keep their order (a stable sort).
+        grown.sort(key=_first, reverse=True)
+        beam = [_Hyp(score, label, parent, open_, label, p, feats)
+                for score, label, parent, open_, p, feats in grown[:width]]
+    final = [h.score - _closing_cost(h.open_) for h in beam]
+    top = final.index(max(final))
+    h = beam[top]
+    return _Hyp(final[top], h.label, h.parent, h.open_, h.prev_label, h.p_section,
+                h.level_features)
+
+
+_first = itemgetter(0)
 
 
 def _closing_section_cost(open_: OpenSection) -> float:

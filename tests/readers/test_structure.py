@@ -649,6 +649,12 @@ def test_a_name_with_its_outlet_and_a_place_day_date_line_are_byline_and_date() 
     "Change Size",
     "Listen to this article",
     "(ant/rhm)",
+    "REUTERS/Willy Kurniawan",
+    "ANTARA FOTO/Aprillio Akbar/nym",
+    "Image source, Getty Images",
+    "Updated 2 hours ago",
+    "3 jam yang lalu",
+    "Artikel ini telah tayang di Tribunnews.com dengan judul Harga Cabai Naik Lagi",
     "(Foto: ANTARA/Aji Styawan) Petugas memeriksa beras di gudang Bulog, Senin (23/11/2026).",
 ])
 def test_site_furniture_of_every_kind_is_dropped(line: str) -> None:
@@ -662,12 +668,25 @@ def test_site_furniture_of_every_kind_is_dropped(line: str) -> None:
     "Print Media in Crisis", "Photo Finish for the Election", "Photographs by the River",
     "Sumber Foto Lama", "Tim Sukses Bergerak", "Tim Riset Temukan Bukti Baru", "Hospital Staff",
     "Bank Indonesia (BI)", "Latar Belakang (Konteks)", "Three Minutes to Midnight",
-    "Komisi II DPR (2024-2029)",
+    "Komisi II DPR (2024-2029)", "Input/Output Ratios", "AP/NORC Survey",
+    "Reuters/Ipsos Poll Shows Support", "2 Hours Ago: A Timeline",
     "Untuk mendaftar, warga cukup membawa KTP ke kantor kelurahan terdekat (Perpres 12/2025).",
 ])
 def test_headings_and_prose_near_the_furniture_stay(line: str) -> None:
     assert structure.leftover_kind(line) is None
     assert structure.leftover_kind(line, after_lead=True) is None
+
+
+@pytest.mark.parametrize(("line", "date"), [
+    ("Kuala Lumpur ● Wed, November 25, 2026", dt.date(2026, 11, 25)),
+    ("Kuala Lumpur | Wed, November 25, 2026", dt.date(2026, 11, 25)),
+    ("Kompas.com - 25/11/2026, 09:15 WIB", dt.date(2026, 11, 25)),
+    ("November 25, 2026 / 10:22 AM", dt.date(2026, 11, 25)),
+    ("Last modified on Wed 25 Nov 2026 10.22 GMT", dt.date(2026, 11, 25)),
+])
+def test_a_place_or_a_site_before_the_date_keeps_it_a_dateline(line: str, date: dt.date) -> None:
+    assert structure.leftover_kind(line) == "dateline"
+    assert structure.dateline_date(line) == date
 
 
 def test_a_byline_names_people_with_their_outlet_role_or_team() -> None:
